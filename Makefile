@@ -1,0 +1,42 @@
+# Two commands matter: `make run` and `make test`. Everything else is a helper they call.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 0.0.0.0
+
+.PHONY: run test migrate demo lock clean
+
+# The virtualenv is rebuilt whenever a lock file or pyproject.toml changes; installs are hash-checked.
+$(BIN)/.runtime-stamp: requirements/runtime.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/runtime.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(BIN)/.dev-stamp: requirements/dev.lock $(BIN)/.runtime-stamp
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	touch $@
+
+run: $(BIN)/.runtime-stamp
+	$(BIN)/bosonline serve --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.dev-stamp
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+migrate: $(BIN)/.runtime-stamp
+	$(BIN)/bosonline migrate
+
+demo: $(BIN)/.runtime-stamp
+	$(BIN)/bosonline demo
+
+# Re-pin after editing pyproject.toml (needs network access to the package index).
+lock: $(BIN)/.runtime-stamp
+	$(BIN)/pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --python-version 3.11 --generate-hashes \
+		--no-header --annotation-style line -o requirements/runtime.lock
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --python-version 3.11 \
+		--generate-hashes --no-header --annotation-style line -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,88 @@
+"""create_app(): middleware, error handlers, routers, OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from bosonline import __version__
+from bosonline.auth.endpoints import router as auth_router
+from bosonline.config import Settings
+from bosonline.errors import install_error_handlers
+from bosonline.health import router as health_router
+from bosonline.kit.schemas import ErrorEnvelope
+from bosonline.logging import configure_logging
+from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from bosonline.profile.endpoints import router as profile_router
+from bosonline.runtime import Runtime
+from bosonline.staff.endpoints import router as staff_router
+from bosonline.store.endpoints import router as store_router
+
+DESCRIPTION = """
+Back end for Indonesian online sellers: stores, staff, catalog, checkout forms, orders and WhatsApp follow-ups.
+
+**Envelope.** Success `{"data": …}`; lists `{"data": […], "meta": {"next_cursor", "total"}}` with keyset
+pagination (`?limit=` ≤ 100, `?cursor=`). Errors `{"error": {"code", "message", "fields"?}}`.
+
+**Auth.** `POST /auth/login` → bearer access token (15 minutes) + rotating refresh token.
+
+**Store.** A request acts in one store: the caller's only store, or the one named by the `X-Store-Id` header.
+Another store's records answer 404; naming a store you are not a member of answers 403.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Register, log in, refresh, log out, reset a forgotten password."},
+    {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
+    {"name": "Store", "description": "The store itself: settings, subdomain, the caller's stores."},
+    {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
+    {"name": "health", "description": "Liveness and database reachability."},
+]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": description}
+    for status, description in {
+        401: "Missing, expired, tampered or revoked token",
+        403: "Not allowed in this store",
+        404: "Record not found",
+        422: "Invalid input (see `error.fields`)",
+    }.items()
+}
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else Settings())
+    configure_logging(settings.log_level, settings.log_format)
+    runtime = runtime or Runtime.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.db.dispose()
+
+    app = FastAPI(
+        title="bosonline",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(health_router)
+    for router in (auth_router, profile_router, store_router, staff_router):
+        app.include_router(router, responses=_ERRORS)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-Id", "Retry-After"],
+        )
+    app.add_middleware(RequestIdMiddleware)
+    return app

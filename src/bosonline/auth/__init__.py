@@ -1,0 +1,1 @@
+"""Accounts, tokens, sessions, password reset, login throttling, and who may do what."""

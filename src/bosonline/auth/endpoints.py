@@ -1,0 +1,77 @@
+"""HTTP routes of /auth (seed group auth)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, status
+
+from bosonline.auth.schemas import (
+    ForgotPasswordIn,
+    LoginIn,
+    MessageOut,
+    RefreshIn,
+    RegisterIn,
+    RegisterOut,
+    ResetPasswordIn,
+    TokenPair,
+    UserOut,
+)
+from bosonline.auth.service import AuthService
+from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
+from bosonline.kit.schemas import Envelope
+from bosonline.routing import api_router
+
+router = api_router(prefix="/auth", tags=["auth"])
+
+
+def _service(db: DbDep, runtime: RuntimeDep) -> AuthService:
+    return AuthService(db, runtime)
+
+
+Service = Annotated[AuthService, Depends(_service)]
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, summary="Register")
+async def register(body: RegisterIn, service: Service, client: ClientDep) -> Envelope[RegisterOut]:
+    """Creates an account and logs it in. Duplicate email → 409 `email_taken`."""
+    user, tokens = await service.register(
+        name=body.name, email=body.email, phone=body.phone, password=body.password, client=client
+    )
+    return Envelope(data=RegisterOut(user=UserOut.of(user), tokens=tokens))
+
+
+@router.post("/login", summary="Login")
+async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
+    """Wrong email or password → 401 `invalid_credentials` (never says which). More than the allowed failures
+    for one email from one IP within the window (default 5 in 15 minutes) → 429 with `Retry-After`."""
+    return Envelope(data=await service.login(email=body.email, password=body.password, client=client))
+
+
+@router.post("/refresh", summary="Refresh Token")
+async def refresh(body: RefreshIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
+    """Exchanges a refresh token for a new pair. Each refresh token works once: presenting a used one again
+    ends that whole login (every token of it) and answers 401 `refresh_token_reused`."""
+    return Envelope(data=await service.refresh(refresh_token=body.refresh_token, client=client))
+
+
+@router.post("/logout", summary="Logout")
+async def logout(principal: CurrentUser, service: Service) -> Envelope[MessageOut]:
+    """Ends the session of the access token used: its refresh tokens and access tokens stop working."""
+    await service.logout(session_id=principal.session_id)
+    return Envelope(data=MessageOut(message="Logged out"))
+
+
+@router.post("/password/forgot", status_code=status.HTTP_202_ACCEPTED, summary="Forgot password")
+async def forgot_password(body: ForgotPasswordIn, service: Service) -> Envelope[MessageOut]:
+    """Sends a single-use reset token (valid 60 minutes by default) through the notifier. Answers the same
+    whether or not the address has an account."""
+    await service.forgot_password(email=body.email)
+    return Envelope(data=MessageOut(message="If this address has an account, a reset token is on its way"))
+
+
+@router.post("/password/reset", summary="Reset Password")
+async def reset_password(body: ResetPasswordIn, service: Service) -> Envelope[MessageOut]:
+    """Sets a new password with a reset token and ends every session of the account."""
+    await service.reset_password(token=body.token, password=body.password)
+    return Envelope(data=MessageOut(message="Password changed; log in with the new password"))

@@ -1,0 +1,166 @@
+"""All SQL of accounts, sessions, tokens and login attempts (user-level rows: not store-scoped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
+
+
+class AuthRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # users
+    async def user_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+
+    async def user_by_id(self, user_id: int) -> User | None:
+        return await self.session.scalar(select(User).where(User.id == user_id, User.deleted_at.is_(None)))
+
+    async def email_taken(self, email: str, *, except_user_id: int | None = None) -> bool:
+        stmt = select(User.id).where(User.email == email)
+        if except_user_id is not None:
+            stmt = stmt.where(User.id != except_user_id)
+        return (await self.session.scalar(stmt.limit(1))) is not None
+
+    async def add_user(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    # sessions and refresh tokens
+    async def principal(self, user_id: int, session_id: str) -> tuple[User, AuthSession] | None:
+        """The user and the login session an access token names, in one query."""
+        row = (
+            await self.session.execute(
+                select(User, AuthSession)
+                .join(AuthSession, AuthSession.user_id == User.id)
+                .where(User.id == user_id, AuthSession.id == session_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def add_session(self, auth_session: AuthSession, token: RefreshToken) -> None:
+        self.session.add(auth_session)
+        await self.session.flush()
+        self.session.add(token)
+        await self.session.flush()
+
+    async def refresh_token_with_session(self, token_hash: str) -> tuple[RefreshToken, AuthSession] | None:
+        row = (
+            await self.session.execute(
+                select(RefreshToken, AuthSession)
+                .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+                .where(RefreshToken.token_hash == token_hash)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def mark_rotated(self, token_id: int, now: datetime) -> bool:
+        """Atomically retire a refresh token; False if another request retired it first."""
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == token_id, RefreshToken.rotated_at.is_(None))
+            .values(rotated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def add_refresh_token(self, token: RefreshToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def touch_session(self, session_id: str, now: datetime) -> None:
+        await self.session.execute(
+            update(AuthSession).where(AuthSession.id == session_id).values(last_used_at=now)
+        )
+
+    async def revoke_session(self, session_id: str, now: datetime, reason: str) -> None:
+        await self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
+        )
+
+    async def revoke_all_sessions(self, user_id: int, now: datetime, reason: str) -> None:
+        await self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
+        )
+
+    # login attempts
+    async def add_login_attempt(self, attempt: LoginAttempt) -> None:
+        self.session.add(attempt)
+        await self.session.flush()
+
+    async def recent_failures(self, email: str, ip: str, since: datetime) -> tuple[int, datetime | None]:
+        """Failures for email+IP after `since` and after the last success: (count, oldest failure time)."""
+        last_success = (
+            select(func.max(LoginAttempt.created_at))
+            .where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.outcome == "success")
+            .scalar_subquery()
+        )
+        row = (
+            await self.session.execute(
+                select(func.count(), func.min(LoginAttempt.created_at)).where(
+                    LoginAttempt.email == email,
+                    LoginAttempt.ip == ip,
+                    LoginAttempt.outcome == "failure",
+                    LoginAttempt.created_at > since,
+                    LoginAttempt.created_at > func.coalesce(last_success, since),
+                )
+            )
+        ).one()
+        oldest = row[1]
+        if isinstance(oldest, str):  # SQLite's MIN() over a timestamp column comes back as text
+            oldest = datetime.fromisoformat(oldest)
+        return int(row[0]), oldest
+
+    async def delete_login_attempts(self, email: str, user_id: int) -> None:
+        await self.session.execute(
+            delete(LoginAttempt).where((LoginAttempt.email == email) | (LoginAttempt.user_id == user_id))
+        )
+
+    # password reset
+    async def add_reset_token(self, token: PasswordResetToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def reset_tokens_since(self, user_id: int, since: datetime) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).where(
+                    PasswordResetToken.user_id == user_id, PasswordResetToken.created_at > since
+                )
+            )
+            or 0
+        )
+
+    async def retire_reset_tokens(self, user_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(PasswordResetToken)
+            .where(PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=now)
+        )
+
+    async def reset_token(self, token_hash: str) -> PasswordResetToken | None:
+        return await self.session.scalar(
+            select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash)
+        )
+
+    async def use_reset_token(self, token_id: int, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(PasswordResetToken)
+            .where(PasswordResetToken.id == token_id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def delete_reset_tokens(self, user_id: int) -> None:
+        await self.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user_id))

@@ -1,0 +1,76 @@
+"""Wire shapes of /auth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from bosonline.kit.fields import AnyPassword, Email, OpaqueToken, Password, PersonName
+from bosonline.kit.phone import MobilePhone, display_phone
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import User
+
+
+class RegisterIn(StrictBody):
+    name: PersonName
+    email: Email
+    phone: MobilePhone = Field(description="Indonesian mobile: 08…, 628… or +62 8…; stored as 628….")
+    password: Password
+
+
+class LoginIn(StrictBody):
+    email: Email
+    password: AnyPassword
+
+
+class RefreshIn(StrictBody):
+    refresh_token: OpaqueToken
+
+
+class ForgotPasswordIn(StrictBody):
+    email: Email
+
+
+class ResetPasswordIn(StrictBody):
+    token: OpaqueToken
+    password: Password
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None = Field(description="628… digits.")
+    phone_display: str | None = Field(description="08… form.")
+    is_platform_admin: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            name=user.name,
+            email=user.email,
+            phone=user.phone,
+            phone_display=display_phone(user.phone),
+            is_platform_admin=user.is_platform_admin,
+            created_at=user.created_at,
+        )
+
+
+class RegisterOut(BaseModel):
+    user: UserOut
+    tokens: TokenPair
+
+
+class MessageOut(BaseModel):
+    message: str

@@ -1,0 +1,191 @@
+"""Rules of accounts and sessions: registration, login with throttling, rotating refresh, password reset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.auth.repository import AuthRepository
+from bosonline.auth.schemas import TokenPair
+from bosonline.db import after_commit
+from bosonline.errors import BadRequest, Conflict, TooManyRequests, Unauthorized
+from bosonline.kit.security import hash_token, new_opaque_token, new_session_id
+from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
+from bosonline.runtime import Runtime
+
+INVALID_CREDENTIALS = "Invalid email or password"
+INVALID_REFRESH = "Refresh token is invalid, expired or revoked; log in again"
+INVALID_RESET = "The reset token is invalid, used or expired; ask for a new one"
+# At most this many reset e-mails per account per hour: the endpoint is public and must not become a spam cannon.
+MAX_RESETS_PER_HOUR = 5
+
+
+@dataclass(frozen=True)
+class Client:
+    ip: str
+    user_agent: str | None
+
+
+class AuthService:
+    def __init__(self, session: AsyncSession, runtime: Runtime) -> None:
+        self.repo = AuthRepository(session)
+        self.session = session
+        self.rt = runtime
+
+    @property
+    def now(self) -> datetime:
+        return self.rt.clock.now()
+
+    async def register(
+        self, *, name: str, email: str, phone: str, password: str, client: Client
+    ) -> tuple[User, TokenPair]:
+        if await self.repo.email_taken(email):
+            raise Conflict("An account with this email already exists", code="email_taken")
+        now = self.now
+        user = await self.repo.add_user(
+            User(
+                name=name,
+                email=email,
+                phone=phone,
+                password_hash=await self.rt.passwords.hash(password),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return user, await self.start_session(user, client)
+
+    async def login(self, *, email: str, password: str, client: Client) -> TokenPair:
+        now = self.now
+        settings = self.rt.settings
+        window = timedelta(minutes=settings.login_window_minutes)
+        failures, oldest = await self.repo.recent_failures(email, client.ip, now - window)
+        if failures >= settings.login_max_failures:
+            await self._record_attempt(email, client, "throttled", None)
+            retry_after = int(((oldest or now) + window - now).total_seconds()) + 1
+            raise TooManyRequests(
+                "Too many failed logins for this account from your address; try again later",
+                retry_after=retry_after,
+                persist=True,
+            )
+        user = await self.repo.user_by_email(email)
+        valid = await self.rt.passwords.verify(user.password_hash if user else None, password)
+        if user is None or not valid:
+            await self._record_attempt(email, client, "failure", user.id if user else None)
+            raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials", persist=True)
+        await self._record_attempt(email, client, "success", user.id)
+        if self.rt.passwords.needs_rehash(user.password_hash):
+            user.password_hash = await self.rt.passwords.hash(password)
+        return await self.start_session(user, client)
+
+    async def refresh(self, *, refresh_token: str, client: Client) -> TokenPair:
+        now = self.now
+        found = await self.repo.refresh_token_with_session(hash_token(refresh_token))
+        if found is None:
+            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+        token, auth_session = found
+        if auth_session.revoked_at is not None:
+            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+        reused = token.rotated_at is not None
+        if not reused and token.expires_at <= now:
+            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+        if reused or not await self.repo.mark_rotated(token.id, now):
+            # A retired token came back: it was stolen or replayed. End the whole login, both copies.
+            await self.repo.revoke_session(auth_session.id, now, "refresh_token_reuse")
+            raise Unauthorized(INVALID_REFRESH, code="refresh_token_reused", persist=True)
+        user = await self.repo.user_by_id(auth_session.user_id)
+        if user is None:
+            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+        await self.repo.touch_session(auth_session.id, now)
+        return await self._issue(user.id, auth_session.id)
+
+    async def logout(self, *, session_id: str) -> None:
+        await self.repo.revoke_session(session_id, self.now, "logout")
+
+    async def forgot_password(self, *, email: str) -> None:
+        """Always succeeds for the caller, so that nobody can probe which addresses have accounts."""
+        user = await self.repo.user_by_email(email)
+        if user is None or user.email is None:
+            return
+        now = self.now
+        if await self.repo.reset_tokens_since(user.id, now - timedelta(hours=1)) >= MAX_RESETS_PER_HOUR:
+            return
+        await self.repo.retire_reset_tokens(user.id, now)
+        token = new_opaque_token()
+        ttl = self.rt.settings.password_reset_ttl_minutes
+        await self.repo.add_reset_token(
+            PasswordResetToken(
+                user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=now + timedelta(minutes=ttl)
+            )
+        )
+        notifier, address, name = self.rt.notifier, user.email, user.name
+
+        async def deliver() -> None:
+            await notifier.password_reset(email=address, name=name, token=token, expires_minutes=ttl)
+
+        after_commit(self.session, deliver)
+
+    async def reset_password(self, *, token: str, password: str) -> None:
+        now = self.now
+        reset = await self.repo.reset_token(hash_token(token))
+        if reset is None or reset.used_at is not None or reset.expires_at <= now:
+            raise BadRequest(INVALID_RESET, code="invalid_reset_token")
+        user = await self.repo.user_by_id(reset.user_id)
+        if user is None or not await self.repo.use_reset_token(reset.id, now):
+            raise BadRequest(INVALID_RESET, code="invalid_reset_token")
+        user.password_hash = await self.rt.passwords.hash(password)
+        user.updated_at = now
+        await self.repo.revoke_all_sessions(user.id, now, "password_reset")
+
+    # shared with profile (password change) and registration
+    async def start_session(self, user: User, client: Client) -> TokenPair:
+        now = self.now
+        session_id = new_session_id()
+        refresh = new_opaque_token()
+        await self.repo.add_session(
+            AuthSession(
+                id=session_id,
+                user_id=user.id,
+                created_at=now,
+                last_used_at=now,
+                ip=client.ip[:64],
+                user_agent=(client.user_agent or "")[:300] or None,
+            ),
+            self._refresh_row(session_id, refresh),
+        )
+        return self._pair(user.id, session_id, refresh)
+
+    async def _issue(self, user_id: int, session_id: str) -> TokenPair:
+        refresh = new_opaque_token()
+        await self.repo.add_refresh_token(self._refresh_row(session_id, refresh))
+        return self._pair(user_id, session_id, refresh)
+
+    def _refresh_row(self, session_id: str, token: str) -> RefreshToken:
+        now = self.now
+        return RefreshToken(
+            session_id=session_id,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + timedelta(days=self.rt.settings.refresh_token_ttl_days),
+        )
+
+    def _pair(self, user_id: int, session_id: str, refresh: str) -> TokenPair:
+        tokens = self.rt.access_tokens
+        return TokenPair(
+            access_token=tokens.issue(user_id, session_id, self.now),
+            refresh_token=refresh,
+            expires_in=tokens.ttl_seconds,
+        )
+
+    async def _record_attempt(self, email: str, client: Client, outcome: str, user_id: int | None) -> None:
+        await self.repo.add_login_attempt(
+            LoginAttempt(
+                email=email,
+                ip=client.ip[:64],
+                user_agent=(client.user_agent or "")[:300] or None,
+                outcome=outcome,
+                user_id=user_id,
+                created_at=self.now,
+            )
+        )

@@ -1,0 +1,114 @@
+"""`bosonline serve | migrate | createadmin | demo`."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bosonline.config import Settings
+
+app = typer.Typer(
+    help="bosonline: back end for Indonesian online sellers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+console = Console()
+
+
+def _migrate(settings: Settings) -> str | None:
+    from bosonline.db import Database
+    from bosonline.migrate import current_revision, upgrade
+
+    async def run() -> str | None:
+        db = Database.connect(settings.effective_database_url)
+        try:
+            await upgrade(db)
+            return await current_revision(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(min=1, max=65535, envvar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="HTTP worker processes (use PostgreSQL for >1).")] = 1,
+    migrate: Annotated[bool, typer.Option(help="Apply pending migrations before serving.")] = True,
+    proxy_headers: Annotated[
+        bool, typer.Option(help="Trust X-Forwarded-For from FORWARDED_ALLOW_IPS (behind a load balancer).")
+    ] = True,
+) -> None:
+    """Serve the API (docs at /docs), after applying pending migrations."""
+    import uvicorn
+
+    settings = Settings()
+    if workers > 1 and settings.effective_database_url.startswith("sqlite"):
+        raise typer.BadParameter("several workers need PostgreSQL (BOSONLINE_DATABASE_URL)", param_hint="--workers")
+    if migrate:
+        revision = _migrate(settings)
+        console.print(f"[green]database at revision {revision}[/green]")
+    settings.effective_secret_key  # noqa: B018 - generate it once, before several workers race for it
+    uvicorn.run(
+        "bosonline.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        access_log=False,  # our middleware logs each request with its request id
+        log_level="warning",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations (SQLite or PostgreSQL)."""
+    revision = _migrate(Settings())
+    console.print(f"[green]database at revision {revision}[/green]")
+
+
+@app.command()
+def createadmin(
+    email: Annotated[str, typer.Option(help="Email of the platform admin.")],
+    password: Annotated[str, typer.Option(help="At least 8 characters.", prompt=True, hide_input=True)],
+    name: Annotated[str, typer.Option(help="Display name.")] = "Platform Admin",
+) -> None:
+    """Create a platform admin, or promote the existing account with this email."""
+    from bosonline.admin_bootstrap import create_platform_admin
+
+    settings = Settings()
+    _migrate(settings)
+    try:
+        created = asyncio.run(create_platform_admin(settings, email=email, password=password, name=name))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"[green]{'created' if created else 'promoted'} platform admin {email.lower()}[/green]")
+
+
+@app.command()
+def demo() -> None:
+    """Create a demo seller with a store and a CS member, and print how to log in."""
+    from bosonline.admin_bootstrap import create_demo
+
+    settings = Settings()
+    _migrate(settings)
+    password = secrets.token_urlsafe(9)
+    info = asyncio.run(create_demo(settings, password=password))
+    console.print("[bold]Demo store ready[/bold]")
+    for key, value in info.items():
+        console.print(f"  {key:>14}: {value}")
+    console.print(
+        "Log in: curl -X POST localhost:8000/auth/login -H 'content-type: application/json' "
+        f"-d '{{\"email\": \"{info['owner email']}\", \"password\": \"{password}\"}}'"
+    )
+
+
+def main() -> None:
+    app()

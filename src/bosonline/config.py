@@ -1,0 +1,78 @@
+"""All configuration, read once from BOSONLINE_* environment variables (or a .env file)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOSONLINE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="SQLite file, generated secrets and uploads live here.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy async URL; default is an SQLite file in data_dir."
+    )
+    secret_key: str | None = Field(
+        None, min_length=32, description="Signs access tokens; generated into data_dir on first run if unset."
+    )
+    access_token_ttl_seconds: int = Field(900, ge=60, le=86_400)
+    refresh_token_ttl_days: int = Field(30, ge=1, le=365)
+    password_reset_ttl_minutes: int = Field(60, ge=5, le=1_440)
+    login_max_failures: int = Field(5, ge=1, le=100, description="Failures per email+IP before throttling.")
+    login_window_minutes: int = Field(15, ge=1, le=1_440)
+    max_body_bytes: int = Field(6 * 1024 * 1024, ge=1_024, description="Larger request bodies get 413.")
+    db_pool_size: int = Field(10, ge=1, le=200)
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+    # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile. Tests lower them.
+    argon2_time_cost: int = Field(3, ge=1, le=10)
+    argon2_memory_kib: int = Field(65_536, ge=8, le=1_048_576)
+    argon2_parallelism: int = Field(4, ge=1, le=16)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str) and not value.startswith("["):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'bosonline.db').resolve()}"
+
+    @cached_property
+    def effective_secret_key(self) -> str:
+        """The configured key, or one generated once into data_dir (mode 0600) and reused after."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            _create_once(path, secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def _create_once(path: Path, content: str) -> None:
+    """Write a file atomically, unless another process got there first (several workers start at once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)

@@ -1,0 +1,107 @@
+"""FastAPI dependencies shared by every domain: runtime, session, caller, store context, permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.auth.permissions import Permission
+from bosonline.auth.repository import AuthRepository
+from bosonline.auth.service import Client
+from bosonline.errors import Forbidden, Unauthorized
+from bosonline.kit.security import InvalidToken
+from bosonline.models import User
+from bosonline.runtime import Runtime
+from bosonline.store.membership import resolve_store_context
+from bosonline.tenancy import StoreContext
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> AsyncSession:
+    return request.state.db  # type: ignore[no-any-return]
+
+
+def get_client(request: Request) -> Client:
+    return Client(
+        ip=request.client.host if request.client else "unknown",
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+DbDep = Annotated[AsyncSession, Depends(get_db)]
+ClientDep = Annotated[Client, Depends(get_client)]
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login, /auth/register or /auth/refresh.")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    session_id: str
+
+
+async def current_principal(
+    runtime: RuntimeDep,
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
+    if len(credentials.credentials) > 2048:
+        raise Unauthorized("Access token is invalid", code="invalid_token")
+    try:
+        claims = runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
+    except InvalidToken as exc:
+        code = "token_expired" if str(exc) == "expired" else "invalid_token"
+        raise Unauthorized("Access token is expired" if code == "token_expired" else "Access token is invalid",
+                           code=code) from exc
+    found = await AuthRepository(db).principal(claims.user_id, claims.session_id)
+    if found is None or found[0].deleted_at is not None or found[1].revoked_at is not None:
+        raise Unauthorized("Session has ended; log in again", code="session_revoked")
+    return Principal(user=found[0], session_id=claims.session_id)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+async def current_store(
+    principal: CurrentUser,
+    db: DbDep,
+    x_store_id: Annotated[
+        int | None,
+        Header(
+            alias="X-Store-Id",
+            ge=1,
+            le=2**53,
+            description="The store to act in; optional when the caller belongs to exactly one store.",
+        ),
+    ] = None,
+) -> StoreContext:
+    return await resolve_store_context(db, principal.user.id, x_store_id)
+
+
+CurrentStore = Annotated[StoreContext, Depends(current_store)]
+
+
+def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
+    """Dependency: the request's store context, if the caller's role there grants `permission`."""
+
+    async def dependency(ctx: CurrentStore) -> StoreContext:
+        if not ctx.can(permission):
+            raise Forbidden(
+                f"Your role ({ctx.role}) in this store does not allow this ({permission})",
+                code="permission_denied",
+            )
+        return ctx
+
+    dependency.__name__ = f"require_{permission}"
+    return dependency

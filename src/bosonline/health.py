@@ -1,0 +1,34 @@
+"""GET /health: 200 when the database answers, 503 when it does not."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from bosonline import __version__
+from bosonline.errors import error_body
+from bosonline.kit.schemas import Envelope, ErrorEnvelope
+
+router = APIRouter(tags=["health"])
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+    version: str
+
+
+@router.get(
+    "/health",
+    summary="Liveness and database reachability",
+    responses={503: {"model": ErrorEnvelope, "description": "The database is unreachable"}},
+)
+async def health(request: Request) -> Envelope[HealthOut]:
+    try:
+        await request.app.state.runtime.db.ping()
+    except Exception:  # any failure to reach the database means "not ready"
+        return JSONResponse(  # type: ignore[return-value]
+            error_body("service_unavailable", "Database unreachable"), status_code=503
+        )
+    return Envelope(data=HealthOut(status="ok", database="ok", version=__version__))

@@ -1,0 +1,28 @@
+"""Indonesian mobile numbers: accept 08…, 628…, +62 8…; store E.164 digits (628…); show 08…."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import lokal
+from pydantic import AfterValidator, Field
+
+MOBILE_HINT = "must be an Indonesian mobile number, e.g. 0812-3456-7890, 6281234567890 or +62 812 3456 7890"
+
+
+def normalize_mobile(value: str) -> str:
+    """Return the number as 628… digits, or raise ValueError when it is not an Indonesian mobile."""
+    info = lokal.parse_phone(value.strip())
+    if not info.valid or info.type != "mobile" or not info.whatsapp:
+        raise ValueError(MOBILE_HINT)
+    return info.whatsapp
+
+
+def display_phone(e164_digits: str | None) -> str | None:
+    """628123… → 08123… (the form Indonesian sellers and the seed show)."""
+    if e164_digits is None:
+        return None
+    return "0" + e164_digits[2:] if e164_digits.startswith("62") else e164_digits
+
+
+MobilePhone = Annotated[str, Field(min_length=8, max_length=25), AfterValidator(normalize_mobile)]

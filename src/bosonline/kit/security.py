@@ -1,0 +1,117 @@
+"""Password hashing (Argon2id), opaque tokens, and JWT access tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import anyio.to_thread
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from bosonline.config import Settings
+
+ACCESS_TOKEN_TYPE = "access"
+_ISSUER = "bosonline"
+_ALGORITHM = "HS256"
+
+
+class Passwords:
+    """Argon2id hashing off the event loop: a hash costs tens of milliseconds of CPU by design."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+        # Verifying against this when the account does not exist keeps "no such email" as slow as
+        # "wrong password", so timing does not reveal which accounts exist.
+        self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(self._hasher.hash, password)
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        return await anyio.to_thread.run_sync(self._verify_sync, password_hash, password)
+
+    def needs_rehash(self, password_hash: str | None) -> bool:
+        return password_hash is not None and self._hasher.check_needs_rehash(password_hash)
+
+    def _verify_sync(self, password_hash: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def new_opaque_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_session_id() -> str:
+    return secrets.token_hex(16)
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    session_id: str
+    expires_at: datetime
+
+
+class InvalidToken(Exception):
+    pass
+
+
+class AccessTokens:
+    def __init__(self, secret: str, ttl_seconds: int) -> None:
+        self._secret = secret
+        self.ttl_seconds = ttl_seconds
+
+    def issue(self, user_id: int, session_id: str, now: datetime) -> str:
+        claims: dict[str, Any] = {
+            "iss": _ISSUER,
+            "sub": str(user_id),
+            "sid": session_id,
+            "typ": ACCESS_TOKEN_TYPE,
+            "iat": int(now.timestamp()),
+            "exp": int((now + timedelta(seconds=self.ttl_seconds)).timestamp()),
+        }
+        return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
+
+    def verify(self, token: str, now: datetime) -> AccessClaims:
+        """Signature, issuer and type checked by PyJWT; expiry against our clock (tests move it)."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[_ALGORITHM],
+                issuer=_ISSUER,
+                options={"verify_exp": False, "require": ["exp", "sub", "sid", "typ", "iss"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if claims.get("typ") != ACCESS_TOKEN_TYPE or not str(claims["sub"]).isdigit():
+            raise InvalidToken("not an access token")
+        exp = claims["exp"]
+        if not isinstance(exp, int) or exp <= int(now.timestamp()):
+            raise InvalidToken("expired")
+        return AccessClaims(
+            user_id=int(claims["sub"]),
+            session_id=str(claims["sid"]),
+            expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
+        )
+
+
+def constant_time_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,52 @@
+"""A store, its settings, and the people who work in it."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime
+
+
+class Store(IdMixin, TimestampMixin, Base):
+    __tablename__ = "stores"
+
+    name: Mapped[str] = mapped_column(String(100))
+    # NULL once the store is closed by its owner's Data Deletion, which frees the name for others.
+    subdomain: Mapped[str | None] = mapped_column(String(30), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | closed
+    owner_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"), index=True)
+
+    settings: Mapped[StoreSettings] = relationship(lazy="raise", uselist=False)
+
+
+class StoreSettings(TimestampMixin, Base):
+    __tablename__ = "store_settings"
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    cod_fee_bps: Mapped[int] = mapped_column(Integer, default=300)  # basis points: 300 = 3 %
+    unique_code_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    unique_code_min: Mapped[int] = mapped_column(Integer, default=1)
+    unique_code_max: Mapped[int] = mapped_column(Integer, default=999)
+    quiet_hours_start: Mapped[time] = mapped_column(Time, default=time(21, 0))
+    quiet_hours_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
+
+
+class StoreMember(IdMixin, TimestampMixin, Base):
+    """A user's place in a store (the seed's "staff"). The id is the staff id of /store/staff/{id}."""
+
+    __tablename__ = "store_members"
+    __table_args__ = (UniqueConstraint("store_id", "user_id"),)
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # owner | admin | cs
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | inactive
+    # How the store knows this person (CS name in follow-ups); a store never edits another account's profile.
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,46 @@
+"""HTTP routes of /profile (seed group Profile, except warehouses)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from bosonline.auth.schemas import MessageOut
+from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
+from bosonline.kit.schemas import Envelope
+from bosonline.profile.schemas import DeleteProfileIn, MeOut, ProfileUpdateIn, ProfileUpdateOut
+from bosonline.profile.service import ProfileService
+from bosonline.routing import api_router
+
+router = api_router(prefix="/profile", tags=["Profile"])
+
+
+def _service(db: DbDep, runtime: RuntimeDep) -> ProfileService:
+    return ProfileService(db, runtime)
+
+
+Service = Annotated[ProfileService, Depends(_service)]
+
+
+@router.get("/me", summary="Me")
+async def me(principal: CurrentUser, service: Service) -> Envelope[MeOut]:
+    """The caller's account and every store they belong to, with their role and status there."""
+    return Envelope(data=await service.me(principal.user))
+
+
+@router.put("", summary="Profile: edit my account")
+async def update_profile(
+    body: ProfileUpdateIn, principal: CurrentUser, service: Service, client: ClientDep
+) -> Envelope[ProfileUpdateOut]:
+    """Changes name and phone freely; email and password need `current_password` (wrong → 403
+    `wrong_password`). A new password ends every session and returns a fresh token pair."""
+    return Envelope(data=await service.update(principal.user, body, client))
+
+
+@router.delete("", summary="Data Deletion")
+async def delete_profile(body: DeleteProfileIn, principal: CurrentUser, service: Service) -> Envelope[MessageOut]:
+    """Erases the caller's personal data and ends every session. 409 `owner_has_active_stores` while the caller
+    owns a store that still has other staff; stores owned alone are closed and their subdomains freed."""
+    await service.delete(principal.user, body.password)
+    return Envelope(data=MessageOut(message="Your account and personal data have been erased"))

@@ -1,0 +1,1 @@
+"""The people who work in a store: owner, admins and customer-service staff."""

@@ -1,0 +1,80 @@
+"""HTTP routes of /store/staff (seed group Staff)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Path, Query, status
+
+from bosonline.auth.permissions import Permission
+from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.routing import api_router
+from bosonline.staff.schemas import StaffCreateIn, StaffDeletedOut, StaffOut, StaffStatusIn, StaffUpdateIn
+from bosonline.staff.service import StaffService
+from bosonline.tenancy import StoreContext
+
+router = api_router(prefix="/store/staff", tags=["Staff"])
+
+StaffId = Annotated[int, Path(ge=1, le=2**53, description="Staff id in this store.")]
+
+
+def _reader(
+    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.staff_read))]
+) -> StaffService:
+    return StaffService(db, runtime, ctx)
+
+
+def _writer(
+    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.staff_write))]
+) -> StaffService:
+    return StaffService(db, runtime, ctx)
+
+
+Reader = Annotated[StaffService, Depends(_reader)]
+Writer = Annotated[StaffService, Depends(_writer)]
+
+
+@router.get("", summary="Staff")
+async def list_staff(
+    service: Reader,
+    page: Annotated[PageParams, Depends(page_params)],
+    role: Annotated[Literal["owner", "admin", "cs"] | None, Query()] = None,
+    status: Annotated[Literal["active", "inactive"] | None, Query()] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Name or phone contains.")] = None,
+) -> ListEnvelope[StaffOut]:
+    """Staff of the store, oldest first. Owners and admins only."""
+    items, result, total = await service.list(page, role=role, status=status, q=q)
+    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+
+
+@router.get("/{staff_id}", summary="Staff detail")
+async def get_staff(staff_id: StaffId, service: Reader) -> Envelope[StaffOut]:
+    return Envelope(data=await service.get(staff_id))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create Staff")
+async def create_staff(body: StaffCreateIn, service: Writer) -> Envelope[StaffOut]:
+    """Adds a member. If an account with this email exists it is attached (its password untouched); otherwise an
+    account is created with `password`. Owners add admins and CS; admins add CS."""
+    return Envelope(data=await service.create(body))
+
+
+@router.put("/{staff_id}", summary="Edit Staff")
+async def update_staff(staff_id: StaffId, body: StaffUpdateIn, service: Writer) -> Envelope[StaffOut]:
+    """Changes the member's name and phone in this store, and role. The owner cannot be edited here."""
+    return Envelope(data=await service.update(staff_id, body))
+
+
+@router.patch("/{staff_id}/status", summary="Edit Status Staff")
+async def set_staff_status(staff_id: StaffId, body: StaffStatusIn, service: Writer) -> Envelope[StaffOut]:
+    """`inactive` members cannot act in the store (403 `member_inactive`) until made `active` again."""
+    return Envelope(data=await service.set_status(staff_id, body.status))
+
+
+@router.delete("/{staff_id}", summary="Delete staff")
+async def delete_staff(staff_id: StaffId, service: Writer) -> Envelope[StaffDeletedOut]:
+    """Removes the member from the store (their account stays). The owner cannot be removed."""
+    await service.remove(staff_id)
+    return Envelope(data=StaffDeletedOut(id=staff_id))

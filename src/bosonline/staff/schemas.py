@@ -1,0 +1,86 @@
+"""Wire shapes of /store/staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from bosonline.kit.fields import Email, Password, PersonName
+from bosonline.kit.phone import MobilePhone, display_phone
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import StoreMember
+
+StaffRole = Literal["admin", "cs"]
+StaffStatus = Literal["active", "inactive"]
+
+
+class StaffCreateIn(StrictBody):
+    name: PersonName
+    phone: MobilePhone
+    email: Email
+    password: Password | None = Field(
+        None,
+        description="Required when no account has this email yet. When one exists, that account is attached "
+        "to the store instead and its password is left alone.",
+    )
+    role: StaffRole
+
+
+class StaffUpdateIn(StrictBody):
+    """Only the fields sent change."""
+
+    name: PersonName | None = None
+    phone: MobilePhone | None = None
+    role: StaffRole | None = None
+
+    @field_validator("name", "phone", "role", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> StaffUpdateIn:
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        return self
+
+
+class StaffStatusIn(StrictBody):
+    status: StaffStatus
+
+
+class StaffOut(BaseModel):
+    id: int = Field(description="Staff id in this store.")
+    user_id: int
+    name: str
+    email: str | None
+    phone: str | None
+    phone_display: str | None
+    role: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, member: StoreMember, email: str | None) -> StaffOut:
+        return cls(
+            id=member.id,
+            user_id=member.user_id,
+            name=member.name,
+            email=email,
+            phone=member.phone,
+            phone_display=display_phone(member.phone),
+            role=member.role,
+            status=member.status,
+            created_at=member.created_at,
+            updated_at=member.updated_at,
+        )
+
+
+class StaffDeletedOut(BaseModel):
+    id: int
+    deleted: bool = True

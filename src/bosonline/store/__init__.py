@@ -1,0 +1,1 @@
+"""The store itself: creation, settings, subdomain, and which store a request acts in."""

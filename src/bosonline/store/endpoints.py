@@ -1,0 +1,77 @@
+"""HTTP routes of the store itself (seed group Store)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, status
+
+from bosonline.auth.permissions import Permission
+from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.routing import api_router
+from bosonline.store.schemas import (
+    StoreCreateIn,
+    StoreOut,
+    StoreSummaryOut,
+    StoreUpdateIn,
+    SubdomainCheckOut,
+    SubdomainIn,
+)
+from bosonline.store.service import StoreService
+from bosonline.tenancy import StoreContext
+
+router = api_router(prefix="/store", tags=["Store"])
+
+StoreRead = Annotated[StoreContext, Depends(require(Permission.store_read))]
+StoreWrite = Annotated[StoreContext, Depends(require(Permission.store_write))]
+
+
+def _service(db: DbDep, runtime: RuntimeDep) -> StoreService:
+    return StoreService(db, runtime.clock)
+
+
+Service = Annotated[StoreService, Depends(_service)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a store")
+async def create_store(body: StoreCreateIn, principal: CurrentUser, service: Service) -> Envelope[StoreOut]:
+    """Creates a store owned by the caller, with default settings (COD fee 3 %, unique transfer code 1–999,
+    follow-up quiet hours 21:00–08:00). The caller becomes its `owner`."""
+    return Envelope(data=await service.create(principal.user, body))
+
+
+@router.get("", summary="Current store with its settings")
+async def get_store(ctx: StoreRead, service: Service) -> Envelope[StoreOut]:
+    """The store the request acts in: the caller's only store, or the one named by `X-Store-Id`."""
+    return Envelope(data=await service.current(ctx))
+
+
+@router.put("", summary="Edit the store and its settings")
+async def update_store(body: StoreUpdateIn, ctx: StoreWrite, service: Service) -> Envelope[StoreOut]:
+    """Changes only the fields sent. Owners and admins only."""
+    return Envelope(data=await service.update(ctx, body))
+
+
+@router.get("/list", summary="Stores of the caller")
+async def list_stores(
+    principal: CurrentUser, service: Service, page: Annotated[PageParams, Depends(page_params)]
+) -> ListEnvelope[StoreSummaryOut]:
+    items, result, total = await service.list_mine(principal.user.id, page)
+    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+
+
+@router.get("/subdomain/check", summary="Cek SubDomain: is a subdomain valid and free?")
+async def check_subdomain(
+    principal: CurrentUser,
+    service: Service,
+    subdomain: Annotated[str, Query(min_length=1, max_length=63, description="The subdomain to check.")],
+) -> Envelope[SubdomainCheckOut]:
+    return Envelope(data=await service.check_subdomain(subdomain))
+
+
+@router.put("/subdomain", summary="Edit Subdomain")
+async def change_subdomain(body: SubdomainIn, ctx: StoreWrite, service: Service) -> Envelope[StoreOut]:
+    """Moves the store to another subdomain (409 when taken, 422 when invalid). Owners and admins only."""
+    return Envelope(data=await service.change_subdomain(ctx, body.subdomain))

@@ -1,0 +1,126 @@
+"""All SQL of stores, their settings and memberships."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.models import Store, StoreMember, StoreSettings
+
+
+class StoreRepository:
+    """Stores as seen by one user: every read is limited to stores the user is a member of."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def membership(self, user_id: int, store_id: int) -> tuple[StoreMember, Store] | None:
+        row = (
+            await self.session.execute(
+                select(StoreMember, Store)
+                .join(Store, Store.id == StoreMember.store_id)
+                .where(
+                    StoreMember.user_id == user_id,
+                    StoreMember.store_id == store_id,
+                    StoreMember.removed_at.is_(None),
+                    Store.status == "active",
+                )
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def memberships(self, user_id: int, *, limit: int) -> list[tuple[StoreMember, Store]]:
+        rows = await self.session.execute(
+            select(StoreMember, Store)
+            .join(Store, Store.id == StoreMember.store_id)
+            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
+            .order_by(Store.id)
+            .limit(limit)
+        )
+        return [(member, store) for member, store in rows.tuples()]
+
+    async def stores_page(self, user_id: int, params: PageParams) -> Page[Store]:
+        stmt = (
+            select(Store)
+            .join(StoreMember, StoreMember.store_id == Store.id)
+            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
+        )
+        return await keyset_page(self.session, stmt, [Store.id], params)
+
+    async def count_stores(self, user_id: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(StoreMember)
+                .join(Store, Store.id == StoreMember.store_id)
+                .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
+            )
+            or 0
+        )
+
+    async def roles_in(self, user_id: int, store_ids: list[int]) -> dict[int, StoreMember]:
+        if not store_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(StoreMember).where(
+                StoreMember.user_id == user_id,
+                StoreMember.store_id.in_(store_ids),
+                StoreMember.removed_at.is_(None),
+            )
+        )
+        return {member.store_id: member for member in rows}
+
+    async def owned_active_count(self, owner_id: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).where(Store.owner_id == owner_id, Store.status == "active")
+            )
+            or 0
+        )
+
+    async def owned_active(self, owner_id: int) -> list[Store]:
+        return list(
+            await self.session.scalars(
+                select(Store).where(Store.owner_id == owner_id, Store.status == "active").order_by(Store.id)
+            )
+        )
+
+    async def other_members_count(self, store_id: int, owner_id: int) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).where(
+                    StoreMember.store_id == store_id,
+                    StoreMember.user_id != owner_id,
+                    StoreMember.removed_at.is_(None),
+                )
+            )
+            or 0
+        )
+
+    async def subdomain_taken(self, subdomain: str, *, except_store_id: int | None = None) -> bool:
+        stmt = select(Store.id).where(Store.subdomain == subdomain)
+        if except_store_id is not None:
+            stmt = stmt.where(Store.id != except_store_id)
+        return (await self.session.scalar(stmt.limit(1))) is not None
+
+    async def add(self, store: Store, settings: StoreSettings, owner: StoreMember) -> Store:
+        self.session.add(store)
+        await self.session.flush()
+        settings.store_id = store.id
+        owner.store_id = store.id
+        self.session.add_all([settings, owner])
+        await self.session.flush()
+        return store
+
+    async def settings_of(self, store_id: int) -> StoreSettings:
+        settings = await self.session.get(StoreSettings, store_id)
+        assert settings is not None, "every store is created with its settings row"
+        return settings
+
+    async def user_memberships_all(self, user_id: int) -> list[StoreMember]:
+        return list(
+            await self.session.scalars(
+                select(StoreMember).where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None))
+            )
+        )

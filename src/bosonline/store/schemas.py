@@ -1,0 +1,127 @@
+"""Wire shapes of /store."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+
+from bosonline.kit.fields import ShortText
+from bosonline.kit.phone import MobilePhone, display_phone
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import Store, StoreSettings
+
+TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+SubdomainText = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=63)]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+def format_clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+class StoreCreateIn(StrictBody):
+    name: ShortText
+    subdomain: SubdomainText = Field(description="3–30 of a–z, 0–9 and inner hyphens; see /store/subdomain/check.")
+    phone: MobilePhone
+    timezone: TimeZone = "Asia/Jakarta"
+
+
+class StoreSettingsIn(StrictBody):
+    cod_fee_percent: Decimal | None = Field(
+        None, ge=0, le=100, decimal_places=2, description="COD fee as % of goods + shipping (default 3)."
+    )
+    unique_code_enabled: bool | None = Field(None, description="Add a 1–999 unique code to bank transfers.")
+    unique_code_min: int | None = Field(None, ge=1, le=999)
+    unique_code_max: int | None = Field(None, ge=1, le=999)
+    quiet_hours_start: ClockTime | None = Field(None, description="HH:MM store time; no follow-ups from here…")
+    quiet_hours_end: ClockTime | None = Field(None, description="…until here. Equal start and end: no quiet hours.")
+
+
+class StoreUpdateIn(StrictBody):
+    """Every field is optional: only the fields sent change."""
+
+    name: ShortText | None = None
+    phone: MobilePhone | None = None
+    timezone: TimeZone | None = None
+    settings: StoreSettingsIn | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> StoreUpdateIn:
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        return self
+
+    @field_validator("name", "phone", "timezone", "settings", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
+
+
+class SubdomainIn(StrictBody):
+    subdomain: SubdomainText
+
+
+class StoreSettingsOut(BaseModel):
+    cod_fee_percent: float
+    unique_code_enabled: bool
+    unique_code_min: int
+    unique_code_max: int
+    quiet_hours_start: str
+    quiet_hours_end: str
+
+    @classmethod
+    def of(cls, settings: StoreSettings) -> StoreSettingsOut:
+        return cls(
+            cod_fee_percent=settings.cod_fee_bps / 100,
+            unique_code_enabled=settings.unique_code_enabled,
+            unique_code_min=settings.unique_code_min,
+            unique_code_max=settings.unique_code_max,
+            quiet_hours_start=format_clock(settings.quiet_hours_start),
+            quiet_hours_end=format_clock(settings.quiet_hours_end),
+        )
+
+
+class StoreSummaryOut(BaseModel):
+    id: int
+    name: str
+    subdomain: str | None
+    phone: str | None
+    phone_display: str | None
+    timezone: str
+    status: str
+    owner_id: int
+    role: str | None = Field(None, description="The caller's role in this store.")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, store: Store, role: str | None) -> StoreSummaryOut:
+        return cls(
+            id=store.id,
+            name=store.name,
+            subdomain=store.subdomain,
+            phone=store.phone,
+            phone_display=display_phone(store.phone),
+            timezone=store.timezone,
+            status=store.status,
+            owner_id=store.owner_id,
+            role=role,
+            created_at=store.created_at,
+        )
+
+
+class StoreOut(StoreSummaryOut):
+    member_id: int = Field(description="The caller's staff id in this store.")
+    settings: StoreSettingsOut
+    updated_at: datetime
+
+
+class SubdomainCheckOut(BaseModel):
+    subdomain: str
+    valid: bool
+    available: bool
+    reason: str | None

@@ -1,0 +1,146 @@
+"""Rules of the store itself: create, read, edit, settings, subdomain."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.auth.permissions import Role
+from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.kit.clock import Clock
+from bosonline.kit.pagination import Page, PageParams
+from bosonline.models import Store, StoreMember, StoreSettings, User
+from bosonline.store import subdomain as subdomains
+from bosonline.store.repository import StoreRepository
+from bosonline.store.schemas import (
+    StoreCreateIn,
+    StoreOut,
+    StoreSettingsIn,
+    StoreSettingsOut,
+    StoreSummaryOut,
+    StoreUpdateIn,
+    SubdomainCheckOut,
+)
+from bosonline.tenancy import StoreContext
+
+MAX_OWNED_STORES = 20
+
+
+class StoreService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.repo = StoreRepository(session)
+        self.session = session
+        self.clock = clock
+
+    async def create(self, owner: User, data: StoreCreateIn) -> StoreOut:
+        reason = subdomains.invalid_reason(data.subdomain)
+        if reason:
+            raise ValidationFailed(fields={"subdomain": reason})
+        if await self.repo.owned_active_count(owner.id) >= MAX_OWNED_STORES:
+            raise Conflict(f"An account can own at most {MAX_OWNED_STORES} stores", code="store_limit")
+        if await self.repo.subdomain_taken(data.subdomain):
+            raise Conflict("This subdomain is already taken", code="subdomain_taken", fields={"subdomain": "is taken"})
+        now = self.clock.now()
+        store = await self.repo.add(
+            Store(
+                name=data.name,
+                subdomain=data.subdomain,
+                phone=data.phone,
+                timezone=data.timezone,
+                owner_id=owner.id,
+                created_at=now,
+                updated_at=now,
+            ),
+            StoreSettings(created_at=now, updated_at=now),
+            StoreMember(
+                user_id=owner.id,
+                role=Role.owner,
+                status="active",
+                name=owner.name,
+                phone=owner.phone,
+                created_at=now,
+                updated_at=now,
+            ),
+        )
+        return await self.current(StoreContext(owner.id, store.id, 0, Role.owner))
+
+    async def current(self, ctx: StoreContext) -> StoreOut:
+        found = await self.repo.membership(ctx.user_id, ctx.store_id)
+        if found is None:
+            raise NotFound()
+        member, store = found
+        settings = await self.repo.settings_of(store.id)
+        summary = StoreSummaryOut.of(store, member.role)
+        return StoreOut(
+            **summary.model_dump(),
+            member_id=member.id,
+            settings=StoreSettingsOut.of(settings),
+            updated_at=store.updated_at,
+        )
+
+    async def update(self, ctx: StoreContext, data: StoreUpdateIn) -> StoreOut:
+        found = await self.repo.membership(ctx.user_id, ctx.store_id)
+        if found is None:
+            raise NotFound()
+        store = found[1]
+        now = self.clock.now()
+        for field in ("name", "phone", "timezone"):
+            if field in data.model_fields_set:
+                setattr(store, field, getattr(data, field))
+        if data.settings is not None:
+            self._apply_settings(await self.repo.settings_of(store.id), data.settings, now)
+        store.updated_at = now
+        await self.session.flush()
+        return await self.current(ctx)
+
+    @staticmethod
+    def _apply_settings(settings: StoreSettings, data: StoreSettingsIn, now: datetime) -> None:
+        changes = data.model_dump(exclude_unset=True)
+        for key, value in changes.items():
+            if value is None:
+                raise ValidationFailed(fields={f"settings.{key}": "must not be null; leave it out to keep it"})
+        if "cod_fee_percent" in changes:
+            settings.cod_fee_bps = int(changes.pop("cod_fee_percent") * 100)
+        for key in ("quiet_hours_start", "quiet_hours_end"):
+            if key in changes:
+                hours, minutes = changes.pop(key).split(":")
+                setattr(settings, key, time(int(hours), int(minutes)))
+        for key, value in changes.items():
+            setattr(settings, key, value)
+        settings.updated_at = now
+        if settings.unique_code_min > settings.unique_code_max:
+            raise ValidationFailed(fields={"settings.unique_code_min": "must not be above unique_code_max"})
+
+    async def list_mine(self, user_id: int, params: PageParams) -> tuple[list[StoreSummaryOut], Page[Store], int]:
+        page = await self.repo.stores_page(user_id, params)
+        members = await self.repo.roles_in(user_id, [store.id for store in page.items])
+        items = [
+            StoreSummaryOut.of(store, members[store.id].role if store.id in members else None)
+            for store in page.items
+        ]
+        return items, page, await self.repo.count_stores(user_id)
+
+    async def check_subdomain(self, raw: str, *, store_id: int | None = None) -> SubdomainCheckOut:
+        value = subdomains.normalize(raw)
+        reason = subdomains.invalid_reason(value)
+        if reason:
+            return SubdomainCheckOut(subdomain=value, valid=False, available=False, reason=reason)
+        if await self.repo.subdomain_taken(value, except_store_id=store_id):
+            return SubdomainCheckOut(subdomain=value, valid=True, available=False, reason="is already taken")
+        return SubdomainCheckOut(subdomain=value, valid=True, available=True, reason=None)
+
+    async def change_subdomain(self, ctx: StoreContext, raw: str) -> StoreOut:
+        check = await self.check_subdomain(raw, store_id=ctx.store_id)
+        if not check.valid:
+            raise ValidationFailed(fields={"subdomain": check.reason or "is invalid"})
+        if not check.available:
+            raise Conflict("This subdomain is already taken", code="subdomain_taken", fields={"subdomain": "is taken"})
+        found = await self.repo.membership(ctx.user_id, ctx.store_id)
+        if found is None:
+            raise NotFound()
+        store = found[1]
+        store.subdomain = check.subdomain
+        store.updated_at = self.clock.now()
+        await self.session.flush()
+        return await self.current(ctx)
