@@ -38,7 +38,7 @@ class StoreRepository:
             .order_by(Store.id)
             .limit(limit)
         )
-        return [(member, store) for member, store in rows.tuples()]
+        return [(member, store) for member, store in rows.all()]
 
     async def stores_page(self, user_id: int, params: PageParams) -> Page[Store]:
         stmt = (

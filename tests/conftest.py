@@ -1,0 +1,138 @@
+"""Test harness: every test runs against SQLite, and against PostgreSQL too when
+BOSONLINE_TEST_DATABASE_URL is set (CI sets it). Tests talk HTTP to the app through httpx's ASGI transport,
+with a clock they can move and a notifier that records what it was asked to send."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bosonline.app import create_app
+from bosonline.config import Settings
+from bosonline.kit.clock import FrozenClock
+from bosonline.migrate import upgrade
+from bosonline.models import Base
+from bosonline.runtime import Runtime
+
+PG_URL = os.environ.get("BOSONLINE_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pg_async_url(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+class RecordingNotifier:
+    def __init__(self) -> None:
+        self.resets: list[dict[str, Any]] = []
+
+    async def password_reset(self, *, email: str, name: str, token: str, expires_minutes: int) -> None:
+        self.resets.append({"email": email, "name": name, "token": token, "expires_minutes": expires_minutes})
+
+
+def test_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": "test-secret-key-" + "x" * 32,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+        "argon2_parallelism": 1,
+        "log_level": "WARNING",
+        "max_body_bytes": 1024 * 1024,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    assert PG_URL
+    return pg_async_url(PG_URL)
+
+
+async def reset_schema(runtime: Runtime) -> None:
+    """Start from an empty database, so that the migrations are what builds the schema."""
+    async with runtime.db.engine.begin() as conn:
+        if runtime.db.sqlite:
+            for table in reversed(Base.metadata.sorted_tables):
+                await conn.execute(text(f'DROP TABLE IF EXISTS "{table.name}"'))
+            await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        else:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+async def runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]:
+    settings = test_settings(tmp_path_factory.mktemp("data"), database_url)
+    rt = Runtime.build(settings, clock=FrozenClock(), notifier=RecordingNotifier())
+    await reset_schema(rt)
+    await upgrade(rt.db)
+    yield rt
+    await rt.db.dispose()
+
+
+async def wipe(runtime: Runtime) -> None:
+    async with runtime.db.engine.begin() as conn:
+        if runtime.db.sqlite:
+            for table in reversed(Base.metadata.sorted_tables):
+                await conn.execute(table.delete())
+        else:
+            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def rt(runtime: Runtime) -> AsyncIterator[Runtime]:
+    """The session's runtime with a fresh clock, an empty notifier and empty tables."""
+    runtime.clock = FrozenClock()
+    runtime.notifier = RecordingNotifier()
+    yield runtime
+    await wipe(runtime)
+
+
+@pytest.fixture
+def clock(rt: Runtime) -> FrozenClock:
+    assert isinstance(rt.clock, FrozenClock)
+    return rt.clock
+
+
+@pytest.fixture
+def notifier(rt: Runtime) -> RecordingNotifier:
+    assert isinstance(rt.notifier, RecordingNotifier)
+    return rt.notifier
+
+
+@pytest.fixture
+async def client(rt: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(runtime=rt)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4321))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+def is_postgres(backend: str) -> bool:
+    return backend == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres_only") and "[sqlite]" in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL"))
