@@ -89,13 +89,10 @@ async def runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
 
 
 async def wipe(runtime: Runtime) -> None:
+    # DELETE, not TRUNCATE: on tables this small it is several times faster on PostgreSQL.
     async with runtime.db.engine.begin() as conn:
-        if runtime.db.sqlite:
-            for table in reversed(Base.metadata.sorted_tables):
-                await conn.execute(table.delete())
-        else:
-            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            await conn.execute(table.delete())
 
 
 @pytest.fixture

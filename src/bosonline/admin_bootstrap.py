@@ -24,9 +24,12 @@ _CLI = Client(ip="cli", user_agent="bosonline-cli")
 async def create_platform_admin(settings: Settings, *, email: str, password: str, name: str) -> bool:
     try:
         email = TypeAdapter(Email).validate_python(email)
+    except ValidationError as exc:
+        raise ValueError(f"--email: {exc.errors()[0]['msg']}") from exc
+    try:
         password = TypeAdapter(Password).validate_python(password)
     except ValidationError as exc:
-        raise ValueError(exc.errors()[0]["msg"]) from exc
+        raise ValueError(f"--password: {exc.errors()[0]['msg']}") from exc
     runtime = Runtime.build(settings)
     try:
         async with runtime.db.session() as session:

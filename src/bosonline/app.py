@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 
 from bosonline import __version__
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         yield
         await runtime.db.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from the package, not a CDN: /docs works on a machine with no internet.
+    app = FastAPIOffline(
         title="bosonline",
         version=__version__,
         description=DESCRIPTION,

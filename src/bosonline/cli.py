@@ -18,9 +18,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 console = Console()
+err_console = Console(stderr=True)
 
 
 def _migrate(settings: Settings) -> str | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bosonline.db import Database
     from bosonline.migrate import current_revision, upgrade
 
@@ -32,7 +36,13 @@ def _migrate(settings: Settings) -> str | None:
         finally:
             await db.dispose()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except (OSError, SQLAlchemyError) as exc:  # unreachable server, bad credentials, unwritable SQLite file
+        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        message = f"cannot migrate the database {url}: {exc}"
+        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -106,7 +116,8 @@ def demo() -> None:
         console.print(f"  {key:>14}: {value}")
     console.print(
         "Log in: curl -X POST localhost:8000/auth/login -H 'content-type: application/json' "
-        f"-d '{{\"email\": \"{info['owner email']}\", \"password\": \"{password}\"}}'"
+        f"-d '{{\"email\": \"{info['owner email']}\", \"password\": \"{password}\"}}'",
+        soft_wrap=True,  # one line, so that it can be copied and pasted whatever the terminal's width
     )
 
 

@@ -155,8 +155,14 @@ _HTTP_CODES = {
 }
 
 
+# FastAPI's own 400 when reading the body fails other than by a JSONDecodeError (bad UTF-8, nesting too deep).
+_FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
 async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_PARSE_ERROR:
+        return error_response(BadRequest("Request body is not valid JSON", code="invalid_json"))
     code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
     return JSONResponse(
         error_body(code, message), status_code=exc.status_code, headers=getattr(exc, "headers", None)
@@ -185,8 +191,14 @@ async def _data_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", path=request.url.path)
-    return JSONResponse(error_body("internal_error", "Internal server error"), status_code=500)
+    # Starlette runs this handler outside every middleware: the request id has to be taken from the scope.
+    request_id = getattr(request.state, "request_id", None)
+    log.exception("unhandled_error", path=request.url.path, request_id=request_id)
+    return JSONResponse(
+        error_body("internal_error", "Internal server error"),
+        status_code=500,
+        headers={"X-Request-Id": request_id} if request_id else None,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -197,4 +209,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    # asyncpg raises these unwrapped when it cannot reach the server (refused, unreachable, connect timeout).
+    app.add_exception_handler(ConnectionError, _database_error)
+    app.add_exception_handler(TimeoutError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -19,6 +19,7 @@ class HealthOut(BaseModel):
     version: str
 
 
+@router.head("/health", include_in_schema=False)  # load balancers often probe with HEAD
 @router.get(
     "/health",
     summary="Liveness and database reachability",

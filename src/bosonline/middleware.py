@@ -28,7 +28,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -76,19 +76,25 @@ class BodySizeLimitMiddleware:
                 await _reply(send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
                 return
         received = 0
+        too_large = False
         response_started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal response_started
+            # FastAPI turns any failure while reading the body into its own 400: once the body went over the
+            # limit, whatever the app answers is dropped and the 413 below is sent instead.
+            if too_large and not response_started:
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
@@ -96,8 +102,9 @@ class BodySizeLimitMiddleware:
         try:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLarge:
-            if not response_started:
-                await _reply(send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
+            pass
+        if too_large and not response_started:
+            await _reply(send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
 
 
 class _BodyTooLarge(Exception):

@@ -99,9 +99,12 @@ class AuthRepository:
         await self.session.flush()
 
     async def recent_failures(self, email: str, ip: str, since: datetime) -> tuple[int, datetime | None]:
-        """Failures for email+IP after `since` and after the last success: (count, oldest failure time)."""
+        """Failures for email+IP after `since` and after the last success: (count, oldest failure time).
+
+        "After the last success" goes by row id, not time: attempts recorded in the same instant (or while the
+        clock steps back) are still ordered, so a success never hides the failures that follow it."""
         last_success = (
-            select(func.max(LoginAttempt.created_at))
+            select(func.max(LoginAttempt.id))
             .where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.outcome == "success")
             .scalar_subquery()
         )
@@ -112,7 +115,7 @@ class AuthRepository:
                     LoginAttempt.ip == ip,
                     LoginAttempt.outcome == "failure",
                     LoginAttempt.created_at > since,
-                    LoginAttempt.created_at > func.coalesce(last_success, since),
+                    LoginAttempt.id > func.coalesce(last_success, 0),
                 )
             )
         ).one()

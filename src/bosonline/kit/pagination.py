@@ -39,7 +39,18 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _fits(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and _BIGINT_MIN <= value <= _BIGINT_MAX
+    return isinstance(value, str)
+
+
+def decode_cursor(cursor: str, arity: int, kinds: Sequence[type] | None = None) -> list[Any]:
+    """The key values of a cursor; with `kinds`, each value must be of its key's type (ints within BIGINT),
+    so that a forged cursor is a 422 instead of reaching the database as a wrong-typed or overflowing value."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -49,7 +60,16 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
         isinstance(v, int | str) and not isinstance(v, bool) for v in values
     ):
         raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"})
+    if kinds is not None and not all(_fits(v, kind) for v, kind in zip(values, kinds, strict=True)):
+        raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"})
     return values
+
+
+def _key_kind(key: InstrumentedAttribute[Any]) -> type:
+    try:
+        return int if issubclass(key.type.python_type, int) else str
+    except NotImplementedError:
+        return str
 
 
 T = TypeVar("T")
@@ -74,7 +94,7 @@ async def keyset_page(
     Key values must be ints or strings (ids, ISO timestamps stored as text are not used here).
     """
     if params.cursor:
-        after = decode_cursor(params.cursor, len(keys))
+        after = decode_cursor(params.cursor, len(keys), [_key_kind(key) for key in keys])
         row_key = tuple_(*keys) if len(keys) > 1 else keys[0]
         bound = tuple_(*after) if len(keys) > 1 else after[0]
         stmt = stmt.where(row_key < bound if descending else row_key > bound)

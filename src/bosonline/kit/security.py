@@ -90,21 +90,35 @@ class AccessTokens:
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
-        """Signature, issuer and type checked by PyJWT; expiry against our clock (tests move it)."""
+        """Signature, issuer and type by PyJWT; expiry and issue time against our clock (tests move it).
+
+        PyJWT would check `iat` against the wall clock, refusing every token issued by a clock that runs ahead
+        of it, so that check is ours too."""
         try:
             claims = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[_ALGORITHM],
                 issuer=_ISSUER,
-                options={"verify_exp": False, "require": ["exp", "sub", "sid", "typ", "iss"]},
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "require": ["exp", "sub", "sid", "typ", "iss"],
+                },
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
         if claims.get("typ") != ACCESS_TOKEN_TYPE or not str(claims["sub"]).isdigit():
             raise InvalidToken("not an access token")
         exp = claims["exp"]
-        if not isinstance(exp, int) or exp <= int(now.timestamp()):
+        if not isinstance(exp, int) or isinstance(exp, bool):
+            raise InvalidToken("malformed exp claim")
+        iat = claims.get("iat")
+        if iat is not None and (
+            not isinstance(iat, int) or isinstance(iat, bool) or iat > int(now.timestamp())
+        ):
+            raise InvalidToken("malformed or future iat claim")
+        if exp <= int(now.timestamp()):
             raise InvalidToken("expired")
         return AccessClaims(
             user_id=int(claims["sub"]),

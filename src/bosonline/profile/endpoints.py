@@ -8,7 +8,7 @@ from fastapi import Depends
 
 from bosonline.auth.schemas import MessageOut
 from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
-from bosonline.kit.schemas import Envelope
+from bosonline.kit.schemas import Envelope, ErrorEnvelope
 from bosonline.profile.schemas import DeleteProfileIn, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.profile.service import ProfileService
 from bosonline.routing import api_router
@@ -29,7 +29,14 @@ async def me(principal: CurrentUser, service: Service) -> Envelope[MeOut]:
     return Envelope(data=await service.me(principal.user))
 
 
-@router.put("", summary="Profile: edit my account")
+@router.put(
+    "",
+    summary="Profile: edit my account",
+    responses={
+        403: {"model": ErrorEnvelope, "description": "`wrong_password`: current_password is wrong"},
+        409: {"model": ErrorEnvelope, "description": "`email_taken`: another account has this email"},
+    },
+)
 async def update_profile(
     body: ProfileUpdateIn, principal: CurrentUser, service: Service, client: ClientDep
 ) -> Envelope[ProfileUpdateOut]:
@@ -38,7 +45,14 @@ async def update_profile(
     return Envelope(data=await service.update(principal.user, body, client))
 
 
-@router.delete("", summary="Data Deletion")
+@router.delete(
+    "",
+    summary="Data Deletion",
+    responses={
+        403: {"model": ErrorEnvelope, "description": "`wrong_password`: the password is wrong"},
+        409: {"model": ErrorEnvelope, "description": "`owner_has_active_stores`: owned stores still have staff"},
+    },
+)
 async def delete_profile(body: DeleteProfileIn, principal: CurrentUser, service: Service) -> Envelope[MessageOut]:
     """Erases the caller's personal data and ends every session. 409 `owner_has_active_stores` while the caller
     owns a store that still has other staff; stores owned alone are closed and their subdomains freed."""

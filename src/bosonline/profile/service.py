@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.schemas import TokenPair, UserOut
-from bosonline.auth.service import AuthService, Client
+from bosonline.auth.service import EMAIL_TAKEN, AuthService, Client
 from bosonline.errors import Conflict, Forbidden, ValidationFailed
 from bosonline.models import User
 from bosonline.profile.schemas import MembershipOut, MeOut, ProfileUpdateIn, ProfileUpdateOut
@@ -53,14 +54,21 @@ class ProfileService:
         if "email" in fields and data.email != user.email:
             assert data.email is not None
             if await self.auth.email_taken(data.email, except_user_id=user.id):
-                raise Conflict("An account with this email already exists", code="email_taken")
+                raise Conflict(EMAIL_TAKEN, code="email_taken")
             user.email = data.email
+            try:
+                await self.session.flush()
+            except IntegrityError as exc:  # another account took the address after our check
+                raise Conflict(EMAIL_TAKEN, code="email_taken") from exc
         if "name" in fields and data.name is not None:
             user.name = data.name
         if "phone" in fields:
             user.phone = data.phone
         tokens: TokenPair | None = None
         now = self.rt.clock.now()
+        if sensitive:
+            # A reset link already mailed (perhaps to the old address) must not undo this change.
+            await self.auth.retire_reset_tokens(user.id, now)
         if "password" in fields and data.password is not None:
             user.password_hash = await self.rt.passwords.hash(data.password)
             await self.auth.revoke_all_sessions(user.id, now, "password_changed")
@@ -103,6 +111,7 @@ class ProfileService:
         user.email = None
         user.phone = None
         user.password_hash = None
+        user.is_platform_admin = False
         user.deleted_at = now
         user.updated_at = now
         await self.session.flush()

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import StoreMember, User
 from bosonline.tenancy import StoreRepository
+
+
+def _matches(q: str) -> ColumnElement[bool]:
+    """Name or phone contains `q`, taken literally (% and _ are not wildcards). Phones are stored as 628…
+    but shown as 08…, so a query in the shown form (08…, +62 8…, with spaces or dashes) finds them too."""
+    conditions = [
+        func.lower(StoreMember.name).contains(q.lower(), autoescape=True),
+        StoreMember.phone.contains(q, autoescape=True),
+    ]
+    digits = q.replace(" ", "").replace("-", "").removeprefix("+")
+    if digits.isdigit():
+        conditions.append(StoreMember.phone.contains(digits, autoescape=True))
+        if digits.startswith("0"):
+            conditions.append(StoreMember.phone.startswith("62" + digits[1:], autoescape=True))
+    return or_(*conditions)
 
 
 class StaffRepository(StoreRepository):
@@ -22,10 +37,12 @@ class StaffRepository(StoreRepository):
         if status:
             stmt = stmt.where(StoreMember.status == status)
         if q:
-            pattern = f"%{q.lower()}%"
-            stmt = stmt.where(or_(func.lower(StoreMember.name).like(pattern), StoreMember.phone.like(pattern)))
+            stmt = stmt.where(_matches(q))
         total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
         return await keyset_page(self.session, stmt, [StoreMember.id], params), total
+
+    async def count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(self._members().subquery())) or 0)
 
     async def member(self, member_id: int) -> StoreMember | None:
         return await self.session.scalar(self._members().where(StoreMember.id == member_id))

@@ -38,8 +38,7 @@ class StaffService:
 
     async def create(self, data: StaffCreateIn) -> StaffOut:
         self._check_can_manage(Role(data.role))
-        _, total = await self.repo.page(PageParams(limit=1, cursor=None), role=None, status=None, q=None)
-        if total >= MAX_STAFF:
+        if await self.repo.count() >= MAX_STAFF:
             raise Conflict(f"A store can have at most {MAX_STAFF} staff members", code="staff_limit")
         now = self.rt.clock.now()
         user = await self.users.user_by_email(data.email)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import Role
@@ -27,6 +28,10 @@ from bosonline.tenancy import StoreContext
 MAX_OWNED_STORES = 20
 
 
+def _subdomain_taken() -> Conflict:
+    return Conflict("This subdomain is already taken", code="subdomain_taken", fields={"subdomain": "is taken"})
+
+
 class StoreService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.repo = StoreRepository(session)
@@ -40,9 +45,16 @@ class StoreService:
         if await self.repo.owned_active_count(owner.id) >= MAX_OWNED_STORES:
             raise Conflict(f"An account can own at most {MAX_OWNED_STORES} stores", code="store_limit")
         if await self.repo.subdomain_taken(data.subdomain):
-            raise Conflict("This subdomain is already taken", code="subdomain_taken", fields={"subdomain": "is taken"})
+            raise _subdomain_taken()
         now = self.clock.now()
-        store = await self.repo.add(
+        try:
+            store = await self._add(owner, data, now)
+        except IntegrityError as exc:  # another store took the subdomain after our check
+            raise _subdomain_taken() from exc
+        return await self.current(StoreContext(owner.id, store.id, 0, Role.owner))
+
+    async def _add(self, owner: User, data: StoreCreateIn, now: datetime) -> Store:
+        return await self.repo.add(
             Store(
                 name=data.name,
                 subdomain=data.subdomain,
@@ -63,7 +75,6 @@ class StoreService:
                 updated_at=now,
             ),
         )
-        return await self.current(StoreContext(owner.id, store.id, 0, Role.owner))
 
     async def current(self, ctx: StoreContext) -> StoreOut:
         found = await self.repo.membership(ctx.user_id, ctx.store_id)
@@ -135,12 +146,15 @@ class StoreService:
         if not check.valid:
             raise ValidationFailed(fields={"subdomain": check.reason or "is invalid"})
         if not check.available:
-            raise Conflict("This subdomain is already taken", code="subdomain_taken", fields={"subdomain": "is taken"})
+            raise _subdomain_taken()
         found = await self.repo.membership(ctx.user_id, ctx.store_id)
         if found is None:
             raise NotFound()
         store = found[1]
         store.subdomain = check.subdomain
         store.updated_at = self.clock.now()
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            raise _subdomain_taken() from exc
         return await self.current(ctx)

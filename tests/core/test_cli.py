@@ -1,0 +1,249 @@
+"""The `bosonline` command line, run as a real subprocess on a temporary data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from bosonline.app import create_app
+from bosonline.migrate import head_revision
+from bosonline.models import Base
+from bosonline.runtime import Runtime
+from tests.conftest import PG_URL, pg_async_url
+from tests.conftest import test_settings as make_settings
+from tests.factories import register
+
+pytestmark = pytest.mark.slow
+
+BOSONLINE = Path(sys.executable).with_name("bosonline")
+# Argon2 at its production cost takes a second per hash; what is tested here is the command, not the cost.
+CHEAP_HASHING = {"BOSONLINE_ARGON2_TIME_COST": "1", "BOSONLINE_ARGON2_MEMORY_KIB": "64", "BOSONLINE_ARGON2_PARALLELISM": "1"}
+
+
+def run_cli(data_dir: Path, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
+    clean.pop("COLUMNS", None)
+    clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING, **env)
+    command = [str(BOSONLINE)] if BOSONLINE.exists() else [sys.executable, "-m", "bosonline.cli"]
+    return subprocess.run(
+        [*command, *args], env=clean, cwd=data_dir, capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def db_rows(data_dir: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(data_dir / "bosonline.db") as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+async def http_on(data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process app on the CLI's SQLite file (migrate before using it)."""
+    settings = make_settings(data_dir, f"sqlite+aiosqlite:///{data_dir / 'bosonline.db'}")
+    runtime = Runtime.build(settings)
+    transport = httpx.ASGITransport(app=create_app(runtime=runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+    await runtime.db.dispose()
+
+
+def test_help_lists_the_commands(data_dir: Path) -> None:
+    result = run_cli(data_dir, "--help")
+    assert result.returncode == 0, result.stderr
+    for name in ("serve", "migrate", "createadmin", "demo"):
+        assert name in result.stdout
+
+
+def test_migrate_creates_the_sqlite_database(data_dir: Path) -> None:
+    result = run_cli(data_dir, "migrate")
+    assert result.returncode == 0, result.stderr
+    assert f"database at revision {head_revision()}" in result.stdout
+    assert (data_dir / "bosonline.db").is_file()
+    tables = {row[0] for row in db_rows(data_dir, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert set(Base.metadata.tables) | {"alembic_version"} <= tables
+
+    again = run_cli(data_dir, "migrate")
+    assert again.returncode == 0, again.stderr
+    assert db_rows(data_dir, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
+
+
+def test_migrate_reports_an_unreachable_database_clearly(data_dir: Path) -> None:
+    result = run_cli(
+        data_dir, "migrate", BOSONLINE_DATABASE_URL="postgresql+asyncpg://bos:hunter2@127.0.0.1:1/nope"
+    )
+    assert result.returncode == 1
+    assert "cannot migrate the database postgresql+asyncpg://bos:***@127.0.0.1:1/nope" in result.stderr
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL")
+async def test_migrate_on_postgresql(data_dir: Path) -> None:
+    assert PG_URL
+    name = f"bos_core_cli_{os.getpid()}"
+    admin = await asyncpg.connect(PG_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = pg_async_url(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+        result = run_cli(data_dir, "migrate", BOSONLINE_DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        assert f"database at revision {head_revision()}" in result.stdout
+        scratch = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+        try:
+            assert await scratch.fetchval("SELECT version_num FROM alembic_version") == head_revision()
+        finally:
+            await scratch.close()
+        assert not (data_dir / "bosonline.db").exists()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_demo_prints_a_login_that_works(data_dir: Path, http_on: httpx.AsyncClient) -> None:
+    result = run_cli(data_dir, "demo")
+    assert result.returncode == 0, result.stderr
+    curl = [line for line in result.stdout.splitlines() if "curl" in line]
+    assert len(curl) == 1, result.stdout
+    match = re.search(r"-d '(\{.*\})'", curl[0])
+    assert match, curl[0]
+    credentials = json.loads(match.group(1))
+
+    login = await http_on.post("/auth/login", json=credentials)
+    assert login.status_code == 200, login.text
+    headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
+    store = await http_on.get("/store", headers=headers)
+    assert store.status_code == 200, store.text
+    assert store.json()["data"]["name"] == "Toko Demo"
+    staff = await http_on.get("/store/staff", headers=headers)
+    assert sorted(member["role"] for member in staff.json()["data"]) == ["cs", "owner"]
+
+    cs_email = re.search(r"cs email: (\S+)", result.stdout)
+    assert cs_email
+    cs_login = await http_on.post(
+        "/auth/login", json={"email": cs_email.group(1), "password": credentials["password"]}
+    )
+    assert cs_login.status_code == 200, cs_login.text
+
+
+async def test_createadmin_creates_then_promotes(data_dir: Path, http_on: httpx.AsyncClient) -> None:
+    created = run_cli(data_dir, "createadmin", "--email", "Boss@Example.com", "--password", "admin-pass-1")
+    assert created.returncode == 0, created.stderr
+    assert "created platform admin boss@example.com" in created.stdout
+    assert db_rows(data_dir, "SELECT is_platform_admin FROM users WHERE email = ?", "boss@example.com") == [(1,)]
+    login = await http_on.post("/auth/login", json={"email": "boss@example.com", "password": "admin-pass-1"})
+    assert login.status_code == 200, login.text
+
+    seller = await register(http_on, email="seller@example.com")
+    assert seller["user"]["is_platform_admin"] is False
+    promoted = run_cli(data_dir, "createadmin", "--email", "seller@example.com", "--password", "other-pass-9")
+    assert promoted.returncode == 0, promoted.stderr
+    assert "promoted platform admin seller@example.com" in promoted.stdout
+    me = await http_on.get("/profile/me", headers=seller["headers"])
+    assert me.json()["data"]["user"]["is_platform_admin"] is True
+    assert db_rows(data_dir, "SELECT count(*) FROM users WHERE email = ?", "seller@example.com") == [(1,)]
+    # Promotion leaves the account's password alone.
+    kept = await http_on.post("/auth/login", json={"email": "seller@example.com", "password": seller["password"]})
+    assert kept.status_code == 200, kept.text
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "hint"),
+    [("not-an-email", "admin-pass-1", "--email"), ("ok@example.com", "short", "8 characters")],
+)
+def test_createadmin_refuses_bad_input(data_dir: Path, email: str, password: str, hint: str) -> None:
+    result = run_cli(data_dir, "createadmin", "--email", email, "--password", password)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert hint in output and "Invalid value" in output, output
+    assert "Traceback" not in output
+    if (data_dir / "bosonline.db").exists():
+        assert db_rows(data_dir, "SELECT count(*) FROM users") == [(0,)]
+
+
+TEN_MB = 10 * 1024 * 1024
+
+
+def _chunks(total: int, size: int = 256 * 1024) -> Iterator[bytes]:
+    for start in range(0, total, size):
+        yield b" " * min(size, total - start)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
+    port = _free_port()
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
+    clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING)
+    process = subprocess.Popen(
+        [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=clean, cwd=data_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        health = None
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                health = httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)  # the server is still starting; bounded by the deadline
+        assert process.poll() is None, process.communicate(timeout=5)
+        assert health is not None, "server did not answer within 20 s"
+        assert health.status_code == 200
+        assert health.json()["data"]["database"] == "ok"
+        assert health.headers["x-request-id"]
+
+        docs = httpx.get(f"{base}/docs", timeout=5)
+        assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+        assert httpx.get(f"{base}/openapi.json", timeout=5).json()["info"]["title"] == "bosonline"
+        # The schema was migrated at start: a real request reaches real tables.
+        registered = httpx.post(
+            f"{base}/auth/register",
+            json={"name": "Ani", "email": "ani@example.com", "phone": "081234567890", "password": "rahasia-123"},
+            timeout=10,
+        )
+        assert registered.status_code == 201, registered.text
+        assert httpx.get(f"{base}/nope", timeout=5).json()["error"]["code"] == "not_found"
+        for body in (b" " * TEN_MB, _chunks(TEN_MB)):  # with Content-Length, then chunked
+            too_big = httpx.post(
+                f"{base}/auth/register", content=body, headers={"content-type": "application/json"}, timeout=30
+            )
+            assert too_big.status_code == 413, too_big.text
+            assert too_big.json()["error"]["code"] == "payload_too_large"
+    finally:
+        process.terminate()
+        try:
+            out, err = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+    assert f"database at revision {head_revision()}" in out
+    assert "Traceback" not in err, err
+    assert db_rows(data_dir, "SELECT email FROM users") == [("ani@example.com",)]

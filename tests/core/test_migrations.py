@@ -1,0 +1,142 @@
+"""Migrations build the models' exact schema from nothing, on SQLite and on PostgreSQL, and are idempotent.
+
+Each test works in its own scratch database (an SQLite file, or a throwaway PostgreSQL database named
+bos_core_mig_*) so that the session's shared database is never touched."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
+
+from bosonline.db import Database
+from bosonline.migrate import alembic_config, current_revision, head_revision, upgrade
+from bosonline.models import Base
+from tests.conftest import PG_URL
+
+
+def _pg_dsn(database: str) -> str:
+    assert PG_URL
+    return make_url(PG_URL).set(drivername="postgresql", database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+async def scratch_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database on the backend under test."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
+        return
+    assert PG_URL
+    name = f"bos_core_mig_{os.getpid()}"
+    admin = await asyncpg.connect(PG_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield make_url(_pg_dsn(name)).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def scratch(scratch_url: str) -> AsyncIterator[Database]:
+    db = Database.connect(scratch_url, pool_size=2)
+    yield db
+    await db.dispose()
+
+
+def _diff(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"}
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def _downgrade_to_base(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, "base")
+
+
+async def _snapshot(db: Database) -> tuple[str | None, set[str]]:
+    async with db.engine.connect() as conn:
+        return await current_revision(db), await conn.run_sync(_tables)
+
+
+async def test_there_is_one_head() -> None:
+    assert head_revision()
+
+
+async def test_upgrade_from_empty_to_head(scratch: Database, backend: str) -> None:
+    assert scratch.sqlite == (backend == "sqlite")
+    revision, tables = await _snapshot(scratch)
+    assert revision is None
+    assert not (tables & set(Base.metadata.tables))
+
+    await upgrade(scratch)
+
+    revision, tables = await _snapshot(scratch)
+    assert revision == head_revision()
+    assert set(Base.metadata.tables) | {"alembic_version"} == tables
+
+
+async def test_upgrade_twice_is_a_no_op(scratch: Database) -> None:
+    await upgrade(scratch)
+    async with scratch.engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO users (name, email, is_platform_admin, created_at, updated_at) "
+                 "VALUES ('Kept', 'kept@example.com', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+        )
+    before = await _snapshot(scratch)
+
+    await upgrade(scratch)
+
+    assert await _snapshot(scratch) == before
+    async with scratch.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT email FROM users"))).scalars().all() == ["kept@example.com"]
+        versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+    assert versions == [head_revision()]
+
+
+async def test_migrated_schema_matches_the_models(scratch: Database) -> None:
+    await upgrade(scratch)
+    async with scratch.engine.connect() as conn:
+        differences = await conn.run_sync(_diff)
+    assert differences == [], "migrations and models disagree; autogenerate a revision:\n" + "\n".join(
+        map(str, differences)
+    )
+
+
+async def test_models_differ_from_an_empty_database(scratch: Database) -> None:
+    """Guards the comparison itself: on an empty schema it must report every table as missing."""
+    async with scratch.engine.connect() as conn:
+        differences = await conn.run_sync(_diff)
+    added = {diff[1].name for diff in differences if isinstance(diff, tuple) and diff[0] == "add_table"}
+    assert added == set(Base.metadata.tables)
+
+
+async def test_downgrade_to_base_and_back(scratch: Database) -> None:
+    await upgrade(scratch)
+    async with scratch.engine.execution_options(bosonline_sqlite_write=True).begin() as conn:
+        await conn.run_sync(_downgrade_to_base)
+    revision, tables = await _snapshot(scratch)
+    assert revision is None
+    assert not (tables & set(Base.metadata.tables))
+
+    await upgrade(scratch)
+    async with scratch.engine.connect() as conn:
+        assert await conn.run_sync(_diff) == []
+    assert (await _snapshot(scratch))[0] == head_revision()

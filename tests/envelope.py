@@ -1,0 +1,45 @@
+"""The one assertion every error test uses: the body is the project's error envelope, and leaks nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+_LEAKS = ("Traceback", 'File "', "sqlalchemy", "asyncpg", "sqlite3", "pydantic_core", "SELECT ", "INSERT ")
+
+
+def assert_error(
+    response: httpx.Response,
+    status: int,
+    code: str,
+    *,
+    fields: list[str] | None = None,
+    message: str | None = None,
+    case: object = None,
+) -> dict[str, Any]:
+    """The response is the error envelope with this status and code (and these offending fields, if given).
+    `case` names the input being tried, for the failure message of tests that loop over inputs."""
+    assert response.status_code == status, (case, response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json"), case
+    assert response.headers.get("x-request-id"), "every response carries X-Request-Id"
+    body = response.json()
+    assert set(body) == {"error"}, (case, body)
+    error = body["error"]
+    assert set(error) <= {"code", "message", "fields"}, (case, error)
+    assert error["code"] == code, (case, error)
+    assert isinstance(error["message"], str) and error["message"], (case, error)
+    if message is not None:
+        assert error["message"] == message, (case, error)
+    if fields is not None:
+        assert set(fields) <= set(error.get("fields") or {}), (case, error)
+        for why in error["fields"].values():
+            assert isinstance(why, str) and why, (case, error)
+    for leak in _LEAKS:
+        assert leak not in response.text, (case, f"{leak!r} leaked into {response.text}")
+    return error  # type: ignore[no-any-return]
+
+
+def assert_validation(response: httpx.Response, *fields: str, case: object = None) -> dict[str, Any]:
+    """422 validation_error naming at least these fields."""
+    return assert_error(response, 422, "validation_error", fields=list(fields), case=case)

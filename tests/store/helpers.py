@@ -1,0 +1,55 @@
+"""Assertions and database peeks shared by the store and staff tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from bosonline.models import Store, StoreMember, StoreSettings, User
+from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation  # noqa: F401 - re-exported for store/staff tests
+
+DEFAULT_SETTINGS = {
+    "cod_fee_percent": 3.0,
+    "unique_code_enabled": True,
+    "unique_code_min": 1,
+    "unique_code_max": 999,
+    "quiet_hours_start": "21:00",
+    "quiet_hours_end": "08:00",
+}
+
+
+async def store_row(rt: Runtime, store_id: int) -> Store | None:
+    async with rt.db.session() as session:
+        return await session.get(Store, store_id)
+
+
+async def settings_row(rt: Runtime, store_id: int) -> StoreSettings | None:
+    async with rt.db.session() as session:
+        return await session.get(StoreSettings, store_id)
+
+
+async def member_row(rt: Runtime, member_id: int) -> StoreMember | None:
+    async with rt.db.session() as session:
+        return await session.get(StoreMember, member_id)
+
+
+async def members_of_store(rt: Runtime, store_id: int) -> list[StoreMember]:
+    async with rt.db.session() as session:
+        return list(
+            await session.scalars(
+                select(StoreMember).where(StoreMember.store_id == store_id).order_by(StoreMember.id)
+            )
+        )
+
+
+async def count(rt: Runtime, model: type[Any], *where: Any) -> int:
+    async with rt.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+async def users_with_email(rt: Runtime, email: str) -> list[User]:
+    async with rt.db.session() as session:
+        return list(await session.scalars(select(User).where(User.email == email)))
