@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
@@ -28,6 +30,25 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 def pg_async_url(url: str) -> str:
     parsed = make_url(url)
     return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def pg_plain_dsn(url: str) -> str:
+    """The same database as a libpq-style DSN (asyncpg.connect refuses SQLAlchemy's "+asyncpg" scheme)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def scratch_pg_database(name: str) -> AsyncIterator[str]:
+    """A new empty database on the test server, dropped afterwards; yields its SQLAlchemy async URL."""
+    assert PG_URL
+    admin = await asyncpg.connect(pg_plain_dsn(PG_URL))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield pg_async_url(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 class RecordingNotifier:

@@ -6,6 +6,7 @@ import secrets
 
 from pydantic import TypeAdapter, ValidationError
 
+from bosonline.auth.permissions import Role
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.service import AuthService, Client
 from bosonline.config import Settings
@@ -16,7 +17,6 @@ from bosonline.staff.service import StaffService
 from bosonline.store.schemas import StoreCreateIn
 from bosonline.store.service import StoreService
 from bosonline.tenancy import StoreContext
-from bosonline.auth.permissions import Role
 
 _CLI = Client(ip="cli", user_agent="bosonline-cli")
 

@@ -61,9 +61,9 @@ async def current_principal(
     try:
         claims = runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
     except InvalidToken as exc:
-        code = "token_expired" if str(exc) == "expired" else "invalid_token"
-        raise Unauthorized("Access token is expired" if code == "token_expired" else "Access token is invalid",
-                           code=code) from exc
+        if str(exc) == "expired":
+            raise Unauthorized("Access token is expired", code="token_expired") from exc
+        raise Unauthorized("Access token is invalid", code="invalid_token") from exc
     found = await AuthRepository(db).principal(claims.user_id, claims.session_id)
     if found is None or found[0].deleted_at is not None or found[1].revoked_at is not None:
         raise Unauthorized("Session has ended; log in again", code="session_revoked")

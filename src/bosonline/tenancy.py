@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped
 
 from bosonline.auth.permissions import Permission, Role, has_permission
 
@@ -23,10 +22,6 @@ class StoreContext:
         return has_permission(self.role, permission)
 
 
-class StoreOwned(Protocol):
-    store_id: Mapped[int]
-
-
 M = TypeVar("M", bound=Any)
 
 
@@ -35,7 +30,7 @@ def scoped(ctx: StoreContext, model: type[M]) -> Select[tuple[M]]:
     return select(model).where(model.store_id == ctx.store_id)
 
 
-class StoreRepository:
+class ScopedRepository:
     """Base of repositories over store-owned rows: they can only see the context's store."""
 
     def __init__(self, session: AsyncSession, ctx: StoreContext) -> None:
@@ -44,6 +39,3 @@ class StoreRepository:
 
     def scoped(self, model: type[M]) -> Select[tuple[M]]:
         return scoped(self.ctx, model)
-
-    async def get(self, model: type[M], record_id: int) -> M | None:
-        return await self.session.scalar(self.scoped(model).where(model.id == record_id))

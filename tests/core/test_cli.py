@@ -17,13 +17,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 
 from bosonline.app import create_app
 from bosonline.migrate import head_revision
 from bosonline.models import Base
 from bosonline.runtime import Runtime
-from tests.conftest import PG_URL, pg_async_url
+from tests.conftest import PG_URL, pg_plain_dsn, scratch_pg_database
 from tests.conftest import test_settings as make_settings
 from tests.factories import register
 
@@ -100,25 +99,16 @@ def test_migrate_reports_an_unreachable_database_clearly(data_dir: Path) -> None
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL")
 async def test_migrate_on_postgresql(data_dir: Path) -> None:
-    assert PG_URL
-    name = f"bos_core_cli_{os.getpid()}"
-    admin = await asyncpg.connect(PG_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = pg_async_url(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    async with scratch_pg_database(f"bos_core_cli_{os.getpid()}") as url:
         result = run_cli(data_dir, "migrate", BOSONLINE_DATABASE_URL=url)
         assert result.returncode == 0, result.stderr
         assert f"database at revision {head_revision()}" in result.stdout
-        scratch = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+        scratch = await asyncpg.connect(pg_plain_dsn(url))
         try:
             assert await scratch.fetchval("SELECT version_num FROM alembic_version") == head_revision()
         finally:
             await scratch.close()
         assert not (data_dir / "bosonline.db").exists()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def test_demo_prints_a_login_that_works(data_dir: Path, http_on: httpx.AsyncClient) -> None:

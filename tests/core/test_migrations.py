@@ -10,23 +10,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 
 from bosonline.db import Database
 from bosonline.migrate import alembic_config, current_revision, head_revision, upgrade
 from bosonline.models import Base
-from tests.conftest import PG_URL
-
-
-def _pg_dsn(database: str) -> str:
-    assert PG_URL
-    return make_url(PG_URL).set(drivername="postgresql", database=database).render_as_string(hide_password=False)
+from tests.conftest import scratch_pg_database
 
 
 @pytest.fixture
@@ -35,16 +29,8 @@ async def scratch_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
         return
-    assert PG_URL
-    name = f"bos_core_mig_{os.getpid()}"
-    admin = await asyncpg.connect(PG_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield make_url(_pg_dsn(name)).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with scratch_pg_database(f"bos_core_mig_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import StoreMember, User
-from bosonline.tenancy import StoreRepository
+from bosonline.tenancy import ScopedRepository
 
 
 def _matches(q: str) -> ColumnElement[bool]:
@@ -24,8 +24,8 @@ def _matches(q: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-class StaffRepository(StoreRepository):
-    def _members(self):  # noqa: ANN202 - a Select of StoreMember
+class StaffRepository(ScopedRepository):
+    def _members(self) -> Select[tuple[StoreMember]]:
         return self.scoped(StoreMember).where(StoreMember.removed_at.is_(None))
 
     async def page(
