@@ -14,8 +14,8 @@ async def test_authenticated_store_request_budget(client: httpx.AsyncClient, rt:
     with count_queries(rt) as log:
         response = await client.get("/store", headers=owner["headers"])
     assert response.status_code == 200
-    # principal (user + session), store context, membership + store, settings
-    assert log.count <= 4, log.statements
+    # principal (user + session), store context (membership + store), settings; the context's rows are reused
+    assert log.count == 3, log.statements
 
 
 async def test_staff_list_does_not_grow_with_staff(client: httpx.AsyncClient, rt: Runtime) -> None:

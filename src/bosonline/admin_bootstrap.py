@@ -6,7 +6,6 @@ import secrets
 
 from pydantic import TypeAdapter, ValidationError
 
-from bosonline.auth.permissions import Role
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.service import AuthService, Client
 from bosonline.config import Settings
@@ -15,8 +14,8 @@ from bosonline.runtime import Runtime
 from bosonline.staff.schemas import StaffCreateIn
 from bosonline.staff.service import StaffService
 from bosonline.store.schemas import StoreCreateIn
+from bosonline.store.membership import resolve_store_context
 from bosonline.store.service import StoreService
-from bosonline.tenancy import StoreContext
 
 _CLI = Client(ip="cli", user_agent="bosonline-cli")
 
@@ -59,7 +58,7 @@ async def create_demo(settings: Settings, *, password: str) -> dict[str, str]:
             store = await StoreService(session, runtime.clock).create(
                 owner, StoreCreateIn(name="Toko Demo", subdomain=f"demo-{suffix}", phone="081234567890")
             )
-            ctx = StoreContext(owner.id, store.id, store.member_id, Role.owner)
+            ctx = await resolve_store_context(session, owner.id, store.id)
             await StaffService(session, runtime, ctx).create(
                 StaffCreateIn(name="Putri CS", phone="081398765432", email=cs_email, password=password, role="cs")
             )

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -92,6 +93,25 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def broken_unique_constraint(exc: IntegrityError) -> str | None:
+    """Name of the unique constraint a failed write broke, or None for other integrity errors.
+
+    PostgreSQL names it; SQLite names the columns ("UNIQUE constraint failed: t.a, t.b"), from which our naming
+    convention (uq_<table>_<columns>, models/base.py) gives the same name.
+    """
+    cause = getattr(exc.orig, "__cause__", None)
+    if getattr(exc.orig, "sqlstate", None) == "23505" and getattr(cause, "constraint_name", None):
+        return str(cause.constraint_name)  # type: ignore[union-attr]
+    message = str(exc.orig)
+    prefix = "UNIQUE constraint failed: "
+    if not message.startswith(prefix):
+        return None
+    qualified = [part.strip().split(".") for part in message.removeprefix(prefix).split(",")]
+    if any(len(parts) != 2 for parts in qualified):
+        return None
+    return "uq_" + qualified[0][0] + "_" + "_".join(column for _, column in qualified)
 
 
 AfterCommit = Callable[[], Awaitable[None]]

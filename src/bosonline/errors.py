@@ -13,7 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import UniqueConstraint
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bosonline.db import broken_unique_constraint
+from bosonline.models.base import unique_constraint_named
 
 log = structlog.get_logger("bosonline.errors")
 
@@ -169,9 +173,21 @@ async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def conflict_for(constraint: UniqueConstraint) -> Conflict:
+    """The 409 a unique constraint declared with models.base.unique() stands for."""
+    info = constraint.info["conflict"]
+    fields = {info["field"]: "is taken"} if info["field"] else None
+    return Conflict(info["message"], code=info["code"], fields=fields)
+
+
 async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
-    # Services check uniqueness first; this only answers the race where two requests insert at once.
-    log.info("integrity_conflict", error=str(getattr(exc, "orig", exc))[:300])
+    # Services check uniqueness first; this answers the race where two requests write at once.
+    assert isinstance(exc, IntegrityError)
+    name = broken_unique_constraint(exc)
+    constraint = unique_constraint_named(name) if name else None
+    if constraint is not None and "conflict" in constraint.info:
+        return error_response(conflict_for(constraint))
+    log.info("integrity_conflict", error=str(exc.orig)[:300])
     return error_response(Conflict("The record conflicts with another one; reload and try again"))
 
 

@@ -9,14 +9,32 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import Permission, Role, has_permission
+from bosonline.models import Store, StoreMember
 
 
 @dataclass(frozen=True)
 class StoreContext:
-    user_id: int
-    store_id: int
-    member_id: int
-    role: Role
+    """The store a request acts in and the caller's membership there, as loaded when the context was resolved
+    (store/membership.py): endpoints reuse these rows instead of reading them again."""
+
+    member: StoreMember
+    store: Store
+
+    @property
+    def user_id(self) -> int:
+        return self.member.user_id
+
+    @property
+    def store_id(self) -> int:
+        return self.store.id
+
+    @property
+    def member_id(self) -> int:
+        return self.member.id
+
+    @property
+    def role(self) -> Role:
+        return Role(self.member.role)
 
     def can(self, permission: Permission) -> bool:
         return has_permission(self.role, permission)

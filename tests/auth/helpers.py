@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error, assert_validation  # noqa: F401 - re-exported for the auth tests
 
 TEST_IP = "203.0.113.7"
 OTHER_IP = "198.51.100.9"

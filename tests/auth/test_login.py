@@ -10,15 +10,8 @@ import pytest
 from bosonline.app import create_app
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.auth.helpers import (
-    OTHER_IP,
-    TEST_IP,
-    assert_error,
-    assert_validation,
-    get_me,
-    login_attempts,
-    sessions_of,
-)
+from tests.auth.helpers import OTHER_IP, TEST_IP, get_me, login_attempts, sessions_of
+from tests.envelope import assert_error, assert_validation
 from tests.factories import PASSWORD, register
 
 WRONG = "salah-sekali-99"

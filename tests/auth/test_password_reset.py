@@ -10,15 +10,9 @@ import httpx
 from bosonline.kit.clock import FrozenClock, as_utc
 from bosonline.kit.security import hash_token
 from bosonline.runtime import Runtime
-from tests.auth.helpers import (
-    assert_error,
-    assert_validation,
-    get_me,
-    reset_tokens_of,
-    sessions_of,
-    user_by_email,
-)
+from tests.auth.helpers import get_me, reset_tokens_of, sessions_of, user_by_email
 from tests.conftest import RecordingNotifier
+from tests.envelope import assert_error, assert_validation
 from tests.factories import PASSWORD, login, register
 
 NEW_PASSWORD = "kata-sandi-baru-456"

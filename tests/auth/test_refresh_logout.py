@@ -11,7 +11,8 @@ import httpx
 from bosonline.kit.clock import FrozenClock, as_utc
 from bosonline.kit.security import hash_token
 from bosonline.runtime import Runtime
-from tests.auth.helpers import assert_error, assert_validation, get_me, refresh_tokens_of, sessions_of
+from tests.auth.helpers import get_me, refresh_tokens_of, sessions_of
+from tests.envelope import assert_error, assert_validation
 from tests.factories import login, register
 
 

@@ -9,14 +9,8 @@ from typing import Any
 import httpx
 
 from bosonline.runtime import Runtime
-from tests.auth.helpers import (
-    assert_error,
-    assert_validation,
-    count_users,
-    get_me,
-    sessions_of,
-    user_by_email,
-)
+from tests.auth.helpers import count_users, get_me, sessions_of, user_by_email
+from tests.envelope import assert_error, assert_validation
 from tests.factories import PASSWORD, register, unique
 
 

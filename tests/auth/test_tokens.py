@@ -12,7 +12,8 @@ import jwt
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.auth.helpers import assert_error, get_me
+from tests.auth.helpers import get_me
+from tests.envelope import assert_error
 from tests.factories import register
 
 

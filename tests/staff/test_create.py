@@ -8,8 +8,9 @@ import httpx
 
 from bosonline.models import StoreMember, User
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation
 from tests.factories import PASSWORD, add_staff, bearer, login, register, seller
-from tests.store.helpers import assert_error, assert_validation, count, member_row, users_with_email
+from tests.store.helpers import count, member_row, users_with_email
 
 
 def staff_body(**overrides: Any) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login, seller
-from tests.store.helpers import assert_error, assert_validation
 
 STAFF_KEYS = {
     "id",

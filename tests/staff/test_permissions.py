@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error
 from tests.factories import PASSWORD, add_staff, bearer, login, seller
-from tests.store.helpers import assert_error, member_row
+from tests.store.helpers import member_row
 
 
 async def store_with_roles(client: httpx.AsyncClient) -> dict[str, Any]:

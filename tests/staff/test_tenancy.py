@@ -7,8 +7,9 @@ from typing import Any
 import httpx
 
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error
 from tests.factories import PASSWORD, add_staff, bearer, login, seller
-from tests.store.helpers import assert_error, member_row, settings_row, store_row
+from tests.store.helpers import member_row, settings_row, store_row
 
 
 async def two_sellers(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, Any]]:

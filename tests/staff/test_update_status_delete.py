@@ -8,8 +8,9 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login, seller
-from tests.store.helpers import assert_error, assert_validation, member_row
+from tests.store.helpers import member_row
 
 
 async def team(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, Any]]:

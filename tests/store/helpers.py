@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from sqlalchemy import func, select
 
 from bosonline.models import Store, StoreMember, StoreSettings, User
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error, assert_validation  # noqa: F401 - re-exported for store/staff tests
 
 DEFAULT_SETTINGS = {
     "cod_fee_percent": 3.0,

@@ -9,16 +9,9 @@ from sqlalchemy import select
 
 from bosonline.models import Store, StoreMember
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login, register, seller, unique
-from tests.store.helpers import (
-    DEFAULT_SETTINGS,
-    assert_error,
-    assert_validation,
-    count,
-    members_of_store,
-    settings_row,
-    store_row,
-)
+from tests.store.helpers import DEFAULT_SETTINGS, count, members_of_store, settings_row, store_row
 
 
 def body(**overrides: Any) -> dict[str, Any]:

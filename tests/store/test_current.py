@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, create_store, login, register, seller
-from tests.store.helpers import assert_error, assert_validation
 
 
 async def test_the_only_store_is_used_without_a_header(client: httpx.AsyncClient) -> None:

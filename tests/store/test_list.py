@@ -7,8 +7,8 @@ import json
 
 import httpx
 
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, create_store, login, register, seller
-from tests.store.helpers import assert_error, assert_validation
 
 
 def cursor_of(values: object) -> str:

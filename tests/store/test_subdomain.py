@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, create_store, login, register, seller
-from tests.store.helpers import assert_error, assert_validation, store_row
+from tests.store.helpers import store_row
 
 
 async def check(client: httpx.AsyncClient, headers: dict[str, str], subdomain: str) -> dict[str, object]:

@@ -9,8 +9,9 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
+from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, create_store, login, seller
-from tests.store.helpers import DEFAULT_SETTINGS, assert_error, assert_validation, settings_row, store_row
+from tests.store.helpers import DEFAULT_SETTINGS, settings_row, store_row
 
 
 async def put_store(client: httpx.AsyncClient, headers: dict[str, str], payload: Any) -> httpx.Response:

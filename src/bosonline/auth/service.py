@@ -5,18 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.schemas import TokenPair
 from bosonline.db import after_commit
-from bosonline.errors import BadRequest, Conflict, TooManyRequests, Unauthorized
+from bosonline.errors import BadRequest, TooManyRequests, Unauthorized, conflict_for
 from bosonline.kit.security import hash_token, new_opaque_token, new_session_id
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
+from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.runtime import Runtime
 
-EMAIL_TAKEN = "An account with this email already exists"
 INVALID_CREDENTIALS = "Invalid email or password"
 INVALID_REFRESH = "Refresh token is invalid, expired or revoked; log in again"
 INVALID_RESET = "The reset token is invalid, used or expired; ask for a new one"
@@ -44,21 +43,18 @@ class AuthService:
         self, *, name: str, email: str, phone: str, password: str, client: Client
     ) -> tuple[User, TokenPair]:
         if await self.repo.email_taken(email):
-            raise Conflict(EMAIL_TAKEN, code="email_taken")
+            raise conflict_for(EMAIL_UNIQUE)
         now = self.now
-        try:
-            user = await self.repo.add_user(
-                User(
-                    name=name,
-                    email=email,
-                    phone=phone,
-                    password_hash=await self.rt.passwords.hash(password),
-                    created_at=now,
-                    updated_at=now,
-                )
+        user = await self.repo.add_user(
+            User(
+                name=name,
+                email=email,
+                phone=phone,
+                password_hash=await self.rt.passwords.hash(password),
+                created_at=now,
+                updated_at=now,
             )
-        except IntegrityError as exc:  # another registration of the address committed after our check
-            raise Conflict(EMAIL_TAKEN, code="email_taken") from exc
+        )
         return user, await self.start_session(user, client)
 
     async def login(self, *, email: str, password: str, client: Client) -> TokenPair:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData
+from functools import cache
+
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -45,6 +47,21 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def unique(*columns: str, code: str, message: str, field: str | None = None) -> UniqueConstraint:
+    """A unique constraint that, when broken, answers 409 `code` with `message` (errors.py). Services check
+    first for the common case; this covers two requests racing past that check."""
+    return UniqueConstraint(*columns, info={"conflict": {"code": code, "message": message, "field": field}})
+
+
+@cache
+def unique_constraint_named(name: str) -> UniqueConstraint | None:
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.name == name:
+                return constraint
+    return None
 
 
 class IdMixin:

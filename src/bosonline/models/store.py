@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime
+from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
+
+SUBDOMAIN_UNIQUE = unique(
+    "subdomain", code="subdomain_taken", message="This subdomain is already taken", field="subdomain"
+)
+MEMBER_UNIQUE = unique(
+    "store_id", "user_id", code="already_member", message="This person is already a member of the store"
+)
 
 
 class Store(IdMixin, TimestampMixin, Base):
     __tablename__ = "stores"
+    __table_args__ = (SUBDOMAIN_UNIQUE,)
 
     name: Mapped[str] = mapped_column(String(100))
     # NULL once the store is closed by its owner's Data Deletion, which frees the name for others.
-    subdomain: Mapped[str | None] = mapped_column(String(30), unique=True)
+    subdomain: Mapped[str | None] = mapped_column(String(30))
     phone: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | closed
@@ -40,7 +48,7 @@ class StoreMember(IdMixin, TimestampMixin, Base):
     """A user's place in a store (the seed's "staff"). The id is the staff id of /store/staff/{id}."""
 
     __tablename__ = "store_members"
-    __table_args__ = (UniqueConstraint("store_id", "user_id"),)
+    __table_args__ = (MEMBER_UNIQUE,)
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -7,15 +7,20 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
+
+EMAIL_UNIQUE = unique(
+    "email", code="email_taken", message="An account with this email already exists", field="email"
+)
 
 
 class User(IdMixin, TimestampMixin, Base):
     __tablename__ = "users"
+    __table_args__ = (EMAIL_UNIQUE,)
 
     name: Mapped[str] = mapped_column(String(100))
     # Lower-cased; NULL once the account is erased (Data Deletion), which frees the address.
-    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(16))  # E.164 digits, 628...
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.schemas import TokenPair, UserOut
-from bosonline.auth.service import EMAIL_TAKEN, AuthService, Client
-from bosonline.errors import Conflict, Forbidden, ValidationFailed
+from bosonline.auth.service import AuthService, Client
+from bosonline.errors import Conflict, Forbidden, ValidationFailed, conflict_for
 from bosonline.models import User
+from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.profile.schemas import MembershipOut, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.runtime import Runtime
 from bosonline.store.repository import StoreRepository
@@ -54,12 +54,8 @@ class ProfileService:
         if "email" in fields and data.email != user.email:
             assert data.email is not None
             if await self.auth.email_taken(data.email, except_user_id=user.id):
-                raise Conflict(EMAIL_TAKEN, code="email_taken")
+                raise conflict_for(EMAIL_UNIQUE)
             user.email = data.email
-            try:
-                await self.session.flush()
-            except IntegrityError as exc:  # another account took the address after our check
-                raise Conflict(EMAIL_TAKEN, code="email_taken") from exc
         if "name" in fields and data.name is not None:
             user.name = data.name
         if "phone" in fields:
@@ -84,8 +80,7 @@ class ProfileService:
         their store. Stores the user owns alone are closed and their subdomain freed.
         """
         await self._check_password(user, password)
-        owned = await self.stores.owned_active(user.id)
-        blocked = [store.name for store in owned if await self.stores.other_members_count(store.id, user.id)]
+        blocked = await self.stores.names_of_owned_stores_with_others(user.id)
         if blocked:
             raise Conflict(
                 "You own stores that other staff still work in: "
@@ -94,7 +89,7 @@ class ProfileService:
                 code="owner_has_active_stores",
             )
         now = self.rt.clock.now()
-        for store in owned:
+        for store in await self.stores.owned_active(user.id):
             store.status = "closed"
             store.subdomain = None
             store.updated_at = now

@@ -6,9 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import MANAGEABLE_ROLES, Role
 from bosonline.auth.repository import AuthRepository
-from bosonline.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from bosonline.errors import Conflict, Forbidden, NotFound, ValidationFailed, conflict_for
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import StoreMember, User
+from bosonline.models.store import MEMBER_UNIQUE
 from bosonline.runtime import Runtime
 from bosonline.staff.repository import StaffRepository
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn
@@ -57,7 +58,7 @@ class StaffService:
             )
         existing = await self.repo.member_of_user(user.id)
         if existing is not None and existing.removed_at is None:
-            raise Conflict("This person is already a member of the store", code="already_member")
+            raise conflict_for(MEMBER_UNIQUE)
         if existing is not None:  # added back after being removed: same staff id, fresh details
             member = existing
             member.removed_at = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.auth.permissions import Role
 from bosonline.errors import BadRequest, Forbidden, NotFound
 from bosonline.store.repository import StoreRepository
 from bosonline.tenancy import StoreContext
@@ -17,7 +16,7 @@ async def resolve_store_context(session: AsyncSession, user_id: int, store_id: i
         if found is None:
             # The same answer whether the store exists or not: ids of other sellers' stores reveal nothing.
             raise Forbidden("You are not a member of this store", code="not_a_member")
-        member = found[0]
+        member, store = found
     else:
         memberships = await repo.memberships(user_id, limit=2)
         if not memberships:
@@ -26,7 +25,7 @@ async def resolve_store_context(session: AsyncSession, user_id: int, store_id: i
             raise BadRequest(
                 "You belong to several stores; name one with the X-Store-Id header", code="store_required"
             )
-        member = memberships[0][0]
+        member, store = memberships[0]
     if member.status != "active":
         raise Forbidden("Your access to this store has been deactivated", code="member_inactive")
-    return StoreContext(user_id=user_id, store_id=member.store_id, member_id=member.id, role=Role(member.role))
+    return StoreContext(member=member, store=store)

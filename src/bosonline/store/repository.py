@@ -86,16 +86,23 @@ class StoreRepository:
             )
         )
 
-    async def other_members_count(self, store_id: int, owner_id: int) -> int:
-        return int(
-            await self.session.scalar(
-                select(func.count()).where(
-                    StoreMember.store_id == store_id,
-                    StoreMember.user_id != owner_id,
-                    StoreMember.removed_at.is_(None),
-                )
+    async def names_of_owned_stores_with_others(self, owner_id: int) -> list[str]:
+        """Active stores of `owner_id` in which anyone else is still a member (one query)."""
+        others = (
+            select(StoreMember.id)
+            .where(
+                StoreMember.store_id == Store.id,
+                StoreMember.user_id != owner_id,
+                StoreMember.removed_at.is_(None),
             )
-            or 0
+            .exists()
+        )
+        return list(
+            await self.session.scalars(
+                select(Store.name)
+                .where(Store.owner_id == owner_id, Store.status == "active", others)
+                .order_by(Store.id)
+            )
         )
 
     async def subdomain_taken(self, subdomain: str, *, except_store_id: int | None = None) -> bool:

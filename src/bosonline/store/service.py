@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import Role
-from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.errors import Conflict, ValidationFailed, conflict_for
 from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Store, StoreMember, StoreSettings, User
+from bosonline.models.store import SUBDOMAIN_UNIQUE
 from bosonline.store import subdomain as subdomains
 from bosonline.store.repository import StoreRepository
 from bosonline.store.schemas import (
@@ -28,10 +28,6 @@ from bosonline.tenancy import StoreContext
 MAX_OWNED_STORES = 20
 
 
-def _subdomain_taken() -> Conflict:
-    return Conflict("This subdomain is already taken", code="subdomain_taken", fields={"subdomain": "is taken"})
-
-
 class StoreService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.repo = StoreRepository(session)
@@ -45,16 +41,18 @@ class StoreService:
         if await self.repo.owned_active_count(owner.id) >= MAX_OWNED_STORES:
             raise Conflict(f"An account can own at most {MAX_OWNED_STORES} stores", code="store_limit")
         if await self.repo.subdomain_taken(data.subdomain):
-            raise _subdomain_taken()
+            raise conflict_for(SUBDOMAIN_UNIQUE)
         now = self.clock.now()
-        try:
-            store = await self._add(owner, data, now)
-        except IntegrityError as exc:  # another store took the subdomain after our check
-            raise _subdomain_taken() from exc
-        return await self.current(StoreContext(owner.id, store.id, 0, Role.owner))
-
-    async def _add(self, owner: User, data: StoreCreateIn, now: datetime) -> Store:
-        return await self.repo.add(
+        owner_member = StoreMember(
+            user_id=owner.id,
+            role=Role.owner,
+            status="active",
+            name=owner.name,
+            phone=owner.phone,
+            created_at=now,
+            updated_at=now,
+        )
+        store = await self.repo.add(
             Store(
                 name=data.name,
                 subdomain=data.subdomain,
@@ -65,36 +63,22 @@ class StoreService:
                 updated_at=now,
             ),
             StoreSettings(created_at=now, updated_at=now),
-            StoreMember(
-                user_id=owner.id,
-                role=Role.owner,
-                status="active",
-                name=owner.name,
-                phone=owner.phone,
-                created_at=now,
-                updated_at=now,
-            ),
+            owner_member,
         )
+        return await self.current(StoreContext(member=owner_member, store=store))
 
     async def current(self, ctx: StoreContext) -> StoreOut:
-        found = await self.repo.membership(ctx.user_id, ctx.store_id)
-        if found is None:
-            raise NotFound()
-        member, store = found
-        settings = await self.repo.settings_of(store.id)
-        summary = StoreSummaryOut.of(store, member.role)
+        settings = await self.repo.settings_of(ctx.store_id)
+        summary = StoreSummaryOut.of(ctx.store, ctx.member.role)
         return StoreOut(
             **summary.model_dump(),
-            member_id=member.id,
+            member_id=ctx.member_id,
             settings=StoreSettingsOut.of(settings),
-            updated_at=store.updated_at,
+            updated_at=ctx.store.updated_at,
         )
 
     async def update(self, ctx: StoreContext, data: StoreUpdateIn) -> StoreOut:
-        found = await self.repo.membership(ctx.user_id, ctx.store_id)
-        if found is None:
-            raise NotFound()
-        store = found[1]
+        store = ctx.store
         now = self.clock.now()
         for field in ("name", "phone", "timezone"):
             if field in data.model_fields_set:
@@ -146,15 +130,9 @@ class StoreService:
         if not check.valid:
             raise ValidationFailed(fields={"subdomain": check.reason or "is invalid"})
         if not check.available:
-            raise _subdomain_taken()
-        found = await self.repo.membership(ctx.user_id, ctx.store_id)
-        if found is None:
-            raise NotFound()
-        store = found[1]
+            raise conflict_for(SUBDOMAIN_UNIQUE)
+        store = ctx.store
         store.subdomain = check.subdomain
         store.updated_at = self.clock.now()
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            raise _subdomain_taken() from exc
+        await self.session.flush()
         return await self.current(ctx)
