@@ -12,16 +12,23 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from bosonline import __version__
 from bosonline.auth.endpoints import router as auth_router
+from bosonline.catalog.category_endpoints import router as category_router
+from bosonline.catalog.endpoints import router as product_router
 from bosonline.config import Settings
 from bosonline.errors import install_error_handlers
 from bosonline.health import router as health_router
+from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
+from bosonline.media.endpoints import router as media_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from bosonline.profile.endpoints import router as profile_router
+from bosonline.regions.endpoints import router as regions_router
 from bosonline.runtime import Runtime
 from bosonline.staff.endpoints import router as staff_router
 from bosonline.store.endpoints import router as store_router
+from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
+from bosonline.warehouse.endpoints import store_router as store_warehouse_router
 
 DESCRIPTION = """
 Back end for Indonesian online sellers: stores, staff, catalog, checkout forms, orders and WhatsApp follow-ups.
@@ -40,6 +47,21 @@ TAGS = [
     {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
     {"name": "Store", "description": "The store itself: settings, subdomain, the caller's stores."},
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
+    {
+        "name": "Product",
+        "description": "The catalog: categories, products with variants and images, SKUs, stock per warehouse, "
+        "and CSV/XLSX downloads.",
+    },
+    {
+        "name": "Warehouse",
+        "description": "Warehouses of the seller account (Profile → Warehouse) and which of them a store ships "
+        "from (Store → Warehouse).",
+    },
+    {
+        "name": "Region",
+        "description": "Indonesian regions (Kemendagri codes): provinces → regencies → districts → villages, "
+        "with postal codes. Public.",
+    },
     {"name": "health", "description": "Liveness and database reachability."},
 ]
 
@@ -75,7 +97,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(health_router)
-    for router in (auth_router, profile_router, store_router, staff_router):
+    for router in (
+        auth_router,
+        profile_router,
+        profile_warehouse_router,
+        store_router,
+        store_warehouse_router,
+        staff_router,
+        category_router,
+        product_router,
+        media_router,
+        inventory_router,
+        regions_router,
+    ):
         app.include_router(router, responses=_ERRORS)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

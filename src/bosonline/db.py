@@ -124,3 +124,13 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
 
 def pop_after_commit(session: AsyncSession) -> list[AfterCommit]:
     return session.info.pop("after_commit", [])
+
+
+def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect: creates rows that may already exist (e.g. a
+    stock row another request is creating at the same moment) without failing the transaction."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return session.execute(insert(table).values(rows).on_conflict_do_nothing())

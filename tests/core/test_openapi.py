@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute
 from bosonline.app import create_app
 from bosonline.runtime import Runtime
 
-TAGS = {"auth", "Profile", "Store", "Staff", "health"}
+TAGS = {"auth", "Profile", "Store", "Staff", "Product", "Warehouse", "Region", "health"}
 PUBLIC = {
     ("get", "/health"),
     ("post", "/auth/register"),

@@ -28,3 +28,19 @@ Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lower)]
 Password = Annotated[str, Field(min_length=8, max_length=128, description="8–128 characters.")]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=128)]
 OpaqueToken = Annotated[str, Field(min_length=16, max_length=200)]
+
+# Catalog bounds (documented in the OpenAPI schema through the constraints themselves).
+MAX_PRICE = 1_000_000_000  # Rp 1 billion per unit
+MAX_WEIGHT_G = 100_000  # 100 kg per unit
+MAX_DIMENSION_CM = 500
+MAX_STOCK = 10_000_000  # units of one variant in one warehouse
+
+Rupiah = Annotated[int, Field(ge=0, le=MAX_PRICE, description=f"Whole rupiah, 0–{MAX_PRICE:,}.")]
+Grams = Annotated[int, Field(ge=1, le=MAX_WEIGHT_G, description=f"Grams, 1–{MAX_WEIGHT_G:,}.")]
+Centimeters = Annotated[int, Field(ge=1, le=MAX_DIMENSION_CM, description=f"Centimetres, 1–{MAX_DIMENSION_CM}.")]
+StockQuantity = Annotated[int, Field(ge=0, le=MAX_STOCK, description=f"Units, 0–{MAX_STOCK:,}.")]
+StockDelta = Annotated[
+    int, Field(ge=-MAX_STOCK, le=MAX_STOCK, description=f"Units to add (negative: remove), ±{MAX_STOCK:,}.")
+]
+# Path/query ids: positive and within JSON-safe integers.
+RecordId = Annotated[int, Field(ge=1, le=2**53)]
