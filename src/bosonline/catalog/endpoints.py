@@ -2,6 +2,192 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from fastapi import Depends, Path, Query, status
+from fastapi.responses import StreamingResponse
+
+from bosonline.auth.permissions import Permission
+from bosonline.catalog import exports
+from bosonline.catalog.repository import SORTS
+from bosonline.catalog.schemas import (
+    ProductDeletedOut,
+    ProductEditOut,
+    ProductIn,
+    ProductListOut,
+    ProductOut,
+    Sku,
+    SkuCheckOut,
+    StatusIn,
+    VariantOut,
+    VariantUpdateIn,
+)
+from bosonline.catalog.service import ProductService
+from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.kit.export import ExportFormat, download_response, filename_stem
+from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.schemas import Envelope, ErrorEnvelope
 from bosonline.routing import api_router
+from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/product", tags=["Product"])
+
+ProductId = Annotated[int, Path(ge=1, le=2**53, description="Product id.")]
+VariantId = Annotated[int, Path(ge=1, le=2**53, description="Variant id.")]
+ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
+WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
+
+
+def _reader(db: DbDep, runtime: RuntimeDep, ctx: ReadCtx) -> ProductService:
+    return ProductService(db, runtime, ctx)
+
+
+def _writer(db: DbDep, runtime: RuntimeDep, ctx: WriteCtx) -> ProductService:
+    return ProductService(db, runtime, ctx)
+
+
+Reader = Annotated[ProductService, Depends(_reader)]
+Writer = Annotated[ProductService, Depends(_writer)]
+
+Search = Annotated[str | None, Query(min_length=1, max_length=100, description="Name or SKU contains.")]
+StatusFilter = Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")]
+CategoryFilter = Annotated[int | None, Query(ge=1, le=2**53)]
+Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
+
+_WRITE_ERRORS = {
+    404: {"model": ErrorEnvelope, "description": "`not_found`, `category_not_found` or `image_not_found`"},
+    409: {"model": ErrorEnvelope, "description": "`sku_taken` or `slug_taken` (the field is named)"},
+}
+
+
+@router.get("", summary="Product List")
+async def list_products(
+    service: Reader,
+    page: Annotated[PageParams, Depends(page_params)],
+    q: Search = None,
+    status: StatusFilter = None,
+    category_id: CategoryFilter = None,
+    sort: Annotated[Literal[tuple(SORTS)], Query(description="Order of the list.")] = "newest",  # type: ignore[valid-type]
+) -> ProductListOut:
+    """Products of the store with price and COGS ranges, variant count and stock over the store's warehouses.
+    `meta.counts` gives the number per status for the same search and category (for the status tabs)."""
+    return await service.list(page, q=q, status=status, category_id=category_id, sort=sort)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="product", responses=_WRITE_ERRORS)
+async def create_product(body: ProductIn, service: Writer) -> Envelope[ProductOut]:
+    """Creates a product with its variants and images in one call. With attributes (at most 3, e.g. `Ukuran`
+    and `Warna`), send one variant per combination of their items (at most 100); without, exactly one variant
+    with `options: []`. Variant weight and dimensions default to the product's."""
+    return Envelope(data=await service.create(body))
+
+
+@router.get("/download", summary="Download Product (Product List)", response_class=StreamingResponse)
+async def download_products(
+    ctx: ReadCtx,
+    runtime: RuntimeDep,
+    format: Format = "csv",
+    q: Search = None,
+    status: StatusFilter = None,
+    category_id: CategoryFilter = None,
+) -> StreamingResponse:
+    """Every product matching the list's filters, one row each, streamed (any catalog size)."""
+    rows = exports.product_rows(runtime, ctx, q=q, status=status, category_id=category_id)
+    stem = filename_stem("products", ctx.store.subdomain or str(ctx.store_id), runtime.clock.now(), ctx.store.timezone)
+    return download_response(format, stem, exports.PRODUCT_HEADER, rows)
+
+
+@router.get("/variant/download", summary="Download Variant", response_class=StreamingResponse)
+async def download_variants(
+    ctx: ReadCtx,
+    runtime: RuntimeDep,
+    format: Format = "csv",
+    q: Search = None,
+    status: StatusFilter = None,
+    category_id: CategoryFilter = None,
+) -> StreamingResponse:
+    """Every variant of the products matching the filters, one row each with its stock, streamed."""
+    rows = exports.variant_rows(runtime, ctx, q=q, status=status, category_id=category_id)
+    stem = filename_stem("variants", ctx.store.subdomain or str(ctx.store_id), runtime.clock.now(), ctx.store.timezone)
+    return download_response(format, stem, exports.VARIANT_HEADER, rows)
+
+
+@router.get("/sku/check", summary="Cek SKU")
+async def check_sku(
+    service: Reader,
+    sku: Annotated[Sku, Query()],
+    exclude_product_id: Annotated[
+        int | None, Query(ge=1, le=2**53, description="The product being edited: its own SKUs count as available.")
+    ] = None,
+) -> Envelope[SkuCheckOut]:
+    """Whether a SKU is free in the store (case-insensitively), or which product and variant hold it."""
+    return Envelope(data=await service.check_sku(sku, exclude_product_id))
+
+
+@router.get("/{product_id:int}", summary="Product Detail")
+async def get_product(product_id: ProductId, service: Reader) -> Envelope[ProductOut]:
+    return Envelope(data=await service.get(product_id))
+
+
+@router.get("/{product_id:int}/edit", summary="Get Edit Product")
+async def edit_product_form(product_id: ProductId, service: Writer) -> Envelope[ProductEditOut]:
+    """The product as the edit form shows it (variant ids included), the categories it can be put in, and the
+    bounds the form should enforce."""
+    return Envelope(data=await service.edit_form(product_id))
+
+
+@router.put(
+    "/{product_id:int}",
+    summary="Edit Product Detail (Product Detail)",
+    responses={**_WRITE_ERRORS, 409: {"model": ErrorEnvelope, "description": "`sku_taken`, `slug_taken` or "
+                                      "`variant_has_stock` (a removed variant still holds stock)"}},
+)  # fmt: skip
+async def update_product(product_id: ProductId, body: ProductIn, service: Writer) -> Envelope[ProductOut]:
+    """Replaces the product and its variants. A variant keeps its id and stock when sent with its `id`, or
+    when its options are unchanged; variants left out are removed (refused while they hold stock); new
+    combinations become new variants. `slug` left out keeps the current one."""
+    return Envelope(data=await service.update(product_id, body))
+
+
+@router.delete("/{product_id:int}", summary="Delete Product")
+async def delete_product(product_id: ProductId, service: Writer) -> Envelope[ProductDeletedOut]:
+    """Erases a product no order refers to, with its variants and stock. A product that was ordered is archived
+    instead: hidden from every list, its slug and SKUs freed, kept only for its orders (which hold their own
+    snapshot of names and prices)."""
+    return Envelope(data=await service.delete(product_id))
+
+
+@router.patch("/{product_id:int}/status", summary="Edit Status Product (Product List)")
+async def set_product_status(product_id: ProductId, body: StatusIn, service: Writer) -> Envelope[ProductOut]:
+    """`inactive` products are not offered on checkout forms."""
+    return Envelope(data=await service.set_status(product_id, body.status))
+
+
+@router.post("/{product_id:int}/duplicate", status_code=status.HTTP_201_CREATED, summary="Duplicate Product")
+async def duplicate_product(product_id: ProductId, service: Writer) -> Envelope[ProductOut]:
+    """A copy named `… (copy)` with the same details, variants, images and category, but no SKUs (they are
+    unique) and no stock, `inactive` until published."""
+    return Envelope(data=await service.duplicate(product_id))
+
+
+@router.get("/{product_id:int}/variant", summary="Product Variant")
+async def list_variants(product_id: ProductId, service: Reader) -> Envelope[list[VariantOut]]:
+    """The product's variants in order, each with its stock over the store's warehouses."""
+    return Envelope(data=await service.variants(product_id))
+
+
+@router.put(
+    "/variant/{variant_id:int}",
+    summary="Update Variant",
+    responses={409: {"model": ErrorEnvelope, "description": "`sku_taken`"}},
+)
+async def update_variant(variant_id: VariantId, body: VariantUpdateIn, service: Writer) -> Envelope[VariantOut]:
+    """Replaces one variant's name, SKU, price, COGS, weight, dimensions, wholesale tiers, status and image.
+    Its options belong to the product (edit them with Edit Product Detail)."""
+    return Envelope(data=await service.update_variant(variant_id, body))
+
+
+@router.patch("/variant/{variant_id:int}/status", summary="Edit Status Variant (Product Detail)")
+async def set_variant_status(variant_id: VariantId, body: StatusIn, service: Writer) -> Envelope[VariantOut]:
+    """`inactive` variants stay in the catalog but cannot be ordered."""
+    return Envelope(data=await service.set_variant_status(variant_id, body.status))

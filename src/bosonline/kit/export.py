@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import xlsxwriter
 from fastapi.responses import StreamingResponse
@@ -41,13 +42,15 @@ async def batched_rows(
     session: AsyncSession,
     stmt: Select[Any],
     key: InstrumentedAttribute[Any],
-    to_row: Callable[[Any], Sequence[Any]],
+    to_row: Callable[[Any], Any],
     *,
     batch_size: int = BATCH_SIZE,
     scalars: bool = True,
-) -> AsyncIterator[list[Sequence[Any]]]:
+    key_of: Callable[[Any], int] | None = None,
+) -> AsyncIterator[list[Any]]:
     """Batches of `to_row(item)` for the rows of `stmt` in ascending `key` (a unique integer column) order,
-    `batch_size` at a time, so memory holds one batch whatever the table's size."""
+    `batch_size` at a time, so memory holds one batch whatever the table's size. With `scalars=False` the items
+    are result rows and `key_of(row)` gives the row's `key` value."""
     after: int | None = None
     while True:
         page = stmt.order_by(key.asc()).limit(batch_size)
@@ -59,7 +62,7 @@ async def batched_rows(
             return
         yield [to_row(item) for item in items]
         last = items[-1]
-        after = getattr(last, key.key) if scalars else last._mapping[key.key]
+        after = key_of(last) if key_of else getattr(last, key.key)
         if len(items) < batch_size:
             return
 
@@ -148,3 +151,9 @@ def download_response(
         media_type=CONTENT_TYPES[fmt],
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
+
+
+def filename_stem(kind: str, store_label: str, now: datetime, timezone: str) -> str:
+    """`<kind>-<store>-<YYYYMMDD>`, the date in the store's time zone, safe for any file system."""
+    label = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in store_label.lower()).strip("-") or "store"
+    return f"{kind}-{label}-{now.astimezone(ZoneInfo(timezone)):%Y%m%d}"

@@ -37,3 +37,8 @@ class StrictBody(BaseModel):
     """Base of request bodies: unknown keys are refused, strings trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DeletedOut(BaseModel):
+    id: int
+    deleted: bool = True

@@ -9,9 +9,9 @@ from fastapi import Depends, Path, Query, status
 from bosonline.auth.permissions import Permission
 from bosonline.deps import DbDep, RuntimeDep, require
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
-from bosonline.staff.schemas import StaffCreateIn, StaffDeletedOut, StaffOut, StaffStatusIn, StaffUpdateIn
+from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffStatusIn, StaffUpdateIn
 from bosonline.staff.service import StaffService
 from bosonline.tenancy import StoreContext
 
@@ -74,7 +74,7 @@ async def set_staff_status(staff_id: StaffId, body: StaffStatusIn, service: Writ
 
 
 @router.delete("/{staff_id}", summary="Delete staff")
-async def delete_staff(staff_id: StaffId, service: Writer) -> Envelope[StaffDeletedOut]:
+async def delete_staff(staff_id: StaffId, service: Writer) -> Envelope[DeletedOut]:
     """Removes the member from the store (their account stays). The owner cannot be removed."""
     await service.remove(staff_id)
-    return Envelope(data=StaffDeletedOut(id=staff_id))
+    return Envelope(data=DeletedOut(id=staff_id))

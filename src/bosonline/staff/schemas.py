@@ -79,8 +79,3 @@ class StaffOut(BaseModel):
             created_at=member.created_at,
             updated_at=member.updated_at,
         )
-
-
-class StaffDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True

@@ -1,0 +1,79 @@
+"""Download Product and Download Variant: the catalog as CSV or XLSX, read in batches through a session of the
+download's own (the request's session is closed before the body streams)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from bosonline.catalog.repository import CategoryRepository, ProductRepository
+from bosonline.kit.export import batched_rows
+from bosonline.models import Product, ProductVariant
+from bosonline.runtime import Runtime
+from bosonline.tenancy import StoreContext
+
+PRODUCT_HEADER = [
+    "product_id", "name", "sku", "slug", "status", "category", "price_min", "price_max", "cogs_min", "cogs_max",
+    "variants", "on_hand", "reserved", "available", "weight_g", "created_at_utc", "updated_at_utc",
+]  # fmt: skip
+VARIANT_HEADER = [
+    "variant_id", "product_id", "product_name", "variant_name", "options", "sku", "price", "cogs", "weight_g",
+    "wholesale_min_qty", "wholesale_tiers", "status", "product_status", "on_hand", "reserved", "available",
+]  # fmt: skip
+
+
+def _tiers(tiers: Sequence[dict[str, int]]) -> str:
+    return "; ".join(f"{tier['min_qty']}+: {tier['price']}" for tier in tiers)
+
+
+async def product_rows(
+    runtime: Runtime, ctx: StoreContext, *, q: str | None, status: str | None, category_id: int | None
+) -> AsyncIterator[list[Sequence[Any]]]:
+    async with runtime.db.session(write=False) as session:
+        products = ProductRepository(session, ctx)
+        categories = CategoryRepository(session, ctx)
+        names = {category.id: category.name for category in await categories.all()}
+        stmt = products.filtered(q=q, category_id=category_id, status=status)
+        async for batch in batched_rows(session, stmt, Product.id, lambda product: product):
+            ids = [product.id for product in batch]
+            counts = await products.variant_counts(ids)
+            stocks = await products.product_stock_totals(ids)
+            rows: list[Sequence[Any]] = []
+            for product in batch:
+                on_hand, reserved = stocks.get(product.id, (0, 0))
+                rows.append([
+                    product.id, product.name, product.sku, product.slug, product.status,
+                    names.get(product.category_id or 0), product.price_min, product.price_max, product.cogs_min,
+                    product.cogs_max, counts.get(product.id, 0), on_hand, reserved, on_hand - reserved,
+                    product.weight_g, product.created_at, product.updated_at,
+                ])  # fmt: skip
+            yield rows
+
+
+async def variant_rows(
+    runtime: Runtime, ctx: StoreContext, *, q: str | None, status: str | None, category_id: int | None
+) -> AsyncIterator[list[Sequence[Any]]]:
+    async with runtime.db.session(write=False) as session:
+        products = ProductRepository(session, ctx)
+        live_products = products.filtered(q=q, category_id=category_id, status=status).subquery()
+        stmt = (
+            select(ProductVariant, live_products.c.name, live_products.c.status)
+            .join(live_products, live_products.c.id == ProductVariant.product_id)
+            .where(ProductVariant.store_id == ctx.store_id, ProductVariant.archived_at.is_(None))
+        )
+        async for batch in batched_rows(
+            session, stmt, ProductVariant.id, tuple, scalars=False, key_of=lambda row: row[0].id
+        ):
+            stocks = await products.stock_totals(variant.id for variant, _, _ in batch)
+            rows: list[Sequence[Any]] = []
+            for variant, product_name, product_status in batch:
+                on_hand, reserved = stocks.get(variant.id, (0, 0))
+                rows.append([
+                    variant.id, variant.product_id, product_name, variant.name, " / ".join(variant.options),
+                    variant.sku, variant.price, variant.cogs, variant.weight_g, variant.wholesale_min_qty,
+                    _tiers(variant.wholesale_tiers), variant.status, product_status, on_hand, reserved,
+                    on_hand - reserved,
+                ])  # fmt: skip
+            yield rows

@@ -1,0 +1,311 @@
+"""All SQL of categories, products, variants and SKUs. Every statement starts from the request's store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+
+from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.models import (
+    Category,
+    Image,
+    InventoryMovement,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Sku,
+    Stock,
+)
+from bosonline.tenancy import ScopedRepository
+
+SORTS: dict[str, tuple[list[Any], bool]] = {
+    "newest": ([Product.id], True),
+    "oldest": ([Product.id], False),
+    "name_asc": ([Product.name, Product.id], False),
+    "name_desc": ([Product.name, Product.id], True),
+    "price_asc": ([Product.price_min, Product.id], False),
+    "price_desc": ([Product.price_min, Product.id], True),
+}
+
+
+class CategoryRepository(ScopedRepository):
+    def _visible(self) -> Select[tuple[Category]]:
+        """The store's own categories and the platform's defaults."""
+        return select(Category).where(or_(Category.store_id == self.ctx.store_id, Category.store_id.is_(None)))
+
+    async def all(self, *, status: str | None = None) -> list[Category]:
+        stmt = self._visible()
+        if status:
+            stmt = stmt.where(Category.status == status)
+        # The store's own first, by name; then the defaults in their fixed order.
+        stmt = stmt.order_by(Category.store_id.is_(None), Category.position, Category.name_key)
+        return list((await self.session.scalars(stmt)).all())
+
+    async def visible(self, category_id: int) -> Category | None:
+        return await self.session.scalar(self._visible().where(Category.id == category_id))
+
+    async def visible_many(self, category_ids: Iterable[int]) -> list[Category]:
+        ids = list(category_ids)
+        if not ids:
+            return []
+        return list((await self.session.scalars(self._visible().where(Category.id.in_(ids)))).all())
+
+    async def own(self, category_id: int) -> Category | None:
+        return await self.session.scalar(self.scoped(Category).where(Category.id == category_id))
+
+    async def by_name(self, name_key: str) -> Category | None:
+        return await self.session.scalar(self._visible().where(Category.name_key == name_key).limit(1))
+
+    async def count_own(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(self.scoped(Category).subquery())) or 0)
+
+    async def product_counts(self) -> dict[int, int]:
+        rows = await self.session.execute(
+            select(Product.category_id, func.count())
+            .where(Product.store_id == self.ctx.store_id, Product.archived_at.is_(None))
+            .where(Product.category_id.is_not(None))
+            .group_by(Product.category_id)
+        )
+        return {category_id: count for category_id, count in rows.all()}
+
+    async def add(self, category: Category) -> Category:
+        category.store_id = self.ctx.store_id
+        self.session.add(category)
+        await self.session.flush()
+        return category
+
+    async def release_from_archived_products(self, category_id: int) -> None:
+        """Archived products keep no category, so that the category can be deleted."""
+        await self.session.execute(
+            Product.__table__.update()
+            .where(Product.store_id == self.ctx.store_id, Product.category_id == category_id)
+            .where(Product.archived_at.is_not(None))
+            .values(category_id=None)
+        )
+
+    async def delete(self, category: Category) -> None:
+        await self.session.delete(category)
+        await self.session.flush()
+
+
+def _matches(q: str, store_id: int) -> ColumnElement[bool]:
+    """Name contains `q`, or one of the product's SKUs (product or variant level) contains it; literally."""
+    sku_holders = select(Sku.product_id).where(Sku.store_id == store_id, Sku.sku_key.contains(q.upper(), autoescape=True))
+    return or_(func.lower(Product.name).contains(q.lower(), autoescape=True), Product.id.in_(sku_holders))
+
+
+class ProductRepository(ScopedRepository):
+    def _live(self) -> Select[tuple[Product]]:
+        return self.scoped(Product).where(Product.archived_at.is_(None))
+
+    def filtered(
+        self, *, q: str | None, category_id: int | None, status: str | None = None
+    ) -> Select[tuple[Product]]:
+        """Live products matching a list's search, category and status (used by lists, counts and downloads)."""
+        stmt = self._live()
+        if q:
+            stmt = stmt.where(_matches(q, self.ctx.store_id))
+        if category_id:
+            stmt = stmt.where(Product.category_id == category_id)
+        if status:
+            stmt = stmt.where(Product.status == status)
+        return stmt
+
+    async def page(
+        self, params: PageParams, *, q: str | None, status: str | None, category_id: int | None, sort: str
+    ) -> Page[Product]:
+        stmt = self.filtered(q=q, category_id=category_id, status=status)
+        keys, descending = SORTS[sort]
+        return await keyset_page(self.session, stmt, keys, params, descending=descending)
+
+    async def status_counts(self, *, q: str | None, category_id: int | None) -> dict[str, int]:
+        filtered = self.filtered(q=q, category_id=category_id).subquery()
+        rows = await self.session.execute(select(filtered.c.status, func.count()).group_by(filtered.c.status))
+        return {status: count for status, count in rows.all()}
+
+    async def get(self, product_id: int, *, for_update: bool = False) -> Product | None:
+        stmt = self._live().where(Product.id == product_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def slugs_like(self, base: str) -> set[str]:
+        rows = await self.session.scalars(
+            select(Product.slug).where(Product.store_id == self.ctx.store_id, Product.slug.startswith(base, autoescape=True))
+        )
+        return {slug for slug in rows.all() if slug}
+
+    async def slug_holder(self, slug: str) -> int | None:
+        return await self.session.scalar(
+            select(Product.id).where(Product.store_id == self.ctx.store_id, Product.slug == slug)
+        )
+
+    async def add(self, row: Any) -> Any:
+        row.store_id = self.ctx.store_id
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def add_all(self, rows: Sequence[Any]) -> None:
+        for row in rows:
+            if hasattr(row, "store_id"):
+                row.store_id = self.ctx.store_id
+            self.session.add(row)
+        await self.session.flush()
+
+    # --- variants ---------------------------------------------------------------------------------------------
+
+    async def variants_of(self, product_ids: Iterable[int]) -> dict[int, list[ProductVariant]]:
+        ids = list(product_ids)
+        found: dict[int, list[ProductVariant]] = {product_id: [] for product_id in ids}
+        if not ids:
+            return found
+        rows = await self.session.scalars(
+            self.scoped(ProductVariant)
+            .where(ProductVariant.product_id.in_(ids), ProductVariant.archived_at.is_(None))
+            .order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
+        )
+        for variant in rows.all():
+            found[variant.product_id].append(variant)
+        return found
+
+    async def variant(self, variant_id: int) -> ProductVariant | None:
+        return await self.session.scalar(
+            self.scoped(ProductVariant)
+            .join(Product, Product.id == ProductVariant.product_id)
+            .where(ProductVariant.id == variant_id, ProductVariant.archived_at.is_(None), Product.archived_at.is_(None))
+        )
+
+    async def stock_totals(self, variant_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """(on hand, reserved) of each variant over the store's warehouses."""
+        ids = list(variant_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Stock.variant_id, func.sum(Stock.on_hand), func.sum(Stock.reserved))
+            .where(Stock.store_id == self.ctx.store_id, Stock.variant_id.in_(ids))
+            .group_by(Stock.variant_id)
+        )
+        return {variant_id: (int(on_hand or 0), int(reserved or 0)) for variant_id, on_hand, reserved in rows.all()}
+
+    async def product_stock_totals(self, product_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        ids = list(product_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(ProductVariant.product_id, func.sum(Stock.on_hand), func.sum(Stock.reserved))
+            .join(Stock, Stock.variant_id == ProductVariant.id)
+            .where(Stock.store_id == self.ctx.store_id, ProductVariant.product_id.in_(ids))
+            .where(ProductVariant.archived_at.is_(None))
+            .group_by(ProductVariant.product_id)
+        )
+        return {product_id: (int(on_hand or 0), int(reserved or 0)) for product_id, on_hand, reserved in rows.all()}
+
+    async def variant_counts(self, product_ids: Iterable[int]) -> dict[int, int]:
+        ids = list(product_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(ProductVariant.product_id, func.count())
+            .where(ProductVariant.store_id == self.ctx.store_id, ProductVariant.product_id.in_(ids))
+            .where(ProductVariant.archived_at.is_(None))
+            .group_by(ProductVariant.product_id)
+        )
+        return {product_id: count for product_id, count in rows.all()}
+
+    async def variants_with_stock(self, variant_ids: Iterable[int]) -> set[int]:
+        ids = list(variant_ids)
+        if not ids:
+            return set()
+        rows = await self.session.scalars(
+            select(Stock.variant_id)
+            .where(Stock.store_id == self.ctx.store_id, Stock.variant_id.in_(ids))
+            .where(or_(Stock.on_hand > 0, Stock.reserved > 0))
+        )
+        return set(rows.all())
+
+    async def was_ordered(self, product_id: int) -> bool:
+        """Orders reserve stock at checkout, so an ordered product has order movements (with their order id)."""
+        found = await self.session.scalar(
+            select(InventoryMovement.id)
+            .join(ProductVariant, ProductVariant.id == InventoryMovement.variant_id)
+            .where(InventoryMovement.store_id == self.ctx.store_id, ProductVariant.product_id == product_id)
+            .where(InventoryMovement.order_id.is_not(None))
+            .limit(1)
+        )
+        return found is not None
+
+    # --- SKUs -------------------------------------------------------------------------------------------------
+
+    async def sku_holders(self, sku_keys: Iterable[str]) -> dict[str, Sku]:
+        keys = list(sku_keys)
+        if not keys:
+            return {}
+        rows = await self.session.scalars(self.scoped(Sku).where(Sku.sku_key.in_(keys)))
+        return {row.sku_key: row for row in rows.all()}
+
+    async def replace_skus(self, product_id: int, entries: list[tuple[str, int | None]]) -> None:
+        """The product's SKUs become `entries` ((sku, variant id or None for the product's own))."""
+        await self.session.execute(
+            delete(Sku).where(Sku.store_id == self.ctx.store_id, Sku.product_id == product_id)
+        )
+        await self.add_all(
+            [Sku(sku_key=sku.upper(), product_id=product_id, variant_id=variant_id) for sku, variant_id in entries]
+        )
+
+    async def sku_names(self, holder: Sku) -> tuple[str | None, str | None]:
+        row = (
+            await self.session.execute(
+                select(Product.name, ProductVariant.name)
+                .select_from(Product)
+                .outerjoin(ProductVariant, ProductVariant.id == holder.variant_id)
+                .where(Product.id == holder.product_id)
+            )
+        ).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    # --- images -----------------------------------------------------------------------------------------------
+
+    async def images(self, image_ids: Iterable[int]) -> dict[int, Image]:
+        ids = list(image_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(self.scoped(Image).where(Image.id.in_(ids)))
+        return {image.id: image for image in rows.all()}
+
+    async def image_ids_of(self, product_ids: Iterable[int]) -> dict[int, list[int]]:
+        ids = list(product_ids)
+        found: dict[int, list[int]] = {product_id: [] for product_id in ids}
+        if not ids:
+            return found
+        rows = await self.session.execute(
+            select(ProductImage.product_id, ProductImage.image_id)
+            .where(ProductImage.product_id.in_(ids))
+            .order_by(ProductImage.product_id, ProductImage.position)
+        )
+        for product_id, image_id in rows.all():
+            found[product_id].append(image_id)
+        return found
+
+    async def first_images(self, product_ids: Iterable[int]) -> dict[int, Image]:
+        ids = list(product_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(ProductImage.product_id, Image)
+            .join(Image, Image.id == ProductImage.image_id)
+            .where(ProductImage.product_id.in_(ids), ProductImage.position == 0)
+        )
+        return {product_id: image for product_id, image in rows.all()}
+
+    async def replace_images(self, product_id: int, image_ids: list[int]) -> None:
+        await self.session.execute(delete(ProductImage).where(ProductImage.product_id == product_id))
+        await self.add_all(
+            [ProductImage(product_id=product_id, position=position, image_id=iid) for position, iid in enumerate(image_ids)]
+        )
+
+    async def erase(self, product: Product) -> None:
+        await self.session.delete(product)
+        await self.session.flush()
