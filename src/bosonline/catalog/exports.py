@@ -58,22 +58,24 @@ async def variant_rows(
     async with runtime.db.session(write=False) as session:
         products = ProductRepository(session, ctx)
         live_products = products.filtered(q=q, category_id=category_id, status=status).subquery()
+        # Plain columns, not ORM objects: several times faster to read, and nothing here is edited.
+        v = ProductVariant
         stmt = (
-            select(ProductVariant, live_products.c.name, live_products.c.status)
-            .join(live_products, live_products.c.id == ProductVariant.product_id)
-            .where(ProductVariant.store_id == ctx.store_id, ProductVariant.archived_at.is_(None))
-        )
-        async for batch in batched_rows(
-            session, stmt, ProductVariant.id, tuple, scalars=False, key_of=lambda row: row[0].id
-        ):
-            stocks = await products.stock_totals(variant.id for variant, _, _ in batch)
+            select(
+                v.id, v.product_id, live_products.c.name, v.name, v.options, v.sku, v.price, v.cogs, v.weight_g,
+                v.wholesale_min_qty, v.wholesale_tiers, v.status, live_products.c.status,
+            )
+            .join(live_products, live_products.c.id == v.product_id)
+            .where(v.store_id == ctx.store_id, v.archived_at.is_(None))
+        )  # fmt: skip
+        async for batch in batched_rows(session, stmt, v.id, tuple, scalars=False, key_of=lambda row: row[0]):
+            stocks = await products.stock_totals(row[0] for row in batch)
             rows: list[Sequence[Any]] = []
-            for variant, product_name, product_status in batch:
-                on_hand, reserved = stocks.get(variant.id, (0, 0))
+            for variant_id, product_id, product_name, name, options, sku, price, cogs, weight, wholesale_min, tiers, \
+                    status, product_status in batch:  # fmt: skip
+                on_hand, reserved = stocks.get(variant_id, (0, 0))
                 rows.append([
-                    variant.id, variant.product_id, product_name, variant.name, " / ".join(variant.options),
-                    variant.sku, variant.price, variant.cogs, variant.weight_g, variant.wholesale_min_qty,
-                    _tiers(variant.wholesale_tiers), variant.status, product_status, on_hand, reserved,
-                    on_hand - reserved,
+                    variant_id, product_id, product_name, name, " / ".join(options), sku, price, cogs, weight,
+                    wholesale_min, _tiers(tiers), status, product_status, on_hand, reserved, on_hand - reserved,
                 ])  # fmt: skip
             yield rows
