@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(3, ge=1, le=10)
     argon2_memory_kib: int = Field(65_536, ge=8, le=1_048_576)
     argon2_parallelism: int = Field(4, ge=1, le=16)
+    # Product images (media/).
+    media_dir: Path | None = Field(None, description="Uploaded images live here; default data_dir/media.")
+    media_base_url: str | None = Field(
+        None,
+        max_length=500,
+        description="Absolute URL prefix that replaces `/media` in image URLs (a CDN or the public host), e.g. "
+        "https://cdn.example.com/media; default: relative /media/<key> URLs served by this app.",
+    )
+    max_image_bytes: int = Field(5 * 1024 * 1024, ge=1_024, description="Larger uploaded images get 413.")
+    max_image_pixels: int = Field(40_000_000, ge=1, description="Images with more pixels (width × height) get 422.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -105,3 +105,25 @@ def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
 
     dependency.__name__ = f"require_{permission}"
     return dependency
+
+
+S = TypeVar("S")
+
+
+def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], permission: Permission) -> Any:
+    """`Annotated[Service, Depends(...)]`: the domain service built for the request's store, once the caller's role
+    there grants `permission`. Endpoints declare `Reader = store_service(XService, Permission.x_read)`."""
+
+    def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
+        return service(db, runtime, ctx)
+
+    # Real objects, not the strings this module's postponed annotations would give: FastAPI reads them to wire
+    # the dependencies, and `permission` only exists in this closure.
+    build.__annotations__ = {
+        "db": DbDep,
+        "runtime": RuntimeDep,
+        "ctx": Annotated[StoreContext, Depends(require(permission))],
+        "return": service,
+    }
+    build.__name__ = f"{getattr(service, '__name__', 'service')}_{permission}"
+    return Annotated[service, Depends(build)]

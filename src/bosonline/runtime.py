@@ -1,4 +1,4 @@
-"""What one running app holds: settings, database, clock, hashers, token signer, notifier."""
+"""What one running app holds: settings, database, clock, hashers, token signer, notifier, file storage."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from bosonline.config import Settings
 from bosonline.db import Database
 from bosonline.kit.clock import Clock, SystemClock
 from bosonline.kit.security import AccessTokens, Passwords
+from bosonline.media.storage import Storage, storage_for
 from bosonline.notify import LogNotifier, Notifier
 
 
@@ -19,6 +20,7 @@ class Runtime:
     passwords: Passwords
     access_tokens: AccessTokens
     notifier: Notifier
+    storage: Storage  # uploaded images (media/storage.py)
 
     @classmethod
     def build(
@@ -31,4 +33,5 @@ class Runtime:
             passwords=Passwords(settings),
             access_tokens=AccessTokens(settings.effective_secret_key, settings.access_token_ttl_seconds),
             notifier=notifier or LogNotifier(),
+            storage=storage_for(settings),
         )

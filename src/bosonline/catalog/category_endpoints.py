@@ -4,35 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Path, Query, status
 
 from bosonline.auth.permissions import Permission
 from bosonline.catalog.category_service import CategoryService
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
-from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.deps import store_service
 from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope
 from bosonline.routing import api_router
-from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/category", tags=["Product"])
 
 CategoryId = Annotated[int, Path(ge=1, le=2**53, description="Category id.")]
 
 
-def _reader(
-    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-) -> CategoryService:
-    return CategoryService(db, runtime, ctx)
-
-
-def _writer(
-    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.catalog_write))]
-) -> CategoryService:
-    return CategoryService(db, runtime, ctx)
-
-
-Reader = Annotated[CategoryService, Depends(_reader)]
-Writer = Annotated[CategoryService, Depends(_writer)]
+Reader = store_service(CategoryService, Permission.catalog_read)
+Writer = store_service(CategoryService, Permission.catalog_write)
 _READ_ONLY = {403: {"model": ErrorEnvelope, "description": "`default_category`: the platform's defaults are read-only"}}
 
 

@@ -23,7 +23,7 @@ from bosonline.catalog.schemas import (
     VariantUpdateIn,
 )
 from bosonline.catalog.service import ProductService
-from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope
@@ -38,16 +38,8 @@ ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 
-def _reader(db: DbDep, runtime: RuntimeDep, ctx: ReadCtx) -> ProductService:
-    return ProductService(db, runtime, ctx)
-
-
-def _writer(db: DbDep, runtime: RuntimeDep, ctx: WriteCtx) -> ProductService:
-    return ProductService(db, runtime, ctx)
-
-
-Reader = Annotated[ProductService, Depends(_reader)]
-Writer = Annotated[ProductService, Depends(_writer)]
+Reader = store_service(ProductService, Permission.catalog_read)
+Writer = store_service(ProductService, Permission.catalog_write)
 
 Search = Annotated[str | None, Query(min_length=1, max_length=100, description="Name or SKU contains.")]
 StatusFilter = Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")]
@@ -82,6 +74,13 @@ async def create_product(body: ProductIn, service: Writer) -> Envelope[ProductOu
     return Envelope(data=await service.create(body))
 
 
+def _download(
+    kind: str, header: list[str], rows: exports.Rows, ctx: StoreContext, runtime: RuntimeDep, fmt: ExportFormat
+) -> StreamingResponse:
+    label = ctx.store.subdomain or str(ctx.store_id)
+    return download_response(fmt, filename_stem(kind, label, runtime.clock.now(), ctx.store.timezone), header, rows)
+
+
 @router.get("/download", summary="Download Product (Product List)", response_class=StreamingResponse)
 async def download_products(
     ctx: ReadCtx,
@@ -93,8 +92,7 @@ async def download_products(
 ) -> StreamingResponse:
     """Every product matching the list's filters, one row each, streamed (any catalog size)."""
     rows = exports.product_rows(runtime, ctx, q=q, status=status, category_id=category_id)
-    stem = filename_stem("products", ctx.store.subdomain or str(ctx.store_id), runtime.clock.now(), ctx.store.timezone)
-    return download_response(format, stem, exports.PRODUCT_HEADER, rows)
+    return _download("products", exports.PRODUCT_HEADER, rows, ctx, runtime, format)
 
 
 @router.get("/variant/download", summary="Download Variant", response_class=StreamingResponse)
@@ -108,8 +106,7 @@ async def download_variants(
 ) -> StreamingResponse:
     """Every variant of the products matching the filters, one row each with its stock, streamed."""
     rows = exports.variant_rows(runtime, ctx, q=q, status=status, category_id=category_id)
-    stem = filename_stem("variants", ctx.store.subdomain or str(ctx.store_id), runtime.clock.now(), ctx.store.timezone)
-    return download_response(format, stem, exports.VARIANT_HEADER, rows)
+    return _download("variants", exports.VARIANT_HEADER, rows, ctx, runtime, format)
 
 
 @router.get("/sku/check", summary="Cek SKU")

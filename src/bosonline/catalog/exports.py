@@ -24,13 +24,16 @@ VARIANT_HEADER = [
 ]  # fmt: skip
 
 
+Rows = AsyncIterator[list[Sequence[Any]]]
+
+
 def _tiers(tiers: Sequence[dict[str, int]]) -> str:
     return "; ".join(f"{tier['min_qty']}+: {tier['price']}" for tier in tiers)
 
 
 async def product_rows(
     runtime: Runtime, ctx: StoreContext, *, q: str | None, status: str | None, category_id: int | None
-) -> AsyncIterator[list[Sequence[Any]]]:
+) -> Rows:
     async with runtime.db.session(write=False) as session:
         products = ProductRepository(session, ctx)
         categories = CategoryRepository(session, ctx)
@@ -54,7 +57,7 @@ async def product_rows(
 
 async def variant_rows(
     runtime: Runtime, ctx: StoreContext, *, q: str | None, status: str | None, category_id: int | None
-) -> AsyncIterator[list[Sequence[Any]]]:
+) -> Rows:
     async with runtime.db.session(write=False) as session:
         products = ProductRepository(session, ctx)
         live_products = products.filtered(q=q, category_id=category_id, status=status).subquery()

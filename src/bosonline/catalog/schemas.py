@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from bosonline.kit.fields import Centimeters, Grams, RecordId, Rupiah, ShortText
+from bosonline.kit.fields import Centimeters, Grams, RecordId, Rupiah
 from bosonline.kit.schemas import ListMeta, StrictBody
 
 MAX_VARIANTS = 100

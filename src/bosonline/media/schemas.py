@@ -1,0 +1,26 @@
+"""Wire shapes of product images."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ImageOut(BaseModel):
+    id: int = Field(description="Image id: pass it in a product's `images` or a variant's `image_id`.")
+    url: str = Field(
+        description="The picture: `/media/<key>` on this host, or absolute when a media base URL is configured.",
+        examples=["/media/s12/3f/3fa1c2d4e5f60718293a4b5c6d7e8f90.jpg"],
+    )
+    thumbnail_url: str = Field(
+        description="A WebP thumbnail at most 300×300 px.",
+        examples=["/media/s12/3f/3fa1c2d4e5f60718293a4b5c6d7e8f90_thumb.webp"],
+    )
+    content_type: str = Field(examples=["image/jpeg"], description="image/jpeg, image/png or image/webp.")
+    width: int = Field(description="Pixels, after the EXIF orientation was applied.")
+    height: int
+    size_bytes: int = Field(description="Size of the stored picture (re-encoded, metadata stripped).")
+
+
+class ImageDeletedOut(BaseModel):
+    id: int
+    deleted: bool = True

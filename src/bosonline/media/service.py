@@ -1,0 +1,171 @@
+"""Rules of product images: upload (check, re-encode, thumbnail, store), list, delete, and what other domains use.
+
+Other domains (the catalog) call:
+- `MediaService(session, runtime, ctx).get_many(ids)` or `images_of_store(session, ctx, ids)`: the request
+  store's images among `ids`, as {id: Image}; ids of other stores' images are simply absent (treat as not found).
+- `image_urls(image, runtime)` → {"url", "thumbnail_url"}; `image_out(image, runtime)` → the full ImageOut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+import structlog
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
+
+from bosonline.db import after_commit
+from bosonline.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from bosonline.kit.pagination import Page, PageParams
+from bosonline.media.images import InvalidImage, process_image
+from bosonline.media.repository import MediaRepository
+from bosonline.media.schemas import ImageOut
+from bosonline.media.storage import Storage
+from bosonline.models import Image
+from bosonline.runtime import Runtime
+from bosonline.tenancy import StoreContext
+
+log = structlog.get_logger("bosonline.media")
+
+THUMB_SUFFIX = "_thumb.webp"
+
+
+def new_keys(store_id: int, extension: str) -> tuple[str, str]:
+    """Unguessable, never reused storage keys: `s<store>/<2 hex>/<32 hex>.<ext>` and its `_thumb.webp`."""
+    token = secrets.token_hex(16)
+    stem = f"s{store_id}/{token[:2]}/{token}"
+    return f"{stem}.{extension}", f"{stem}{THUMB_SUFFIX}"
+
+
+def image_urls(image: Image, runtime: Runtime) -> dict[str, str]:
+    return _urls(image, runtime.storage)
+
+
+def image_out(image: Image, runtime: Runtime) -> ImageOut:
+    return _out(image, runtime.storage)
+
+
+def _urls(image: Image, storage: Storage) -> dict[str, str]:
+    return {"url": storage.url(image.storage_key), "thumbnail_url": storage.url(image.thumb_key)}
+
+
+def _out(image: Image, storage: Storage) -> ImageOut:
+    return ImageOut(
+        id=image.id,
+        **_urls(image, storage),
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size_bytes=image.size_bytes,
+    )
+
+
+async def images_of_store(session: AsyncSession, ctx: StoreContext, image_ids: Iterable[int]) -> dict[int, Image]:
+    """The request store's images among `image_ids` (one query; none for an empty list)."""
+    return await MediaRepository(session, ctx).get_many(image_ids)
+
+
+def too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The image is larger than {limit / (1024 * 1024):g} MB ({limit} bytes)")
+
+
+class MediaService:
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.session = session
+        self.rt = runtime
+        self.ctx = ctx
+        self.repo = MediaRepository(session, ctx)
+        self.storage = runtime.storage
+
+    async def upload(self, data: bytes) -> ImageOut:
+        settings = self.rt.settings
+        if len(data) > settings.max_image_bytes:
+            raise too_large(settings.max_image_bytes)
+        try:
+            # Decoding and encoding take tens of milliseconds of CPU: off the event loop.
+            processed = await asyncio.to_thread(process_image, data, max_pixels=settings.max_image_pixels)
+        except InvalidImage as exc:
+            raise ValidationFailed(fields={"file": str(exc)}) from exc
+        key, thumb_key = new_keys(self.ctx.store_id, processed.extension)
+        # Files first, then the row. Unless the request's transaction commits, the files go again (insert failed,
+        # a later step failed, the commit itself failed): no picture outlives a rollback.
+        delete_unless_committed(self.session, self.storage, [key, thumb_key])
+        await asyncio.to_thread(self.storage.put, key, processed.data)
+        await asyncio.to_thread(self.storage.put, thumb_key, processed.thumbnail)
+        image = await self.repo.add(
+            Image(
+                storage_key=key,
+                thumb_key=thumb_key,
+                content_type=processed.content_type,
+                width=processed.width,
+                height=processed.height,
+                size_bytes=len(processed.data),
+                sha256=hashlib.sha256(processed.data).hexdigest(),
+                uploaded_by=self.ctx.user_id,
+                created_at=self.rt.clock.now(),
+            )
+        )
+        return self.out(image)
+
+    async def list(self, params: PageParams) -> tuple[list[ImageOut], Page[Image], int]:
+        page, total = await self.repo.page(params)
+        return [self.out(image) for image in page.items], page, total
+
+    async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
+        return await self.repo.get_many(image_ids)
+
+    async def delete(self, image_id: int) -> None:
+        image = await self.repo.get(image_id, for_update=True)
+        if image is None:
+            raise NotFound()
+        if await self.repo.in_use(image.id):
+            raise Conflict(
+                "This image is used by a product or a variant; remove it there first", code="image_in_use"
+            )
+        keys = [image.storage_key, image.thumb_key]
+        await self.repo.delete(image)
+        storage = self.storage
+
+        async def delete_files() -> None:  # only once the row is gone for good
+            for key in keys:
+                await asyncio.to_thread(storage.delete, key)
+
+        after_commit(self.session, delete_files)
+
+    def urls(self, image: Image) -> dict[str, str]:
+        return _urls(image, self.storage)
+
+    def out(self, image: Image) -> ImageOut:
+        return _out(image, self.storage)
+
+
+def delete_unless_committed(session: AsyncSession, storage: Storage, keys: list[str]) -> None:
+    """Delete `keys` from `storage` when the session's current (or next) transaction ends without a commit:
+    rolled back, failed to commit, or closed uncommitted."""
+    committed = False
+    done = False
+
+    def on_commit(_: Session) -> None:
+        nonlocal committed
+        committed = True
+
+    def on_end(_: Session, transaction: SessionTransaction) -> None:
+        nonlocal done
+        if done or transaction.parent is not None:  # only the outermost transaction decides
+            return
+        done = True
+        if committed:
+            return
+        for key in keys:
+            try:
+                storage.delete(key)  # local unlinks: cheap enough to do inline
+            except Exception:  # noqa: BLE001 - cleanup must never mask the error that caused the rollback
+                log.exception("orphan_media_cleanup_failed", key=key)
+
+    # Listeners live on this request's session object and go with it; `done` makes them one-shot.
+    event.listen(session.sync_session, "after_commit", on_commit)
+    event.listen(session.sync_session, "after_transaction_end", on_end)
