@@ -15,7 +15,14 @@ from pydantic import (
     model_validator,
 )
 
-from bosonline.kit.fields import Centimeters, Grams, RecordId, Rupiah
+from bosonline.kit.fields import (
+    Centimeters,
+    Grams,
+    RecordId,
+    Rupiah,
+    no_control_chars,
+    no_control_chars_but_newlines,
+)
 from bosonline.kit.schemas import ListMeta, StrictBody
 
 MAX_VARIANTS = 100
@@ -26,12 +33,6 @@ MAX_WHOLESALE_TIERS = 5
 MAX_ORDER_QTY = 100_000
 
 PublishStatus = Literal["active", "inactive"]
-
-
-def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\t" or ord(ch) == 127 for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
 
 
 def _unique_casefold(values: list[str]) -> list[str]:
@@ -60,14 +61,14 @@ Slug = Annotated[
     Field(description="URL slug: lower-case letters, digits and single dashes; unique in the store."),
 ]
 ProductName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_chars)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_control_chars)
 ]
-Description = Annotated[str, Field(max_length=10_000), AfterValidator(_no_control_chars)]
+Description = Annotated[str, Field(max_length=10_000), AfterValidator(no_control_chars_but_newlines)]
 OptionLabel = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30), AfterValidator(_no_control_chars)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30), AfterValidator(no_control_chars)
 ]
 CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_no_control_chars)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(no_control_chars)
 ]
 OrderQuantity = Annotated[int, Field(ge=2, le=MAX_ORDER_QTY)]
 

@@ -7,10 +7,18 @@ from typing import Annotated
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 
-def _no_control_chars(value: str) -> str:
+def no_control_chars(value: str) -> str:
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise ValueError("must not contain control characters")
     return value
+
+
+def no_control_chars_but_newlines(value: str) -> str:
+    """For multi-line texts (descriptions, notes): line breaks and tabs are fine, other control characters not."""
+    if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
 
 
 def _lower(value: str) -> str:
@@ -18,10 +26,10 @@ def _lower(value: str) -> str:
 
 
 PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_no_control_chars)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(no_control_chars)
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_no_control_chars)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(no_control_chars)
 ]
 Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lower)]
 # Not stripped: spaces are part of a password. 128 bounds the hashing work one request can ask for.

