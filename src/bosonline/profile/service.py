@@ -13,6 +13,7 @@ from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.profile.schemas import MembershipOut, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.runtime import Runtime
 from bosonline.store.repository import StoreRepository
+from bosonline.warehouse.service import WarehouseService
 
 ERASED_NAME = "Deleted user"
 MAX_LISTED_STORES = 100
@@ -98,6 +99,7 @@ class ProfileService:
             member.status = "inactive"
             member.name = ERASED_NAME
             member.phone = None
+        await WarehouseService(self.session, self.rt.clock).erase_account(user.id, name=ERASED_NAME)
         await self.auth.revoke_all_sessions(user.id, now, "account_deleted")
         await self.auth.delete_reset_tokens(user.id)
         if user.email:

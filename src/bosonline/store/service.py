@@ -24,6 +24,7 @@ from bosonline.store.schemas import (
     SubdomainCheckOut,
 )
 from bosonline.tenancy import StoreContext
+from bosonline.warehouse.service import WarehouseService
 
 MAX_OWNED_STORES = 20
 
@@ -65,6 +66,7 @@ class StoreService:
             StoreSettings(created_at=now, updated_at=now),
             owner_member,
         )
+        await WarehouseService(self.session, self.clock).attach_default(owner.id, store.id)
         return await self.current(StoreContext(member=owner_member, store=store))
 
     async def current(self, ctx: StoreContext) -> StoreOut:

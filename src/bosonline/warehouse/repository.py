@@ -72,6 +72,18 @@ class WarehouseRepository:
         await self.session.flush()
         return warehouse
 
+    async def default(self, owner_id: int) -> Warehouse | None:
+        return await self.session.scalar(self._owned(owner_id).where(Warehouse.is_default.is_(True)).limit(1))
+
+    async def erase_owner(self, owner_id: int, *, name: str, now: datetime) -> None:
+        """Data Deletion: the account's warehouses lose the person's contact details and address. The rows stay
+        (deleted) because stock history and orders name them."""
+        await self.session.execute(
+            update(Warehouse)
+            .where(Warehouse.owner_id == owner_id)
+            .values(contact_name=name, contact_phone="", address="", is_default=False, deleted_at=now, updated_at=now)
+        )
+
     async def unset_defaults(self, owner_id: int, *, except_id: int, now: datetime) -> None:
         await self.session.execute(
             update(Warehouse)

@@ -46,6 +46,15 @@ class WarehouseService:
 
     # Profile → Warehouse: the caller's account -------------------------------------------------------------
 
+    async def attach_default(self, owner_id: int, store_id: int) -> None:
+        """A new store ships from its owner's default warehouse until told otherwise."""
+        default = await self.repo.default(owner_id)
+        if default is not None:
+            await self.repo.link([(store_id, default.id)], self.clock.now())
+
+    async def erase_account(self, owner_id: int, *, name: str) -> None:
+        await self.repo.erase_owner(owner_id, name=name, now=self.clock.now())
+
     async def account_page(
         self, owner_id: int, params: PageParams
     ) -> tuple[list[WarehouseOut], Page[Warehouse], int]:
