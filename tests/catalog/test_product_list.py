@@ -94,3 +94,19 @@ async def test_list_costs_a_fixed_number_of_queries(client: httpx.AsyncClient, r
     with count_queries(rt) as many:
         assert len((await client.get("/store/product", headers=h)).json()["data"]) == 16
     assert many.count == one_product.count <= 9, many.statements
+
+
+async def test_detail_costs_the_same_for_1_or_100_variants(client: httpx.AsyncClient, rt: Runtime) -> None:
+    from tests.catalog.helpers import sized_product
+
+    owner = await seller(client)
+    h = owner["headers"]
+    small = await create_product(client, h)
+    large = await create_product(
+        client, h, sized_product(sizes=tuple(f"S{i}" for i in range(10)), colors=tuple(f"C{i}" for i in range(10)))
+    )
+    with count_queries(rt) as one:
+        assert (await client.get(f"/store/product/{small['id']}", headers=h)).status_code == 200
+    with count_queries(rt) as hundred:
+        assert len((await client.get(f"/store/product/{large['id']}", headers=h)).json()["data"]["variants"]) == 100
+    assert hundred.count == one.count <= 10, hundred.statements
