@@ -20,7 +20,6 @@ def no_control_chars_but_newlines(value: str) -> str:
     return value
 
 
-
 def _lower(value: str) -> str:
     return value.lower()
 
