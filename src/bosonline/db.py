@@ -133,4 +133,5 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return session.execute(insert(table).values(rows).on_conflict_do_nothing())
+    # executemany form: one cached statement, whatever the number of rows.
+    return session.execute(insert(table).on_conflict_do_nothing(), rows)

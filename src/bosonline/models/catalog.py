@@ -92,7 +92,10 @@ class ProductImage(Base):
 
 class ProductVariant(IdMixin, TimestampMixin, Base):
     __tablename__ = "product_variants"
-    __table_args__ = (Index("ix_product_variants_store_id_product_id", "store_id", "product_id"),)
+    __table_args__ = (
+        Index("ix_product_variants_store_id_product_id", "store_id", "product_id"),
+        Index("ix_product_variants_store_id_id", "store_id", "id"),  # a store's variants in id order (lists, files)
+    )
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(BigId, ForeignKey("products.id", ondelete="CASCADE"))

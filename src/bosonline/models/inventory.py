@@ -33,7 +33,10 @@ class Stock(IdMixin, Base):
 
 class InventoryMovement(IdMixin, Base):
     __tablename__ = "inventory_movements"
-    __table_args__ = (Index("ix_inventory_movements_store_id_variant_id", "store_id", "variant_id"),)
+    __table_args__ = (
+        Index("ix_inventory_movements_store_id_variant_id", "store_id", "variant_id"),
+        Index("ix_inventory_movements_store_id_id", "store_id", "id"),  # the newest-first movement log
+    )
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
     variant_id: Mapped[int] = mapped_column(BigId, ForeignKey("product_variants.id", ondelete="CASCADE"))

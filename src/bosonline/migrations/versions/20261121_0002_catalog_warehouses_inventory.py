@@ -167,6 +167,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('product_variants', schema=None) as batch_op:
         batch_op.create_index('ix_product_variants_store_id_product_id', ['store_id', 'product_id'], unique=False)
+        batch_op.create_index('ix_product_variants_store_id_id', ['store_id', 'id'], unique=False)
 
     op.create_table('inventory_movements',
     sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -190,6 +191,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inventory_movements', schema=None) as batch_op:
         batch_op.create_index('ix_inventory_movements_store_id_variant_id', ['store_id', 'variant_id'], unique=False)
+        batch_op.create_index('ix_inventory_movements_store_id_id', ['store_id', 'id'], unique=False)
 
     op.create_table('skus',
     sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -258,10 +260,12 @@ def downgrade() -> None:
 
     op.drop_table('skus')
     with op.batch_alter_table('inventory_movements', schema=None) as batch_op:
+        batch_op.drop_index('ix_inventory_movements_store_id_id')
         batch_op.drop_index('ix_inventory_movements_store_id_variant_id')
 
     op.drop_table('inventory_movements')
     with op.batch_alter_table('product_variants', schema=None) as batch_op:
+        batch_op.drop_index('ix_product_variants_store_id_id')
         batch_op.drop_index('ix_product_variants_store_id_product_id')
 
     op.drop_table('product_variants')
