@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, status
@@ -41,9 +42,24 @@ WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 Reader = store_service(ProductService, Permission.catalog_read)
 Writer = store_service(ProductService, Permission.catalog_write)
 
-Search = Annotated[str | None, Query(min_length=1, max_length=100, description="Name or SKU contains.")]
-StatusFilter = Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")]
-CategoryFilter = Annotated[int | None, Query(ge=1, le=2**53)]
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str | None
+    status: str | None
+    category_id: int | None
+
+
+def product_filters(
+    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Name or SKU contains.")] = None,
+    status: Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")] = None,
+    category_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+) -> ProductFilters:
+    return ProductFilters(q=q, status=status, category_id=category_id)
+
+
+Filters = Annotated[ProductFilters, Depends(product_filters)]
 Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
 _WRITE_ERRORS = {
@@ -56,14 +72,12 @@ _WRITE_ERRORS = {
 async def list_products(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],
-    q: Search = None,
-    status: StatusFilter = None,
-    category_id: CategoryFilter = None,
+    filters: Filters,
     sort: Annotated[Literal[tuple(SORTS)], Query(description="Order of the list.")] = "newest",  # type: ignore[valid-type]
 ) -> ProductListOut:
     """Products of the store with price and COGS ranges, variant count and stock over the store's warehouses.
     `meta.counts` gives the number per status for the same search and category (for the status tabs)."""
-    return await service.list(page, q=q, status=status, category_id=category_id, sort=sort)
+    return await service.list(page, q=filters.q, status=filters.status, category_id=filters.category_id, sort=sort)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="product", responses=_WRITE_ERRORS)
@@ -85,13 +99,11 @@ def _download(
 async def download_products(
     ctx: ReadCtx,
     runtime: RuntimeDep,
+    filters: Filters,
     format: Format = "csv",
-    q: Search = None,
-    status: StatusFilter = None,
-    category_id: CategoryFilter = None,
 ) -> StreamingResponse:
     """Every product matching the list's filters, one row each, streamed (any catalog size)."""
-    rows = exports.product_rows(runtime, ctx, q=q, status=status, category_id=category_id)
+    rows = exports.product_rows(runtime, ctx, q=filters.q, status=filters.status, category_id=filters.category_id)
     return _download("products", exports.PRODUCT_HEADER, rows, ctx, runtime, format)
 
 
@@ -99,13 +111,11 @@ async def download_products(
 async def download_variants(
     ctx: ReadCtx,
     runtime: RuntimeDep,
+    filters: Filters,
     format: Format = "csv",
-    q: Search = None,
-    status: StatusFilter = None,
-    category_id: CategoryFilter = None,
 ) -> StreamingResponse:
     """Every variant of the products matching the filters, one row each with its stock, streamed."""
-    rows = exports.variant_rows(runtime, ctx, q=q, status=status, category_id=category_id)
+    rows = exports.variant_rows(runtime, ctx, q=filters.q, status=filters.status, category_id=filters.category_id)
     return _download("variants", exports.VARIANT_HEADER, rows, ctx, runtime, format)
 
 

@@ -11,7 +11,7 @@ from fastapi import Depends, File, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
 from bosonline.auth.permissions import Permission
-from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.deps import RuntimeDep, store_service
 from bosonline.errors import NotFound
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
@@ -20,7 +20,6 @@ from bosonline.media.schemas import ImageDeletedOut, ImageOut
 from bosonline.media.service import MediaService, too_large
 from bosonline.media.storage import InvalidKey, MissingObject
 from bosonline.routing import api_router
-from bosonline.tenancy import StoreContext
 
 router = api_router(tags=["Product"])
 
@@ -29,20 +28,8 @@ ImageId = Annotated[int, Path(ge=1, le=2**53, description="Image id in this stor
 _READ_CHUNK = 256 * 1024
 
 
-def _reader(
-    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-) -> MediaService:
-    return MediaService(db, runtime, ctx)
-
-
-def _writer(
-    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.catalog_write))]
-) -> MediaService:
-    return MediaService(db, runtime, ctx)
-
-
-Reader = Annotated[MediaService, Depends(_reader)]
-Writer = Annotated[MediaService, Depends(_writer)]
+Reader = store_service(MediaService, Permission.catalog_read)
+Writer = store_service(MediaService, Permission.catalog_write)
 
 
 async def _read_limited(file: UploadFile, limit: int) -> bytes:

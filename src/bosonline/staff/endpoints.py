@@ -7,33 +7,20 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query, status
 
 from bosonline.auth.permissions import Permission
-from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.deps import store_service
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffStatusIn, StaffUpdateIn
 from bosonline.staff.service import StaffService
-from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/staff", tags=["Staff"])
 
 StaffId = Annotated[int, Path(ge=1, le=2**53, description="Staff id in this store.")]
 
 
-def _reader(
-    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.staff_read))]
-) -> StaffService:
-    return StaffService(db, runtime, ctx)
-
-
-def _writer(
-    db: DbDep, runtime: RuntimeDep, ctx: Annotated[StoreContext, Depends(require(Permission.staff_write))]
-) -> StaffService:
-    return StaffService(db, runtime, ctx)
-
-
-Reader = Annotated[StaffService, Depends(_reader)]
-Writer = Annotated[StaffService, Depends(_writer)]
+Reader = store_service(StaffService, Permission.staff_read)
+Writer = store_service(StaffService, Permission.staff_write)
 
 
 @router.get("", summary="Staff")
