@@ -64,28 +64,42 @@ async def measure(label: str, work) -> tuple[float, float]:  # type: ignore[no-u
 
 
 async def main(variants: int, database_url: str | None) -> None:
-    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=database_url, log_level="ERROR")
+    settings = Settings(
+        data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=database_url, log_level="ERROR"
+    )
     runtime = Runtime.build(settings)
     await upgrade(runtime.db)
     app = create_app(runtime=runtime)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600) as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
+    ) as client:
         email = f"bench-{time.time_ns()}@example.com"
         reg = await client.post(
             "/auth/register", json={"name": "Bench", "email": email, "phone": "081234567890", "password": "rahasia-123"}
         )
         headers = {"Authorization": f"Bearer {reg.json()['data']['tokens']['access_token']}"}
-        store = (await client.post("/store", json={"name": "Bench", "subdomain": f"bench{time.time_ns() % 10**9}", "phone": "081234567890"}, headers=headers)).json()["data"]
+        store = (
+            await client.post(
+                "/store",
+                json={"name": "Bench", "subdomain": f"bench{time.time_ns() % 10**9}", "phone": "081234567890"},
+                headers=headers,
+            )
+        ).json()["data"]
         await seed(runtime, store["id"], variants)
         print(f"database: {runtime.db.engine.dialect.name}; {variants:,} variants")
 
         async def load_all() -> str:
             async with runtime.db.session(write=False) as session:
-                rows = (await session.scalars(select(ProductVariant).where(ProductVariant.store_id == store["id"]))).all()
+                rows = (
+                    await session.scalars(select(ProductVariant).where(ProductVariant.store_id == store["id"]))
+                ).all()
                 return f"{len(rows):,} rows held at once"
 
         async def download(fmt: str) -> str:
             total = 0
-            async with client.stream("GET", "/store/product/variant/download", params={"format": fmt}, headers=headers) as response:
+            async with client.stream(
+                "GET", "/store/product/variant/download", params={"format": fmt}, headers=headers
+            ) as response:
                 assert response.status_code == 200
                 async for chunk in response.aiter_bytes():
                     total += len(chunk)

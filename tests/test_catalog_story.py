@@ -55,7 +55,9 @@ async def test_seller_builds_stocks_and_downloads_a_catalog(client: httpx.AsyncC
     # Downloads agree with the API.
     variants_csv = await client.get("/store/product/variant/download", params={"format": "csv"}, headers=h)
     rows = list(csv.DictReader(io.StringIO(variants_csv.content.decode("utf-8-sig"))))
-    assert {(r["sku"], int(r["on_hand"])) for r in rows} == {(v["sku"], v["stock"]["on_hand"]) for v in detail["variants"]}
+    assert {(r["sku"], int(r["on_hand"])) for r in rows} == {
+        (v["sku"], v["stock"]["on_hand"]) for v in detail["variants"]
+    }
     products_xlsx = await client.get("/store/product/download", params={"format": "xlsx"}, headers=h)
     sheet = openpyxl.load_workbook(io.BytesIO(products_xlsx.content), read_only=True).active
     header, *data = list(sheet.iter_rows(values_only=True))

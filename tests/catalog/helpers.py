@@ -7,10 +7,12 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from bosonline.models import InventoryMovement, Stock, Store, StoreWarehouse, Warehouse
+from bosonline.models import InventoryMovement, Store, StoreWarehouse
 from bosonline.runtime import Runtime
 
 from tests.factories import unique
+from tests.inventory.helpers import make_warehouse
+from tests.inventory.helpers import put_stock as inventory_put_stock
 
 
 def variant(price: int = 50_000, **fields: Any) -> dict[str, Any]:
@@ -24,7 +26,9 @@ def simple_product(**fields: Any) -> dict[str, Any]:
     return body
 
 
-def sized_product(sizes: tuple[str, ...] = ("100gr", "200gr"), colors: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+def sized_product(
+    sizes: tuple[str, ...] = ("100gr", "200gr"), colors: tuple[str, ...] = (), **fields: Any
+) -> dict[str, Any]:
     """A product with `Ukuran` (and optionally `Warna`) attributes and one variant per combination."""
     attributes: list[dict[str, Any]] = [{"name": "Ukuran", "items": list(sizes)}]
     combos: list[list[str]] = [[size] for size in sizes]
@@ -42,34 +46,26 @@ def sized_product(sizes: tuple[str, ...] = ("100gr", "200gr"), colors: tuple[str
     return body
 
 
-async def create_product(client: httpx.AsyncClient, headers: dict[str, str], body: dict[str, Any] | None = None) -> dict[str, Any]:
+async def create_product(
+    client: httpx.AsyncClient, headers: dict[str, str], body: dict[str, Any] | None = None
+) -> dict[str, Any]:
     response = await client.post("/store/product", json=body or simple_product(), headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["data"]  # type: ignore[no-any-return]
 
 
 async def put_stock(rt: Runtime, store: dict[str, Any], variant_id: int, on_hand: int, reserved: int = 0) -> int:
-    """Stock a variant in a warehouse of the store's owner (made on first use), straight in the database; returns
-    the warehouse id. The inventory API has its own tests; here stock is only a precondition."""
+    """Stock a variant in a warehouse the store ships from (one of the owner's, made on first use), straight in the
+    database; returns the warehouse id. The inventory API has its own tests; here stock is only a precondition."""
     async with rt.db.session() as session:
         warehouse_id = await session.scalar(
             select(StoreWarehouse.warehouse_id).where(StoreWarehouse.store_id == store["id"]).limit(1)
         )
-        if warehouse_id is None:
-            owner_id = await session.scalar(select(Store.owner_id).where(Store.id == store["id"]))
-            warehouse = Warehouse(
-                owner_id=owner_id, name="Gudang Utama", contact_name="Budi", contact_phone="6281234567890",
-                address="Jl. Merdeka 1", region_code="32.76.01", is_default=True,
-            )  # fmt: skip
-            session.add(warehouse)
-            await session.flush()
-            session.add(StoreWarehouse(store_id=store["id"], warehouse_id=warehouse.id))
-            warehouse_id = warehouse.id
-        session.add(
-            Stock(store_id=store["id"], variant_id=variant_id, warehouse_id=warehouse_id, on_hand=on_hand, reserved=reserved)
-        )
-        await session.commit()
-        return int(warehouse_id)
+        owner_id = await session.scalar(select(Store.owner_id).where(Store.id == store["id"]))
+    if warehouse_id is None:
+        warehouse_id = await make_warehouse(rt, int(owner_id or 0), ships_for=store["id"])
+    await inventory_put_stock(rt, store["id"], variant_id, warehouse_id, on_hand, reserved)
+    return int(warehouse_id)
 
 
 async def record_order_reservation(rt: Runtime, store: dict[str, Any], variant_id: int, warehouse_id: int) -> None:
@@ -77,8 +73,14 @@ async def record_order_reservation(rt: Runtime, store: dict[str, Any], variant_i
     async with rt.db.session() as session:
         session.add(
             InventoryMovement(
-                store_id=store["id"], variant_id=variant_id, warehouse_id=warehouse_id, reason="order_reserved",
-                delta_reserved=1, on_hand_after=5, reserved_after=1, order_id=42,
+                store_id=store["id"],
+                variant_id=variant_id,
+                warehouse_id=warehouse_id,
+                reason="order_reserved",
+                delta_reserved=1,
+                on_hand_after=5,
+                reserved_after=1,
+                order_id=42,
             )  # fmt: skip
         )
         await session.commit()

@@ -29,7 +29,9 @@ async def test_names_unique_ignoring_case_including_defaults(client: httpx.Async
     h = owner["headers"]
     await client.post("/store/category", json={"name": "Kopi"}, headers=h)
     for name in ("kopi", "  KOPI ", "fashion"):
-        assert_error(await client.post("/store/category", json={"name": name}, headers=h), 409, "category_exists", case=name)
+        assert_error(
+            await client.post("/store/category", json={"name": name}, headers=h), 409, "category_exists", case=name
+        )
     other = await seller(client)
     assert (await client.post("/store/category", json={"name": "Kopi"}, headers=other["headers"])).status_code == 201
 
@@ -53,12 +55,22 @@ async def test_edit_and_inactive_category_cannot_take_products(client: httpx.Asy
 async def test_defaults_are_read_only_and_other_stores_invisible(client: httpx.AsyncClient) -> None:
     one, two = await seller(client), await seller(client)
     fashion = (await client.get("/store/category", headers=one["headers"])).json()["data"][0]
-    assert_error(await client.put(f"/store/category/{fashion['id']}", json={"name": "X"}, headers=one["headers"]), 403, "default_category")
-    assert_error(await client.delete(f"/store/category/{fashion['id']}", headers=one["headers"]), 403, "default_category")
+    assert_error(
+        await client.put(f"/store/category/{fashion['id']}", json={"name": "X"}, headers=one["headers"]),
+        403,
+        "default_category",
+    )
+    assert_error(
+        await client.delete(f"/store/category/{fashion['id']}", headers=one["headers"]), 403, "default_category"
+    )
     mine = (await client.post("/store/category", json={"name": "Milik Saya"}, headers=one["headers"])).json()["data"]
-    assert_error(await client.put(f"/store/category/{mine['id']}", json={"name": "Y"}, headers=two["headers"]), 404, "not_found")
+    assert_error(
+        await client.put(f"/store/category/{mine['id']}", json={"name": "Y"}, headers=two["headers"]), 404, "not_found"
+    )
     assert_error(await client.delete(f"/store/category/{mine['id']}", headers=two["headers"]), 404, "not_found")
-    assert "Milik Saya" not in [c["name"] for c in (await client.get("/store/category", headers=two["headers"])).json()["data"]]
+    assert "Milik Saya" not in [
+        c["name"] for c in (await client.get("/store/category", headers=two["headers"])).json()["data"]
+    ]
 
 
 async def test_delete_refuses_categories_in_use(client: httpx.AsyncClient) -> None:
@@ -66,6 +78,8 @@ async def test_delete_refuses_categories_in_use(client: httpx.AsyncClient) -> No
     h = owner["headers"]
     category = (await client.post("/store/category", json={"name": "Sambal"}, headers=h)).json()["data"]
     product = await create_product(client, h, simple_product(category_id=category["id"]))
+    renamed = await client.put(f"/store/category/{category['id']}", json={"name": "Sambal Bawang"}, headers=h)
+    assert renamed.json()["data"]["product_count"] == 1
     assert_error(await client.delete(f"/store/category/{category['id']}", headers=h), 409, "category_in_use")
     await client.delete(f"/store/product/{product['id']}", headers=h)
     response = await client.delete(f"/store/category/{category['id']}", headers=h)

@@ -43,7 +43,11 @@ async def test_product_download_csv_and_xlsx_match_the_list(client: httpx.AsyncC
     assert set(rows) == {tricky["id"], sized["id"]}
     assert rows[tricky["id"]]["name"] == "'" + tricky["name"]  # formula injection defused
     assert rows[sized["id"]]["status"] == "inactive"
-    assert (rows[sized["id"]]["on_hand"], rows[sized["id"]]["available"], rows[sized["id"]]["variants"]) == ("6", "4", "2")
+    assert (rows[sized["id"]]["on_hand"], rows[sized["id"]]["available"], rows[sized["id"]]["variants"]) == (
+        "6",
+        "4",
+        "2",
+    )
 
     response = await client.get("/store/product/download", params={"format": "xlsx", "status": "active"}, headers=h)
     assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,5 +82,10 @@ async def test_downloads_are_scoped_and_validated(client: httpx.AsyncClient) -> 
     one, two = await seller(client), await seller(client)
     await create_product(client, one["headers"])
     assert _csv(await client.get("/store/product/download", headers=two["headers"])) == []
-    assert _xlsx(await client.get("/store/product/variant/download", params={"format": "xlsx"}, headers=two["headers"])) == []
-    assert_validation(await client.get("/store/product/download", params={"format": "pdf"}, headers=one["headers"]), "format")
+    assert (
+        _xlsx(await client.get("/store/product/variant/download", params={"format": "xlsx"}, headers=two["headers"]))
+        == []
+    )
+    assert_validation(
+        await client.get("/store/product/download", params={"format": "pdf"}, headers=one["headers"]), "format"
+    )

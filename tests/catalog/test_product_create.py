@@ -83,7 +83,9 @@ async def test_bounds_on_prices_weights_and_texts(client: httpx.AsyncClient) -> 
         "image_ids": simple_product(image_ids=[1, 1]),
         "attributes": simple_product(attributes=[{"name": f"A{i}", "items": ["x"]} for i in range(4)]),
         "variants.0.wholesale_tiers": simple_product(
-            variants=[variant(price=10_000, wholesale_tiers=[{"min_qty": 10, "price": 9_000}, {"min_qty": 5, "price": 8_000}])]
+            variants=[
+                variant(price=10_000, wholesale_tiers=[{"min_qty": 10, "price": 9_000}, {"min_qty": 5, "price": 8_000}])
+            ]
         ),
         "variants.0.wholesale_tiers ": simple_product(
             variants=[variant(price=10_000, wholesale_tiers=[{"min_qty": 10, "price": 12_000}])]
@@ -131,7 +133,9 @@ async def test_same_sku_and_slug_are_fine_in_another_store(client: httpx.AsyncCl
 async def test_category_must_be_the_stores_or_a_default(client: httpx.AsyncClient) -> None:
     one, two = await seller(client), await seller(client)
     theirs = (await client.post("/store/category", json={"name": "Rahasia"}, headers=two["headers"])).json()["data"]
-    response = await client.post("/store/product", json=simple_product(category_id=theirs["id"]), headers=one["headers"])
+    response = await client.post(
+        "/store/product", json=simple_product(category_id=theirs["id"]), headers=one["headers"]
+    )
     assert_error(response, 404, "category_not_found", fields=["category_id"], message="Record not found")
     defaults = (await client.get("/store/category", headers=one["headers"])).json()["data"]
     fashion = next(c for c in defaults if c["name"] == "Fashion")
@@ -139,10 +143,28 @@ async def test_category_must_be_the_stores_or_a_default(client: httpx.AsyncClien
     assert product["category"] == {"id": fashion["id"], "name": "Fashion"}
 
 
-async def test_unknown_image_is_404(client: httpx.AsyncClient) -> None:
-    owner = await seller(client)
-    response = await client.post("/store/product", json=simple_product(image_ids=[999_999]), headers=owner["headers"])
-    assert_error(response, 404, "image_not_found", fields=["image_ids"])
+async def test_unknown_or_foreign_image_is_404_naming_the_field(client: httpx.AsyncClient) -> None:
+    from tests.media.helpers import jpeg
+
+    owner, other = await seller(client), await seller(client)
+    upload = await client.post(
+        "/store/product/image", files={"file": ("a.jpg", jpeg(), "image/jpeg")}, headers=owner["headers"]
+    )
+    mine = upload.json()["data"]["id"]
+    upload = await client.post(
+        "/store/product/image", files={"file": ("b.jpg", jpeg(), "image/jpeg")}, headers=other["headers"]
+    )
+    theirs = upload.json()["data"]["id"]
+    response = await client.post(
+        "/store/product", json=simple_product(image_ids=[mine, 999_999]), headers=owner["headers"]
+    )
+    assert_error(response, 404, "image_not_found", fields=["image_ids.1"])
+    body = simple_product(image_ids=[mine], variants=[variant(image_id=theirs)])
+    response = await client.post("/store/product", json=body, headers=owner["headers"])
+    assert_error(response, 404, "image_not_found", fields=["variants.0.image_id"])
+    body = simple_product(image_ids=[mine], variants=[variant(image_id=mine)])
+    product = await create_product(client, owner["headers"], body)
+    assert product["images"][0]["id"] == product["variants"][0]["image"]["id"] == mine
 
 
 async def test_other_store_product_is_404_and_cs_cannot_create(client: httpx.AsyncClient) -> None:
@@ -155,5 +177,7 @@ async def test_other_store_product_is_404_and_cs_cannot_create(client: httpx.Asy
         assert_error(response, 404, "not_found", message="Record not found", case=(method, path))
     cs = await add_staff(client, one["headers"], role="cs")
     cs_headers = bearer(await login(client, cs["email"]))
-    assert_error(await client.post("/store/product", json=simple_product(), headers=cs_headers), 403, "permission_denied")
+    assert_error(
+        await client.post("/store/product", json=simple_product(), headers=cs_headers), 403, "permission_denied"
+    )
     assert (await client.get(f"/store/product/{product['id']}", headers=cs_headers)).status_code == 200

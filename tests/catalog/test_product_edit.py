@@ -32,7 +32,9 @@ def _as_input(product: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def test_edit_keeps_variant_ids_and_stock_and_adds_new_combinations(client: httpx.AsyncClient, rt: Runtime) -> None:
+async def test_edit_keeps_variant_ids_and_stock_and_adds_new_combinations(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
     owner = await seller(client)
     h = owner["headers"]
     product = await create_product(client, h, sized_product(sizes=("100gr", "200gr")))
@@ -50,7 +52,10 @@ async def test_edit_keeps_variant_ids_and_stock_and_adds_new_combinations(client
     assert [v["id"] for v in edited["variants"][:2]] == [small["id"], large["id"]]
     assert edited["variants"][0]["price"] == 12_345
     assert edited["variants"][0]["stock"]["on_hand"] == 7
-    assert edited["variants"][2]["options"] == ["500gr"] and edited["variants"][2]["id"] not in (small["id"], large["id"])
+    assert edited["variants"][2]["options"] == ["500gr"] and edited["variants"][2]["id"] not in (
+        small["id"],
+        large["id"],
+    )
     assert edited["stock"]["on_hand"] == 7
 
 
@@ -127,7 +132,9 @@ async def test_status_product_and_variant(client: httpx.AsyncClient) -> None:
         await client.patch(f"/store/product/{product['id']}/status", json={"status": "gone"}, headers=h), "status"
     )
     cheap = product["variants"][0]
-    response = await client.patch(f"/store/product/variant/{cheap['id']}/status", json={"status": "inactive"}, headers=h)
+    response = await client.patch(
+        f"/store/product/variant/{cheap['id']}/status", json={"status": "inactive"}, headers=h
+    )
     assert response.status_code == 200 and response.json()["data"]["status"] == "inactive"
     detail = (await client.get(f"/store/product/{product['id']}", headers=h)).json()["data"]
     assert detail["price"] == {"min": 20_000, "max": 20_000}

@@ -73,7 +73,9 @@ async def test_bad_list_parameters_are_422(client: httpx.AsyncClient) -> None:
         ({"cursor": "garbage!"}, "cursor"),
         ({"category_id": 0}, "category_id"),
     ):
-        assert_validation(await client.get("/store/product", params=params, headers=owner["headers"]), field, case=params)
+        assert_validation(
+            await client.get("/store/product", params=params, headers=owner["headers"]), field, case=params
+        )
 
 
 async def test_list_shows_only_this_stores_products(client: httpx.AsyncClient) -> None:

@@ -66,16 +66,26 @@ async def test_variant_of_another_store_is_404_and_cs_is_403(client: httpx.Async
     one, two = await seller(client), await seller(client)
     product = await create_product(client, one["headers"])
     variant_id = product["variants"][0]["id"]
-    assert_error(await client.put(f"/store/product/variant/{variant_id}", json=variant(), headers=two["headers"]), 404, "not_found")
     assert_error(
-        await client.patch(f"/store/product/variant/{variant_id}/status", json={"status": "inactive"}, headers=two["headers"]),
+        await client.put(f"/store/product/variant/{variant_id}", json=variant(), headers=two["headers"]),
+        404,
+        "not_found",
+    )
+    assert_error(
+        await client.patch(
+            f"/store/product/variant/{variant_id}/status", json={"status": "inactive"}, headers=two["headers"]
+        ),
         404,
         "not_found",
     )
     assert_error(await client.get(f"/store/product/{product['id']}/variant", headers=two["headers"]), 404, "not_found")
     cs = await add_staff(client, one["headers"], role="cs")
     cs_headers = bearer(await login(client, cs["email"]))
-    assert_error(await client.put(f"/store/product/variant/{variant_id}", json=variant(), headers=cs_headers), 403, "permission_denied")
+    assert_error(
+        await client.put(f"/store/product/variant/{variant_id}", json=variant(), headers=cs_headers),
+        403,
+        "permission_denied",
+    )
 
 
 async def test_sku_check(client: httpx.AsyncClient) -> None:
@@ -84,7 +94,9 @@ async def test_sku_check(client: httpx.AsyncClient) -> None:
     product = await create_product(client, h, simple_product(sku="KOPI-1"))
     taken = (await client.get("/store/product/sku/check", params={"sku": "kopi-1"}, headers=h)).json()["data"]
     assert taken["available"] is False and taken["product_id"] == product["id"] and taken["variant_id"] is None
-    mine = await client.get("/store/product/sku/check", params={"sku": "KOPI-1", "exclude_product_id": product["id"]}, headers=h)
+    mine = await client.get(
+        "/store/product/sku/check", params={"sku": "KOPI-1", "exclude_product_id": product["id"]}, headers=h
+    )
     assert mine.json()["data"]["available"] is True
     elsewhere = await client.get("/store/product/sku/check", params={"sku": "KOPI-1"}, headers=other["headers"])
     assert elsewhere.json()["data"]["available"] is True

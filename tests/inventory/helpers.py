@@ -136,20 +136,20 @@ async def bulk_variants(rt: Runtime, store_id: int, product_id: int, count: int)
 
 async def put_stock(
     rt: Runtime, store_id: int, variant_id: int, warehouse_id: int, on_hand: int, reserved: int = 0
-) -> None:
-    """Writes a Stock row as it stands (no movement), as if earlier changes had happened."""
+) -> int:
+    """Writes a Stock row as it stands (no movement), as if earlier changes had happened; returns its id."""
     async with rt.db.session() as session:
-        session.add(
-            Stock(
-                store_id=store_id,
-                variant_id=variant_id,
-                warehouse_id=warehouse_id,
-                on_hand=on_hand,
-                reserved=reserved,
-                updated_at=rt.clock.now(),
-            )
+        stock = Stock(
+            store_id=store_id,
+            variant_id=variant_id,
+            warehouse_id=warehouse_id,
+            on_hand=on_hand,
+            reserved=reserved,
+            updated_at=rt.clock.now(),
         )
+        session.add(stock)
         await session.commit()
+        return stock.id
 
 
 async def archive_variant(rt: Runtime, variant_id: int, when: datetime) -> None:

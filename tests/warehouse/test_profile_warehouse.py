@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bosonline.models import Warehouse
+from bosonline.models import InventoryMovement, Stock, Warehouse
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
 from tests.factories import add_staff, create_store, register, seller
@@ -256,6 +256,29 @@ async def test_delete_is_refused_while_stock_is_on_hand_or_reserved(
     response = await client.delete(f"/profile/warehouse/{warehouse['id']}", headers=account["headers"])
     assert response.status_code == 200, response.text
     assert (await warehouse_row(rt, warehouse["id"])).deleted_at is not None
+
+
+async def test_delete_is_refused_once_an_order_came_from_the_warehouse(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
+    account = await seller(client)
+    warehouse = await create_warehouse(client, account["headers"])
+    stock_id = await put_stock(rt, store_id=account["store"]["id"], warehouse_id=warehouse["id"], on_hand=0)
+    async with rt.db.session() as session:
+        stock = await session.get(Stock, stock_id)
+        assert stock is not None
+        # An order reserved a unit here and shipped it: the stock is back at zero, the order still names it.
+        session.add(
+            InventoryMovement(
+                store_id=stock.store_id, variant_id=stock.variant_id, warehouse_id=warehouse["id"],
+                reason="order_shipped", delta_on_hand=-1, delta_reserved=-1, on_hand_after=0, reserved_after=0,
+                order_id=7,
+            )  # fmt: skip
+        )
+        await session.commit()
+    response = await client.delete(f"/profile/warehouse/{warehouse['id']}", headers=account["headers"])
+    assert_error(response, 409, "warehouse_used_by_orders")
+    assert (await warehouse_row(rt, warehouse["id"])).deleted_at is None
 
 
 async def test_new_warehouse_attaches_to_the_accounts_bare_stores_only(

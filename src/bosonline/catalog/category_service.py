@@ -57,11 +57,11 @@ class CategoryService:
             category.status = data.status
         category.updated_at = self.rt.clock.now()
         await self.session.flush()
-        return _out(category, await self.repo.product_counts())
+        return _out(category, {category.id: await self.repo.product_count(category.id)})
 
     async def delete(self, category_id: int) -> None:
         category = await self._own(category_id)
-        in_use = (await self.repo.product_counts()).get(category.id, 0)
+        in_use = await self.repo.product_count(category.id)
         if in_use:
             raise Conflict(
                 f"{in_use} product(s) are in this category; move them first or make the category inactive",

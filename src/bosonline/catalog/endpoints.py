@@ -39,9 +39,9 @@ ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 
+ProductSort = Literal[tuple(SORTS)]  # type: ignore[valid-type]  # the sorts the repository knows
 Reader = store_service(ProductService, Permission.catalog_read)
 Writer = store_service(ProductService, Permission.catalog_write)
-
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ async def list_products(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],
     filters: Filters,
-    sort: Annotated[Literal[tuple(SORTS)], Query(description="Order of the list.")] = "newest",  # type: ignore[valid-type]
+    sort: Annotated[ProductSort, Query(description="Order of the list.")] = "newest",
 ) -> ProductListOut:
     """Products of the store with price and COGS ranges, variant count and stock over the store's warehouses.
     `meta.counts` gives the number per status for the same search and category (for the status tabs)."""

@@ -61,14 +61,20 @@ class CategoryRepository(ScopedRepository):
     async def count_own(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(self.scoped(Category).subquery())) or 0)
 
+    def _live_products(self) -> Select[tuple[int]]:
+        return select(func.count()).where(Product.store_id == self.ctx.store_id, Product.archived_at.is_(None))
+
     async def product_counts(self) -> dict[int, int]:
         rows = await self.session.execute(
-            select(Product.category_id, func.count())
-            .where(Product.store_id == self.ctx.store_id, Product.archived_at.is_(None))
+            self._live_products()
+            .add_columns(Product.category_id)
             .where(Product.category_id.is_not(None))
             .group_by(Product.category_id)
         )
-        return {category_id: count for category_id, count in rows.all()}
+        return {category_id: count for count, category_id in rows.all()}
+
+    async def product_count(self, category_id: int) -> int:
+        return int(await self.session.scalar(self._live_products().where(Product.category_id == category_id)) or 0)
 
     async def add(self, category: Category) -> Category:
         category.store_id = self.ctx.store_id
@@ -92,7 +98,9 @@ class CategoryRepository(ScopedRepository):
 
 def _matches(q: str, store_id: int) -> ColumnElement[bool]:
     """Name contains `q`, or one of the product's SKUs (product or variant level) contains it; literally."""
-    sku_holders = select(Sku.product_id).where(Sku.store_id == store_id, Sku.sku_key.contains(q.upper(), autoescape=True))
+    sku_holders = select(Sku.product_id).where(
+        Sku.store_id == store_id, Sku.sku_key.contains(q.upper(), autoescape=True)
+    )
     return or_(func.lower(Product.name).contains(q.lower(), autoescape=True), Product.id.in_(sku_holders))
 
 
@@ -100,9 +108,7 @@ class ProductRepository(ScopedRepository):
     def _live(self) -> Select[tuple[Product]]:
         return self.scoped(Product).where(Product.archived_at.is_(None))
 
-    def filtered(
-        self, *, q: str | None, category_id: int | None, status: str | None = None
-    ) -> Select[tuple[Product]]:
+    def filtered(self, *, q: str | None, category_id: int | None, status: str | None = None) -> Select[tuple[Product]]:
         """Live products matching a list's search, category and status (used by lists, counts and downloads)."""
         stmt = self._live()
         if q:
@@ -133,7 +139,9 @@ class ProductRepository(ScopedRepository):
 
     async def slugs_like(self, base: str) -> set[str]:
         rows = await self.session.scalars(
-            select(Product.slug).where(Product.store_id == self.ctx.store_id, Product.slug.startswith(base, autoescape=True))
+            select(Product.slug).where(
+                Product.store_id == self.ctx.store_id, Product.slug.startswith(base, autoescape=True)
+            )
         )
         return {slug for slug in rows.all() if slug}
 
@@ -248,9 +256,7 @@ class ProductRepository(ScopedRepository):
 
     async def replace_skus(self, product_id: int, entries: list[tuple[str, int | None]]) -> None:
         """The product's SKUs become `entries` ((sku, variant id or None for the product's own))."""
-        await self.session.execute(
-            delete(Sku).where(Sku.store_id == self.ctx.store_id, Sku.product_id == product_id)
-        )
+        await self.session.execute(delete(Sku).where(Sku.store_id == self.ctx.store_id, Sku.product_id == product_id))
         await self.add_all(
             [Sku(sku_key=sku.upper(), product_id=product_id, variant_id=variant_id) for sku, variant_id in entries]
         )
@@ -267,13 +273,6 @@ class ProductRepository(ScopedRepository):
         return (row[0], row[1]) if row else (None, None)
 
     # --- images -----------------------------------------------------------------------------------------------
-
-    async def images(self, image_ids: Iterable[int]) -> dict[int, Image]:
-        ids = list(image_ids)
-        if not ids:
-            return {}
-        rows = await self.session.scalars(self.scoped(Image).where(Image.id.in_(ids)))
-        return {image.id: image for image in rows.all()}
 
     async def image_ids_of(self, product_ids: Iterable[int]) -> dict[int, list[int]]:
         ids = list(product_ids)
@@ -303,7 +302,10 @@ class ProductRepository(ScopedRepository):
     async def replace_images(self, product_id: int, image_ids: list[int]) -> None:
         await self.session.execute(delete(ProductImage).where(ProductImage.product_id == product_id))
         await self.add_all(
-            [ProductImage(product_id=product_id, position=position, image_id=iid) for position, iid in enumerate(image_ids)]
+            [
+                ProductImage(product_id=product_id, position=position, image_id=iid)
+                for position, iid in enumerate(image_ids)
+            ]
         )
 
     async def erase(self, product: Product) -> None:

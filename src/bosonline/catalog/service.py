@@ -33,6 +33,7 @@ from bosonline.catalog.views import CatalogViews
 from bosonline.catalog import variants as rules
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.kit.pagination import PageParams
+from bosonline.media.service import images_of_store
 from bosonline.models import Product, ProductVariant
 from bosonline.models.catalog import PRODUCT_SLUG_UNIQUE, SKU_UNIQUE
 from bosonline.runtime import Runtime
@@ -119,7 +120,9 @@ class ProductService:
         )
         self._apply_product_fields(product, data)
         await self.repo.add(product)
-        variants = [self._new_variant(product, data, variant, position, now) for position, variant in enumerate(data.variants)]
+        variants = [
+            self._new_variant(product, data, variant, position, now) for position, variant in enumerate(data.variants)
+        ]
         await self.repo.add_all(variants)
         await self._finish(product, data, variants)
         return await self.views.detail(product)
@@ -162,7 +165,7 @@ class ProductService:
     async def update_variant(self, variant_id: int, data: VariantFields) -> VariantOut:
         variant = await self._variant(variant_id)
         product = await self._product(variant.product_id, for_update=True)
-        await self._check_images([data.image_id] if data.image_id else [], field="image_id")
+        await self._check_images([("image_id", data.image_id)] if data.image_id else [])
         siblings = (await self.repo.variants_of([product.id]))[product.id]
         if data.sku:  # the registry holds the product's own SKU and its other variants' too
             await self._check_skus_free([("sku", data.sku)], product_id=product.id, variant_id=variant.id)
@@ -250,20 +253,19 @@ class ProductService:
             category = await self.categories.visible(data.category_id)
             if category is None or category.status != "active":
                 raise NotFound(code="category_not_found", fields={"category_id": "is not a category of this store"})
-        variant_images = {f"variants.{i}.image_id": v.image_id for i, v in enumerate(data.variants) if v.image_id}
-        await self._check_images(data.image_ids, field="image_ids")
-        for field, image_id in variant_images.items():
-            await self._check_images([image_id], field=field)
+        image_fields = [(f"image_ids.{i}", image_id) for i, image_id in enumerate(data.image_ids)]
+        image_fields += [(f"variants.{i}.image_id", v.image_id) for i, v in enumerate(data.variants) if v.image_id]
+        await self._check_images(image_fields)
         skus = [("sku", data.sku)] if data.sku else []
         skus += [(f"variants.{i}.sku", v.sku) for i, v in enumerate(data.variants) if v.sku]
         await self._check_skus_free(skus, product_id=product_id)
 
-    async def _check_images(self, image_ids: Sequence[int], *, field: str) -> None:
-        if not image_ids:
-            return
-        found = await self.repo.images(image_ids)
-        if missing := [image_id for image_id in image_ids if image_id not in found]:
-            raise NotFound(code="image_not_found", fields={field: f"image {missing[0]} is not an upload of this store"})
+    async def _check_images(self, image_fields: Sequence[tuple[str, int]]) -> None:
+        """404 `image_not_found` naming the field, unless every image is an upload of this store (one query)."""
+        found = await images_of_store(self.session, self.ctx, [image_id for _, image_id in image_fields])
+        if missing := [(field, image_id) for field, image_id in image_fields if image_id not in found]:
+            field, image_id = missing[0]
+            raise NotFound(code="image_not_found", fields={field: f"image {image_id} is not an upload of this store"})
 
     async def _check_skus_free(
         self, skus: Sequence[tuple[str, str]], *, product_id: int | None, variant_id: int | None = None
@@ -273,7 +275,11 @@ class ProductService:
         holders = await self.repo.sku_holders(sku.upper() for _, sku in skus)
         for field, sku in skus:
             holder = holders.get(sku.upper())
-            if holder is None or holder.product_id == product_id and (variant_id is None or holder.variant_id == variant_id):
+            if (
+                holder is None
+                or holder.product_id == product_id
+                and (variant_id is None or holder.variant_id == variant_id)
+            ):
                 continue
             conflict = conflict_for(SKU_UNIQUE)
             conflict.fields = {field: f"{sku} is already used in the store"}

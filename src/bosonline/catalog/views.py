@@ -16,7 +16,7 @@ from bosonline.catalog.schemas import (
     VariantOut,
     WholesaleTierOut,
 )
-from bosonline.media.service import image_urls
+from bosonline.media.service import image_urls, images_of_store
 from bosonline.models import Image, Product, ProductVariant
 from bosonline.runtime import Runtime
 
@@ -86,7 +86,9 @@ class CatalogViews:
 
     async def variants(self, variants: Sequence[ProductVariant]) -> list[VariantOut]:
         stocks = await self.products.stock_totals(variant.id for variant in variants)
-        images = await self.products.images({variant.image_id for variant in variants if variant.image_id})
+        images = await images_of_store(
+            self.products.session, self.products.ctx, {v.image_id for v in variants if v.image_id}
+        )
         return [
             VariantOut(
                 id=variant.id,
@@ -116,7 +118,7 @@ class CatalogViews:
         variants = (await self.products.variants_of([product.id]))[product.id]
         variant_outs = await self.variants(variants)
         image_ids = (await self.products.image_ids_of([product.id]))[product.id]
-        images = await self.products.images(image_ids)
+        images = await images_of_store(self.products.session, self.products.ctx, image_ids)
         ordered = [images[image_id] for image_id in image_ids if image_id in images]
         categories = await self._category_refs([product])
         on_hand = sum(variant.stock.on_hand for variant in variant_outs)

@@ -17,13 +17,13 @@ from bosonline.inventory.schemas import (
     InventoryUpdateIn,
     InventoryUpdateOut,
     MovementOut,
-    MovementReason,
     VariantStatus,
 )
 from bosonline.inventory.service import InventoryService
 from bosonline.kit.export import ExportFormat
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.models.inventory import MovementReason
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 

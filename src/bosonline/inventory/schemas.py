@@ -14,7 +14,6 @@ MAX_LINES = 500
 MAX_LOW_STOCK_THRESHOLD = 1_000_000
 
 VariantStatus = Literal["active", "inactive"]
-MovementReason = Literal["adjustment", "order_reserved", "order_released", "order_shipped", "import"]
 UpdateReason = Literal["adjustment", "import"]
 
 

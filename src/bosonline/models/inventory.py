@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, get_args
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, UTCDateTime, utcnow
 
-MOVEMENT_REASONS = ("adjustment", "order_reserved", "order_released", "order_shipped", "import")
+MovementReason = Literal["adjustment", "order_reserved", "order_released", "order_shipped", "import"]
+MOVEMENT_REASONS: tuple[str, ...] = get_args(MovementReason)
 
 
 class Stock(IdMixin, Base):

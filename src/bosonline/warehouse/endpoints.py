@@ -103,12 +103,23 @@ async def make_default_warehouse(
     return Envelope(data=await service.make_default(principal.user.id, warehouse_id))
 
 
-@profile_router.delete("/{warehouse_id:int}", summary="Delete Warehouse", responses=_HAS_STOCK)
+@profile_router.delete(
+    "/{warehouse_id:int}",
+    summary="Delete Warehouse",
+    responses={
+        409: {
+            "model": ErrorEnvelope,
+            "description": "`warehouse_has_stock`: units are still on hand or reserved there; "
+            "`warehouse_used_by_orders`: orders came from it",
+        }
+    },
+)
 async def delete_warehouse(
     warehouse_id: WarehouseId, principal: CurrentUser, service: Service
 ) -> Envelope[WarehouseDeletedOut]:
     """Deletes the warehouse and takes it off every store. Refused (409 `warehouse_has_stock`) while any store
-    has units on hand or reserved there. Deleting the default makes the oldest remaining warehouse the default."""
+    has units on hand or reserved there, and (409 `warehouse_used_by_orders`) once an order came from it. Deleting
+    the default makes the oldest remaining warehouse the default."""
     await service.delete(principal.user.id, warehouse_id)
     return Envelope(data=WarehouseDeletedOut(id=warehouse_id))
 

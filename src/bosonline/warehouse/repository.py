@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import Page, PageParams, encode_cursor, keyset_page
-from bosonline.models import Stock, Store, StoreWarehouse, User, Warehouse
+from bosonline.models import InventoryMovement, Stock, Store, StoreWarehouse, User, Warehouse
 
 
 def _holds_stock() -> ColumnElement[bool]:
@@ -90,6 +90,15 @@ class WarehouseRepository:
             .where(Warehouse.owner_id == owner_id, Warehouse.is_default.is_(True), Warehouse.id != except_id)
             .values(is_default=False, updated_at=now)
         )
+
+    async def used_by_orders(self, warehouse_id: int) -> bool:
+        """Every order reserves its stock at checkout, which writes a movement naming the order and the warehouse."""
+        found = await self.session.scalar(
+            select(InventoryMovement.id)
+            .where(InventoryMovement.warehouse_id == warehouse_id, InventoryMovement.order_id.is_not(None))
+            .limit(1)
+        )
+        return found is not None
 
     async def holds_stock(self, warehouse_id: int) -> bool:
         """Whether any store still has units on hand or reserved in the warehouse."""

@@ -127,7 +127,11 @@ class WarehouseService:
                 "This warehouse still holds stock (on hand or reserved): move or remove it first",
                 code="warehouse_has_stock",
             )
-        await self._ensure_no_open_orders(warehouse)
+        if await self.repo.used_by_orders(warehouse.id):
+            raise Conflict(
+                "Orders were shipped or reserved from this warehouse; it stays so that they can still name it",
+                code="warehouse_used_by_orders",
+            )
         now = self.clock.now()
         was_default = warehouse.is_default
         warehouse.deleted_at = now
@@ -141,10 +145,6 @@ class WarehouseService:
                 successor.is_default = True
                 successor.updated_at = now
                 await self.session.flush()
-
-    async def _ensure_no_open_orders(self, warehouse: Warehouse) -> None:
-        """Where deletion will be refused while orders not yet shipped come from this warehouse (409
-        `warehouse_has_orders`). Orders arrive in step 3; until then there are none to check."""
 
     # Store → Warehouse: the request's store ----------------------------------------------------------------
 
