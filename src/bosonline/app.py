@@ -12,23 +12,33 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from bosonline import __version__
 from bosonline.auth.endpoints import router as auth_router
+from bosonline.bank.endpoints import bank_router
+from bosonline.bank.endpoints import router as rekening_router
 from bosonline.catalog.category_endpoints import router as category_router
 from bosonline.catalog.endpoints import router as product_router
+from bosonline.checkout.endpoints import router as checkout_router
+from bosonline.checkout.lead_endpoints import router as lead_router
 from bosonline.config import Settings
 from bosonline.errors import install_error_handlers
+from bosonline.form.endpoints import router as form_router
 from bosonline.health import router as health_router
 from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
+from bosonline.payment.endpoints import router as qris_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.runtime import Runtime
+from bosonline.shipping.endpoints import courier_router
+from bosonline.shipping.endpoints import router as shipping_router
 from bosonline.staff.endpoints import router as staff_router
 from bosonline.store.endpoints import router as store_router
+from bosonline.voucher.endpoints import router as voucher_router
 from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
 from bosonline.warehouse.endpoints import store_router as store_warehouse_router
+from bosonline.web.endpoints import router as web_router
 
 DESCRIPTION = """
 Back end for Indonesian online sellers: stores, staff, catalog, checkout forms, orders and WhatsApp follow-ups.
@@ -61,6 +71,26 @@ TAGS = [
         "name": "Region",
         "description": "Indonesian regions (Kemendagri codes): provinces → regencies → districts → villages, "
         "with postal codes. Public.",
+    },
+    {
+        "name": "Form",
+        "description": "Checkout forms: the products a public checkout page offers, what it asks, how buyers may "
+        "pay and ship, and the success page after ordering.",
+    },
+    {
+        "name": "Order",
+        "description": "Orders as the store works them (abandoned checkouts so far).",
+    },
+    {
+        "name": "Checkout",
+        "description": "The buyer side (the seed's Order → Checkout), public and rate limited per IP: load a form, "
+        "estimate shipping, check a voucher, create the order, save an abandoned checkout, see the order.",
+    },
+    {"name": "Rekening", "description": "How buyers pay the store: bank accounts (Rekening) and QRIS."},
+    {"name": "Voucher", "description": "Discount vouchers on products or shipping, with quotas and validity."},
+    {
+        "name": "Shipping",
+        "description": "The couriers a store ships with and its offline rate card (flat or per kg, per province).",
     },
     {"name": "health", "description": "Liveness and database reachability."},
 ]
@@ -109,8 +139,18 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         media_router,
         inventory_router,
         regions_router,
+        form_router,
+        lead_router,
+        checkout_router,
+        bank_router,
+        rekening_router,
+        qris_router,
+        voucher_router,
+        shipping_router,
+        courier_router,
     ):
         app.include_router(router, responses=_ERRORS)
+    app.include_router(web_router)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(

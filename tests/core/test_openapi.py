@@ -14,7 +14,22 @@ from starlette.routing import BaseRoute
 from bosonline.app import create_app
 from bosonline.runtime import Runtime
 
-TAGS = {"auth", "Profile", "Store", "Staff", "Product", "Warehouse", "Region", "health"}
+TAGS = {
+    "auth",
+    "Profile",
+    "Store",
+    "Staff",
+    "Product",
+    "Warehouse",
+    "Region",
+    "Form",
+    "Order",
+    "Checkout",
+    "Rekening",
+    "Voucher",
+    "Shipping",
+    "health",
+}
 PUBLIC = {
     ("get", "/health"),
     ("post", "/auth/register"),

@@ -1,24 +1,41 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 
+from bosonline.models.bank import BankAccount
 from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
+from bosonline.models.form import Form, FormItem
 from bosonline.models.inventory import InventoryMovement, Stock
+from bosonline.models.order import CheckoutKey, CheckoutLead, Customer, Order, OrderEvent, OrderLine
+from bosonline.models.ratelimit import RateLimitWindow
+from bosonline.models.shipping import ShippingRate
 from bosonline.models.store import Store, StoreMember, StoreSettings
 from bosonline.models.user import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
+from bosonline.models.voucher import Voucher, VoucherProduct, VoucherRedemption
 from bosonline.models.warehouse import StoreWarehouse, Warehouse
 
 __all__ = [
     "AuthSession",
+    "BankAccount",
     "Base",
     "Category",
+    "CheckoutKey",
+    "CheckoutLead",
+    "Customer",
+    "Form",
+    "FormItem",
     "Image",
     "InventoryMovement",
     "LoginAttempt",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
     "PasswordResetToken",
     "Product",
     "ProductImage",
     "ProductVariant",
+    "RateLimitWindow",
     "RefreshToken",
+    "ShippingRate",
     "Sku",
     "Stock",
     "Store",
@@ -26,5 +43,8 @@ __all__ = [
     "StoreSettings",
     "StoreWarehouse",
     "User",
+    "Voucher",
+    "VoucherProduct",
+    "VoucherRedemption",
     "Warehouse",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Time
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
@@ -42,6 +42,11 @@ class StoreSettings(TimestampMixin, Base):
     unique_code_max: Mapped[int] = mapped_column(Integer, default=999)
     quiet_hours_start: Mapped[time] = mapped_column(Time, default=time(21, 0))
     quiet_hours_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    # The store's static QRIS payload (validated); each QRIS order gets a dynamic copy with its amount.
+    qris_payload: Mapped[str | None] = mapped_column(Text)
+    # Counters checkout bumps in one UPDATE: the order number's sequence and the CS rotator's position.
+    order_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    cs_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class StoreMember(IdMixin, TimestampMixin, Base):

@@ -1,0 +1,1 @@
+"""Bank accounts of a store (Rekening) and the list of Indonesian banks."""

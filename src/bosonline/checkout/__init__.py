@@ -1,0 +1,1 @@
+"""The buyer side: public form, rates, vouchers, checkout, abandoned checkouts, the order status page."""

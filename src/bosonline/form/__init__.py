@@ -1,0 +1,1 @@
+"""Checkout forms: what a public checkout page offers and asks."""

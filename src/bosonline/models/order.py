@@ -1,0 +1,160 @@
+"""Orders and what hangs off them: the buyer (customer), the lines, the event timeline, checkout keys and
+abandoned checkouts (leads)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
+
+CUSTOMER_PHONE_UNIQUE = unique("store_id", "phone", code="customer_exists", message="This buyer already exists")
+ORDER_NUMBER_UNIQUE = unique("store_id", "number", code="order_number_taken", message="Order number taken")
+ORDER_SECRET_UNIQUE = unique("secret_slug", code="order_slug_taken", message="Order link taken")
+CHECKOUT_KEY_UNIQUE = unique(
+    "store_id", "key", code="idempotency_key_in_use", message="This Idempotency-Key is being used"
+)
+LEAD_TOKEN_UNIQUE = unique("token", code="lead_token_taken", message="Lead token taken")
+
+
+class Customer(IdMixin, TimestampMixin, Base):
+    """A buyer of one store, known by phone (E.164 digits): repeat orders reuse the row."""
+
+    __tablename__ = "customers"
+    __table_args__ = (CUSTOMER_PHONE_UNIQUE,)
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+
+
+class Order(IdMixin, TimestampMixin, Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        ORDER_NUMBER_UNIQUE,
+        ORDER_SECRET_UNIQUE,
+        Index("ix_orders_store_id_created_at", "store_id", "created_at"),
+        Index("ix_orders_store_id_status", "store_id", "status"),
+        Index("ix_orders_store_id_customer_id", "store_id", "customer_id"),
+    )
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(32))  # INV/20261121/00042 (date in the store's time zone)
+    secret_slug: Mapped[str] = mapped_column(String(32))  # unguessable: the buyer's status page
+    form_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("forms.id", ondelete="SET NULL"), index=True)
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id"))
+    handler_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("store_members.id", ondelete="SET NULL"))
+    warehouse_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("warehouses.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    payment_status: Mapped[str] = mapped_column(String(16), default="unpaid")
+    payment_method: Mapped[str] = mapped_column(String(24))
+    # Money, whole rupiah (DESIGN.md §4): total = product_price − product_discount + shipping_cost
+    # − shipping_discount + cod_fee + other_fee − unique_code.
+    product_price: Mapped[int] = mapped_column(BigInteger)
+    product_discount: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_cost: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_discount: Mapped[int] = mapped_column(BigInteger, default=0)
+    cod_fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    other_fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    other_fee_name: Mapped[str | None] = mapped_column(String(100))
+    unique_code: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(BigInteger)
+    voucher_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("vouchers.id", ondelete="SET NULL"))
+    voucher_code: Mapped[str | None] = mapped_column(String(32))
+    courier: Mapped[str | None] = mapped_column(String(24))
+    courier_service: Mapped[str | None] = mapped_column(String(24))
+    weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    # The buyer's details as given at checkout (the customer row holds the latest ones).
+    customer_name: Mapped[str] = mapped_column(String(100))
+    customer_phone: Mapped[str] = mapped_column(String(16))
+    customer_email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(500))
+    region_code: Mapped[str] = mapped_column(String(16))  # district or village (dotted Kemendagri code)
+    region_name: Mapped[str] = mapped_column(String(300))  # "Beji, Kota Depok, Jawa Barat"
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    notes: Mapped[str | None] = mapped_column(Text)
+    qris_payload: Mapped[str | None] = mapped_column(Text)  # the order's dynamic QRIS (QRIS orders)
+    source: Mapped[str] = mapped_column(String(16), default="form")
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrderLine(IdMixin, Base):
+    """What was bought, as it was at purchase time (later catalog edits do not change it)."""
+
+    __tablename__ = "order_lines"
+
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    product_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("product_variants.id", ondelete="SET NULL"))
+    warehouse_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("warehouses.id"))
+    product_name: Mapped[str] = mapped_column(String(200))
+    variant_name: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str | None] = mapped_column(String(64))
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    weight_g: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    subtotal: Mapped[int] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OrderEvent(IdMixin, Base):
+    """The order's timeline: every status change and edit, with who, when, from, to and a note."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index("ix_order_events_order_id_id", "order_id", "id"),)
+
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # created | status_changed | edited | payment_confirmed …
+    actor_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(100))  # "buyer", "system", or the staff member's name
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckoutKey(IdMixin, Base):
+    """An `Idempotency-Key` of `POST /public/checkout`, claimed first in the checkout's transaction: a replay, or
+    a concurrent duplicate, finds it and answers with the same order. A failed checkout rolls it back."""
+
+    __tablename__ = "checkout_keys"
+    __table_args__ = (CHECKOUT_KEY_UNIQUE,)
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckoutLead(IdMixin, TimestampMixin, Base):
+    """What a buyer typed on a checkout page before submitting (an abandoned checkout until an order from that
+    phone on that form converts it)."""
+
+    __tablename__ = "checkout_leads"
+    __table_args__ = (
+        LEAD_TOKEN_UNIQUE,
+        Index("ix_checkout_leads_store_id_id", "store_id", "id"),
+        Index("ix_checkout_leads_form_id_phone", "form_id", "phone"),
+    )
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    form_id: Mapped[int] = mapped_column(BigId, ForeignKey("forms.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(500))
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[list[dict[str, int]]] = mapped_column(JSON, default=list)  # [{"variant_id", "quantity"}]
+    payment_method: Mapped[str | None] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | converted
+    converted_order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("orders.id", ondelete="SET NULL"))

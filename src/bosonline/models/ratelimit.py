@@ -1,0 +1,16 @@
+"""Fixed-window request counters (public endpoints, per client IP), shared by every process through the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bosonline.models.base import Base
+
+
+class RateLimitWindow(Base):
+    __tablename__ = "rate_limit_windows"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "<bucket>:<ip>"
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # unix seconds
+    hits: Mapped[int] = mapped_column(Integer, default=0)

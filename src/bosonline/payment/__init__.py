@@ -1,0 +1,1 @@
+"""How buyers pay: QRIS (static payload of the store, dynamic per order)."""

@@ -1,0 +1,1 @@
+"""Shipping: couriers, the store rate card and the rate-provider interface."""

@@ -1,0 +1,1 @@
+"""Vouchers: seller CRUD and the rules checkout applies."""
