@@ -48,6 +48,26 @@ class Settings(BaseSettings):
     max_image_bytes: int = Field(5 * 1024 * 1024, ge=1_024, description="Larger uploaded images get 413.")
     max_image_pixels: int = Field(40_000_000, ge=1, description="Images with more pixels (width × height) get 422.")
 
+    # Public checkout pages.
+    public_base_url: str = Field(
+        "",
+        max_length=200,
+        description="Absolute origin of public links in API answers (form and order pages), e.g. "
+        "https://shop.example.com; default: relative links.",
+    )
+    shop_domain: str | None = Field(
+        None,
+        max_length=100,
+        description="Domain whose subdomains are stores (e.g. bosonline.id: tokosaya.bosonline.id/f/promo finds "
+        "the store by its subdomain). Without it, public form links carry ?store=<subdomain>.",
+    )
+    public_rate_limit_per_minute: int = Field(
+        120, ge=1, le=100_000, description="Public API requests per client IP per minute (reads)."
+    )
+    checkout_rate_limit_per_minute: int = Field(
+        10, ge=1, le=100_000, description="Checkouts and abandoned-checkout saves per client IP per minute."
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

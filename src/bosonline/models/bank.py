@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
+from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, unique
 
 BANK_ACCOUNT_UNIQUE = unique(
     "store_id",
@@ -26,8 +24,6 @@ class BankAccount(IdMixin, TimestampMixin, Base):
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
     bank_code: Mapped[str] = mapped_column(String(16))  # a code of bank/banks.py (BI sandi bank, e.g. "014")
     holder_name: Mapped[str] = mapped_column(String(100))
-    # Digits only, 6–20. NULL once deleted, which frees the (bank, number) pair while orders keep the row.
-    account_number: Mapped[str | None] = mapped_column(String(20))
+    account_number: Mapped[str] = mapped_column(String(20))  # digits only, 6–20
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | inactive
     position: Mapped[int] = mapped_column(default=0)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
