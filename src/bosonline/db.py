@@ -126,12 +126,17 @@ def pop_after_commit(session: AsyncSession) -> list[AfterCommit]:
     return session.info.pop("after_commit", [])
 
 
-def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> Any:
-    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect: creates rows that may already exist (e.g. a
-    stock row another request is creating at the same moment) without failing the transaction."""
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """`INSERT` in the session's dialect, with its `on_conflict_do_nothing` / `on_conflict_do_update`."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect: creates rows that may already exist (e.g. a
+    stock row another request is creating at the same moment) without failing the transaction."""
     # executemany form: one cached statement, whatever the number of rows.
-    return session.execute(insert(table).on_conflict_do_nothing(), rows)
+    return session.execute(dialect_insert(session, table).on_conflict_do_nothing(), rows)

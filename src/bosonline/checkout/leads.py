@@ -1,0 +1,158 @@
+"""Abandoned checkouts (leads): what a buyer typed before submitting, saved by the page, and listed for the seller
+so a CS can follow the buyer up. An order from the same phone on the same form converts the lead."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.checkout.schemas import LeadCreateIn, LeadFormRef, LeadOrderRef, LeadOut, LeadSavedOut, LeadUpdateIn
+from bosonline.checkout.service import PublicCheckout
+from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.kit.pagination import PageParams, keyset_page
+from bosonline.kit.phone import display_phone
+from bosonline.models import CheckoutLead, Form, Order
+from bosonline.regions.service import REGION_CODE_HINT, parse_region_code
+from bosonline.runtime import Runtime
+from bosonline.tenancy import ScopedRepository, StoreContext
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    status: Literal["open", "converted"] | None = None
+    form_id: int | None = None
+    q: str | None = None
+
+
+def _honeypot(website: str) -> None:
+    if website:
+        raise ValidationFailed("This request looks automated", code="rejected", fields={"website": "must be empty"})
+
+
+def _region(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    code = parse_region_code(raw)
+    if code is None:
+        raise ValidationFailed(fields={"region_code": REGION_CODE_HINT})
+    return code
+
+
+def _apply(lead: CheckoutLead, body: LeadUpdateIn) -> None:
+    lead.name = body.name
+    lead.phone = body.phone
+    lead.email = body.email
+    lead.region_code = _region(body.region_code)
+    lead.address = body.address or None
+    lead.notes = body.notes
+    lead.items = [{"variant_id": item.variant_id, "quantity": item.quantity} for item in body.items]
+    lead.payment_method = body.payment_method
+
+
+class PublicLeads:
+    """The page's side: save and update (no login; the token is the capability)."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime) -> None:
+        self.session = session
+        self.rt = runtime
+
+    async def create(self, host: str | None, body: LeadCreateIn) -> LeadSavedOut:
+        _honeypot(body.website)
+        checkout = PublicCheckout(self.session, self.rt)
+        store, _ = await checkout.store(host, body.store)
+        form = await checkout.form(store, body.form)
+        now = self.rt.clock.now()
+        lead = CheckoutLead(store_id=store.id, form_id=form.id, token=secrets.token_urlsafe(18), created_at=now)
+        _apply(lead, body)
+        lead.updated_at = now
+        self.session.add(lead)
+        await self.session.flush()
+        return LeadSavedOut(token=lead.token, status="open")
+
+    async def update(self, token: str, body: LeadUpdateIn) -> LeadSavedOut:
+        _honeypot(body.website)
+        lead = await self.session.scalar(select(CheckoutLead).where(CheckoutLead.token == token).with_for_update())
+        if lead is None:
+            raise NotFound()
+        if lead.status == "converted":
+            raise Conflict("This checkout has already become an order", code="lead_converted")
+        _apply(lead, body)
+        lead.updated_at = self.rt.clock.now()
+        return LeadSavedOut(token=lead.token, status="open")
+
+
+class LeadRepository(ScopedRepository):
+    async def page(self, filters: LeadFilters, params: PageParams) -> tuple[list[LeadOut], str | None, int]:
+        stmt = self.scoped(CheckoutLead)
+        if filters.status is not None:
+            stmt = stmt.where(CheckoutLead.status == filters.status)
+        if filters.form_id is not None:
+            stmt = stmt.where(CheckoutLead.form_id == filters.form_id)
+        if filters.q:
+            text = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            digits = "".join(ch for ch in filters.q if ch.isdigit())
+            conditions = [CheckoutLead.name.ilike(f"%{text}%", escape="\\")]
+            if len(digits) >= 3:  # 0812… typed as the seller sees it, stored as 62812…
+                conditions.append(CheckoutLead.phone.contains(digits.removeprefix("0")))
+            stmt = stmt.where(or_(*conditions))
+        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        page = await keyset_page(self.session, stmt, [CheckoutLead.id], params, descending=True)
+        leads: list[CheckoutLead] = page.items
+        forms = (
+            {
+                form.id: form
+                for form in await self.session.scalars(
+                    select(Form).where(
+                        Form.id.in_({lead.form_id for lead in leads}), Form.store_id == self.ctx.store_id
+                    )
+                )
+            }
+            if leads
+            else {}
+        )
+        order_ids = {lead.converted_order_id for lead in leads if lead.converted_order_id}
+        numbers = (
+            dict(
+                (await self.session.execute(select(Order.id, Order.number).where(Order.id.in_(order_ids))))
+                .tuples()
+                .all()
+            )
+            if order_ids
+            else {}
+        )
+        out = [
+            LeadOut(
+                id=lead.id,
+                form=LeadFormRef(id=lead.form_id, title=forms[lead.form_id].title, slug=forms[lead.form_id].slug),
+                name=lead.name,
+                phone=display_phone(lead.phone) or lead.phone,
+                email=lead.email,
+                region_code=lead.region_code,
+                address=lead.address,
+                notes=lead.notes,
+                items=list(lead.items or []),
+                payment_method=lead.payment_method,
+                status=lead.status,  # type: ignore[arg-type]
+                converted_order=LeadOrderRef(id=lead.converted_order_id, number=numbers[lead.converted_order_id])
+                if lead.converted_order_id in numbers
+                else None,
+                created_at=lead.created_at,
+                updated_at=lead.updated_at,
+            )
+            for lead in leads
+        ]
+        return out, page.next_cursor, total
+
+
+class LeadService:
+    """The seller's side: the list of abandoned checkouts."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.repo = LeadRepository(session, ctx)
+
+    async def list(self, filters: LeadFilters, params: PageParams) -> tuple[list[LeadOut], str | None, int]:
+        return await self.repo.page(filters, params)

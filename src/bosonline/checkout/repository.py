@@ -1,0 +1,291 @@
+"""All SQL of the buyer side. Buyers are not store members, so reads are scoped by the store the public request
+resolved (its subdomain), never by a StoreContext."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.db import dialect_insert
+from bosonline.models import (
+    CheckoutKey,
+    CheckoutLead,
+    Customer,
+    Form,
+    FormItem,
+    Image,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Stock,
+    Store,
+    StoreMember,
+    StoreSettings,
+    StoreWarehouse,
+    Warehouse,
+)
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A variant a form offers, with its product."""
+
+    product: Product
+    variant: ProductVariant
+    default_quantity: int
+
+
+@dataclass(frozen=True)
+class WarehouseStock:
+    warehouse_id: int
+    region_code: str
+    available: dict[int, int]  # variant id → on hand − reserved
+
+
+class CheckoutRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- store and form ---------------------------------------------------------------------------------------
+
+    async def store_by_subdomain(self, subdomain: str) -> tuple[Store, StoreSettings] | None:
+        row = (
+            await self.session.execute(
+                select(Store, StoreSettings)
+                .join(StoreSettings, StoreSettings.store_id == Store.id)
+                .where(Store.subdomain == subdomain, Store.status == "active")
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    async def store_of(self, store_id: int) -> tuple[Store, StoreSettings]:
+        row = (
+            await self.session.execute(
+                select(Store, StoreSettings)
+                .join(StoreSettings, StoreSettings.store_id == Store.id)
+                .where(Store.id == store_id)
+            )
+        ).one()
+        return row[0], row[1]
+
+    async def form_by_slug(self, store_id: int, slug: str) -> Form | None:
+        return (
+            await self.session.scalars(
+                select(Form).where(Form.store_id == store_id, Form.slug == slug, Form.deleted_at.is_(None))
+            )
+        ).first()
+
+    async def form_by_id(self, store_id: int, form_id: int | None) -> Form | None:
+        if form_id is None:
+            return None
+        return await self.session.scalar(select(Form).where(Form.store_id == store_id, Form.id == form_id))
+
+    async def offered(self, form: Form) -> list[Offered]:
+        """The live, active variants the form offers (a product item offers all of them), in form order."""
+        rows = await self.session.execute(
+            select(FormItem.default_quantity, Product, ProductVariant)
+            .join(Product, Product.id == FormItem.product_id)
+            .join(
+                ProductVariant,
+                and_(
+                    ProductVariant.product_id == Product.id,
+                    or_(FormItem.variant_id.is_(None), FormItem.variant_id == ProductVariant.id),
+                ),
+            )
+            .where(
+                FormItem.form_id == form.id,
+                FormItem.store_id == form.store_id,
+                Product.archived_at.is_(None),
+                Product.status == "active",
+                ProductVariant.archived_at.is_(None),
+                ProductVariant.status == "active",
+            )
+            .order_by(FormItem.position, ProductVariant.position, ProductVariant.id)
+        )
+        seen: set[int] = set()
+        offered: list[Offered] = []
+        for default_quantity, product, variant in rows:
+            if variant.id not in seen:  # a product item and one of its variants may both be on the form
+                seen.add(variant.id)
+                offered.append(Offered(product, variant, default_quantity))
+        return offered
+
+    async def product_images(self, product_ids: Iterable[int]) -> dict[int, list[Image]]:
+        rows = await self.session.execute(
+            select(ProductImage.product_id, Image)
+            .join(Image, Image.id == ProductImage.image_id)
+            .where(ProductImage.product_id.in_(list(product_ids)))
+            .order_by(ProductImage.product_id, ProductImage.position)
+        )
+        images: dict[int, list[Image]] = {}
+        for product_id, image in rows:
+            images.setdefault(product_id, []).append(image)
+        return images
+
+    async def images(self, image_ids: Iterable[int]) -> dict[int, Image]:
+        ids = list(set(image_ids))
+        if not ids:
+            return {}
+        return {image.id: image for image in await self.session.scalars(select(Image).where(Image.id.in_(ids)))}
+
+    # --- stock ------------------------------------------------------------------------------------------------
+
+    async def warehouse_stock(self, store_id: int, variant_ids: Sequence[int]) -> list[WarehouseStock]:
+        """The store's warehouses, default first, each with what it holds of `variant_ids` (missing: 0)."""
+        rows = await self.session.execute(
+            select(Warehouse.id, Warehouse.region_code, Stock.variant_id, Stock.on_hand - Stock.reserved)
+            .join(StoreWarehouse, StoreWarehouse.warehouse_id == Warehouse.id)
+            .outerjoin(Stock, and_(Stock.warehouse_id == Warehouse.id, Stock.variant_id.in_(list(variant_ids))))
+            .where(StoreWarehouse.store_id == store_id, Warehouse.deleted_at.is_(None))
+            .order_by(Warehouse.is_default.desc(), Warehouse.id)
+        )
+        found: dict[int, WarehouseStock] = {}
+        for warehouse_id, region_code, variant_id, available in rows:
+            entry = found.setdefault(warehouse_id, WarehouseStock(warehouse_id, region_code, {}))
+            if variant_id is not None:
+                entry.available[variant_id] = int(available)
+        return list(found.values())
+
+    # --- placing an order -------------------------------------------------------------------------------------
+
+    async def claim_key(self, store_id: int, key: str, request_hash: str, now: datetime) -> int | None:
+        """Claims an Idempotency-Key; None when it is already claimed. On PostgreSQL a concurrent claim of the
+        same key waits here until the first transaction ends, then sees its outcome."""
+        insert = dialect_insert(self.session, CheckoutKey).values(
+            store_id=store_id, key=key, request_hash=request_hash, created_at=now
+        )
+        claimed = await self.session.execute(
+            insert.on_conflict_do_nothing(index_elements=[CheckoutKey.store_id, CheckoutKey.key]).returning(
+                CheckoutKey.id
+            )
+        )
+        return claimed.scalar_one_or_none()
+
+    async def key_row(self, store_id: int, key: str) -> CheckoutKey | None:
+        return await self.session.scalar(
+            select(CheckoutKey).where(CheckoutKey.store_id == store_id, CheckoutKey.key == key)
+        )
+
+    async def attach_key(self, key_id: int, order_id: int) -> None:
+        await self.session.execute(update(CheckoutKey).where(CheckoutKey.id == key_id).values(order_id=order_id))
+
+    async def taken_unique_codes(self, store_id: int, amount: int, since: datetime) -> set[int]:
+        """Codes of the store's recent unpaid bank transfers whose amount before the code is `amount`."""
+        rows = await self.session.scalars(
+            select(Order.unique_code).where(
+                Order.store_id == store_id,
+                Order.created_at >= since,
+                Order.payment_method == "bank_transfer",
+                Order.payment_status == "unpaid",
+                Order.total + Order.unique_code == amount,
+            )
+        )
+        return set(rows)
+
+    async def next_counters(self, store_id: int) -> tuple[int, int]:
+        """Bumps the order-number sequence and the CS rotator in one UPDATE. The row stays locked until commit,
+        so a store's checkouts take their numbers, and their stock, one after another."""
+        row = (
+            await self.session.execute(
+                update(StoreSettings)
+                .where(StoreSettings.store_id == store_id)
+                .values(order_seq=StoreSettings.order_seq + 1, cs_cursor=StoreSettings.cs_cursor + 1)
+                .returning(StoreSettings.order_seq, StoreSettings.cs_cursor)
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+    async def handlers(self, store_id: int) -> tuple[list[int], int | None]:
+        """Active CS members by id, and the owner's membership (who handles orders when there is no CS)."""
+        rows = await self.session.execute(
+            select(StoreMember.id, StoreMember.role)
+            .where(
+                StoreMember.store_id == store_id,
+                StoreMember.status == "active",
+                StoreMember.removed_at.is_(None),
+                StoreMember.role.in_(("cs", "owner")),
+            )
+            .order_by(StoreMember.id)
+        )
+        cs: list[int] = []
+        owner = None
+        for member_id, role in rows:
+            if role == "cs":
+                cs.append(member_id)
+            else:
+                owner = member_id
+        return cs, owner
+
+    async def upsert_customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> int:
+        insert = dialect_insert(self.session, Customer).values(
+            store_id=store_id, phone=phone, name=name, email=email, created_at=now, updated_at=now
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[Customer.store_id, Customer.phone],
+            set_={
+                "name": insert.excluded.name,
+                "email": func.coalesce(insert.excluded.email, Customer.email),
+                "updated_at": now,
+            },
+        ).returning(Customer.id)
+        return int((await self.session.execute(upsert)).scalar_one())
+
+    async def add_order(self, order: Order, lines: list[OrderLine], event: OrderEvent) -> None:
+        self.session.add(order)
+        await self.session.flush()
+        for line in lines:
+            line.order_id = order.id
+        event.order_id = order.id
+        self.session.add_all([*lines, event])
+        await self.session.flush()
+
+    async def convert_leads(
+        self, store_id: int, form_id: int, phone: str, token: str | None, order_id: int, now: datetime
+    ) -> None:
+        match = and_(CheckoutLead.form_id == form_id, CheckoutLead.phone == phone)
+        if token is not None:
+            match = or_(match, CheckoutLead.token == token)
+        await self.session.execute(
+            update(CheckoutLead)
+            .where(CheckoutLead.store_id == store_id, CheckoutLead.status == "open", match)
+            .values(status="converted", converted_order_id=order_id, updated_at=now)
+        )
+
+    # --- reading an order back --------------------------------------------------------------------------------
+
+    async def order_by_secret(self, secret_slug: str) -> Order | None:
+        return await self.session.scalar(select(Order).where(Order.secret_slug == secret_slug))
+
+    async def order_by_id(self, order_id: int) -> Order:
+        return (await self.session.scalars(select(Order).where(Order.id == order_id))).one()
+
+    async def lines_of(self, order_id: int) -> list[OrderLine]:
+        return list(
+            await self.session.scalars(
+                select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.position)
+            )
+        )
+
+    async def member(self, member_id: int | None) -> StoreMember | None:
+        if member_id is None:
+            return None
+        return await self.session.get(StoreMember, member_id)
+
+    async def order_view_rows(self, order: Order) -> dict[str, Any]:
+        """Everything the buyer's view of an order needs besides bank accounts, in one round trip each."""
+        store, settings = await self.store_of(order.store_id)
+        return {
+            "store": store,
+            "settings": settings,
+            "lines": await self.lines_of(order.id),
+            "handler": await self.member(order.handler_id),
+            "form": await self.form_by_id(order.store_id, order.form_id),
+        }

