@@ -69,6 +69,9 @@ def test_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "argon2_parallelism": 1,
         "log_level": "WARNING",
         "max_body_bytes": 1024 * 1024,
+        # Tests place many orders from one address; tests/checkout/test_rate_limit.py lowers these.
+        "public_rate_limit_per_minute": 100_000,
+        "checkout_rate_limit_per_minute": 100_000,
     }
     values.update(overrides)
     return Settings(**values)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass, field
-
 from typing import Any
 
 import httpx
@@ -264,4 +263,3 @@ def _sample_qris() -> str:
 
 
 SAMPLE_QRIS = _sample_qris()
-

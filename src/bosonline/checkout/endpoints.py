@@ -210,9 +210,7 @@ async def update_lead(
     response_model=Envelope[PublicOrderOut],
     responses={**_TOO_MANY, 200: {"content": {"text/html": {}}, "description": "JSON, or HTML for browsers"}},
 )
-async def order_status(
-    secret_slug: SecretSlug, checkout: Checkout, request: Request
-) -> Any:
+async def order_status(secret_slug: SecretSlug, checkout: Checkout, request: Request) -> Any:
     """The order as its buyer sees it: status, items, money, how to pay. Browsers (`Accept: text/html`) get the
     status page itself; API clients the JSON. The link is unguessable and is the buyer's only key."""
     wants_html = "text/html" in request.headers.get("accept", "")

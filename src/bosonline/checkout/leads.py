@@ -62,9 +62,7 @@ class PublicLeads:
 
     async def create(self, host: str | None, body: LeadCreateIn) -> LeadSavedOut:
         _honeypot(body.website)
-        checkout = PublicCheckout(self.session, self.rt)
-        store, _ = await checkout.store(host, body.store)
-        form = await checkout.form(store, body.form)
+        store, _, form = await PublicCheckout(self.session, self.rt).store_and_form(host, body.store, body.form)
         now = self.rt.clock.now()
         lead = CheckoutLead(store_id=store.id, form_id=form.id, token=secrets.token_urlsafe(18), created_at=now)
         _apply(lead, body)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import dialect_insert
@@ -56,16 +55,6 @@ class CheckoutRepository:
 
     # --- store and form ---------------------------------------------------------------------------------------
 
-    async def store_by_subdomain(self, subdomain: str) -> tuple[Store, StoreSettings] | None:
-        row = (
-            await self.session.execute(
-                select(Store, StoreSettings)
-                .join(StoreSettings, StoreSettings.store_id == Store.id)
-                .where(Store.subdomain == subdomain, Store.status == "active")
-            )
-        ).first()
-        return (row[0], row[1]) if row else None
-
     async def store_of(self, store_id: int) -> tuple[Store, StoreSettings]:
         row = (
             await self.session.execute(
@@ -76,12 +65,23 @@ class CheckoutRepository:
         ).one()
         return row[0], row[1]
 
-    async def form_by_slug(self, store_id: int, slug: str) -> Form | None:
-        return (
-            await self.session.scalars(
-                select(Form).where(Form.store_id == store_id, Form.slug == slug, Form.deleted_at.is_(None))
+    async def store_and_form(self, subdomain: str, slug: str) -> tuple[Store, StoreSettings, Form] | None:
+        """An active store's live, active form, in one query."""
+        row = (
+            await self.session.execute(
+                select(Store, StoreSettings, Form)
+                .join(StoreSettings, StoreSettings.store_id == Store.id)
+                .join(Form, Form.store_id == Store.id)
+                .where(
+                    Store.subdomain == subdomain,
+                    Store.status == "active",
+                    Form.slug == slug,
+                    Form.deleted_at.is_(None),
+                    Form.status == "active",
+                )
             )
         ).first()
+        return (row[0], row[1], row[2]) if row else None
 
     async def form_by_id(self, store_id: int, form_id: int | None) -> Form | None:
         if form_id is None:
@@ -203,10 +203,10 @@ class CheckoutRepository:
         ).one()
         return int(row[0]), int(row[1])
 
-    async def handlers(self, store_id: int) -> tuple[list[int], int | None]:
+    async def handlers(self, store_id: int) -> tuple[list[StoreMember], StoreMember | None]:
         """Active CS members by id, and the owner's membership (who handles orders when there is no CS)."""
-        rows = await self.session.execute(
-            select(StoreMember.id, StoreMember.role)
+        rows = await self.session.scalars(
+            select(StoreMember)
             .where(
                 StoreMember.store_id == store_id,
                 StoreMember.status == "active",
@@ -215,13 +215,13 @@ class CheckoutRepository:
             )
             .order_by(StoreMember.id)
         )
-        cs: list[int] = []
+        cs: list[StoreMember] = []
         owner = None
-        for member_id, role in rows:
-            if role == "cs":
-                cs.append(member_id)
+        for member in rows:
+            if member.role == "cs":
+                cs.append(member)
             else:
-                owner = member_id
+                owner = member
         return cs, owner
 
     async def upsert_customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> int:
@@ -241,11 +241,16 @@ class CheckoutRepository:
     async def add_order(self, order: Order, lines: list[OrderLine], event: OrderEvent) -> None:
         self.session.add(order)
         await self.session.flush()
+        event.order_id = order.id
+        self.session.add(event)
+        await self.session.flush()
         for line in lines:
             line.order_id = order.id
-        event.order_id = order.id
-        self.session.add_all([*lines, event])
-        await self.session.flush()
+        # One executemany for the lines (the ORM would send one INSERT … RETURNING per line).
+        columns = [c.key for c in OrderLine.__table__.columns if c.key != "id"]
+        await self.session.execute(
+            insert(OrderLine), [{column: getattr(line, column) for column in columns} for line in lines]
+        )
 
     async def convert_leads(
         self, store_id: int, form_id: int, phone: str, token: str | None, order_id: int, now: datetime
@@ -278,14 +283,3 @@ class CheckoutRepository:
         if member_id is None:
             return None
         return await self.session.get(StoreMember, member_id)
-
-    async def order_view_rows(self, order: Order) -> dict[str, Any]:
-        """Everything the buyer's view of an order needs besides bank accounts, in one round trip each."""
-        store, settings = await self.store_of(order.store_id)
-        return {
-            "store": store,
-            "settings": settings,
-            "lines": await self.lines_of(order.id),
-            "handler": await self.member(order.handler_id),
-            "form": await self.form_by_id(order.store_id, order.form_id),
-        }

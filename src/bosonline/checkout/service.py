@@ -38,7 +38,7 @@ from bosonline.checkout.schemas import (
     QuoteOut,
     RateOut,
 )
-from bosonline.checkout.views import OrderViews, public_store
+from bosonline.checkout.views import OrderContext, OrderViews, public_store
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.kit.phone import normalize_mobile
@@ -138,24 +138,20 @@ class PublicCheckout:
 
     # --- which store and form ---------------------------------------------------------------------------------
 
-    async def store(self, host: str | None, store_ref: str | None) -> tuple[Store, StoreSettings]:
+    async def store_and_form(
+        self, host: str | None, store_ref: str | None, slug: str
+    ) -> tuple[Store, StoreSettings, Form]:
+        """The store the request names (host, else `store_ref`) and its active form `slug`; 404 otherwise."""
         subdomain = store_from_host(host, self.rt.settings.shop_domain) or (store_ref or "").strip().lower()
-        found = await self.repo.store_by_subdomain(subdomain) if subdomain else None
+        found = await self.repo.store_and_form(subdomain, slug.strip().lower()) if subdomain else None
         if found is None:
             raise NotFound()
         return found
 
-    async def form(self, store: Store, slug: str) -> Form:
-        form = await self.repo.form_by_slug(store.id, slug.strip().lower())
-        if form is None or form.status != "active":
-            raise NotFound()
-        return form
-
     # --- the page ---------------------------------------------------------------------------------------------
 
     async def form_page(self, host: str | None, store_ref: str | None, slug: str) -> PublicFormPage:
-        store, _ = await self.store(host, store_ref)
-        form = await self.form(store, slug)
+        store, _, form = await self.store_and_form(host, store_ref, slug)
         offered = await self.repo.offered(form)
         variant_ids = [o.variant.id for o in offered]
         stock = await self.repo.warehouse_stock(store.id, variant_ids) if variant_ids else []
@@ -207,8 +203,7 @@ class PublicCheckout:
         )
 
     async def vouchers(self, host: str | None, store_ref: str | None, slug: str) -> list[CheckoutVoucherOut]:
-        store, _ = await self.store(host, store_ref)
-        form = await self.form(store, slug)
+        store, _, form = await self.store_and_form(host, store_ref, slug)
         if not form.accept_vouchers:
             return []
         offered = await self.repo.offered(form)
@@ -217,8 +212,7 @@ class PublicCheckout:
     # --- pricing ----------------------------------------------------------------------------------------------
 
     async def quote(self, host: str | None, store_ref: str | None, slug: str, body: QuoteIn) -> QuoteOut:
-        store, settings = await self.store(host, store_ref)
-        form = await self.form(store, slug)
+        store, settings, form = await self.store_and_form(host, store_ref, slug)
         cart = await self._cart(form, body.items)
         shipping = Shipping(rate=None, rates=[])
         if body.region_code is not None:
@@ -352,8 +346,7 @@ class PublicCheckout:
         """The order and True, or — for a key already used with the same body — the order it made and False."""
         if body.website:
             raise ValidationFailed("This request looks automated", code="rejected", fields={"website": "must be empty"})
-        store, settings = await self.store(host, body.store)
-        form = await self.form(store, body.form)
+        store, settings, form = await self.store_and_form(host, body.store, body.form)
         now = self.rt.clock.now()
         fingerprint = request_hash(body)
         key_id = await self.repo.claim_key(store.id, key, fingerprint, now)
@@ -378,7 +371,8 @@ class PublicCheckout:
         customer_id = await self.repo.upsert_customer(store.id, body.phone, body.name, body.email, now)
         order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
         order.customer_id = customer_id
-        order.handler_id = cs[(cursor - 1) % len(cs)] if cs else owner
+        handler = cs[(cursor - 1) % len(cs)] if cs else owner
+        order.handler_id = handler.id if handler else None
         order.warehouse_id = warehouse.warehouse_id
         if body.payment_method == "qris":
             order.qris_payload = dynamic_qris(settings.qris_payload or "", money.total)
@@ -412,7 +406,7 @@ class PublicCheckout:
             await redeem_voucher(self.session, store.id, voucher, order_id=order.id, phone=body.phone, now=now)
         await self.repo.convert_leads(store.id, form.id, body.phone, body.lead_token, order.id, now)
         await self.repo.attach_key(key_id, order.id)
-        return await self.views.public(order), True
+        return await self.views.public(order, OrderContext(store, lines, handler, form)), True
 
     def _check_fields(self, form: Form, settings: StoreSettings, body: CheckoutIn) -> None:
         fields = DEFAULT_FIELDS | (form.fields or {})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lokal import format_rupiah
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +28,7 @@ from bosonline.form.success import (
     success_page_of,
 )
 from bosonline.kit.phone import display_phone
-from bosonline.models import Order, OrderLine, Store, StoreMember
+from bosonline.models import Form, Order, OrderLine, Store, StoreMember
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
 
@@ -88,17 +90,31 @@ def placeholder_values(
     }
 
 
+@dataclass(frozen=True)
+class OrderContext:
+    store: Store
+    lines: list[OrderLine]
+    handler: StoreMember | None
+    form: Form | None
+
+
 class OrderViews:
     def __init__(self, session: AsyncSession, runtime: Runtime, repo: CheckoutRepository) -> None:
         self.session = session
         self.rt = runtime
         self.repo = repo
 
-    async def public(self, order: Order) -> PublicOrderOut:
-        rows = await self.repo.order_view_rows(order)
-        store: Store = rows["store"]
-        lines: list[OrderLine] = rows["lines"]
-        handler: StoreMember | None = rows["handler"]
+    async def public(self, order: Order, known: OrderContext | None = None) -> PublicOrderOut:
+        """The buyer's view; `known` is what the caller already holds (checkout has it all in hand)."""
+        if known is None:
+            store, _ = await self.repo.store_of(order.store_id)
+            known = OrderContext(
+                store=store,
+                lines=await self.repo.lines_of(order.id),
+                handler=await self.repo.member(order.handler_id),
+                form=await self.repo.form_by_id(order.store_id, order.form_id),
+            )
+        store, lines, handler = known.store, known.lines, known.handler
         accounts: list[BankAccountPublicOut] = []
         if order.payment_method == "bank_transfer":
             accounts = [
@@ -112,7 +128,7 @@ class OrderViews:
             ]
         status_url = public_order_url(self.rt.settings, order.secret_slug)
         values = placeholder_values(order, store, lines, handler, accounts, status_url)
-        page = success_page_of(rows["form"]) if rows["form"] is not None else None
+        page = success_page_of(known.form) if known.form is not None else None
         whatsapp_phone = (handler.phone if handler and handler.phone else None) or store.phone
         target = render_success(page or DEFAULT_PAGE, values, whatsapp_phone=whatsapp_phone)
         return PublicOrderOut(

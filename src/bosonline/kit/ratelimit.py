@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
 from bosonline.db import Database, dialect_insert
 from bosonline.models import RateLimitWindow
@@ -25,6 +25,8 @@ async def count_hit(db: Database, key: str, *, limit: int, window_seconds: int, 
     epoch = int(now.timestamp())
     window_start = epoch - epoch % window_seconds
     async with db.session() as session:
+        if not db.sqlite:  # a counter lost in a crash is harmless: skip waiting for the WAL flush
+            await session.execute(text("SET LOCAL synchronous_commit = off"))
         insert = dialect_insert(session, RateLimitWindow).values(key=key[:120], window_start=window_start, hits=1)
         upsert = insert.on_conflict_do_update(
             index_elements=[RateLimitWindow.key, RateLimitWindow.window_start],
