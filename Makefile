@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 0.0.0.0
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test migrate demo lock clean
 
@@ -21,8 +22,12 @@ $(BIN)/.dev-stamp: requirements/dev.lock $(BIN)/.runtime-stamp
 run: $(BIN)/.runtime-stamp
 	$(BIN)/bosonline serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.dev-stamp
+test: $(BIN)/.dev-stamp $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
+$(CHROMIUM):
+	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
 migrate: $(BIN)/.runtime-stamp
 	$(BIN)/bosonline migrate

@@ -40,6 +40,16 @@ PUBLIC = {
     ("get", "/media/{key}"),
     ("get", "/public/regions"),
     ("get", "/public/regions/{code}"),
+    ("get", "/public/form/{slug}"),
+    ("get", "/public/form/{slug}/rates"),
+    ("post", "/public/form/{slug}/quote"),
+    ("get", "/public/form/{slug}/vouchers"),
+    ("post", "/public/form/{slug}/voucher/check"),
+    ("post", "/public/checkout"),
+    ("post", "/public/checkout/abandoned"),
+    ("put", "/public/checkout/abandoned/{token}"),
+    ("get", "/public/order/{secret_slug}"),
+    ("get", "/public/order/{secret_slug}/qris.png"),
 }
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -83,7 +93,7 @@ async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> 
     documented = {(method, path) for method, path, _ in _operations(spec)}
     assert len(served) >= 20
     assert served == documented
-    # Only the offline docs pages and the HEAD probe of /health stay out of the schema.
+    # Only the offline docs pages, the HEAD probe of /health and the buyer's HTML pages stay out of the schema.
     hidden = {
         (method, route.path)
         for route in _api_routes(app.routes)
@@ -95,6 +105,8 @@ async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> 
         ("GET", "/docs/oauth2-redirect"),
         ("GET", "/redoc"),
         ("HEAD", "/health"),
+        ("GET", "/f/{slug}"),
+        ("GET", "/assets/web/{name}"),
     }
 
 

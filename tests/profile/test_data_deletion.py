@@ -131,7 +131,9 @@ async def test_solo_store_is_closed_and_its_subdomain_freed(client: httpx.AsyncC
     assert {store.subdomain for store in stores} == {None}
 
     newcomer = await register(client)
-    check = await client.get("/store/subdomain/check", params={"subdomain": "tokoku-sendiri"}, headers=newcomer["headers"])
+    check = await client.get(
+        "/store/subdomain/check", params={"subdomain": "tokoku-sendiri"}, headers=newcomer["headers"]
+    )
     assert check.status_code == 200, check.text
     assert check.json()["data"]["available"] is True
     taken_over = await create_store(client, newcomer["headers"], subdomain="tokoku-sendiri")
@@ -209,3 +211,21 @@ async def test_deleting_twice_is_refused(client: httpx.AsyncClient) -> None:
     assert (await delete_me(client, account)).status_code == 200
     again = await delete_me(client, account)
     assert again.status_code == 401
+
+
+async def test_owner_with_open_orders_is_refused(client: httpx.AsyncClient, rt: Runtime) -> None:
+    from sqlalchemy import update
+
+    from bosonline.models import Order
+    from tests.checkout.helpers import make_checkout_shop, place
+
+    shop = await make_checkout_shop(client, rt, cs=0)
+    assert (await place(client, shop, payment_method="cod")).status_code == 201
+    body = {"password": PASSWORD}
+    refused = await client.request("DELETE", "/profile", json=body, headers=shop.headers)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "owner_has_open_orders"
+    assert "Toko Berkah (1 open)" in refused.json()["error"]["message"]
+    async with rt.db.session() as session:
+        await session.execute(update(Order).values(status="completed"))
+        await session.commit()
+    assert (await client.request("DELETE", "/profile", json=body, headers=shop.headers)).status_code == 200

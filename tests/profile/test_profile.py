@@ -117,7 +117,9 @@ async def test_invalid_update_names_the_field(client: httpx.AsyncClient, body: d
     assert field in error["fields"], error
 
 
-@pytest.mark.parametrize("body", [None, {}, [], "name", {"current_password": PASSWORD}, {"name": None}, {"phone": None}])
+@pytest.mark.parametrize(
+    "body", [None, {}, [], "name", {"current_password": PASSWORD}, {"name": None}, {"phone": None}]
+)
 async def test_empty_or_null_update_is_422(client: httpx.AsyncClient, body: Any) -> None:
     account = await register(client, name="Asli")
     assert_error(await put_profile(client, account, body), 422, "validation_error")
@@ -236,9 +238,7 @@ async def test_rejected_password_change_changes_nothing(client: httpx.AsyncClien
     assert (await client.get("/profile/me", headers=account["headers"])).status_code == 200
 
 
-async def test_email_or_password_change_voids_pending_reset_tokens(
-    client: httpx.AsyncClient, notifier: Any
-) -> None:
+async def test_email_or_password_change_voids_pending_reset_tokens(client: httpx.AsyncClient, notifier: Any) -> None:
     """A reset token mailed before the change (maybe to the old address) must not take the account back."""
     for change in ({"email": "alamat-baru@example.com"}, {"password": NEW_PASSWORD}):
         account = await register(client)

@@ -113,15 +113,10 @@ class LeadRepository(ScopedRepository):
             else {}
         )
         order_ids = {lead.converted_order_id for lead in leads if lead.converted_order_id}
-        numbers = (
-            dict(
-                (await self.session.execute(select(Order.id, Order.number).where(Order.id.in_(order_ids))))
-                .tuples()
-                .all()
-            )
-            if order_ids
-            else {}
-        )
+        numbers: dict[int, str] = {}
+        if order_ids:
+            rows = await self.session.execute(select(Order.id, Order.number).where(Order.id.in_(order_ids)))
+            numbers = {order_id: number for order_id, number in rows}
         out = [
             LeadOut(
                 id=lead.id,

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
 
+# Orders a buyer is still waiting on: their store must not disappear under them (Data Deletion refuses).
+OPEN_ORDER_STATUSES = ("pending", "confirmed", "in_process", "ready", "shipped")
+
 CUSTOMER_PHONE_UNIQUE = unique("store_id", "phone", code="customer_exists", message="This buyer already exists")
 ORDER_NUMBER_UNIQUE = unique("store_id", "number", code="order_number_taken", message="Order number taken")
 ORDER_SECRET_UNIQUE = unique("secret_slug", code="order_slug_taken", message="Order link taken")

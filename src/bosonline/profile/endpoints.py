@@ -50,11 +50,16 @@ async def update_profile(
     summary="Data Deletion",
     responses={
         403: {"model": ErrorEnvelope, "description": "`wrong_password`: the password is wrong"},
-        409: {"model": ErrorEnvelope, "description": "`owner_has_active_stores`: owned stores still have staff"},
+        409: {
+            "model": ErrorEnvelope,
+            "description": "`owner_has_active_stores`: owned stores still have staff; `owner_has_open_orders`: "
+            "buyers still wait on orders of owned stores",
+        },
     },
 )
 async def delete_profile(body: DeleteProfileIn, principal: CurrentUser, service: Service) -> Envelope[MessageOut]:
     """Erases the caller's personal data and ends every session. 409 `owner_has_active_stores` while the caller
-    owns a store that still has other staff; stores owned alone are closed and their subdomains freed."""
+    owns a store that still has other staff, 409 `owner_has_open_orders` while an owned store has orders
+    buyers still wait on (pending → shipped); stores owned alone are closed and their subdomains freed."""
     await service.delete(principal.user, body.password)
     return Envelope(data=MessageOut(message="Your account and personal data have been erased"))

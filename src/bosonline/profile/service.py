@@ -48,9 +48,7 @@ class ProfileService:
         sensitive = fields & {"email", "password"}
         if sensitive:
             if data.current_password is None:
-                raise ValidationFailed(
-                    fields={"current_password": "is required to change email or password"}
-                )
+                raise ValidationFailed(fields={"current_password": "is required to change email or password"})
             await self._check_password(user, data.current_password)
         if "email" in fields and data.email != user.email:
             assert data.email is not None
@@ -77,8 +75,8 @@ class ProfileService:
     async def delete(self, user: User, password: str) -> None:
         """Data Deletion: erase what identifies the person and end every session.
 
-        Refused (409) while the user owns a store that other people still work in: those people would lose
-        their store. Stores the user owns alone are closed and their subdomain freed.
+        Refused (409) while the user owns a store that other people still work in (those people would lose
+        their store), or one with open orders (buyers would lose their seller). Stores the user owns alone are closed and their subdomain freed.
         """
         await self._check_password(user, password)
         blocked = await self.stores.names_of_owned_stores_with_others(user.id)
@@ -88,6 +86,14 @@ class ProfileService:
                 + ", ".join(blocked)
                 + ". Remove those staff members first, then delete your account.",
                 code="owner_has_active_stores",
+            )
+        waiting = await self.stores.owned_stores_with_open_orders(user.id)
+        if waiting:
+            raise Conflict(
+                "Buyers are still waiting on orders of your stores: "
+                + ", ".join(f"{name} ({count} open)" for name, count in waiting)
+                + ". Complete or cancel them first, then delete your account.",
+                code="owner_has_open_orders",
             )
         now = self.rt.clock.now()
         for store in await self.stores.owned_active(user.id):

@@ -22,9 +22,7 @@ async def resolve_store_context(session: AsyncSession, user_id: int, store_id: i
         if not memberships:
             raise NotFound("You have no store yet; create one with POST /store", code="no_store")
         if len(memberships) > 1:
-            raise BadRequest(
-                "You belong to several stores; name one with the X-Store-Id header", code="store_required"
-            )
+            raise BadRequest("You belong to several stores; name one with the X-Store-Id header", code="store_required")
         member, store = memberships[0]
     if member.status != "active":
         raise Forbidden("Your access to this store has been deactivated", code="member_inactive")

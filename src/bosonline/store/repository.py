@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import Page, PageParams, keyset_page
-from bosonline.models import Store, StoreMember, StoreSettings
+from bosonline.models import Order, Store, StoreMember, StoreSettings
+from bosonline.models.order import OPEN_ORDER_STATUSES
 
 
 class StoreRepository:
@@ -73,9 +74,7 @@ class StoreRepository:
 
     async def owned_active_count(self, owner_id: int) -> int:
         return int(
-            await self.session.scalar(
-                select(func.count()).where(Store.owner_id == owner_id, Store.status == "active")
-            )
+            await self.session.scalar(select(func.count()).where(Store.owner_id == owner_id, Store.status == "active"))
             or 0
         )
 
@@ -104,6 +103,17 @@ class StoreRepository:
                 .order_by(Store.id)
             )
         )
+
+    async def owned_stores_with_open_orders(self, owner_id: int) -> list[tuple[str, int]]:
+        """(store name, open orders) for the active stores of `owner_id` that buyers still wait on."""
+        rows = await self.session.execute(
+            select(Store.name, func.count(Order.id))
+            .join(Order, Order.store_id == Store.id)
+            .where(Store.owner_id == owner_id, Store.status == "active", Order.status.in_(OPEN_ORDER_STATUSES))
+            .group_by(Store.id, Store.name)
+            .order_by(Store.id)
+        )
+        return [(name, int(open_orders)) for name, open_orders in rows]
 
     async def subdomain_taken(self, subdomain: str, *, except_store_id: int | None = None) -> bool:
         stmt = select(Store.id).where(Store.subdomain == subdomain)

@@ -113,8 +113,7 @@ class StoreService:
         page = await self.repo.stores_page(user_id, params)
         members = await self.repo.roles_in(user_id, [store.id for store in page.items])
         items = [
-            StoreSummaryOut.of(store, members[store.id].role if store.id in members else None)
-            for store in page.items
+            StoreSummaryOut.of(store, members[store.id].role if store.id in members else None) for store in page.items
         ]
         return items, page, await self.repo.count_stores(user_id)
 
