@@ -1,0 +1,202 @@
+"""Wire shapes of /store/voucher and of the vouchers a checkout page lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+
+from bosonline.kit.fields import MAX_PRICE, RecordId, Rupiah, ShortText
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import Voucher
+from bosonline.voucher.rules import VoucherState, remaining, state_of, summary_of
+
+MAX_VOUCHER_PRODUCTS = 200
+MAX_QUOTA_TOTAL = 1_000_000
+MAX_QUOTA_PER_BUYER = 1_000
+CODE_PATTERN = r"^[A-Za-z0-9_-]{3,32}$"
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+VoucherKind = Literal["percentage", "fixed"]
+VoucherTarget = Literal["product", "shipping"]
+VoucherStatus = Literal["active", "inactive"]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range") from exc
+    if not _EARLIEST <= utc < _LATEST:
+        raise ValueError("must be between 2000-01-01 and 2100-01-01")
+    return utc
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+VoucherCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=CODE_PATTERN),
+    Field(
+        description="3–32 letters, digits, `-` or `_`; unique in the store regardless of case.", examples=["HEMAT10"]
+    ),
+]
+
+
+class VoucherIn(StrictBody):
+    """Voucher / Edit Voucher: the whole voucher (PUT replaces every field; left-out ones take their default)."""
+
+    code: VoucherCode
+    name: ShortText = Field(examples=["Diskon Gajian"])
+    kind: VoucherKind = Field(description="`percentage` of the base, or a `fixed` amount in rupiah.")
+    target: VoucherTarget = Field(description="`product`: off the goods; `shipping`: off the shipping cost.")
+    value: int = Field(ge=1, le=MAX_PRICE, description="Percent (1–100) or whole rupiah (fixed).", examples=[10])
+    max_discount: int | None = Field(
+        None, ge=1, le=MAX_PRICE, description="Cap of a percentage voucher, rupiah; not allowed on fixed ones."
+    )
+    min_purchase: Rupiah = Field(0, description="Minimum subtotal of the products the voucher applies to.")
+    starts_at: Moment | None = Field(None, description="Usable from (with a time zone); null: right away.")
+    ends_at: Moment | None = Field(None, description="Usable until, exclusive (with a time zone); null: no end.")
+    quota_total: int | None = Field(
+        None, ge=1, le=MAX_QUOTA_TOTAL, description="Uses in total; null: unlimited. Not below `used_count`."
+    )
+    quota_per_buyer: int | None = Field(
+        None, ge=1, le=MAX_QUOTA_PER_BUYER, description="Uses per buyer phone; null: unlimited."
+    )
+    show_on_checkout: bool = Field(False, description="List it on the public checkout page.")
+    product_ids: list[RecordId] = Field(
+        default_factory=list,
+        max_length=MAX_VOUCHER_PRODUCTS,
+        description=f"The store's products it applies to (0–{MAX_VOUCHER_PRODUCTS}); empty: every product.",
+    )
+
+    @field_validator("product_ids")
+    @classmethod
+    def _no_repeats(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat an id")
+        return value
+
+    # Cross-field rules as field validators (a field sees the ones declared before it), so a 422 names the field.
+
+    @field_validator("value")
+    @classmethod
+    def _percent(cls, value: int, info: ValidationInfo) -> int:
+        if info.data.get("kind") == "percentage" and value > 100:
+            raise ValueError("a percentage must be 1–100")
+        return value
+
+    @field_validator("max_discount")
+    @classmethod
+    def _cap_only_for_percentage(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("kind") == "fixed":
+            raise ValueError("only a percentage voucher has a cap")
+        return value
+
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        starts_at = info.data.get("starts_at")
+        if value is not None and starts_at is not None and value <= starts_at:
+            raise ValueError("must be after starts_at")
+        return value
+
+    @field_validator("quota_per_buyer")
+    @classmethod
+    def _within_total(cls, value: int | None, info: ValidationInfo) -> int | None:
+        total = info.data.get("quota_total")
+        if value is not None and total is not None and value > total:
+            raise ValueError("must not be above quota_total")
+        return value
+
+
+class VoucherStatusIn(StrictBody):
+    status: VoucherStatus
+
+
+class VoucherOut(BaseModel):
+    id: int
+    code: str = Field(description="As the seller wrote it.")
+    name: str
+    kind: VoucherKind
+    target: VoucherTarget
+    value: int
+    max_discount: int | None
+    min_purchase: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+    quota_total: int | None
+    quota_per_buyer: int | None
+    used_count: int
+    remaining: int | None = Field(description="Uses left; null when unlimited.")
+    show_on_checkout: bool
+    status: VoucherStatus
+    state: VoucherState = Field(description="From the clock: `scheduled`, `running`, `expired` or `exhausted`.")
+    product_ids: list[int] = Field(description="Empty: every product of the store.")
+    summary: str = Field(examples=["Diskon 10% maks. Rp20.000, min. belanja Rp100.000"])
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, voucher: Voucher, product_ids: list[int], now: datetime) -> VoucherOut:
+        return cls(
+            id=voucher.id,
+            code=voucher.code,
+            name=voucher.name,
+            kind=voucher.kind,  # type: ignore[arg-type]
+            target=voucher.target,  # type: ignore[arg-type]
+            value=voucher.value,
+            max_discount=voucher.max_discount,
+            min_purchase=voucher.min_purchase,
+            starts_at=voucher.starts_at,
+            ends_at=voucher.ends_at,
+            quota_total=voucher.quota_total,
+            quota_per_buyer=voucher.quota_per_buyer,
+            used_count=voucher.used_count,
+            remaining=remaining(voucher),
+            show_on_checkout=voucher.show_on_checkout,
+            status=voucher.status,  # type: ignore[arg-type]
+            state=state_of(voucher, now),
+            product_ids=product_ids,
+            summary=summary_of(voucher),
+            created_at=voucher.created_at,
+            updated_at=voucher.updated_at,
+        )
+
+
+class VoucherDeletedOut(BaseModel):
+    id: int
+    deleted: bool = True
+    archived: bool = Field(
+        description="True when orders used the voucher: it is hidden everywhere and its code freed, but kept for "
+        "them; false when it was erased."
+    )
+
+
+class CheckoutVoucherOut(BaseModel):
+    """A voucher as the public checkout page lists it."""
+
+    code: str
+    name: str
+    kind: VoucherKind
+    target: VoucherTarget
+    value: int
+    max_discount: int | None
+    min_purchase: int
+    ends_at: datetime | None
+    summary: str
+
+    @classmethod
+    def of(cls, voucher: Voucher) -> CheckoutVoucherOut:
+        return cls(
+            code=voucher.code,
+            name=voucher.name,
+            kind=voucher.kind,  # type: ignore[arg-type]
+            target=voucher.target,  # type: ignore[arg-type]
+            value=voucher.value,
+            max_discount=voucher.max_discount,
+            min_purchase=voucher.min_purchase,
+            ends_at=voucher.ends_at,
+            summary=summary_of(voucher),
+        )
