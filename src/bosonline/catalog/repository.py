@@ -10,13 +10,16 @@ from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import (
     Category,
+    FormItem,
     Image,
     InventoryMovement,
+    OrderLine,
     Product,
     ProductImage,
     ProductVariant,
     Sku,
     Stock,
+    VoucherProduct,
 )
 from bosonline.tenancy import ScopedRepository
 
@@ -234,16 +237,23 @@ class ProductRepository(ScopedRepository):
         )
         return set(rows.all())
 
-    async def was_ordered(self, product_id: int) -> bool:
-        """Orders reserve stock at checkout, so an ordered product has order movements (with their order id)."""
-        found = await self.session.scalar(
+    async def is_referenced(self, product_id: int) -> bool:
+        """Whether erasing the product would change something else: an order (its lines, or the order movements
+        checkout writes), a voucher limited to it (it would silently apply to everything), or a checkout form."""
+        ordered = (
             select(InventoryMovement.id)
             .join(ProductVariant, ProductVariant.id == InventoryMovement.variant_id)
             .where(InventoryMovement.store_id == self.ctx.store_id, ProductVariant.product_id == product_id)
             .where(InventoryMovement.order_id.is_not(None))
-            .limit(1)
+            .exists()
         )
-        return found is not None
+        referenced = or_(
+            ordered,
+            select(OrderLine.id).where(OrderLine.product_id == product_id).exists(),
+            select(VoucherProduct.voucher_id).where(VoucherProduct.product_id == product_id).exists(),
+            select(FormItem.id).where(FormItem.product_id == product_id).exists(),
+        )
+        return bool(await self.session.scalar(select(referenced)))
 
     # --- SKUs -------------------------------------------------------------------------------------------------
 

@@ -190,12 +190,12 @@ class ProductService:
 
     async def delete(self, product_id: int) -> ProductDeletedOut:
         product = await self._product(product_id, for_update=True)
-        if not await self.repo.was_ordered(product.id):
+        if not await self.repo.is_referenced(product.id):
             await self.repo.erase(product)
             return ProductDeletedOut(id=product_id, archived=False)
         now = self.rt.clock.now()
-        # Orders keep their own snapshot; the archived row stays only so that order lines and stock history can
-        # still point at it. Its slug and SKUs are freed for new products.
+        # Orders keep their own snapshot; the archived row stays only so that order lines, stock history, forms
+        # and vouchers can still point at it (a voucher limited to it must not become an all-products one). Its slug and SKUs are freed for new products.
         product.archived_at, product.slug, product.status, product.updated_at = now, None, "inactive", now
         for variant in (await self.repo.variants_of([product.id]))[product.id]:
             variant.archived_at, variant.status, variant.updated_at = now, "inactive", now
