@@ -1,0 +1,131 @@
+"""All SQL of checkout forms. Every statement starts from the request's store; deleted forms are invisible."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.models import Form, FormItem, Order, Product, ProductVariant, Store
+from bosonline.tenancy import ScopedRepository
+
+
+class FormRepository(ScopedRepository):
+    def _live(self) -> Select[tuple[Form]]:
+        return self.scoped(Form).where(Form.deleted_at.is_(None))
+
+    def filtered(self, *, status: str | None, q: str | None, product_id: int | None) -> Select[tuple[Form]]:
+        """Live forms matching a list's filters (used by the list, its total and the download)."""
+        stmt = self._live()
+        if status:
+            stmt = stmt.where(Form.status == status)
+        if q:
+            stmt = stmt.where(
+                or_(
+                    func.lower(Form.title).contains(q.lower(), autoescape=True),
+                    Form.slug.contains(q.lower(), autoescape=True),
+                )
+            )
+        if product_id:
+            stmt = stmt.where(
+                Form.id.in_(
+                    select(FormItem.form_id).where(
+                        FormItem.store_id == self.ctx.store_id, FormItem.product_id == product_id
+                    )
+                )
+            )
+        return stmt
+
+    async def page(self, params: PageParams, stmt: Select[tuple[Form]]) -> tuple[Page[Form], int]:
+        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        return await keyset_page(self.session, stmt, [Form.id], params, descending=True), total
+
+    async def get(self, form_id: int, *, for_update: bool = False) -> Form | None:
+        stmt = self._live().where(Form.id == form_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def get_many(self, form_ids: Iterable[int]) -> dict[int, Form]:
+        ids = list(form_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(self._live().where(Form.id.in_(ids)))
+        return {form.id: form for form in rows.all()}
+
+    async def lock_store(self) -> None:
+        """Serializes the store's form creations (PostgreSQL; SQLite write transactions are serialized already),
+        so that the form limit and generated slugs hold under races. NO KEY UPDATE leaves concurrent inserts
+        that reference the store (orders…) unblocked."""
+        await self.session.execute(
+            select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
+        )
+
+    async def count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(self._live().subquery())) or 0)
+
+    async def slugs(self) -> set[str]:
+        """Slugs in use in the store: at most one per live form (deleted forms gave theirs up)."""
+        rows = await self.session.scalars(
+            select(Form.slug).where(Form.store_id == self.ctx.store_id, Form.slug.is_not(None))
+        )
+        return {slug for slug in rows.all() if slug}
+
+    async def slug_holder(self, slug: str) -> int | None:
+        return await self.session.scalar(select(Form.id).where(Form.store_id == self.ctx.store_id, Form.slug == slug))
+
+    async def add_all(self, rows: Sequence[Any]) -> None:
+        for row in rows:
+            row.store_id = self.ctx.store_id
+            self.session.add(row)
+        await self.session.flush()
+
+    async def delete_rows(self, rows: Sequence[Any]) -> None:
+        for row in rows:
+            await self.session.delete(row)
+        await self.session.flush()
+
+    # --- items and what they point at ---------------------------------------------------------------------------
+
+    async def items_of(self, form_ids: Iterable[int]) -> dict[int, list[FormItem]]:
+        ids = list(form_ids)
+        found: dict[int, list[FormItem]] = {form_id: [] for form_id in ids}
+        if not ids:
+            return found
+        rows = await self.session.scalars(
+            self.scoped(FormItem)
+            .where(FormItem.form_id.in_(ids))
+            .order_by(FormItem.form_id, FormItem.position, FormItem.id)
+        )
+        for item in rows.all():
+            found[item.form_id].append(item)
+        return found
+
+    async def products(self, product_ids: Iterable[int]) -> dict[int, Product]:
+        """The store's products with these ids, archived ones included (the caller decides)."""
+        ids = set(product_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(self.scoped(Product).where(Product.id.in_(ids)))
+        return {product.id: product for product in rows.all()}
+
+    async def variants(self, variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
+        """The store's variants with these ids, archived ones included (the caller decides)."""
+        ids = set(variant_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(self.scoped(ProductVariant).where(ProductVariant.id.in_(ids)))
+        return {variant.id: variant for variant in rows.all()}
+
+    async def order_counts(self, form_ids: Iterable[int]) -> dict[int, int]:
+        ids = list(form_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Order.form_id, func.count())
+            .where(Order.store_id == self.ctx.store_id, Order.form_id.in_(ids))
+            .group_by(Order.form_id)
+        )
+        return {form_id: int(count) for form_id, count in rows.all()}
