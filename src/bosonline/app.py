@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from bosonline import __version__
 from bosonline.auth.endpoints import router as auth_router
@@ -26,8 +26,8 @@ from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
-from bosonline.payment.endpoints import router as qris_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from bosonline.payment.endpoints import router as qris_router
 from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.runtime import Runtime

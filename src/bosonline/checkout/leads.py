@@ -10,7 +10,14 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.schemas import LeadCreateIn, LeadFormRef, LeadOrderRef, LeadOut, LeadSavedOut, LeadUpdateIn
+from bosonline.checkout.schemas import (
+    LeadCreateIn,
+    LeadFormRef,
+    LeadOrderRef,
+    LeadOut,
+    LeadSavedOut,
+    LeadUpdateIn,
+)
 from bosonline.checkout.service import PublicCheckout
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.kit.pagination import PageParams, keyset_page

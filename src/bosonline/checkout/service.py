@@ -40,6 +40,7 @@ from bosonline.checkout.schemas import (
 )
 from bosonline.checkout.views import OrderContext, OrderViews, public_store
 from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.form.rules import fields_of
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.kit.phone import normalize_mobile
 from bosonline.media.service import image_urls
@@ -54,7 +55,6 @@ from bosonline.voucher.rules import CartLine, VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
 
 UNIQUE_CODE_LOOKBACK = timedelta(days=7)
-DEFAULT_FIELDS = {"email": "hidden", "notes": "optional", "address": "full"}
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class PublicCheckout:
                 slug=form.slug or "",
                 title=form.title,
                 description=form.description,
-                fields=FormFieldsOut(**(DEFAULT_FIELDS | (form.fields or {}))),
+                fields=FormFieldsOut(**fields_of(form)),
                 payment_methods=list(form.payment_methods),
                 accept_vouchers=form.accept_vouchers,
                 max_quantity=form.max_quantity,
@@ -409,7 +409,7 @@ class PublicCheckout:
         return await self.views.public(order, OrderContext(store, lines, handler, form)), True
 
     def _check_fields(self, form: Form, settings: StoreSettings, body: CheckoutIn) -> None:
-        fields = DEFAULT_FIELDS | (form.fields or {})
+        fields = fields_of(form)
         problems: dict[str, str] = {}
         if body.payment_method not in form.payment_methods:
             problems["payment_method"] = "this form accepts " + ", ".join(form.payment_methods)
