@@ -16,6 +16,7 @@ DEFAULT_SETTINGS = {
     "unique_code_max": 999,
     "quiet_hours_start": "21:00",
     "quiet_hours_end": "08:00",
+    "cs_sees_all_orders": False,
 }
 
 

@@ -44,6 +44,7 @@ from bosonline.inventory.service import InsufficientStock, InventoryService, Sto
 from bosonline.kit.phone import normalize_mobile
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
+from bosonline.order.timeline import BUYER, OrderTimeline
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, postal_code_fits, resolve_region
 from bosonline.runtime import Runtime
@@ -410,6 +411,9 @@ class PublicCheckout:
             await redeem_voucher(self.session, store.id, voucher, order_id=order.id, phone=body.phone, now=now)
         await self.repo.convert_leads(store.id, form.id, body.phone, body.lead_token, order.id, now)
         await self.repo.attach_key(key_id, order.id)
+        timeline = OrderTimeline(self.session, self.rt, store, BUYER)
+        timeline.created(order, lines)
+        await timeline.finish()
         return await self.views.public(order, OrderContext(store, lines, handler, form)), True
 
     def _check_fields(self, form: Form, settings: StoreSettings, body: CheckoutIn) -> None:
@@ -488,6 +492,7 @@ class PublicCheckout:
             source="form",
             created_at=now,
             updated_at=now,
+            status_changed_at=now,
         )
 
     @staticmethod

@@ -319,6 +319,17 @@ class InventoryService:
             condition=lambda qty: Stock.reserved >= qty,
         )
 
+    async def restock(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+        """A shipped order came back (returned to sender): its units are in the warehouse again, on_hand += qty."""
+        return await self._apply(
+            lines,
+            order_id,
+            reason="order_returned",
+            on_hand_sign=1,
+            reserved_sign=0,
+            condition=lambda qty: Stock.on_hand <= MAX_STOCK - qty,
+        )
+
     async def _apply(
         self,
         lines: Iterable[StockLine],

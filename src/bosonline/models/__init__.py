@@ -5,13 +5,24 @@ from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
 from bosonline.models.form import Form, FormItem
 from bosonline.models.inventory import InventoryMovement, Stock
-from bosonline.models.order import CheckoutKey, CheckoutLead, Customer, Order, OrderEvent, OrderLine
+from bosonline.models.order import (
+    CheckoutKey,
+    CheckoutLead,
+    Customer,
+    Order,
+    OrderDailyStat,
+    OrderEvent,
+    OrderLine,
+    OrderPayment,
+    OrderTracking,
+)
 from bosonline.models.ratelimit import RateLimitWindow
 from bosonline.models.shipping import ShippingRate
 from bosonline.models.store import Store, StoreMember, StoreSettings
 from bosonline.models.user import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.voucher import Voucher, VoucherProduct, VoucherRedemption
 from bosonline.models.warehouse import StoreWarehouse, Warehouse
+from bosonline.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "AuthSession",
@@ -27,8 +38,11 @@ __all__ = [
     "InventoryMovement",
     "LoginAttempt",
     "Order",
+    "OrderDailyStat",
     "OrderEvent",
     "OrderLine",
+    "OrderPayment",
+    "OrderTracking",
     "PasswordResetToken",
     "Product",
     "ProductImage",
@@ -47,4 +61,7 @@ __all__ = [
     "VoucherProduct",
     "VoucherRedemption",
     "Warehouse",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

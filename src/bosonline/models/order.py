@@ -3,10 +3,10 @@ abandoned checkouts (leads)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
@@ -40,8 +40,12 @@ class Order(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         ORDER_NUMBER_UNIQUE,
         ORDER_SECRET_UNIQUE,
+        # The list is newest first (id descending) under its filters: each index ends in id so that a first page
+        # is an index range read, whatever the store's size.
+        Index("ix_orders_store_id_id", "store_id", "id"),
+        Index("ix_orders_store_id_status_id", "store_id", "status", "id"),
+        Index("ix_orders_store_id_handler_id_id", "store_id", "handler_id", "id"),
         Index("ix_orders_store_id_created_at", "store_id", "created_at"),
-        Index("ix_orders_store_id_status", "store_id", "status"),
         Index("ix_orders_store_id_customer_id", "store_id", "customer_id"),
     )
 
@@ -83,6 +87,19 @@ class Order(IdMixin, TimestampMixin, Base):
     qris_payload: Mapped[str | None] = mapped_column(Text)  # the order's dynamic QRIS (QRIS orders)
     source: Mapped[str] = mapped_column(String(16), default="form")
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Payment details: the store account the buyer pays into, copied when chosen (a later edit or deletion of
+    # the account does not change what this order told the buyer), and what a confirmation recorded.
+    bank_account_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("bank_accounts.id", ondelete="SET NULL"))
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    bank_account_number: Mapped[str | None] = mapped_column(String(20))
+    bank_account_holder: Mapped[str | None] = mapped_column(String(100))
+    payer_name: Mapped[str | None] = mapped_column(String(100))
+    paid_amount: Mapped[int | None] = mapped_column(BigInteger)
+    # Shipment (manual path: the CS types the AWB; aggregator shipments come later).
+    awb: Mapped[str | None] = mapped_column(String(40))
+    shipment_status: Mapped[str | None] = mapped_column(String(24))
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OrderLine(IdMixin, Base):
@@ -161,3 +178,62 @@ class CheckoutLead(IdMixin, TimestampMixin, Base):
     payment_method: Mapped[str | None] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | converted
     converted_order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("orders.id", ondelete="SET NULL"))
+
+
+class OrderPayment(IdMixin, Base):
+    """One payment confirmation of an order (its payment history): what was received, where, and the verdict."""
+
+    __tablename__ = "order_payments"
+    __table_args__ = (Index("ix_order_payments_order_id_id", "order_id", "id"),)
+
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    expected: Mapped[int] = mapped_column(BigInteger)  # the order's total when it was confirmed
+    result: Mapped[str] = mapped_column(String(16))  # paid | conflict
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    bank_account_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("bank_accounts.id", ondelete="SET NULL"))
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    bank_account_number: Mapped[str | None] = mapped_column(String(20))
+    payer_name: Mapped[str | None] = mapped_column(String(100))
+    proof_image_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("images.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(500))
+    actor_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrderTracking(IdMixin, Base):
+    """The shipment's tracking history: manual updates now, courier scans when aggregators arrive."""
+
+    __tablename__ = "order_tracking"
+    __table_args__ = (Index("ix_order_tracking_order_id_id", "order_id", "id"),)
+
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    awb: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(16), default="manual")  # manual | courier
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrderDailyStat(Base):
+    """Orders and their totals per store, day (store time zone at order time), status, payment status, payment
+    method and handler, kept in step with every change in the changing transaction (order/stats.py): the recap
+    sums a few hundred of these rows instead of scanning a million orders."""
+
+    __tablename__ = "order_daily_stats"
+    __table_args__ = (
+        PrimaryKeyConstraint("store_id", "day", "status", "payment_status", "payment_method", "handler_id"),
+    )
+
+    store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    payment_status: Mapped[str] = mapped_column(String(16))
+    payment_method: Mapped[str] = mapped_column(String(24))
+    handler_id: Mapped[int] = mapped_column(BigId)  # 0: no handler (a NULL would never match ON CONFLICT)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -38,6 +38,9 @@ class StoreSettingsIn(StrictBody):
     unique_code_max: int | None = Field(None, ge=1, le=999)
     quiet_hours_start: ClockTime | None = Field(None, description="HH:MM store time; no follow-ups from here…")
     quiet_hours_end: ClockTime | None = Field(None, description="…until here. Equal start and end: no quiet hours.")
+    cs_sees_all_orders: bool | None = Field(
+        None, description="false (default): a CS sees only the orders assigned to them; true: every order."
+    )
 
 
 class StoreUpdateIn(StrictBody):
@@ -73,6 +76,7 @@ class StoreSettingsOut(BaseModel):
     unique_code_max: int
     quiet_hours_start: str
     quiet_hours_end: str
+    cs_sees_all_orders: bool
 
     @classmethod
     def of(cls, settings: StoreSettings) -> StoreSettingsOut:
@@ -83,6 +87,7 @@ class StoreSettingsOut(BaseModel):
             unique_code_max=settings.unique_code_max,
             quiet_hours_start=format_clock(settings.quiet_hours_start),
             quiet_hours_end=format_clock(settings.quiet_hours_end),
+            cs_sees_all_orders=settings.cs_sees_all_orders,
         )
 
 

@@ -1,0 +1,75 @@
+"""Recap counters (`order_daily_stats`): orders and totals per day, status, payment status, payment method and
+handler, kept in step with every order change in the changing transaction.
+
+A change is described as "this order's key and total before" and "after"; `StatsDelta` nets them out and
+`apply` writes one upsert per key that moved, in key order (two transactions touching the same rows lock them
+in the same order, so they cannot deadlock). The day is the order's creation date in the store's time zone at
+order time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.db import dialect_insert
+from bosonline.kit.clock import as_utc
+from bosonline.models import Order, OrderDailyStat
+
+
+class StatsKey(NamedTuple):
+    day: date
+    status: str
+    payment_status: str
+    payment_method: str
+    handler_id: int
+
+
+class Snapshot(NamedTuple):
+    key: StatsKey
+    total: int
+
+
+def snapshot(order: Order, timezone: str) -> Snapshot:
+    day = as_utc(order.created_at).astimezone(ZoneInfo(timezone)).date()
+    key = StatsKey(day, order.status, order.payment_status, order.payment_method, order.handler_id or 0)
+    return Snapshot(key, order.total)
+
+
+class StatsDelta:
+    def __init__(self) -> None:
+        self._changes: dict[StatsKey, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, snap: Snapshot, sign: int = 1) -> None:
+        change = self._changes[snap.key]
+        change[0] += sign
+        change[1] += sign * snap.total
+
+    def move(self, before: Snapshot, after: Snapshot) -> None:
+        if before != after:
+            self.add(before, -1)
+            self.add(after, 1)
+
+    def pending(self) -> list[tuple[StatsKey, int, int]]:
+        return [(key, n, total) for key, (n, total) in sorted(self._changes.items()) if n or total]
+
+    def clear(self) -> None:
+        self._changes.clear()
+
+
+async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None:
+    """One `INSERT … ON CONFLICT DO UPDATE` per key that changed; nothing when the change nets out."""
+    table = OrderDailyStat.__table__
+    for key, orders, total in delta.pending():
+        stmt = dialect_insert(session, table).values(store_id=store_id, orders=orders, total=total, **key._asdict())
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.store_id, table.c.day, table.c.status, table.c.payment_status,
+                            table.c.payment_method, table.c.handler_id],
+            set_={"orders": table.c.orders + stmt.excluded.orders, "total": table.c.total + stmt.excluded.total},
+        )
+        await session.execute(stmt)
+    delta.clear()

@@ -1,0 +1,177 @@
+"""Every change of an order goes through an `OrderTimeline`: it appends the `order_event` (who, when, from, to,
+note, before/after), keeps the recap counters (order/stats.py) in step, and queues the store's webhooks (outbox
+rows in the same transaction: they leave only if the change commits).
+
+Use:
+    timeline = OrderTimeline(session, runtime, store, Actor.of(ctx))
+    timeline.before(order)                       # before touching the order (its counters key and total)
+    ... change the order ...
+    timeline.record(order, "customer_edited", data=changes(before, after))
+    await timeline.finish()                      # counters + webhooks, once for everything recorded
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.kit.phone import display_phone
+from bosonline.models import Order, OrderEvent, OrderLine, Store
+from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
+from bosonline.runtime import Runtime
+from bosonline.tenancy import StoreContext
+from bosonline.webhook.outbox import WebhookOutbox
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+
+    @classmethod
+    def of(cls, ctx: StoreContext) -> Actor:
+        return cls(ctx.user_id, ctx.member.name)
+
+
+BUYER = Actor(None, "buyer")
+SYSTEM = Actor(None, "system")
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """`{"before": {...}, "after": {...}}` limited to the keys whose value changed."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {"before": {key: before.get(key) for key in keys}, "after": {key: after[key] for key in keys}}
+
+
+def order_payload(order: Order, lines: list[OrderLine] | None = None) -> dict[str, Any]:
+    """The order as webhook receivers get it (`data.order`)."""
+    payload: dict[str, Any] = {
+        "id": order.id,
+        "number": order.number,
+        "status": order.status,
+        "payment_status": order.payment_status,
+        "payment_method": order.payment_method,
+        "customer": {
+            "name": order.customer_name,
+            "phone": display_phone(order.customer_phone),
+            "email": order.customer_email,
+            "address": order.address,
+            "region_code": order.region_code,
+            "region_name": order.region_name,
+            "postal_code": order.postal_code,
+        },
+        "money": {
+            "product_price": order.product_price,
+            "product_discount": order.product_discount,
+            "shipping_cost": order.shipping_cost,
+            "shipping_discount": order.shipping_discount,
+            "cod_fee": order.cod_fee,
+            "other_fee": order.other_fee,
+            "other_fee_name": order.other_fee_name,
+            "unique_code": order.unique_code,
+            "total": order.total,
+        },
+        "courier": order.courier,
+        "courier_service": order.courier_service,
+        "awb": order.awb,
+        "handler_id": order.handler_id,
+        "form_id": order.form_id,
+        "created_at": order.created_at.isoformat() if order.created_at else None,
+        "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+    }
+    if lines is not None:
+        payload["lines"] = [
+            {
+                "product_id": line.product_id,
+                "variant_id": line.variant_id,
+                "product_name": line.product_name,
+                "variant_name": line.variant_name,
+                "sku": line.sku,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
+                "subtotal": line.subtotal,
+            }
+            for line in lines
+        ]
+    return payload
+
+
+# Which webhook event an event kind is announced as (kinds not listed: order.updated).
+WEBHOOK_OF_KIND = {
+    "created": "order.created",
+    "status_changed": "order.status_changed",
+    "payment_confirmed": "order.payment_status_changed",
+    "payment_conflict": "order.payment_status_changed",
+}
+
+
+class OrderTimeline:
+    def __init__(self, session: AsyncSession, runtime: Runtime, store: Store, actor: Actor) -> None:
+        self.session = session
+        self.store = store
+        self.actor = actor
+        self.now = runtime.clock.now()
+        self._before: dict[int, Snapshot] = {}
+        self._orders: dict[int, Order] = {}
+        self._delta = StatsDelta()
+        self._webhooks: list[tuple[str, dict[str, Any], int]] = []
+        self.outbox = WebhookOutbox(session, store.id, self.now)
+
+    def before(self, order: Order) -> None:
+        """Remember the order's counters key and total before it changes (once per order per timeline)."""
+        if order.id not in self._before:
+            self._before[order.id] = snapshot(order, self.store.timezone)
+            self._orders[order.id] = order
+
+    def created(self, order: Order, lines: list[OrderLine]) -> None:
+        """A new order (its `created` event is written with it): counted, and announced as order.created."""
+        self._delta.add(snapshot(order, self.store.timezone))
+        self._webhooks.append(("order.created", {"order": order_payload(order, lines)}, order.id))
+
+    def record(
+        self,
+        order: Order,
+        kind: str,
+        *,
+        note: str | None = None,
+        data: dict[str, Any] | None = None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+    ) -> OrderEvent:
+        event = OrderEvent(
+            order_id=order.id,
+            store_id=order.store_id,
+            kind=kind,
+            actor_user_id=self.actor.user_id,
+            actor_label=self.actor.label,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            data=data or {},
+            created_at=self.now,
+        )
+        self.session.add(event)
+        order.updated_at = self.now
+        webhook_data: dict[str, Any] = {"change": kind, "order": None}
+        if from_status is not None or to_status is not None:
+            webhook_data["from_status"] = from_status
+            webhook_data["to_status"] = to_status
+        if data:
+            webhook_data["changes"] = data
+        self._webhooks.append((WEBHOOK_OF_KIND.get(kind, "order.updated"), webhook_data, order.id))
+        self._orders.setdefault(order.id, order)
+        return event
+
+    async def finish(self) -> None:
+        """Write the counters' changes and queue the webhooks (with each order as it is now)."""
+        for order_id, before in self._before.items():
+            self._delta.move(before, snapshot(self._orders[order_id], self.store.timezone))
+        self._before.clear()
+        await apply(self.session, self.store.id, self._delta)
+        for event, data, order_id in self._webhooks:
+            if data.get("order", 0) is None:
+                data["order"] = order_payload(self._orders[order_id])
+            await self.outbox.emit(event, data, order_id=order_id)
+        self._webhooks.clear()
