@@ -1,0 +1,150 @@
+"""Print Invoice: the PDF of up to 200 orders (invoice or packing slip), in a fixed number of queries (the orders,
+their lines, their handlers; plus the CS visibility setting for a CS) whatever the number of orders.
+
+The data is read into plain values (`InvoiceJob`) inside the request's transaction; the PDF is rendered from them
+in a worker thread (CPU work: the event loop stays free) while the response streams, that is after the
+transaction has ended: rendering 200 pages takes about a second, during which neither a PostgreSQL pool
+connection nor SQLite's write lock (every POST takes it) should be held.
+
+All or nothing: when some id is not an order the caller can see (unknown, another store's, another CS's), the
+answer is a 404 naming those ids and no PDF, rather than a PDF that silently lacks pages the seller meant to print.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.checkout.pricing import PAYMENT_LABEL
+from bosonline.errors import NotFound
+from bosonline.kit.export import filename_stem
+from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import Order, OrderLine, StoreMember
+from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore, render_invoices
+from bosonline.order.repository import OrderRepository
+from bosonline.runtime import Runtime
+from bosonline.shipping.couriers import courier_name
+from bosonline.tenancy import StoreContext
+
+MAX_INVOICES = 200
+
+
+class InvoiceIn(StrictBody):
+    ids: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(
+        min_length=1,
+        max_length=MAX_INVOICES,
+        description=f"1–{MAX_INVOICES} order ids; one page per order, in this order (a repeated id is printed once).",
+    )
+    kind: Literal["invoice", "packing_slip"] = Field(
+        "invoice",
+        description="invoice: items with prices and the money breakdown; packing_slip: items and quantities only "
+        "(for packing; the COD amount to collect is on both).",
+    )
+
+    @field_validator("ids")
+    @classmethod
+    def _once(cls, ids: list[int]) -> list[int]:
+        return list(dict.fromkeys(ids))
+
+
+def invoice_order(order: Order, lines: list[OrderLine], handler: StoreMember | None) -> InvoiceOrder:
+    return InvoiceOrder(
+        number=order.number,
+        created_at=order.created_at,
+        customer_name=order.customer_name,
+        customer_phone=display_phone(order.customer_phone) or order.customer_phone,
+        address=order.address,
+        region_name=order.region_name,
+        postal_code=order.postal_code,
+        notes=order.notes,
+        lines=[
+            InvoiceLine(
+                product_name=line.product_name,
+                variant_name=line.variant_name,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                subtotal=line.subtotal,
+            )
+            for line in lines
+        ],
+        product_price=order.product_price,
+        product_discount=order.product_discount,
+        shipping_cost=order.shipping_cost,
+        shipping_discount=order.shipping_discount,
+        cod_fee=order.cod_fee,
+        other_fee=order.other_fee,
+        other_fee_name=order.other_fee_name,
+        unique_code=order.unique_code,
+        total=order.total,
+        voucher_code=order.voucher_code,
+        payment_method=order.payment_method,
+        payment_label=PAYMENT_LABEL.get(order.payment_method, order.payment_method),
+        payment_status=order.payment_status,
+        courier=courier_name(order.courier) if order.courier else None,
+        courier_service=order.courier_service,
+        awb=order.awb,
+        weight_g=order.weight_g,
+        handler_name=handler.name if handler else None,
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceJob:
+    """Everything the PDF needs, read from the database; no session needed to render it."""
+
+    store: InvoiceStore
+    orders: list[InvoiceOrder]
+    kind: InvoiceKind
+    printed_at: datetime
+    filename: str
+
+    async def render(self) -> bytes:
+        return await asyncio.to_thread(
+            render_invoices, self.store, self.orders, self.kind, printed_at=self.printed_at
+        )
+
+    async def chunks(self, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+        content = await self.render()
+        for start in range(0, len(content), size):
+            yield content[start : start + size]
+
+
+class InvoiceService:
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.session = session
+        self.rt = runtime
+        self.ctx = ctx
+        self.repo = OrderRepository(session, ctx)
+
+    async def job(self, body: InvoiceIn) -> InvoiceJob:
+        """The orders' printable data, and the file name `invoice-<store>-<YYYYMMDD>.pdf` (`packing-slip-…`)."""
+        orders = await self.repo.get_many(body.ids)
+        missing = [order_id for order_id in body.ids if order_id not in orders]
+        if missing:
+            listed = ", ".join(str(order_id) for order_id in missing[:20]) + (
+                ", …" if len(missing) > 20 else ""
+            )
+            raise NotFound(fields={"ids": f"no such order in this store: {listed}"})
+        lines = await self.repo.lines_of(list(orders))
+        handlers = await self.repo.members([order.handler_id for order in orders.values()])
+        store = self.ctx.store
+        now = self.rt.clock.now()
+        kind = "invoice" if body.kind == "invoice" else "packing-slip"
+        return InvoiceJob(
+            store=InvoiceStore(name=store.name, phone=display_phone(store.phone), timezone=store.timezone),
+            orders=[
+                invoice_order(orders[i], lines.get(i, []), handlers.get(orders[i].handler_id or 0))
+                for i in body.ids
+            ],
+            kind=body.kind,
+            printed_at=now,
+            filename=filename_stem(kind, store.subdomain or store.name, now, store.timezone) + ".pdf",
+        )

@@ -1,0 +1,85 @@
+"""Wire shapes of the status changes: one order (`PATCH /store/order/{id}/status`) and many at once
+(`PATCH /store/order/status`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from bosonline.kit.schemas import StrictBody
+
+MAX_BULK = 500
+NOTE_MAX = 500
+
+OrderStatus = Literal[
+    "draft",
+    "pending",
+    "confirmed",
+    "in_process",
+    "ready",
+    "shipped",
+    "completed",
+    "canceled",
+    "rts",
+    "closed",
+]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
+OrderIdIn = Annotated[int, Field(ge=1, le=2**53)]
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    return value or None
+
+
+class StatusChangeIn(StrictBody):
+    status: OrderStatus = Field(
+        description="The new status: one of the allowed next statuses of the order's current one."
+    )
+    note: Note | None = Field(
+        None, description=f"Why (≤ {NOTE_MAX} characters), kept in the order's timeline."
+    )
+
+    _note = field_validator("note")(_blank_is_none)
+
+
+class BulkStatusChangeIn(StatusChangeIn):
+    ids: list[OrderIdIn] = Field(
+        min_length=1, max_length=MAX_BULK, description=f"1–{MAX_BULK} order ids, each once."
+    )
+
+    @field_validator("ids")
+    @classmethod
+    def _unique(cls, ids: list[int]) -> list[int]:
+        seen: set[int] = set()
+        repeated = [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+        if repeated:
+            listed = ", ".join(str(i) for i in dict.fromkeys(repeated))
+            raise ValueError(f"each id once; repeated: {listed}")
+        return ids
+
+
+class BulkStatusError(BaseModel):
+    code: str = Field(examples=["invalid_transition"])
+    message: str
+
+
+class BulkStatusResult(BaseModel):
+    id: int
+    ok: bool
+    from_status: str | None = Field(None, description="The status before the change (changed orders only).")
+    status: str | None = Field(
+        None,
+        description="The order's status now: the new one when changed, the unchanged one when refused "
+        "(null when the order was not found).",
+    )
+    error: BulkStatusError | None = Field(
+        None,
+        description="Why this order was not changed: not_found, invalid_transition, reservation_mismatch.",
+    )
+
+
+class BulkStatusOut(BaseModel):
+    results: list[BulkStatusResult] = Field(description="One per requested id, in the request's order.")
+    changed: int
+    failed: int
