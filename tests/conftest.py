@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -72,6 +73,9 @@ def test_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         # Tests place many orders from one address; tests/checkout/test_rate_limit.py lowers these.
         "public_rate_limit_per_minute": 100_000,
         "checkout_rate_limit_per_minute": 100_000,
+        # Tests drive the worker explicitly (Worker.run_once) and deliver webhooks to receivers on 127.0.0.1.
+        "run_worker": False,
+        "webhook_allow_private_targets": True,
     }
     values.update(overrides)
     return Settings(**values)
@@ -112,14 +116,29 @@ async def runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
     await rt.db.dispose()
 
 
+def _wipe_script() -> str:
+    statements = []
+    for table in reversed(Base.metadata.sorted_tables):  # children first
+        if table.name == "categories":  # the platform's default categories are reference data: they stay
+            statements.append('DELETE FROM "categories" WHERE store_id IS NOT NULL;')
+        else:
+            statements.append(f'DELETE FROM "{table.name}";')
+    return "\n".join(statements)
+
+
+_WIPE_SCRIPT = _wipe_script()
+
+
 async def wipe(runtime: Runtime) -> None:
-    # DELETE, not TRUNCATE: on tables this small it is several times faster on PostgreSQL.
-    async with runtime.db.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name == "categories":  # the platform's default categories are reference data: they stay
-                await conn.execute(table.delete().where(table.c.store_id.is_not(None)))
-            else:
-                await conn.execute(table.delete())
+    """Empty every table between tests. DELETE, not TRUNCATE (several times faster on tables this small), sent
+    as one script in one round trip: statement by statement it cost 35 ms (PostgreSQL) and 80 ms (SQLite) per
+    test, as a script 1.5 ms and 7 ms."""
+    async with runtime.db.engine.connect() as conn:
+        driver = (await conn.get_raw_connection()).driver_connection
+        if runtime.db.sqlite:
+            await driver.executescript(_WIPE_SCRIPT)  # type: ignore[union-attr]
+        else:
+            await driver.execute(_WIPE_SCRIPT)  # type: ignore[union-attr]
 
 
 @pytest.fixture
@@ -143,9 +162,15 @@ def notifier(rt: Runtime) -> RecordingNotifier:
     return rt.notifier
 
 
+@pytest.fixture(scope="session")
+def app(runtime: Runtime) -> FastAPI:
+    """One app per session: FastAPI builds each included router's routes lazily on an app's first requests
+    (≈ 250 ms for the order routes), which a new app per test paid again in every test."""
+    return create_app(runtime=runtime)
+
+
 @pytest.fixture
-async def client(rt: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(runtime=rt)
+async def client(rt: Runtime, app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4321))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http

@@ -26,6 +26,11 @@ from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
+from bosonline.order.edit_endpoints import router as order_edit_router
+from bosonline.order.endpoints import router as order_router
+from bosonline.order.invoice_endpoints import router as order_invoice_router
+from bosonline.order.list_endpoints import router as order_list_router
+from bosonline.order.status_endpoints import router as order_status_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from bosonline.payment.endpoints import router as qris_router
 from bosonline.profile.endpoints import router as profile_router
@@ -39,6 +44,7 @@ from bosonline.voucher.endpoints import router as voucher_router
 from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
 from bosonline.warehouse.endpoints import store_router as store_warehouse_router
 from bosonline.web.endpoints import router as web_router
+from bosonline.webhook.endpoints import router as webhook_router
 
 DESCRIPTION = """
 Back end for Indonesian online sellers: stores, staff, catalog, checkout forms, orders and WhatsApp follow-ups.
@@ -79,7 +85,9 @@ TAGS = [
     },
     {
         "name": "Order",
-        "description": "Orders as the store works them (abandoned checkouts so far).",
+        "description": "Orders as the store works them: find (filters, recap, downloads), edit the buyer, courier, "
+        "payment and fees, confirm payments, move statuses (one table of allowed transitions), ship, print "
+        "invoices; every change is in the order's timeline. Abandoned checkouts too.",
     },
     {
         "name": "Checkout",
@@ -91,6 +99,11 @@ TAGS = [
     {
         "name": "Shipping",
         "description": "The couriers a store ships with and its offline rate card (flat or per kg, per province).",
+    },
+    {
+        "name": "Webhook",
+        "description": "Outgoing webhooks: the store's endpoints, signed deliveries of order events with retries, "
+        "and the delivery log.",
     },
     {"name": "health", "description": "Liveness and database reachability."},
 ]
@@ -113,8 +126,29 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await runtime.db.dispose()
+        # The embedded background worker (webhook deliveries), unless `serve --no-worker` / BOSONLINE_RUN_WORKER=0.
+        import asyncio
+
+        worker: asyncio.Task[None] | None = None
+        stop = asyncio.Event()
+        if settings.run_worker:
+            from bosonline.worker import run_until_stopped
+
+            worker = asyncio.create_task(run_until_stopped(runtime, stop), name="bosonline-worker")
+        try:
+            yield
+        finally:
+            if worker is not None:
+                stop.set()  # the cycle in progress finishes (its requests are bounded by their timeout)
+                try:
+                    await asyncio.wait_for(worker, timeout=settings.webhook_timeout_seconds + 5)
+                except (TimeoutError, asyncio.CancelledError):
+                    pass  # cancelled mid-send: the sweeper of a later worker re-queues what it held
+                except Exception:  # stopping must not fail the shutdown; the database holds the work
+                    import structlog
+
+                    structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
+            await runtime.db.dispose()
 
     # Swagger UI and ReDoc served from the package, not a CDN: /docs works on a machine with no internet.
     app = FastAPIOffline(
@@ -141,6 +175,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         regions_router,
         form_router,
         lead_router,
+        order_list_router,  # /store/order/recap, /download, /invoice, /status before /store/order/{order_id}
+        order_invoice_router,
+        order_status_router,
+        order_router,
+        order_edit_router,
         checkout_router,
         bank_router,
         rekening_router,
@@ -148,6 +187,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         voucher_router,
         shipping_router,
         courier_router,
+        webhook_router,
     ):
         app.include_router(router, responses=_ERRORS)
     app.include_router(web_router)

@@ -1,9 +1,12 @@
-"""`bosonline serve | migrate | createadmin | demo`."""
+"""`bosonline serve | worker | migrate | createadmin | demo`."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+import signal
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -54,10 +57,20 @@ def serve(
     proxy_headers: Annotated[
         bool, typer.Option(help="Trust X-Forwarded-For from FORWARDED_ALLOW_IPS (behind a load balancer).")
     ] = True,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the background worker (webhook deliveries) inside each server process. Default: on, unless "
+            "BOSONLINE_RUN_WORKER=0. Use --no-worker when separate `bosonline worker` processes do the work.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (docs at /docs), after applying pending migrations."""
     import uvicorn
 
+    if worker is not None:  # the app factory reads it from the environment, in every server process
+        os.environ["BOSONLINE_RUN_WORKER"] = "1" if worker else "0"
     settings = Settings()
     if workers > 1 and settings.effective_database_url.startswith("sqlite"):
         raise typer.BadParameter("several workers need PostgreSQL (BOSONLINE_DATABASE_URL)", param_hint="--workers")
@@ -75,6 +88,77 @@ def serve(
         access_log=False,  # our middleware logs each request with its request id
         log_level="warning",
     )
+
+
+class _SchemaNotReady(Exception):
+    pass
+
+
+async def _work(settings: Settings, *, once: bool) -> int:
+    from sqlalchemy.engine import make_url
+
+    from bosonline.db import is_sqlite
+    from bosonline.logging import configure_logging
+    from bosonline.migrate import current_revision, head_revision
+    from bosonline.runtime import Runtime
+    from bosonline.worker import Worker
+
+    url = settings.effective_database_url
+    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
+        raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` (or `bosonline serve`) first")
+    configure_logging(settings.log_level, settings.log_format)
+    runtime = Runtime.build(settings)
+    try:
+        current, head = await current_revision(runtime.db), head_revision()
+        if current != head:
+            raise _SchemaNotReady(
+                f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
+            )
+        async with Worker(runtime) as background:
+            if once:
+                await background.sweep()
+                return await background.run_once()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            console.print(
+                f"worker running (polling every {settings.worker_poll_seconds:g} s); stop with Ctrl+C or SIGTERM"
+            )
+            await background.run(stop)
+            console.print("worker stopped")
+            return 0
+    finally:
+        await runtime.db.dispose()
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run one cycle of every job, then exit (cron, checks).")] = False,
+) -> None:
+    """Run the background worker (webhook deliveries) until SIGINT/SIGTERM, finishing the cycle in progress.
+
+    Does not migrate: the schema must be at the latest revision (`bosonline migrate`). On PostgreSQL run as many as
+    needed, next to `bosonline serve --no-worker`; on SQLite exactly one worker runs (serve's embedded one, or this).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    settings = Settings()
+    try:
+        handled = asyncio.run(_work(settings, once=once))
+    except _SchemaNotReady as exc:
+        err_console.print(
+            f"cannot start the worker: {exc}", style="red", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        message = f"cannot start the worker: database {url} unreachable: {exc}"
+        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    if once:
+        console.print(f"worker cycle done: {handled} handled")
 
 
 @app.command()

@@ -68,6 +68,28 @@ class Settings(BaseSettings):
         10, ge=1, le=100_000, description="Checkouts and abandoned-checkout saves per client IP per minute."
     )
 
+    # Outgoing webhooks and the background worker (webhook/, worker/).
+    run_worker: bool = Field(
+        True,
+        description="Run the background worker (webhook deliveries) inside `bosonline serve`; `serve --no-worker` "
+        "sets it to false when separate `bosonline worker` processes do the work.",
+    )
+    worker_poll_seconds: float = Field(
+        5.0, ge=0.05, le=300, description="How often the worker looks for due work when nothing woke it up."
+    )
+    worker_batch_size: int = Field(50, ge=1, le=1_000, description="Rows one worker claims per cycle and job.")
+    webhook_timeout_seconds: float = Field(
+        10.0, ge=0.1, le=120, description="Whole-request deadline of one webhook delivery attempt."
+    )
+    webhook_concurrency: int = Field(
+        10, ge=1, le=100, description="Webhook requests one worker has in flight at once."
+    )
+    webhook_allow_private_targets: bool = Field(
+        False,
+        description="Allow webhook URLs on private, loopback, link-local or multicast addresses (development and "
+        "tests only: in production they would let a store reach the internal network).",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -42,11 +42,12 @@ class TransactionalRoute(APIRoute):
                 except BaseException:
                     await session.rollback()
                     raise
-                if response.status_code < 400:
-                    await session.commit()
-                else:
-                    await session.rollback()
-                for callback in pop_after_commit(session):
+                callbacks = pop_after_commit(session)
+                if response.status_code >= 400:
+                    await session.rollback()  # nothing was committed: nothing to announce or clean up
+                    return response
+                await session.commit()
+                for callback in callbacks:
                     try:
                         await callback()
                     except Exception:  # the commit stands; a failed notification must not turn it into a 500

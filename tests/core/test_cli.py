@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import asyncpg
 import httpx
@@ -24,7 +31,7 @@ from bosonline.models import Base
 from bosonline.runtime import Runtime
 from tests.conftest import PG_URL, pg_plain_dsn, scratch_pg_database
 from tests.conftest import test_settings as make_settings
-from tests.factories import register
+from tests.factories import create_store, register
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +77,7 @@ async def http_on(data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
 def test_help_lists_the_commands(data_dir: Path) -> None:
     result = run_cli(data_dir, "--help")
     assert result.returncode == 0, result.stderr
-    for name in ("serve", "migrate", "createadmin", "demo"):
+    for name in ("serve", "worker", "migrate", "createadmin", "demo"):
         assert name in result.stdout
 
 
@@ -237,3 +244,88 @@ def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
     assert f"database at revision {head_revision()}" in out
     assert "Traceback" not in err, err
     assert db_rows(data_dir, "SELECT email FROM users") == [("ani@example.com",)]
+
+
+def test_worker_and_serve_document_the_worker_options(data_dir: Path) -> None:
+    serve = run_cli(data_dir, "serve", "--help")
+    assert serve.returncode == 0 and "--no-worker" in serve.stdout, serve.stdout
+    worker = run_cli(data_dir, "worker", "--help")
+    assert worker.returncode == 0 and "--once" in worker.stdout and "SIGTERM" in worker.stdout, worker.stdout
+
+
+class _Hooks(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.received.append(({name.lower(): value for name, value in self.headers.items()}, body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def hook_server() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hooks)
+    _Hooks.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+async def test_worker_needs_a_migrated_database_then_delivers_until_stopped(
+    data_dir: Path, http_on: httpx.AsyncClient, hook_server: ThreadingHTTPServer
+) -> None:
+    refused = run_cli(data_dir, "worker", "--once")
+    assert refused.returncode == 1
+    assert "cannot start the worker" in refused.stderr and "bosonline migrate" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
+    assert not (data_dir / "bosonline.db").exists()
+    assert run_cli(data_dir, "migrate").returncode == 0
+
+    owner = await register(http_on)
+    await create_store(http_on, owner["headers"])
+    url = f"http://127.0.0.1:{hook_server.server_address[1]}/hooks"
+    created = await http_on.post("/store/webhook", json={"url": url}, headers=owner["headers"])
+    assert created.status_code == 201, created.text
+    secret = created.json()["data"]["secret"]
+    queued = await http_on.post(f"/store/webhook/{created.json()['data']['id']}/test", headers=owner["headers"])
+    assert queued.status_code == 202, queued.text
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
+    env.update(
+        BOSONLINE_DATA_DIR=str(data_dir),
+        BOSONLINE_LOG_LEVEL="WARNING",
+        BOSONLINE_WORKER_POLL_SECONDS="0.2",
+        BOSONLINE_WEBHOOK_ALLOW_PRIVATE_TARGETS="1",  # the receiver is on 127.0.0.1
+    )
+    process = await asyncio.create_subprocess_exec(
+        str(BOSONLINE), "worker", env=env, cwd=data_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not _Hooks.received and time.monotonic() < deadline and process.returncode is None:
+            await asyncio.sleep(0.05)  # the worker process is starting; bounded by the deadline
+        assert process.returncode is None, await process.communicate()
+        process.send_signal(signal.SIGTERM)
+        raw_out, raw_err = await asyncio.wait_for(process.communicate(), timeout=20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.communicate()
+    out, err = raw_out.decode(), raw_err.decode()
+    assert process.returncode == 0, err
+    assert "worker running" in out and "worker stopped" in out, out
+    assert "Traceback" not in err, err
+
+    [(headers, body)] = _Hooks.received
+    assert json.loads(body)["event"] == "webhook.test"
+    signature = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    assert headers["x-bosonline-hmac-sha256"] == signature
+    assert db_rows(data_dir, "SELECT status, attempts, last_status_code FROM webhook_deliveries") == [
+        ("delivered", 1, 204)
+    ]

@@ -28,6 +28,7 @@ TAGS = {
     "Rekening",
     "Voucher",
     "Shipping",
+    "Webhook",
     "health",
 }
 PUBLIC = {

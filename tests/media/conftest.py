@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from bosonline.app import create_app
 from bosonline.runtime import Runtime
@@ -14,10 +15,15 @@ from bosonline.runtime import Runtime
 PRODUCTION_BODY_LIMIT = 6 * 1024 * 1024
 
 
+@pytest.fixture(scope="session")
+def media_app(runtime: Runtime) -> FastAPI:
+    settings = runtime.settings.model_copy(update={"max_body_bytes": PRODUCTION_BODY_LIMIT})
+    return create_app(settings, runtime=runtime)
+
+
 @pytest.fixture
-async def client(rt: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    settings = rt.settings.model_copy(update={"max_body_bytes": PRODUCTION_BODY_LIMIT})
-    app = create_app(settings, runtime=rt)
+async def client(rt: Runtime, media_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    app = media_app
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4321))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http

@@ -1,0 +1,77 @@
+"""All SQL of the store's webhook endpoints and their delivery log, limited to the request's store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.models import Store, Webhook, WebhookAttempt, WebhookDelivery
+from bosonline.tenancy import ScopedRepository
+
+MAX_ATTEMPTS_SHOWN = 100
+
+
+class WebhookRepository(ScopedRepository):
+    # Endpoints ----------------------------------------------------------------------------------------------
+
+    async def all(self) -> list[Webhook]:
+        return list(await self.session.scalars(self.scoped(Webhook).order_by(Webhook.id)))
+
+    async def get(self, webhook_id: int, *, for_update: bool = False) -> Webhook | None:
+        stmt = self.scoped(Webhook).where(Webhook.id == webhook_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def lock_store(self) -> None:
+        """Serializes endpoint creation per store (PostgreSQL), so that two requests cannot both pass the limit."""
+        await self.session.execute(select(Store.id).where(Store.id == self.ctx.store_id).with_for_update())
+
+    async def count(self) -> int:
+        stmt = select(func.count()).select_from(Webhook).where(Webhook.store_id == self.ctx.store_id)
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def url_holder(self, url: str) -> int | None:
+        return await self.session.scalar(self.scoped(Webhook).with_only_columns(Webhook.id).where(Webhook.url == url))
+
+    async def add(self, webhook: Webhook) -> Webhook:
+        webhook.store_id = self.ctx.store_id
+        self.session.add(webhook)
+        await self.session.flush()
+        return webhook
+
+    async def remove(self, webhook: Webhook) -> None:
+        """Deletes the endpoint; its deliveries and their attempts go with it (ON DELETE CASCADE)."""
+        await self.session.delete(webhook)
+        await self.session.flush()
+
+    # Deliveries ---------------------------------------------------------------------------------------------
+
+    async def queue(self, row: dict[str, Any]) -> WebhookDelivery:
+        delivery = WebhookDelivery(**row)
+        self.session.add(delivery)
+        await self.session.flush()
+        return delivery
+
+    async def delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery | None:
+        stmt = self.scoped(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def deliveries(self, webhook_id: int, params: PageParams, *, status: str | None) -> Page[WebhookDelivery]:
+        stmt = self.scoped(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
+        if status:
+            stmt = stmt.where(WebhookDelivery.status == status)
+        return await keyset_page(self.session, stmt, [WebhookDelivery.id], params, descending=True)
+
+    async def attempts_of(self, delivery_id: int) -> list[WebhookAttempt]:
+        newest = (
+            self.scoped(WebhookAttempt)
+            .where(WebhookAttempt.delivery_id == delivery_id)
+            .order_by(WebhookAttempt.id.desc())
+            .limit(MAX_ATTEMPTS_SHOWN)
+        )
+        return sorted(await self.session.scalars(newest), key=lambda attempt: attempt.id)

@@ -1,0 +1,181 @@
+"""Wire shapes of /store/webhook: endpoints, deliveries and their attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+
+from bosonline.kit.fields import no_control_chars
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
+from bosonline.webhook.outbox import EVENTS
+from bosonline.webhook.targets import MAX_URL_LENGTH, url_problem
+
+MAX_WEBHOOKS_PER_STORE = 10
+
+WebhookEvent = Literal["order.created", "order.updated", "order.status_changed", "order.payment_status_changed"]
+WebhookStatus = Literal["active", "inactive"]
+DeliveryStatus = Literal["pending", "sending", "delivered", "failed"]
+assert set(WebhookEvent.__args__) == set(EVENTS)  # type: ignore[attr-defined]
+
+
+def _valid_url(value: str) -> str:
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_URL_LENGTH),
+    AfterValidator(_valid_url),
+    Field(
+        description=f"http(s) URL of the receiver, at most {MAX_URL_LENGTH} characters, no user:password@, no "
+        "#fragment; its host must be a public internet address. Unique in the store.",
+        examples=["https://erp.example.com/hooks/bosonline"],
+    ),
+]
+Secret = Annotated[
+    str,
+    StringConstraints(pattern=r"^[\x21-\x7e]{16,128}$"),
+    Field(description="16–128 printable ASCII characters, no spaces. Left out: one is generated (`whsec_…`)."),
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_control_chars)
+]
+
+
+class WebhookIn(StrictBody):
+    """Add Webhook / Edit Webhook."""
+
+    url: WebhookUrl
+    events: list[WebhookEvent] = Field(
+        default_factory=lambda: list(EVENTS),
+        min_length=1,
+        max_length=len(EVENTS),
+        description="Events to receive; left out: all of them.",
+    )
+    description: Description | None = Field(None, description="A note for people, at most 200 characters.")
+    secret: Secret | None = None
+
+    @field_validator("events")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat an event")
+        return [event for event in EVENTS if event in value]  # canonical order
+
+
+class WebhookStatusIn(StrictBody):
+    status: WebhookStatus = Field(description="`inactive`: no new deliveries are queued; queued ones fail.")
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    description: str | None
+    status: WebhookStatus
+    secret_hint: str = Field(description="The secret's last 4 characters, to tell secrets apart.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, webhook: Webhook) -> WebhookOut:
+        return cls(
+            id=webhook.id,
+            url=webhook.url,
+            events=[event for event in EVENTS if event in (webhook.events or ())],
+            description=webhook.description,
+            status=webhook.status,  # type: ignore[arg-type]
+            secret_hint=webhook.secret[-4:],
+            created_at=webhook.created_at,
+            updated_at=webhook.updated_at,
+        )
+
+
+class WebhookDetailOut(WebhookOut):
+    secret: str = Field(
+        description="HMAC-SHA256 key: receivers check `X-Bosonline-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw "
+        "body)). Keep it private."
+    )
+
+    @classmethod
+    def of(cls, webhook: Webhook) -> WebhookDetailOut:
+        return cls(**WebhookOut.of(webhook).model_dump(), secret=webhook.secret)
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    webhook_id: int
+    event: str = Field(examples=["order.status_changed"])
+    unique_id: str = Field(description="Also in the body and the `X-Bosonline-Delivery` header; dedupe by it.")
+    order_id: int | None
+    status: DeliveryStatus = Field(
+        description="`pending` (waiting for its next attempt), `sending` (an attempt is in flight), `delivered` "
+        "(a 2xx answer), `failed` (attempts exhausted or endpoint inactive)."
+    )
+    attempts: int = Field(description="Attempts made so far.")
+    next_attempt_at: datetime | None = Field(description="When the next attempt is due (pending only).")
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, delivery: WebhookDelivery) -> DeliveryOut:
+        return cls(
+            id=delivery.id,
+            webhook_id=delivery.webhook_id,
+            event=delivery.event,
+            unique_id=delivery.unique_id,
+            order_id=delivery.order_id,
+            status=delivery.status,  # type: ignore[arg-type]
+            attempts=delivery.attempts,
+            next_attempt_at=delivery.next_attempt_at if delivery.status == "pending" else None,
+            last_status_code=delivery.last_status_code,
+            last_error=delivery.last_error,
+            created_at=delivery.created_at,
+            delivered_at=delivery.delivered_at,
+        )
+
+
+class AttemptOut(BaseModel):
+    attempt: int = Field(description="1 for the first attempt, then 2, 3, …")
+    status_code: int | None = Field(description="HTTP status of the answer; null when none came.")
+    error: str | None = Field(description="Why it failed (HTTP status, timeout, connection, refused target).")
+    response_excerpt: str | None = Field(description="Start of the answer's body, at most 500 characters.")
+    duration_ms: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, attempt: WebhookAttempt) -> AttemptOut:
+        return cls(
+            attempt=attempt.attempt,
+            status_code=attempt.status_code,
+            error=attempt.error,
+            response_excerpt=attempt.response_excerpt,
+            duration_ms=attempt.duration_ms,
+            created_at=attempt.created_at,
+        )
+
+
+class DeliveryDetailOut(DeliveryOut):
+    body: str = Field(description="The exact request body sent (and signed) on every attempt.")
+    attempt_log: list[AttemptOut] = Field(description="Every attempt, oldest first (the last 100).")
+
+    @classmethod
+    def with_attempts(cls, delivery: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryDetailOut:
+        return cls(
+            **DeliveryOut.of(delivery).model_dump(),
+            body=delivery.body,
+            attempt_log=[AttemptOut.of(attempt) for attempt in attempts],
+        )
+
+
+class WebhookDeletedOut(BaseModel):
+    id: int
+    deleted: bool = True

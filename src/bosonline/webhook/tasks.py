@@ -1,0 +1,246 @@
+"""The worker's webhook job: claim due deliveries, send them outside any transaction, record the outcomes.
+
+1. Claim (one short write transaction): due rows `status='pending' AND next_attempt_at <= now`, oldest first,
+   `FOR UPDATE SKIP LOCKED` on PostgreSQL (several workers take disjoint rows; SQLite runs one worker and its
+   write transactions are serialized anyway) → `sending` with a lease (`locked_until`). A delivery whose endpoint
+   is inactive is failed here ("endpoint inactive") instead of being sent.
+2. Send (no transaction open): concurrently, at most `webhook_concurrency` requests at once.
+3. Record (one short write transaction): each outcome updates its delivery (delivered / pending again with the next
+   backoff / failed) and appends a `webhook_attempts` row, if the delivery is still ours (`sending` under this
+   claim's lease: not deleted with its endpoint, not taken over after an expired lease).
+4. Sweep (every few cycles): `sending` rows whose lease expired (their worker died mid-send) go back to
+   `pending`. Delivery is therefore at least once: receivers dedupe by `unique_id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import structlog
+from sqlalchemy import bindparam, insert, select, update
+
+from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
+from bosonline.models.base import UTCDateTime
+from bosonline.runtime import Runtime
+from bosonline.webhook.delivery import Outcome, make_client, post, retry_delay
+
+log = structlog.get_logger("bosonline.webhook")
+
+INACTIVE = "endpoint inactive"
+_deliveries = WebhookDelivery.__table__
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    store_id: int
+    event: str
+    unique_id: str
+    body: str
+    attempts: int
+    next_attempt_at: datetime
+    url: str
+    secret: str
+
+
+_RESULT = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("_id"))
+    .values(
+        status=bindparam("_status"),
+        attempts=bindparam("_attempts"),
+        next_attempt_at=bindparam("_next", type_=UTCDateTime()),
+        locked_until=None,
+        last_status_code=bindparam("_code"),
+        last_error=bindparam("_error"),
+        delivered_at=bindparam("_delivered", type_=UTCDateTime()),
+    )
+)
+
+
+class WebhookJob:
+    """One job of the worker loop (worker/loop.py): `run_once()` handles one batch, `sweep()` recovers leases."""
+
+    name = "webhooks"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.settings = runtime.settings
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    @property
+    def lease(self) -> timedelta:
+        """Long enough for a whole batch to be sent (rounds of `webhook_concurrency` requests, each bounded by the
+        timeout) and recorded, with a margin."""
+        rounds = math.ceil(self.settings.worker_batch_size / self.settings.webhook_concurrency)
+        return timedelta(seconds=rounds * self.settings.webhook_timeout_seconds + 60)
+
+    async def run_once(self) -> int:
+        """Claims, sends and records one batch; returns how many deliveries it handled (sent or failed)."""
+        claimed, inactive, lease_until = await self.claim(self.rt.clock.now())
+        if claimed:
+            outcomes = await self.send_all(claimed)
+            await self.record(claimed, outcomes, lease_until)
+        return len(claimed) + inactive
+
+    async def claim(self, now: datetime) -> tuple[list[Claimed], int, datetime]:
+        lease_until = now + self.lease
+        stmt = (
+            select(
+                WebhookDelivery.id,
+                WebhookDelivery.store_id,
+                WebhookDelivery.event,
+                WebhookDelivery.unique_id,
+                WebhookDelivery.body,
+                WebhookDelivery.attempts,
+                WebhookDelivery.next_attempt_at,
+                Webhook.url,
+                Webhook.secret,
+                Webhook.status.label("endpoint_status"),
+            )
+            .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+            .limit(self.settings.worker_batch_size)
+            .with_for_update(skip_locked=True, of=WebhookDelivery)
+        )
+        async with self.rt.db.session() as session:
+            rows = (await session.execute(stmt)).all()
+            if not rows:
+                return [], 0, lease_until
+            active = [row for row in rows if row.endpoint_status == "active"]
+            inactive = [row.id for row in rows if row.endpoint_status != "active"]
+            if active:
+                await session.execute(
+                    update(WebhookDelivery)
+                    .where(WebhookDelivery.id.in_([row.id for row in active]))
+                    .values(status="sending", locked_until=lease_until)
+                )
+            if inactive:
+                await session.execute(
+                    update(WebhookDelivery)
+                    .where(WebhookDelivery.id.in_(inactive))
+                    .values(status="failed", last_error=INACTIVE, locked_until=None)
+                )
+            await session.commit()
+        claimed = [
+            Claimed(
+                id=row.id,
+                store_id=row.store_id,
+                event=row.event,
+                unique_id=row.unique_id,
+                body=row.body,
+                attempts=row.attempts,
+                next_attempt_at=row.next_attempt_at,
+                url=row.url,
+                secret=row.secret,
+            )
+            for row in active
+        ]
+        return claimed, len(inactive), lease_until
+
+    async def send_all(self, claimed: list[Claimed]) -> list[Outcome]:
+        gate = asyncio.Semaphore(self.settings.webhook_concurrency)
+
+        async def send(delivery: Claimed) -> Outcome:
+            async with gate:
+                return await post(
+                    self.client,
+                    url=delivery.url,
+                    secret=delivery.secret,
+                    event=delivery.event,
+                    unique_id=delivery.unique_id,
+                    body=delivery.body,
+                    deadline=self.settings.webhook_timeout_seconds,
+                )
+
+        return list(await asyncio.gather(*(send(delivery) for delivery in claimed)))
+
+    async def record(self, claimed: list[Claimed], outcomes: list[Outcome], lease_until: datetime) -> None:
+        now = self.rt.clock.now()
+        async with self.rt.db.session() as session:
+            ours = set(
+                await session.scalars(
+                    select(WebhookDelivery.id)
+                    .where(
+                        WebhookDelivery.id.in_([delivery.id for delivery in claimed]),
+                        WebhookDelivery.status == "sending",
+                        WebhookDelivery.locked_until == lease_until,
+                    )
+                    .with_for_update()
+                )
+            )
+            results: list[dict[str, Any]] = []
+            attempts: list[dict[str, Any]] = []
+            for delivery, outcome in zip(claimed, outcomes, strict=True):
+                if delivery.id not in ours:
+                    continue
+                results.append(self._result(delivery, outcome, now))
+                attempts.append(
+                    {
+                        "delivery_id": delivery.id,
+                        "store_id": delivery.store_id,
+                        "attempt": delivery.attempts + 1,
+                        "status_code": outcome.status_code,
+                        "error": outcome.error,
+                        "response_excerpt": outcome.excerpt,
+                        "duration_ms": outcome.duration_ms,
+                        "created_at": now,
+                    }
+                )
+            if results:
+                await session.execute(_RESULT, results)
+                await session.execute(insert(WebhookAttempt.__table__), attempts)
+            await session.commit()
+        if len(ours) < len(claimed):
+            log.info("webhook_results_dropped", dropped=len(claimed) - len(ours))
+
+    @staticmethod
+    def _result(delivery: Claimed, outcome: Outcome, now: datetime) -> dict[str, Any]:
+        attempts = delivery.attempts + 1
+        result = {
+            "_id": delivery.id,
+            "_attempts": attempts,
+            "_code": outcome.status_code,
+            "_error": outcome.error,
+            "_next": delivery.next_attempt_at,
+            "_delivered": None,
+        }
+        if outcome.delivered:
+            return {**result, "_status": "delivered", "_delivered": now}
+        delay = retry_delay(attempts)
+        if delay is None:
+            log.info("webhook_failed", delivery_id=delivery.id, attempts=attempts, error=outcome.error)
+            return {**result, "_status": "failed"}
+        return {**result, "_status": "pending", "_next": now + delay}
+
+    async def sweep(self) -> int:
+        """Deliveries left `sending` by a worker that died (lease expired) go back to `pending`, due now."""
+        now = self.rt.clock.now()
+        async with self.rt.db.session() as session:
+            result = await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.status == "sending", WebhookDelivery.locked_until < now)
+                .values(status="pending", locked_until=None, next_attempt_at=now)
+            )
+            await session.commit()
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if count:
+            log.warning("webhook_leases_recovered", count=count)
+        return count
