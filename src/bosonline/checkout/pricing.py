@@ -52,6 +52,23 @@ class Money:
         }
 
 
+MONEY_FIELDS = (
+    "product_price",
+    "product_discount",
+    "shipping_cost",
+    "shipping_discount",
+    "cod_fee",
+    "other_fee",
+    "unique_code",
+    "total",
+)
+
+
+def money_columns(order: Any) -> dict[str, int]:
+    """An order's money columns as stored (its parts and its total), for every view of the order."""
+    return {name: getattr(order, name) for name in MONEY_FIELDS}
+
+
 def unit_price(price: int, wholesale_tiers: list[dict[str, int]], quantity: int) -> int:
     """The variant's price, or the price of the highest wholesale tier the quantity reaches."""
     best = price

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.bank.public import active_bank_accounts
 from bosonline.checkout.links import public_order_url
-from bosonline.checkout.pricing import PAYMENT_LABEL
+from bosonline.checkout.pricing import PAYMENT_LABEL, money_columns
 from bosonline.checkout.repository import CheckoutRepository
 from bosonline.checkout.schemas import (
     BankAccountPublicOut,
@@ -153,16 +153,7 @@ class OrderViews:
                 )
                 for line in lines
             ],
-            money=MoneyOut(
-                product_price=order.product_price,
-                product_discount=order.product_discount,
-                shipping_cost=order.shipping_cost,
-                shipping_discount=order.shipping_discount,
-                cod_fee=order.cod_fee,
-                other_fee=order.other_fee,
-                unique_code=order.unique_code,
-                total=order.total,
-            ),
+            money=MoneyOut(**money_columns(order)),
             voucher_code=order.voucher_code,
             payment=PaymentOut(
                 method=order.payment_method,  # type: ignore[arg-type]

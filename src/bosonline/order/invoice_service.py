@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import PAYMENT_LABEL
+from bosonline.checkout.pricing import PAYMENT_LABEL, money_columns
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
 from bosonline.kit.phone import display_phone
@@ -75,15 +75,8 @@ def invoice_order(order: Order, lines: list[OrderLine], handler: StoreMember | N
             )
             for line in lines
         ],
-        product_price=order.product_price,
-        product_discount=order.product_discount,
-        shipping_cost=order.shipping_cost,
-        shipping_discount=order.shipping_discount,
-        cod_fee=order.cod_fee,
-        other_fee=order.other_fee,
+        **money_columns(order),
         other_fee_name=order.other_fee_name,
-        unique_code=order.unique_code,
-        total=order.total,
         voucher_code=order.voucher_code,
         payment_method=order.payment_method,
         payment_label=PAYMENT_LABEL.get(order.payment_method, order.payment_method),

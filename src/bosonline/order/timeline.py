@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.checkout.pricing import money_columns
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderEvent, OrderLine, Store
 from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
@@ -62,17 +63,7 @@ def order_payload(order: Order, lines: list[OrderLine] | None = None) -> dict[st
             "region_name": order.region_name,
             "postal_code": order.postal_code,
         },
-        "money": {
-            "product_price": order.product_price,
-            "product_discount": order.product_discount,
-            "shipping_cost": order.shipping_cost,
-            "shipping_discount": order.shipping_discount,
-            "cod_fee": order.cod_fee,
-            "other_fee": order.other_fee,
-            "other_fee_name": order.other_fee_name,
-            "unique_code": order.unique_code,
-            "total": order.total,
-        },
+        "money": {**money_columns(order), "other_fee_name": order.other_fee_name},
         "courier": order.courier,
         "courier_service": order.courier_service,
         "awb": order.awb,
@@ -116,7 +107,7 @@ class OrderTimeline:
         self._before: dict[int, Snapshot] = {}
         self._orders: dict[int, Order] = {}
         self._delta = StatsDelta()
-        self._webhooks: list[tuple[str, dict[str, Any], int]] = []
+        self._webhooks: list[tuple[str, dict[str, Any], int | None]] = []
         self.outbox = WebhookOutbox(session, store.id, self.now)
 
     def before(self, order: Order) -> None:
@@ -170,8 +161,9 @@ class OrderTimeline:
             self._delta.move(before, snapshot(self._orders[order_id], self.store.timezone))
         self._before.clear()
         await apply(self.session, self.store.id, self._delta)
-        for event, data, order_id in self._webhooks:
+        for _, data, order_id in self._webhooks:
             if data.get("order", 0) is None:
                 data["order"] = order_payload(self._orders[order_id])
-            await self.outbox.emit(event, data, order_id=order_id)
+        if self._webhooks:
+            await self.outbox.emit_many(self._webhooks)
         self._webhooks.clear()

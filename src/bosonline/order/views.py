@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.links import public_order_url
-from bosonline.checkout.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL
+from bosonline.checkout.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
 from bosonline.kit.phone import display_phone
 from bosonline.media.service import image_urls
 from bosonline.models import Image, Order, OrderEvent, OrderLine, OrderPayment, OrderTracking, StoreMember
@@ -116,15 +116,8 @@ def detail_out(
             for line in lines
         ],
         money=OrderMoneyOut(
-            product_price=order.product_price,
-            product_discount=order.product_discount,
-            shipping_cost=order.shipping_cost,
-            shipping_discount=order.shipping_discount,
-            cod_fee=order.cod_fee,
-            other_fee=order.other_fee,
+            **money_columns(order),
             other_fee_name=order.other_fee_name,
-            unique_code=order.unique_code,
-            total=order.total,
             paid_amount=order.paid_amount,
             difference=None if order.paid_amount is None else order.paid_amount - order.total,
         ),

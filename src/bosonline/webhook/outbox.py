@@ -118,24 +118,33 @@ class WebhookOutbox:
 
     async def emit(self, event: str, data: dict[str, Any], *, order_id: int | None = None) -> int:
         """Returns the number of deliveries queued (0 when no active endpoint subscribes to `event`)."""
-        if event not in EVENTS:
-            raise ValueError(f"unknown webhook event {event!r}")
-        endpoints = await self._endpoints_for(event)
-        if not endpoints:
-            return 0
-        stamp, data_json = timestamp(self.now), dumps(data)
-        rows = [
-            delivery_row(
-                store_id=self.store_id,
-                webhook_id=webhook_id,
-                event=event,
-                order_id=order_id,
-                stamp=stamp,
-                data_json=data_json,
-                now=self.now,
+        return await self.emit_many([(event, data, order_id)])
+
+    async def emit_many(self, events: list[tuple[str, dict[str, Any], int | None]]) -> int:
+        """`emit` for several `(event, data, order_id)` at once (a bulk change): one INSERT for all of them."""
+        stamp = timestamp(self.now)
+        rows = []
+        for event, data, order_id in events:
+            if event not in EVENTS:
+                raise ValueError(f"unknown webhook event {event!r}")
+            endpoints = await self._endpoints_for(event)
+            if not endpoints:
+                continue
+            data_json = dumps(data)
+            rows.extend(
+                delivery_row(
+                    store_id=self.store_id,
+                    webhook_id=webhook_id,
+                    event=event,
+                    order_id=order_id,
+                    stamp=stamp,
+                    data_json=data_json,
+                    now=self.now,
+                )
+                for webhook_id in endpoints
             )
-            for webhook_id in endpoints
-        ]
+        if not rows:
+            return 0
         await self.session.execute(insert(WebhookDelivery.__table__), rows)  # one executemany
         wake_worker_after_commit(self.session)
         return len(rows)
