@@ -78,9 +78,9 @@ async def spec(client: httpx.AsyncClient) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-@pytest.fixture
-def app(rt: Runtime) -> FastAPI:
-    return create_app(runtime=rt)
+@pytest.fixture(scope="session")
+def app(runtime: Runtime) -> FastAPI:
+    return create_app(runtime=runtime)
 
 
 async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> None:

@@ -65,7 +65,11 @@ async def test_settings_change_one_by_one(client: httpx.AsyncClient, rt: Runtime
     }
     response = await put_store(client, owner["headers"], {"settings": changes})
     assert response.status_code == 200, response.text
-    assert response.json()["data"]["settings"] == {"cod_fee_percent": 2.5, **changes}
+    assert response.json()["data"]["settings"] == {"cod_fee_percent": 2.5, "cs_sees_all_orders": False, **changes}
+
+    response = await put_store(client, owner["headers"], {"settings": {"cs_sees_all_orders": True}})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["settings"]["cs_sees_all_orders"] is True
     assert response.json()["data"]["name"] == owner["store"]["name"]
 
     settings = await settings_row(rt, store_id)
