@@ -28,6 +28,7 @@ from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import Order, StoreSettings
 from bosonline.payment.qris import MAX_QRIS_AMOUNT, dynamic_qris
 
+
 def goods_and_shipping(order: Order) -> Money:
     """The order's goods and shipping after discounts (no fees, no code): `.before_unique_code` is their sum."""
     return Money(

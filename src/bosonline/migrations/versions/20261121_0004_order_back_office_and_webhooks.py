@@ -30,6 +30,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_order_daily_stats_store_id_stores'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('store_id', 'day', 'status', 'payment_status', 'payment_method', 'handler_id', name=op.f('pk_order_daily_stats'))
     )
+    with op.batch_alter_table('order_daily_stats', schema=None) as batch_op:
+        batch_op.create_index('ix_order_daily_stats_store_id_status_day', ['store_id', 'status', 'day'], unique=False)
+
     op.create_table('webhooks',
     sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
@@ -257,5 +260,8 @@ def downgrade() -> None:
 
     op.drop_table('order_payments')
     op.drop_table('webhooks')
+    with op.batch_alter_table('order_daily_stats', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_daily_stats_store_id_status_day')
+
     op.drop_table('order_daily_stats')
     # ### end Alembic commands ###

@@ -1,0 +1,109 @@
+"""HTTP routes of Order List, Recap Order List and Download Order List (static paths under /store/order: this
+router is included before the one of /store/order/{order_id})."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
+
+from bosonline.auth.permissions import Permission
+from bosonline.deps import RuntimeDep, require, store_service
+from bosonline.kit.export import download_response, filename_stem
+from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.order import download
+from bosonline.order.list_schemas import (
+    PAYMENT_METHOD_PATTERN,
+    CourierCode,
+    OrderDownloadIn,
+    OrderFilterIn,
+    OrderListItemOut,
+    OrderRecapOut,
+    PaymentStatus,
+)
+from bosonline.order.listing import OrderListService
+from bosonline.order.recap import OrderRecapService
+from bosonline.routing import api_router
+from bosonline.tenancy import StoreContext
+
+router = api_router(prefix="/store/order", tags=["Order"])
+
+Lister = store_service(OrderListService, Permission.orders_read)
+Recapper = store_service(OrderRecapService, Permission.orders_read)
+ReadCtx = Annotated[StoreContext, Depends(require(Permission.orders_read))]
+
+
+def order_filters(
+    status: Annotated[
+        list[str] | None,
+        Query(description="Status(es): `pending,confirmed` or `status=pending&status=confirmed`."),
+    ] = None,
+    payment_status: Annotated[PaymentStatus | None, Query()] = None,
+    payment_method: Annotated[
+        str | None, Query(max_length=24, pattern=PAYMENT_METHOD_PATTERN, description="bank_transfer, cod, qris, …")
+    ] = None,
+    date_from: Annotated[date | None, Query(description="First day, store time zone (YYYY-MM-DD).")] = None,
+    date_to: Annotated[date | None, Query(description="Last day, store time zone, inclusive.")] = None,
+    handler_id: Annotated[int | None, Query(ge=0, le=2**53, description="Handler (CS) member id; 0: none.")] = None,
+    courier: Annotated[CourierCode | None, Query(description="Courier code.")] = None,
+    product_id: Annotated[int | None, Query(ge=1, le=2**53, description="Orders with a line of it.")] = None,
+    sku: Annotated[str | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")] = None,
+    form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Order number, buyer name, or part of the phone (08…)."),
+    ] = None,
+) -> OrderFilterIn:
+    raw = {
+        "status": status, "payment_status": payment_status, "payment_method": payment_method,
+        "date_from": date_from, "date_to": date_to, "handler_id": handler_id, "courier": courier,
+        "product_id": product_id, "sku": sku, "form_id": form_id, "q": q,
+    }  # fmt: skip
+    try:
+        return OrderFilterIn.model_validate(raw)
+    except ValidationError as exc:  # the same 422 as FastAPI's own query checks
+        raise RequestValidationError([{**err, "loc": ("query", *err["loc"])} for err in exc.errors()]) from exc
+
+
+Filters = Annotated[OrderFilterIn, Depends(order_filters)]
+
+
+@router.get("", summary="Order List")
+async def list_orders(
+    service: Lister, filters: Filters, page: Annotated[PageParams, Depends(page_params)]
+) -> ListEnvelope[OrderListItemOut]:
+    """Orders of the store, newest first (by id; with a date filter by creation time, then id), with buyer,
+    money, shipment, handler (CS) and a summary of the items. A CS sees only the orders assigned to them unless
+    the store lets CS see every order (`cs_sees_all_orders`). Dates are days in the store's time zone.
+
+    `meta.total` is the number of matching orders: exact when the whole result is on a first page, or when the
+    filters are only status, payment status/method, handler and dates (read from the recap counters); with
+    other filters (courier, product, SKU, form, search) the orders are counted up to 1,000 and `total` is null
+    above that (the recap gives exact figures for any filter)."""
+    items, next_cursor, total = await service.list(filters, page)
+    return ListEnvelope(data=items, meta=ListMeta(next_cursor=next_cursor, total=total))
+
+
+@router.get("/recap", summary="Recap Order List")
+async def recap_orders(service: Recapper, filters: Filters) -> Envelope[OrderRecapOut]:
+    """For the list's filters: orders and their total per status (every status, zeros included), per payment
+    status, and overall. Filters on status, payment status/method, handler and dates are answered from daily
+    counters kept with every order change (instant on any store size; `source: counters`); other filters
+    aggregate the matching orders (`source: orders`). A CS limited to their orders gets the recap of theirs."""
+    return Envelope(data=await service.recap(filters))
+
+
+@router.post("/download", summary="Download Order List", response_class=StreamingResponse)
+async def download_orders(body: OrderDownloadIn, ctx: ReadCtx, runtime: RuntimeDep) -> StreamingResponse:
+    """Every order matching the filters (the list's, in the body), oldest first, one row each: buyer, address,
+    products (`Kaos Polos (Merah / L) ×2; Kopi Gayo ×1`), money breakdown, shipment, handler and notes. Times are
+    in the store's time zone. Streamed in batches, any number of orders."""
+    rows = download.order_rows(runtime, ctx, body.filters())
+    label = ctx.store.subdomain or str(ctx.store_id)
+    stem = filename_stem("orders", label, runtime.clock.now(), ctx.store.timezone)
+    return download_response(body.format, stem, download.HEADER, rows)
