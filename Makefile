@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 0.0.0.0
 CHROMIUM ?= /usr/bin/chromium
+# Test processes (pytest-xdist): one per CPU; `make test PYTEST_WORKERS=0` runs in this process only.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test migrate demo lock clean
 
@@ -23,7 +25,7 @@ run: $(BIN)/.runtime-stamp
 	$(BIN)/bosonline serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.dev-stamp $(CHROMIUM)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
 $(CHROMIUM):

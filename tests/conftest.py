@@ -86,12 +86,27 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def xdist_worker(config: pytest.Config) -> str | None:
+    """`gw0`, `gw1`, … in a pytest-xdist worker (`make test` runs one per CPU); None in a plain run."""
+    workerinput = getattr(config, "workerinput", None)
+    return None if workerinput is None else str(workerinput["workerid"])
+
+
 @pytest.fixture(scope="session")
-def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+async def database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    if backend == "sqlite":  # tmp_path_factory is already per worker
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        return
     assert PG_URL
-    return pg_async_url(PG_URL)
+    worker = xdist_worker(request.config)
+    if worker is None:
+        yield pg_async_url(PG_URL)
+        return
+    # Each worker gets its own database next to the given one (same server and credentials), dropped at the end.
+    async with scratch_pg_database(f"{make_url(PG_URL).database}_{worker}") as url:
+        yield url
 
 
 async def reset_schema(runtime: Runtime) -> None:

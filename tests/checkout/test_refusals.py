@@ -20,7 +20,15 @@ from bosonline.models import (
     VoucherRedemption,
 )
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import CheckoutShop, count, make_checkout_shop, make_voucher, place, stock_row
+from tests.checkout.helpers import (
+    DEPOK_DISTRICT,
+    CheckoutShop,
+    count,
+    make_checkout_shop,
+    make_voucher,
+    place,
+    stock_row,
+)
 from tests.envelope import assert_error, assert_validation
 
 
@@ -198,3 +206,13 @@ async def test_lines_in_different_warehouses(client: httpx.AsyncClient, rt: Runt
         "items.1.variant_id": "Kaos Polos (Hitam / M): in stock, but not in the same warehouse as the other items",
     }
     await nothing_left_behind(rt, shop)
+
+
+async def test_a_kode_pos_must_belong_to_the_district(client: httpx.AsyncClient, rt: Runtime) -> None:
+    shop = await make_checkout_shop(client, rt)
+    wrong = await place(client, shop, region_code=DEPOK_DISTRICT, postal_code="10110")  # Jakarta Pusat's
+    assert wrong.status_code == 422, wrong.text
+    assert "postal_code" in wrong.json()["error"]["fields"]
+    right = await place(client, shop, region_code=DEPOK_DISTRICT, postal_code="16431")  # a village of Pancoran Mas
+    assert right.status_code == 201, right.text
+    assert right.json()["data"]["postal_code"] == "16431"

@@ -274,8 +274,10 @@ class PublicCheckout:
             raise ValidationFailed(fields={"region_code": "no region has this code"})
         if region.level not in (3, 4):
             raise ValidationFailed(fields={"region_code": "must be a district (kecamatan) or a village (kelurahan)"})
-        if postal_code is not None and region.postal_code is not None and not postal_code_fits(region, postal_code):
-            raise ValidationFailed(fields={"postal_code": f"the kode pos of {region.name} is {region.postal_code}"})
+        known = region.level == 3 or region.postal_code is not None  # a few villages have no kode pos in the data
+        if postal_code is not None and known and not postal_code_fits(region, postal_code):
+            where = f"is {region.postal_code}" if region.postal_code else "is not this one"
+            raise ValidationFailed(fields={"postal_code": f"the kode pos of {region.name} {where}"})
         return region
 
     async def _card_couriers(self, store_id: int) -> list[str]:
