@@ -46,7 +46,7 @@ from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.timeline import BUYER, OrderTimeline
 from bosonline.payment.qris import dynamic_qris
-from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, postal_code_fits, resolve_region
+from bosonline.regions.service import delivery_region
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
@@ -223,7 +223,7 @@ class PublicCheckout:
         cart = await self._cart(form, body.items)
         shipping = Shipping(rate=None, rates=[])
         if body.region_code is not None:
-            region = await self._destination(body.region_code, None)
+            region = await delivery_region(body.region_code, None)
             stock = await self.repo.warehouse_stock(store.id, [i.offered.variant.id for i in cart.items])
             origin = stock[0].region_code if stock else None
             shipping = await self._shipping(store.id, form, region, cart, origin, body, required=False)
@@ -264,21 +264,6 @@ class PublicCheckout:
             price = unit_price(found.variant.price, list(found.variant.wholesale_tiers or []), line.quantity)
             items.append(CartItem(found, line.quantity, price))
         return Cart(items)
-
-    async def _destination(self, raw_code: str, postal_code: str | None) -> Wilayah:
-        code = parse_region_code(raw_code)
-        if code is None:
-            raise ValidationFailed(fields={"region_code": REGION_CODE_HINT})
-        region = await resolve_region(code)
-        if region is None:
-            raise ValidationFailed(fields={"region_code": "no region has this code"})
-        if region.level not in (3, 4):
-            raise ValidationFailed(fields={"region_code": "must be a district (kecamatan) or a village (kelurahan)"})
-        known = region.level == 3 or region.postal_code is not None  # a few villages have no kode pos in the data
-        if postal_code is not None and known and not postal_code_fits(region, postal_code):
-            where = f"is {region.postal_code}" if region.postal_code else "is not this one"
-            raise ValidationFailed(fields={"postal_code": f"the kode pos of {region.name} {where}"})
-        return region
 
     async def _card_couriers(self, store_id: int) -> list[str]:
         """Courier codes on the store's rate card, in card order (empty: the store has no card)."""
@@ -360,7 +345,7 @@ class PublicCheckout:
         if key_id is None:
             return await self._replay(store.id, key, fingerprint), False
         self._check_fields(form, settings, body)
-        region = await self._destination(body.region_code, body.postal_code)
+        region = await delivery_region(body.region_code, body.postal_code)
         cart = await self._cart(form, body.items)
         warehouse = self._warehouse(
             cart, await self.repo.warehouse_stock(store.id, [i.offered.variant.id for i in cart.items])

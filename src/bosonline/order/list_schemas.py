@@ -4,19 +4,18 @@ list and the recap read it from the query string, the download from its body), a
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from bosonline.kit.export import ExportFormat
 from bosonline.kit.fields import RecordId, no_control_chars
 from bosonline.kit.schemas import StrictBody
-from bosonline.order.state import STATUSES
+from bosonline.order.state import STATUSES, OrderStatus
 from bosonline.shipping.couriers import COURIERS
 
-OrderStatus = Literal[STATUSES]  # type: ignore[valid-type]  # the statuses of order/state.py
 PaymentStatus = Literal["unpaid", "paid", "conflict", "settled"]
-PAYMENT_STATUSES: tuple[str, ...] = ("unpaid", "paid", "conflict", "settled")
+PAYMENT_STATUSES: tuple[str, ...] = get_args(PaymentStatus)
 CourierCode = Literal[tuple(COURIERS)]  # type: ignore[valid-type]  # the codes shipping knows
 PAYMENT_METHOD_PATTERN = r"^[a-z][a-z0-9_]{1,23}$"
 PaymentMethodCode = Annotated[

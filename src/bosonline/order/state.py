@@ -10,10 +10,11 @@ A CS may skip forward through the preparation steps (a confirmed order that is p
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal, get_args
 
 from bosonline.errors import Conflict
 
-STATUSES = (
+OrderStatus = Literal[
     "draft",
     "pending",
     "confirmed",
@@ -24,7 +25,8 @@ STATUSES = (
     "canceled",
     "rts",
     "closed",
-)
+]
+STATUSES: tuple[str, ...] = get_args(OrderStatus)
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("pending", "canceled"),

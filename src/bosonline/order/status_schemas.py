@@ -3,27 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from bosonline.kit.schemas import StrictBody
+from bosonline.order.state import OrderStatus
 
 MAX_BULK = 500
 NOTE_MAX = 500
 
-OrderStatus = Literal[
-    "draft",
-    "pending",
-    "confirmed",
-    "in_process",
-    "ready",
-    "shipped",
-    "completed",
-    "canceled",
-    "rts",
-    "closed",
-]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
 OrderIdIn = Annotated[int, Field(ge=1, le=2**53)]
 

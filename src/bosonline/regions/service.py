@@ -108,3 +108,21 @@ async def villages_using(postal_code: str) -> list[Wilayah]:
         raise ValidationFailed(fields={"postal_code": POSTAL_CODE_HINT})
     await _tables()
     return [_by_code(code) for code in sorted(villages_with_postal_code(postal_code))]
+
+
+async def delivery_region(raw_code: str, postal_code: str | None) -> Wilayah:
+    """Where an order goes: the district or village `raw_code` names (422 naming `region_code` otherwise), and the
+    kode pos, when given, one of the region's (a district's: one of its villages'; 422 naming `postal_code`)."""
+    code = parse_region_code(raw_code)
+    if code is None:
+        raise ValidationFailed(fields={"region_code": REGION_CODE_HINT})
+    region = await resolve_region(code)
+    if region is None:
+        raise ValidationFailed(fields={"region_code": "no region has this code"})
+    if region.level not in (3, 4):
+        raise ValidationFailed(fields={"region_code": "must be a district (kecamatan) or a village (kelurahan)"})
+    known = region.level == 3 or region.postal_code is not None  # a few villages have no kode pos in the data
+    if postal_code is not None and known and not postal_code_fits(region, postal_code):
+        where = f"is {region.postal_code}" if region.postal_code else "is not this one"
+        raise ValidationFailed(fields={"postal_code": f"the kode pos of {region.name} {where}"})
+    return region
