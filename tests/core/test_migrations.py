@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from bosonline.db import Database
-from bosonline.migrate import alembic_config, current_revision, head_revision, upgrade
+from bosonline.migrate import alembic_config, current_revision, head_revision, include_in_comparison, upgrade
 from bosonline.models import Base
 from tests.conftest import scratch_pg_database
 
@@ -42,7 +42,12 @@ async def scratch(scratch_url: str) -> AsyncIterator[Database]:
 
 def _diff(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"}
+        connection,
+        opts={
+            "compare_type": True,
+            "render_as_batch": connection.dialect.name == "sqlite",
+            "include_object": include_in_comparison,
+        },
     )
     return list(compare_metadata(context, Base.metadata))
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from bosonline.migrate import include_in_comparison
 from bosonline.models import Base
 from bosonline.models.base import UTCDateTime
 
@@ -30,6 +31,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_item=_render_item,
+        include_object=include_in_comparison,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

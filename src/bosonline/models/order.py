@@ -22,6 +22,15 @@ CHECKOUT_KEY_UNIQUE = unique(
 )
 LEAD_TOKEN_UNIQUE = unique("token", code="lead_token_taken", message="Lead token taken")
 
+# PostgreSQL trigram (pg_trgm) GIN indexes behind the order list's free-text search (`q`: number, name, phone
+# digits), created by migration 0004 when the extension can be installed. They are not in the metadata: SQLite
+# has no such index, and the schema comparison skips them (migrate.include_in_comparison).
+SEARCH_INDEXES = {
+    "ix_orders_number_trgm": "lower(number)",
+    "ix_orders_customer_name_trgm": "lower(customer_name)",
+    "ix_orders_customer_phone_trgm": "customer_phone",
+}
+
 
 class Customer(IdMixin, TimestampMixin, Base):
     """A buyer of one store, known by phone (E.164 digits): repeat orders reuse the row."""
