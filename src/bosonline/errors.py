@@ -191,7 +191,11 @@ async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(Conflict("The record conflicts with another one; reload and try again"))
 
 
-async def _database_error(_: Request, exc: Exception) -> JSONResponse:
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # SQLSTATE class 22 is "data exception" (e.g. 22021, a NUL byte in a text): the value was the client's, even
+    # where the driver does not raise it as a DataError.
+    if str(getattr(getattr(exc, "orig", None), "pgcode", "") or "").startswith("22"):
+        return await _data_error(request, exc)
     log.error("database_error", error=str(getattr(exc, "orig", exc))[:300])
     return JSONResponse(
         error_body("service_unavailable", "The database is busy or unreachable; try again shortly"),

@@ -237,3 +237,22 @@ async def test_access_log_is_one_json_line_with_request_id(
     assert len(access) == 1, lines
     assert access[0]["path"] == "/nope" and access[0]["status"] == 404 and access[0]["method"] == "GET"
     assert {"timestamp", "level", "duration_ms"} <= set(access[0])
+
+
+class _DriverError(Exception):
+    def __init__(self, pgcode: str) -> None:
+        super().__init__(f"sqlstate {pgcode}")
+        self.pgcode = pgcode
+
+
+@pytest.mark.parametrize(("pgcode", "status"), [("22021", 422), ("22P02", 422), ("53300", 503), ("08006", 503)])
+async def test_data_exceptions_are_the_clients_other_database_errors_are_503(pgcode: str, status: int) -> None:
+    """A value the database refuses (SQLSTATE class 22, e.g. a NUL byte in a text) is a 422 even when the driver
+    raises it as a plain DBAPIError; anything else from the database is a 503 to retry."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bosonline.errors import _database_error
+
+    error = DBAPIError("SELECT 1", None, _DriverError(pgcode))
+    response = await _database_error(None, error)  # type: ignore[arg-type]
+    assert response.status_code == status

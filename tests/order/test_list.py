@@ -13,7 +13,7 @@ from bosonline.kit.pagination import encode_cursor
 from bosonline.order import list_repository
 from bosonline.runtime import Runtime
 from tests.envelope import assert_validation
-from tests.factories import add_staff
+from tests.factories import add_staff, seller
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders, stats_match
 from tests.order.list_helpers import Line, Row, insert_orders
 from tests.querycount import count_queries
@@ -279,3 +279,14 @@ async def test_bad_filters_are_422(client: httpx.AsyncClient, rt: Runtime) -> No
         if "limit" not in params and "cursor" not in params:
             recap = await client.get("/store/order/recap", params=params, headers=shop.headers)
             assert_validation(recap, field, case=params)
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"sku": "A\x00"}])
+async def test_control_characters_are_a_422_not_a_database_error(
+    client: httpx.AsyncClient, rt: Runtime, params: dict[str, str]
+) -> None:
+    owner = await seller(client)
+    response = await client.get("/store/order", params=params, headers=owner["headers"])
+    assert response.status_code == 422, response.text
+    abandoned = await client.get("/store/order/abandoned", params={"q": "\x00"}, headers=owner["headers"])
+    assert abandoned.status_code == 422, abandoned.text

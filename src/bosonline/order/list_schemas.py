@@ -23,7 +23,9 @@ PaymentMethodCode = Annotated[
     StringConstraints(strip_whitespace=True, pattern=PAYMENT_METHOD_PATTERN),
     Field(description="`bank_transfer`, `cod`, `qris`, … (lowercase code)."),
 ]
-Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Sku = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(no_control_chars)
+]
 SearchText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
