@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -323,7 +324,7 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
             try:
                 recent = int(await conn.fetchval("SELECT max(id) FROM orders WHERE store_id = $1", store_id))
                 phone = str(await conn.fetchval("SELECT customer_phone FROM orders WHERE id = $1", recent - 1000))
-                # A rare name (a few orders): the search reads the whole store (no index serves "contains").
+                # A rare name (a few orders): found through the trigram index on names (migration 0004).
                 rare = str(await conn.fetchval("SELECT customer_name FROM orders WHERE id = $1", recent - 2000))
                 today = (datetime.now(UTC) + timedelta(hours=7)).date()
             finally:
@@ -379,6 +380,7 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
             print(f"{label:<44} {p50:8.1f} {high:8.1f} {p50 / baseline:10.1f}")
     finally:
         await runtime.db.dispose()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
         if scratch is not None and keep:
             print(f"kept {url}")
         elif scratch is not None:

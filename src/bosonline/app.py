@@ -26,12 +26,12 @@ from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
+from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from bosonline.order.edit_endpoints import router as order_edit_router
 from bosonline.order.endpoints import router as order_router
 from bosonline.order.invoice_endpoints import router as order_invoice_router
 from bosonline.order.list_endpoints import router as order_list_router
 from bosonline.order.status_endpoints import router as order_status_router
-from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from bosonline.payment.endpoints import router as qris_router
 from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
@@ -139,10 +139,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             yield
         finally:
             if worker is not None:
-                stop.set()  # the cycle in progress finishes (its requests are bounded by their timeout)
+                from bosonline.webhook.tasks import batch_seconds
+
+                stop.set()  # the cycle in progress finishes: at most one batch's sending time
                 try:
-                    await asyncio.wait_for(worker, timeout=settings.webhook_timeout_seconds + 5)
-                except (TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(worker, timeout=batch_seconds(settings) + 5)
+                except TimeoutError:
                     pass  # cancelled mid-send: the sweeper of a later worker re-queues what it held
                 except Exception:  # stopping must not fail the shutdown; the database holds the work
                     import structlog

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, text
+from sqlalchemy import Date, cast, event, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -140,3 +142,13 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict
     stock row another request is creating at the same moment) without failing the transaction."""
     # executemany form: one cached statement, whatever the number of rows.
     return session.execute(dialect_insert(session, table).on_conflict_do_nothing(), rows)
+
+
+def local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
+    """SQL for the date of a UTC timestamp `column` in `timezone` (a store's WIB/WITA/WIT zone)."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return cast(func.timezone(timezone, column), Date)
+    # SQLite keeps UTC text; Indonesia's zones have fixed offsets (no daylight saving time).
+    offset = ZoneInfo(timezone).utcoffset(datetime(2026, 1, 1))
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    return func.date(column, f"{hours:+d} hours")

@@ -57,3 +57,11 @@ class ScopedRepository:
 
     def scoped(self, model: type[M]) -> Select[tuple[M]]:
         return scoped(self.ctx, model)
+
+    async def lock_store(self) -> None:
+        """Serializes one store's writes of a kind (a limit per store, generated slugs or positions, a whole rate
+        card) on PostgreSQL; SQLite write transactions are serialized already. FOR NO KEY UPDATE: rows that merely
+        reference the store (orders, products, events) can still be inserted meanwhile."""
+        await self.session.execute(
+            select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
+        )

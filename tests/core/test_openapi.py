@@ -11,9 +11,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from bosonline.app import create_app
-from bosonline.runtime import Runtime
-
 TAGS = {
     "auth",
     "Profile",
@@ -76,11 +73,6 @@ async def spec(client: httpx.AsyncClient) -> dict[str, Any]:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     return response.json()  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="session")
-def app(runtime: Runtime) -> FastAPI:
-    return create_app(runtime=runtime)
 
 
 async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> None:

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -16,14 +13,7 @@ PRODUCTION_BODY_LIMIT = 6 * 1024 * 1024
 
 
 @pytest.fixture(scope="session")
-def media_app(runtime: Runtime) -> FastAPI:
+def app(runtime: Runtime) -> FastAPI:
+    """Overrides the suite's app (tests/conftest.py) for the media tests; the suite's `client` talks to it."""
     settings = runtime.settings.model_copy(update={"max_body_bytes": PRODUCTION_BODY_LIMIT})
     return create_app(settings, runtime=runtime)
-
-
-@pytest.fixture
-async def client(rt: Runtime, media_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    app = media_app
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4321))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield http

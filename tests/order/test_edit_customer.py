@@ -10,7 +10,7 @@ from bosonline.models import Customer
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import JAKARTA_DISTRICT, count
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
-from tests.order.helpers import stats_match
+from tests.order.helpers import order_row, stats_match
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -31,6 +31,7 @@ async def test_edit_customer_replaces_the_buyer_and_records_it(
     client: httpx.AsyncClient, rt: Runtime
 ) -> None:
     shop, placed = await shop_and_order(client, rt)
+    first_customer = (await order_row(rt, placed.id)).customer_id
     response = await client.put(f"/store/order/{placed.id}/customer", json=body(), headers=shop.headers)
     assert response.status_code == 200, response.text
     detail = response.json()["data"]
@@ -44,7 +45,8 @@ async def test_edit_customer_replaces_the_buyer_and_records_it(
     await assert_consistent(rt, placed.id, detail)
     # The new phone is another buyer of the store: the order now points at that customer.
     assert await count(rt, Customer, Customer.store_id == shop.store_id) == 2
-    assert customer["id"] != placed.buyer.get("customer_id")
+    assert customer["id"] != first_customer
+    assert (await order_row(rt, placed.id)).customer_id == customer["id"]
     (event,) = await events(rt, placed.id, "customer_edited")
     assert event.data["before"]["customer_phone"] == "6281234567890"
     assert event.data["after"]["customer_phone"] == "628571234567"

@@ -84,6 +84,8 @@ async def test_shipment_refusals(client: httpx.AsyncClient, rt: Runtime) -> None
         {"shipment_status": "lost"},
         {"shipped_at": (now + timedelta(minutes=10)).isoformat()},
         {"shipped_at": (now - timedelta(days=3)).isoformat()},
+        {"shipped_at": "0001-01-01T00:00:00+14:00"},  # before year 1 in UTC: out of range, not a 500
+        {"shipped_at": "9999-12-31T23:59:59-14:00"},
         {"note": "x" * 501},
     ):
         response = await client.put(url, json=body(**overrides), headers=shop.headers)

@@ -9,8 +9,9 @@ import httpx
 import pypdf
 from sqlalchemy import update
 
+from bosonline.kit.money import rupiah
 from bosonline.models import Order
-from bosonline.order.invoice import InvoiceLine, InvoiceOrder, InvoiceStore, latin1, render_invoices, rupiah
+from bosonline.order.invoice import InvoiceLine, InvoiceOrder, InvoiceStore, latin1, render_invoices
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders

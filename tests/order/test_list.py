@@ -91,7 +91,8 @@ async def test_every_filter(client: httpx.AsyncClient, rt: Runtime) -> None:
         ({"q": "0857-1111"}, [c]),  # phone typed as sellers see it
         ({"q": "+62 812 9999"}, [d]),
         ({"q": "2222"}, [c]),
-        ({"q": "0857-1111-2222"}, [c]),  # a complete number: that buyer's orders (through the customers' key)
+        ({"q": "0857-1111-2222"}, [c]),  # a complete number
+        ({"q": "0857111122"}, [c]),  # a number typed partway that is also a valid (shorter) mobile number
         ({"q": "+62 812-9999-0000"}, [d]),
         ({"q": "081234567890"}, [b, a]),
         ({"q": "081234567891"}, []),

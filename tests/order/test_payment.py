@@ -161,6 +161,8 @@ async def test_confirm_payment_refusals(client: httpx.AsyncClient, rt: Runtime) 
         ({"amount": 1, "paid_at": (now + timedelta(minutes=6)).isoformat()}, "paid_at"),
         ({"amount": 1, "paid_at": (now - timedelta(days=2)).isoformat()}, "paid_at"),
         ({"amount": 1, "paid_at": "2026-11-21T10:00:00"}, "paid_at"),  # no time zone
+        ({"amount": 1, "paid_at": "0001-01-01T00:00:00+14:00"}, "paid_at"),  # before year 1 in UTC
+        ({"amount": 1, "paid_at": "9999-12-31T23:59:59-14:00"}, "paid_at"),
         ({"amount": 1, "proof_image_id": foreign_image}, "proof_image_id"),
         ({"amount": 1, "proof_image_id": 2**53 + 1}, "proof_image_id"),
         ({"amount": 1, "bank_account_id": foreign_account}, "bank_account_id"),

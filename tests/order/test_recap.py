@@ -125,3 +125,25 @@ async def test_counter_recaps_never_read_orders(client: httpx.AsyncClient, rt: R
     with count_queries(rt) as queries:
         assert (await recap(client, shop.headers, courier="jne"))["overall"]["orders"] == 40
     assert [sql for sql in queries.statements if "FROM orders" in sql and "GROUP BY" in sql]
+
+
+async def test_a_time_zone_change_moves_the_counters_days(client: httpx.AsyncClient, rt: Runtime, clock: Any) -> None:
+    """The counters' day is the store-local date: after the store moves from WIB to WIT, an order placed at 23:30
+    WIB on the 20th (01:30 WIT on the 21st) is counted on the 21st, as the list's date filter finds it."""
+    shop = await make_checkout_shop(client, rt, cs=0)
+    clock.advance(hours=-10.5)  # 2026-11-20 16:30 UTC
+    await place_orders(client, rt, shop)
+    clock.advance(hours=10.5)
+
+    async def counted(day: str) -> tuple[int, int]:
+        listed = await client.get("/store/order", params={"date_from": day, "date_to": day}, headers=shop.headers)
+        summed = await recap(client, shop.headers, date_from=day, date_to=day)
+        assert summed["source"] == "counters"
+        return len(listed.json()["data"]), summed["overall"]["orders"]
+
+    assert await counted("2026-11-20") == (1, 1)
+    moved = await client.put("/store", json={"timezone": "Asia/Jayapura"}, headers=shop.headers)
+    assert moved.status_code == 200, moved.text
+    assert await counted("2026-11-20") == (0, 0)
+    assert await counted("2026-11-21") == (1, 1)
+    await stats_match(rt, shop.store_id)

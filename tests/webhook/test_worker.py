@@ -259,16 +259,48 @@ async def test_the_sweeper_recovers_a_dead_workers_lease(
         clock.advance(seconds=(lease_until - clock.now()).total_seconds() + 1)
         assert await worker.sweep() == 1
         [row] = await deliveries(rt)
-        assert (row.status, row.locked_until, row.attempts) == ("pending", None, 0)
+        assert (row.status, row.locked_until, row.attempts) == ("pending", None, 1)  # the lost try counts
+        assert row.last_error and "lease expired" in row.last_error
         assert await worker.run_once() == 1
     # The dead worker's late report (if it had sent after all) does not overwrite the new outcome.
     outcome = (await dead.send_all(claimed))[0]
     await dead.record(claimed, [outcome], lease_until)
     await dead.aclose()
     [row] = await deliveries(rt)
-    assert (row.status, row.attempts) == ("delivered", 1)
-    assert len(await attempts(rt, row.id)) == 1
+    assert (row.status, row.attempts) == ("delivered", 2)
+    assert [a.attempt for a in await attempts(rt, row.id)] == [2]
     assert len(receiver.requests) == 2  # at least once: receivers dedupe by unique_id
+
+
+async def test_a_delivery_that_always_kills_its_worker_ends_failed(
+    client: httpx.AsyncClient, rt: Runtime, clock: Any, receiver: Receiver
+) -> None:
+    owner, _ = await shop_with_webhook(client, receiver.url)
+    await emit(rt, owner["store"]["id"])
+    for _ in range(MAX_ATTEMPTS):
+        dead = WebhookJob(rt)
+        _, _, lease_until = await dead.claim(clock.now())  # claims, then "dies" before recording
+        await dead.aclose()
+        clock.advance(seconds=(lease_until - clock.now()).total_seconds() + 1)
+        assert await dead.sweep() == 1
+    [row] = await deliveries(rt)
+    assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+
+
+async def test_a_receivers_answer_with_control_bytes_is_logged(
+    client: httpx.AsyncClient, rt: Runtime, receiver: Receiver
+) -> None:
+    """A NUL byte in the answer (PostgreSQL refuses it in text) must not stop the outcome being recorded."""
+    receiver.fail_next, receiver.reply = 1, b"boom\x00\x01 {\"ok\": false}\n"
+    owner, _ = await shop_with_webhook(client, receiver.url)
+    await emit(rt, owner["store"]["id"])
+    async with Worker(rt) as worker:
+        assert await worker.run_once() == 1
+    [row] = await deliveries(rt)
+    assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, 500)
+    [attempt] = await attempts(rt, row.id)
+    assert attempt.response_excerpt == 'boom\ufffd\ufffd {"ok": false}'
+    assert receiver.requests[0].headers["accept-encoding"] == "identity"
 
 
 async def test_delivery_log_pages_newest_first(client: httpx.AsyncClient, rt: Runtime, receiver: Receiver) -> None:

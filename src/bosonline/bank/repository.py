@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.models import BankAccount, Store
+from bosonline.models import BankAccount
 from bosonline.tenancy import ScopedRepository
 
 
@@ -20,14 +20,6 @@ async def active_accounts_of(session: AsyncSession, store_id: int) -> list[BankA
 
 
 class BankAccountRepository(ScopedRepository):
-    async def lock_store(self) -> None:
-        """Serializes the writes to one store's accounts, so that the limit and positions hold under races
-        (PostgreSQL; SQLite write transactions are serialized already). FOR NO KEY UPDATE: rows that merely
-        reference the store (orders, products) can still be inserted meanwhile."""
-        await self.session.execute(
-            select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
-        )
-
     async def list(self, *, status: str | None) -> list[BankAccount]:
         stmt = self.scoped(BankAccount)
         if status:

@@ -21,7 +21,7 @@ from bosonline.checkout.schemas import (
 from bosonline.checkout.service import PublicCheckout
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.kit.pagination import Page, PageParams, keyset_page
-from bosonline.kit.phone import display_phone
+from bosonline.kit.phone import display_phone, phone_needle
 from bosonline.models import CheckoutLead, Form, Order
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code
 from bosonline.runtime import Runtime
@@ -99,9 +99,8 @@ class LeadRepository(ScopedRepository):
             stmt = stmt.where(CheckoutLead.form_id == filters.form_id)
         if filters.q:
             conditions = [func.lower(CheckoutLead.name).contains(filters.q.lower(), autoescape=True)]
-            digits = "".join(ch for ch in filters.q if ch.isdigit())
-            if len(digits) >= 3:  # 0812… typed as the seller sees it, stored as 62812…
-                conditions.append(CheckoutLead.phone.contains(digits.removeprefix("0")))
+            if (needle := phone_needle(filters.q)) is not None:  # 0812… as the seller sees it, stored as 62812…
+                conditions.append(CheckoutLead.phone.contains(needle, autoescape=True))
             stmt = stmt.where(or_(*conditions))
         total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
         return await keyset_page(self.session, stmt, [CheckoutLead.id], params, descending=True), total

@@ -177,18 +177,21 @@ class CheckoutRepository:
     async def attach_key(self, key_id: int, order_id: int) -> None:
         await self.session.execute(update(CheckoutKey).where(CheckoutKey.id == key_id).values(order_id=order_id))
 
-    async def taken_unique_codes(self, store_id: int, amount: int, since: datetime) -> set[int]:
-        """Codes of the store's recent unpaid bank transfers whose amount before the code is `amount`."""
-        rows = await self.session.scalars(
-            select(Order.unique_code).where(
-                Order.store_id == store_id,
-                Order.created_at >= since,
-                Order.payment_method == "bank_transfer",
-                Order.payment_status == "unpaid",
-                Order.total + Order.unique_code == amount,
-            )
+    async def taken_unique_codes(
+        self, store_id: int, amount: int, since: datetime, *, except_order_id: int | None = None
+    ) -> set[int]:
+        """Codes of the store's recent unpaid bank transfers whose amount before the code is `amount` (other than
+        `except_order_id`, an order being re-priced)."""
+        stmt = select(Order.unique_code).where(
+            Order.store_id == store_id,
+            Order.created_at >= since,
+            Order.payment_method == "bank_transfer",
+            Order.payment_status == "unpaid",
+            Order.total + Order.unique_code == amount,
         )
-        return set(rows)
+        if except_order_id is not None:
+            stmt = stmt.where(Order.id != except_order_id)
+        return set(await self.session.scalars(stmt))
 
     async def next_counters(self, store_id: int) -> tuple[int, int]:
         """Bumps the order-number sequence and the CS rotator in one UPDATE. The row stays locked until commit,

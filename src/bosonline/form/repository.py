@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from bosonline.kit.pagination import Page, PageParams, keyset_page
-from bosonline.models import Form, FormItem, Order, Product, ProductVariant, Store
+from bosonline.models import Form, FormItem, Order, Product, ProductVariant
 from bosonline.tenancy import ScopedRepository
 
 
@@ -54,14 +54,6 @@ class FormRepository(ScopedRepository):
             return {}
         rows = await self.session.scalars(self._live().where(Form.id.in_(ids)))
         return {form.id: form for form in rows.all()}
-
-    async def lock_store(self) -> None:
-        """Serializes the store's form creations (PostgreSQL; SQLite write transactions are serialized already),
-        so that the form limit and generated slugs hold under races. NO KEY UPDATE leaves concurrent inserts
-        that reference the store (orders…) unblocked."""
-        await self.session.execute(
-            select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
-        )
 
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(self._live().subquery())) or 0)

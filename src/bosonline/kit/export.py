@@ -144,16 +144,18 @@ def download_response(
 ) -> StreamingResponse:
     """A streamed attachment `<filename_stem>.<fmt>` with the right content type."""
     body = _csv_body(header, batches) if fmt == "csv" else _xlsx_body(header, batches, filename_stem)
-    filename = f"{filename_stem}.{fmt}"
+    return StreamingResponse(body, media_type=CONTENT_TYPES[fmt], headers=attachment_headers(f"{filename_stem}.{fmt}"))
+
+
+def attachment_headers(filename: str) -> dict[str, str]:
+    """A download named `filename` (ASCII, from `filename_stem`), never cached."""
     disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    return StreamingResponse(
-        body,
-        media_type=CONTENT_TYPES[fmt],
-        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
-    )
+    return {"Content-Disposition": disposition, "Cache-Control": "no-store"}
 
 
 def filename_stem(kind: str, store_label: str, now: datetime, timezone: str) -> str:
     """`<kind>-<store>-<YYYYMMDD>`, the date in the store's time zone, safe for any file system."""
-    label = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in store_label.lower()).strip("-") or "store"
+    # ASCII only: an HTTP header cannot carry other characters (a store named in another script gets "store").
+    label = "".join(ch if (ch.isascii() and ch.isalnum()) or ch == "-" else "-" for ch in store_label.lower())
+    label = label.strip("-") or "store"
     return f"{kind}-{label}-{now.astimezone(ZoneInfo(timezone)):%Y%m%d}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
 
 
 def no_control_chars(value: str) -> str:
@@ -51,3 +52,21 @@ StockDelta = Annotated[
 ]
 # Path/query ids: positive and within JSON-safe integers.
 RecordId = Annotated[int, Field(ge=1, le=2**53)]
+
+
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError as exc:  # year 1 at +14:00, year 9999 at −14:00
+        raise ValueError("is out of range") from exc
+    if not _EARLIEST <= utc < _LATEST:
+        raise ValueError("must be between 2000-01-01 and 2100-01-01")
+    return utc
+
+
+# A moment given by a client: with a time zone, within 2000–2100, returned in UTC.
+Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]

@@ -25,4 +25,15 @@ def display_phone(e164_digits: str | None) -> str | None:
     return "0" + e164_digits[2:] if e164_digits.startswith("62") else e164_digits
 
 
+def phone_needle(text: str) -> str | None:
+    """The digits to look for in stored phones (628…) when `text` looks like (part of) a phone number, else None.
+    `0812…` as sellers type it is `62812…` as stored; `+62 812-…` loses its punctuation."""
+    if not all(ch.isdigit() or ch in " +-()" for ch in text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < 3:
+        return None
+    return "62" + digits[1:] if digits.startswith("0") else digits
+
+
 MobilePhone = Annotated[str, Field(min_length=8, max_length=25), AfterValidator(normalize_mobile)]

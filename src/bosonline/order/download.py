@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bosonline.kit.clock import as_utc
 from bosonline.kit.export import batched_rows
 from bosonline.kit.phone import display_phone
-from bosonline.models import Order, OrderLine, StoreMember
+from bosonline.models import Order
 from bosonline.order.list_repository import OrderListRepository
 from bosonline.order.list_schemas import OrderFilterIn
 from bosonline.order.listing import line_label
@@ -43,12 +43,7 @@ Rows = AsyncIterator[list[Sequence[Any]]]
 async def _lines(repo: OrderListRepository, order_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     """Per order: ("Kaos Polos (Merah / L)", quantity) for each line in its order (one query per batch)."""
     grouped: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    rows = await repo.session.execute(
-        select(OrderLine.order_id, OrderLine.product_name, OrderLine.variant_name, OrderLine.quantity)
-        .where(OrderLine.store_id == repo.ctx.store_id, OrderLine.order_id.in_(order_ids))
-        .order_by(OrderLine.order_id, OrderLine.position, OrderLine.id)
-    )
-    for order_id, product, variant, quantity in rows:
+    for order_id, product, variant, quantity in await repo.line_rows(order_ids):
         grouped[order_id].append((line_label(product, variant), quantity))
     return grouped
 
@@ -57,10 +52,7 @@ async def order_rows(runtime: Runtime, ctx: StoreContext, filters: OrderFilterIn
     zone = ZoneInfo(ctx.store.timezone)
     async with runtime.db.session(write=False) as session:
         repo = OrderListRepository(session, ctx)
-        members = await session.execute(
-            select(StoreMember.id, StoreMember.name).where(StoreMember.store_id == ctx.store_id)
-        )
-        handlers = {member_id: name for member_id, name in members}
+        handlers = {member.id: member.name for member in await repo.all_members()}
         stmt = await repo.filtered(filters, select(*COLUMNS))
         async for batch in batched_rows(session, stmt, Order.id, tuple, scalars=False, key_of=lambda row: row[0]):
             lines = await _lines(repo, [row[0] for row in batch])

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, ValidationFailed
@@ -102,9 +101,7 @@ class OrderChange:
         return await self.repo.get(order_id, for_update=True)
 
     async def settings(self) -> StoreSettings:
-        found = await self.session.scalar(
-            select(StoreSettings).where(StoreSettings.store_id == self.ctx.store_id)
-        )
+        found = await self.session.get(StoreSettings, self.ctx.store_id)
         assert found is not None, "every store has its settings row"
         return found
 

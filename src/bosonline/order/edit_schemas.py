@@ -4,33 +4,24 @@ manual shipment) and the answer of Validation Number WA. Every edit answers with
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
-from bosonline.checkout.schemas import Address, Notes, PostalCode, RegionCode
-from bosonline.kit.fields import Email, PersonName, RecordId, ShortText, no_control_chars_but_newlines
+from bosonline.checkout.schemas import Address, Notes, PaymentMethod, PostalCode, RegionCode
+from bosonline.kit.fields import Email, Moment, PersonName, RecordId, ShortText, no_control_chars_but_newlines
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
 
 MAX_OTHER_FEE = 1_000_000_000  # Rp1 billion, like a unit price
 MAX_PAYMENT_AMOUNT = 1_000_000_000_000  # Rp1 trillion: more than any order can total
 
-EditablePaymentMethod = Literal["bank_transfer", "cod", "qris"]
 FeeType = Literal["fee", "discount"]
 # What a manual shipment update may say (courier scans will map onto the same words).
-SHIPMENT_STATUSES = (
-    "booked",
-    "picked_up",
-    "in_transit",
-    "out_for_delivery",
-    "delivered",
-    "delivery_failed",
-    "returned",
-)
 ShipmentStatus = Literal[
     "booked", "picked_up", "in_transit", "out_for_delivery", "delivered", "delivery_failed", "returned"
 ]
+SHIPMENT_STATUSES: tuple[str, ...] = get_args(ShipmentStatus)
 
 Note = Annotated[
     str,
@@ -70,7 +61,7 @@ class CourierEditIn(StrictBody):
 
 
 class PaymentMethodIn(StrictBody):
-    payment_method: EditablePaymentMethod
+    payment_method: PaymentMethod
 
 
 class PaymentDetailsIn(StrictBody):
@@ -110,12 +101,12 @@ class AnotherFeeIn(StrictBody):
 
 class ConfirmPaymentIn(StrictBody):
     amount: int = Field(
-        ge=1,
+        ge=0,
         le=MAX_PAYMENT_AMOUNT,
         description="Everything received for this order so far, in whole rupiah (a top-up after an underpayment: "
         "send the new sum, not the top-up alone).",
     )
-    paid_at: AwareDatetime | None = Field(
+    paid_at: Moment | None = Field(
         None,
         description="When the money arrived (with a time zone). Default: now. At most 5 minutes ahead, and "
         "not earlier than one day before the order was placed.",
@@ -136,7 +127,7 @@ class ShipmentIn(StrictBody):
     shipment_status: ShipmentStatus = Field(
         description="Where the parcel is: " + ", ".join(SHIPMENT_STATUSES) + "."
     )
-    shipped_at: AwareDatetime | None = Field(
+    shipped_at: Moment | None = Field(
         None,
         description="When the courier took the parcel. Default: kept if already set, else now (unless "
         "`booked`). At most 5 minutes ahead, not earlier than one day before the order.",

@@ -35,7 +35,7 @@ from bosonline.order.edit_schemas import (
 )
 from bosonline.order.money import goods_and_shipping, reprice
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
-from bosonline.order.views import detail_out
+from bosonline.order.views import shipment_out
 from bosonline.regions.service import delivery_region
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
@@ -220,7 +220,7 @@ class OrderEdits(OrderChange):
         """The shipment part of the detail (two queries: the order, its tracking)."""
         order = await self.repo.get(order_id)
         tracking = (await self.repo.tracking_of([order.id]))[order.id]
-        return detail_out(self.rt, order, [], [], [], tracking, None, {}).shipment
+        return shipment_out(order, tracking)
 
     async def update_shipment(self, order_id: int, body: ShipmentIn) -> OrderDetailOut:
         order = await self.lock(order_id)
@@ -281,7 +281,7 @@ def wa_check(raw: str, now: datetime) -> WaValidationOut:
         where = f" ({info.area})" if info.area else ""
         reason = f"a {info.type or 'non-mobile'} number{where}: WhatsApp needs a mobile number"
     return WaValidationOut(
-        phone=("0" + digits[2:]) if digits and digits.startswith("62") else display_phone(raw),
+        phone=display_phone(digits or raw),
         phone_e164=digits,
         valid=info.valid,
         is_mobile=is_mobile,

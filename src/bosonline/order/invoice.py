@@ -19,8 +19,6 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from lokal import format_rupiah
-
 InvoiceKind = Literal["invoice", "packing_slip"]
 
 _DRAWN_AS = {  # what Latin-1 lacks, drawn as this text instead
@@ -76,12 +74,6 @@ def latin1(text: str | None) -> str:
             )
             out.append(base if base.strip() else "?")
     return _UNKNOWN_RUN.sub("?", "".join(out))
-
-
-def rupiah(amount: int) -> str:
-    """1234567 → "Rp1.234.567"; −5000 → "-Rp5.000"."""
-    text = str(format_rupiah(abs(int(amount))))
-    return "-" + text if amount < 0 else text
 
 
 @dataclass(frozen=True)

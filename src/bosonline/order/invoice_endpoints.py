@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi.responses import StreamingResponse
 
 from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
+from bosonline.kit.export import attachment_headers
 from bosonline.order.invoice_service import MAX_INVOICES, InvoiceIn, InvoiceService
 from bosonline.routing import api_router
 
@@ -38,10 +37,5 @@ Printer = store_service(InvoiceService, Permission.orders_read)
 )
 async def print_invoice(body: InvoiceIn, printer: Printer) -> StreamingResponse:
     job = await printer.job(body)
-    disposition = f"attachment; filename=\"{job.filename}\"; filename*=UTF-8''{quote(job.filename)}"
     # Rendered while the response streams, after the request's transaction has ended (invoice_service.py).
-    return StreamingResponse(
-        job.chunks(),
-        media_type="application/pdf",
-        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
-    )
+    return StreamingResponse(job.chunks(), media_type="application/pdf", headers=attachment_headers(job.filename))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from fpdf import FPDF
 
+from bosonline.kit.money import rupiah
 from bosonline.order.invoice import (
     PAYMENT_STATUS_LABEL,
     TITLE,
@@ -15,7 +16,6 @@ from bosonline.order.invoice import (
     InvoiceStore,
     latin1,
     local_time,
-    rupiah,
     weight_text,
 )
 

@@ -3,9 +3,10 @@ line summaries of a page (one query), and the totals, from the recap counters wh
 
 Query plans on a large store (bench/orders_large.py): a first page is a backward range read of one of the
 `(store_id, …, id)` indexes of `orders` (of `(store_id, created_at)` with a date filter); a complete phone number
-is looked up through the customers' `(store_id, phone)` key; the recap and the totals of counter-compatible
-filters read `order_daily_stats` (about a hundred rows per store-day), never `orders`. Contains-searches of a name
-or part of a number read the store's orders (no index serves `LIKE '%…%'`).
+the recap and the totals of counter-compatible filters read `order_daily_stats` (about a hundred rows per
+store-day), never `orders`. The free-text search (`LIKE '%…%'` on number, name and phone digits) is served on
+PostgreSQL by the trigram indexes of migration 0004 (models/order.py SEARCH_INDEXES); elsewhere it reads the
+store's orders.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from sqlalchemy.orm import load_only
 from bosonline.errors import ValidationFailed
 from bosonline.kit.clock import as_utc
 from bosonline.kit.pagination import Page, PageParams, decode_cursor, encode_cursor, keyset_page
-from bosonline.kit.phone import normalize_mobile
-from bosonline.models import Customer, Order, OrderDailyStat, OrderLine
+from bosonline.kit.phone import phone_needle
+from bosonline.models import Order, OrderDailyStat, OrderLine
 from bosonline.order.list_schemas import OrderFilterIn
 from bosonline.order.repository import OrderRepository
 
@@ -47,27 +48,6 @@ def day_bounds(day_from: date | None, day_to: date | None, timezone: str) -> tup
     start = datetime.combine(day_from, time.min, tzinfo=zone).astimezone(UTC) if day_from else None
     end = datetime.combine(day_to + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC) if day_to else None
     return start, end
-
-
-def phone_needle(text: str) -> str | None:
-    """The digits to look for in stored phones (628…) when `text` looks like (part of) a phone number, else None.
-    `0812…` as sellers type it is `62812…` as stored; `+62 812-…` loses its punctuation."""
-    if not all(ch.isdigit() or ch in " +-()" for ch in text):
-        return None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) < 3:
-        return None
-    return "62" + digits[1:] if digits.startswith("0") else digits
-
-
-def whole_phone(text: str) -> str | None:
-    """628… digits when `text` is a complete Indonesian mobile number (0812-3456-7890, +62 812…), else None."""
-    if phone_needle(text) is None:
-        return None
-    try:
-        return normalize_mobile(text)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -116,14 +96,7 @@ class OrderListRepository(OrderRepository):
             where.append(self._has_line(OrderLine.product_id == filters.product_id))
         if filters.sku:
             where.append(self._has_line(func.lower(OrderLine.sku) == filters.sku.lower()))
-        if filters.q and (phone := whole_phone(filters.q)) is not None:
-            # A complete mobile number: that buyer's orders, found through the customers' (store_id, phone) key and
-            # the orders' (store_id, customer_id) index instead of reading every order of the store. An order's
-            # customer is the customer of its phone (checkout upserts it; Edit Customer re-links it when the phone
-            # changes, order/edits.py); the phone condition keeps that exact should the two ever disagree.
-            buyers = select(Customer.id).where(Customer.store_id == self.ctx.store_id, Customer.phone == phone)
-            where += [Order.customer_id.in_(buyers), Order.customer_phone == phone]
-        elif filters.q:
+        if filters.q:
             text = filters.q.lower()
             found = [
                 func.lower(Order.number).contains(text, autoescape=True),
@@ -174,17 +147,21 @@ class OrderListRepository(OrderRepository):
             next_cursor = encode_cursor([(as_utc(last.created_at) - EPOCH) // timedelta(microseconds=1), last.id])
         return Page(items=rows, next_cursor=next_cursor)
 
-    async def line_summaries(self, order_ids: Sequence[int]) -> dict[int, LineSummary]:
-        """Per order: its first line's names, its number of lines and units (one query for the whole page)."""
+    async def line_rows(self, order_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
+        """(order id, product name, variant name, quantity) of the orders' lines, in order (one query)."""
         if not order_ids:
-            return {}
+            return []
         rows = await self.session.execute(
             select(OrderLine.order_id, OrderLine.product_name, OrderLine.variant_name, OrderLine.quantity)
             .where(OrderLine.store_id == self.ctx.store_id, OrderLine.order_id.in_(order_ids))
             .order_by(OrderLine.order_id, OrderLine.position, OrderLine.id)
         )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    async def line_summaries(self, order_ids: Sequence[int]) -> dict[int, LineSummary]:
+        """Per order: its first line's names, its number of lines and units (one query for the whole page)."""
         summaries: dict[int, LineSummary] = {}
-        for order_id, product, variant, quantity in rows:
+        for order_id, product, variant, quantity in await self.line_rows(order_ids):
             seen = summaries.get(order_id)
             if seen is None:
                 summaries[order_id] = LineSummary(product, variant, 1, quantity)

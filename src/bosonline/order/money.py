@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.pricing import Money, cod_fee, draw_unique_code
+from bosonline.checkout.repository import CheckoutRepository
 from bosonline.checkout.service import UNIQUE_CODE_LOOKBACK
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import Order, StoreSettings
@@ -76,26 +76,12 @@ async def _unique_code(
     amount, code = money.before_unique_code, money.unique_code
     if not settings.unique_code_enabled:  # codes switched off since: keep one the buyer may know, draw none
         return code if not redraw and 0 < code < amount else 0
-    taken = await taken_codes(session, order, amount, now - UNIQUE_CODE_LOOKBACK)
+    taken = await CheckoutRepository(session).taken_unique_codes(
+        order.store_id, amount, now - UNIQUE_CODE_LOOKBACK, except_order_id=order.id
+    )
     if not redraw and 0 < code < amount and code not in taken:
         return code
     return draw_unique_code(amount, settings.unique_code_min, settings.unique_code_max, taken)
-
-
-async def taken_codes(session: AsyncSession, order: Order, amount: int, since: datetime) -> set[int]:
-    """Codes of the store's other open bank transfers that wait for `amount` before their code (checkout's
-    `taken_unique_codes`, without this order)."""
-    rows = await session.scalars(
-        select(Order.unique_code).where(
-            Order.store_id == order.store_id,
-            Order.id != order.id,
-            Order.created_at >= since,
-            Order.payment_method == "bank_transfer",
-            Order.payment_status == "unpaid",
-            Order.total + Order.unique_code == amount,
-        )
-    )
-    return set(rows)
 
 
 def _qris(order: Order, settings: StoreSettings, total: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bosonline.bank.banks import bank_of
+from bosonline.bank.repository import BankAccountRepository
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import BankAccount, Image, Order, OrderPayment
 from bosonline.order.edit_base import PAID_STATUSES, OrderChange, check_moment, refuse_canceled, snap
@@ -30,9 +31,7 @@ class OrderPayments(OrderChange):
     async def _account(self, account_id: int, *, active_only: bool) -> BankAccount:
         """One of this store's bank accounts; 422 naming `bank_account_id` otherwise (another store's id is as
         unknown as a missing one)."""
-        account = await self.session.scalar(
-            select(BankAccount).where(BankAccount.store_id == self.ctx.store_id, BankAccount.id == account_id)
-        )
+        account = await BankAccountRepository(self.session, self.ctx).get(account_id)
         if account is None:
             raise ValidationFailed(fields={"bank_account_id": "is not a bank account of this store"})
         if active_only and account.status != "active":
@@ -47,16 +46,12 @@ class OrderPayments(OrderChange):
         order = await self.lock(order_id)
         refuse_canceled(order)
         sent = body.model_fields_set
-        if (
-            "bank_account_id" in sent
-            and body.bank_account_id is not None
-            and order.payment_method != "bank_transfer"
-        ):
-            raise ValidationFailed(
-                fields={"bank_account_id": f"a {order.payment_method} order is not paid into a bank account"}
-            )
         account = None
         if "bank_account_id" in sent and body.bank_account_id is not None:
+            if order.payment_method != "bank_transfer":
+                raise ValidationFailed(
+                    fields={"bank_account_id": f"a {order.payment_method} order is not paid into a bank account"}
+                )
             account = await self._account(body.bank_account_id, active_only=True)
         timeline = self.timeline(order)
         before = snap(order, DETAIL_FIELDS)
@@ -85,6 +80,8 @@ class OrderPayments(OrderChange):
             )
             if image is None:
                 raise ValidationFailed(fields={"proof_image_id": "is not an image of this store"})
+        if body.amount == 0 and order.total != 0:
+            raise ValidationFailed(fields={"amount": "must be more than 0 (only a Rp0 order is paid with Rp0)"})
         result = "paid" if body.amount == order.total else "conflict"
         timeline = self.timeline(order)
         before = snap(order, CONFIRM_FIELDS)

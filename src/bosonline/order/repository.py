@@ -97,6 +97,10 @@ class OrderRepository(ScopedRepository):
     async def tracking_of(self, order_ids: Sequence[int]) -> dict[int, list[OrderTracking]]:
         return await self._children(OrderTracking, order_ids, OrderTracking.id)
 
+    async def all_members(self) -> list[StoreMember]:
+        """Everyone who is or was in the store (handlers of old orders may have left)."""
+        return list(await self.session.scalars(self.scoped(StoreMember)))
+
     async def members(self, member_ids: Collection[int | None]) -> dict[int, StoreMember]:
         ids = {member_id for member_id in member_ids if member_id}
         if not ids:

@@ -14,11 +14,12 @@ from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import dialect_insert
+from bosonline.db import dialect_insert, local_day
 from bosonline.kit.clock import as_utc
-from bosonline.models import Order, OrderDailyStat
+from bosonline.models import Order, OrderDailyStat, StoreSettings
 
 
 class StatsKey(NamedTuple):
@@ -73,3 +74,18 @@ async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None
         )
         await session.execute(stmt)
     delta.clear()
+
+
+async def rebuild(session: AsyncSession, store_id: int, timezone: str) -> None:
+    """The store's counters recomputed from its orders with days in `timezone` (the store changed its time zone:
+    days must keep meaning what the date filters mean). Takes the store's settings row first, as checkout does
+    for its counters, so that no order is placed in between."""
+    await session.execute(select(StoreSettings.store_id).where(StoreSettings.store_id == store_id).with_for_update())
+    await session.execute(delete(OrderDailyStat).where(OrderDailyStat.store_id == store_id))
+    day = local_day(session, Order.created_at, timezone)
+    handler = func.coalesce(Order.handler_id, 0)
+    keys = (Order.store_id, day, Order.status, Order.payment_status, Order.payment_method, handler)
+    rows = select(*keys, func.count(), func.sum(Order.total)).where(Order.store_id == store_id).group_by(*keys)
+    table = OrderDailyStat.__table__
+    columns = ["store_id", "day", "status", "payment_status", "payment_method", "handler_id", "orders", "total"]
+    await session.execute(insert(table).from_select(columns, rows))

@@ -145,7 +145,7 @@ class OrderTimeline:
         )
         self.session.add(event)
         order.updated_at = self.now
-        webhook_data: dict[str, Any] = {"change": kind, "order": None}
+        webhook_data: dict[str, Any] = {"change": kind}  # `order` is added by finish(), as the order is then
         if from_status is not None or to_status is not None:
             webhook_data["from_status"] = from_status
             webhook_data["to_status"] = to_status
@@ -162,7 +162,7 @@ class OrderTimeline:
         self._before.clear()
         await apply(self.session, self.store.id, self._delta)
         for _, data, order_id in self._webhooks:
-            if data.get("order", 0) is None:
+            if "order" not in data:
                 data["order"] = order_payload(self._orders[order_id])
         if self._webhooks:
             await self.outbox.emit_many(self._webhooks)

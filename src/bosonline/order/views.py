@@ -149,22 +149,7 @@ def detail_out(
                 for payment in payments
             ],
         ),
-        shipment=OrderShipmentOut(
-            courier=order.courier,
-            courier_name=courier_name(order.courier) if order.courier else None,
-            service=order.courier_service,
-            weight_g=order.weight_g,
-            warehouse_id=order.warehouse_id,
-            awb=order.awb,
-            status=order.shipment_status,
-            shipped_at=order.shipped_at,
-            tracking=[
-                TrackingOut(
-                    status=row.status, awb=row.awb, note=row.note, source=row.source, occurred_at=row.occurred_at
-                )
-                for row in tracking
-            ],
-        ),
+        shipment=shipment_out(order, tracking),
         handler=(
             OrderHandlerOut(id=handler.id, name=handler.name, phone=display_phone(handler.phone), role=handler.role)
             if handler
@@ -188,4 +173,21 @@ def detail_out(
         created_at=order.created_at,
         updated_at=order.updated_at,
         status_changed_at=order.status_changed_at,
+    )
+
+
+def shipment_out(order: Order, tracking: list[OrderTracking]) -> OrderShipmentOut:
+    return OrderShipmentOut(
+        courier=order.courier,
+        courier_name=courier_name(order.courier) if order.courier else None,
+        service=order.courier_service,
+        weight_g=order.weight_g,
+        warehouse_id=order.warehouse_id,
+        awb=order.awb,
+        status=order.shipment_status,
+        shipped_at=order.shipped_at,
+        tracking=[
+            TrackingOut(status=row.status, awb=row.awb, note=row.note, source=row.source, occurred_at=row.occurred_at)
+            for row in tracking
+        ],
     )

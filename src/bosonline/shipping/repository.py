@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.models import ShippingRate, Store
+from bosonline.models import ShippingRate
 from bosonline.tenancy import ScopedRepository
 
 
@@ -16,11 +16,6 @@ class RateCardRepository(ScopedRepository):
         """The request's store's services, in card order."""
         stmt = self.scoped(ShippingRate).order_by(ShippingRate.position, ShippingRate.id)
         return list(await self.session.scalars(stmt))
-
-    async def lock_store(self) -> None:
-        """Serializes card replacements of one store (PostgreSQL row lock on the store; SQLite write transactions
-        are serialized already), so two PUTs at once end in one whole card, never a mix or a unique violation."""
-        await self.session.execute(select(Store.id).where(Store.id == self.ctx.store_id).with_for_update())
 
     async def replace(self, rows: Sequence[ShippingRate]) -> None:
         await self.session.execute(delete(ShippingRate).where(ShippingRate.store_id == self.ctx.store_id))

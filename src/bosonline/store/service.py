@@ -12,6 +12,7 @@ from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Store, StoreMember, StoreSettings, User
 from bosonline.models.store import SUBDOMAIN_UNIQUE
+from bosonline.order.stats import rebuild as rebuild_order_stats
 from bosonline.store import subdomain as subdomains
 from bosonline.store.repository import StoreRepository
 from bosonline.store.schemas import (
@@ -82,9 +83,12 @@ class StoreService:
     async def update(self, ctx: StoreContext, data: StoreUpdateIn) -> StoreOut:
         store = ctx.store
         now = self.clock.now()
+        moved = "timezone" in data.model_fields_set and data.timezone != store.timezone
         for field in ("name", "phone", "timezone"):
             if field in data.model_fields_set:
                 setattr(store, field, getattr(data, field))
+        if moved:  # the recap counters' days are store-local days
+            await rebuild_order_stats(self.session, store.id, store.timezone)
         if data.settings is not None:
             self._apply_settings(await self.repo.settings_of(store.id), data.settings, now)
         store.updated_at = now

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
-from bosonline.kit.fields import MAX_PRICE, RecordId, Rupiah, ShortText
+from bosonline.kit.fields import MAX_PRICE, Moment, RecordId, Rupiah, ShortText
 from bosonline.kit.schemas import StrictBody
 from bosonline.models import Voucher
 from bosonline.voucher.rules import VoucherState, remaining, state_of, summary_of
@@ -16,25 +16,12 @@ MAX_VOUCHER_PRODUCTS = 200
 MAX_QUOTA_TOTAL = 1_000_000
 MAX_QUOTA_PER_BUYER = 1_000
 CODE_PATTERN = r"^[A-Za-z0-9_-]{3,32}$"
-_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 VoucherKind = Literal["percentage", "fixed"]
 VoucherTarget = Literal["product", "shipping"]
 VoucherStatus = Literal["active", "inactive"]
 
 
-def _in_utc(value: datetime) -> datetime:
-    try:
-        utc = value.astimezone(UTC)
-    except OverflowError as exc:
-        raise ValueError("is out of range") from exc
-    if not _EARLIEST <= utc < _LATEST:
-        raise ValueError("must be between 2000-01-01 and 2100-01-01")
-    return utc
-
-
-Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 VoucherCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=CODE_PATTERN),

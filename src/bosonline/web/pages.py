@@ -10,13 +10,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import lokal
 import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from bosonline.checkout.schemas import PublicFormPage, PublicOrderOut
+from bosonline.kit.money import rupiah as kit_rupiah
 from bosonline.web.assets import asset_url
 
 ORDER_STATUS_LABELS = {
@@ -44,11 +44,8 @@ TIKTOK_PIXEL_HOSTS = ("https://analytics.tiktok.com",)
 
 
 def rupiah(amount: int | None) -> str:
-    """150000 → "Rp150.000"; negative amounts keep their sign in front ("-Rp5.000")."""
-    if amount is None:
-        return ""
-    text = str(lokal.format_rupiah(abs(int(amount))))
-    return "-" + text if amount < 0 else text
+    """150000 → "Rp150.000"; nothing for no amount."""
+    return "" if amount is None else kit_rupiah(amount)
 
 
 def _qr_svg(payload: str) -> Markup:

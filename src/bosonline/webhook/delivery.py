@@ -47,7 +47,7 @@ def retry_delay(attempts_done: int) -> timedelta | None:
     """How long to wait after `attempts_done` attempts failed; None once they are exhausted."""
     if attempts_done >= MAX_ATTEMPTS:
         return None
-    return BACKOFF[min(max(attempts_done, 1), len(BACKOFF)) - 1]
+    return BACKOFF[max(attempts_done, 1) - 1]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,6 @@ def make_client(settings: Settings) -> httpx.AsyncClient:
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
         trust_env=False,
-        headers={"User-Agent": user_agent()},
     )
 
 
@@ -83,6 +82,8 @@ def headers_for(*, secret: str, event: str, unique_id: str, raw: bytes) -> dict[
     return {
         "Content-Type": "application/json",
         "User-Agent": user_agent(),
+        # The excerpt of the answer is read raw: ask for it uncompressed (httpx offers gzip by default).
+        "Accept-Encoding": "identity",
         EVENT_HEADER: event,
         DELIVERY_HEADER: unique_id,
         SIGNATURE_HEADER: sign(secret, raw),
@@ -95,8 +96,14 @@ async def _excerpt(response: httpx.Response) -> str | None:
         received += chunk
         if len(received) >= _EXCERPT_BYTES:
             break
-    text = bytes(received[:_EXCERPT_BYTES]).decode("utf-8", errors="replace").strip()
+    text = printable(bytes(received[:_EXCERPT_BYTES]).decode("utf-8", errors="replace")).strip()
     return text[:EXCERPT_CHARS] or None
+
+
+def printable(text: str) -> str:
+    """What a receiver answered, safe to store: control characters (a NUL byte is refused by PostgreSQL and would
+    fail the whole batch's record) become U+FFFD; line breaks and tabs stay."""
+    return "".join(ch if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127) else "\ufffd" for ch in text)
 
 
 def _describe(exc: Exception) -> str:
@@ -123,8 +130,6 @@ async def post(
         error = f"not sent: {exc}"
     except (TimeoutError, httpx.TimeoutException):
         error = f"timed out after {deadline:g} s"
-    except httpx.HTTPError as exc:
-        error = _describe(exc)
     except Exception as exc:  # noqa: BLE001 - an attempt must end as a logged outcome, whatever went wrong
         error = _describe(exc)
     duration_ms = int((time.monotonic() - started) * 1000)
@@ -136,7 +141,7 @@ async def post(
     return Outcome(
         delivered=delivered,
         status_code=status_code,
-        error=error[:ERROR_CHARS] if error else None,
+        error=printable(error)[:ERROR_CHARS] if error else None,
         excerpt=excerpt,
         duration_ms=duration_ms,
     )

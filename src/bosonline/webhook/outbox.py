@@ -14,23 +14,25 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import after_commit
+from bosonline.kit.clock import as_utc
 from bosonline.models import Webhook, WebhookDelivery
 from bosonline.worker.wakeup import notify_after_commit
 
-EVENTS = ("order.created", "order.updated", "order.status_changed", "order.payment_status_changed")
+WebhookEvent = Literal["order.created", "order.updated", "order.status_changed", "order.payment_status_changed"]
+EVENTS: tuple[str, ...] = get_args(WebhookEvent)
 TEST_EVENT = "webhook.test"  # POST /store/webhook/{id}/test; not subscribable
 _WAKE_KEY = "webhook_outbox_wake"
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bosonline.kit.pagination import Page, PageParams, keyset_page
-from bosonline.models import Store, Webhook, WebhookAttempt, WebhookDelivery
+from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.tenancy import ScopedRepository
 
 MAX_ATTEMPTS_SHOWN = 100
@@ -25,12 +25,8 @@ class WebhookRepository(ScopedRepository):
             stmt = stmt.with_for_update()
         return await self.session.scalar(stmt)
 
-    async def lock_store(self) -> None:
-        """Serializes endpoint creation per store (PostgreSQL), so that two requests cannot both pass the limit."""
-        await self.session.execute(select(Store.id).where(Store.id == self.ctx.store_id).with_for_update())
-
     async def count(self) -> int:
-        stmt = select(func.count()).select_from(Webhook).where(Webhook.store_id == self.ctx.store_id)
+        stmt = select(func.count()).select_from(self.scoped(Webhook).subquery())
         return int(await self.session.scalar(stmt) or 0)
 
     async def url_holder(self, url: str) -> int | None:

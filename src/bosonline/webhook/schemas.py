@@ -10,15 +10,13 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_
 from bosonline.kit.fields import no_control_chars
 from bosonline.kit.schemas import StrictBody
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
-from bosonline.webhook.outbox import EVENTS
+from bosonline.webhook.outbox import EVENTS, WebhookEvent
 from bosonline.webhook.targets import MAX_URL_LENGTH, url_problem
 
 MAX_WEBHOOKS_PER_STORE = 10
 
-WebhookEvent = Literal["order.created", "order.updated", "order.status_changed", "order.payment_status_changed"]
 WebhookStatus = Literal["active", "inactive"]
 DeliveryStatus = Literal["pending", "sending", "delivered", "failed"]
-assert set(WebhookEvent.__args__) == set(EVENTS)  # type: ignore[attr-defined]
 
 
 def _valid_url(value: str) -> str:

@@ -44,13 +44,13 @@ class WebhookService:
         return WebhookDetailOut.of(await self._webhook(webhook_id))
 
     async def create(self, data: WebhookIn) -> WebhookDetailOut:
+        await self._check_url(data.url, webhook_id=None)  # before the lock: it may wait on DNS
         await self.repo.lock_store()
         if await self.repo.count() >= MAX_WEBHOOKS_PER_STORE:
             raise Conflict(
                 f"A store can have at most {MAX_WEBHOOKS_PER_STORE} webhooks; delete one first",
                 code="webhook_limit_reached",
             )
-        await self._check_url(data.url, webhook_id=None)
         now = self.rt.clock.now()
         webhook = Webhook(
             url=data.url,

@@ -22,17 +22,25 @@ from typing import Any
 
 import httpx
 import structlog
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 
+from bosonline.config import Settings
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.models.base import UTCDateTime
 from bosonline.runtime import Runtime
-from bosonline.webhook.delivery import Outcome, make_client, post, retry_delay
+from bosonline.webhook.delivery import MAX_ATTEMPTS, Outcome, make_client, post, retry_delay
 
 log = structlog.get_logger("bosonline.webhook")
 
 INACTIVE = "endpoint inactive"
 _deliveries = WebhookDelivery.__table__
+
+
+def batch_seconds(settings: Settings) -> float:
+    """The longest one batch can take to send: rounds of `webhook_concurrency` requests, each bounded by the
+    timeout (the lease covers it; a stopping server waits for it)."""
+    rounds = math.ceil(settings.worker_batch_size / settings.webhook_concurrency)
+    return rounds * settings.webhook_timeout_seconds
 
 
 @dataclass(frozen=True)
@@ -86,10 +94,8 @@ class WebhookJob:
 
     @property
     def lease(self) -> timedelta:
-        """Long enough for a whole batch to be sent (rounds of `webhook_concurrency` requests, each bounded by the
-        timeout) and recorded, with a margin."""
-        rounds = math.ceil(self.settings.worker_batch_size / self.settings.webhook_concurrency)
-        return timedelta(seconds=rounds * self.settings.webhook_timeout_seconds + 60)
+        """Long enough for a whole batch to be sent and recorded, with a margin."""
+        return timedelta(seconds=batch_seconds(self.settings) + 60)
 
     async def run_once(self) -> int:
         """Claims, sends and records one batch; returns how many deliveries it handled (sent or failed)."""
@@ -231,13 +237,21 @@ class WebhookJob:
         return {**result, "_status": "pending", "_next": now + delay}
 
     async def sweep(self) -> int:
-        """Deliveries left `sending` by a worker that died (lease expired) go back to `pending`, due now."""
+        """Deliveries left `sending` by a worker that died (lease expired) go back to `pending`, due now. The lost
+        try counts as an attempt: a delivery that kills its worker every time ends `failed`, not in a loop."""
         now = self.rt.clock.now()
+        attempts = WebhookDelivery.attempts + 1
         async with self.rt.db.session() as session:
             result = await session.execute(
                 update(WebhookDelivery)
                 .where(WebhookDelivery.status == "sending", WebhookDelivery.locked_until < now)
-                .values(status="pending", locked_until=None, next_attempt_at=now)
+                .values(
+                    status=case((attempts >= MAX_ATTEMPTS, "failed"), else_="pending"),
+                    attempts=attempts,
+                    last_error="the worker stopped during this attempt (lease expired)",
+                    locked_until=None,
+                    next_attempt_at=now,
+                )
             )
             await session.commit()
         count = int(result.rowcount or 0)  # type: ignore[attr-defined]
