@@ -6,14 +6,16 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, and_, or_, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bosonline.errors import ValidationFailed
+from bosonline.kit.clock import as_utc
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
@@ -34,8 +36,18 @@ def page_params(
     return PageParams(limit=limit, cursor=cursor)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _cursor_value(value: Any) -> Any:
+    """A key value as a cursor holds it: a datetime as microseconds since the epoch (naive ones are UTC)."""
+    if isinstance(value, datetime):
+        return (as_utc(value) - _EPOCH) // timedelta(microseconds=1)
+    return value
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps(list(values), separators=(",", ":")).encode()
+    raw = json.dumps([_cursor_value(value) for value in values], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -43,7 +55,7 @@ _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 def _fits(value: Any, kind: type) -> bool:
-    if kind is int:
+    if kind is int or kind is datetime:
         return isinstance(value, int) and not isinstance(value, bool) and _BIGINT_MIN <= value <= _BIGINT_MAX
     return isinstance(value, str)
 
@@ -62,14 +74,21 @@ def decode_cursor(cursor: str, kinds: Sequence[type]) -> list[Any]:
         or not all(_fits(v, kind) for v, kind in zip(values, kinds, strict=True))
     ):
         raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"})
-    return values
+    try:
+        return [_EPOCH + timedelta(microseconds=v) if kind is datetime else v for v, kind in zip(values, kinds)]
+    except OverflowError as exc:
+        raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"}) from exc
 
 
 def _key_kind(key: InstrumentedAttribute[Any]) -> type:
+    column_type = getattr(key.type, "impl", key.type)  # a TypeDecorator (UTCDateTime) says what it wraps
     try:
-        return int if issubclass(key.type.python_type, int) else str
+        python_type = column_type.python_type
     except NotImplementedError:
         return str
+    if issubclass(python_type, datetime):
+        return datetime
+    return int if issubclass(python_type, int) else str
 
 
 T = TypeVar("T")
@@ -79,6 +98,19 @@ T = TypeVar("T")
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+def _after(keys: Sequence[InstrumentedAttribute[Any]], values: list[Any], descending: bool) -> Any:
+    """Rows past `values` in key order. Two keys are spelled `k1 <= a AND (k1 < a OR k2 < b)` rather than as a row
+    comparison, so that an index on the first key (after the store) bounds the read."""
+    if len(keys) == 1:
+        return keys[0] < values[0] if descending else keys[0] > values[0]
+    if len(keys) == 2:
+        (k1, k2), (a, b) = keys, values
+        if descending:
+            return and_(k1 <= a, or_(k1 < a, k2 < b))
+        return and_(k1 >= a, or_(k1 > a, k2 > b))
+    return tuple_(*keys) < tuple_(*values) if descending else tuple_(*keys) > tuple_(*values)
 
 
 async def keyset_page(
@@ -91,13 +123,11 @@ async def keyset_page(
 ) -> Page[Any]:
     """Rows of `stmt` ordered by `keys` (ending in a unique column), starting after the cursor.
 
-    Key values must be ints or strings (ids, ISO timestamps stored as text are not used here).
+    Key values are ints, strings or datetimes (a cursor holds a datetime as microseconds since the epoch).
     """
     if params.cursor:
         after = decode_cursor(params.cursor, [_key_kind(key) for key in keys])
-        row_key = tuple_(*keys) if len(keys) > 1 else keys[0]
-        bound = tuple_(*after) if len(keys) > 1 else after[0]
-        stmt = stmt.where(row_key < bound if descending else row_key > bound)
+        stmt = stmt.where(_after(keys, after, descending))
     order = [key.desc() if descending else key.asc() for key in keys]
     rows = list((await session.scalars(stmt.order_by(*order).limit(params.limit + 1))).all())
     next_cursor = None

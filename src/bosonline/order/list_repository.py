@@ -20,9 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import load_only
 
-from bosonline.errors import ValidationFailed
-from bosonline.kit.clock import as_utc
-from bosonline.kit.pagination import Page, PageParams, decode_cursor, encode_cursor, keyset_page
+from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.kit.phone import phone_needle
 from bosonline.models import Order, OrderDailyStat, OrderLine
 from bosonline.order.list_schemas import OrderFilterIn
@@ -33,8 +31,6 @@ from bosonline.order.repository import OrderRepository
 # cost more than the page: on a store of a million orders, counting a common name ("siti") to 10,000 reads ~120,000
 # orders (0.2–1 s, bench/orders_large.py); to 1,000 a tenth of that.
 COUNT_CAP = 1_000
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 LIST_COLUMNS = (
     Order.id, Order.number, Order.status, Order.payment_status, Order.payment_method, Order.total,
     Order.customer_name, Order.customer_phone, Order.region_name, Order.courier, Order.courier_service, Order.awb,
@@ -119,33 +115,13 @@ class OrderListRepository(OrderRepository):
         return (await self.restrict(base)).where(*self.conditions(filters))
 
     async def page(self, filters: OrderFilterIn, params: PageParams) -> Page[Order]:
-        """Newest first, only the columns the list shows: by id descending; with a date filter by creation time
-        then id, descending (see `_page_by_time`)."""
+        """Newest first, only the columns the list shows."""
         stmt = (await self.filtered(filters)).options(load_only(*LIST_COLUMNS))
-        if filters.date_from is None and filters.date_to is None:
-            return await keyset_page(self.session, stmt, [Order.id], params, descending=True)
-        return await self._page_by_time(stmt, params)
-
-    async def _page_by_time(self, stmt: Select[Any], params: PageParams) -> Page[Order]:
-        """Keyset over (created_at, id) descending, read through the `(store_id, created_at)` index: a date range
-        far in the past would otherwise be found by walking every newer order backwards by id (1.4 s instead of
-        1 ms for last year's month on a store of a million orders, bench/orders_large.py). The cursor holds the
-        creation time in microseconds since the epoch and the id."""
-        if params.cursor:
-            micros, last_id = decode_cursor(params.cursor, [int, int])
-            try:
-                at = EPOCH + timedelta(microseconds=micros)
-            except OverflowError as exc:
-                raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"}) from exc
-            stmt = stmt.where(Order.created_at <= at, or_(Order.created_at < at, Order.id < last_id))
-        stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(params.limit + 1)
-        rows = list((await self.session.scalars(stmt)).all())
-        next_cursor = None
-        if len(rows) > params.limit:
-            rows = rows[: params.limit]
-            last = rows[-1]
-            next_cursor = encode_cursor([(as_utc(last.created_at) - EPOCH) // timedelta(microseconds=1), last.id])
-        return Page(items=rows, next_cursor=next_cursor)
+        # With a date range, by creation time through the (store_id, created_at) index: by id alone, last year's
+        # month would be found by walking every newer order backwards (1.4 s instead of 1 ms on a million).
+        dated = filters.date_from is not None or filters.date_to is not None
+        keys = [Order.created_at, Order.id] if dated else [Order.id]
+        return await keyset_page(self.session, stmt, keys, params, descending=True)
 
     async def line_rows(self, order_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
         """(order id, product name, variant name, quantity) of the orders' lines, in order (one query)."""
