@@ -20,8 +20,13 @@ from bosonline.checkout.endpoints import router as checkout_router
 from bosonline.checkout.lead_endpoints import router as lead_router
 from bosonline.config import Settings
 from bosonline.errors import install_error_handlers
+from bosonline.followup.order_endpoints import router as followup_order_router
+from bosonline.followup.template_endpoints import store_router as followup_store_template_router
+from bosonline.followup.template_endpoints import v3_router as followup_v3_router
 from bosonline.form.endpoints import router as form_router
 from bosonline.health import router as health_router
+from bosonline.integrations.whatsapp.endpoints import router as wa_integration_router
+from bosonline.integrations.whatsapp.webhook_endpoints import router as wa_webhook_router
 from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
@@ -105,6 +110,23 @@ TAGS = [
         "description": "Outgoing webhooks: the store's endpoints, signed deliveries of order events with retries, "
         "and the delivery log.",
     },
+    {
+        "name": "WhatsApp",
+        "description": "The store's WhatsApp numbers and the gateway each sends through (Fonnte, Wablas, StarSender, "
+        "Meta WhatsApp Cloud): credentials encrypted at rest and never shown again, pacing, status checks, and "
+        "the delivery-status webhooks the providers call.",
+    },
+    {
+        "name": "Follow-up chat",
+        "description": "Follow-up chat templates: Scalev's v3 contract per product (`/v3/products/{product_id}/"
+        "follow-up-chats`, Scalev's shapes and errors) and the store's default set (`/store/follow-up-chats`).",
+    },
+    {
+        "name": "Follow-up",
+        "description": "Following each order up over WhatsApp (the seed's Order → Follow up): what is next per "
+        "order, doing a follow-up (wa.me link or a gateway send), an order's chats and message history, and "
+        "per-step results.",
+    },
     {"name": "health", "description": "Liveness and database reachability."},
 ]
 
@@ -177,6 +199,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         regions_router,
         form_router,
         lead_router,
+        followup_order_router,  # /store/order/followup… before /store/order/{order_id}
         order_list_router,  # /store/order/recap, /download, /invoice, /status before /store/order/{order_id}
         order_invoice_router,
         order_status_router,
@@ -190,6 +213,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         shipping_router,
         courier_router,
         webhook_router,
+        wa_integration_router,
+        wa_webhook_router,
+        followup_v3_router,
+        followup_store_template_router,
     ):
         app.include_router(router, responses=_ERRORS)
     app.include_router(web_router)

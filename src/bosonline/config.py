@@ -90,6 +90,34 @@ class Settings(BaseSettings):
         "tests only: in production they would let a store reach the internal network).",
     )
 
+    # WhatsApp follow-ups (followup/, integrations/whatsapp/).
+    encryption_keys: str | None = Field(
+        None,
+        min_length=44,
+        max_length=2_000,
+        description="Fernet key(s) that encrypt provider credentials at rest, comma-separated: the first encrypts, "
+        "all decrypt (key rotation). Generated into data_dir on first run if unset; every process of one "
+        "deployment needs the same keys.",
+    )
+    fonnte_base_url: str = Field("https://api.fonnte.com", max_length=200, description="Fonnte API origin.")
+    wablas_base_url: str = Field(
+        "https://{server}.wablas.com",
+        max_length=200,
+        description="Wablas API origin; `{server}` is the integration's Wablas server (e.g. tegal, texas).",
+    )
+    starsender_base_url: str = Field(
+        "https://api.starsender.online", max_length=200, description="StarSender API origin."
+    )
+    whatsapp_cloud_base_url: str = Field(
+        "https://graph.facebook.com/v21.0", max_length=200, description="Meta Graph API base, with its version."
+    )
+    wa_send_timeout_seconds: float = Field(
+        15.0, ge=0.1, le=120, description="Deadline of one WhatsApp send; past it the outcome is `unknown`."
+    )
+    followup_concurrency: int = Field(
+        20, ge=1, le=500, description="WhatsApp sends one worker has in flight at once (pacing still applies)."
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -112,6 +140,18 @@ class Settings(BaseSettings):
         if not path.exists():
             _create_once(path, secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+    @cached_property
+    def effective_encryption_keys(self) -> list[str]:
+        """The configured Fernet keys, or one generated once into data_dir (mode 0600) and reused after."""
+        if self.encryption_keys:
+            return [key.strip() for key in self.encryption_keys.split(",") if key.strip()]
+        path = self.data_dir / "encryption_key"
+        if not path.exists():
+            import base64
+
+            _create_once(path, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        return [path.read_text().strip()]
 
 
 def _create_once(path: Path, content: str) -> None:

@@ -113,9 +113,25 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": error}
 
 
-def error_response(exc: AppError) -> JSONResponse:
+SCALEV_PREFIX = "/v3/"
+
+
+def scalev_error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """Scalev's v3 error shape, `{"error": "...", "error_code": "..."}`: field details go into the message."""
+    if fields:
+        message = f"{message}: " + "; ".join(f"{name}: {why}" for name, why in fields.items())
+    return {"error": message, "error_code": code}
+
+
+def _body_for(request: Request | None, code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    if request is not None and request.url.path.startswith(SCALEV_PREFIX):
+        return scalev_error_body(code, message, fields)
+    return error_body(code, message, fields)
+
+
+def error_response(exc: AppError, request: Request | None = None) -> JSONResponse:
     return JSONResponse(
-        error_body(exc.code, exc.message, exc.fields), status_code=exc.status_code, headers=exc.headers
+        _body_for(request, exc.code, exc.message, exc.fields), status_code=exc.status_code, headers=exc.headers
     )
 
 
@@ -135,17 +151,17 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
     return fields
 
 
-async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc)
+    return error_response(exc, request)
 
 
-async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(err.get("type") == "json_invalid" for err in errors):
-        return error_response(BadRequest("Request body is not valid JSON", code="invalid_json"))
-    return error_response(ValidationFailed(fields=validation_fields(errors)))
+        return error_response(BadRequest("Request body is not valid JSON", code="invalid_json"), request)
+    return error_response(ValidationFailed(fields=validation_fields(errors)), request)
 
 
 _HTTP_CODES = {
@@ -163,13 +179,13 @@ _HTTP_CODES = {
 _FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
 
 
-async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_PARSE_ERROR:
-        return error_response(BadRequest("Request body is not valid JSON", code="invalid_json"))
+        return error_response(BadRequest("Request body is not valid JSON", code="invalid_json"), request)
     code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
     return JSONResponse(
-        error_body(code, message), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        _body_for(request, code, message), status_code=exc.status_code, headers=getattr(exc, "headers", None)
     )
 
 
@@ -180,15 +196,15 @@ def conflict_for(constraint: UniqueConstraint) -> Conflict:
     return Conflict(info["message"], code=info["code"], fields=fields)
 
 
-async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     # Services check uniqueness first; this answers the race where two requests write at once.
     assert isinstance(exc, IntegrityError)
     name = broken_unique_constraint(exc)
     constraint = unique_constraint_named(name) if name else None
     if constraint is not None and "conflict" in constraint.info:
-        return error_response(conflict_for(constraint))
+        return error_response(conflict_for(constraint), request)
     log.info("integrity_conflict", error=str(exc.orig)[:300])
-    return error_response(Conflict("The record conflicts with another one; reload and try again"))
+    return error_response(Conflict("The record conflicts with another one; reload and try again"), request)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
@@ -198,16 +214,16 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         return await _data_error(request, exc)
     log.error("database_error", error=str(getattr(exc, "orig", exc))[:300])
     return JSONResponse(
-        error_body("service_unavailable", "The database is busy or unreachable; try again shortly"),
+        _body_for(request, "service_unavailable", "The database is busy or unreachable; try again shortly"),
         status_code=503,
         headers={"Retry-After": "2"},
     )
 
 
-async def _data_error(_: Request, exc: Exception) -> JSONResponse:
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     # Bounds in the schemas should stop this first; a value the database still refuses is the client's.
     log.warning("data_error", error=str(getattr(exc, "orig", exc))[:300])
-    return error_response(ValidationFailed("A value is out of range for its field"))
+    return error_response(ValidationFailed("A value is out of range for its field"), request)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -215,7 +231,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     log.exception("unhandled_error", path=request.url.path, request_id=request_id)
     return JSONResponse(
-        error_body("internal_error", "Internal server error"),
+        _body_for(request, "internal_error", "Internal server error"),
         status_code=500,
         headers={"X-Request-Id": request_id} if request_id else None,
     )

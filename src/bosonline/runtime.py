@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bosonline.config import Settings
 from bosonline.db import Database
 from bosonline.kit.clock import Clock, SystemClock
+from bosonline.kit.crypto import SecretBox
 from bosonline.kit.security import AccessTokens, Passwords
 from bosonline.media.storage import Storage, storage_for
 from bosonline.notify import LogNotifier, Notifier
@@ -21,6 +22,7 @@ class Runtime:
     access_tokens: AccessTokens
     notifier: Notifier
     storage: Storage  # uploaded images (media/storage.py)
+    secrets: SecretBox  # provider credentials at rest (kit/crypto.py)
 
     @classmethod
     def build(
@@ -34,4 +36,5 @@ class Runtime:
             access_tokens=AccessTokens(settings.effective_secret_key, settings.access_token_ttl_seconds),
             notifier=notifier or LogNotifier(),
             storage=storage_for(settings),
+            secrets=SecretBox(settings.effective_encryption_keys),
         )

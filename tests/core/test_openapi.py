@@ -13,6 +13,9 @@ from starlette.routing import BaseRoute
 
 TAGS = {
     "auth",
+    "WhatsApp",
+    "Follow-up chat",
+    "Follow-up",
     "Profile",
     "Store",
     "Staff",

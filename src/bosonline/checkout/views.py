@@ -78,7 +78,7 @@ def placeholder_values(
         "bank_accounts": "\n".join(f"{a.bank_name} {a.account_number} a.n. {a.holder_name}" for a in accounts),
         "payment_url": status_url,
         "courier": courier,
-        "awb": "",
+        "awb": order.awb or "",
         "address": address,
         "store_name": store.name,
         "cs_name": handler.name if handler else store.name,

@@ -46,14 +46,15 @@ def check_placeholders(text: str) -> str:
     return text
 
 
-def render_placeholders(text: str, values: Mapping[str, str]) -> str:
+def render_placeholders(text: str, values: Mapping[str, str], *, drop_unknown: bool = False) -> str:
     """Replaces each known `{{name}}` with its value ("" when the value is missing); the result is never
-    re-scanned, so a value that itself contains `{{…}}` stays as it is."""
+    re-scanned, so a value that itself contains `{{…}}` stays as it is. `drop_unknown`: an unknown name renders
+    as "" too (texts sent to buyers: a raw `{{…}}` must never reach one)."""
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in PLACEHOLDERS:
-            return match.group(0)
+            return "" if drop_unknown else match.group(0)
         return values.get(name, "")
 
     return _PATTERN.sub(substitute, text)

@@ -3,6 +3,7 @@
 from bosonline.models.bank import BankAccount
 from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
+from bosonline.models.followup import FollowupChat, FollowupMessage, WaIntegration
 from bosonline.models.form import Form, FormItem
 from bosonline.models.inventory import InventoryMovement, Stock
 from bosonline.models.order import (
@@ -32,6 +33,8 @@ __all__ = [
     "CheckoutKey",
     "CheckoutLead",
     "Customer",
+    "FollowupChat",
+    "FollowupMessage",
     "Form",
     "FormItem",
     "Image",
@@ -61,6 +64,7 @@ __all__ = [
     "VoucherProduct",
     "VoucherRedemption",
     "Warehouse",
+    "WaIntegration",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -47,6 +47,8 @@ class StoreSettings(TimestampMixin, Base):
     # Counters checkout bumps in one UPDATE: the order number's sequence and the CS rotator's position.
     order_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     cs_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The follow-up rotator's position over the store's active WhatsApp integrations (assignation `rotator`).
+    wa_rotator_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
     # False: a CS sees only the orders assigned to them (handler); True: every order of the store.
     cs_sees_all_orders: Mapped[bool] = mapped_column(Boolean, default=False)
 

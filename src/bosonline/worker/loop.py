@@ -41,9 +41,10 @@ class Job(Protocol):
 
 
 def default_jobs(runtime: Runtime) -> list[Job]:
+    from bosonline.followup.tasks import FollowupJob
     from bosonline.webhook.tasks import WebhookJob
 
-    return [WebhookJob(runtime)]
+    return [FollowupJob(runtime), WebhookJob(runtime)]
 
 
 class Worker:

@@ -1,0 +1,84 @@
+"""What every WhatsApp provider adapter offers (one module per provider beside this one), and the outcome of a
+send as the dispatcher needs it.
+
+A send's outcome is one of:
+- `sent`: the provider accepted it (`message_id` when it gave one);
+- `retry`: it certainly was not sent and may succeed later (connection refused, 429, provider busy);
+- `failed`: it certainly was not sent and will not succeed as it is (bad token, bad number, refused);
+- `unknown`: it may or may not have been sent (timeout after the request went out, connection dropped
+  mid-answer, an answer we cannot read). None of the gateways offers an idempotency key, so an `unknown` send is
+  never retried: the CS sees it with the wa.me link instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import httpx
+
+Outcome = Literal["sent", "retry", "failed", "unknown"]
+PROVIDERS: tuple[str, ...] = ("fonnte", "wablas", "starsender", "whatsapp_cloud")
+DeliveryStatus = Literal["sent", "delivered", "read", "failed"]
+
+# The secrets each provider needs (sealed together, with a generated `webhook_secret`, in wa_integrations.credentials):
+# fonnte: the device token; wablas: the token and the account's server (`tegal` in https://tegal.wablas.com);
+# starsender: the device key; whatsapp_cloud: the phone number id, a (system-user) access token and the app secret
+# that signs its webhooks (X-Hub-Signature-256).
+CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "fonnte": ("token",),
+    "wablas": ("token", "server"),
+    "starsender": ("token",),
+    "whatsapp_cloud": ("phone_number_id", "access_token", "app_secret"),
+}
+WEBHOOK_SECRET = "webhook_secret"  # generated per integration: in gateway webhook URLs, and Meta's verify token
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    to: str  # E.164 digits, 628…
+    text: str
+    image_url: str | None = None
+    reference: str = ""  # our follow-up message id (Meta echoes it back in status webhooks)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    message_id: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    status: str  # connected | disconnected | unauthorized | unreachable | error
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """One delivery status a provider reported for a message it sent (status webhooks)."""
+
+    message_id: str
+    status: DeliveryStatus
+    error: str | None = None
+    reference: str | None = None  # our follow-up message id, when the provider echoes it
+
+
+class WhatsAppAdapter(Protocol):
+    provider: str
+
+    async def send(self, message: OutgoingMessage) -> SendResult: ...
+
+    async def check(self) -> CheckResult: ...
+
+
+def adapter_for(
+    provider: str, credentials: Mapping[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any
+) -> WhatsAppAdapter:
+    """The adapter of `provider` for one integration (its decrypted credentials and sending number)."""
+    from bosonline.integrations.whatsapp.registry import build
+
+    return build(provider, credentials, phone_number, client, settings)
