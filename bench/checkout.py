@@ -4,7 +4,9 @@
 
 Builds a store the way a seller does (warehouse, product with 2 variants, stock, rate card, bank account, CS,
 form: all through the API), then times requests in-process (httpx ASGI transport, no network): sequential
-checkouts (each a full order: priced, stock reserved, CS assigned) and a burst of concurrent ones. Not run by CI.
+checkouts (each a full order: priced, stock reserved, CS assigned) and a burst of concurrent ones; then the
+product gets the generated set of 4 follow-up chat templates and the sequential checkouts run again (each order
+now also schedules its follow-up rows in its transaction). Not run by CI.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> dict[str
     return result.json()["data"]  # type: ignore[no-any-return]
 
 
-async def setup(client: httpx.AsyncClient) -> tuple[dict[str, str], str, str, list[int]]:
+async def setup(client: httpx.AsyncClient) -> tuple[dict[str, str], str, str, list[int], int]:
     email = f"bench-{time.time_ns()}@example.com"
     user = await ok(
         client.post(
@@ -99,7 +101,7 @@ async def setup(client: httpx.AsyncClient) -> tuple[dict[str, str], str, str, li
         ),
         201,
     )
-    return headers, subdomain, form["slug"], variant_ids
+    return headers, subdomain, form["slug"], variant_ids, product["id"]
 
 
 def order(subdomain: str, slug: str, variant_id: int, n: int) -> dict[str, Any]:
@@ -147,7 +149,7 @@ async def main(orders: int, concurrency: int, database_url: str | None) -> None:
     app = create_app(runtime=runtime)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
-        _, subdomain, slug, variants = await setup(client)
+        headers, subdomain, slug, variants, product_id = await setup(client)
         health = await timed(lambda: client.get("/health"), 200)
         baseline = statistics.median(health)
         report("GET /health", health, baseline)
@@ -180,6 +182,13 @@ async def main(orders: int, concurrency: int, database_url: str | None) -> None:
             )
 
         report("POST /public/checkout (sequential)", await timed(checkout, orders, 201), baseline)
+        generated = await client.post(f"/v3/products/{product_id}/follow-up-chats/generate", headers=headers)
+        assert generated.status_code == 201, generated.text
+        report(
+            f"  … with {len(generated.json()['data'])} follow-up templates",
+            await timed(checkout, orders, 201),
+            baseline,
+        )
         started = time.perf_counter()
         burst = await asyncio.gather(*(checkout() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started

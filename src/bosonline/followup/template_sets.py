@@ -43,5 +43,8 @@ def pick_set(candidates: Sequence[FollowupChat], product_ids: Sequence[int]) -> 
         if product_id in by_product:
             return ordered(by_product[product_id])
     defaults = ordered([t for t in candidates if t.product_id is None])
-    shared = sorted((t for t in candidates if t.product_id is not None and t.is_default), key=lambda t: (t.product_id, t.position, t.id))
+    shared = sorted(
+        (t for t in candidates if t.product_id is not None and t.is_default),
+        key=lambda t: (t.product_id, t.position, t.id),
+    )
     return defaults + shared

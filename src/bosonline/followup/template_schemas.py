@@ -1,0 +1,284 @@
+"""Wire shapes of follow-up chat templates: Scalev's v3 body and response object (seed `000_…`), the bounds and
+the published semantics of each field (readable at /docs), and the list shapes of both trees."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+
+from bosonline.followup import rules
+from bosonline.integrations.whatsapp.base import PROVIDERS
+from bosonline.kit.fields import no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
+from bosonline.kit.schemas import StrictBody
+from bosonline.models import FollowupChat, WaIntegration
+from bosonline.order.state import STATUSES
+
+MAX_TEMPLATES = 20  # per product, and store defaults
+MAX_IMAGE_URL = 500
+MAX_V3_PAGE = 25
+TEXT_FIELDS: tuple[str, ...] = tuple(rules.text_field(category) for category in rules.PAYMENT_CATEGORIES)
+ALL_PROVIDERS: tuple[str, ...] = (rules.MANUAL, *PROVIDERS)
+
+PLACEHOLDER_LIST = "\n".join(f"- `{{{{{name}}}}}`: {meaning}" for name, meaning in PLACEHOLDERS.items())
+
+TRIGGER_DOC = (
+    "What starts the follow-up's clock. `order_created` (default): the order is created. `abandoned`: a checkout "
+    "was saved but not submitted (the buyer left). An order status name (" + ", ".join(f"`{s}`" for s in STATUSES)
+    + "): see `change_status`. A follow-up stops applying (it is canceled, never sent) once the order no longer "
+    "fits it: for `order_created` once the order is paid, confirmed or moved on; for a status trigger once the order "
+    "leaves that status (and, for `draft`/`pending`, once it is paid); canceled/closed/returned orders stop them all."
+)
+CHANGE_STATUS_DOC = (
+    "Only meaningful when `trigger` is an order status. `true`: the clock starts when the order's status changes to "
+    "`trigger` (an order created in that status starts it at creation), and doing this follow-up by hand moves the "
+    "order to that status when the status table allows it. `false` (default): the clock starts when the order is "
+    "created, and the follow-up is only sent while the order is in that status."
+)
+HOURS_AFTER_DOC = (
+    f"Hours between the start of the clock and the follow-up, 0–{rules.MAX_HOURS_AFTER} (30 days). 0 (default): at "
+    "once for a gateway template, or as soon as a CS acts for a manual one."
+)
+PROVIDER_DOC = (
+    "How the follow-up is sent. `manual`: a CS sends it by opening a wa.me link with the rendered text (nothing is "
+    "sent automatically). " + ", ".join(f"`{p}`" for p in PROVIDERS) + ": sent automatically when due, through a "
+    "WhatsApp integration of that provider chosen by `wa_gateway_assignation_type`."
+)
+ASSIGNATION_DOC = (
+    "Which WhatsApp number sends a gateway follow-up. `fixed` (default): always `wa_integration_id` (required then). "
+    "`handler`: the integration owned by the order's CS. `rotator`: round-robin over the store's active integrations "
+    "(one after the other). Ignored (stored as given) for `manual`."
+)
+INTEGRATION_DOC = (
+    "A WhatsApp integration of this store (`/store/wa-integration`) whose provider is the template's `provider`. "
+    "Required for a gateway provider with `fixed` assignation; null otherwise."
+)
+TEXTS_DOC = (
+    f"At most {rules.MAX_TEXT:,} characters; line breaks allowed. The text sent to buyers who pay with that method "
+    "category: `text_for_bank_transfer` (Transfer Bank), `text_for_cod` (COD), `text_for_epayment` (QRIS, virtual "
+    "accounts, e-wallets). A text may not be empty for a category the product can be paid with (the payment "
+    "methods of the store's active forms offering the product; for store defaults, of all active forms); with no "
+    "such form at least one text is required. An order whose category has an empty text skips this follow-up. "
+    "Placeholders, replaced by plain substitution when the message is rendered (a missing value renders empty; an "
+    "unknown `{{name}}` is refused with a 422 when saving):\n\n" + PLACEHOLDER_LIST
+)
+IMAGE_DOC = (
+    f"Picture sent with the message: an http(s) URL of at most {MAX_IMAGE_URL} characters, or the `url` of an image "
+    "uploaded to this store's media (`/store/media`)."
+)
+IS_DEFAULT_DOC = (
+    "A product template marked default also follows up orders of products that have no templates of their own "
+    "(after the store's default set). Which templates an order gets: those of its first product (by line position) "
+    "that has templates; otherwise the store's defaults (`/store/follow-up-chats`), then product templates marked "
+    "`is_default`. Their order is the steps: Follow Up 1, 2, 3, …"
+)
+
+SEMANTICS = f"""
+**How follow-up chats work.** Each order is followed up over WhatsApp with the templates that apply to it, in
+order (Follow Up 1, 2, 3, …), until it is paid, confirmed or no longer fits them.
+
+- **Which templates.** {IS_DEFAULT_DOC}
+- **`trigger`.** {TRIGGER_DOC}
+- **`change_status`.** {CHANGE_STATUS_DOC}
+- **`hours_after`.** {HOURS_AFTER_DOC}
+- **`provider`.** {PROVIDER_DOC}
+- **`wa_gateway_assignation_type`.** {ASSIGNATION_DOC}
+- **Texts.** One per payment category; bank transfer, COD, e-payment. An empty text for a category the product
+  is sold with is refused (422).
+- **Limits.** At most {MAX_TEMPLATES} templates per product and {MAX_TEMPLATES} store defaults (409
+  `followup_chat_limit_reached`). A new template goes last.
+
+**Placeholders** (plain substitution; unknown names are refused when saving):
+
+{PLACEHOLDER_LIST}
+"""
+
+
+def _http_or_media(value: str) -> str:
+    """An absolute http(s) URL with a host, or a path (checked by the service against this store's media)."""
+    if value.startswith("/"):
+        if value.startswith("//") or any(ch.isspace() for ch in value):
+            raise ValueError("must be an http(s) URL or the url of an image uploaded to this store")
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in value):
+        raise ValueError("must be an http(s) URL or the url of an image uploaded to this store")
+    return value
+
+
+TemplateName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(no_control_chars),
+    Field(description="Name of the follow-up chat, 1–100 characters, e.g. `Follow Up 1`.", examples=["Follow Up 1"]),
+]
+Provider = Annotated[
+    Literal[ALL_PROVIDERS],  # type: ignore[valid-type]
+    Field(description=PROVIDER_DOC, examples=["manual"]),
+]
+Trigger = Annotated[
+    Literal[rules.TRIGGERS],  # type: ignore[valid-type]
+    Field(description=TRIGGER_DOC, examples=["order_created"]),
+]
+Assignation = Annotated[
+    Literal[rules.ASSIGNATIONS],  # type: ignore[valid-type]
+    Field(description=ASSIGNATION_DOC, examples=["fixed"]),
+]
+HoursAfter = Annotated[int, Field(ge=0, le=rules.MAX_HOURS_AFTER, description=HOURS_AFTER_DOC, examples=[24])]
+ChangeStatus = Annotated[bool, Field(description=CHANGE_STATUS_DOC)]
+IsDefault = Annotated[bool, Field(description=IS_DEFAULT_DOC)]
+ImageUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_IMAGE_URL),
+    AfterValidator(no_control_chars),
+    AfterValidator(_http_or_media),
+    Field(description=IMAGE_DOC, examples=["https://cdn.example.com/promo.jpg"]),
+]
+Text = Annotated[
+    str,
+    StringConstraints(max_length=rules.MAX_TEXT),
+    AfterValidator(no_control_chars_but_newlines),
+    AfterValidator(check_placeholders),
+    Field(description=TEXTS_DOC, examples=["Halo Kak {{customer_name}}, pesanan {{order_number}} …"]),
+]
+IntegrationId = Annotated[int, Field(ge=1, le=2**53, description=INTEGRATION_DOC)]
+
+
+class FollowupChatIn(StrictBody):
+    """Create a follow-up chat (Scalev's body). Also the merged result a PATCH is validated as."""
+
+    name: TemplateName
+    provider: Provider
+    change_status: ChangeStatus = False
+    hours_after: HoursAfter = 0
+    image: ImageUrl | None = None
+    is_default: IsDefault = False
+    text_for_bank_transfer: Text = Field("", description="Text for buyers paying by bank transfer. " + TEXTS_DOC)
+    text_for_cod: Text = Field("", description="Text for buyers paying cash on delivery (COD). " + TEXTS_DOC)
+    text_for_epayment: Text = Field("", description="Text for buyers paying by QRIS/VA/e-wallet. " + TEXTS_DOC)
+    trigger: Trigger = rules.ORDER_CREATED
+    wa_gateway_assignation_type: Assignation = "fixed"
+    wa_integration_id: IntegrationId | None = None
+
+
+class FollowupChatPatch(StrictBody):
+    """Edit a follow-up chat: only the keys given change; the result is validated as a whole (as on create)."""
+
+    name: TemplateName | None = None
+    provider: Provider | None = None
+    change_status: ChangeStatus | None = None
+    hours_after: HoursAfter | None = None
+    image: ImageUrl | None = None
+    is_default: IsDefault | None = None
+    text_for_bank_transfer: Text | None = None
+    text_for_cod: Text | None = None
+    text_for_epayment: Text | None = None
+    trigger: Trigger | None = None
+    wa_gateway_assignation_type: Assignation | None = None
+    wa_integration_id: IntegrationId | None = None
+
+
+class GenerateIn(StrictBody):
+    """Options of the generated default set, applied to every template of it."""
+
+    provider: Provider = rules.MANUAL
+    wa_gateway_assignation_type: Assignation = "fixed"
+    wa_integration_id: IntegrationId | None = None
+
+
+class OrderIn(StrictBody):
+    ids: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(
+        max_length=MAX_TEMPLATES,
+        description="Every template id of the product (or every store default), each once, in the new order: the "
+        "first is Follow Up 1.",
+    )
+
+    @field_validator("ids")
+    @classmethod
+    def _no_repeats(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat an id")
+        return value
+
+
+class WaIntegrationBrief(BaseModel):
+    id: int
+    name: str
+    phone_number: str = Field(description="E.164 digits, 628…")
+    provider: str
+
+    @classmethod
+    def of(cls, integration: WaIntegration) -> WaIntegrationBrief:
+        return cls(
+            id=integration.id,
+            name=integration.name,
+            phone_number=integration.phone_number,
+            provider=integration.provider,
+        )
+
+
+class FollowupChatOut(BaseModel):
+    """Scalev's follow-up chat object, key for key."""
+
+    bundle_id: int | None = Field(None, description="Bundles do not exist in bosonline: always null.")
+    change_status: bool = Field(description=CHANGE_STATUS_DOC)
+    hours_after: int = Field(description=HOURS_AFTER_DOC)
+    id: int
+    image: str | None = Field(description=IMAGE_DOC)
+    is_default: bool = Field(description=IS_DEFAULT_DOC)
+    name: str
+    product_id: int | None = Field(description="The product; null for a store default.")
+    provider: str = Field(description=PROVIDER_DOC)
+    store_id: int
+    text_for_bank_transfer: str
+    text_for_cod: str
+    text_for_epayment: str
+    trigger: str = Field(description=TRIGGER_DOC)
+    wa_gateway_assignation_type: str = Field(description=ASSIGNATION_DOC)
+    wa_integration: WaIntegrationBrief | None = Field(description="The integration `wa_integration_id` names.")
+
+    @classmethod
+    def of(cls, chat: FollowupChat, integration: WaIntegration | None) -> FollowupChatOut:
+        return cls(
+            bundle_id=None,
+            change_status=chat.change_status,
+            hours_after=chat.hours_after,
+            id=chat.id,
+            image=chat.image,
+            is_default=chat.is_default,
+            name=chat.name,
+            product_id=chat.product_id,
+            provider=chat.provider,
+            store_id=chat.store_id,
+            text_for_bank_transfer=chat.text_for_bank_transfer,
+            text_for_cod=chat.text_for_cod,
+            text_for_epayment=chat.text_for_epayment,
+            trigger=chat.trigger,
+            wa_gateway_assignation_type=chat.wa_gateway_assignation_type,
+            wa_integration=WaIntegrationBrief.of(integration) if integration is not None else None,
+        )
+
+
+T = TypeVar("T")
+
+
+class ScalevList(BaseModel, Generic[T]):
+    """Scalev's v3 list shape."""
+
+    data: list[T]
+    has_next: bool = Field(description="Whether another page follows.")
+    next_cursor: str | None = Field(description="Pass as `?cursor=` for the next page; null on the last.")
+
+
+class ScalevError(BaseModel):
+    """Scalev's v3 error shape."""
+
+    error: str = Field(examples=["Record not found"])
+    error_code: str = Field(examples=["not_found"])
+
+
+def current_values(chat: FollowupChat) -> dict[str, Any]:
+    """A template's fields as FollowupChatIn takes them (the base a PATCH is merged onto)."""
+    return {name: getattr(chat, name) for name in FollowupChatIn.model_fields}

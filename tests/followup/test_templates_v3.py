@@ -1,0 +1,423 @@
+"""Scalev's v3 follow-up chats per product (seed 000_…): the exact body and response object, list and order,
+edits, deletes, the generated default set, every validation rule in Scalev's error shape, tenancy and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from bosonline.followup import rules
+from bosonline.kit.placeholders import PLACEHOLDERS, render_placeholders, unknown_placeholders
+from bosonline.runtime import Runtime
+from tests.catalog.helpers import create_product
+from tests.factories import PASSWORD, add_staff, login, seller
+from tests.followup.template_helpers import (
+    TEXTS,
+    add_template,
+    insert_integration,
+    insert_message,
+    message_row,
+    template_body,
+    templates_url,
+)
+from tests.form.helpers import insert_order
+from tests.media.helpers import jpeg
+
+SEED_KEYS = {
+    "bundle_id", "change_status", "hours_after", "id", "image", "is_default", "name", "product_id", "provider",
+    "store_id", "text_for_bank_transfer", "text_for_cod", "text_for_epayment", "trigger",
+    "wa_gateway_assignation_type", "wa_integration",
+}
+
+
+async def _owner_with_product(client: httpx.AsyncClient) -> tuple[dict[str, Any], int]:
+    owner = await seller(client)
+    product = await create_product(client, owner["headers"])
+    return owner, product["id"]
+
+
+async def _form(
+    client: httpx.AsyncClient, headers: dict[str, str], product_id: int, methods: list[str], **fields: Any
+) -> dict[str, Any]:
+    body = {"title": "Promo", "items": [{"product_id": product_id}], "payment_methods": methods, **fields}
+    response = await client.post("/store/form", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
+def _scalev_error(response: httpx.Response, status: int, code: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "error_code"}, body
+    assert body["error_code"] == code
+    return str(body["error"])
+
+
+async def test_seed_body_answers_the_seed_object(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    store_id = owner["store"]["id"]
+    integration_id = await insert_integration(rt, store_id, provider="fonnte", name="CS Utama", phone="6281211112222")
+    seed_body = {
+        "name": "Follow Up 1",
+        "provider": "fonnte",
+        "change_status": True,
+        "hours_after": 123,
+        "image": "https://cdn.example.com/promo.jpg",
+        "is_default": True,
+        "text_for_bank_transfer": "Halo {{customer_name}}, transfer {{total}} ke {{bank_accounts}}",
+        "text_for_cod": "Halo {{customer_name}}, siapkan {{total}} untuk kurir",
+        "text_for_epayment": "Halo {{customer_name}}, bayar di {{payment_url}}",
+        "trigger": "shipped",
+        "wa_gateway_assignation_type": "fixed",
+        "wa_integration_id": integration_id,
+    }
+    response = await client.post(templates_url(product_id), json=seed_body, headers=owner["headers"])
+    assert response.status_code == 201, response.text
+    chat = response.json()
+    assert set(chat) == SEED_KEYS
+    assert chat["bundle_id"] is None
+    assert isinstance(chat["id"], int) and chat["product_id"] == product_id and chat["store_id"] == store_id
+    for key, value in seed_body.items():
+        if key != "wa_integration_id":
+            assert chat[key] == value, key
+    assert chat["wa_integration"] == {
+        "id": integration_id, "name": "CS Utama", "phone_number": "6281211112222", "provider": "fonnte"
+    }
+    fetched = await client.get(f"{templates_url(product_id)}/{chat['id']}", headers=owner["headers"])
+    assert fetched.status_code == 200 and fetched.json() == chat
+
+
+async def test_defaults_of_a_minimal_body(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    body = {"name": "Sapa", "provider": "manual", "text_for_cod": "Halo {{customer_name}}"}
+    response = await client.post(templates_url(product_id), json=body, headers=owner["headers"])
+    assert response.status_code == 201, response.text
+    chat = response.json()
+    assert set(chat) == SEED_KEYS
+    assert {k: chat[k] for k in SEED_KEYS - {"id", "product_id", "store_id"}} == {
+        "bundle_id": None,
+        "change_status": False,
+        "hours_after": 0,
+        "image": None,
+        "is_default": False,
+        "name": "Sapa",
+        "provider": "manual",
+        "text_for_bank_transfer": "",
+        "text_for_cod": "Halo {{customer_name}}",
+        "text_for_epayment": "",
+        "trigger": "order_created",
+        "wa_gateway_assignation_type": "fixed",
+        "wa_integration": None,
+    }
+
+
+async def test_list_in_step_order_with_pages_and_reorder(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    ids = [(await add_template(client, headers, product_id, name=f"Step {n}"))["id"] for n in range(1, 4)]
+    await add_template(client, headers, None)  # a store default is not the product's
+
+    listed = (await client.get(url, headers=headers)).json()
+    assert set(listed) == {"data", "has_next", "next_cursor"}
+    assert [c["id"] for c in listed["data"]] == ids and listed["has_next"] is False and listed["next_cursor"] is None
+
+    first = (await client.get(url, params={"page_size": 2}, headers=headers)).json()
+    assert [c["id"] for c in first["data"]] == ids[:2] and first["has_next"] is True
+    rest = (await client.get(url, params={"limit": 2, "cursor": first["next_cursor"]}, headers=headers)).json()
+    assert [c["id"] for c in rest["data"]] == ids[2:] and rest["has_next"] is False
+    _scalev_error(await client.get(url, params={"page_size": 26}, headers=headers), 422, "validation_error")
+
+    new_order = [ids[2], ids[0], ids[1]]
+    response = await client.put(f"{url}/order", json={"ids": new_order}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert [c["id"] for c in response.json()["data"]] == new_order
+    assert [c["id"] for c in (await client.get(url, headers=headers)).json()["data"]] == new_order
+    added = await add_template(client, headers, product_id)
+    assert [c["id"] for c in (await client.get(url, headers=headers)).json()["data"]] == [*new_order, added["id"]]
+
+    for bad in ([ids[0], ids[1], ids[2]], [ids[0], ids[0], ids[1], ids[2]], [*new_order, added["id"], 999_999]):
+        message = _scalev_error(await client.put(f"{url}/order", json={"ids": bad}, headers=headers), 422,
+                                "validation_error")
+        assert "ids" in message
+
+
+async def test_patch_is_partial_and_validated_merged(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    chat = await add_template(client, headers, product_id, hours_after=2)
+    response = await client.patch(f"{url}/{chat['id']}", json={"hours_after": 24, "image": None}, headers=headers)
+    assert response.status_code == 200, response.text
+    patched = response.json()
+    assert patched["hours_after"] == 24 and patched["name"] == chat["name"] and patched["text_for_cod"] == chat[
+        "text_for_cod"]
+    assert set(patched) == SEED_KEYS
+
+    message = _scalev_error(
+        await client.patch(f"{url}/{chat['id']}", json={"provider": "fonnte"}, headers=headers), 422,
+        "validation_error",
+    )
+    assert "wa_integration_id" in message
+    integration_id = await insert_integration(rt, owner["store"]["id"], provider="fonnte")
+    response = await client.patch(
+        f"{url}/{chat['id']}", json={"provider": "fonnte", "wa_integration_id": integration_id}, headers=headers
+    )
+    assert response.status_code == 200 and response.json()["wa_integration"]["id"] == integration_id
+    assert "name" in _scalev_error(
+        await client.patch(f"{url}/{chat['id']}", json={"name": None}, headers=headers), 422, "validation_error"
+    )
+    _scalev_error(await client.patch(f"{url}/{chat['id']}", json={"colour": "red"}, headers=headers), 422,
+                  "validation_error")
+    assert (await client.get(f"{url}/{chat['id']}", headers=headers)).json()["hours_after"] == 24
+
+
+async def test_delete_cancels_scheduled_followups(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url, store_id = owner["headers"], templates_url(product_id), owner["store"]["id"]
+    chat = await add_template(client, headers, product_id)
+    other = await add_template(client, headers, product_id)
+    order_id = await insert_order(rt, store_id, None)
+    waiting = await insert_message(rt, store_id, chat["id"], order_id)
+    sent = await insert_message(rt, store_id, chat["id"], await insert_order(rt, store_id, None), status="sent")
+    untouched = await insert_message(rt, store_id, other["id"], order_id, step=2)
+
+    response = await client.delete(f"{url}/{chat['id']}", headers=headers)
+    assert response.status_code == 204 and response.content == b""
+    canceled = await message_row(rt, waiting)
+    assert (canceled.status, canceled.error) == ("canceled", "template deleted")
+    assert (await message_row(rt, sent)).status == "sent"
+    assert (await message_row(rt, untouched)).status == "scheduled"
+    _scalev_error(await client.get(f"{url}/{chat['id']}", headers=headers), 404, "not_found")
+    _scalev_error(await client.delete(f"{url}/{chat['id']}", headers=headers), 404, "not_found")
+    assert [c["id"] for c in (await client.get(url, headers=headers)).json()["data"]] == [other["id"]]
+
+
+async def test_generate_the_default_set(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    response = await client.post(f"{url}/generate", headers=headers)
+    assert response.status_code == 201, response.text
+    chats = response.json()["data"]
+    assert [c["name"] for c in chats] == ["Konfirmasi Pesanan", "Pengingat Pembayaran", "Follow Up 1", "Follow Up 2"]
+    assert [c["hours_after"] for c in chats] == [0, 6, 24, 48]
+    assert all(c["provider"] == "manual" and c["trigger"] == "order_created" and set(c) == SEED_KEYS for c in chats)
+    values = {name: f"<{name}>" for name in PLACEHOLDERS}
+    for chat in chats:
+        for field in ("text_for_bank_transfer", "text_for_cod", "text_for_epayment"):
+            text = chat[field]
+            assert text and unknown_placeholders(text) == []
+            rendered = render_placeholders(text, values)
+            assert "{{" not in rendered and "<customer_name>" in rendered
+    assert all("<bank_accounts>" in render_placeholders(c["text_for_bank_transfer"], values) for c in chats)
+    assert all("<total>" in render_placeholders(c["text_for_bank_transfer"], values) for c in chats)
+    assert all("<payment_url>" in render_placeholders(c["text_for_epayment"], values) for c in chats)
+    assert "<address>" in render_placeholders(chats[0]["text_for_cod"], values)
+    assert "kurir" in chats[0]["text_for_cod"]
+    assert [c["id"] for c in (await client.get(url, headers=headers)).json()["data"]] == [c["id"] for c in chats]
+
+    _scalev_error(await client.post(f"{url}/generate", headers=headers), 409, "followup_chats_exist")
+
+
+async def test_generate_with_a_gateway(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    message = _scalev_error(
+        await client.post(f"{url}/generate", json={"provider": "wablas"}, headers=headers), 422, "validation_error"
+    )
+    assert "wa_integration_id" in message
+    assert (await client.get(url, headers=headers)).json()["data"] == []
+    integration_id = await insert_integration(rt, owner["store"]["id"], provider="wablas")
+    body = {"provider": "wablas", "wa_integration_id": integration_id, "wa_gateway_assignation_type": "fixed"}
+    response = await client.post(f"{url}/generate", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert {(c["provider"], c["wa_integration"]["id"]) for c in response.json()["data"]} == {("wablas", integration_id)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"provider": "telegram"}, "provider"),
+        ({"trigger": "paid_later"}, "trigger"),
+        ({"wa_gateway_assignation_type": "random"}, "wa_gateway_assignation_type"),
+        ({"hours_after": -1}, "hours_after"),
+        ({"hours_after": rules.MAX_HOURS_AFTER + 1}, "hours_after"),
+        ({"text_for_cod": "x" * (rules.MAX_TEXT + 1)}, "text_for_cod"),
+        ({"image": "ftp://cdn.example.com/a.jpg"}, "image"),
+        ({"image": "https://cdn.example.com/" + "a" * 480}, "image"),
+        ({"image": "/media/s1/ab/nothere.jpg"}, "image"),
+        ({"wa_integration_id": 0}, "wa_integration_id"),
+        ({"colour": "red"}, "colour"),
+        ({"text_for_bank_transfer": "", "text_for_cod": "", "text_for_epayment": ""}, "text_for_bank_transfer"),
+    ],
+)
+async def test_field_validation(client: httpx.AsyncClient, rt: Runtime, fields: dict[str, Any], field: str) -> None:
+    owner, product_id = await _owner_with_product(client)
+    response = await client.post(templates_url(product_id), json=template_body(**fields), headers=owner["headers"])
+    assert field in _scalev_error(response, 422, "validation_error")
+    assert (await client.get(templates_url(product_id), headers=owner["headers"])).json()["data"] == []
+
+
+async def test_missing_required_fields(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    message = _scalev_error(
+        await client.post(templates_url(product_id), json={"text_for_cod": "Halo"}, headers=owner["headers"]),
+        422, "validation_error",
+    )
+    assert "name" in message and "provider" in message
+
+
+async def test_unknown_placeholders_are_named(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    body = template_body(text_for_epayment="Halo {{nama}}, bayar {{total}} di {{link_bayar}}")
+    message = _scalev_error(await client.post(templates_url(product_id), json=body, headers=owner["headers"]), 422,
+                            "validation_error")
+    assert "text_for_epayment" in message and "{{nama}}" in message and "{{link_bayar}}" in message
+    assert "{{total}}" not in message.split("known:")[0]
+
+
+async def test_uploaded_image_of_the_store(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    other = await seller(client)
+    files = {"file": ("foto.jpg", jpeg((64, 48)), "image/jpeg")}
+    upload = await client.post("/store/product/image", files=files, headers=owner["headers"])
+    assert upload.status_code == 201, upload.text
+    image = upload.json()["data"]
+    response = await client.post(
+        templates_url(product_id), json=template_body(image=image["url"]), headers=owner["headers"]
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["image"] == image["url"]
+    other_product = await create_product(client, other["headers"])
+    response = await client.post(
+        templates_url(other_product["id"]), json=template_body(image=image["url"]), headers=other["headers"]
+    )
+    assert "image" in _scalev_error(response, 422, "validation_error")
+
+
+async def test_integration_rules(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    other = await seller(client)
+    headers, url, store_id = owner["headers"], templates_url(product_id), owner["store"]["id"]
+    fonnte = await insert_integration(rt, store_id, provider="fonnte")
+    foreign = await insert_integration(rt, other["store"]["id"], provider="fonnte")
+
+    missing = _scalev_error(
+        await client.post(url, json=template_body(provider="fonnte", wa_integration_id=999_999), headers=headers),
+        422, "validation_error",
+    )
+    foreign_message = _scalev_error(
+        await client.post(url, json=template_body(provider="fonnte", wa_integration_id=foreign), headers=headers),
+        422, "validation_error",
+    )
+    assert "wa_integration_id" in missing and foreign_message == missing  # another store's id does not leak
+    assert "wa_integration_id" in _scalev_error(
+        await client.post(url, json=template_body(provider="fonnte"), headers=headers), 422, "validation_error"
+    )
+    assert "wa_integration_id" in _scalev_error(
+        await client.post(url, json=template_body(provider="wablas", wa_integration_id=fonnte), headers=headers),
+        422, "validation_error",
+    )
+    for assignation in ("handler", "rotator"):
+        response = await client.post(
+            url, json=template_body(provider="fonnte", wa_gateway_assignation_type=assignation), headers=headers
+        )
+        assert response.status_code == 201 and response.json()["wa_integration"] is None, response.text
+    # manual ignores assignation and integration provider (stored as given), but never another store's id
+    response = await client.post(
+        url,
+        json=template_body(provider="manual", wa_gateway_assignation_type="rotator", wa_integration_id=fonnte),
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["wa_gateway_assignation_type"] == "rotator"
+    assert response.json()["wa_integration"]["id"] == fonnte
+    _scalev_error(
+        await client.post(url, json=template_body(provider="manual", wa_integration_id=foreign), headers=headers),
+        422, "validation_error",
+    )
+
+
+async def test_texts_required_for_the_product_payment_categories(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    other_product = await create_product(client, headers)
+    # A form of another product, and an inactive form of this one, do not count.
+    await _form(client, headers, other_product["id"], ["bank_transfer"])
+    await _form(client, headers, product_id, ["qris"], status="inactive")
+    only_cod = template_body(text_for_bank_transfer="", text_for_epayment="")
+    assert (await client.post(url, json=only_cod, headers=headers)).status_code == 201
+
+    await _form(client, headers, product_id, ["cod", "qris"])
+    message = _scalev_error(await client.post(url, json=only_cod, headers=headers), 422, "validation_error")
+    assert "text_for_epayment" in message and "text_for_bank_transfer" not in message
+    no_bank = template_body(text_for_bank_transfer="")
+    assert (await client.post(url, json=no_bank, headers=headers)).status_code == 201
+    cod_and_qris = template_body(text_for_bank_transfer="", text_for_cod="")
+    assert "text_for_cod" in _scalev_error(
+        await client.post(url, json=cod_and_qris, headers=headers), 422, "validation_error"
+    )
+
+
+async def test_tenancy(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    other, other_product = await _owner_with_product(client)
+    headers = owner["headers"]
+    second_product = (await create_product(client, headers))["id"]
+    chat = await add_template(client, headers, product_id)
+    foreign_chat = await add_template(client, other["headers"], other_product)
+    default = await add_template(client, headers, None)
+
+    for response in (
+        await client.get(templates_url(other_product), headers=headers),
+        await client.post(templates_url(other_product), json=template_body(), headers=headers),
+        await client.post(f"{templates_url(other_product)}/generate", headers=headers),
+        await client.get(templates_url(999_999), headers=headers),
+        await client.get(f"{templates_url(other_product)}/{foreign_chat['id']}", headers=headers),
+        await client.get(f"{templates_url(product_id)}/{foreign_chat['id']}", headers=headers),
+        await client.get(f"{templates_url(second_product)}/{chat['id']}", headers=headers),
+        await client.get(f"{templates_url(product_id)}/{default['id']}", headers=headers),
+        await client.patch(f"{templates_url(second_product)}/{chat['id']}", json={"hours_after": 1}, headers=headers),
+        await client.delete(f"{templates_url(other_product)}/{foreign_chat['id']}", headers=headers),
+    ):
+        assert _scalev_error(response, 404, "not_found") == "Record not found"
+    still = await client.get(f"{templates_url(other_product)}/{foreign_chat['id']}", headers=other["headers"])
+    assert still.status_code == 200
+    _scalev_error(await client.get(templates_url(product_id)), 401, "unauthorized")
+
+
+async def test_cs_reads_but_cannot_write(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    chat = await add_template(client, headers, product_id)
+    staff = await add_staff(client, headers)
+    cs = await login(client, staff["email"], PASSWORD)
+    cs_headers = {"Authorization": f"Bearer {cs['access_token']}", "X-Store-Id": str(owner["store"]["id"])}
+    assert (await client.get(url, headers=cs_headers)).status_code == 200
+    assert (await client.get(f"{url}/{chat['id']}", headers=cs_headers)).status_code == 200
+    for response in (
+        await client.post(url, json=template_body(), headers=cs_headers),
+        await client.patch(f"{url}/{chat['id']}", json={"hours_after": 1}, headers=cs_headers),
+        await client.delete(f"{url}/{chat['id']}", headers=cs_headers),
+        await client.post(f"{url}/generate", headers=cs_headers),
+        await client.put(f"{url}/order", json={"ids": [chat["id"]]}, headers=cs_headers),
+    ):
+        _scalev_error(response, 403, "permission_denied")
+
+
+async def test_at_most_twenty_per_product(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    assert (await client.post(f"{url}/generate", headers=headers)).status_code == 201
+    for _ in range(16):
+        await add_template(client, headers, product_id)
+    _scalev_error(await client.post(url, json=template_body(), headers=headers), 409, "followup_chat_limit_reached")
+    listed = (await client.get(url, headers=headers)).json()
+    assert len(listed["data"]) == 20 and listed["has_next"] is False
+    assert (await client.post(templates_url(), json=template_body(), headers=headers)).status_code == 201
+
+
+def test_helper_texts_use_known_placeholders() -> None:
+    assert all(unknown_placeholders(text) == [] for text in TEXTS.values())
