@@ -20,6 +20,7 @@ from bosonline.checkout.schemas import (
 )
 from bosonline.checkout.service import PublicCheckout
 from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.followup.schedule import schedule_lead
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.kit.phone import display_phone, phone_needle
 from bosonline.models import CheckoutLead, Form, Order
@@ -76,6 +77,7 @@ class PublicLeads:
         lead.updated_at = now
         self.session.add(lead)
         await self.session.flush()
+        await schedule_lead(self.session, lead, now)  # its `abandoned` follow-ups, in this transaction
         return LeadSavedOut(token=lead.token, status="open")
 
     async def update(self, token: str, body: LeadUpdateIn) -> LeadSavedOut:

@@ -2,6 +2,126 @@
 
 from __future__ import annotations
 
+import inspect
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Path, Query
+
+from bosonline.auth.permissions import Permission
+from bosonline.deps import store_service
+from bosonline.followup.order_schemas import (
+    FollowupAttemptOut,
+    FollowUpIn,
+    FollowUpOut,
+    FollowupStatsOut,
+    MessageHistoryOut,
+    OrderChatOut,
+)
+from bosonline.followup.order_service import FollowupOrderService
+from bosonline.followup.stats import FollowupStats
+from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
 
 router = api_router(tags=["Follow-up"])
+
+Reader = store_service(FollowupOrderService, Permission.orders_read)
+Writer = store_service(FollowupOrderService, Permission.orders_write)
+Stats = store_service(FollowupStats, Permission.reports_read)
+OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
+
+SEMANTICS = """
+Steps are the order's follow-up chat templates in order (Follow Up 1, 2, 3, …): those of its first product that has
+templates, else the store's default set. Each template's `trigger` says when its clock starts: `order_created`
+(at checkout), an order status (with `change_status=true`: when the order moves to that status; with `false`: at
+checkout, sent only while the order is in that status), or `abandoned` (a checkout that was not submitted: those
+are not part of an order's follow-ups). It is due `hours_after` hours (0–720) later. `provider` `manual`: the CS
+sends it by opening `wa_url` (https://wa.me/…); a gateway (`fonnte`, `wablas`, `starsender`, `whatsapp_cloud`): the
+dispatcher sends it through the integration chosen by `wa_gateway_assignation_type` (`fixed`: the template's
+`wa_integration_id`; `handler`: the order's CS's integration; `rotator`: round-robin over active integrations).
+Texts are chosen by the order's payment category (bank_transfer, cod, epayment) and rendered with its placeholders.
+A follow-up stops (`canceled`) once the order is paid, canceled, or past the status it was for.
+"""
+
+
+def documented(doc: str) -> str:
+    """A route's description: its own text, then the published semantics of follow-up templates."""
+    return inspect.cleandoc(doc) + "\n\n" + inspect.cleandoc(SEMANTICS)
+
+
+ATTEMPTS_DOC = """Orders that still have a follow-up to do, newest first, each with how many follow-ups were done
+(`folowup_attempts`, the seed's spelling), the buyer (phone in 08… form) and the next follow-up's text
+(`followup_text`) rendered for the order and its payment category. The seed's four keys come first; the others
+(order id and number, next step, template id, channel, due time, wa.me link) follow. By default the follow-ups
+go in order; `POST /store/order/followup` may jump ahead (Follow Up 1 → 4), skipping the ones between. An SKU no
+product or variant of the store has answers 404 `Record not found`. A CS sees the orders assigned to them, unless
+the store lets CS see every order. Keyset pagination (`?limit` ≤ 100, `?cursor`)."""
+
+FOLLOW_UP_DOC = """Does one follow-up of an order now: by default the next one in order (the first step not done,
+skipped or canceled); `follow_up_chat_id` or `step` chooses another — a later one marks the earlier steps not done
+yet `skipped` (they will not be sent later). A `manual` template is recorded as done (`status: sent`) and answers
+its rendered `text` and the `wa_url` the CS opens to send it; a gateway template is queued to be sent at once
+(`status: scheduled`; a CS's send is not held back by quiet hours). A template with `change_status=true` whose
+`trigger` is an order status moves the order to that status (when the status table allows it; with its stock and
+timeline effects), unless the body says `change_status: false`; `status_changed` reports the move.
+
+Refusals: a template not in the order's set → 404; already done → 409 `followup_done`; its gateway send has an
+unknown outcome → 409 `followup_unknown` (check WhatsApp, then use the wa.me link: it is never re-sent blindly);
+being sent right now → 409 `followup_sending`; no text for the order's payment category → 409 `no_text`; nothing
+left → 409 `no_followup_left`. The same click arriving twice (same CS, no template named, within a few seconds)
+answers the follow-up just done instead of doing the next one."""
+
+CHATS_DOC = """Every follow-up template of the order, in order, rendered for it: `text` (for its payment category),
+`text_url` (the text URL-encoded, as Scalev), `wa_url`, and its `state`: the follow-up's status, or
+`not_scheduled` when its clock has not started. 404 for another store's order or one a CS may not see."""
+
+
+@router.get(
+    "/store/order/followup-attempts", summary="Follow Up Attempts", description=documented(ATTEMPTS_DOC)
+)
+async def followup_attempts(
+    service: Reader,
+    page: Annotated[PageParams, Depends(page_params)],
+    sku: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, description="Only orders with a line of this SKU (e.g. ESB-001)."),
+    ] = None,
+) -> ListEnvelope[FollowupAttemptOut]:
+    items, cursor = await service.attempts(sku, page)
+    return ListEnvelope(data=items, meta=ListMeta(next_cursor=cursor))
+
+
+@router.post("/store/order/followup", summary="Follow Up", description=documented(FOLLOW_UP_DOC))
+async def follow_up(body: FollowUpIn, service: Writer) -> Envelope[FollowUpOut]:
+    return Envelope(data=await service.follow_up(body))
+
+
+@router.get("/store/order/{order_id}/chats", summary="Order Follow-up Chats", description=documented(CHATS_DOC))
+async def order_chats(order_id: OrderId, service: Reader) -> Envelope[list[OrderChatOut]]:
+    return Envelope(data=await service.chats(order_id))
+
+
+@router.get("/store/order/{order_id}/message-history", summary="Order Follow-up History")
+async def message_history(order_id: OrderId, service: Reader) -> Envelope[list[MessageHistoryOut]]:
+    """The order's follow-ups that happened (everything but those still waiting), oldest first: sent by a CS or a
+    gateway (with the integration, the provider's message id, delivery and read times), failed, of unknown outcome
+    (`unknown`: it may have reached the buyer), skipped or canceled (with the reason in `error`)."""
+    return Envelope(data=await service.history(order_id))
+
+
+@router.get("/store/followup/stats", summary="Follow-up Stats")
+async def followup_stats(
+    service: Stats,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="First day (YYYY-MM-DD, store time zone); default 30 days ago.")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Last day, inclusive; default today.")
+    ] = None,
+) -> Envelope[FollowupStatsOut]:
+    """Per step (Follow Up 1, 2, …) of the follow-ups created in the range (≤ 366 days): how many were
+    scheduled, sent (delivered and read included), delivered (read included), read, failed, of unknown outcome,
+    skipped and canceled, and `converted`: how many of the orders a step was sent to were paid or confirmed after
+    it was sent."""
+    return Envelope(data=await service.per_step(date_from, date_to))

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bosonline.followup.order_schemas import OrderFollowupsOut
+
 
 class OrderCustomerOut(BaseModel):
     id: int
@@ -141,6 +143,9 @@ class OrderDetailOut(BaseModel):
     shipment: OrderShipmentOut
     handler: OrderHandlerOut | None
     events: list[OrderEventOut] = Field(description="The timeline, oldest first.")
+    followups: OrderFollowupsOut = Field(
+        description="Its WhatsApp follow-ups: how many are done, the next one, and each (by step)."
+    )
     public_url: str = Field(description="The buyer's order page.")
     created_at: datetime
     updated_at: datetime

@@ -1,6 +1,7 @@
 """Every change of an order goes through an `OrderTimeline`: it appends the `order_event` (who, when, from, to,
-note, before/after), keeps the recap counters (order/stats.py) in step, and queues the store's webhooks (outbox
-rows in the same transaction: they leave only if the change commits).
+note, before/after), keeps the recap counters (order/stats.py) in step, queues the store's webhooks (outbox
+rows in the same transaction: they leave only if the change commits), and schedules or cancels the order's
+follow-ups (followup/schedule.py: rows written in the same transaction).
 
 Use:
     timeline = OrderTimeline(session, runtime, store, Actor.of(ctx))
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.pricing import money_columns
+from bosonline.followup.schedule import FollowupScheduler
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderEvent, OrderLine, Store
 from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
@@ -109,6 +111,7 @@ class OrderTimeline:
         self._delta = StatsDelta()
         self._webhooks: list[tuple[str, dict[str, Any], int | None]] = []
         self.outbox = WebhookOutbox(session, store.id, self.now)
+        self.followups = FollowupScheduler(session, store.id, self.now)
 
     def before(self, order: Order) -> None:
         """Remember the order's counters key and total before it changes (once per order per timeline)."""
@@ -120,6 +123,7 @@ class OrderTimeline:
         """A new order (its `created` event is written with it): counted, and announced as order.created."""
         self._delta.add(snapshot(order, self.store.timezone))
         self._webhooks.append(("order.created", {"order": order_payload(order, lines)}, order.id))
+        self.followups.created(order, lines)
 
     def record(
         self,
@@ -153,12 +157,18 @@ class OrderTimeline:
             webhook_data["changes"] = data
         self._webhooks.append((WEBHOOK_OF_KIND.get(kind, "order.updated"), webhook_data, order.id))
         self._orders.setdefault(order.id, order)
+        if to_status is not None and to_status != from_status:
+            self.followups.status_changed(order, to_status)
         return event
 
     async def finish(self) -> None:
-        """Write the counters' changes and queue the webhooks (with each order as it is now)."""
+        """Write the counters' changes, queue the webhooks (with each order as it is now), schedule the follow-ups
+        the changes start and cancel those they end."""
         for order_id, before in self._before.items():
-            self._delta.move(before, snapshot(self._orders[order_id], self.store.timezone))
+            after = snapshot(self._orders[order_id], self.store.timezone)
+            self._delta.move(before, after)
+            if (before.key.status, before.key.payment_status) != (after.key.status, after.key.payment_status):
+                self.followups.state_changed(self._orders[order_id])
         self._before.clear()
         await apply(self.session, self.store.id, self._delta)
         for _, data, order_id in self._webhooks:
@@ -167,3 +177,4 @@ class OrderTimeline:
         if self._webhooks:
             await self.outbox.emit_many(self._webhooks)
         self._webhooks.clear()
+        await self.followups.flush()

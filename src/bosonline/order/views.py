@@ -1,5 +1,6 @@
 """Detail Order: one order with everything a CS needs, in a fixed number of queries (order, lines, events,
-payments, tracking, handler, proof images when there are payments) whatever the number of lines or events."""
+payments, tracking, handler, follow-ups, proof images when there are payments) whatever the number of lines or
+events."""
 
 from __future__ import annotations
 
@@ -8,9 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.links import public_order_url
 from bosonline.checkout.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
+from bosonline.followup.order_repository import messages_of
+from bosonline.followup.order_schemas import OrderFollowupItemOut, OrderFollowupNextOut, OrderFollowupsOut
+from bosonline.followup.rules import DONE, OPEN
 from bosonline.kit.phone import display_phone
 from bosonline.media.service import image_urls
-from bosonline.models import Image, Order, OrderEvent, OrderLine, OrderPayment, OrderTracking, StoreMember
+from bosonline.models import (
+    FollowupMessage,
+    Image,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPayment,
+    OrderTracking,
+    StoreMember,
+)
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import (
     OrderBankAccountOut,
@@ -51,7 +64,8 @@ class OrderDetails:
         tracking = (await self.repo.tracking_of(ids))[order.id]
         handler = (await self.repo.members([order.handler_id])).get(order.handler_id or 0)
         proofs = await self._proof_urls(payments)
-        return detail_out(self.rt, order, lines, events, payments, tracking, handler, proofs)
+        followups = (await messages_of(self.session, order.store_id, ids))[order.id]
+        return detail_out(self.rt, order, lines, events, payments, tracking, handler, proofs, followups)
 
     async def _proof_urls(self, payments: list[OrderPayment]) -> dict[int, str]:
         ids = {payment.proof_image_id for payment in payments if payment.proof_image_id}
@@ -72,6 +86,7 @@ def detail_out(
     tracking: list[OrderTracking],
     handler: StoreMember | None,
     proofs: dict[int, str],
+    followups: list[FollowupMessage],
 ) -> OrderDetailOut:
     bank = None
     if order.bank_name and order.bank_account_number:
@@ -169,6 +184,7 @@ def detail_out(
             )
             for event in events
         ],
+        followups=followups_out(followups),
         public_url=public_order_url(runtime.settings, order.secret_slug),
         created_at=order.created_at,
         updated_at=order.updated_at,
@@ -189,5 +205,32 @@ def shipment_out(order: Order, tracking: list[OrderTracking]) -> OrderShipmentOu
         tracking=[
             TrackingOut(status=row.status, awb=row.awb, note=row.note, source=row.source, occurred_at=row.occurred_at)
             for row in tracking
+        ],
+    )
+
+
+def followups_out(rows: list[FollowupMessage]) -> OrderFollowupsOut:
+    """The order's follow-up rows (by step) in brief: done count, the lowest step still waiting, each row."""
+    waiting = next((row for row in rows if row.status in OPEN), None)
+    return OrderFollowupsOut(
+        attempts=sum(1 for row in rows if row.status in DONE),
+        next=(
+            OrderFollowupNextOut(
+                step=waiting.step, name=waiting.template_name, due_at=waiting.due_at, channel=waiting.channel
+            )
+            if waiting
+            else None
+        ),
+        items=[
+            OrderFollowupItemOut(
+                id=row.id,
+                step=row.step,
+                template_name=row.template_name,
+                channel=row.channel,
+                status=row.status,
+                due_at=row.due_at,
+                sent_at=row.sent_at,
+            )
+            for row in rows
         ],
     )

@@ -1,0 +1,154 @@
+"""Wire shapes of the per-order follow-ups (the seed's Order → Follow up) and their stats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from bosonline.kit.schemas import StrictBody
+
+Id = Field(ge=1, le=2**53)
+
+
+class FollowupAttemptOut(BaseModel):
+    """An order with a follow-up still to do. The first four keys are the seed's, in its order (and spelling:
+    `folowup_attempts`); the others follow them."""
+
+    folowup_attempts: int = Field(description="How many of the order's follow-ups are done (sent, or maybe sent).")
+    customer_name: str
+    customer_phone: str = Field(description="08… form.")
+    followup_text: str = Field(
+        description="The next follow-up (lowest step still waiting) rendered for the order and its payment category."
+    )
+    order_id: int
+    order_number: str
+    next_step: int = Field(description="Follow Up 1, 2, … of the order's set.")
+    follow_up_chat_id: int | None = Field(description="The template of the next step (null if it was deleted).")
+    template_name: str
+    channel: str = Field(description="`manual` (the CS sends it with `wa_url`) or the gateway that sends it.")
+    due_at: datetime
+    is_due: bool = Field(description="Whether its time has come (`hours_after` hours after its clock started).")
+    wa_url: str = Field(description="https://wa.me/<buyer>?text=<followup_text>")
+
+
+class FollowUpIn(StrictBody):
+    order_id: int = Id
+    follow_up_chat_id: int | None = Field(
+        None, ge=1, le=2**53, description="The template to do now; default: the next one in order."
+    )
+    step: int | None = Field(None, ge=1, le=1000, description="Or the step (Follow Up N) to do now.")
+    change_status: bool = Field(
+        True,
+        description="Whether a template with `change_status=true` and a status `trigger` may move the order to "
+        "that status (when the status table allows it).",
+    )
+
+
+class StatusChangedOut(BaseModel):
+    from_status: str = Field(alias="from")
+    to: str
+
+    model_config = {"populate_by_name": True}
+
+
+class FollowUpOut(BaseModel):
+    order_id: int
+    follow_up_chat_id: int
+    step: int
+    status: str = Field(description="`sent` (manual: recorded as done) or `scheduled` (gateway: queued, due now).")
+    text: str = Field(description="The text as rendered for the order.")
+    wa_url: str = Field(description="https://wa.me/<buyer>?text=<text> — the CS opens it to send a manual follow-up.")
+    skipped_steps: list[int] = Field(description="Earlier steps marked `skipped` by this jump.")
+    status_changed: StatusChangedOut | None = Field(description="The order's status move, if the template made one.")
+    folowup_attempts: int
+
+
+class OrderChatOut(BaseModel):
+    follow_up_chat_id: int
+    step: int
+    name: str
+    provider: str
+    trigger: str
+    hours_after: int
+    text: str = Field(description="Rendered for this order and its payment category (\"\" if the template has none).")
+    text_url: str = Field(description="`text` URL-encoded (Scalev's `text_url`).")
+    wa_url: str
+    image: str | None
+    state: str = Field(
+        description="The follow-up's status (scheduled, sending, sent, delivered, read, failed, unknown, skipped, "
+        "canceled) or `not_scheduled` (its clock has not started)."
+    )
+    due_at: datetime | None
+    sent_at: datetime | None
+    error: str | None
+
+
+class IntegrationRefOut(BaseModel):
+    id: int
+    name: str
+    phone_number: str
+
+
+class MessageHistoryOut(BaseModel):
+    id: int
+    step: int
+    template_name: str
+    channel: str
+    status: str
+    text: str | None
+    phone: str | None = Field(description="The buyer's number it went to, 08… form.")
+    integration: IntegrationRefOut | None
+    provider_message_id: str | None
+    error: str | None
+    actor: str | None = Field(description="The CS who did or asked for it; null for automatic sends.")
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+    created_at: datetime
+
+
+class StepStatsOut(BaseModel):
+    step: int
+    scheduled: int = Field(description="Follow-ups of this step created in the range.")
+    sent: int = Field(description="Sent (delivered and read included).")
+    delivered: int = Field(description="Delivered (read included).")
+    read: int
+    failed: int
+    unknown: int
+    skipped: int
+    canceled: int
+    converted: int = Field(description="Orders paid or confirmed after this step was sent to them.")
+
+
+class FollowupStatsOut(BaseModel):
+    date_from: date = Field(alias="from")
+    date_to: date = Field(alias="to")
+    timezone: str
+    steps: list[StepStatsOut]
+
+    model_config = {"populate_by_name": True}
+
+
+class OrderFollowupItemOut(BaseModel):
+    id: int
+    step: int
+    template_name: str
+    channel: str
+    status: str
+    due_at: datetime
+    sent_at: datetime | None
+
+
+class OrderFollowupNextOut(BaseModel):
+    step: int
+    name: str
+    due_at: datetime
+    channel: str
+
+
+class OrderFollowupsOut(BaseModel):
+    attempts: int = Field(description="Follow-ups done (sent, or maybe sent).")
+    next: OrderFollowupNextOut | None = Field(description="The lowest step still waiting, if any.")
+    items: list[OrderFollowupItemOut]
+

@@ -1,0 +1,91 @@
+"""Follow-up results per step (`GET /store/followup/stats`): one aggregate query (GROUP BY step) over the rows
+created in a range of days of the store's time zone; rows are never loaded into Python."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.errors import ValidationFailed
+from bosonline.followup.order_schemas import FollowupStatsOut, StepStatsOut
+from bosonline.models import FollowupMessage, Order, OrderEvent
+from bosonline.order.list_repository import day_bounds
+from bosonline.runtime import Runtime
+from bosonline.tenancy import StoreContext
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+SENT = ("sent", "delivered", "read")
+DELIVERED = ("delivered", "read")
+
+
+def _count_if(condition: object) -> object:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # type: ignore[arg-type]
+
+
+class FollowupStats:
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.session = session
+        self.rt = runtime
+        self.ctx = ctx
+
+    def range(self, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+        today = self.rt.clock.now().astimezone(ZoneInfo(self.ctx.store.timezone)).date()
+        end = date_to or (today if date_from is None else min(today, date_from + timedelta(days=DEFAULT_DAYS - 1)))
+        start = date_from or end - timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            raise ValidationFailed(fields={"from": "must not be after `to`"})
+        if (end - start).days + 1 > MAX_DAYS:
+            raise ValidationFailed(fields={"to": f"the range is at most {MAX_DAYS} days"})
+        return start, end
+
+    async def per_step(self, date_from: date | None, date_to: date | None) -> FollowupStatsOut:
+        start_day, end_day = self.range(date_from, date_to)
+        start, end = day_bounds(start_day, end_day, self.ctx.store.timezone)
+        assert start is not None and end is not None
+        m = FollowupMessage
+        was_sent = m.status.in_(SENT)
+        confirmed_after = exists(
+            select(literal(1)).where(
+                OrderEvent.store_id == self.ctx.store_id,
+                OrderEvent.order_id == m.order_id,
+                OrderEvent.to_status == "confirmed",
+                OrderEvent.created_at >= m.sent_at,
+            )
+        )
+        converted = case(
+            (
+                and_(was_sent, m.order_id.is_not(None), or_(Order.paid_at >= m.sent_at, confirmed_after)),
+                m.order_id,
+            ),
+            else_=None,
+        )
+        stmt = (
+            select(
+                m.step,
+                func.count().label("scheduled"),
+                _count_if(was_sent).label("sent"),
+                _count_if(m.status.in_(DELIVERED)).label("delivered"),
+                _count_if(m.status == "read").label("read"),
+                _count_if(m.status == "failed").label("failed"),
+                _count_if(m.status == "unknown").label("unknown"),
+                _count_if(m.status == "skipped").label("skipped"),
+                _count_if(m.status == "canceled").label("canceled"),
+                func.count(converted.distinct()).label("converted"),
+            )
+            .select_from(m)
+            .outerjoin(Order, and_(Order.id == m.order_id, Order.store_id == m.store_id))
+            .where(m.store_id == self.ctx.store_id, m.created_at >= start, m.created_at < end)
+            .group_by(m.step)
+            .order_by(m.step)
+        )
+        rows = (await self.session.execute(stmt)).mappings().all()
+        return FollowupStatsOut(
+            date_from=start_day,
+            date_to=end_day,
+            timezone=self.ctx.store.timezone,
+            steps=[StepStatsOut(**{key: int(value) for key, value in row.items()}) for row in rows],
+        )

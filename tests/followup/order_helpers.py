@@ -1,0 +1,105 @@
+"""Factories for the per-order follow-up tests: templates and integrations as model rows (the template and
+integration APIs have their own tests), and reads of an order's follow-up rows."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+
+from bosonline.models import FollowupChat, FollowupMessage, ProductVariant, Sku, WaIntegration
+from bosonline.runtime import Runtime
+
+_numbers = itertools.count(20_000_001)
+
+TEXTS = {
+    "text_for_bank_transfer": "Halo {{customer_name}}, pesanan {{order_number}} menunggu transfer {{total}}.",
+    "text_for_cod": "Halo {{customer_name}}, pesanan COD {{order_number}} segera kami kirim.",
+    "text_for_epayment": "Halo {{customer_name}}, bayar pesanan {{order_number}} di {{payment_url}}",
+}
+
+
+async def add_template(
+    rt: Runtime, store_id: int, product_id: int | None, name: str, position: int, **fields: Any
+) -> int:
+    """A follow-up chat template of the product (or a store default with product_id None); manual, order_created,
+    due at once, with TEXTS, unless `fields` say otherwise."""
+    now = rt.clock.now()
+    values: dict[str, Any] = {
+        "provider": "manual",
+        "change_status": False,
+        "hours_after": 0,
+        "trigger": "order_created",
+        "wa_gateway_assignation_type": "fixed",
+        **TEXTS,
+        **fields,
+    }
+    async with rt.db.session() as session:
+        template = FollowupChat(
+            store_id=store_id,
+            product_id=product_id,
+            position=position,
+            name=name,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        session.add(template)
+        await session.commit()
+        return template.id
+
+
+async def add_integration_row(rt: Runtime, store_id: int, provider: str = "fonnte") -> int:
+    now = rt.clock.now()
+    async with rt.db.session() as session:
+        row = WaIntegration(
+            store_id=store_id,
+            name=f"WA {provider}",
+            phone_number=f"62812{next(_numbers):08d}",
+            provider=provider,
+            credentials=rt.secrets.seal({"token": "fonnte-token-0001"}),
+            pacing_per_minute=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        await session.commit()
+        return row.id
+
+
+async def register_sku(rt: Runtime, store_id: int, variant_id: int) -> str:
+    """The variant's SKU in the store's SKU registry (what the catalog API writes); returns the SKU."""
+    async with rt.db.session() as session:
+        variant = await session.get(ProductVariant, variant_id)
+        assert variant is not None and variant.sku
+        session.add(
+            Sku(store_id=store_id, sku_key=variant.sku.upper(), product_id=variant.product_id, variant_id=variant_id)
+        )
+        await session.commit()
+        return variant.sku
+
+
+async def messages(rt: Runtime, *, order_id: int | None = None, lead_id: int | None = None) -> list[FollowupMessage]:
+    stmt = select(FollowupMessage).order_by(FollowupMessage.step, FollowupMessage.id)
+    if order_id is not None:
+        stmt = stmt.where(FollowupMessage.order_id == order_id)
+    if lead_id is not None:
+        stmt = stmt.where(FollowupMessage.lead_id == lead_id)
+    async with rt.db.session(write=False) as session:
+        return list(await session.scalars(stmt))
+
+
+async def set_message(rt: Runtime, message_id: int, **values: Any) -> None:
+    async with rt.db.session() as session:
+        await session.execute(update(FollowupMessage).where(FollowupMessage.id == message_id).values(**values))
+        await session.commit()
+
+
+async def follow_up(client: httpx.AsyncClient, headers: dict[str, str], order_id: int, **body: Any) -> httpx.Response:
+    return await client.post("/store/order/followup", json={"order_id": order_id, **body}, headers=headers)
+
+
+async def attempts(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> httpx.Response:
+    return await client.get("/store/order/followup-attempts", params=params, headers=headers)

@@ -1,0 +1,84 @@
+"""GET /store/followup/stats: per-step results of a small crafted story."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from bosonline.kit.clock import FrozenClock
+from bosonline.runtime import Runtime
+from tests.envelope import assert_error
+from tests.factories import add_staff
+from tests.followup.order_helpers import add_template, follow_up, messages, set_message
+from tests.order.helpers import cs_login, make_checkout_shop, place_orders
+from tests.order.status_helpers import patch_status
+from tests.querycount import count_queries
+
+ZERO = {"scheduled": 0, "sent": 0, "delivered": 0, "read": 0, "failed": 0, "unknown": 0, "skipped": 0,
+        "canceled": 0, "converted": 0}  # fmt: skip
+
+
+async def pay(client: httpx.AsyncClient, headers: dict[str, str], order_id: int, amount: int) -> httpx.Response:
+    return await client.post(f"/store/order/{order_id}/confirm-payment", json={"amount": amount}, headers=headers)
+
+
+async def test_per_step_results(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
+    shop = await make_checkout_shop(client, rt, cs=0)
+    h = shop.headers
+    await add_template(rt, shop.store_id, shop.kaos, "FU 1", 1)
+    await add_template(rt, shop.store_id, shop.kaos, "FU 2", 2, hours_after=24)
+    await add_template(rt, shop.store_id, shop.kaos, "Konfirmasi", 3, trigger="confirmed", change_status=True)
+    # an old follow-up, outside the default 30 days
+    (old,) = await place_orders(client, rt, shop)
+    for row in await messages(rt, order_id=old.id):
+        await set_message(rt, row.id, created_at=clock.now() - timedelta(days=40))
+
+    a, b, c, d = await place_orders(client, rt, shop, 4)
+    # D is paid before anyone follows it up: its follow-up, done anyway, converts nothing
+    assert (await pay(client, h, d.id, d.total)).status_code == 200
+    clock.advance(minutes=1)
+    for order in (a, b, c, d):
+        assert (await follow_up(client, h, order.id, step=1)).status_code == 200
+    clock.advance(minutes=1)
+    assert (await pay(client, h, a.id, a.total)).status_code == 200
+    assert (await patch_status(client, h, b.id, status="confirmed")).status_code == 200
+    a_rows = await messages(rt, order_id=a.id)
+    await set_message(rt, a_rows[0].id, status="read", delivered_at=clock.now(), read_at=clock.now())
+    c_rows = await messages(rt, order_id=c.id)
+    await set_message(rt, c_rows[1].id, status="failed", error="invalid token")
+
+    with count_queries(rt) as log:
+        response = await client.get("/store/followup/stats", headers=h)
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    assert (data["from"], data["to"], data["timezone"]) == ("2026-10-23", "2026-11-21", "Asia/Jakarta")
+    steps = {s.pop("step"): s for s in data["steps"]}
+    assert steps == {
+        1: ZERO | {"scheduled": 4, "sent": 4, "delivered": 1, "read": 1, "converted": 2},
+        2: ZERO | {"scheduled": 4, "failed": 1, "canceled": 3},
+        3: ZERO | {"scheduled": 1},
+    }
+    assert log.count <= 3 and sum(1 for sql in log.statements if "GROUP BY" in sql) == 1
+
+    wide = await client.get("/store/followup/stats", params={"from": "2026-10-01", "to": "2026-11-21"}, headers=h)
+    assert wide.json()["data"]["steps"][0]["scheduled"] == 5
+    before = await client.get("/store/followup/stats", params={"from": "2026-01-01", "to": "2026-01-31"}, headers=h)
+    assert before.json()["data"]["steps"] == []
+    only_from = await client.get("/store/followup/stats", params={"from": "2026-11-20"}, headers=h)
+    assert only_from.json()["data"]["to"] == "2026-11-21"
+
+
+async def test_bad_ranges_and_permissions(client: httpx.AsyncClient, rt: Runtime) -> None:
+    shop = await make_checkout_shop(client, rt, cs=0)
+    url = "/store/followup/stats"
+    assert_error(await client.get(url, params={"from": "2026-11-21", "to": "2026-11-01"}, headers=shop.headers),
+                 422, "validation_error", fields=["from"])  # fmt: skip
+    assert_error(await client.get(url, params={"from": "2025-01-01", "to": "2026-11-21"}, headers=shop.headers),
+                 422, "validation_error", fields=["to"])  # fmt: skip
+    assert (await client.get(url, params={"from": "kemarin"}, headers=shop.headers)).status_code == 422
+    ok = await client.get(url, params={"from": "2025-11-21", "to": "2026-11-21"}, headers=shop.headers)
+    assert ok.status_code == 200  # 366 days
+    await add_staff(client, shop.headers, email="cs.stats@example.com")
+    cs = await cs_login(client, shop, "cs.stats@example.com")
+    assert_error(await client.get(url, headers=cs), 403, "permission_denied")
