@@ -2,6 +2,147 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Query, status
+
+from bosonline.auth.permissions import Permission
+from bosonline.deps import store_service
+from bosonline.integrations.whatsapp.schemas import (
+    CREDENTIALS_DOC,
+    MAX_INTEGRATIONS_PER_STORE,
+    PACING_DOC,
+    CheckOut,
+    Provider,
+    WaIntegrationDeletedOut,
+    WaIntegrationIn,
+    WaIntegrationOut,
+    WaIntegrationUpdate,
+)
+from bosonline.integrations.whatsapp.service import WaIntegrationService
+from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/wa-integration", tags=["WhatsApp"])
+
+IntegrationId = Annotated[int, Path(ge=1, le=2**53, description="WhatsApp integration id.")]
+Manager = store_service(WaIntegrationService, Permission.integrations_write)
+
+GUIDE = f"""
+**What an integration is.** A WhatsApp number of the store and the provider that sends from it. Follow-up chat
+templates with a gateway `provider` send through one (`wa_integration_id`, or chosen per order by
+`wa_gateway_assignation_type`: `fixed`, `handler` = the number whose `owner_member_id` is the order's CS,
+`rotator` = round-robin over the active ones). Owners and admins only (a CS gets 403).
+
+**Credentials.** {CREDENTIALS_DOC}
+
+**Pacing.** {PACING_DOC}
+
+**Status webhooks.** Each integration has a generated secret: `status_webhook_url` carries it for the gateways
+(`…/webhooks/whatsapp/<id>?secret=…`), and for `whatsapp_cloud` it is the `verify_token` of Meta's webhook
+handshake (Meta's deliveries are checked with `app_secret` instead). Edits keep it unless `rotate_webhook_secret`.
+""".strip()
+
+_CONFLICTS = {
+    409: {
+        "model": ErrorEnvelope,
+        "description": "`wa_integration_exists`: the number already has an integration in this store; "
+        f"`wa_integration_limit_reached`: the store has {MAX_INTEGRATIONS_PER_STORE} integrations",
+    }
+}
+_EDIT_CONFLICTS = {
+    409: {
+        "model": ErrorEnvelope,
+        "description": "`wa_integration_exists`: the number already has an integration in this store; "
+        "`credentials_unreadable`: the stored credentials cannot be decrypted, send the provider's full ones",
+    }
+}
+_UNREADABLE = {
+    409: {
+        "model": ErrorEnvelope,
+        "description": "`credentials_unreadable`: the stored credentials cannot be decrypted (encryption keys "
+        "changed): enter them again with Edit",
+    }
+}
+
+
+def _doc(text: str) -> dict[str, Any]:
+    return {"description": text.strip() + "\n\n" + GUIDE}
+
+
+@router.get("", summary="List WhatsApp Integration", **_doc(
+    "The store's WhatsApp integrations, oldest first (keyset pagination; at most "
+    f"{MAX_INTEGRATIONS_PER_STORE} per store), with masked credentials and the last Check Status result."
+))
+async def list_integrations(
+    service: Manager,
+    page: Annotated[PageParams, Depends(page_params)],
+    provider: Annotated[Provider | None, Query(description="Only integrations of this provider.")] = None,
+    is_active: Annotated[bool | None, Query(description="Only active (true) or inactive (false) ones.")] = None,
+) -> ListEnvelope[WaIntegrationOut]:
+    items, result, total = await service.list(page, provider=provider, is_active=is_active)
+    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add WhatsApp Integration",
+    responses=_CONFLICTS,
+    **_doc(
+        "Adds a number: `name`, `phone_number` (Indonesian mobile, unique in the store), `provider`, "
+        "`credentials` (all the provider's keys), `pacing_per_minute` (default 10), `is_active` (default true), "
+        "`owner_member_id` (optional CS). Bad or missing fields answer 422 naming them."
+    ),
+)
+async def create_integration(body: WaIntegrationIn, service: Manager) -> Envelope[WaIntegrationOut]:
+    return Envelope(data=await service.create(body))
+
+
+@router.get("/{integration_id:int}", summary="WhatsApp Integration Detail", **_doc(
+    "One integration. Another store's id answers 404."
+))
+async def get_integration(integration_id: IntegrationId, service: Manager) -> Envelope[WaIntegrationOut]:
+    return Envelope(data=await service.get(integration_id))
+
+
+@router.put(
+    "/{integration_id:int}",
+    summary="Edit WhatsApp Integration",
+    responses=_EDIT_CONFLICTS,
+    **_doc(
+        "Replaces `name`, `phone_number`, `provider`, `pacing_per_minute`, `is_active` and `owner_member_id` "
+        "(left out: their defaults). `credentials`: left out, they stay; given, its keys replace those keys. "
+        "Changing `provider` needs all of the new provider's credentials (422 naming the missing ones). "
+        "`rotate_webhook_secret: true` generates a new webhook secret (the status webhook URL and verify token "
+        "change)."
+    ),
+)
+async def update_integration(
+    integration_id: IntegrationId, body: WaIntegrationUpdate, service: Manager
+) -> Envelope[WaIntegrationOut]:
+    return Envelope(data=await service.update(integration_id, body))
+
+
+@router.delete("/{integration_id:int}", summary="Delete WhatsApp Integration", **_doc(
+    "Removes the integration. Follow-up chat templates that named it stay, with `wa_integration_id` null "
+    "(`templates_detached` counts them); follow-ups it already sent keep their history."
+))
+async def delete_integration(integration_id: IntegrationId, service: Manager) -> Envelope[WaIntegrationDeletedOut]:
+    return Envelope(data=await service.delete(integration_id))
+
+
+@router.post(
+    "/{integration_id:int}/check-status",
+    summary="Check WhatsApp Integration Status",
+    responses=_UNREADABLE,
+    **_doc(
+        "Asks the provider, with the stored credentials, whether the number can send (device status for the "
+        "gateways, the phone number's details for `whatsapp_cloud`), within the server's "
+        "`wa_send_timeout_seconds`. Sends no message. The result is stored as `last_check`. `status`: "
+        "`connected`, `disconnected`, `unauthorized`, `unreachable` or `error`."
+    ),
+)
+async def check_integration(integration_id: IntegrationId, service: Manager) -> Envelope[CheckOut]:
+    return Envelope(data=await service.check_status(integration_id))

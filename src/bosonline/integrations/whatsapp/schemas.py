@@ -1,0 +1,200 @@
+"""Wire shapes of /store/wa-integration: the store's WhatsApp numbers, their providers and (masked) credentials."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS
+from bosonline.kit.fields import RecordId, ShortText
+from bosonline.kit.phone import MobilePhone
+from bosonline.kit.schemas import StrictBody
+
+MAX_INTEGRATIONS_PER_STORE = 20
+MAX_PACING_PER_MINUTE = 600
+MAX_CREDENTIAL_LENGTH = 500
+
+Provider = Literal["fonnte", "wablas", "starsender", "whatsapp_cloud"]
+assert set(PROVIDERS) == set(Provider.__args__)  # type: ignore[attr-defined]
+
+ALL_CREDENTIAL_KEYS = sorted({key for keys in CREDENTIAL_FIELDS.values() for key in keys})
+_WABLAS_SERVER = re.compile(r"[a-z0-9-]{1,40}")
+_DIGITS = re.compile(r"[0-9]{1,30}")
+
+CREDENTIALS_DOC = (
+    "The provider's secrets, by provider: `fonnte` → `token` (the device token); `wablas` → `token` and `server` "
+    "(the account's server: `tegal` in https://tegal.wablas.com); `starsender` → `token` (the device key); "
+    "`whatsapp_cloud` → `phone_number_id` (digits, from Meta's WhatsApp Manager), `access_token` (a system-user "
+    "token) and `app_secret` (signs Meta's status webhooks). Each value 1–500 printable characters; other keys "
+    "are refused. Stored encrypted and never returned: answers show them masked (`••••` and the last 4 "
+    "characters of a long one)."
+)
+PACING_DOC = (
+    "Messages per minute this number may send, 0–600 (default 10; 0 = no pacing). Sends of one number are spaced "
+    "evenly (10 per minute = one every 6 seconds), which keeps unofficial gateways (Fonnte, Wablas, StarSender) "
+    "from getting the number banned for sending too fast."
+)
+
+
+def credential_value_problem(key: str, value: str) -> str | None:
+    """Why `value` is not acceptable for the credential `key`, or None."""
+    if not 1 <= len(value) <= MAX_CREDENTIAL_LENGTH:
+        return f"must be 1–{MAX_CREDENTIAL_LENGTH} characters"
+    if not value.isprintable():
+        return "must contain printable characters only"
+    if key == "server" and not _WABLAS_SERVER.fullmatch(value):
+        return "must be the Wablas server name: 1–40 lowercase letters, digits or dashes (e.g. tegal)"
+    if key == "phone_number_id" and not _DIGITS.fullmatch(value):
+        return "must be the digits of Meta's phone number id"
+    return None
+
+
+def credential_problems(provider: str, credentials: dict[str, str], *, complete: bool) -> dict[str, str]:
+    """Field errors of `credentials` for `provider`: unknown keys, bad values, and (complete) missing keys."""
+    needed = CREDENTIAL_FIELDS[provider]
+    problems: dict[str, str] = {}
+    for key, value in credentials.items():
+        if key not in needed:
+            problems[f"credentials.{key}"] = f"is not a {provider} credential (it takes: {', '.join(needed)})"
+        elif (problem := credential_value_problem(key, value)) is not None:
+            problems[f"credentials.{key}"] = problem
+    if complete:
+        for key in needed:
+            if key not in credentials:
+                problems[f"credentials.{key}"] = f"is required for {provider}"
+    return problems
+
+
+Credentials = Annotated[
+    dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=MAX_CREDENTIAL_LENGTH)]],
+    Field(max_length=len(ALL_CREDENTIAL_KEYS), description=CREDENTIALS_DOC),
+]
+
+
+class _IntegrationFields(StrictBody):
+    name: ShortText = Field(description="What the seller calls this number, 1–100 characters.", examples=["CS Putri"])
+    phone_number: MobilePhone = Field(
+        description="The WhatsApp number that sends: an Indonesian mobile number in any usual form (`0812…`, "
+        "`62812…`, `+62 812-…`); stored and answered as `62812…`. Unique in the store.",
+        examples=["081234567890"],
+    )
+    provider: Provider = Field(
+        description="How messages go out: `fonnte`, `wablas`, `starsender` (unofficial gateways that drive a "
+        "WhatsApp account) or `whatsapp_cloud` (Meta's official WhatsApp Cloud API)."
+    )
+    pacing_per_minute: int = Field(10, ge=0, le=MAX_PACING_PER_MINUTE, description=PACING_DOC)
+    is_active: bool = Field(True, description="Inactive numbers send nothing and are skipped by rotators.")
+    owner_member_id: RecordId | None = Field(
+        None,
+        description="Staff id (/store/staff) of the CS this number belongs to: follow-up templates with "
+        "`wa_gateway_assignation_type` = `handler` send an order's messages from its CS's number. An active "
+        "member of this store; null: nobody's.",
+    )
+
+
+class WaIntegrationIn(_IntegrationFields):
+    """Add WhatsApp Integration."""
+
+    credentials: Credentials
+
+    @field_validator("credentials")
+    @classmethod
+    def _complete(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        provider = info.data.get("provider")
+        if provider is None:  # the provider itself is invalid: reported on its own
+            return value
+        problems = credential_problems(provider, value, complete=True)
+        if problems:
+            raise ValueError("; ".join(f"{key.removeprefix('credentials.')} {why}" for key, why in problems.items()))
+        return value
+
+
+class WaIntegrationUpdate(_IntegrationFields):
+    """Edit WhatsApp Integration."""
+
+    credentials: Credentials | None = Field(
+        None,
+        description="Left out: the stored credentials stay. Given: its keys replace those keys (the others stay). "
+        "Changing `provider` needs the new provider's full credentials. " + CREDENTIALS_DOC,
+    )
+    rotate_webhook_secret: bool = Field(
+        False,
+        description="true: a new secret is generated for the status webhook URL (and Meta's verify token); update "
+        "it at the provider right away, deliveries with the old secret are refused.",
+    )
+
+    @field_validator("credentials")
+    @classmethod
+    def _known(cls, value: dict[str, str] | None, info: ValidationInfo) -> dict[str, str] | None:
+        provider = info.data.get("provider")
+        if value is None or provider is None:
+            return value
+        problems = credential_problems(provider, value, complete=False)
+        if problems:
+            raise ValueError("; ".join(f"{key.removeprefix('credentials.')} {why}" for key, why in problems.items()))
+        return value
+
+
+class OwnerOut(BaseModel):
+    id: int = Field(description="Staff id.")
+    name: str
+
+
+class LastCheckOut(BaseModel):
+    status: str = Field(description="As answered by Check Status.")
+    detail: str | None
+    checked_at: datetime
+
+
+class WaIntegrationOut(BaseModel):
+    id: int
+    name: str
+    phone_number: str = Field(description="E.164 digits, `628…`.")
+    provider: Provider
+    pacing_per_minute: int
+    is_active: bool
+    owner: OwnerOut | None = Field(description="The CS this number serves (assignation `handler`), or null.")
+    credentials: dict[str, str] = Field(
+        description="The stored credentials, masked: `••••` and the last 4 characters of a long one. Empty when "
+        "they cannot be decrypted (`credentials_readable` false)."
+    )
+    credentials_readable: bool = Field(
+        description="false when the stored credentials cannot be decrypted with the server's encryption keys "
+        "(keys changed): enter them again with Edit."
+    )
+    status_webhook_url: str | None = Field(
+        description="Where the provider must send delivery statuses: paste it in the gateway's webhook setting "
+        "(it carries this integration's secret) or, for `whatsapp_cloud`, as the callback URL of the Meta app's "
+        "webhook (subscribe to `messages`). Absolute when the server has a `public_base_url`."
+    )
+    verify_token: str | None = Field(
+        description="`whatsapp_cloud` only: the verify token to paste beside the callback URL in Meta's webhook "
+        "settings; null for the gateways."
+    )
+    last_check: LastCheckOut | None = Field(description="The result of the last Check Status, or null.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class CheckOut(BaseModel):
+    status: str = Field(
+        description="`connected` (the provider accepts the credentials and the number is linked), `disconnected` "
+        "(credentials accepted, but the device/number is not connected: scan the QR again at the gateway), "
+        "`unauthorized` (the provider refused the credentials), `unreachable` (no answer: network or timeout), "
+        "`error` (an answer we could not understand)."
+    )
+    ok: bool = Field(description="true only for `connected`.")
+    detail: str | None = Field(description="What the provider said, shortened.")
+    checked_at: datetime
+
+
+class WaIntegrationDeletedOut(BaseModel):
+    id: int
+    deleted: bool = True
+    templates_detached: int = Field(
+        description="Follow-up chat templates that named this integration: they stay, with `wa_integration_id` "
+        "null (fix them before they send through a gateway again)."
+    )
