@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # The embedded background worker (webhook deliveries), unless `serve --no-worker` / BOSONLINE_RUN_WORKER=0.
+        # The embedded background worker (follow-ups, webhooks), unless `serve --no-worker` / BOSONLINE_RUN_WORKER=0.
         import asyncio
 
         worker: asyncio.Task[None] | None = None

@@ -61,7 +61,7 @@ def serve(
         bool | None,
         typer.Option(
             "--worker/--no-worker",
-            help="Run the background worker (webhook deliveries) inside each server process. Default: on, unless "
+            help="Run the background worker (follow-up sends, webhook deliveries) inside each server process. Default: on, unless "
             "BOSONLINE_RUN_WORKER=0. Use --no-worker when separate `bosonline worker` processes do the work.",
         ),
     ] = None,
@@ -136,7 +136,7 @@ async def _work(settings: Settings, *, once: bool) -> int:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one cycle of every job, then exit (cron, checks).")] = False,
 ) -> None:
-    """Run the background worker (webhook deliveries) until SIGINT/SIGTERM, finishing the cycle in progress.
+    """Run the background worker (follow-up sends, webhook deliveries) until SIGINT/SIGTERM, finishing the cycle in progress.
 
     Does not migrate: the schema must be at the latest revision (`bosonline migrate`). On PostgreSQL run as many as
     needed, next to `bosonline serve --no-worker`; on SQLite exactly one worker runs (serve's embedded one, or this).

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # Outgoing webhooks and the background worker (webhook/, worker/).
     run_worker: bool = Field(
         True,
-        description="Run the background worker (webhook deliveries) inside `bosonline serve`; `serve --no-worker` "
+        description="Run the background worker (follow-up sends, webhook deliveries) inside `bosonline serve`; `serve --no-worker` "
         "sets it to false when separate `bosonline worker` processes do the work.",
     )
     worker_poll_seconds: float = Field(
