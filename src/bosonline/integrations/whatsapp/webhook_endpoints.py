@@ -1,7 +1,159 @@
-"""Delivery-status webhooks the WhatsApp providers call (/webhooks/whatsapp/{integration_id}); no login."""
+"""Delivery-status webhooks the WhatsApp providers call (/webhooks/whatsapp/{integration_id}); no login.
+
+Each integration has its own URL. Meta's calls are proven by their signature (X-Hub-Signature-256, the app
+secret); the gateways sign nothing, so their URL carries the integration's generated webhook secret."""
 
 from __future__ import annotations
 
+import hmac
+import json
+from typing import Annotated, Any
+
+from fastapi import Path, Query, Request
+from fastapi.responses import PlainTextResponse
+
+from bosonline.deps import DbDep, RuntimeDep
+from bosonline.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized
+from bosonline.followup.status_updates import StatusRepository, apply_status_updates
+from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
+from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
+from bosonline.kit.schemas import ErrorEnvelope
+from bosonline.models import WaIntegration
 from bosonline.routing import api_router
 
 router = api_router(prefix="/webhooks/whatsapp", tags=["WhatsApp"])
+
+MAX_WEBHOOK_BYTES = 1024 * 1024
+
+IntegrationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The WhatsApp integration's id.")]
+
+_SETUP = """
+Which URL to configure (`<host>` is this server's public origin; the webhook secret is generated with the
+integration and shown once when it is created):
+- **Meta WhatsApp Cloud**: in the app's WhatsApp → Configuration, callback URL
+  `https://<host>/webhooks/whatsapp/{integration_id}`, verify token = the integration's webhook secret, and
+  subscribe to the `messages` field. Calls are verified with `X-Hub-Signature-256` (HMAC-SHA256 of the raw body
+  with the app secret stored in the integration).
+- **Fonnte**: device settings → webhook (message status / "webhook update"):
+  `https://<host>/webhooks/whatsapp/{integration_id}?secret=<webhook secret>`.
+- **Wablas**: device settings → tracking / webhook URL, the same URL with `?secret=`.
+- **StarSender**: device → webhook URL, the same URL with `?secret=`.
+
+Statuses only move forward (sent → delivered → read; `delivered` may be skipped; a status arriving after a later
+one is ignored); `failed` only ends a message that was not delivered. A message whose send outcome was unknown
+becomes sent/delivered/read when a status proves it reached WhatsApp. Statuses of messages this integration did
+not send, unknown statuses and incoming-message events are accepted (200) and ignored.
+"""
+
+_POST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Accepted: `data.received` statuses read, `data.applied` messages changed."},
+    400: {"model": ErrorEnvelope, "description": "The body is not JSON (`invalid_json`)"},
+    401: {"model": ErrorEnvelope, "description": "Bad or missing signature (Meta) or `?secret=` (gateways): "
+                                                 "nothing is changed"},
+    404: {"model": ErrorEnvelope, "description": "No such integration"},
+    413: {"model": ErrorEnvelope, "description": "Body over 1 MiB"},
+    503: {"model": ErrorEnvelope, "description": "The integration's credentials cannot be decrypted with the "
+                                                 "configured encryption keys"},
+}
+
+
+@router.post(
+    "/{integration_id}",
+    summary="WhatsApp Status Webhook",
+    description="Where a provider reports the delivery status of the follow-ups an integration sent. No login: "
+    "authenticated per integration.\n" + _SETUP,
+    responses=_POST_RESPONSES,
+)
+async def status_webhook(
+    integration_id: IntegrationId,
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    secret: Annotated[
+        str | None,
+        Query(max_length=200, description="Gateways (Fonnte, Wablas, StarSender): the integration's webhook secret."),
+    ] = None,
+) -> dict[str, Any]:
+    body = await _read_bounded(request)
+    repo = StatusRepository(db)
+    integration = await repo.integration(integration_id)
+    if integration is None:
+        raise NotFound()
+    credentials = _credentials(runtime, integration)
+    if integration.provider == "whatsapp_cloud":
+        signature = request.headers.get("x-hub-signature-256")
+        if not verify_meta_signature(str(credentials.get("app_secret", "")), body, signature):
+            raise Unauthorized("Invalid or missing X-Hub-Signature-256", code="invalid_signature", headers={})
+    elif not _same_secret(secret, credentials):
+        raise Unauthorized(
+            "Invalid or missing ?secret= for this integration's webhook", code="invalid_secret", headers={}
+        )
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise BadRequest("Request body is not valid JSON", code="invalid_json") from None
+    updates = parse(integration.provider, payload)
+    applied = await apply_status_updates(db, integration, updates, runtime.clock.now())
+    return {"data": {"received": len(updates), "applied": applied}}
+
+
+@router.get(
+    "/{integration_id}",
+    summary="WhatsApp Webhook Verification",
+    description="Meta's verification handshake when the callback URL is saved in the Meta app: with "
+    "`hub.mode=subscribe` and `hub.verify_token` equal to the integration's webhook secret it answers "
+    "`hub.challenge` as text/plain; otherwise 403.\n" + _SETUP,
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "`hub.challenge`"},
+        403: {"model": ErrorEnvelope, "description": "Wrong `hub.mode` or `hub.verify_token`"},
+        404: {"model": ErrorEnvelope, "description": "No such integration"},
+    },
+)
+async def verify_webhook(
+    integration_id: IntegrationId,
+    db: DbDep,
+    runtime: RuntimeDep,
+    mode: Annotated[str | None, Query(alias="hub.mode", max_length=50)] = None,
+    verify_token: Annotated[str | None, Query(alias="hub.verify_token", max_length=200)] = None,
+    challenge: Annotated[str | None, Query(alias="hub.challenge", max_length=500)] = None,
+) -> PlainTextResponse:
+    integration = await StatusRepository(db).integration(integration_id)
+    if integration is None:
+        raise NotFound()
+    credentials = _credentials(runtime, integration)
+    if mode != "subscribe" or challenge is None or not _same_secret(verify_token, credentials):
+        raise Forbidden("Verification refused: wrong hub.mode or hub.verify_token", code="verification_failed")
+    return PlainTextResponse(challenge)
+
+
+async def _read_bounded(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_WEBHOOK_BYTES:
+        raise PayloadTooLarge(f"Webhook bodies are limited to {MAX_WEBHOOK_BYTES} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_WEBHOOK_BYTES:
+            raise PayloadTooLarge(f"Webhook bodies are limited to {MAX_WEBHOOK_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _credentials(runtime: Any, integration: WaIntegration) -> dict[str, Any]:
+    try:
+        return runtime.secrets.open(integration.credentials)  # type: ignore[no-any-return]
+    except ValueError:
+        raise ServiceUnavailable(
+            "This integration's credentials cannot be decrypted with the configured encryption keys",
+            code="credentials_unreadable",
+        ) from None
+
+
+def _same_secret(given: str | None, credentials: dict[str, Any]) -> bool:
+    expected = credentials.get(WEBHOOK_SECRET)
+    if not given or not isinstance(expected, str) or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+

@@ -1,0 +1,74 @@
+"""Fonnte (api.fonnte.com): `POST /send` with form data `target`, `message` and `url` (media), header
+`Authorization: <device token>` (no "Bearer"); the answer is JSON with `status` (bool), `detail` or `reason`, and
+`id` (a list of ids, one per target). `POST /device` tells whether the device (the phone) is connected."""
+
+from __future__ import annotations
+
+from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
+from bosonline.integrations.whatsapp.http import (
+    UNAUTHORIZED,
+    HttpAdapter,
+    call,
+    check_for_failure,
+    first_id,
+    for_status,
+    is_token_problem,
+    text_of,
+    unreadable,
+)
+
+
+class FonnteAdapter(HttpAdapter):
+    provider = "fonnte"
+
+    @property
+    def _base(self) -> str:
+        return str(self.settings.fonnte_base_url).rstrip("/")
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": self.credentials["token"]}
+
+    async def _send(self, message: OutgoingMessage) -> SendResult:
+        if problem := self.missing("token"):
+            return SendResult("failed", error=problem)
+        form = {"target": message.to, "message": message.text}
+        if message.image_url:
+            form["url"] = message.image_url
+        answer = await call(
+            self.client, "POST", f"{self._base}/send", deadline=self.deadline, headers=self._headers(), form=form
+        )
+        if answer.result is not None:
+            return answer.result
+        data = answer.data if isinstance(answer.data, dict) else None
+        if not 200 <= answer.status < 300:
+            return for_status(answer.status, _reason(data) if data else text_of(answer.text[:120]))
+        if data is None or not isinstance(data.get("status"), bool):
+            return unreadable(answer)
+        if data["status"]:
+            return SendResult("sent", message_id=first_id(data.get("id")))
+        reason = _reason(data) or "refused without a reason"
+        if is_token_problem(reason):  # Fonnte may answer a bad token with 200 and status false
+            return SendResult("failed", error=f"{UNAUTHORIZED} ({reason})"[:300])
+        return SendResult("failed", error=f"refused: {reason}"[:300])
+
+    async def _check(self) -> CheckResult:
+        if problem := self.missing("token"):
+            return CheckResult(False, "unauthorized", problem)
+        answer = await call(self.client, "POST", f"{self._base}/device", deadline=self.deadline, headers=self._headers())
+        if (failure := check_for_failure(answer)) is not None:
+            return failure
+        data = answer.data
+        if data.get("status") is not True:
+            reason = _reason(data) or "device check refused"
+            if is_token_problem(reason):
+                return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({reason})"[:300])
+            return CheckResult(False, "error", reason)
+        state = text_of(data.get("device_status")).lower()
+        detail = text_of(f"device {data.get('device', '')} {data.get('name', '')}; quota {data.get('quota', '?')}")
+        if state == "connect":
+            return CheckResult(True, "connected", detail)
+        return CheckResult(False, "disconnected", f"device {state or 'not connected'}: scan the QR code in Fonnte")
+
+
+def _reason(data: dict[str, object]) -> str:
+    return text_of(data.get("reason") or data.get("detail") or data.get("message"))

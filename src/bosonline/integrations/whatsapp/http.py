@@ -1,0 +1,228 @@
+"""One provider call over httpx, classified the way the dispatcher needs it (base.py): a send may only be retried
+when it certainly did not leave; anything that may have reached the provider is `unknown`.
+
+Whether the request "left" is known precisely from httpcore's trace events: until the request headers start to
+be written (pool wait, DNS, TCP connect, TLS), nothing reached the provider and any failure or timeout is `retry`;
+from then on a timeout, a dropped connection or an unreadable answer is `unknown`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import structlog
+
+from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
+
+log = structlog.get_logger("bosonline.whatsapp")
+
+MAX_ERROR = 300
+MAX_ANSWER_BYTES = 256 * 1024  # provider answers are small; a larger one is not an answer we can read
+UNAUTHORIZED = "unauthorized: check the token"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def clean(text: object, limit: int = MAX_ERROR) -> str:
+    """A short printable one-line string (what ends up in followup_messages.error and in the UI)."""
+    value = _CONTROL.sub(" ", str(text)).strip()
+    value = re.sub(r"\s{2,}", " ", value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back, or `result` when nothing usable did (a transport failure, already classified)."""
+
+    status: int = 0
+    data: Any = None  # the decoded JSON, None when the body is not JSON
+    text: str = ""
+    result: SendResult | None = None
+
+
+class _Progress:
+    written = False
+
+    async def trace(self, event: str, info: dict[str, Any]) -> None:
+        if "send_request_headers.started" in event:
+            self.written = True
+
+
+async def call(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    deadline: float,
+    headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+    json_body: Any = None,
+    form: dict[str, str] | None = None,
+) -> Answer:
+    """One request within `deadline` seconds overall. Never raises for a network or protocol problem."""
+    progress = _Progress()
+    try:
+        request = client.build_request(
+            method,
+            url,
+            headers=headers,
+            params=params,
+            json=json_body,
+            data=form,
+            timeout=httpx.Timeout(deadline),
+            extensions={"trace": progress.trace},
+        )
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
+        return Answer(result=SendResult("failed", error=clean(f"cannot build the request: {_describe(exc)}")))
+    try:
+        async with asyncio.timeout(deadline):
+            response = await client.send(request, stream=True)
+            try:
+                body = await _read_capped(response)
+            finally:
+                await response.aclose()
+    except (TimeoutError, httpx.TimeoutException) as exc:
+        if not progress.written:
+            return Answer(result=SendResult("retry", error=clean(f"timed out before sending ({_name(exc)})")))
+        return Answer(result=SendResult("unknown", error=f"no answer within {deadline:g} s ({_name(exc)})"))
+    except _TooLarge:
+        return Answer(result=SendResult("unknown", error="the provider's answer is too large to read"))
+    except (httpx.HTTPError, OSError) as exc:
+        if not progress.written:
+            return Answer(result=SendResult("retry", error=clean(f"cannot reach the provider: {_describe(exc)}")))
+        return Answer(result=SendResult("unknown", error=clean(f"connection lost during the send: {_describe(exc)}")))
+    text = body.decode("utf-8", errors="replace")
+    try:
+        data = json.loads(text) if text.strip() else None
+    except (ValueError, RecursionError):
+        data = None
+    return Answer(status=response.status_code, data=data, text=text)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _name(exc: BaseException) -> str:
+    return type(exc).__name__ if isinstance(exc, httpx.TimeoutException) else "overall deadline"
+
+
+def _describe(exc: BaseException) -> str:
+    message = str(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def for_status(status: int, reason: str) -> SendResult:
+    """The outcome of a non-2xx answer (`reason`: what the provider said, may be empty)."""
+    suffix = f" ({reason})" if reason else ""
+    if status in (429, 503):
+        return SendResult("retry", error=clean(f"provider busy: HTTP {status}{suffix}"))
+    if status >= 500:
+        return SendResult("unknown", error=clean(f"provider error HTTP {status}{suffix}"))
+    if status in (401, 403):
+        return SendResult("failed", error=clean(f"{UNAUTHORIZED}{suffix}"))
+    if status >= 400:
+        return SendResult("failed", error=clean(f"refused (HTTP {status}): {reason or 'no reason given'}"))
+    if 300 <= status < 400:
+        return SendResult("failed", error=f"unexpected redirect HTTP {status}: check the provider base URL")
+    return SendResult("unknown", error=f"unexpected HTTP {status}")
+
+
+def unreadable(answer: Answer) -> SendResult:
+    return SendResult("unknown", error=clean(f"unreadable answer (HTTP {answer.status}): {answer.text[:80]!r}"))
+
+
+def check_for_failure(answer: Answer) -> CheckResult | None:
+    """The CheckResult of a device check that did not get a usable 2xx answer; None when it did."""
+    if answer.result is not None:
+        return CheckResult(False, "unreachable", answer.result.error or "")
+    if answer.status in (401, 403):
+        return CheckResult(False, "unauthorized", UNAUTHORIZED)
+    if not 200 <= answer.status < 300:
+        return CheckResult(False, "error", clean(f"HTTP {answer.status}: {answer.text[:200]}"))
+    if not isinstance(answer.data, dict):
+        return CheckResult(False, "error", "unreadable answer")
+    return None
+
+
+def text_of(value: Any) -> str:
+    """A provider's reason (a string, a list of strings or a dict of them) as one clean line."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return clean("; ".join(text_of(item) for item in value[:5]))
+    if isinstance(value, dict):
+        return clean("; ".join(f"{key}: {text_of(item)}" for key, item in list(value.items())[:5]))
+    return clean(value)
+
+
+def first_id(value: Any) -> str | None:
+    """A message id given as a string, a number or a list of them; None when there is none."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int)):
+        found = clean(value, 128)
+        return found or None
+    return None
+
+
+def is_token_problem(reason: str) -> bool:
+    lowered = reason.lower()
+    return "token" in lowered or "unauthori" in lowered or "api key" in lowered or "device key" in lowered
+
+
+class HttpAdapter:
+    """What the four adapters share: their settings, the shared client, and the promise that send() and check()
+    never raise (a bug in reading an answer makes the send `unknown`: it may have gone out)."""
+
+    provider = ""
+
+    def __init__(self, credentials: dict[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any):
+        self.credentials = {key: str(value) for key, value in credentials.items() if value is not None}
+        self.phone_number = phone_number
+        self.client = client
+        self.settings = settings
+        self.deadline = float(settings.wa_send_timeout_seconds)
+
+    def missing(self, *fields: str) -> str | None:
+        absent = [field for field in fields if not self.credentials.get(field, "").strip()]
+        return f"credentials incomplete: {', '.join(absent)} missing" if absent else None
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        try:
+            return await self._send(message)
+        except Exception as exc:  # the dispatcher must survive whatever a provider answers
+            log.exception("whatsapp_send_crashed", provider=self.provider)
+            return SendResult("unknown", error=clean(f"internal error while sending: {_describe(exc)}"))
+
+    async def check(self) -> CheckResult:
+        try:
+            return await self._check()
+        except Exception as exc:
+            log.exception("whatsapp_check_crashed", provider=self.provider)
+            return CheckResult(False, "error", clean(f"internal error: {_describe(exc)}"))
+
+    async def _send(self, message: OutgoingMessage) -> SendResult:
+        raise NotImplementedError
+
+    async def _check(self) -> CheckResult:
+        raise NotImplementedError

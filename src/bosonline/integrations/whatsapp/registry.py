@@ -1,0 +1,34 @@
+"""Which adapter speaks for which provider (base.adapter_for)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from bosonline.integrations.whatsapp.base import WhatsAppAdapter
+from bosonline.integrations.whatsapp.fonnte import FonnteAdapter
+from bosonline.integrations.whatsapp.http import HttpAdapter
+from bosonline.integrations.whatsapp.starsender import StarSenderAdapter
+from bosonline.integrations.whatsapp.wablas import WablasAdapter
+from bosonline.integrations.whatsapp.whatsapp_cloud import WhatsAppCloudAdapter
+
+ADAPTERS: dict[str, type[HttpAdapter]] = {
+    "fonnte": FonnteAdapter,
+    "wablas": WablasAdapter,
+    "starsender": StarSenderAdapter,
+    "whatsapp_cloud": WhatsAppCloudAdapter,
+}
+
+
+def build(
+    provider: str, credentials: Mapping[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any
+) -> WhatsAppAdapter:
+    """The adapter of one integration. ValueError for an unknown provider; missing credentials do not raise here:
+    the adapter's sends then fail with a message saying what is missing."""
+    try:
+        adapter = ADAPTERS[provider]
+    except KeyError:
+        raise ValueError(f"unknown WhatsApp provider {provider!r}") from None
+    return adapter(dict(credentials), phone_number, client, settings)

@@ -1,0 +1,86 @@
+"""StarSender (api.starsender.online): `POST /api/send` JSON `{"messageType": "text", "to", "body"}` (media:
+`"messageType": "media"` with `"file"`: the image URL, `body` its caption), header `Authorization: <device key>`;
+the answer is `{"success": true, "data": {…}, "message": "…"}`.
+
+Not documented in our reference: the message id (taken from `data.id` / `data.message_id` when present) and the
+device status call; `GET /api/device/status` with the device key is our reading of their device API and is only
+used by the "check status" button, never by sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
+from bosonline.integrations.whatsapp.http import (
+    UNAUTHORIZED,
+    HttpAdapter,
+    call,
+    check_for_failure,
+    first_id,
+    for_status,
+    is_token_problem,
+    text_of,
+    unreadable,
+)
+
+
+class StarSenderAdapter(HttpAdapter):
+    provider = "starsender"
+
+    @property
+    def _base(self) -> str:
+        return str(self.settings.starsender_base_url).rstrip("/")
+
+    async def _send(self, message: OutgoingMessage) -> SendResult:
+        if problem := self.missing("token"):
+            return SendResult("failed", error=problem)
+        body: dict[str, Any] = {"messageType": "text", "to": message.to, "body": message.text}
+        if message.image_url:
+            body = {"messageType": "media", "to": message.to, "body": message.text, "file": message.image_url}
+        answer = await call(
+            self.client, "POST", f"{self._base}/api/send", deadline=self.deadline,
+            headers={"Authorization": self.credentials["token"]}, json_body=body,
+        )
+        if answer.result is not None:
+            return answer.result
+        data = answer.data if isinstance(answer.data, dict) else None
+        if not 200 <= answer.status < 300:
+            return for_status(answer.status, text_of(data.get("message")) if data else text_of(answer.text[:120]))
+        if data is None or not isinstance(data.get("success"), bool):
+            return unreadable(answer)
+        if data["success"]:
+            return SendResult("sent", message_id=_message_id(data.get("data")))
+        reason = text_of(data.get("message")) or "refused without a reason"
+        if is_token_problem(reason):
+            return SendResult("failed", error=f"{UNAUTHORIZED} ({reason})"[:300])
+        return SendResult("failed", error=f"refused: {reason}"[:300])
+
+    async def _check(self) -> CheckResult:
+        if problem := self.missing("token"):
+            return CheckResult(False, "unauthorized", problem)
+        answer = await call(
+            self.client, "GET", f"{self._base}/api/device/status", deadline=self.deadline,
+            headers={"Authorization": self.credentials["token"]},
+        )
+        if (failure := check_for_failure(answer)) is not None:
+            return failure
+        data = answer.data
+        if data.get("success") is not True:
+            reason = text_of(data.get("message")) or "device check refused"
+            if is_token_problem(reason):
+                return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({reason})"[:300])
+            return CheckResult(False, "error", reason)
+        device = data.get("data") if isinstance(data.get("data"), dict) else {}
+        state = text_of(device.get("status")).lower()
+        if state in ("connected", "connect", "online", "ready"):
+            return CheckResult(True, "connected", text_of(f"device {device.get('device', '')}"))
+        return CheckResult(False, "disconnected", f"device {state or 'not connected'}: scan the QR code in StarSender")
+
+
+def _message_id(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    for key in ("id", "message_id", "messageId"):
+        if (found := first_id(data.get(key))) is not None:
+            return found
+    return None

@@ -1,0 +1,99 @@
+"""Wablas (https://<server>.wablas.com; the server is part of the account, e.g. `tegal`): `POST /api/send-message`
+with `phone` and `message`, images through `POST /api/send-image` with `phone`, `image` (URL) and `caption`;
+header `Authorization: <token>` (accounts that also have a secret key use `<token>.<secret key>` as the token).
+The answer is `{"status": true, "message": …, "data": {"messages": [{"id": …}]}}`.
+`GET /api/device/info?token=<token>` tells whether the device is connected."""
+
+from __future__ import annotations
+
+import re
+
+from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
+from bosonline.integrations.whatsapp.http import (
+    UNAUTHORIZED,
+    HttpAdapter,
+    call,
+    check_for_failure,
+    first_id,
+    for_status,
+    is_token_problem,
+    text_of,
+    unreadable,
+)
+
+_SERVER = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class WablasAdapter(HttpAdapter):
+    provider = "wablas"
+
+    def _base(self) -> str | None:
+        server = self.credentials.get("server", "").strip().lower()
+        if not _SERVER.match(server):
+            return None
+        return str(self.settings.wablas_base_url).replace("{server}", server).rstrip("/")
+
+    async def _send(self, message: OutgoingMessage) -> SendResult:
+        if problem := self.missing("token", "server"):
+            return SendResult("failed", error=problem)
+        base = self._base()
+        if base is None:
+            return SendResult("failed", error="invalid Wablas server name (e.g. tegal, texas, solo)")
+        if message.image_url:
+            url = f"{base}/api/send-image"
+            form = {"phone": message.to, "image": message.image_url, "caption": message.text}
+        else:
+            url = f"{base}/api/send-message"
+            form = {"phone": message.to, "message": message.text}
+        answer = await call(
+            self.client, "POST", url, deadline=self.deadline,
+            headers={"Authorization": self.credentials["token"]}, form=form,
+        )
+        if answer.result is not None:
+            return answer.result
+        data = answer.data if isinstance(answer.data, dict) else None
+        if not 200 <= answer.status < 300:
+            return for_status(answer.status, text_of(data.get("message")) if data else text_of(answer.text[:120]))
+        if data is None or not isinstance(data.get("status"), bool):
+            return unreadable(answer)
+        if data["status"]:
+            return SendResult("sent", message_id=_message_id(data.get("data")))
+        reason = text_of(data.get("message")) or "refused without a reason"
+        if is_token_problem(reason):
+            return SendResult("failed", error=f"{UNAUTHORIZED} ({reason})"[:300])
+        return SendResult("failed", error=f"refused: {reason}"[:300])
+
+    async def _check(self) -> CheckResult:
+        if problem := self.missing("token", "server"):
+            return CheckResult(False, "unauthorized", problem)
+        base = self._base()
+        if base is None:
+            return CheckResult(False, "error", "invalid Wablas server name (e.g. tegal, texas, solo)")
+        answer = await call(
+            self.client, "GET", f"{base}/api/device/info", deadline=self.deadline,
+            params={"token": self.credentials["token"]},
+        )
+        if (failure := check_for_failure(answer)) is not None:
+            return failure
+        data = answer.data
+        if data.get("status") is not True:
+            reason = text_of(data.get("message")) or "device check refused"
+            if is_token_problem(reason):
+                return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({reason})"[:300])
+            return CheckResult(False, "error", reason)
+        device = data.get("data") if isinstance(data.get("data"), dict) else {}
+        state = text_of(device.get("status")).lower()
+        detail = text_of(f"device {device.get('sender', '')}; quota {device.get('quota', '?')}; "
+                         f"expires {device.get('expired_date', '?')}")
+        if state == "connected":
+            return CheckResult(True, "connected", detail)
+        return CheckResult(False, "disconnected", f"device {state or 'not connected'}: scan the QR code in Wablas")
+
+
+def _message_id(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    messages = data.get("messages")
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+        return first_id(messages[0].get("id"))
+    return first_id(data.get("id"))

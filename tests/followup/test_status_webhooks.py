@@ -1,0 +1,323 @@
+"""Delivery-status webhooks through the app: /webhooks/whatsapp/{integration_id} (Meta signed, gateways by
+?secret=), statuses only moving forward, and nothing changing on a bad signature or another store's message."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from bosonline.integrations.whatsapp.status import parse_gateway, parse_meta, verify_meta_signature
+from bosonline.kit.clock import FrozenClock, as_utc
+from bosonline.models import FollowupMessage, WaIntegration
+from bosonline.runtime import Runtime
+from tests.factories import seller
+from tests.followup.fakes import (
+    fonnte_status,
+    meta_signature,
+    meta_status,
+    meta_status_payload,
+    starsender_status,
+    wablas_status,
+)
+from tests.querycount import count_queries
+
+APP_SECRET = "meta-app-secret-" + "x" * 16
+HOOK_SECRET = "hook-secret-" + "y" * 20
+_phones = iter(range(10_000_000, 99_999_999))
+
+
+async def make_integration(rt: Runtime, store_id: int, provider: str = "whatsapp_cloud") -> WaIntegration:
+    credentials: dict[str, Any] = {
+        "fonnte": {"token": "t"},
+        "wablas": {"token": "t", "server": "tegal"},
+        "starsender": {"token": "t"},
+        "whatsapp_cloud": {"phone_number_id": "1234567890", "access_token": "t", "app_secret": APP_SECRET},
+    }[provider] | {"webhook_secret": HOOK_SECRET}
+    async with rt.db.session() as session:
+        integration = WaIntegration(
+            store_id=store_id, name=f"WA {provider}", phone_number=f"6281{next(_phones)}", provider=provider,
+            credentials=rt.secrets.seal(credentials),
+        )
+        session.add(integration)
+        await session.commit()
+        return integration
+
+
+async def make_message(
+    rt: Runtime, integration: WaIntegration | None, store_id: int, status: str = "sent", provider_message_id:
+    str | None = None
+) -> int:
+    async with rt.db.session() as session:
+        now = rt.clock.now()
+        message = FollowupMessage(
+            store_id=store_id, step=1, template_name="Follow Up 1", trigger="order_created",
+            channel=integration.provider if integration else "fonnte", status=status, due_at=now,
+            integration_id=integration.id if integration else None, phone="6281234567890", text="Halo",
+            provider_message_id=provider_message_id, sent_at=now if status in ("sent",) else None,
+            created_at=now, updated_at=now,
+        )
+        session.add(message)
+        await session.commit()
+        return message.id
+
+
+async def row(rt: Runtime, message_id: int) -> FollowupMessage:
+    async with rt.db.session(write=False) as session:
+        found = (await session.execute(select(FollowupMessage).where(FollowupMessage.id == message_id))).scalar_one()
+        return found
+
+
+async def post_meta(
+    client: httpx.AsyncClient, integration_id: int, statuses: list[dict[str, Any]], secret: str = APP_SECRET,
+    signature: str | None = None,
+) -> httpx.Response:
+    body = json.dumps(meta_status_payload(statuses)).encode()
+    headers = {"Content-Type": "application/json"}
+    if signature != "":
+        headers["X-Hub-Signature-256"] = signature or meta_signature(secret, body)
+    return await client.post(f"/webhooks/whatsapp/{integration_id}", content=body, headers=headers)
+
+
+async def store_id(client: httpx.AsyncClient) -> int:
+    return int((await seller(client))["store"]["id"])
+
+
+async def test_meta_statuses_move_forward(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    first = await make_message(rt, meta, store, provider_message_id="wamid.A")
+    second = await make_message(rt, meta, store, provider_message_id="wamid.B")
+    clock.advance(minutes=5)
+
+    response = await post_meta(client, meta.id, [meta_status("wamid.A", "delivered"), meta_status("wamid.B", "read")])
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"received": 2, "applied": 2}}
+    a, b = await row(rt, first), await row(rt, second)
+    assert (a.status, as_utc(a.delivered_at), a.read_at) == ("delivered", clock.now(), None)
+    assert (b.status, as_utc(b.read_at), b.delivered_at) == ("read", clock.now(), None)  # delivered was skipped
+    assert as_utc(a.updated_at) == clock.now()
+    assert as_utc(a.sent_at) == clock.now() - timedelta(minutes=5)  # kept
+
+
+async def test_out_of_order_and_failed_after_delivered_are_ignored(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    read_first = await make_message(rt, meta, store, provider_message_id="wamid.R")
+    delivered = await make_message(rt, meta, store, provider_message_id="wamid.D")
+    await post_meta(client, meta.id, [meta_status("wamid.R", "read"), meta_status("wamid.D", "delivered")])
+
+    # In one batch and in a later call: a read message stays read, a delivered one is not failed afterwards.
+    response = await post_meta(client, meta.id, [
+        meta_status("wamid.R", "delivered"), meta_status("wamid.R", "sent"),
+        meta_status("wamid.D", "failed", errors=[{"code": 131026, "title": "Message undeliverable"}]),
+    ])
+
+    assert response.json()["data"] == {"received": 3, "applied": 0}
+    assert (await row(rt, read_first)).status == "read"
+    assert (await row(rt, delivered)).status == "delivered"
+
+
+async def test_failed_before_delivery_is_recorded(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    message = await make_message(rt, meta, store, provider_message_id="wamid.F")
+    error = {"code": 131026, "title": "Message undeliverable", "error_data": {"details": "not on WhatsApp"}}
+
+    await post_meta(client, meta.id, [meta_status("wamid.F", "failed", errors=[error])])
+
+    failed = await row(rt, message)
+    assert failed.status == "failed"
+    assert failed.error == "131026: Message undeliverable not on WhatsApp"
+    await post_meta(client, meta.id, [meta_status("wamid.F", "delivered")])
+    assert (await row(rt, message)).status == "failed"
+
+
+async def test_unknown_send_is_resolved_by_the_echoed_reference(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    message = await make_message(rt, meta, store, status="unknown")
+
+    response = await post_meta(client, meta.id, [meta_status("wamid.U", "delivered", reference=str(message))])
+
+    assert response.json()["data"]["applied"] == 1
+    resolved = await row(rt, message)
+    assert (resolved.status, resolved.provider_message_id) == ("delivered", "wamid.U")
+    assert resolved.sent_at is not None and resolved.delivered_at is not None
+    # Later statuses find it by its provider id too.
+    await post_meta(client, meta.id, [meta_status("wamid.U", "read")])
+    assert (await row(rt, message)).status == "read"
+
+
+async def test_another_stores_message_does_not_change(client: httpx.AsyncClient, rt: Runtime):
+    mine, theirs = await store_id(client), await store_id(client)
+    meta = await make_integration(rt, mine)
+    other_meta = await make_integration(rt, theirs)
+    foreign = await make_message(rt, other_meta, theirs, status="unknown", provider_message_id="wamid.X")
+    foreign_unknown = await make_message(rt, None, theirs, status="unknown")
+
+    response = await post_meta(client, meta.id, [
+        meta_status("wamid.X", "read"), meta_status("wamid.Y", "read", reference=str(foreign_unknown)),
+        meta_status("wamid.Z", "read", reference="²"), meta_status("wamid.Z", "read", reference="9" * 40),
+    ])
+
+    assert response.status_code == 200
+    assert response.json()["data"]["applied"] == 0
+    assert (await row(rt, foreign)).status == "unknown"
+    assert (await row(rt, foreign_unknown)).status == "unknown"
+
+
+async def test_bad_or_missing_signature_is_401_and_changes_nothing(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    message = await make_message(rt, meta, store, provider_message_id="wamid.S")
+    statuses = [meta_status("wamid.S", "read")]
+
+    for response in (
+        await post_meta(client, meta.id, statuses, secret="not-the-app-secret"),
+        await post_meta(client, meta.id, statuses, signature=""),
+        await post_meta(client, meta.id, statuses, signature="sha256=" + "0" * 64),
+        await post_meta(client, meta.id, statuses, signature="md5=abc"),
+    ):
+        assert response.status_code == 401, response.text
+        assert response.json()["error"]["code"] == "invalid_signature"
+    assert (await row(rt, message)).status == "sent"
+
+
+async def test_gateway_secret_in_the_url(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    fonnte = await make_integration(rt, store, "fonnte")
+    message = await make_message(rt, fonnte, store, provider_message_id="80000001")
+    url = f"/webhooks/whatsapp/{fonnte.id}"
+
+    for params in ({}, {"secret": "wrong"}, {"secret": HOOK_SECRET[:-1]}):
+        response = await client.post(url, params=params, json=fonnte_status("80000001", "read"))
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_secret"
+    assert (await row(rt, message)).status == "sent"
+
+    response = await client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("80000001", "read"))
+    assert response.status_code == 200, response.text
+    assert (await row(rt, message)).status == "read"
+
+
+async def test_wablas_and_starsender_statuses(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    wablas = await make_integration(rt, store, "wablas")
+    starsender = await make_integration(rt, store, "starsender")
+    w = await make_message(rt, wablas, store, provider_message_id="wablas-1")
+    s = await make_message(rt, starsender, store, provider_message_id="ss-1")
+
+    for integration, payload in ((wablas, wablas_status("wablas-1", "delivered")),
+                                 (starsender, starsender_status("ss-1", "failed"))):
+        response = await client.post(f"/webhooks/whatsapp/{integration.id}", params={"secret": HOOK_SECRET},
+                                     json=payload)
+        assert response.status_code == 200, response.text
+    assert (await row(rt, w)).status == "delivered"
+    assert (await row(rt, s)).status == "failed"
+
+
+async def test_irrelevant_events_and_malformed_json(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    fonnte = await make_integration(rt, store, "fonnte")
+    url = f"/webhooks/whatsapp/{fonnte.id}?secret={HOOK_SECRET}"
+
+    incoming = {"device": "628120", "sender": "628123", "message": "halo kak", "name": "Putri"}
+    assert (await client.post(url, json=incoming)).json() == {"data": {"received": 0, "applied": 0}}
+    assert (await client.post(url, json=[1, "x", None])).status_code == 200
+    assert (await client.post(url, json=fonnte_status("unknown-id", "read"))).json()["data"]["applied"] == 0
+
+    response = await client.post(url, content=b"{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+    for body in (b"\xff\xfe", b"[" * 200_000, b'{"id": 1' + b"0" * 5000 + b"}"):
+        response = await client.post(url, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400, body[:20]
+
+
+async def test_oversized_body_is_413(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    fonnte = await make_integration(rt, store, "fonnte")
+    body = b'{"x":"' + b"a" * (1024 * 1024 + 10) + b'"}'
+    response = await client.post(f"/webhooks/whatsapp/{fonnte.id}?secret={HOOK_SECRET}", content=body)
+    assert response.status_code == 413
+
+
+async def test_unknown_integration_is_404(client: httpx.AsyncClient, rt: Runtime):
+    response = await client.post("/webhooks/whatsapp/987654321", json={})
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Record not found"
+    assert (await client.get("/webhooks/whatsapp/987654321", params={"hub.mode": "subscribe"})).status_code == 404
+    assert (await client.post("/webhooks/whatsapp/abc", json={})).status_code == 422
+
+
+async def test_meta_verification_handshake(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    url = f"/webhooks/whatsapp/{meta.id}"
+
+    ok = await client.get(url, params={"hub.mode": "subscribe", "hub.verify_token": HOOK_SECRET,
+                                       "hub.challenge": "1158201444"})
+    assert ok.status_code == 200
+    assert ok.text == "1158201444"
+    assert ok.headers["content-type"].startswith("text/plain")
+
+    for params in ({"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+                   {"hub.mode": "unsubscribe", "hub.verify_token": HOOK_SECRET, "hub.challenge": "1"},
+                   {"hub.mode": "subscribe", "hub.challenge": "1"}):
+        response = await client.get(url, params=params)
+        assert response.status_code == 403, params
+        assert response.json()["error"]["code"] == "verification_failed"
+
+
+async def test_a_batch_of_updates_costs_few_queries(client: httpx.AsyncClient, rt: Runtime):
+    store = await store_id(client)
+    meta = await make_integration(rt, store)
+    for index in range(30):
+        await make_message(rt, meta, store, provider_message_id=f"wamid.{index}")
+    statuses = [meta_status(f"wamid.{index}", "delivered") for index in range(30)]
+
+    with count_queries(rt) as counted:
+        response = await post_meta(client, meta.id, statuses)
+
+    assert response.json()["data"]["applied"] == 30
+    assert counted.count <= 6, counted.statements
+
+
+# -- parsing (no app) ------------------------------------------------------------------------------------------
+def test_meta_parsing_is_lenient_about_shape():
+    assert parse_meta(None) == [] and parse_meta({"entry": "x"}) == [] and parse_meta([]) == []
+    payload = meta_status_payload([
+        meta_status("wamid.1", "sent", reference="12"),
+        {"id": "wamid.2", "status": ["read"]},
+        {"id": "wamid.3", "status": "deleted"},
+        {"status": "read"},
+        "garbage",
+    ])
+    payload["entry"][0]["changes"].append({"field": "messages", "value": {"messages": [{"id": "in", "text": {}}]}})
+    [update] = parse_meta(payload)
+    assert (update.message_id, update.status, update.reference) == ("wamid.1", "sent", "12")
+
+
+def test_gateway_parsing_maps_words():
+    parsed = parse_gateway({"data": [
+        {"id": "1", "status": "DELIVERED"}, {"message_id": 2, "state": "read"}, {"id": "3", "status": "pending"},
+        {"id": "4", "ack": 3}, {"id": "5", "status": "reject", "note": "number not on WhatsApp"},
+        {"id": True, "status": "read"},
+    ]})
+    assert [(u.message_id, u.status) for u in parsed] == [("1", "delivered"), ("2", "read"), ("4", "read"),
+                                                          ("5", "failed")]
+    assert parsed[-1].error == "number not on WhatsApp"
+
+
+def test_signature_check():
+    body = b'{"a":1}'
+    assert verify_meta_signature("s", body, meta_signature("s", body))
+    assert verify_meta_signature("s", body, meta_signature("s", body).upper().replace("SHA256=", "sha256="))
+    assert not verify_meta_signature("s", body + b" ", meta_signature("s", body))
+    assert not verify_meta_signature("", body, meta_signature("", body))
+    assert not verify_meta_signature("s", body, None)
