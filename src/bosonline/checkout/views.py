@@ -86,6 +86,19 @@ def placeholder_values(
     }
 
 
+async def public_bank_accounts(session: AsyncSession, store_id: int) -> list[BankAccountPublicOut]:
+    """The store's active accounts as a bank-transfer buyer is told them (page, texts, follow-ups)."""
+    return [
+        BankAccountPublicOut(
+            bank_code=a.bank.code,
+            bank_name=a.bank.short_name,
+            holder_name=a.holder_name,
+            account_number=a.account_number,
+        )
+        for a in await active_bank_accounts(session, store_id)
+    ]
+
+
 @dataclass(frozen=True)
 class OrderContext:
     store: Store
@@ -113,15 +126,7 @@ class OrderViews:
         store, lines, handler = known.store, known.lines, known.handler
         accounts: list[BankAccountPublicOut] = []
         if order.payment_method == "bank_transfer":
-            accounts = [
-                BankAccountPublicOut(
-                    bank_code=a.bank.code,
-                    bank_name=a.bank.short_name,
-                    holder_name=a.holder_name,
-                    account_number=a.account_number,
-                )
-                for a in await active_bank_accounts(self.session, order.store_id)
-            ]
+            accounts = await public_bank_accounts(self.session, order.store_id)
         status_url = public_order_url(self.rt.settings, order.secret_slug)
         values = placeholder_values(order, store, lines, handler, accounts, status_url)
         page = success_page_of(known.form) if known.form is not None else None

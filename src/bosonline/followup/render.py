@@ -13,10 +13,9 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.bank.public import active_bank_accounts
 from bosonline.checkout.links import public_order_url
 from bosonline.checkout.schemas import BankAccountPublicOut
-from bosonline.checkout.views import placeholder_values
+from bosonline.checkout.views import placeholder_values, public_bank_accounts
 from bosonline.config import Settings
 from bosonline.followup.rules import payment_category, text_field
 from bosonline.kit.phone import display_phone
@@ -76,15 +75,7 @@ async def load_order_texts(
         }
     accounts: list[BankAccountPublicOut] = []
     if any(order.payment_method == "bank_transfer" for order in orders):
-        accounts = [
-            BankAccountPublicOut(
-                bank_code=account.bank.code,
-                bank_name=account.bank.short_name,
-                holder_name=account.holder_name,
-                account_number=account.account_number,
-            )
-            for account in await active_bank_accounts(session, store.id)
-        ]
+        accounts = await public_bank_accounts(session, store.id)
     values = {
         order.id: placeholder_values(
             order,

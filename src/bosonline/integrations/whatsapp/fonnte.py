@@ -11,10 +11,9 @@ from bosonline.integrations.whatsapp.http import (
     call,
     check_for_failure,
     first_id,
-    for_status,
+    gateway_result,
     is_token_problem,
     text_of,
-    unreadable,
 )
 
 
@@ -37,19 +36,7 @@ class FonnteAdapter(HttpAdapter):
         answer = await call(
             self.client, "POST", f"{self._base}/send", deadline=self.deadline, headers=self._headers(), form=form
         )
-        if answer.result is not None:
-            return answer.result
-        data = answer.data if isinstance(answer.data, dict) else None
-        if not 200 <= answer.status < 300:
-            return for_status(answer.status, _reason(data) if data else text_of(answer.text[:120]))
-        if data is None or not isinstance(data.get("status"), bool):
-            return unreadable(answer)
-        if data["status"]:
-            return SendResult("sent", message_id=first_id(data.get("id")))
-        reason = _reason(data) or "refused without a reason"
-        if is_token_problem(reason):  # Fonnte may answer a bad token with 200 and status false
-            return SendResult("failed", error=f"{UNAUTHORIZED} ({reason})"[:300])
-        return SendResult("failed", error=f"refused: {reason}"[:300])
+        return gateway_result(answer, flag="status", reason=_reason, message_id=lambda data: first_id(data.get("id")))
 
     async def _check(self) -> CheckResult:
         if problem := self.missing("token"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,6 +189,31 @@ def first_id(value: Any) -> str | None:
 def is_token_problem(reason: str) -> bool:
     lowered = reason.lower()
     return "token" in lowered or "unauthori" in lowered or "api key" in lowered or "device key" in lowered
+
+
+def gateway_result(
+    answer: Answer,
+    *,
+    flag: str,
+    reason: Callable[[dict[str, Any]], str],
+    message_id: Callable[[dict[str, Any]], str | None],
+) -> SendResult:
+    """The outcome of a send to a gateway that answers JSON with a boolean success `flag` (Fonnte `status`, Wablas
+    `status`, StarSender `success`): a clear refusal is `failed` (a token problem says so, some gateways answer it
+    with 200), an answer without the flag is `unknown`."""
+    if answer.result is not None:
+        return answer.result
+    data = answer.data if isinstance(answer.data, dict) else None
+    if not 200 <= answer.status < 300:
+        return for_status(answer.status, reason(data) if data else text_of(answer.text[:120]))
+    if data is None or not isinstance(data.get(flag), bool):
+        return unreadable(answer)
+    if data[flag]:
+        return SendResult("sent", message_id=message_id(data))
+    why = reason(data) or "refused without a reason"
+    if is_token_problem(why):
+        return SendResult("failed", error=f"{UNAUTHORIZED} ({why})"[:300])
+    return SendResult("failed", error=f"refused: {why}"[:300])
 
 
 class HttpAdapter:

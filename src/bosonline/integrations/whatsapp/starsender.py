@@ -17,10 +17,9 @@ from bosonline.integrations.whatsapp.http import (
     call,
     check_for_failure,
     first_id,
-    for_status,
+    gateway_result,
     is_token_problem,
     text_of,
-    unreadable,
 )
 
 
@@ -41,19 +40,12 @@ class StarSenderAdapter(HttpAdapter):
             self.client, "POST", f"{self._base}/api/send", deadline=self.deadline,
             headers={"Authorization": self.credentials["token"]}, json_body=body,
         )
-        if answer.result is not None:
-            return answer.result
-        data = answer.data if isinstance(answer.data, dict) else None
-        if not 200 <= answer.status < 300:
-            return for_status(answer.status, text_of(data.get("message")) if data else text_of(answer.text[:120]))
-        if data is None or not isinstance(data.get("success"), bool):
-            return unreadable(answer)
-        if data["success"]:
-            return SendResult("sent", message_id=_message_id(data.get("data")))
-        reason = text_of(data.get("message")) or "refused without a reason"
-        if is_token_problem(reason):
-            return SendResult("failed", error=f"{UNAUTHORIZED} ({reason})"[:300])
-        return SendResult("failed", error=f"refused: {reason}"[:300])
+        return gateway_result(
+            answer,
+            flag="success",
+            reason=lambda data: text_of(data.get("message")),
+            message_id=lambda data: _message_id(data.get("data")),
+        )
 
     async def _check(self) -> CheckResult:
         if problem := self.missing("token"):
