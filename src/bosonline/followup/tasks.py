@@ -1,21 +1,278 @@
-"""The worker's follow-up dispatcher (being written)."""
+"""The worker's follow-up dispatcher: claim due gateway sends, send them outside any transaction, record what
+the providers answered (DESIGN.md §5 "Dispatch").
+
+1. Claim (one short write transaction, followup/dispatch_claim.py): due rows → canceled / postponed (quiet
+   hours, pacing) / skipped / failed, or `sending` under this claim's lease with what will be sent.
+2. Send (no transaction open): the integration's credentials decrypted, its adapter
+   (integrations/whatsapp/base.adapter_for) over one shared keep-alive httpx client, each message not before its
+   pacing slot, at most `followup_concurrency` in flight.
+3. Record (one short write transaction, only rows still ours: `sending` under this claim's lease): `sent` with
+   the provider's message id; `retry` → scheduled again after a backoff (1, 5, 15, 60 min) while fewer than 5
+   tries were made, else `failed`; `failed` with the error; `unknown` (timeout, dropped connection, an answer we
+   cannot read, an adapter that raised) with the error: never sent again, the CS sees it with the wa.me link.
+4. Sweep: `sending` rows whose lease expired (their worker died mid-batch) → `unknown`, never back to
+   `scheduled`: none of the gateways dedupes, and a buyer must never get the same follow-up twice.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import math
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, get_args
+
+import httpx
+import structlog
+from sqlalchemy import bindparam, update
+
+from bosonline.config import Settings
+from bosonline.followup.dispatch_claim import Batch, Claimed, DispatchClaim
+from bosonline.integrations.whatsapp.base import (
+    Outcome,
+    OutgoingMessage,
+    SendResult,
+    WhatsAppAdapter,
+    adapter_for,
+)
+from bosonline.models import FollowupMessage
+from bosonline.models.base import UTCDateTime
 from bosonline.runtime import Runtime
+
+log = structlog.get_logger("bosonline.followup")
+
+MAX_TRIES = 5
+# Wait after try 1, 2, … that certainly did not send, before the next one.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
+SWEPT = "the worker stopped during the send"
+_OUTCOMES = frozenset(get_args(Outcome))
+_ERROR_CHARS = 500
+_messages = FollowupMessage.__table__
+
+_RESULT = (
+    update(_messages)
+    .where(
+        _messages.c.id == bindparam("_id"),
+        _messages.c.status == "sending",
+        _messages.c.locked_until == bindparam("_lease", type_=UTCDateTime()),
+    )
+    .values(
+        status=bindparam("_status"),
+        due_at=bindparam("_due", type_=UTCDateTime()),
+        provider_message_id=bindparam("_message_id"),
+        error=bindparam("_error"),
+        sent_at=bindparam("_sent", type_=UTCDateTime()),
+        locked_until=None,
+        updated_at=bindparam("_now", type_=UTCDateTime()),
+    )
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def send_deadline(settings: Settings) -> float:
+    """The most one send may take, adapter and all: past it the outcome is `unknown`."""
+    return settings.wa_send_timeout_seconds + 5.0
+
+
+def pacing_horizon(settings: Settings) -> timedelta:
+    """How far ahead a batch takes paced slots (and waits for them): one poll interval."""
+    return timedelta(seconds=max(1.0, settings.worker_poll_seconds))
+
+
+def make_client(settings: Settings) -> httpx.AsyncClient:
+    """The dispatcher's one HTTP client: keep-alive connections sized to the concurrency, no proxy from the
+    environment, no redirects (a gateway that redirects a send is not followed blindly)."""
+    limits = httpx.Limits(
+        max_connections=settings.followup_concurrency, max_keepalive_connections=settings.followup_concurrency
+    )
+    return httpx.AsyncClient(
+        limits=limits,
+        timeout=httpx.Timeout(settings.wa_send_timeout_seconds),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+def _printable(value: object, limit: int) -> str | None:
+    """A provider's text as a column can hold it (PostgreSQL refuses NUL in text): no control characters."""
+    if value is None:
+        return None
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value)).strip()
+    return text[:limit] or None
+
+
+def retry_delay(tries: int) -> timedelta | None:
+    """The wait after `tries` tries that certainly did not send; None once MAX_TRIES were made."""
+    if tries >= MAX_TRIES:
+        return None
+    return BACKOFF[min(max(tries, 1), len(BACKOFF)) - 1]
 
 
 class FollowupJob:
+    """One job of the worker loop (worker/loop.py): `run_once()` handles one batch, `sweep()` recovers leases.
+    `sleep` is how a send waits for its pacing slot (tests replace it; the slot is read from the runtime clock)."""
+
     name = "followups"
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, sleep: Sleep | None = None) -> None:
         self.rt = runtime
+        self.settings = runtime.settings
+        self.sleep: Sleep = sleep or asyncio.sleep
+        self._client: httpx.AsyncClient | None = None
 
-    async def run_once(self) -> int:
-        return 0
-
-    async def sweep(self) -> int:
-        return 0
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
 
     async def aclose(self) -> None:
-        return None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    @property
+    def lease(self) -> timedelta:
+        """Long enough for a whole batch: rounds of sends each bounded by the deadline, the pacing waits, and a
+        margin for the claim and the record."""
+        rounds = math.ceil(self.settings.worker_batch_size / self.settings.followup_concurrency)
+        return timedelta(seconds=rounds * send_deadline(self.settings) + 60) + pacing_horizon(self.settings)
+
+    async def run_once(self) -> int:
+        """Claims, sends and records one batch; returns how many follow-ups it handled."""
+        batch = await self.claim(self.rt.clock.now())
+        if batch.claimed:
+            results = await self.send_all(batch.claimed)
+            await self.record(batch, results)
+        if batch.handled or batch.deferred:
+            log.info(
+                "followup_batch",
+                claimed=len(batch.claimed),
+                postponed=batch.postponed,
+                deferred=batch.deferred,
+                **dict(batch.ended),
+            )
+        return batch.handled
+
+    async def claim(self, now: datetime) -> Batch:
+        async with self.rt.db.session() as session:
+            batch = await DispatchClaim(session, self.settings, now, pacing_horizon(self.settings)).run(
+                now + self.lease
+            )
+            await session.commit()
+        return batch
+
+    async def send_all(self, claimed: list[Claimed]) -> list[SendResult]:
+        adapters = self._adapters(claimed)
+        gate = asyncio.Semaphore(self.settings.followup_concurrency)
+        deadline = send_deadline(self.settings)
+
+        async def send(message: Claimed) -> SendResult:
+            adapter = adapters[message.integration.id]
+            if isinstance(adapter, SendResult):
+                return adapter
+            wait = (message.slot - self.rt.clock.now()).total_seconds()
+            if wait > 0:
+                await self.sleep(wait)
+            outgoing = OutgoingMessage(
+                to=message.to, text=message.text, image_url=message.image, reference=str(message.id)
+            )
+            async with gate:
+                try:
+                    async with asyncio.timeout(deadline):
+                        result = await adapter.send(outgoing)
+                except TimeoutError:
+                    return SendResult("unknown", error=f"no answer within {deadline:g} s")
+                except Exception as exc:  # adapters answer outcomes; one that raises may have sent
+                    log.exception("followup_adapter_raised", message_id=message.id)
+                    return SendResult("unknown", error=f"adapter error: {type(exc).__name__}")
+            if not isinstance(result, SendResult) or result.outcome not in _OUTCOMES:
+                return SendResult("unknown", error="unreadable adapter result")
+            return result
+
+        return list(await asyncio.gather(*(send(message) for message in claimed)))
+
+    def _adapters(self, claimed: list[Claimed]) -> dict[int, WhatsAppAdapter | SendResult]:
+        """One adapter per integration of the batch, or the `failed` result of all its sends when its
+        credentials cannot be read or its adapter cannot be built (nothing was sent)."""
+        adapters: dict[int, WhatsAppAdapter | SendResult] = {}
+        for message in claimed:
+            integration = message.integration
+            if integration.id in adapters:
+                continue
+            try:
+                credentials = self.rt.secrets.open(integration.credentials)
+            except ValueError:
+                log.error("followup_credentials_unreadable", integration_id=integration.id)
+                adapters[integration.id] = SendResult("failed", error="credentials unreadable")
+                continue
+            try:
+                adapters[integration.id] = adapter_for(
+                    integration.provider, credentials, integration.phone_number, self.client, self.settings
+                )
+            except Exception as exc:
+                log.exception("followup_adapter_unavailable", integration_id=integration.id)
+                adapters[integration.id] = SendResult(
+                    "failed", error=f"no {integration.provider} adapter: {type(exc).__name__}"
+                )
+        return adapters
+
+    async def record(self, batch: Batch, results: list[SendResult]) -> None:
+        now = self.rt.clock.now()
+        params = [
+            self._result(message, result, now, batch.lease_until)
+            for message, result in zip(batch.claimed, results, strict=True)
+        ]
+        async with self.rt.db.session() as session:
+            await session.execute(_RESULT, params)
+            await session.commit()
+        outcomes = Counter(item["_status"] for item in params)
+        if outcomes["unknown"] or outcomes["failed"]:
+            log.warning("followup_sends_not_sent", **dict(outcomes))
+
+    @staticmethod
+    def _result(message: Claimed, result: SendResult, now: datetime, lease_until: datetime) -> dict[str, Any]:
+        error = _printable(result.error, _ERROR_CHARS)
+        params: dict[str, Any] = {
+            "_id": message.id,
+            "_lease": lease_until,
+            "_status": result.outcome,
+            "_due": message.due_at,
+            "_message_id": None,
+            "_error": error,
+            "_sent": None,
+            "_now": now,
+        }
+        if result.outcome == "sent":
+            message_id = _printable(result.message_id, 128)
+            return {**params, "_message_id": message_id, "_error": None, "_sent": now}
+        if result.outcome == "retry":
+            delay = retry_delay(message.attempts)
+            if delay is None:
+                return {
+                    **params,
+                    "_status": "failed",
+                    "_error": f"{error or 'not sent'} (gave up after {MAX_TRIES} tries)"[:_ERROR_CHARS],
+                }
+            return {**params, "_status": "scheduled", "_due": now + delay}
+        if result.outcome == "failed":
+            return {**params, "_error": error or "the provider refused the message"}
+        return {**params, "_status": "unknown", "_error": error or "the outcome of the send is not known"}
+
+    async def sweep(self) -> int:
+        """Follow-ups left `sending` by a worker that died (lease expired) become `unknown`: it may have gone
+        out, so it is shown to the CS with the wa.me link instead of being sent again."""
+        now = self.rt.clock.now()
+        async with self.rt.db.session() as session:
+            result = await session.execute(
+                update(FollowupMessage)
+                .where(FollowupMessage.status == "sending", FollowupMessage.locked_until < now)
+                .values(status="unknown", error=SWEPT, locked_until=None, updated_at=now)
+            )
+            await session.commit()
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if count:
+            log.warning("followup_leases_expired", count=count)
+        return count
