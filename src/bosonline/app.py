@@ -161,11 +161,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             yield
         finally:
             if worker is not None:
-                from bosonline.webhook.tasks import batch_seconds
+                from bosonline.followup.tasks import batch_seconds as followup_batch
+                from bosonline.webhook.tasks import batch_seconds as webhook_batch
 
-                stop.set()  # the cycle in progress finishes: at most one batch's sending time
+                stop.set()  # the cycle in progress finishes: at most one batch's sending time per job
                 try:
-                    await asyncio.wait_for(worker, timeout=batch_seconds(settings) + 5)
+                    await asyncio.wait_for(worker, timeout=followup_batch(settings) + webhook_batch(settings) + 5)
                 except TimeoutError:
                     pass  # cancelled mid-send: the sweeper of a later worker re-queues what it held
                 except Exception:  # stopping must not fail the shutdown; the database holds the work

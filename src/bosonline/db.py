@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, cast, event, func, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -142,6 +142,27 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict
     stock row another request is creating at the same moment) without failing the transaction."""
     # executemany form: one cached statement, whatever the number of rows.
     return session.execute(dialect_insert(session, table).on_conflict_do_nothing(), rows)
+
+
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+async def select_locked_within(session: AsyncSession, stmt: Any, wait: timedelta) -> list[Any] | None:
+    """The rows of a `FOR UPDATE` select, or None when another transaction held them longer than `wait`
+    (PostgreSQL: `lock_timeout` in a savepoint, so the transaction goes on). SQLite: a write transaction already
+    excludes every other writer, so the rows come at once."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return list(await session.execute(stmt))
+    try:
+        async with session.begin_nested():
+            await session.execute(text(f"SET LOCAL lock_timeout = {max(1, int(wait.total_seconds() * 1000))}"))
+            rows = list(await session.execute(stmt))
+            await session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+            return rows
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+            raise
+        return None
 
 
 def local_day(session: AsyncSession, column: Any, timezone: str) -> Any:

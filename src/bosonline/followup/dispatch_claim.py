@@ -29,12 +29,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy import text as sql_text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.links import public_form_url
 from bosonline.config import Settings
+from bosonline.db import select_locked_within
 from bosonline.followup.pacing import Pacer
 from bosonline.followup.quiet_hours import quiet_until
 from bosonline.followup.render import OrderTexts, lead_values, load_order_texts, render
@@ -57,7 +56,6 @@ from bosonline.models.base import UTCDateTime
 
 # The longest a claim waits for a store's settings row or a number's pacing row (see DispatchClaim._locked).
 LOCK_WAIT = timedelta(milliseconds=250)
-_LOCK_NOT_AVAILABLE = "55P03"
 # A message already went (or may have gone) to the buyer from this integration: the rotator keeps that sender.
 _SENT_FROM = ("sending", "sent", "delivered", "read", "unknown")
 
@@ -384,22 +382,7 @@ class DispatchClaim:
         converted lead's follow-ups, nulling the integration). Waiting without a bound would deadlock with it,
         and PostgreSQL could choose to abort the buyer's checkout; with a short bound (below the server's
         deadlock_timeout, 1 s) this claim gives up first, in a savepoint, and goes on without those rows."""
-        if self.session.bind is None or self.session.bind.dialect.name != "postgresql":
-            return list(
-                await self.session.execute(stmt)
-            )  # SQLite: this write transaction already excludes others
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(
-                    sql_text(f"SET LOCAL lock_timeout = {int(LOCK_WAIT.total_seconds() * 1000)}")
-                )
-                rows = list(await self.session.execute(stmt))
-                await self.session.execute(sql_text("SET LOCAL lock_timeout TO DEFAULT"))
-                return rows
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
-                raise
-            return None
+        return await select_locked_within(self.session, stmt, LOCK_WAIT)
 
     async def _integrations(self, store_ids: set[int]) -> dict[int, Integration]:
         stmt = select(

@@ -4,7 +4,8 @@ event starts, when a follow-up is due, which text an order gets, and when a foll
 - `trigger`: `order_created` (default), `abandoned` (a checkout saved but not submitted), or an order status.
 - `change_status=true` with a status trigger: the clock starts when the order's status changes to `trigger`
   (an order created in that status starts it at creation). `change_status=false` with a status trigger: the clock
-  starts at order creation, and the follow-up is only sent while the order is in that status. With
+  starts at order creation, and the follow-up is sent only if the order is in that status when it falls due
+  (otherwise it is canceled; while the order can still reach that status it stays scheduled). With
   `order_created`/`abandoned` it makes no difference to scheduling.
 - Doing a follow-up by hand (`POST /store/order/followup`) whose template has a status trigger and
   `change_status=true` moves the order to that status when the status table allows it.

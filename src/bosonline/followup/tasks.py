@@ -81,6 +81,13 @@ def pacing_horizon(settings: Settings) -> timedelta:
     return timedelta(seconds=max(1.0, settings.worker_poll_seconds))
 
 
+def batch_seconds(settings: Settings) -> float:
+    """The longest one batch can take to send: rounds of sends each bounded by the deadline, and the pacing waits
+    (the lease covers it; a stopping server waits for it)."""
+    rounds = math.ceil(settings.worker_batch_size / settings.followup_concurrency)
+    return rounds * send_deadline(settings) + pacing_horizon(settings).total_seconds()
+
+
 def make_client(settings: Settings) -> httpx.AsyncClient:
     """The dispatcher's one HTTP client: keep-alive connections sized to the concurrency, no proxy from the
     environment, no redirects (a gateway that redirects a send is not followed blindly)."""
@@ -135,10 +142,8 @@ class FollowupJob:
 
     @property
     def lease(self) -> timedelta:
-        """Long enough for a whole batch: rounds of sends each bounded by the deadline, the pacing waits, and a
-        margin for the claim and the record."""
-        rounds = math.ceil(self.settings.worker_batch_size / self.settings.followup_concurrency)
-        return timedelta(seconds=rounds * send_deadline(self.settings) + 60) + pacing_horizon(self.settings)
+        """Long enough for a whole batch, with a margin for the claim and the record."""
+        return timedelta(seconds=batch_seconds(self.settings) + 60)
 
     async def run_once(self) -> int:
         """Claims, sends and records one batch; returns how many follow-ups it handled."""
