@@ -10,7 +10,7 @@ import uuid
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bosonline.errors import error_body
+from bosonline.errors import SCALEV_PREFIX, error_body, scalev_error_body
 
 log = structlog.get_logger("bosonline.access")
 
@@ -70,10 +70,10 @@ class BodySizeLimitMiddleware:
             try:
                 too_big = int(length) > self.max_bytes
             except ValueError:
-                await _reply(send, 400, "bad_request", "Invalid Content-Length header")
+                await _reply(scope, send, 400, "bad_request", "Invalid Content-Length header")
                 return
             if too_big:
-                await _reply(send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
+                await _reply(scope, send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
                 return
         received = 0
         too_large = False
@@ -104,15 +104,16 @@ class BodySizeLimitMiddleware:
         except _BodyTooLarge:
             pass
         if too_large and not response_started:
-            await _reply(send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
+            await _reply(scope, send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-async def _reply(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps(error_body(code, message)).encode()
+async def _reply(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    shape = scalev_error_body if str(scope.get("path", "")).startswith(SCALEV_PREFIX) else error_body
+    body = json.dumps(shape(code, message)).encode()
     await send(
         {
             "type": "http.response.start",

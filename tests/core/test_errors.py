@@ -131,6 +131,19 @@ async def test_10mb_body_with_content_length_is_413(client: httpx.AsyncClient) -
     assert_error(response, 413, "payload_too_large")
 
 
+async def test_scalev_routes_answer_413_and_400_in_scalevs_shape(client: httpx.AsyncClient) -> None:
+    too_big = await client.post(
+        "/v3/products/1/follow-up-chats", content=b" " * TEN_MB, headers={"content-type": "application/json"}
+    )
+    assert too_big.status_code == 413
+    assert too_big.json() == {"error": too_big.json()["error"], "error_code": "payload_too_large"}
+    assert isinstance(too_big.json()["error"], str)
+    bad_length = await client.post(
+        "/v3/products/1/follow-up-chats", content=b"{}", headers={"content-type": "application/json", "content-length": "x"}
+    )
+    assert bad_length.status_code == 400 and bad_length.json()["error_code"] == "bad_request"
+
+
 async def test_10mb_streamed_body_without_content_length_is_413(client: httpx.AsyncClient) -> None:
     request = client.build_request(
         "POST", "/auth/register", content=_chunks(TEN_MB), headers={"content-type": "application/json"}
