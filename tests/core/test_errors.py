@@ -138,9 +138,8 @@ async def test_scalev_routes_answer_413_and_400_in_scalevs_shape(client: httpx.A
     assert too_big.status_code == 413
     assert too_big.json() == {"error": too_big.json()["error"], "error_code": "payload_too_large"}
     assert isinstance(too_big.json()["error"], str)
-    bad_length = await client.post(
-        "/v3/products/1/follow-up-chats", content=b"{}", headers={"content-type": "application/json", "content-length": "x"}
-    )
+    headers = {"content-type": "application/json", "content-length": "x"}
+    bad_length = await client.post("/v3/products/1/follow-up-chats", content=b"{}", headers=headers)
     assert bad_length.status_code == 400 and bad_length.json()["error_code"] == "bad_request"
 
 
