@@ -1,4 +1,4 @@
-"""`bosonline serve | worker | migrate | createadmin | demo`."""
+"""`bosonline serve | worker | migrate | createadmin | demo | rotate-keys`."""
 
 from __future__ import annotations
 
@@ -159,6 +159,98 @@ def worker(
         raise typer.Exit(1) from exc
     if once:
         console.print(f"worker cycle done: {handled} handled")
+
+
+async def _rotate_keys(settings: Settings, batch_size: int) -> tuple[int, list[tuple[int, int]]]:
+    """Re-seal every wa_integrations.credentials with the first encryption key, `batch_size` rows per transaction
+    (locked while re-sealed: an edit through the API waits). Returns (re-sealed, unreadable (id, store id))."""
+    from sqlalchemy import bindparam, select, update
+    from sqlalchemy.engine import make_url
+
+    from bosonline.db import Database, is_sqlite
+    from bosonline.kit.crypto import SecretBox
+    from bosonline.migrate import current_revision, head_revision
+    from bosonline.models import WaIntegration
+
+    url = settings.effective_database_url
+    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
+        raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` first")
+    box = SecretBox(settings.effective_encryption_keys)
+    table = WaIntegration.__table__
+    reseal = update(table).where(table.c.id == bindparam("_id")).values(credentials=bindparam("_new"))
+    db = Database.connect(url, pool_size=1)
+    resealed, unreadable = 0, []
+    try:
+        current, head = await current_revision(db), head_revision()
+        if current != head:
+            raise _SchemaNotReady(
+                f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
+            )
+        last_id = 0
+        while True:
+            async with db.session() as session:
+                batch = (
+                    await session.execute(
+                        select(table.c.id, table.c.store_id, table.c.credentials)
+                        .where(table.c.id > last_id)
+                        .order_by(table.c.id)
+                        .limit(batch_size)
+                        .with_for_update()
+                    )
+                ).all()
+                if not batch:
+                    break
+                last_id = batch[-1].id
+                params = []
+                for row in batch:
+                    try:
+                        params.append({"_id": row.id, "_new": box.rotate(row.credentials)})
+                    except ValueError:
+                        unreadable.append((row.id, row.store_id))
+                if params:
+                    await session.execute(reseal, params)
+                await session.commit()
+                resealed += len(params)
+    finally:
+        await db.dispose()
+    return resealed, unreadable
+
+
+@app.command("rotate-keys")
+def rotate_keys(
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Rows re-sealed per transaction.")] = 500,
+) -> None:
+    """Re-encrypt every WhatsApp integration's stored credentials with the first encryption key.
+
+    Key rotation: put the new key first in BOSONLINE_ENCRYPTION_KEYS and keep the old ones after it (the first
+    encrypts, all decrypt), restart, run this, then the old keys can be removed. Rows that no configured key can
+    decrypt are reported and left as they are (their credentials must be entered again). Safe to run again and
+    while the server runs.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    settings = Settings()
+    try:
+        resealed, unreadable = asyncio.run(_rotate_keys(settings, batch_size))
+    except _SchemaNotReady as exc:
+        err_console.print(f"cannot rotate keys: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        message = f"cannot rotate keys: database {url} unreachable: {exc}"
+        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    for integration_id, store_id in unreadable:
+        err_console.print(
+            f"WhatsApp integration {integration_id} (store {store_id}): no configured key can decrypt its "
+            "credentials; left as it is (enter them again with Edit WhatsApp Integration)",
+            style="yellow", markup=False, highlight=False, soft_wrap=True,
+        )
+    console.print(
+        f"re-sealed {resealed} WhatsApp integration credentials with the first key; {len(unreadable)} unreadable",
+        markup=False, highlight=False, soft_wrap=True,
+    )
 
 
 @app.command()

@@ -77,7 +77,7 @@ async def http_on(data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
 def test_help_lists_the_commands(data_dir: Path) -> None:
     result = run_cli(data_dir, "--help")
     assert result.returncode == 0, result.stderr
-    for name in ("serve", "worker", "migrate", "createadmin", "demo"):
+    for name in ("serve", "worker", "migrate", "createadmin", "demo", "rotate-keys"):
         assert name in result.stdout
 
 

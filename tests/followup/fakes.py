@@ -31,7 +31,9 @@ Knobs (each consumed by the next requests, sends and checks alike, in this order
 - `garbage_next`: 200 with a non-JSON body;
 - `reject_next` (checked after auth): the provider's own refusal: 200 with its failure flag (`reject_reason`);
   for whatsapp_cloud a 400 {"error":{"code": reject_code (default 131047),…}} (set 130429 for a rate limit);
-- `connected = False`: device checks report a disconnected device; `delay`: seconds before every answer.
+- `connected = False`: device checks report a disconnected device; `delay`: seconds before every answer;
+- `compress = True`: every JSON answer is gzipped (`Content-Encoding: gzip`), as providers behind a CDN answer
+  clients that accept gzip (httpx asks for it by default).
 
 `.requests` holds every request (Received), `.messages` every send the gateway accepted, i.e. that a buyer may
 have received: answered with success, or hung / dropped / answered with garbage after auth passed (the answer was
@@ -45,6 +47,7 @@ signed Meta delivery-status webhook; `fonnte_status`, `wablas_status`, `starsend
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import hmac
 import itertools
@@ -107,6 +110,7 @@ class FakeGateway:
     garbage_next: int = 0
     auth_status: int = 401
     connected: bool = True
+    compress: bool = False
     delay: float = 0.0
     port: int = 0
     requests: list[Received] = field(default_factory=list)
@@ -207,12 +211,16 @@ class FakeGateway:
                 finally:
                     self._in_flight -= 1
                 close = headers.get("connection", "").lower() == "close"
+                body, encoding = answer.body, []
+                if self.compress and answer.content_type == "application/json":
+                    body, encoding = gzip.compress(body), ["Content-Encoding: gzip"]
                 head_lines = [
                     f"HTTP/1.1 {answer.status} {_REASONS.get(answer.status, 'Status')}",
                     f"Content-Type: {answer.content_type}",
-                    f"Content-Length: {len(answer.body)}",
+                    f"Content-Length: {len(body)}",
+                    *encoding,
                 ] + (["Connection: close"] if close else [])
-                writer.write(("\r\n".join(head_lines) + "\r\n\r\n").encode() + answer.body)
+                writer.write(("\r\n".join(head_lines) + "\r\n\r\n").encode() + body)
                 await writer.drain()
                 if close:
                     return

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import time
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from bosonline.integrations.whatsapp.base import PROVIDERS, OutgoingMessage, WhatsAppAdapter, adapter_for
+from bosonline.integrations.whatsapp.schemas import credential_value_problem
 from tests.conftest import test_settings as make_settings
 from tests.followup.fakes import FakeGateway
 
@@ -83,6 +85,29 @@ async def test_sent_with_the_providers_message_id(provider: str, gateway: FakeGa
         assert sent.fields["text"] == {"body": MESSAGE.text, "preview_url": False}
         assert sent.fields["recipient_type"] == "individual"
         assert sent.path == "/v21.0/1234567890/messages"
+
+
+async def test_gzipped_answers_are_read(provider: str, gateway: FakeGateway, adapter: WhatsAppAdapter):
+    gateway.compress = True
+
+    result = await adapter.send(MESSAGE)
+    check = await adapter.check()
+
+    assert result.outcome == "sent", result
+    assert result.message_id == gateway.messages[0].id
+    assert (check.ok, check.status) == (True, "connected"), check
+    assert "gzip" in gateway.requests[0].headers.get("accept-encoding", "")
+
+
+async def test_a_decompression_bomb_is_not_read(provider: str, tmp_path: Path):
+    bomb = gzip.compress(b'{"status": true, "success": true, "x": "' + b"a" * (8 * 1024 * 1024) + b'"}')
+    assert len(bomb) < 64 * 1024
+    transport = httpx.MockTransport(lambda request: httpx.Response(
+        200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(bomb)))
+    async with httpx.AsyncClient(transport=transport) as client:
+        result = await make_adapter(provider, client, tmp_path, "http://gateway.test").send(MESSAGE)
+    assert result.outcome == "unknown", result
+    assert result.error and "too large" in result.error
 
 
 async def test_ids_are_unique_per_send(gateway: FakeGateway, adapter: WhatsAppAdapter):
@@ -246,6 +271,19 @@ async def test_check_unreachable(provider: str, http: httpx.AsyncClient, tmp_pat
     assert (result.ok, result.status) == (False, "unreachable"), result
 
 
+async def test_check_of_a_request_that_cannot_be_built_is_an_error(
+    provider: str, http: httpx.AsyncClient, tmp_path: Path
+):
+    adapter = make_adapter(provider, http, tmp_path, "http://[::1")  # an invalid URL: nothing can be sent
+
+    result = await adapter.check()
+    sent = await adapter.send(MESSAGE)
+
+    assert (result.ok, result.status) == (False, "error"), result
+    assert "cannot build the request" in result.detail
+    assert sent.outcome == "failed", sent
+
+
 async def test_check_garbage_is_an_error(gateway: FakeGateway, adapter: WhatsAppAdapter):
     gateway.garbage_next = 1
     result = await adapter.check()
@@ -261,6 +299,17 @@ async def test_wablas_server_goes_into_the_url(http: httpx.AsyncClient, tmp_path
         result = await bad.send(MESSAGE)
         assert result.outcome == "failed" and "server" in (result.error or "")
         assert len(gateway.requests) == 1
+
+
+@pytest.mark.parametrize("server", ["tegal", "solo-2", "a" * 40, "9", "-tegal", "tegal-", "a" * 41, "Tegal",
+                                    "tegal\n", " tegal", "a" * 63, "te.gal", ""])
+async def test_wablas_server_is_judged_alike_when_saved_and_when_sending(server: str, http: httpx.AsyncClient,
+                                                                         tmp_path: Path):
+    saved = credential_value_problem("server", server) is None
+    async with FakeGateway("wablas", token=TOKEN) as gateway:
+        adapter = make_adapter("wablas", http, tmp_path, gateway.base_url + "/{server}", server=server)
+        result = await adapter.send(MESSAGE)
+    assert (result.outcome == "sent") == saved, (server, result)
 
 
 # -- malformed answers (in-process transport: the body is exactly what the test says) ----------------------------

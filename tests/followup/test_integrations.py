@@ -141,6 +141,11 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"credentials": {"token": ""}}, "credentials"),
     ({"credentials": {"token": "x" * 501}}, "credentials.token"),
     ({"credentials": {"token": "abc\ndef"}}, "credentials"),
+    # Printable but not ASCII: a token goes into an HTTP header or URL, where it could never work.
+    ({"credentials": {"token": "tokén-rahasia"}}, "credentials"),
+    ({"credentials": {"token": "token\u00a0copied"}}, "credentials"),
+    ({"provider": "whatsapp_cloud", "credentials": {"phone_number_id": "123", "access_token": "EAAG…",
+                                                    "app_secret": "s"}}, "credentials"),
     ({"credentials": {"token": 12345}}, "credentials.token"),
     ({"credentials": {"token": "tok", "server": "tegal"}}, "credentials"),  # not a fonnte key
     ({"credentials": {"token": "tok", "webhook_secret": "mine"}}, "credentials"),
@@ -148,6 +153,8 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"provider": "wablas", "credentials": {"token": "tok"}}, "credentials"),
     ({"provider": "wablas", "credentials": {"token": "tok", "server": "Tegal.evil.com"}}, "credentials"),
     ({"provider": "wablas", "credentials": {"token": "tok", "server": "a" * 41}}, "credentials"),
+    ({"provider": "wablas", "credentials": {"token": "tok", "server": "-tegal"}}, "credentials"),
+    ({"provider": "wablas", "credentials": {"token": "tok", "server": "tegal-"}}, "credentials"),
     ({"provider": "whatsapp_cloud", "credentials": {"phone_number_id": "12ab", "access_token": "t",
                                                     "app_secret": "s"}}, "credentials"),
     ({"provider": "whatsapp_cloud", "credentials": {"phone_number_id": "123", "access_token": "t"}}, "credentials"),
@@ -189,6 +196,8 @@ async def test_limits_of_values_are_accepted(client: httpx.AsyncClient) -> None:
     assert made["credentials"] == {"token": "••••TTTT"} and made["pacing_per_minute"] == 600
     wablas = await add_integration(client, headers, provider="wablas", credentials={"token": "t", "server": "solo-2"})
     assert wablas["credentials"] == {"token": "••••", "server": "••••"}
+    longest = await add_integration(client, headers, provider="wablas", credentials={"token": "t", "server": "a" * 40})
+    assert longest["credentials"]["server"] == "••••aaaa"
     zero = await add_integration(client, headers, pacing_per_minute=0, phone_number="6281399990000")
     assert zero["pacing_per_minute"] == 0 and zero["phone_number"] == "6281399990000"
 
@@ -309,7 +318,7 @@ async def test_put_partial_credentials_provider_change_and_rotation(client: http
         assert_error(await client.put(url, json=bad_body, headers=headers), 422, "validation_error", case=bad_body)
     assert_error(await client.put(f"{BASE}/987654", json=cloud, headers=headers), 404, "not_found",
                  message="Record not found")
-    for text in (made and rotated.text, changed.text, partial.text, kept.text):
+    for text in (json.dumps(made), rotated.text, changed.text, partial.text, kept.text):
         for value in ("wablas-original-token", "EAAG-cloud-access-token-0001", "meta-app-secret-000000001"):
             assert value not in text
 

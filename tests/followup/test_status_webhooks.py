@@ -3,19 +3,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text, update
 
+from bosonline.followup.status_updates import apply_waiting_statuses
 from bosonline.integrations.whatsapp.status import parse_gateway, parse_meta, verify_meta_signature
 from bosonline.kit.clock import FrozenClock, as_utc
-from bosonline.models import FollowupMessage, WaIntegration
+from bosonline.models import FollowupChat, FollowupMessage, FollowupStatusInbox, WaIntegration
 from bosonline.runtime import Runtime
 from tests.factories import seller
+from tests.followup.dispatch_helpers import integration as dispatch_integration
+from tests.followup.dispatch_helpers import job, rows, schedule, setup
 from tests.followup.fakes import (
+    FakeGateway,
     fonnte_status,
     meta_signature,
     meta_status,
@@ -26,16 +32,20 @@ from tests.followup.fakes import (
 from tests.querycount import count_queries
 
 APP_SECRET = "meta-app-secret-" + "x" * 16
+TOKEN = "gateway-token-" + "t" * 10
 HOOK_SECRET = "hook-secret-" + "y" * 20
 _phones = iter(range(10_000_000, 99_999_999))
 
 
-async def make_integration(rt: Runtime, store_id: int, provider: str = "whatsapp_cloud") -> WaIntegration:
+async def make_integration(
+    rt: Runtime, store_id: int, provider: str = "whatsapp_cloud", *, phone_number_id: str = "1234567890",
+    app_secret: str = APP_SECRET,
+) -> WaIntegration:
     credentials: dict[str, Any] = {
         "fonnte": {"token": "t"},
         "wablas": {"token": "t", "server": "tegal"},
         "starsender": {"token": "t"},
-        "whatsapp_cloud": {"phone_number_id": "1234567890", "access_token": "t", "app_secret": APP_SECRET},
+        "whatsapp_cloud": {"phone_number_id": phone_number_id, "access_token": "t", "app_secret": app_secret},
     }[provider] | {"webhook_secret": HOOK_SECRET}
     async with rt.db.session() as session:
         integration = WaIntegration(
@@ -73,9 +83,9 @@ async def row(rt: Runtime, message_id: int) -> FollowupMessage:
 
 async def post_meta(
     client: httpx.AsyncClient, integration_id: int, statuses: list[dict[str, Any]], secret: str = APP_SECRET,
-    signature: str | None = None,
+    signature: str | None = None, phone_number_id: str = "1234567890",
 ) -> httpx.Response:
-    body = json.dumps(meta_status_payload(statuses)).encode()
+    body = json.dumps(meta_status_payload(statuses, phone_number_id)).encode()
     headers = {"Content-Type": "application/json"}
     if signature != "":
         headers["X-Hub-Signature-256"] = signature or meta_signature(secret, body)
@@ -321,3 +331,175 @@ def test_signature_check():
     assert not verify_meta_signature("s", body + b" ", meta_signature("s", body))
     assert not verify_meta_signature("", body, meta_signature("", body))
     assert not verify_meta_signature("s", body, None)
+
+
+# -- Meta: one callback URL per app, several numbers ------------------------------------------------------------
+async def test_meta_statuses_are_routed_by_phone_number_id(client: httpx.AsyncClient, rt: Runtime):
+    store, other_store = await store_id(client), await store_id(client)
+    first = await make_integration(rt, store, phone_number_id="1111111111")
+    second = await make_integration(rt, store, phone_number_id="2222222222")  # same Meta app: same app secret
+    other_app = await make_integration(rt, store, phone_number_id="3333333333", app_secret="another-app-" + "z" * 20)
+    elsewhere = await make_integration(rt, other_store, phone_number_id="4444444444")
+    on_first = await make_message(rt, first, store, provider_message_id="wamid.1")
+    on_second = await make_message(rt, second, store, provider_message_id="wamid.2")
+    on_other_app = await make_message(rt, other_app, store, provider_message_id="wamid.3")
+    on_elsewhere = await make_message(rt, elsewhere, other_store, provider_message_id="wamid.4")
+    body = {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [
+        meta_status_payload([meta_status(wamid, "read")], number)["entry"][0]["changes"][0]
+        for wamid, number in (("wamid.1", "1111111111"), ("wamid.2", "2222222222"), ("wamid.3", "3333333333"),
+                              ("wamid.4", "4444444444"), ("wamid.1", "5555555555"))
+    ]}]}
+    raw = json.dumps(body).encode()
+
+    # The app's one callback URL is the first number's; the call is signed with the app's secret.
+    response = await client.post(f"/webhooks/whatsapp/{first.id}", content=raw, headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, raw)})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == {"received": 5, "applied": 2}
+    assert (await row(rt, on_first)).status == "read"
+    assert (await row(rt, on_second)).status == "read"
+    # Another app's number (its secret did not sign this) and another store's number are not touched.
+    assert (await row(rt, on_other_app)).status == "sent"
+    assert (await row(rt, on_elsewhere)).status == "sent"
+
+
+async def test_meta_status_of_the_urls_own_number_or_without_metadata_stays_with_it(
+    client: httpx.AsyncClient, rt: Runtime
+):
+    store = await store_id(client)
+    meta = await make_integration(rt, store, phone_number_id="1111111111")
+    message = await make_message(rt, meta, store, provider_message_id="wamid.A")
+    payload = meta_status_payload([meta_status("wamid.A", "delivered")])
+    del payload["entry"][0]["changes"][0]["value"]["metadata"]
+    raw = json.dumps(payload).encode()
+
+    response = await client.post(f"/webhooks/whatsapp/{meta.id}", content=raw, headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, raw)})
+    assert response.json()["data"]["applied"] == 1
+    await post_meta(client, meta.id, [meta_status("wamid.A", "read")], phone_number_id="1111111111")
+    assert (await row(rt, message)).status == "read"
+
+
+# -- gateway statuses that arrive before the dispatcher recorded the send ---------------------------------------
+async def inbox(rt: Runtime) -> list[tuple[int, str, str]]:
+    async with rt.db.session(write=False) as session:
+        found = await session.execute(select(
+            FollowupStatusInbox.integration_id, FollowupStatusInbox.provider_message_id, FollowupStatusInbox.status
+        ).order_by(FollowupStatusInbox.id))
+        return [tuple(item) for item in found.all()]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("provider", ["fonnte", "wablas", "starsender"])
+async def test_a_status_posted_while_sending_is_applied_when_recorded(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, provider: str
+):
+    status_of = {"fonnte": fonnte_status, "wablas": wablas_status, "starsender": starsender_status}[provider]
+    async with FakeGateway(provider, token=TOKEN) as gateway:
+        s = await setup(client, rt, gateway)
+        wa = await dispatch_integration(rt, s.wa)
+        async with rt.db.session() as session:  # setup() makes a fonnte number: this test's provider instead
+            await session.execute(update(WaIntegration).where(WaIntegration.id == s.wa).values(
+                provider=provider, credentials=rt.secrets.seal(
+                    {"token": TOKEN, "server": "tegal", "webhook_secret": "hook-secret"}
+                    if provider == "wablas" else {"token": TOKEN, "webhook_secret": "hook-secret"})))
+            await session.execute(update(FollowupChat).where(FollowupChat.id == s.template.id).values(provider=provider))
+            await session.commit()
+        [message_id] = await schedule(rt, s.template, order_ids=[s.orders[0].id], channel=provider)
+        followups = job(s.rt)
+        try:
+            batch = await followups.claim(clock.now())
+            results = await followups.send_all(batch.claimed)
+            [result] = results
+            assert result.outcome == "sent" and result.message_id == gateway.messages[0].id
+            assert (await row(rt, message_id)).status == "sending"
+
+            # The gateway reports delivery, then the read, before the dispatcher records the batch.
+            clock.advance(seconds=2)
+            url = f"/webhooks/whatsapp/{wa.id}"
+            for state in ("delivered", "read"):
+                posted = await client.post(url, params={"secret": "hook-secret"},
+                                           json=status_of(result.message_id, state))
+                assert posted.json() == {"data": {"received": 1, "applied": 0}}, posted.text
+            assert (await row(rt, message_id)).status == "sending"
+            assert await inbox(rt) == [(wa.id, result.message_id, "delivered"), (wa.id, result.message_id, "read")]
+
+            clock.advance(seconds=1)
+            await followups.record(batch, results)
+        finally:
+            await followups.aclose()
+
+    done = await row(rt, message_id)
+    assert (done.status, done.provider_message_id, done.error) == ("read", result.message_id, None)
+    assert as_utc(done.sent_at) == clock.now() and as_utc(done.read_at) == clock.now()
+    assert await inbox(rt) == []
+
+
+async def test_recording_costs_one_query_more_when_nothing_waits(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
+):
+    async with FakeGateway("fonnte", token=TOKEN) as gateway:
+        s = await setup(client, rt, gateway, n=3)
+        ids = await schedule(rt, s.template, order_ids=[order.id for order in s.orders])
+        followups = job(s.rt)
+        try:
+            batch = await followups.claim(clock.now())
+            results = await followups.send_all(batch.claimed)
+            with count_queries(rt) as counted:
+                await followups.record(batch, results)
+        finally:
+            await followups.aclose()
+    assert counted.count <= 2, counted.statements  # the results, and one look into the inbox
+    assert [message.status for message in await rows(rt, FollowupMessage.id.in_(ids))] == ["sent"] * 3
+
+
+async def test_unmatched_gateway_statuses_are_kept_a_day(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock):
+    store = await store_id(client)
+    fonnte = await make_integration(rt, store, "fonnte")
+    meta = await make_integration(rt, store)
+    url = f"/webhooks/whatsapp/{fonnte.id}"
+
+    await client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("typed-on-the-phone", "read"))
+    await post_meta(client, meta.id, [meta_status("wamid.not-ours", "read")])  # Meta echoes our id: never kept
+    assert await inbox(rt) == [(fonnte.id, "typed-on-the-phone", "read")]
+
+    clock.advance(days=1, seconds=1)
+    await client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("another", "delivered"))
+    assert await inbox(rt) == [(fonnte.id, "another", "delivered")]
+
+    # A status that arrives after the send was recorded applies at once; nothing is kept.
+    message = await make_message(rt, fonnte, store, provider_message_id="80000009")
+    response = await client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("80000009", "delivered"))
+    assert response.json()["data"]["applied"] == 1
+    assert (await row(rt, message)).status == "delivered"
+    assert await inbox(rt) == [(fonnte.id, "another", "delivered")]
+
+
+async def test_a_status_racing_the_recording_waits_for_it(client: httpx.AsyncClient, rt: Runtime, is_postgres: bool):
+    """PostgreSQL: the webhook's lookup runs while the dispatcher's recording transaction is open (it has looked
+    into the inbox already): the webhook waits for that transaction instead of keeping a status nobody reads.
+    (SQLite runs one write transaction at a time: no such interleaving.)"""
+    if not is_postgres:
+        pytest.skip("PostgreSQL only")
+    store = await store_id(client)
+    fonnte = await make_integration(rt, store, "fonnte")
+    message = await make_message(rt, fonnte, store, status="sending")
+    url = f"/webhooks/whatsapp/{fonnte.id}"
+    async with rt.db.session() as recording:
+        await recording.execute(update(FollowupMessage).where(FollowupMessage.id == message).values(
+            status="sent", provider_message_id="80000001", sent_at=rt.clock.now()))
+        assert await apply_waiting_statuses(recording, [(fonnte, "80000001")], rt.clock.now()) == 0
+        webhook = asyncio.create_task(
+            client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("80000001", "delivered")))
+        async with rt.db.engine.connect() as watcher, asyncio.timeout(10):
+            while not await watcher.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()")):
+                assert not webhook.done(), webhook.result().text
+                await watcher.rollback()
+                await asyncio.sleep(0.01)  # polling for the webhook to block on the lock, bounded above
+        await recording.commit()
+    response = await webhook
+    assert response.json()["data"] == {"received": 1, "applied": 1}, response.text
+    assert (await row(rt, message)).status == "delivered"
+    assert await inbox(rt) == []

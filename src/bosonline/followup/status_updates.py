@@ -9,20 +9,29 @@
   message id: the buyer has it, so the CS no longer needs the wa.me fallback.
 - One SELECT (locked on PostgreSQL: two webhooks about one message apply one after the other) and one executemany
   UPDATE per webhook call, whatever the number of statuses.
+- A gateway's status can arrive before the dispatcher recorded the provider id it is about (the gateway answered
+  the send, the batch is still going out): a gateway status that matches no message is kept in
+  followup_status_inbox, and the dispatcher applies it (apply_waiting_statuses) when it records that id. So
+  that the two cannot miss each other on PostgreSQL, such a webhook first waits for the dispatcher transactions
+  recording this integration's `sending` rows (it locks them, in id order like the dispatcher) and looks again.
+  Rows older than a day (statuses of messages the dispatcher never sent) are dropped when new ones are kept.
+- Meta has one callback URL per app: `meta_targets` routes each status by its `phone_number_id` to the store's
+  whatsapp_cloud integration of that number whose app secret signed the call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.followup.rules import PROGRESS
 from bosonline.integrations.whatsapp.base import StatusUpdate
-from bosonline.models import FollowupMessage, WaIntegration
+from bosonline.models import FollowupMessage, FollowupStatusInbox, WaIntegration
 from bosonline.models.base import UTCDateTime
 
 # Rows a status may still change: on their way (or possibly) to the buyer.
@@ -30,7 +39,10 @@ _UPDATABLE = frozenset({*PROGRESS, "unknown"})
 _NOT_DELIVERED = frozenset({"sending", "sent", "unknown"})
 _MAX_REFERENCE = 10**18
 _ERROR_CHARS = 500
+INBOX_KEPT = timedelta(days=1)
+_CLOUD = "whatsapp_cloud"  # echoes our reference: its statuses never need the inbox
 _messages = FollowupMessage.__table__
+_inbox = FollowupStatusInbox.__table__
 
 _SAVE = (
     update(_messages)
@@ -47,6 +59,19 @@ _SAVE = (
         updated_at=bindparam("_now", type_=UTCDateTime()),
     )
 )
+
+
+class Sender(Protocol):
+    """The integration a status is about (a WaIntegration, or the dispatcher's copy of one)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def store_id(self) -> int: ...
+
+    @property
+    def provider(self) -> str: ...
 
 
 @dataclass
@@ -71,7 +96,16 @@ class StatusRepository:
         """The integration a webhook URL names (any store: the URL itself is the address, its secret the proof)."""
         return await self.session.get(WaIntegration, integration_id)
 
-    async def messages(self, integration: WaIntegration, message_ids: set[str], references: set[int]) -> list[_Row]:
+    async def meta_integrations(self, store_id: int, *, besides: int) -> list[WaIntegration]:
+        """The store's other whatsapp_cloud integrations (a store has at most 20 integrations)."""
+        statement = (
+            select(WaIntegration)
+            .where(WaIntegration.store_id == store_id, WaIntegration.provider == _CLOUD, WaIntegration.id != besides)
+            .order_by(WaIntegration.id)
+        )
+        return list(await self.session.scalars(statement))
+
+    async def messages(self, integration: Sender, message_ids: set[str], references: set[int]) -> list[_Row]:
         conditions = []
         if message_ids:
             conditions.append(
@@ -86,6 +120,55 @@ class StatusRepository:
         statement = select(*columns).where(or_(*conditions)).order_by(_messages.c.id).with_for_update()
         result = await self.session.execute(statement)
         return [_Row(*row) for row in result.all()]
+
+    async def wait_for_recording(self, integration_id: int) -> None:
+        """Lock this integration's `sending` rows (PostgreSQL; in id order, as the dispatcher records them): a
+        dispatcher transaction recording their provider ids right now commits first, and the next statement sees
+        them. SQLite needs nothing: its write transactions already run one at a time."""
+        statement = (
+            select(_messages.c.id)
+            .where(
+                _messages.c.integration_id == integration_id,
+                _messages.c.provider_message_id.is_(None),
+                _messages.c.status == "sending",
+            )
+            .order_by(_messages.c.id)
+            .with_for_update()
+        )
+        await self.session.execute(statement)
+
+    async def keep(self, integration_id: int, statuses: Sequence[StatusUpdate], now: datetime) -> None:
+        """Keep statuses that matched no message for the dispatcher to apply; drop those older than a day."""
+        await self.session.execute(delete(_inbox).where(_inbox.c.received_at < now - INBOX_KEPT))
+        await self.session.execute(
+            insert(_inbox),
+            [
+                {
+                    "integration_id": integration_id,
+                    "provider_message_id": status.message_id[:128],
+                    "status": status.status,
+                    "error": status.error[:_ERROR_CHARS] if status.error else None,
+                    "received_at": now,
+                }
+                for status in statuses
+            ],
+        )
+
+    async def waiting(self, pairs: set[tuple[int, str]]) -> list[Any]:
+        """The kept statuses of these (integration id, provider message id) pairs, oldest first."""
+        statement = (
+            select(_inbox.c.id, _inbox.c.integration_id, _inbox.c.provider_message_id, _inbox.c.status,
+                   _inbox.c.error)
+            .where(
+                _inbox.c.integration_id.in_(sorted({integration_id for integration_id, _ in pairs})),
+                _inbox.c.provider_message_id.in_(sorted({message_id for _, message_id in pairs})),
+            )
+            .order_by(_inbox.c.id)
+        )
+        return [row for row in await self.session.execute(statement) if (row[1], row[2]) in pairs]
+
+    async def forget(self, inbox_ids: Iterable[int]) -> None:
+        await self.session.execute(delete(_inbox).where(_inbox.c.id.in_(list(inbox_ids))))
 
     async def save(self, rows: Sequence[_Row], now: datetime) -> None:
         if rows:
@@ -110,23 +193,100 @@ class StatusRepository:
 
 
 async def apply_status_updates(
-    session: AsyncSession, integration: WaIntegration, updates: Sequence[StatusUpdate], now: datetime
+    session: AsyncSession, integration: Sender, updates: Sequence[StatusUpdate], now: datetime, *, keep: bool = True
 ) -> int:
-    """Apply a webhook's statuses to the integration's follow-up messages; the number of messages changed."""
+    """Apply a webhook's statuses to the integration's follow-up messages; the number of messages changed.
+    `keep`: a gateway's statuses that match no message are kept for the dispatcher (see the module docstring)."""
     if not updates:
         return 0
     repo = StatusRepository(session)
     references = {ref for update in updates if (ref := _reference(update.reference)) is not None}
     rows = await repo.messages(integration, {update.message_id for update in updates}, references)
-    by_message_id = {row.provider_message_id: row for row in rows if row.integration_id == integration.id}
-    by_id = {row.id: row for row in rows}
-    for status in updates:
-        row = by_message_id.get(status.message_id) or _by_reference(by_id, status, integration.id)
-        if row is not None:
-            _apply(row, status, integration.id, now)
+    unmatched = _match(rows, updates, integration.id, now)
+    if unmatched and keep and integration.provider != _CLOUD:
+        await repo.wait_for_recording(integration.id)
+        seen = {row.id for row in rows}
+        recorded = [
+            row
+            for row in await repo.messages(integration, {update.message_id for update in unmatched}, set())
+            if row.id not in seen
+        ]
+        unmatched = _match(recorded, unmatched, integration.id, now)
+        rows += recorded
+        if unmatched:
+            await repo.keep(integration.id, unmatched, now)
     changed = [row for row in rows if row.changed]
     await repo.save(changed, now)
     return len(changed)
+
+
+async def apply_waiting_statuses(
+    session: AsyncSession, sent: Sequence[tuple[Sender, str]], now: datetime
+) -> int:
+    """The dispatcher just recorded these (integration, provider message id) sends: apply the statuses their
+    gateway reported before that (kept in the inbox), and forget them. One query when none are waiting."""
+    if not sent:
+        return 0
+    repo = StatusRepository(session)
+    waiting = await repo.waiting({(integration.id, message_id) for integration, message_id in sent})
+    if not waiting:
+        return 0
+    senders = {integration.id: integration for integration, _ in sent}
+    by_integration: dict[int, list[StatusUpdate]] = {}
+    for _id, integration_id, message_id, status, error in waiting:
+        by_integration.setdefault(integration_id, []).append(StatusUpdate(message_id, status, error))
+    applied = 0
+    for integration_id, updates in by_integration.items():
+        applied += await apply_status_updates(session, senders[integration_id], updates, now, keep=False)
+    await repo.forget(row[0] for row in waiting)
+    return applied
+
+
+async def meta_targets(
+    session: AsyncSession,
+    integration: WaIntegration,
+    own_number: str,
+    updates: Sequence[StatusUpdate],
+    *,
+    credentials_of: Callable[[WaIntegration], dict[str, Any] | None],
+    signed_with: Callable[[str], bool],
+) -> list[tuple[WaIntegration, list[StatusUpdate]]]:
+    """Meta's statuses grouped by the integration they are about. A Meta app has one callback URL for all its
+    numbers, so a call to one integration's URL may carry statuses of another number of the same app: each goes
+    to the store's whatsapp_cloud integration with that `phone_number_id` whose app secret signed the call (it
+    does when they share the app). Statuses without a number, or of this integration's, stay with it; those of a
+    number the store does not have (in that app) are dropped."""
+    own: list[StatusUpdate] = []
+    others: dict[str, list[StatusUpdate]] = {}
+    for status in updates:
+        if status.phone_number_id is None or status.phone_number_id == own_number:
+            own.append(status)
+        else:
+            others.setdefault(status.phone_number_id, []).append(status)
+    targets = [(integration, own)] if own else []
+    if others:
+        for other in await StatusRepository(session).meta_integrations(integration.store_id, besides=integration.id):
+            credentials = credentials_of(other) or {}  # unreadable: nothing to route to
+            number = str(credentials.get("phone_number_id", ""))
+            if number in others and signed_with(str(credentials.get("app_secret", ""))):
+                targets.append((other, others.pop(number)))
+            if not others:
+                break
+    return targets
+
+
+def _match(rows: list[_Row], updates: Sequence[StatusUpdate], integration_id: int, now: datetime) -> list[StatusUpdate]:
+    """Apply `updates` to the rows they are about; the updates that found no row."""
+    by_message_id = {row.provider_message_id: row for row in rows if row.integration_id == integration_id}
+    by_id = {row.id: row for row in rows}
+    unmatched = []
+    for status in updates:
+        row = by_message_id.get(status.message_id) or _by_reference(by_id, status, integration_id)
+        if row is None:
+            unmatched.append(status)
+        else:
+            _apply(row, status, integration_id, now)
+    return unmatched
 
 
 def _reference(reference: str | None) -> int | None:

@@ -10,6 +10,7 @@ the providers answered (DESIGN.md §5 "Dispatch").
    the provider's message id; `retry` → scheduled again after a backoff (1, 5, 15, 60 min) while fewer than 5
    tries were made, else `failed`; `failed` with the error; `unknown` (timeout, dropped connection, an answer we
    cannot read, an adapter that raised) with the error: never sent again, the CS sees it with the wa.me link.
+   Delivery statuses a gateway reported before this record (kept in followup_status_inbox) are applied then.
 4. Sweep: `sending` rows whose lease expired (their worker died mid-batch) → `unknown`, never back to
    `scheduled`: none of the gateways dedupes, and a buyer must never get the same follow-up twice.
 """
@@ -29,6 +30,7 @@ from sqlalchemy import bindparam, update
 
 from bosonline.config import Settings
 from bosonline.followup.dispatch_claim import Batch, Claimed, DispatchClaim
+from bosonline.followup.status_updates import apply_waiting_statuses
 from bosonline.integrations.whatsapp.base import (
     Outcome,
     OutgoingMessage,
@@ -226,12 +228,18 @@ class FollowupJob:
 
     async def record(self, batch: Batch, results: list[SendResult]) -> None:
         now = self.rt.clock.now()
-        params = [
-            self._result(message, result, now, batch.lease_until)
-            for message, result in zip(batch.claimed, results, strict=True)
+        pairs = sorted(zip(batch.claimed, results, strict=True), key=lambda pair: pair[0].id)
+        # In id order: a status webhook waiting for these rows locks them in that order too (status_updates.py).
+        params = [self._result(message, result, now, batch.lease_until) for message, result in pairs]
+        sent = [
+            (message.integration, item["_message_id"])
+            for (message, _), item in zip(pairs, params, strict=True)
+            if item["_status"] == "sent" and item["_message_id"]
         ]
         async with self.rt.db.session() as session:
             await session.execute(_RESULT, params)
+            # Statuses the gateway reported while the batch was going out, before these ids were known.
+            await apply_waiting_statuses(session, sent, now)
             await session.commit()
         outcomes = Counter(item["_status"] for item in params)
         if outcomes["unknown"] or outcomes["failed"]:

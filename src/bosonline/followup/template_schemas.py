@@ -66,7 +66,8 @@ TEXTS_DOC = (
 )
 IMAGE_DOC = (
     f"Picture sent with the message: an http(s) URL of at most {MAX_IMAGE_URL} characters, or the `url` of an image "
-    "uploaded to this store's media (`/store/media`)."
+    "uploaded to this store's media (`/store/media`). With provider `whatsapp_cloud` and an image, each text is at "
+    "most 1,024 characters (Meta's caption limit)."
 )
 IS_DEFAULT_DOC = (
     "A product template marked default also follows up orders of products that have no templates of their own "

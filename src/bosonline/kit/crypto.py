@@ -26,8 +26,12 @@ class SecretBox:
             raise ValueError("credentials cannot be decrypted with the configured encryption keys") from exc
 
     def rotate(self, token: str) -> str:
-        """The same secret re-encrypted with the first (current) key."""
-        return self._fernet.rotate(token.encode()).decode()
+        """The same secret re-encrypted with the first (current) key; ValueError, like open(), when no key can
+        decrypt it."""
+        try:
+            return self._fernet.rotate(token.encode()).decode()
+        except (InvalidToken, ValueError) as exc:
+            raise ValueError("credentials cannot be decrypted with the configured encryption keys") from exc
 
 
 def mask(secret: str) -> str:

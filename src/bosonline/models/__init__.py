@@ -3,7 +3,7 @@
 from bosonline.models.bank import BankAccount
 from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
-from bosonline.models.followup import FollowupChat, FollowupMessage, WaIntegration
+from bosonline.models.followup import FollowupChat, FollowupMessage, FollowupStatusInbox, WaIntegration
 from bosonline.models.form import Form, FormItem
 from bosonline.models.inventory import InventoryMovement, Stock
 from bosonline.models.order import (
@@ -35,6 +35,7 @@ __all__ = [
     "Customer",
     "FollowupChat",
     "FollowupMessage",
+    "FollowupStatusInbox",
     "Form",
     "FormItem",
     "Image",
@@ -63,8 +64,8 @@ __all__ = [
     "Voucher",
     "VoucherProduct",
     "VoucherRedemption",
-    "Warehouse",
     "WaIntegration",
+    "Warehouse",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -126,3 +126,21 @@ class FollowupMessage(IdMixin, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FollowupStatusInbox(IdMixin, Base):
+    """A delivery status a gateway (Fonnte, Wablas, StarSender) reported for a provider message id that no
+    follow-up has yet: its webhook can arrive while the dispatcher is still sending the batch, before it records
+    the provider ids (followup/tasks.py). Kept until the dispatcher records that id (then applied and deleted);
+    rows older than a day are dropped (statuses of messages the dispatcher never sent, e.g. typed on the phone)."""
+
+    __tablename__ = "followup_status_inbox"
+    __table_args__ = (
+        Index("ix_followup_status_inbox_integration_id_provider_message_id", "integration_id", "provider_message_id"),
+    )
+
+    integration_id: Mapped[int] = mapped_column(BigId, ForeignKey("wa_integrations.id", ondelete="CASCADE"))
+    provider_message_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))  # sent | delivered | read | failed
+    error: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -12,6 +12,7 @@ A send's outcome is one of:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -33,6 +34,9 @@ CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
     "whatsapp_cloud": ("phone_number_id", "access_token", "app_secret"),
 }
 WEBHOOK_SECRET = "webhook_secret"  # generated per integration: in gateway webhook URLs, and Meta's verify token
+# A Wablas server name (`tegal` in https://tegal.wablas.com): one DNS label of 1–40 lowercase letters, digits and
+# inner dashes. Checked when credentials are saved and again before the adapter builds a URL from it (fullmatch).
+WABLAS_SERVER = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class StatusUpdate:
     status: DeliveryStatus
     error: str | None = None
     reference: str | None = None  # our follow-up message id, when the provider echoes it
+    phone_number_id: str | None = None  # Meta: the sending number the status is about (`value.metadata`)
 
 
 class WhatsAppAdapter(Protocol):

@@ -109,9 +109,12 @@ class _TooLarge(Exception):
 
 
 async def _read_capped(response: httpx.Response) -> bytes:
+    """The decoded body (httpx asks for gzip/deflate and undoes the Content-Encoding), refused once its decoded
+    size passes MAX_ANSWER_BYTES: a small compressed answer may inflate enormously. httpx inflates one network
+    chunk (≤ 64 KiB) at a time, so what is held before the check is bounded by one chunk's worth."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > MAX_ANSWER_BYTES:
             raise _TooLarge
@@ -151,7 +154,9 @@ def unreadable(answer: Answer) -> SendResult:
 def check_for_failure(answer: Answer) -> CheckResult | None:
     """The CheckResult of a device check that did not get a usable 2xx answer; None when it did."""
     if answer.result is not None:
-        return CheckResult(False, "unreachable", answer.result.error or "")
+        # `failed` before sending: the request could not even be built (a bad base URL), not a network problem.
+        status = "error" if answer.result.outcome == "failed" else "unreachable"
+        return CheckResult(False, status, answer.result.error or "")
     if answer.status in (401, 403):
         return CheckResult(False, "unauthorized", UNAUTHORIZED)
     if not 200 <= answer.status < 300:

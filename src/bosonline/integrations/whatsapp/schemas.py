@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS
+from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS, WABLAS_SERVER
 from bosonline.kit.fields import RecordId, ShortText
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
@@ -21,14 +21,13 @@ Provider = Literal["fonnte", "wablas", "starsender", "whatsapp_cloud"]
 assert set(PROVIDERS) == set(Provider.__args__)  # type: ignore[attr-defined]
 
 ALL_CREDENTIAL_KEYS = sorted({key for keys in CREDENTIAL_FIELDS.values() for key in keys})
-_WABLAS_SERVER = re.compile(r"[a-z0-9-]{1,40}")
 _DIGITS = re.compile(r"[0-9]{1,30}")
 
 CREDENTIALS_DOC = (
     "The provider's secrets, by provider: `fonnte` → `token` (the device token); `wablas` → `token` and `server` "
     "(the account's server: `tegal` in https://tegal.wablas.com); `starsender` → `token` (the device key); "
     "`whatsapp_cloud` → `phone_number_id` (digits, from Meta's WhatsApp Manager), `access_token` (a system-user "
-    "token) and `app_secret` (signs Meta's status webhooks). Each value 1–500 printable characters; other keys "
+    "token) and `app_secret` (signs Meta's status webhooks). Each value 1–500 printable ASCII characters; other keys "
     "are refused. Stored encrypted and never returned: answers show them masked (`••••` and the last 4 "
     "characters of a long one)."
 )
@@ -43,10 +42,14 @@ def credential_value_problem(key: str, value: str) -> str | None:
     """Why `value` is not acceptable for the credential `key`, or None."""
     if not 1 <= len(value) <= MAX_CREDENTIAL_LENGTH:
         return f"must be 1–{MAX_CREDENTIAL_LENGTH} characters"
-    if not value.isprintable():
-        return "must contain printable characters only"
-    if key == "server" and not _WABLAS_SERVER.fullmatch(value):
-        return "must be the Wablas server name: 1–40 lowercase letters, digits or dashes (e.g. tegal)"
+    if not (value.isascii() and value.isprintable()):
+        # Tokens travel in HTTP headers and URLs, which carry ASCII only: anything else could never work.
+        return "must contain printable ASCII characters only"
+    if key == "server" and not WABLAS_SERVER.fullmatch(value):
+        return (
+            "must be the Wablas server name: 1–40 lowercase letters, digits or dashes, not starting or ending "
+            "with a dash (e.g. tegal)"
+        )
     if key == "phone_number_id" and not _DIGITS.fullmatch(value):
         return "must be the digits of Meta's phone number id"
     return None
@@ -184,7 +187,8 @@ class CheckOut(BaseModel):
         description="`connected` (the provider accepts the credentials and the number is linked), `disconnected` "
         "(credentials accepted, but the device/number is not connected: scan the QR again at the gateway), "
         "`unauthorized` (the provider refused the credentials), `unreachable` (no answer: network or timeout), "
-        "`error` (an answer we could not understand)."
+        "`error` (an answer we could not understand, or a request that could not even be made: check the provider's "
+        "base URL)."
     )
     ok: bool = Field(description="true only for `connected`.")
     detail: str | None = Field(description="What the provider said, shortened.")

@@ -1,9 +1,10 @@
 """Delivery-status webhooks of the providers, read into StatusUpdates (base.py), and Meta's signature check.
 
 - Meta: `entry[].changes[].value.statuses[]`, each `{id: "wamid…", status: sent|delivered|read|failed,
-  errors: [{code, title, message, error_data: {details}}], biz_opaque_callback_data}`; incoming messages
-  (`value.messages`) and other fields are ignored. Signed: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
-  body with the app secret>`.
+  errors: [{code, title, message, error_data: {details}}], biz_opaque_callback_data}`, with the sending number in
+  `value.metadata.phone_number_id` (a Meta app has one callback URL for all its numbers: the webhook routes each
+  status by it); incoming messages (`value.messages`) and other fields are ignored. Signed:
+  `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
 - Fonnte, Wablas, StarSender: their status payloads are not (fully) documented publicly, so they are read
   leniently: one object, a list of them, or either under `data`; the message id from `id` / `message_id` /
   `messageId`, the status from `state` / `status` / `message_status` / `ack`, mapped onto sent/delivered/read/failed.
@@ -73,6 +74,7 @@ def parse_meta(payload: Any) -> list[StatusUpdate]:
     for entry in _dicts(payload.get("entry") if isinstance(payload, dict) else None):
         for change in _dicts(entry.get("changes")):
             value = change.get("value")
+            number = _phone_number_id(value)
             for item in _dicts(value.get("statuses") if isinstance(value, dict) else None):
                 raw = item.get("status")
                 status = _META_STATUSES.get(raw) if isinstance(raw, str) else None
@@ -85,10 +87,18 @@ def parse_meta(payload: Any) -> list[StatusUpdate]:
                     status=status,
                     error=_meta_error(item.get("errors")) if status == "failed" else None,
                     reference=clean(reference, 512) if isinstance(reference, str) and reference else None,
+                    phone_number_id=number,
                 ))
                 if len(updates) >= MAX_UPDATES:
                     return updates
     return updates
+
+
+def _phone_number_id(value: Any) -> str | None:
+    """`value.metadata.phone_number_id`: which of the app's numbers a change is about (one callback URL per app)."""
+    metadata = value.get("metadata") if isinstance(value, dict) else None
+    number = _id(metadata.get("phone_number_id")) if isinstance(metadata, dict) else None
+    return number if number is not None and number.isascii() and number.isdigit() else None
 
 
 def parse_gateway(payload: Any) -> list[StatusUpdate]:

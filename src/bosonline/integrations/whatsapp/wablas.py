@@ -6,9 +6,7 @@ The answer is `{"status": true, "message": …, "data": {"messages": [{"id": …
 
 from __future__ import annotations
 
-import re
-
-from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
+from bosonline.integrations.whatsapp.base import WABLAS_SERVER, CheckResult, OutgoingMessage, SendResult
 from bosonline.integrations.whatsapp.http import (
     UNAUTHORIZED,
     HttpAdapter,
@@ -20,15 +18,13 @@ from bosonline.integrations.whatsapp.http import (
     text_of,
 )
 
-_SERVER = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
 
 class WablasAdapter(HttpAdapter):
     provider = "wablas"
 
     def _base(self) -> str | None:
-        server = self.credentials.get("server", "").strip().lower()
-        if not _SERVER.match(server):
+        server = self.credentials.get("server", "")
+        if not WABLAS_SERVER.fullmatch(server):
             return None
         return str(self.settings.wablas_base_url).replace("{server}", server).rstrip("/")
 

@@ -1,7 +1,8 @@
 """Delivery-status webhooks the WhatsApp providers call (/webhooks/whatsapp/{integration_id}); no login.
 
 Each integration has its own URL. Meta's calls are proven by their signature (X-Hub-Signature-256, the app
-secret); the gateways sign nothing, so their URL carries the integration's generated webhook secret."""
+secret); the gateways sign nothing, so their URL carries the integration's generated webhook secret. A Meta app
+has one callback URL for all its numbers: statuses are routed by their phone number id (status_updates.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi.responses import PlainTextResponse
 
 from bosonline.deps import DbDep, RuntimeDep
 from bosonline.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized
-from bosonline.followup.status_updates import StatusRepository, apply_status_updates
+from bosonline.followup.status_updates import StatusRepository, apply_status_updates, meta_targets
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
 from bosonline.kit.schemas import ErrorEnvelope
@@ -28,12 +29,18 @@ MAX_WEBHOOK_BYTES = 1024 * 1024
 IntegrationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The WhatsApp integration's id.")]
 
 _SETUP = """
-Which URL to configure (`<host>` is this server's public origin; the webhook secret is generated with the
-integration and shown once when it is created):
+Which URL to configure (`<host>` is this server's public origin). The webhook secret is generated with the
+integration; an owner or admin of the store sees it on every read of the integration (`GET /store/wa-integration`
+and `/store/wa-integration/{id}`): in `status_webhook_url` (gateways: the whole URL to paste, secret included) or
+`verify_token` (Meta). Edit with `rotate_webhook_secret: true` replaces it.
 - **Meta WhatsApp Cloud**: in the app's WhatsApp → Configuration, callback URL
   `https://<host>/webhooks/whatsapp/{integration_id}`, verify token = the integration's webhook secret, and
   subscribe to the `messages` field. Calls are verified with `X-Hub-Signature-256` (HMAC-SHA256 of the raw body
-  with the app secret stored in the integration).
+  with the app secret stored in the integration). A Meta app has one callback URL for all its phone numbers:
+  with several numbers of one app in the store, configure the URL of any one of them; each status is routed by
+  its `value.metadata.phone_number_id` to the store's `whatsapp_cloud` integration with that phone number id
+  (whose app secret must verify the same signature, as it does when they share the app). Statuses of a number
+  that is not in the store are ignored.
 - **Fonnte**: device settings → webhook (message status / "webhook update"):
   `https://<host>/webhooks/whatsapp/{integration_id}?secret=<webhook secret>`.
 - **Wablas**: device settings → tracking / webhook URL, the same URL with `?secret=`.
@@ -41,12 +48,14 @@ integration and shown once when it is created):
 
 Statuses only move forward (sent → delivered → read; `delivered` may be skipped; a status arriving after a later
 one is ignored); `failed` only ends a message that was not delivered. A message whose send outcome was unknown
-becomes sent/delivered/read when a status proves it reached WhatsApp. Statuses of messages this integration did
-not send, unknown statuses and incoming-message events are accepted (200) and ignored.
+becomes sent/delivered/read when a status proves it reached WhatsApp. A gateway status about a message id not
+recorded yet (it can arrive while the batch that sent it is still going out) is kept for a day and applied when
+the dispatcher records that id. Unknown statuses and incoming-message events are accepted (200) and ignored.
 """
 
 _POST_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Accepted: `data.received` statuses read, `data.applied` messages changed."},
+    200: {"description": "Accepted: `data.received` statuses read, `data.applied` messages changed now (a "
+                "gateway status kept for a message not recorded yet is applied later)."},
     400: {"model": ErrorEnvelope, "description": "The body is not JSON (`invalid_json`)"},
     401: {"model": ErrorEnvelope, "description": "Bad or missing signature (Meta) or `?secret=` (gateways): "
                                                  "nothing is changed"},
@@ -80,8 +89,8 @@ async def status_webhook(
     if integration is None:
         raise NotFound()
     credentials = _credentials(runtime, integration)
+    signature = request.headers.get("x-hub-signature-256")
     if integration.provider == "whatsapp_cloud":
-        signature = request.headers.get("x-hub-signature-256")
         if not verify_meta_signature(str(credentials.get("app_secret", "")), body, signature):
             raise Unauthorized("Invalid or missing X-Hub-Signature-256", code="invalid_signature", headers={})
     elif not _same_secret(secret, credentials):
@@ -93,7 +102,20 @@ async def status_webhook(
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise BadRequest("Request body is not valid JSON", code="invalid_json") from None
     updates = parse(integration.provider, payload)
-    applied = await apply_status_updates(db, integration, updates, runtime.clock.now())
+    now = runtime.clock.now()
+    targets = [(integration, updates)]
+    if integration.provider == "whatsapp_cloud":
+        targets = await meta_targets(
+            db,
+            integration,
+            str(credentials.get("phone_number_id", "")),
+            updates,
+            credentials_of=lambda other: _readable(runtime, other),
+            signed_with=lambda app_secret: verify_meta_signature(app_secret, body, signature),
+        )
+    applied = 0
+    for target, statuses in targets:
+        applied += await apply_status_updates(db, target, statuses, now)
     return {"data": {"received": len(updates), "applied": applied}}
 
 
@@ -149,6 +171,13 @@ def _credentials(runtime: Any, integration: WaIntegration) -> dict[str, Any]:
             "This integration's credentials cannot be decrypted with the configured encryption keys",
             code="credentials_unreadable",
         ) from None
+
+
+def _readable(runtime: Any, integration: WaIntegration) -> dict[str, Any] | None:
+    try:
+        return runtime.secrets.open(integration.credentials)  # type: ignore[no-any-return]
+    except ValueError:
+        return None
 
 
 def _same_secret(given: str | None, credentials: dict[str, Any]) -> bool:
