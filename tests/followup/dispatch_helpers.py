@@ -58,15 +58,18 @@ async def add_wa(
     active: bool = True,
     credentials: dict[str, Any] | None = None,
     sealed: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
 ) -> int:
-    """A WhatsApp integration row with sealed credentials (by default just the token)."""
+    """A WhatsApp integration row with sealed credentials (by default just the token); the integration API has its
+    own tests, other tests write the row."""
     now = rt.clock.now()
     secrets = credentials if credentials is not None else {"token": token, "webhook_secret": "hook-secret"}
     async with rt.db.session() as session:
         integration = WaIntegration(
             store_id=store_id,
-            name=f"WA {provider}",
-            phone_number=f"62813{next(_numbers):08d}",
+            name=name or f"WA {provider}",
+            phone_number=phone or f"62813{next(_numbers):08d}",
             provider=provider,
             credentials=sealed if sealed is not None else rt.secrets.seal(secrets),
             pacing_per_minute=pacing,
@@ -95,27 +98,31 @@ async def add_template(
     position: int = 1,
     image: str | None = None,
 ) -> FollowupChat:
+    return await insert_template(
+        rt,
+        store_id,
+        product_id,
+        position=position,
+        name=f"Follow Up {position}",
+        provider=provider,
+        change_status=False,
+        hours_after=0,
+        image=image,
+        is_default=False,
+        text_for_bank_transfer=text,
+        text_for_cod=cod,
+        text_for_epayment=epayment,
+        trigger=trigger,
+        wa_gateway_assignation_type=assignation,
+        wa_integration_id=integration_id,
+    )
+
+
+async def insert_template(rt: Runtime, store_id: int, product_id: int | None, **values: Any) -> FollowupChat:
+    """A FollowupChat row with exactly `values` (the template API has its own tests)."""
     now = rt.clock.now()
     async with rt.db.session() as session:
-        template = FollowupChat(
-            store_id=store_id,
-            product_id=product_id,
-            position=position,
-            name=f"Follow Up {position}",
-            provider=provider,
-            change_status=False,
-            hours_after=0,
-            image=image,
-            is_default=False,
-            text_for_bank_transfer=text,
-            text_for_cod=cod,
-            text_for_epayment=epayment,
-            trigger=trigger,
-            wa_gateway_assignation_type=assignation,
-            wa_integration_id=integration_id,
-            created_at=now,
-            updated_at=now,
-        )
+        template = FollowupChat(store_id=store_id, product_id=product_id, created_at=now, updated_at=now, **values)
         session.add(template)
         await session.commit()
         return template

@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from bosonline.models import FollowupChat, FollowupMessage, ProductVariant, Sku, WaIntegration
+from bosonline.models import FollowupMessage, ProductVariant, Sku
 from bosonline.runtime import Runtime
+from tests.followup.dispatch_helpers import insert_template
 
 _numbers = itertools.count(20_000_001)
 
@@ -26,7 +27,6 @@ async def add_template(
 ) -> int:
     """A follow-up chat template of the product (or a store default with product_id None); manual, order_created,
     due at once, with TEXTS, unless `fields` say otherwise."""
-    now = rt.clock.now()
     values: dict[str, Any] = {
         "provider": "manual",
         "change_status": False,
@@ -36,37 +36,7 @@ async def add_template(
         **TEXTS,
         **fields,
     }
-    async with rt.db.session() as session:
-        template = FollowupChat(
-            store_id=store_id,
-            product_id=product_id,
-            position=position,
-            name=name,
-            created_at=now,
-            updated_at=now,
-            **values,
-        )
-        session.add(template)
-        await session.commit()
-        return template.id
-
-
-async def add_integration_row(rt: Runtime, store_id: int, provider: str = "fonnte") -> int:
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        row = WaIntegration(
-            store_id=store_id,
-            name=f"WA {provider}",
-            phone_number=f"62812{next(_numbers):08d}",
-            provider=provider,
-            credentials=rt.secrets.seal({"token": "fonnte-token-0001"}),
-            pacing_per_minute=0,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(row)
-        await session.commit()
-        return row.id
+    return (await insert_template(rt, store_id, product_id, position=position, name=name, **values)).id
 
 
 async def register_sku(rt: Runtime, store_id: int, variant_id: int) -> str:

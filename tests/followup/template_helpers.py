@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bosonline.models import FollowupMessage, WaIntegration
+from bosonline.models import FollowupMessage
 from bosonline.runtime import Runtime
 
 _seq = itertools.count(1)
@@ -40,26 +40,6 @@ async def add_template(
     assert response.status_code == 201, response.text
     data = response.json()
     return data if product_id is not None else data["data"]  # type: ignore[no-any-return]
-
-
-async def insert_integration(
-    rt: Runtime, store_id: int, *, provider: str = "fonnte", name: str = "CS Utama", phone: str | None = None
-) -> int:
-    """A WhatsApp integration row with sealed credentials (the integration API has its own tests)."""
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        integration = WaIntegration(
-            store_id=store_id,
-            name=name,
-            phone_number=phone or f"62812{next(_seq):08d}",
-            provider=provider,
-            credentials=rt.secrets.seal({"token": "tok-" + "x" * 20, "webhook_secret": "w" * 32}),
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(integration)
-        await session.commit()
-        return integration.id
 
 
 async def insert_message(

@@ -19,7 +19,7 @@ from bosonline.followup.tasks import FollowupJob
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, WaIntegration
 from bosonline.runtime import Runtime
-from bosonline.worker import Worker
+from bosonline.worker import Worker, wakeup
 from tests.followup.dispatch_helpers import (
     BUYER,
     TOKEN,
@@ -149,12 +149,54 @@ async def test_orders_paid_or_canceled_stop_their_follow_ups(
 async def test_status_trigger_applies_only_in_that_status(
     client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
 ) -> None:
-    s = await setup(client, rt, fonnte, 2, trigger="shipped", text="Pesanan {{order_number}} sudah dikirim")
-    shipped, pending = (order.id for order in s.orders)
+    s = await setup(client, rt, fonnte, 3, trigger="shipped", text="Pesanan {{order_number}} sudah dikirim")
+    shipped, pending, canceled = (order.id for order in s.orders)
     await set_status(rt, [shipped], "shipped")
-    first, second = await schedule(rt, s.template, order_ids=[shipped, pending])
-    assert await job(s.rt).run_once() == 2
-    assert ((await row(rt, first)).status, (await row(rt, second)).error) == ("sent", "order pending")
+    await set_status(rt, [canceled], "canceled")
+    first, second, third = await schedule(rt, s.template, order_ids=[shipped, pending, canceled])
+    assert await job(s.rt).run_once() == 3
+    # the pending order may still be shipped: its follow-up waits (it used to be canceled); the canceled one's ends
+    assert [((m := await row(rt, i)).status, m.error) for i in (first, second, third)] == [
+        ("sent", None),
+        ("scheduled", "waiting for order shipped"),
+        ("canceled", "order canceled"),
+    ]
+    assert len(fonnte.messages) == 1
+
+
+async def test_a_status_follow_up_due_early_waits_then_goes_when_the_order_gets_there(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway
+) -> None:
+    s = await setup(client, rt, fonnte, trigger="shipped", text="Pesanan {{order_number}} sudah dikirim")
+    order = s.orders[0]
+    [message_id] = await schedule(rt, s.template, order_ids=[order.id])
+    followups = job(s.rt)
+    try:
+        assert await followups.run_once() == 1  # due while the order is pending: held back, not canceled
+        waiting = await row(rt, message_id)
+        assert (waiting.status, waiting.error, waiting.attempts) == ("scheduled", "waiting for order shipped", 0)
+        assert waiting.due_at == clock.now() + timedelta(hours=1)
+        assert await followups.run_once() == 0 and fonnte.messages == []
+
+        clock.advance(minutes=5)
+        woken = asyncio.Event()
+        wakeup.subscribe(woken)
+        try:
+            shipped = await client.patch(
+                f"/store/order/{order.id}/status", json={"status": "shipped"}, headers=s.shop.headers
+            )
+        finally:
+            wakeup.unsubscribe(woken)
+        assert shipped.status_code == 200, shipped.text
+        assert woken.is_set()
+        due = await row(rt, message_id)
+        assert (due.status, due.error, due.due_at) == ("scheduled", None, clock.now())  # at once, not in an hour
+        assert await followups.run_once() == 1
+    finally:
+        await followups.aclose()
+    [sent] = fonnte.messages
+    assert (sent.to, sent.text) == (BUYER, f"Pesanan {order.number} sudah dikirim")
+    assert (await row(rt, message_id)).status == "sent"
 
 
 async def test_no_text_for_the_payment_category_is_skipped(
@@ -413,3 +455,32 @@ async def test_an_order_placed_through_the_checkout_gets_its_follow_up_then_stop
     assert await followups.run_once() == 1
     assert [(m.status, m.error) for m in await rows(rt)][1] == ("canceled", "order paid")
     assert len(fonnte.messages) == 1
+
+
+async def test_editing_the_provider_moves_the_waiting_follow_ups(
+    client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
+) -> None:
+    """PATCH provider gateway → manual: its scheduled rows wait for a CS (the dispatcher no longer sends them);
+    manual → gateway: the dispatcher sends them. Rows already done keep their channel."""
+    s = await setup(client, rt, fonnte, 3)
+    first, second, done = await schedule(rt, s.template, order_ids=[order.id for order in s.orders])
+    async with rt.db.session() as session:
+        await session.execute(update(FollowupMessage).where(FollowupMessage.id == done).values(status="sent"))
+        await session.commit()
+    url = f"/v3/products/{s.shop.kaos}/follow-up-chats/{s.template.id}"
+    texts = {"text_for_cod": "Halo {{customer_name}}", "text_for_epayment": "Halo {{customer_name}}"}
+
+    response = await client.patch(url, json={"provider": "manual", **texts}, headers=s.shop.headers)
+    assert response.status_code == 200, response.text
+    assert [(m.channel, m.status) for m in await rows(rt)] == [
+        ("manual", "scheduled"), ("manual", "scheduled"), ("fonnte", "sent")
+    ]  # fmt: skip
+    assert await job(s.rt).run_once() == 0
+    assert fonnte.messages == []
+
+    response = await client.patch(url, json={"provider": "fonnte"}, headers=s.shop.headers)
+    assert response.status_code == 200, response.text
+    assert [m.channel for m in await rows(rt)] == ["fonnte"] * 3
+    assert await job(s.rt).run_once() == 2
+    assert [((await row(rt, i)).status) for i in (first, second)] == ["sent", "sent"]
+    assert len(fonnte.messages) == 2

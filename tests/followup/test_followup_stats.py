@@ -35,11 +35,14 @@ async def test_per_step_results(client: httpx.AsyncClient, rt: Runtime, clock: F
         await set_message(rt, row.id, created_at=clock.now() - timedelta(days=40))
 
     a, b, c, d = await place_orders(client, rt, shop, 4)
-    # D is paid before anyone follows it up: its follow-up, done anyway, converts nothing
+    # D is paid before anyone follows it up: a CS can no longer do its payment reminder; one sent anyway (as a
+    # gateway send claimed just before the payment could be) converts nothing
     assert (await pay(client, h, d.id, d.total)).status_code == 200
     clock.advance(minutes=1)
-    for order in (a, b, c, d):
+    for order in (a, b, c):
         assert (await follow_up(client, h, order.id, step=1)).status_code == 200
+    assert_error(await follow_up(client, h, d.id, step=1), 409, "followup_not_applicable")
+    await set_message(rt, (await messages(rt, order_id=d.id))[0].id, status="sent", sent_at=clock.now(), error=None)
     clock.advance(minutes=1)
     assert (await pay(client, h, a.id, a.total)).status_code == 200
     assert (await patch_status(client, h, b.id, status="confirmed")).status_code == 200
@@ -82,3 +85,23 @@ async def test_bad_ranges_and_permissions(client: httpx.AsyncClient, rt: Runtime
     await add_staff(client, shop.headers, email="cs.stats@example.com")
     cs = await cs_login(client, shop, "cs.stats@example.com")
     assert_error(await client.get(url, headers=cs), 403, "permission_denied")
+
+
+async def test_days_out_of_range_are_refused(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Dates Python can parse but the range arithmetic cannot handle: a 422 naming the field, never a 500."""
+    shop = await make_checkout_shop(client, rt, cs=0)
+    url = "/store/followup/stats"
+    for params, fields in (
+        ({"from": "0001-01-01", "to": "0001-01-02"}, ["from", "to"]),
+        ({"from": "9999-12-30", "to": "9999-12-31"}, ["from", "to"]),
+        ({"to": "0001-01-01"}, ["to"]),
+        ({"from": "0001-01-01"}, ["from"]),
+        ({"from": "1999-12-31", "to": "2000-01-10"}, ["from"]),
+        ({"from": "2100-12-30", "to": "2101-01-01"}, ["to"]),
+    ):
+        assert_error(await client.get(url, params=params, headers=shop.headers), 422, "validation_error",
+                     fields=fields, case=params)  # fmt: skip
+    for params in ({"from": "2000-01-01", "to": "2000-01-31"}, {"from": "2100-12-01", "to": "2100-12-31"}):
+        response = await client.get(url, params=params, headers=shop.headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["steps"] == []

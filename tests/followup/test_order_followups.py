@@ -4,6 +4,7 @@ status change, refusals, double clicks), an order's chats and history, and the f
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from urllib.parse import quote
 
 import httpx
@@ -17,8 +18,9 @@ from bosonline.worker import wakeup
 from tests.checkout.helpers import BUYER_PHONE
 from tests.envelope import assert_error
 from tests.factories import add_staff, seller
+from tests.followup.dispatch_helpers import add_wa
+from tests.followup.dispatch_helpers import integration as wa_row
 from tests.followup.order_helpers import (
-    add_integration_row,
     add_template,
     attempts,
     follow_up,
@@ -27,6 +29,7 @@ from tests.followup.order_helpers import (
     set_message,
 )
 from tests.order.helpers import CheckoutShop, cs_login, make_checkout_shop, order_row, place_orders
+from tests.order.status_helpers import patch_status
 from tests.querycount import count_queries
 
 
@@ -208,10 +211,11 @@ async def test_follow_up_goes_in_order_then_jumps(
     clock.advance(seconds=30)
     assert_error(await follow_up(client, shop.headers, placed.id), 409, "no_followup_left")
     assert_error(await follow_up(client, shop.headers, placed.id, step=1), 409, "followup_done")
-    # a skipped one can still be done on purpose (no status change: the order is past `confirmed`)
+    # a skipped one no longer applies once the order is past its status: refused, nothing recorded
     again = await follow_up(client, shop.headers, placed.id, step=3)
-    assert again.status_code == 200, again.text
-    assert (again.json()["data"]["status_changed"], again.json()["data"]["folowup_attempts"]) == (None, 3)
+    assert_error(again, 409, "followup_not_applicable")
+    assert again.json()["error"]["message"].endswith("order in_process")
+    assert [r.status for r in await messages(rt, order_id=placed.id)] == ["sent", "skipped", "skipped", "sent"]
 
 
 async def test_change_status_moves_the_order_and_stops_payment_reminders(
@@ -231,17 +235,18 @@ async def test_change_status_moves_the_order_and_stops_payment_reminders(
     rows = await messages(rt, order_id=placed.id)
     assert [(r.step, r.status) for r in rows] == [(1, "skipped"), (2, "skipped"), (3, "sent")]
 
-    # change_status=false in the body: the follow-up is done, the order stays
+    # change_status=false in the body: the order stays pending, where a `confirmed` follow-up does not apply
     (other,) = await place_orders(client, rt, shop)
     kept = await follow_up(client, shop.headers, other.id, step=3, change_status=False)
-    assert kept.json()["data"]["status_changed"] is None
+    assert_error(kept, 409, "followup_not_applicable")
     assert (await order_row(rt, other.id)).status == "pending"
+    assert [(r.step, r.status) for r in await messages(rt, order_id=other.id)] == [(1, "scheduled"), (2, "scheduled")]
 
 
 async def test_gateway_follow_up_is_queued_now(
     client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
 ) -> None:
-    integration = await add_integration_row(rt, shop.store_id)
+    integration = await add_wa(rt, shop.store_id)
     template = await add_template(
         rt, shop.store_id, shop.kaos, "Lewat Fonnte", 1, provider="fonnte", hours_after=24,
         wa_integration_id=integration,
@@ -279,7 +284,11 @@ async def test_refusals(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutSh
     await add_template(rt, shop.store_id, shop.kaos, "Tanpa teks COD", 1, text_for_cod="")
     kopi_template = await add_template(rt, shop.store_id, shop.kopi, "Kopi", 1)
     (cod,) = await place_orders(client, rt, shop, payment_method="cod")
-    assert_error(await follow_up(client, shop.headers, cod.id), 409, "no_text")
+    # by default a follow-up without a text for COD is passed over (and marked skipped): nothing else is left
+    assert_error(await follow_up(client, shop.headers, cod.id), 409, "no_followup_left")
+    assert [(r.status, r.error) for r in await messages(rt, order_id=cod.id)] == [("skipped", "no text for cod")]
+    # chosen explicitly, it is refused
+    assert_error(await follow_up(client, shop.headers, cod.id, step=1), 409, "no_text")
     assert_error(await follow_up(client, shop.headers, cod.id, follow_up_chat_id=kopi_template), 404, "not_found")
     assert_error(await follow_up(client, shop.headers, cod.id, step=2), 404, "not_found")
     assert_error(await follow_up(client, shop.headers, 987654321), 404, "not_found")
@@ -290,11 +299,12 @@ async def test_refusals(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutSh
     assert (await client.get(f"/store/order/{cod.id}/chats", headers=other["headers"])).status_code == 404
     (bare,) = await place_orders(client, rt, shop, items=[{"variant_id": shop.black, "quantity": 1}])
     await client.patch(f"/store/order/{bare.id}/status", json={"status": "canceled"}, headers=shop.headers)
-    # its only follow-up was canceled with the order: nothing is next, but the CS may still do it on purpose
+    # its only follow-up was canceled with the order: nothing is next, and doing it on purpose is refused
     assert_error(await follow_up(client, shop.headers, bare.id), 409, "no_followup_left")
-    assert (await follow_up(client, shop.headers, bare.id, step=1)).json()["data"]["status"] == "sent"
-    clock.advance(seconds=10)
-    assert_error(await follow_up(client, shop.headers, bare.id, step=1), 409, "followup_done")
+    refused = await follow_up(client, shop.headers, bare.id, step=1)
+    assert_error(refused, 409, "followup_not_applicable")
+    assert refused.json()["error"]["message"].endswith("order canceled")
+    assert [(r.status, r.error) for r in await messages(rt, order_id=bare.id)] == [("canceled", "order canceled")]
 
 
 async def test_a_double_click_does_one_follow_up(
@@ -323,7 +333,7 @@ async def test_a_double_click_does_one_follow_up(
 async def test_chats_and_message_history(
     client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
 ) -> None:
-    integration = await add_integration_row(rt, shop.store_id)
+    integration = await add_wa(rt, shop.store_id)
     ids = await four_steps(rt, shop)
     (placed,) = await place_orders(client, rt, shop)
     chats = (await client.get(f"/store/order/{placed.id}/chats", headers=shop.headers)).json()["data"]
@@ -350,7 +360,8 @@ async def test_chats_and_message_history(
     history = (await client.get(f"/store/order/{placed.id}/message-history", headers=shop.headers)).json()["data"]
     assert [(h["step"], h["status"]) for h in history] == [(1, "delivered"), (2, "sent")]
     gateway, manual = history
-    assert gateway["integration"]["id"] == integration and gateway["integration"]["phone_number"].startswith("0812")
+    number = "0" + (await wa_row(rt, integration)).phone_number[2:]
+    assert gateway["integration"]["id"] == integration and gateway["integration"]["phone_number"] == number
     assert (gateway["provider_message_id"], gateway["phone"], gateway["actor"]) == ("abc-1", "081234567890", None)
     assert manual["integration"] is None and manual["actor"] == "Budi Pemilik" and manual["channel"] == "manual"
     chats = (await client.get(f"/store/order/{placed.id}/chats", headers=shop.headers)).json()["data"]
@@ -382,3 +393,176 @@ async def test_detail_order_shows_the_follow_ups(
     empty, without_rows = await detail(bare.id)
     assert empty == {"attempts": 0, "next": None, "items": []}
     assert with_rows == without_rows
+
+
+# --- what a CS is offered is what applies now; steps are the order's own ------------------------------------------
+
+
+async def test_a_status_follow_up_is_not_next_before_the_order_gets_there(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
+) -> None:
+    """Welcome, then a `shipped` template with change_status=false: scheduled at checkout, offered only once the
+    order is shipped."""
+    await add_template(rt, shop.store_id, shop.kaos, "Welcome", 1)
+    shipped_text = "Pesanan {{order_number}} sudah dikirim ya {{customer_name}}"
+    shipped_id = await add_template(
+        rt, shop.store_id, shop.kaos, "Dikirim", 2, trigger="shipped", text_for_bank_transfer=shipped_text
+    )
+    (older,) = await place_orders(client, rt, shop, phone="081200000077")
+    (placed,) = await place_orders(client, rt, shop)
+    assert [(r.step, r.status) for r in await messages(rt, order_id=placed.id)] == [(1, "scheduled"), (2, "scheduled")]
+    (item, _) = (await attempts(client, shop.headers)).json()["data"]
+    assert (item["order_id"], item["next_step"]) == (placed.id, 1)
+    assert (await follow_up(client, shop.headers, placed.id)).json()["data"]["step"] == 1
+
+    clock.advance(seconds=30)
+    # the order is pending: the shipped follow-up is not next, and the default Follow Up does not send it
+    listed = (await attempts(client, shop.headers, limit=1)).json()
+    assert [(i["order_id"], i["next_step"]) for i in listed["data"]] == [(older.id, 1)]  # a full page
+    assert listed["meta"]["next_cursor"] is None
+    assert_error(await follow_up(client, shop.headers, placed.id), 409, "no_followup_left")
+    assert_error(await follow_up(client, shop.headers, placed.id, step=2), 409, "followup_not_applicable")
+    chats = (await client.get(f"/store/order/{placed.id}/chats", headers=shop.headers)).json()["data"]
+    assert [(c["step"], c["state"]) for c in chats] == [(1, "sent"), (2, "waiting")]
+    assert [(r.step, r.status) for r in await messages(rt, order_id=placed.id)] == [(1, "sent"), (2, "scheduled")]
+
+    # shipped: now it is next, and the default Follow Up does it
+    assert (await patch_status(client, shop.headers, placed.id, status="shipped")).status_code == 200
+    text = f"Pesanan {placed.number} sudah dikirim ya Siti Aminah"
+    (item, _) = (await attempts(client, shop.headers)).json()["data"]
+    assert (item["next_step"], item["follow_up_chat_id"], item["followup_text"]) == (2, shipped_id, text)
+    done = (await follow_up(client, shop.headers, placed.id)).json()["data"]
+    assert (done["step"], done["text"], done["status"]) == (2, text, "sent")
+
+
+async def test_steps_come_from_the_rows_the_order_was_scheduled_with(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
+) -> None:
+    """The store default scheduled at checkout, then the product gets a template of its own: the order keeps its
+    default as Follow Up 1 (the list and Follow Up agree), the new template comes after, nothing stays listed."""
+    default = await add_template(rt, shop.store_id, None, "Default", 1)
+    (placed,) = await place_orders(client, rt, shop)
+    added = await add_template(rt, shop.store_id, shop.kaos, "Kaos baru", 1, text_for_bank_transfer="Kaos {{total}}")
+
+    (item,) = (await attempts(client, shop.headers)).json()["data"]
+    assert (item["next_step"], item["follow_up_chat_id"]) == (1, default)
+    done = (await follow_up(client, shop.headers, placed.id)).json()["data"]
+    assert (done["step"], done["follow_up_chat_id"]) == (1, default)
+    assert (await attempts(client, shop.headers)).json()["data"] == []  # not listed forever
+    chats = (await client.get(f"/store/order/{placed.id}/chats", headers=shop.headers)).json()["data"]
+    assert [(c["follow_up_chat_id"], c["step"], c["state"]) for c in chats] == [
+        (default, 1, "sent"), (added, 2, "not_scheduled")
+    ]  # fmt: skip
+    # the default is still one of the order's follow-ups (not a 404); the new template is step 2
+    assert_error(await follow_up(client, shop.headers, placed.id, follow_up_chat_id=default), 409, "followup_done")
+    clock.advance(seconds=30)
+    later = (await follow_up(client, shop.headers, placed.id)).json()["data"]
+    assert (later["step"], later["follow_up_chat_id"]) == (2, added)
+    assert [(r.step, r.template_id, r.status) for r in await messages(rt, order_id=placed.id)] == [
+        (1, default, "sent"), (2, added, "sent")
+    ]  # fmt: skip
+
+
+async def test_a_reorder_after_scheduling_keeps_the_order_s_step_numbers(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop
+) -> None:
+    first = await add_template(rt, shop.store_id, shop.kaos, "Pertama", 1)
+    second = await add_template(rt, shop.store_id, shop.kaos, "Kedua", 2, text_for_bank_transfer="Kedua {{total}}")
+    (placed,) = await place_orders(client, rt, shop)
+    url = f"/v3/products/{shop.kaos}/follow-up-chats/order"
+    assert (await client.put(url, json={"ids": [second, first]}, headers=shop.headers)).status_code == 200
+
+    (item,) = (await attempts(client, shop.headers)).json()["data"]
+    assert (item["next_step"], item["follow_up_chat_id"]) == (1, first)
+    done = (await follow_up(client, shop.headers, placed.id, step=1)).json()["data"]
+    assert (done["step"], done["follow_up_chat_id"], done["skipped_steps"]) == (1, first, [])
+    chats = (await client.get(f"/store/order/{placed.id}/chats", headers=shop.headers)).json()["data"]
+    assert [(c["step"], c["follow_up_chat_id"], c["name"], c["state"]) for c in chats] == [
+        (1, first, "Pertama", "sent"), (2, second, "Kedua", "scheduled")
+    ]  # fmt: skip
+
+
+async def test_a_follow_up_without_text_for_the_payment_category_does_not_block_the_cs(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop
+) -> None:
+    await add_template(rt, shop.store_id, shop.kaos, "Tanpa teks COD", 1, text_for_cod="")
+    kopi = await add_template(rt, shop.store_id, shop.kopi, "Kopi", 1)
+    (older,) = await place_orders(client, rt, shop, phone="081200000077")
+    (only_empty,) = await place_orders(
+        client, rt, shop, payment_method="cod", phone="081200000078", items=[{"variant_id": shop.red, "quantity": 1}]
+    )
+    # an order whose only follow-up has no text for it is not listed (a page is not spent on it)
+    listed = (await attempts(client, shop.headers, limit=1)).json()["data"]
+    assert [(i["order_id"], i["next_step"]) for i in listed] == [(older.id, 1)]
+    assert [r.status for r in await messages(rt, order_id=only_empty.id)] == ["scheduled"]
+    assert kopi and older.id < only_empty.id
+
+    second = await add_template(rt, shop.store_id, shop.kaos, "Dengan teks COD", 2)
+    (cod,) = await place_orders(client, rt, shop, payment_method="cod")
+    (item, *_) = (await attempts(client, shop.headers)).json()["data"]
+    assert item["order_id"] == cod.id
+    assert (item["next_step"], item["follow_up_chat_id"]) == (2, second)
+    assert item["followup_text"] == f"Halo Siti Aminah, pesanan COD {cod.number} segera kami kirim."
+
+    done = await follow_up(client, shop.headers, cod.id)
+    assert done.status_code == 200, done.text
+    assert (done.json()["data"]["step"], done.json()["data"]["skipped_steps"]) == (2, [1])
+    rows = await messages(rt, order_id=cod.id)
+    assert [(r.step, r.status, r.error) for r in rows] == [(1, "skipped", "no text for cod"), (2, "sent", None)]
+    assert_error(await follow_up(client, shop.headers, cod.id, step=1), 409, "no_text")  # chosen: refused
+
+
+async def test_a_follow_up_that_does_not_apply_is_refused_not_queued(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop
+) -> None:
+    integration = await add_wa(rt, shop.store_id)
+    await add_template(
+        rt, shop.store_id, shop.kaos, "Pengingat", 1, provider="fonnte", hours_after=24, wa_integration_id=integration
+    )
+    (placed,) = await place_orders(client, rt, shop)
+    paid = await client.post(
+        f"/store/order/{placed.id}/confirm-payment", json={"amount": placed.total}, headers=shop.headers
+    )
+    assert paid.status_code == 200, paid.text
+    woken = asyncio.Event()
+    wakeup.subscribe(woken)
+    try:
+        refused = await follow_up(client, shop.headers, placed.id, step=1)
+    finally:
+        wakeup.unsubscribe(woken)
+    assert_error(refused, 409, "followup_not_applicable")
+    assert refused.json()["error"]["message"].endswith("order paid")
+    assert not woken.is_set()
+    (row,) = await messages(rt, order_id=placed.id)
+    assert (row.status, row.error, row.actor_member_id) == ("canceled", "order paid", None)
+
+
+async def test_a_row_touched_by_the_dispatcher_or_a_webhook_does_not_swallow_the_next_click(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
+) -> None:
+    integration = await add_wa(rt, shop.store_id)
+    await add_template(rt, shop.store_id, shop.kaos, "Manual", 1)
+    await add_template(rt, shop.store_id, shop.kaos, "Fonnte", 2, provider="fonnte", wa_integration_id=integration)
+    await add_template(rt, shop.store_id, shop.kaos, "Manual lagi", 3)
+    (placed,) = await place_orders(client, rt, shop)
+    assert (await follow_up(client, shop.headers, placed.id)).json()["data"]["step"] == 1
+    clock.advance(seconds=10)
+    rows = await messages(rt, order_id=placed.id)
+    # any later write of the row (a status webhook, the dispatcher) 2 s before the next click
+    await set_message(rt, rows[0].id, updated_at=clock.now() - timedelta(seconds=2))
+    assert (await follow_up(client, shop.headers, placed.id)).json()["data"]["step"] == 2  # queued to the gateway
+    clock.advance(seconds=10)
+    # the dispatcher sent it and the gateway reported it delivered 2 s ago
+    await set_message(
+        rt, rows[1].id, status="delivered", sent_at=clock.now() - timedelta(seconds=3),
+        delivered_at=clock.now() - timedelta(seconds=2), updated_at=clock.now() - timedelta(seconds=2),
+    )  # fmt: skip
+    third = (await follow_up(client, shop.headers, placed.id)).json()["data"]
+    assert (third["step"], third["status"]) == (3, "sent")
+    # the same click twice is still one follow-up
+    clock.advance(seconds=2)
+    again = await follow_up(client, shop.headers, placed.id)
+    assert again.json()["data"]["step"] == 3
+    assert [(r.step, r.status) for r in await messages(rt, order_id=placed.id)] == [
+        (1, "sent"), (2, "delivered"), (3, "sent")
+    ]  # fmt: skip

@@ -209,3 +209,27 @@ async def test_scheduling_is_unique_per_order_and_template(
         await scheduler.flush()
         await session.commit()
     assert [(r.id, r.status) for r in await messages(rt, order_id=placed.id)] == before
+
+
+async def test_a_lead_updated_with_products_gets_their_abandoned_follow_ups(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
+) -> None:
+    ids = await four_templates(rt, shop)
+    start = clock.now()
+    body = {"form": shop.slug, "store": shop.subdomain, "name": "Siti", "phone": "081234567890", "items": []}
+    saved = await client.post("/public/checkout/abandoned", json=body)
+    assert saved.status_code == 201, saved.text
+    token = saved.json()["data"]["token"]
+    assert [m for m in await messages(rt) if m.lead_id is not None] == []  # no products yet: no set, no default
+
+    clock.advance(minutes=10)
+    update = {"name": "Siti", "phone": "081234567890", "items": [{"variant_id": shop.red, "quantity": 1}]}
+    for _ in range(2):  # saved again: still one follow-up
+        response = await client.put(f"/public/checkout/abandoned/{token}", json=update)
+        assert response.status_code == 200, response.text
+    async with rt.db.session(write=False) as session:
+        lead = await session.scalar(select(CheckoutLead).where(CheckoutLead.token == token))
+    assert lead is not None
+    (row,) = await messages(rt, lead_id=lead.id)
+    assert (row.step, row.template_id, row.trigger, row.status) == (4, ids[3], "abandoned", "scheduled")
+    assert due_hours(row, start) == 1  # hours_after from when the checkout was abandoned

@@ -12,9 +12,9 @@ from bosonline.kit.placeholders import unknown_placeholders
 from bosonline.runtime import Runtime
 from tests.catalog.helpers import create_product
 from tests.factories import PASSWORD, add_staff, bearer, login, seller
+from tests.followup.dispatch_helpers import add_wa
 from tests.followup.template_helpers import (
     add_template,
-    insert_integration,
     insert_message,
     message_row,
     template_body,
@@ -89,7 +89,7 @@ async def test_crud_in_the_envelope(client: httpx.AsyncClient, rt: Runtime) -> N
 async def test_generate_defaults(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     headers = owner["headers"]
-    integration_id = await insert_integration(rt, owner["store"]["id"], provider="starsender")
+    integration_id = await add_wa(rt, owner["store"]["id"], provider="starsender")
     body = {"provider": "starsender", "wa_integration_id": integration_id}
     response = await client.post(f"{URL}/generate", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -110,7 +110,7 @@ async def test_validation_in_the_envelope(client: httpx.AsyncClient, rt: Runtime
     owner = await seller(client)
     other = await seller(client)
     headers = owner["headers"]
-    foreign = await insert_integration(rt, other["store"]["id"], provider="fonnte")
+    foreign = await add_wa(rt, other["store"]["id"], provider="fonnte")
     cases: list[tuple[dict[str, Any], str]] = [
         ({"hours_after": 721}, "hours_after"),
         ({"text_for_cod": "y" * 4097}, "text_for_cod"),

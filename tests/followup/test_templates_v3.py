@@ -3,20 +3,25 @@ edits, deletes, the generated default set, every validation rule in Scalev's err
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select, text
 
 from bosonline.followup import rules
+from bosonline.followup.template_service import TemplateService
 from bosonline.kit.placeholders import PLACEHOLDERS, render_placeholders, unknown_placeholders
+from bosonline.models import Store, StoreMember
 from bosonline.runtime import Runtime
+from bosonline.tenancy import StoreContext
 from tests.catalog.helpers import create_product
 from tests.factories import PASSWORD, add_staff, login, seller
+from tests.followup.dispatch_helpers import add_wa
 from tests.followup.template_helpers import (
     TEXTS,
     add_template,
-    insert_integration,
     insert_message,
     message_row,
     template_body,
@@ -58,7 +63,7 @@ def _scalev_error(response: httpx.Response, status: int, code: str) -> str:
 async def test_seed_body_answers_the_seed_object(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner, product_id = await _owner_with_product(client)
     store_id = owner["store"]["id"]
-    integration_id = await insert_integration(rt, store_id, provider="fonnte", name="CS Utama", phone="6281211112222")
+    integration_id = await add_wa(rt, store_id, provider="fonnte", name="CS Utama", phone="6281211112222")
     seed_body = {
         "name": "Follow Up 1",
         "provider": "fonnte",
@@ -159,7 +164,7 @@ async def test_patch_is_partial_and_validated_merged(client: httpx.AsyncClient, 
         "validation_error",
     )
     assert "wa_integration_id" in message
-    integration_id = await insert_integration(rt, owner["store"]["id"], provider="fonnte")
+    integration_id = await add_wa(rt, owner["store"]["id"], provider="fonnte")
     response = await client.patch(
         f"{url}/{chat['id']}", json={"provider": "fonnte", "wa_integration_id": integration_id}, headers=headers
     )
@@ -227,7 +232,7 @@ async def test_generate_with_a_gateway(client: httpx.AsyncClient, rt: Runtime) -
     )
     assert "wa_integration_id" in message
     assert (await client.get(url, headers=headers)).json()["data"] == []
-    integration_id = await insert_integration(rt, owner["store"]["id"], provider="wablas")
+    integration_id = await add_wa(rt, owner["store"]["id"], provider="wablas")
     body = {"provider": "wablas", "wa_integration_id": integration_id, "wa_gateway_assignation_type": "fixed"}
     response = await client.post(f"{url}/generate", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -301,8 +306,8 @@ async def test_integration_rules(client: httpx.AsyncClient, rt: Runtime) -> None
     owner, product_id = await _owner_with_product(client)
     other = await seller(client)
     headers, url, store_id = owner["headers"], templates_url(product_id), owner["store"]["id"]
-    fonnte = await insert_integration(rt, store_id, provider="fonnte")
-    foreign = await insert_integration(rt, other["store"]["id"], provider="fonnte")
+    fonnte = await add_wa(rt, store_id, provider="fonnte")
+    foreign = await add_wa(rt, other["store"]["id"], provider="fonnte")
 
     missing = _scalev_error(
         await client.post(url, json=template_body(provider="fonnte", wa_integration_id=999_999), headers=headers),
@@ -338,6 +343,35 @@ async def test_integration_rules(client: httpx.AsyncClient, rt: Runtime) -> None
         await client.post(url, json=template_body(provider="manual", wa_integration_id=foreign), headers=headers),
         422, "validation_error",
     )
+
+
+async def test_meta_captions_are_limited_with_an_image(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    cloud = await add_wa(rt, owner["store"]["id"], provider="whatsapp_cloud")
+    image = "https://cdn.example.com/promo.jpg"
+    long_text = "Halo {{customer_name}}! " + "x" * 1_010  # 1,034 characters
+    assert len(long_text) > 1_024
+    body = template_body(provider="whatsapp_cloud", wa_integration_id=cloud, image=image, text_for_cod=long_text)
+
+    message = _scalev_error(await client.post(url, json=body, headers=headers), 422, "validation_error")
+    assert "text_for_cod" in message and "1,024" in message
+    assert "text_for_bank_transfer" not in message
+
+    # At the limit, without an image, or through another provider, the same text is fine.
+    at_limit = long_text[:1_024]
+    for fields in ({"text_for_cod": at_limit}, {"image": None}):
+        response = await client.post(url, json={**body, **fields}, headers=headers)
+        assert response.status_code == 201, response.text
+    fonnte = await add_wa(rt, owner["store"]["id"], provider="fonnte")
+    response = await client.post(url, json={**body, "provider": "fonnte", "wa_integration_id": fonnte}, headers=headers)
+    assert response.status_code == 201, response.text
+
+    # An edit that adds the image to a long text is refused too.
+    no_image = (await client.get(url, headers=headers)).json()["data"][1]
+    assert no_image["image"] is None and no_image["text_for_cod"] == long_text
+    edited = await client.patch(f"{url}/{no_image['id']}", json={"image": image}, headers=headers)
+    assert "text_for_cod" in _scalev_error(edited, 422, "validation_error")
 
 
 async def test_texts_required_for_the_product_payment_categories(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -421,3 +455,71 @@ async def test_at_most_twenty_per_product(client: httpx.AsyncClient, rt: Runtime
 
 def test_helper_texts_use_known_placeholders() -> None:
     assert all(unknown_placeholders(text) == [] for text in TEXTS.values())
+
+
+@pytest.mark.parametrize("bad", ["Halo {{nama pelanggan}}", "Halo {{customer-name}}", "Halo {{customer_name}, ya",
+                                  "Total {{total}}}} ya", "Halo {{ customer_name"])  # fmt: skip
+async def test_malformed_placeholders_are_refused(client: httpx.AsyncClient, rt: Runtime, bad: str) -> None:
+    """They would reach the buyer as raw `{{…}}`: a 422 naming the field and the piece, on create and on edit."""
+    owner, product_id = await _owner_with_product(client)
+    url = templates_url(product_id)
+    message = _scalev_error(
+        await client.post(url, json=template_body(text_for_cod=bad), headers=owner["headers"]), 422,
+        "validation_error",
+    )
+    assert "text_for_cod" in message and "malformed placeholder" in message
+    chat = await add_template(client, owner["headers"], product_id)
+    message = _scalev_error(
+        await client.patch(f"{url}/{chat['id']}", json={"text_for_epayment": bad}, headers=owner["headers"]), 422,
+        "validation_error",
+    )
+    assert "text_for_epayment" in message and "malformed placeholder" in message
+    assert (await client.get(f"{url}/{chat['id']}", headers=owner["headers"])).json()["text_for_epayment"] == chat[
+        "text_for_epayment"]
+
+
+async def test_well_formed_placeholders_and_lone_braces_are_accepted(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner, product_id = await _owner_with_product(client)
+    written = "Halo {{ customer_name }}, total {{total}} {ya} :-} {"
+    response = await client.post(templates_url(product_id), json=template_body(text_for_cod=written),
+                                 headers=owner["headers"])  # fmt: skip
+    assert response.status_code == 201, response.text
+    assert render_placeholders(written, {"customer_name": "Siti", "total": "Rp1"}) == "Halo Siti, total Rp1 {ya} :-} {"
+
+
+@pytest.mark.postgres_only
+async def test_a_reorder_racing_a_delete_never_answers_the_deleted_template(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
+    """A delete not committed yet holds the store's lock: the reorder waits for it, then no longer sees the template
+    (422: the ids do not match) instead of answering it."""
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    a, b, c = [(await add_template(client, headers, product_id))["id"] for _ in range(3)]
+    async with rt.db.session() as deleting:
+        store = await deleting.get(Store, owner["store"]["id"])
+        member = await deleting.scalar(select(StoreMember).where(StoreMember.store_id == owner["store"]["id"]))
+        assert store is not None and member is not None
+        await TemplateService(deleting, rt, StoreContext(member=member, store=store)).delete(product_id, c)
+        # `c` keeps its position: a reorder that does not lock the store would not even touch its row
+        reorder = asyncio.create_task(client.put(f"{url}/order", json={"ids": [b, a, c]}, headers=headers))
+        for _ in range(1_000):  # until the reorder is done, or waits for a lock (at most ~10 s)
+            if reorder.done() or await _waiting_for_a_lock(rt):
+                break
+            await asyncio.sleep(0.01)
+        assert not reorder.done(), reorder.result().text
+        await deleting.commit()
+    message = _scalev_error(await reorder, 422, "validation_error")
+    assert "ids" in message
+    listed = (await client.get(url, headers=headers)).json()["data"]
+    assert [chat["id"] for chat in listed] == [a, b]
+
+
+async def _waiting_for_a_lock(rt: Runtime) -> bool:
+    async with rt.db.session(write=False) as session:
+        waiting = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+    return bool(waiting)

@@ -88,7 +88,10 @@ class PublicLeads:
         if lead.status == "converted":
             raise Conflict("This checkout has already become an order", code="lead_converted")
         _apply(lead, body)
-        lead.updated_at = self.rt.clock.now()
+        now = self.rt.clock.now()
+        lead.updated_at = now
+        # Products added since the lead was saved may have `abandoned` follow-ups (existing rows are kept as they are)
+        await schedule_lead(self.session, lead, now)
         return LeadSavedOut(token=lead.token, status="open")
 
 

@@ -6,6 +6,9 @@ Due rows are `status='scheduled' AND channel IN (gateway providers) AND due_at <
 write transactions are serialized). Manual rows wait for a CS and are never claimed. For each row, with its order
 (or abandoned checkout) re-read:
 
+- does not apply yet (a status trigger with `change_status=false` whose status the order has not reached, but
+  still can: schedule.gone_reason) → due again in WAIT_FOR_STATUS, `error` = schedule.waiting_for(status) (the
+  order reaching that status makes it due at once: schedule.py);
 - no longer applies (rules.still_applies with the row's trigger; a converted checkout; a deleted template or
   order) → `canceled`, the reason in `error`;
 - in the store's quiet hours, unless a CS asked for it (`actor_member_id`) → due at the end of the window;
@@ -38,6 +41,7 @@ from bosonline.followup.pacing import Pacer
 from bosonline.followup.quiet_hours import quiet_until
 from bosonline.followup.render import OrderTexts, lead_values, load_order_texts, render
 from bosonline.followup.rules import PAYMENT_CATEGORIES, payment_category, still_applies, text_field
+from bosonline.followup.schedule import gone_reason, waiting_for
 from bosonline.followup.senders import Integration, NoSender, SenderPicker
 from bosonline.integrations.whatsapp.base import PROVIDERS
 from bosonline.models import (
@@ -56,6 +60,8 @@ from bosonline.models.base import UTCDateTime
 
 # The longest a claim waits for a store's settings row or a number's pacing row (see DispatchClaim._locked).
 LOCK_WAIT = timedelta(milliseconds=250)
+# How long a due follow-up waiting for its order's status is held back before it is looked at again.
+WAIT_FOR_STATUS = timedelta(hours=1)
 # A message already went (or may have gone) to the buyer from this integration: the rotator keeps that sender.
 _SENT_FROM = ("sending", "sent", "delivered", "read", "unknown")
 
@@ -92,6 +98,15 @@ _POSTPONE = (
     update(_messages)
     .where(_messages.c.id == bindparam("_id"))
     .values(due_at=bindparam("_due", type_=UTCDateTime()), updated_at=bindparam("_now", type_=UTCDateTime()))
+)
+_WAIT = (
+    update(_messages)
+    .where(_messages.c.id == bindparam("_id"))
+    .values(
+        due_at=bindparam("_due", type_=UTCDateTime()),
+        error=bindparam("_error"),
+        updated_at=bindparam("_now", type_=UTCDateTime()),
+    )
 )
 _PACE = (
     update(_integrations)
@@ -163,12 +178,18 @@ class _Writes:
         self.sending: list[dict[str, Any]] = []
         self.ended: list[dict[str, Any]] = []
         self.postponed: list[dict[str, Any]] = []
+        self.waiting: list[dict[str, Any]] = []
 
     def end(self, row: _Due, status: str, error: str) -> None:
         self.ended.append({"_id": row.id, "_status": status, "_error": error[:500], "_now": self.now})
 
     def postpone(self, row: _Due, due_at: datetime) -> None:
         self.postponed.append({"_id": row.id, "_due": due_at, "_now": self.now})
+
+    def wait(self, row: _Due, status: str) -> None:
+        self.waiting.append(
+            {"_id": row.id, "_due": self.now + WAIT_FOR_STATUS, "_error": waiting_for(status), "_now": self.now}
+        )
 
     def send(self, claimed: Claimed, lease_until: datetime) -> None:
         self.sending.append(
@@ -191,6 +212,8 @@ class _Writes:
             await session.execute(_TO_END, self.ended)
         if self.postponed:
             await session.execute(_POSTPONE, self.postponed)
+        if self.waiting:
+            await session.execute(_WAIT, self.waiting)
         if paced:
             await session.execute(
                 _PACE, [{"_id": key, "_next": value} for key, value in sorted(paced.items())]
@@ -243,6 +266,9 @@ class DispatchClaim:
         for row in rows:
             template = templates.get(row.template_id or 0)
             reason = self._no_longer_applies(row, template, orders, leads)
+            if reason is not None and template is not None and (status := self._waiting_for(row, orders)):
+                writes.wait(row, status)
+                continue
             if reason is not None or template is None:
                 writes.end(row, "canceled", reason or "template deleted")
                 continue
@@ -306,7 +332,7 @@ class DispatchClaim:
             self.session, pacer.advanced(), {store: picker.cursors[store] for store in picker.moved}
         )
         batch.ended.update(item["_status"] for item in writes.ended)
-        batch.postponed = len(writes.postponed)
+        batch.postponed = len(writes.postponed) + len(writes.waiting)
         return batch
 
     @staticmethod
@@ -466,6 +492,14 @@ class DispatchClaim:
                 return "checkout converted to an order"
             return None if lead.status == "open" else f"checkout {lead.status}"
         return "no order"
+
+    @staticmethod
+    def _waiting_for(row: _Due, orders: dict[int, Order]) -> str | None:
+        """The status an order row waits for (its trigger), when the order has not reached it but still can."""
+        order = orders.get(row.order_id or 0)
+        if order is None or row.trigger == order.status or gone_reason(row.trigger, order.status, order.payment_status):
+            return None
+        return row.trigger
 
     @staticmethod
     def _category(

@@ -6,14 +6,71 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from functools import cache
+from typing import Any, get_args
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
+from bosonline.followup.rules import TRIGGERS, still_applies
 from bosonline.followup.template_sets import template_set
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import FollowupChat, FollowupMessage, Order, OrderLine, Sku, WaIntegration
+from bosonline.order.list_schemas import PaymentStatus
 from bosonline.order.repository import OrderRepository
+from bosonline.order.state import STATUSES
+
+_PAYMENT_STATUSES: tuple[str, ...] = get_args(PaymentStatus)
+
+
+@cache
+def _applicable() -> tuple[tuple[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]], ...]:
+    """rules.still_applies as a table: per trigger, the (statuses, payment statuses) groups in which a follow-up
+    with that trigger applies (statuses that share the same payment statuses grouped together)."""
+    table = []
+    for trigger in TRIGGERS:
+        by_payments: dict[tuple[str, ...], list[str]] = {}
+        for status in STATUSES:
+            payments = tuple(p for p in _PAYMENT_STATUSES if still_applies(trigger, status, p) is None)
+            if payments:
+                by_payments.setdefault(payments, []).append(status)
+        table.append((trigger, tuple((tuple(statuses), payments) for payments, statuses in by_payments.items())))
+    return tuple(table)
+
+
+def applies_now(trigger: Any, status: Any, payment_status: Any) -> ColumnElement[bool]:
+    """SQL of `rules.still_applies(trigger, status, payment_status) is None`, built from that function (one source
+    of truth): a follow-up row that applies to its order in the order's current state."""
+    every_payment = set(_PAYMENT_STATUSES)
+    every_status = set(STATUSES)
+    per_trigger = []
+    for name, groups in _applicable():
+        if len(groups) == 1 and set(groups[0][0]) == every_status and set(groups[0][1]) == every_payment:
+            per_trigger.append(trigger == name)  # e.g. `abandoned`: whatever the order's state
+            continue
+        cases = [
+            status.in_(statuses) if set(payments) == every_payment
+            else and_(status.in_(statuses), payment_status.in_(payments))
+            for statuses, payments in groups
+        ]
+        if cases:
+            per_trigger.append(and_(trigger == name, or_(*cases)))
+    return or_(*per_trigger) if per_trigger else false()
+
+
+def has_text(payment_method: Any) -> ColumnElement[bool]:
+    """SQL: the row's template (joined as FollowupChat) has a text for the order's payment category
+    (rules.payment_category: bank_transfer, cod, anything else epayment)."""
+
+    def filled(column: Any) -> ColumnElement[bool]:
+        return func.length(func.trim(column)) > 0
+
+    return or_(
+        and_(payment_method == "bank_transfer", filled(FollowupChat.text_for_bank_transfer)),
+        and_(payment_method == "cod", filled(FollowupChat.text_for_cod)),
+        and_(payment_method.not_in(("bank_transfer", "cod")), filled(FollowupChat.text_for_epayment)),
+    )
 
 
 async def messages_of(
@@ -40,12 +97,22 @@ class FollowupOrderRepository(OrderRepository):
         return await self.session.scalar(stmt) is not None
 
     async def with_open_followups(self, sku: str | None, params: PageParams) -> Page[Order]:
-        """Visible orders with a follow-up still to do (a `scheduled` row), newest first; with `sku`, only those with
-        a line of it."""
-        waiting = select(FollowupMessage.id).where(
-            FollowupMessage.store_id == self.ctx.store_id,
-            FollowupMessage.status == "scheduled",
-            FollowupMessage.order_id == Order.id,
+        """Visible orders with a follow-up to do now, newest first: a `scheduled` row that applies to the order in
+        its current state (not one waiting for a status the order has not reached) and whose template has a text
+        for the order's payment category. With `sku`, only orders with a line of it."""
+        waiting = (
+            select(FollowupMessage.id)
+            .join(
+                FollowupChat,
+                and_(FollowupChat.id == FollowupMessage.template_id, FollowupChat.store_id == self.ctx.store_id),
+            )
+            .where(
+                FollowupMessage.store_id == self.ctx.store_id,
+                FollowupMessage.status == "scheduled",
+                FollowupMessage.order_id == Order.id,
+                applies_now(FollowupMessage.trigger, Order.status, Order.payment_status),
+                has_text(Order.payment_method),
+            )
         )
         stmt = (await self.visible()).where(exists(waiting))
         if sku:

@@ -19,7 +19,8 @@ class FollowupAttemptOut(BaseModel):
     customer_name: str
     customer_phone: str = Field(description="08… form.")
     followup_text: str = Field(
-        description="The next follow-up (lowest step still waiting) rendered for the order and its payment category."
+        description="The next follow-up (lowest step still waiting that applies to the order now and has a text "
+        "for its payment category) rendered for the order and its payment category."
     )
     order_id: int
     order_number: str
@@ -77,7 +78,8 @@ class OrderChatOut(BaseModel):
     image: str | None
     state: str = Field(
         description="The follow-up's status (scheduled, sending, sent, delivered, read, failed, unknown, skipped, "
-        "canceled) or `not_scheduled` (its clock has not started)."
+        "canceled), `waiting` (scheduled for a status the order has not reached yet: it goes once the order gets "
+        "there) or `not_scheduled` (its clock has not started)."
     )
     due_at: datetime | None
     sent_at: datetime | None

@@ -1,13 +1,20 @@
 """Follow-ups per order (the seed's Order → Follow up): the orders a CS still has to follow up, doing one (by hand
 through a wa.me link, or queued to a gateway), every template of an order rendered for it, and what happened.
 
-Steps: the order's template set (followup/template_sets.py) in order is Follow Up 1, 2, 3, …; templates with trigger
-`abandoned` are for checkouts that did not become orders and are not part of an order's follow-ups.
+Steps (Follow Up 1, 2, 3, …) come first from the order's own follow-up rows: each keeps the template and the step
+number it was scheduled with, even after the product's templates were added to, reordered or replaced. Templates
+of the order's current set (followup/template_sets.py) without a row of the order are added: at their position in
+the set when no row holds that number, else after the last step. Templates with trigger `abandoned` are for
+checkouts that did not become orders and are not part of an order's follow-ups.
+
+What a CS is offered (the attempts list, the default Follow Up) is only what applies to the order now
+(rules.still_applies): a follow-up waiting for a status the order has not reached yet is not "next".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -24,9 +31,18 @@ from bosonline.followup.order_schemas import (
     OrderChatOut,
     StatusChangedOut,
 )
-from bosonline.followup.render import load_order_texts, wa_link
-from bosonline.followup.rules import ABANDONED, DONE, FINISHED, MANUAL, OPEN, is_status_trigger
-from bosonline.followup.schedule import message_row
+from bosonline.followup.render import OrderTexts, load_order_texts, wa_link
+from bosonline.followup.rules import (
+    ABANDONED,
+    DONE,
+    FINISHED,
+    MANUAL,
+    OPEN,
+    is_status_trigger,
+    payment_category,
+    still_applies,
+)
+from bosonline.followup.schedule import gone_reason, message_row
 from bosonline.kit.clock import as_utc
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
@@ -38,25 +54,78 @@ from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.webhook.outbox import wake_worker_after_commit
 
-# A second Follow Up of the same order by the same CS within this window, without naming a template, is the same
-# click arriving twice: it answers the follow-up just done instead of doing the next one.
+# A second Follow Up of the same order by the same CS within this window of that CS's own action, without naming a
+# template, is the same click arriving twice: it answers the follow-up just done instead of doing the next one.
 DOUBLE_CLICK = timedelta(seconds=5)
+# The state an order's chats show for a scheduled follow-up whose status the order has not reached yet.
+WAITING = "waiting"
 
-Steps = list[tuple[int, FollowupChat]]
+
+@dataclass
+class Step:
+    """Follow Up `number` of an order: its template, the name it was scheduled under, and its row (if any)."""
+
+    number: int
+    template: FollowupChat
+    name: str
+    row: FollowupMessage | None
+
+    @property
+    def trigger(self) -> str:
+        return self.row.trigger if self.row is not None else self.template.trigger
 
 
-def order_steps(templates: Sequence[FollowupChat]) -> Steps:
-    """(step, template) of an order's set, without the `abandoned` ones (steps stay the set's positions)."""
-    return [(step, t) for step, t in enumerate(templates, start=1) if t.trigger != ABANDONED]
+def order_steps(
+    rows: Sequence[FollowupMessage], templates: dict[int, FollowupChat], current: Sequence[FollowupChat]
+) -> list[Step]:
+    """The order's steps: its rows (by step, with the template they were scheduled with; rows whose template was
+    deleted are history only), then the templates of its current set (`current`, in order) without a row."""
+    steps: list[Step] = []
+    seen: set[int] = set()
+    for row in rows:
+        template = templates.get(row.template_id or 0)
+        if template is None or row.template_id in seen or row.trigger == ABANDONED:
+            continue
+        seen.add(template.id)
+        steps.append(Step(row.step, template, row.template_name, row))
+    taken = {step.number for step in steps}
+    later: list[FollowupChat] = []
+    for position, template in enumerate(current, start=1):
+        if template.trigger == ABANDONED or template.id in seen:
+            continue
+        if position in taken:
+            later.append(template)
+        else:
+            taken.add(position)
+            steps.append(Step(position, template, template.name, None))
+    last = max(taken, default=0)
+    for number, template in enumerate(later, start=last + 1):
+        steps.append(Step(number, template, template.name, None))
+    steps.sort(key=lambda step: step.number)  # stable: rows sharing a number keep their order
+    return steps
 
 
 def attempts_done(rows: Sequence[FollowupMessage]) -> int:
     return sum(1 for row in rows if row.status in DONE)
 
 
-def next_waiting(rows: Sequence[FollowupMessage]) -> FollowupMessage | None:
-    """The lowest step still waiting (rows come ordered by step)."""
-    return next((row for row in rows if row.status in OPEN), None)
+def applies(trigger: str, order: Order) -> bool:
+    return still_applies(trigger, order.status, order.payment_status) is None
+
+
+def next_waiting(
+    rows: Sequence[FollowupMessage], templates: dict[int, FollowupChat], order: Order, texts: OrderTexts
+) -> tuple[FollowupMessage, FollowupChat, str] | None:
+    """The lowest step (rows come ordered by step) still waiting that the CS can do now: it applies to the order
+    in its current state and has a text for its payment category; with its template and rendered text."""
+    for row in rows:
+        template = templates.get(row.template_id or 0)
+        if row.status not in OPEN or template is None or not applies(row.trigger, order):
+            continue
+        text = texts.text(template, order)
+        if text:
+            return row, template, text
+    return None
 
 
 class FollowupOrderService:
@@ -70,23 +139,23 @@ class FollowupOrderService:
 
     async def attempts(self, sku: str | None, params: PageParams) -> tuple[list[FollowupAttemptOut], str | None]:
         """A fixed number of queries whatever the page size: (the CS's visibility setting), (the SKU), the page of
-        orders, their rows, the next rows' templates, and the placeholder values (load_order_texts)."""
+        orders, their rows, the waiting rows' templates, and the placeholder values (load_order_texts)."""
         if sku is not None and not await self.repo.sku_known(sku):
             raise NotFound()
         page = await self.repo.with_open_followups(sku, params)
         orders: list[Order] = page.items
         messages = await self.repo.messages_of([order.id for order in orders])
-        nexts = {order.id: next_waiting(messages[order.id]) for order in orders}
-        templates = await self.repo.templates([row.template_id for row in nexts.values() if row])
+        templates = await self.repo.templates(
+            [row.template_id for rows in messages.values() for row in rows if row.status in OPEN]
+        )
         texts = await load_order_texts(self.session, self.rt.settings, self.ctx.store, orders)
         now = self.rt.clock.now()
         out = []
         for order in orders:
-            row = nexts[order.id]
-            if row is None:  # done between the two reads
+            found = next_waiting(messages[order.id], templates, order, texts)
+            if found is None:  # done between the two reads, or its text renders empty
                 continue
-            template = templates.get(row.template_id or 0)
-            text = texts.text(template, order) if template else (row.text or "")
+            row, _, text = found
             out.append(
                 FollowupAttemptOut(
                     folowup_attempts=attempts_done(messages[order.id]),
@@ -110,31 +179,39 @@ class FollowupOrderService:
 
     async def follow_up(self, body: FollowUpIn) -> FollowUpOut:
         order = await self.repo.get(body.order_id, for_update=True)  # one Follow Up of an order at a time
-        steps = order_steps(await self.repo.template_set_of(order))
         rows = await self.repo.lock_messages(order.id)
-        by_template = {row.template_id: row for row in rows if row.template_id is not None}
+        steps = await self._steps(order, rows)
         now = self.rt.clock.now()
         explicit = body.follow_up_chat_id is not None or body.step is not None
         if not explicit and (replay := self._just_done(rows, now)) is not None:
             return self._answer(order, replay, rows, [], None)
 
-        step, template = self._target(steps, by_template, body)
-        row = by_template.get(template.id)
-        if row is not None:
-            _check_doable(row, order)
         texts = await load_order_texts(self.session, self.rt.settings, self.ctx.store, [order])
-        text = texts.text(template, order)
-        if not text:
-            raise Conflict(
-                f"Follow Up {step} ({template.name}) has no text for {order.payment_method} orders",
-                code="no_text",
-            )
+        if explicit:
+            target = self._chosen(steps, body)
+            if target.row is not None:
+                _check_doable(target.row, order)
+            text = texts.text(target.template, order)
+            if not text:
+                raise Conflict(
+                    f"Follow Up {target.number} ({target.name}) has no text for {order.payment_method} orders",
+                    code="no_text",
+                )
+            skipped = self._skip_before(order, steps, target.number, rows, now)
+        else:
+            target, text, skipped = self._next(order, steps, texts, body, now)
 
-        skipped = self._skip_before(order, steps, step, by_template, rows, now)
+        template = target.template
+        row = target.row
         if row is None:
             row = FollowupMessage(
                 **message_row(
-                    store_id=order.store_id, order_id=order.id, template=template, step=step, due_at=now, now=now
+                    store_id=order.store_id,
+                    order_id=order.id,
+                    template=template,
+                    step=target.number,
+                    due_at=now,
+                    now=now,
                 )
             )
             self.session.add(row)
@@ -159,60 +236,116 @@ class FollowupOrderService:
             wake_worker_after_commit(self.session)
         await self.session.flush()
         moved = await self._move_status(order, template, body)
+        reason = still_applies(row.trigger, order.status, order.payment_status)
+        if reason is not None:  # nothing of this request is kept (the transaction rolls back)
+            raise Conflict(
+                f"Follow Up {row.step} ({row.template_name}) does not apply to this order: {reason}",
+                code="followup_not_applicable",
+            )
         return self._answer(order, row, rows, skipped, moved, text)
 
+    async def _steps(self, order: Order, rows: Sequence[FollowupMessage]) -> list[Step]:
+        """The order's steps (order_steps): its current set (two queries) and, when some of its rows were scheduled
+        with templates no longer in that set, those templates (one more)."""
+        current = await self.repo.template_set_of(order)
+        templates = {template.id: template for template in current}
+        missing = {row.template_id for row in rows if row.template_id and row.template_id not in templates}
+        if missing:
+            templates.update(await self.repo.templates(missing))
+        return order_steps(rows, templates, current)
+
     def _just_done(self, rows: Sequence[FollowupMessage], now: datetime) -> FollowupMessage | None:
-        mine = [
-            row
-            for row in rows
-            if row.actor_member_id == self.ctx.member_id
-            and row.status not in ("skipped", "canceled", "failed")
-            and row.updated_at is not None
-            and now - as_utc(row.updated_at) <= DOUBLE_CLICK
-        ]
-        return max(mine, key=lambda row: (as_utc(row.updated_at), row.id), default=None)
+        """The follow-up this CS did within DOUBLE_CLICK, judged by the time of the CS's own action: a manual one's
+        `sent_at`, a gateway one's `due_at` as the CS set it (not `updated_at`, which the dispatcher and status
+        webhooks move too)."""
+        mine: list[tuple[datetime, int, FollowupMessage]] = []
+        for row in rows:
+            if row.actor_member_id != self.ctx.member_id or row.status in ("skipped", "canceled", "failed"):
+                continue
+            acted = row.sent_at if row.channel == MANUAL else row.due_at
+            if acted is not None and timedelta(0) <= now - as_utc(acted) <= DOUBLE_CLICK:
+                mine.append((as_utc(acted), row.id or 0, row))
+        return max(mine, key=lambda item: (item[0], item[1]))[2] if mine else None
 
     @staticmethod
-    def _target(
-        steps: Steps, by_template: dict[int | None, FollowupMessage], body: FollowUpIn
-    ) -> tuple[int, FollowupChat]:
-        if body.follow_up_chat_id is not None or body.step is not None:
-            for step, template in steps:
-                if body.follow_up_chat_id not in (None, template.id):
-                    continue
-                if body.step not in (None, step):
-                    continue
-                return step, template
-            raise NotFound()
-        for step, template in steps:
-            row = by_template.get(template.id)
-            if row is None or row.status not in FINISHED:
-                return step, template
-        raise Conflict("Every follow-up of this order is done", code="no_followup_left")
+    def _chosen(steps: Sequence[Step], body: FollowUpIn) -> Step:
+        for step in steps:
+            if body.follow_up_chat_id not in (None, step.template.id):
+                continue
+            if body.step not in (None, step.number):
+                continue
+            return step
+        raise NotFound()
+
+    def _next(
+        self, order: Order, steps: Sequence[Step], texts: OrderTexts, body: FollowUpIn, now: datetime
+    ) -> tuple[Step, str, list[int]]:
+        """The first step in order the CS can do now: not finished, applying to the order now (or once this Follow
+        Up moves the order to its status), with a text for its payment category. Waiting rows are passed over and
+        stay as they are; rows without a text are passed over and marked `skipped` (as the dispatcher does)."""
+        skipped: list[int] = []
+        for step in steps:
+            row = step.row
+            if row is not None and row.status in FINISHED:
+                continue
+            if not self._doable_now(order, step, body):
+                continue
+            text = texts.text(step.template, order)
+            if not text:
+                if row is not None and row.status in OPEN:
+                    row.status = "skipped"
+                    row.error = f"no text for {payment_category(order.payment_method)}"
+                    row.updated_at = now
+                    row.locked_until = None
+                    skipped.append(step.number)
+                continue
+            if row is not None:
+                _check_doable(row, order)
+            return step, text, skipped
+        raise Conflict(
+            "No follow-up of this order is left to do now",
+            code="no_followup_left",
+            persist=bool(skipped),  # the rows found without a text stay skipped
+        )
+
+    @staticmethod
+    def _doable_now(order: Order, step: Step, body: FollowUpIn) -> bool:
+        """Whether the step applies to the order now, or will once this Follow Up moves the order to its status."""
+        trigger = step.trigger
+        if applies(trigger, order):
+            return True
+        template = step.template
+        return (
+            body.change_status
+            and template.change_status
+            and template.trigger == trigger
+            and is_status_trigger(trigger)
+            and trigger in allowed_next(order.status)
+            and still_applies(trigger, trigger, order.payment_status) is None
+        )
 
     def _skip_before(
         self,
         order: Order,
-        steps: Steps,
+        steps: Sequence[Step],
         target: int,
-        by_template: dict[int | None, FollowupMessage],
         rows: list[FollowupMessage],
         now: datetime,
     ) -> list[int]:
         """Earlier steps not done yet become `skipped` (rows created for those never scheduled, so that they do not
         fire later). A row being sent right now is left alone."""
         skipped = []
-        for step, template in steps:
-            if step >= target:
+        for step in steps:
+            if step.number >= target:
                 break
-            row = by_template.get(template.id)
+            row = step.row
             if row is None:
                 row = FollowupMessage(
                     **message_row(
                         store_id=order.store_id,
                         order_id=order.id,
-                        template=template,
-                        step=step,
+                        template=step.template,
+                        step=step.number,
                         due_at=now,
                         now=now,
                         status="skipped",
@@ -229,7 +362,7 @@ class FollowupOrderService:
             row.error = f"skipped: Follow Up {target} was done first"
             row.actor_member_id = self.ctx.member_id
             row.actor_label = self.ctx.member.name
-            skipped.append(step)
+            skipped.append(step.number)
         return skipped
 
     async def _move_status(self, order: Order, template: FollowupChat, body: FollowUpIn) -> StatusChangedOut | None:
@@ -243,7 +376,7 @@ class FollowupOrderService:
         from_status = order.status
         change = BulkStatusChangeIn(ids=[order.id], status=target, note=f"Follow up: {template.name}"[:500])
         result = await OrderStatusService(self.session, self.rt, self.ctx).change_many(change)
-        if not result.results[0].ok:  # e.g. the stock no longer matches: the follow-up stands, the status does not
+        if not result.results[0].ok:  # e.g. the stock no longer matches: the status does not move
             return None
         return StatusChangedOut(from_status=from_status, to=target)
 
@@ -273,19 +406,26 @@ class FollowupOrderService:
 
     async def chats(self, order_id: int) -> list[OrderChatOut]:
         order = await self.repo.get(order_id)
-        steps = order_steps(await self.repo.template_set_of(order))
         rows = (await self.repo.messages_of([order.id]))[order.id]
-        by_template = {row.template_id: row for row in rows if row.template_id is not None}
+        steps = await self._steps(order, rows)
         texts = await load_order_texts(self.session, self.rt.settings, self.ctx.store, [order])
         out = []
-        for step, template in steps:
-            row = by_template.get(template.id)
+        for step in steps:
+            template, row = step.template, step.row
             text = texts.text(template, order)
+            state = row.status if row else "not_scheduled"
+            if (
+                row is not None
+                and row.status in OPEN
+                and not applies(row.trigger, order)
+                and gone_reason(row.trigger, order.status, order.payment_status) is None
+            ):
+                state = WAITING
             out.append(
                 OrderChatOut(
                     follow_up_chat_id=template.id,
-                    step=step,
-                    name=template.name,
+                    step=step.number,
+                    name=step.name,
                     provider=template.provider,
                     trigger=template.trigger,
                     hours_after=template.hours_after,
@@ -293,7 +433,7 @@ class FollowupOrderService:
                     text_url=quote(text, safe=""),
                     wa_url=wa_link(order.customer_phone, text),
                     image=template.image,
-                    state=row.status if row else "not_scheduled",
+                    state=state,
                     due_at=row.due_at if row else None,
                     sent_at=row.sent_at if row else None,
                     error=row.error if row else None,

@@ -3,12 +3,14 @@ event starts, when a follow-up is due, which text an order gets, and when a foll
 
 - `trigger`: `order_created` (default), `abandoned` (a checkout saved but not submitted), or an order status.
 - `change_status=true` with a status trigger: the clock starts when the order's status changes to `trigger`
-  (an order created in that status starts it at creation). `change_status=false` with a status trigger: the clock
-  starts at order creation, and the follow-up is sent only if the order is in that status when it falls due
-  (otherwise it is canceled; while the order can still reach that status it stays scheduled). With
-  `order_created`/`abandoned` it makes no difference to scheduling.
+  (an order created in that status starts it at creation). `change_status=false` with a status trigger: due
+  `hours_after` hours after the order's creation; sent (or offered to the CS) only while the order is in that
+  status; if it falls due before the order gets there it waits (and goes as soon as the order gets there); it is
+  canceled once the order can no longer reach that status. With `order_created`/`abandoned` it makes no difference
+  to scheduling.
 - Doing a follow-up by hand (`POST /store/order/followup`) whose template has a status trigger and
-  `change_status=true` moves the order to that status when the status table allows it.
+  `change_status=true` moves the order to that status when the status table allows it; after that move, a
+  follow-up that does not apply to the order (below) is refused rather than recorded or queued.
 - Due `hours_after` hours after the clock starts (0 = at once, or as soon as a CS acts on a manual one).
 - A follow-up applies while: the order is not canceled/closed/returned (unless that status is its trigger);
   for `order_created` the order is still `draft`/`pending` and not paid; for a status trigger the order is in

@@ -7,13 +7,18 @@ event (DESIGN.md §5), and the canceling of rows that no longer apply once an or
 - An order's status changes: templates with `change_status=true` and that status as `trigger` get their row.
 - An order's status or payment status changes: its waiting rows whose trigger no longer applies (rules.still_applies)
   are canceled with the reason in `error`. A row for a status the order has not reached yet (a template with
-  `change_status=false`) stays while the status table can still reach it.
+  `change_status=false`) stays while the status table can still reach it; once due, the dispatcher postpones it
+  hour by hour with `error` = waiting_for(status) (dispatch_claim.py). When the order's status changes to that
+  status, its rows carrying that mark become due at once (the mark cleared), instead of at the next hourly look.
 - A checkout is abandoned (a lead is saved): templates with trigger `abandoned` get a row of the lead.
 
 Rows are unique per (order, template) and per (lead, template): inserts skip the ones that exist
 (`INSERT … ON CONFLICT DO NOTHING`), so an event that happens twice never schedules a follow-up twice. Statements
 do not grow with the number of orders: one read of the candidate templates, one INSERT (executemany) of all rows,
-one UPDATE per distinct (status, payment status) of the changed orders.
+one UPDATE per distinct (status, payment status) of the changed orders, one UPDATE per distinct new status.
+
+A template's rows still `scheduled` follow its `provider` when it is edited (follow_provider): a template switched
+from a gateway to `manual` is no longer sent by the dispatcher, one switched to a gateway is.
 """
 
 from __future__ import annotations
@@ -60,6 +65,11 @@ def reachable(current: str, target: str) -> bool:
                 seen.add(nxt)
                 todo.append(nxt)
     return False
+
+
+def waiting_for(status: str) -> str:
+    """The `error` of a due row the dispatcher holds back until its order reaches `status`."""
+    return f"waiting for order {status}"
 
 
 def gone_reason(trigger: str, status: str, payment_status: str) -> str | None:
@@ -159,6 +169,7 @@ class FollowupScheduler:
 
     async def flush(self) -> None:
         await self._cancel_gone()
+        await self._wake_waiting()
         rows = await self._creation_rows() + await self._status_rows()
         await insert_rows(self.session, rows, self.now)
         self._created.clear()
@@ -266,6 +277,30 @@ class FollowupScheduler:
                 )
             )
 
+    async def _wake_waiting(self) -> None:
+        """Orders that reached a status: their rows held back for it (`error` = waiting_for(status)) are due now.
+        One UPDATE per distinct new status; the worker is woken after commit when one of them is a gateway row."""
+        by_status: dict[str, list[int]] = defaultdict(list)
+        for order_id, (order, status) in self._started.items():
+            if order.status == status:
+                by_status[status].append(order_id)
+        woken = 0
+        for status, order_ids in sorted(by_status.items()):
+            result = await self.session.execute(
+                update(_MESSAGES)
+                .where(
+                    _MESSAGES.c.store_id == self.store_id,
+                    _MESSAGES.c.status == "scheduled",
+                    _MESSAGES.c.order_id.in_(sorted(order_ids)),
+                    _MESSAGES.c.trigger == status,
+                    _MESSAGES.c.error == waiting_for(status),
+                )
+                .values(due_at=self.now, error=None, updated_at=self.now)
+            )
+            woken += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        if woken:
+            wake_worker_after_commit(self.session)
+
     async def _cancel_converted_leads(self, order_ids: list[int]) -> None:
         converted = select(CheckoutLead.id).where(
             CheckoutLead.store_id == self.store_id, CheckoutLead.converted_order_id.in_(order_ids)
@@ -326,3 +361,19 @@ async def schedule_lead(session: AsyncSession, lead: CheckoutLead, now: datetime
         if template.trigger == ABANDONED
     ]
     await insert_rows(session, rows, now)
+
+
+async def follow_provider(session: AsyncSession, store_id: int, template_id: int, provider: str, now: datetime) -> None:
+    """A template's provider was edited: its rows still `scheduled` go through the new channel (one UPDATE). Rows
+    done, being sent or ended keep the channel they had."""
+    result = await session.execute(
+        update(_MESSAGES)
+        .where(
+            _MESSAGES.c.store_id == store_id,
+            _MESSAGES.c.template_id == template_id,
+            _MESSAGES.c.status == "scheduled",
+        )
+        .values(channel=provider, updated_at=now)
+    )
+    if provider != MANUAL and (result.rowcount or 0) > 0:  # type: ignore[attr-defined]
+        wake_worker_after_commit(session)

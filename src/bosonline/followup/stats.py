@@ -18,6 +18,9 @@ from bosonline.tenancy import StoreContext
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+# Days a range may name (far outside them, date arithmetic and time zone conversions overflow).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 SENT = ("sent", "delivered", "read")
 DELIVERED = ("delivered", "read")
 
@@ -33,6 +36,13 @@ class FollowupStats:
         self.ctx = ctx
 
     def range(self, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+        bad = {
+            name: f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+            for name, day in (("from", date_from), ("to", date_to))
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY
+        }
+        if bad:
+            raise ValidationFailed(fields=bad)
         today = self.rt.clock.now().astimezone(ZoneInfo(self.ctx.store.timezone)).date()
         end = date_to or (today if date_from is None else min(today, date_from + timedelta(days=DEFAULT_DAYS - 1)))
         start = date_from or end - timedelta(days=DEFAULT_DAYS - 1)

@@ -38,6 +38,7 @@ from bosonline.integrations.whatsapp.base import (
     WhatsAppAdapter,
     adapter_for,
 )
+from bosonline.integrations.whatsapp.http import clean
 from bosonline.models import FollowupMessage
 from bosonline.models.base import UTCDateTime
 from bosonline.runtime import Runtime
@@ -105,11 +106,8 @@ def make_client(settings: Settings) -> httpx.AsyncClient:
 
 
 def _printable(value: object, limit: int) -> str | None:
-    """A provider's text as a column can hold it (PostgreSQL refuses NUL in text): no control characters."""
-    if value is None:
-        return None
-    text = "".join(ch if ch.isprintable() else " " for ch in str(value)).strip()
-    return text[:limit] or None
+    """A provider's text as a column can hold it (PostgreSQL refuses NUL in text): one printable line, or None."""
+    return None if value is None else (clean(value, limit) or None)
 
 
 def retry_delay(tries: int) -> timedelta | None:

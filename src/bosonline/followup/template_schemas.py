@@ -34,8 +34,9 @@ TRIGGER_DOC = (
 CHANGE_STATUS_DOC = (
     "Only meaningful when `trigger` is an order status. `true`: the clock starts when the order's status changes to "
     "`trigger` (an order created in that status starts it at creation), and doing this follow-up by hand moves the "
-    "order to that status when the status table allows it. `false` (default): the clock starts when the order is "
-    "created, and the follow-up is only sent while the order is in that status."
+    "order to that status when the status table allows it. `false` (default): due `hours_after` after the order "
+    "is created, but sent (or offered to the CS) only while the order is in that status: if it falls due before the "
+    "order gets there it waits and goes once the order does; it is canceled once the order can no longer reach it."
 )
 HOURS_AFTER_DOC = (
     f"Hours between the start of the clock and the follow-up, 0–{rules.MAX_HOURS_AFTER} (30 days). 0 (default): at "
@@ -44,12 +45,14 @@ HOURS_AFTER_DOC = (
 PROVIDER_DOC = (
     "How the follow-up is sent. `manual`: a CS sends it by opening a wa.me link with the rendered text (nothing is "
     "sent automatically). " + ", ".join(f"`{p}`" for p in PROVIDERS) + ": sent automatically when due, through a "
-    "WhatsApp integration of that provider chosen by `wa_gateway_assignation_type`."
+    "WhatsApp integration of that provider chosen by `wa_gateway_assignation_type` (a rotator or handler number keeps "
+    "serving an order that already got a message from it). Changing the provider also changes how the template's "
+    "follow-ups still scheduled will go."
 )
 ASSIGNATION_DOC = (
     "Which WhatsApp number sends a gateway follow-up. `fixed` (default): always `wa_integration_id` (required then). "
-    "`handler`: the integration owned by the order's CS. `rotator`: round-robin over the store's active integrations "
-    "(one after the other). Ignored (stored as given) for `manual`."
+    "`handler`: the integration owned by the order's CS (else `wa_integration_id`). `rotator`: round-robin over the "
+    "store's active integrations of the template's provider; an order keeps the number it first got. Ignored (stored as given) for `manual`."
 )
 INTEGRATION_DOC = (
     "A WhatsApp integration of this store (`/store/wa-integration`) whose provider is the template's `provider`. "

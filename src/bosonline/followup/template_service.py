@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import Conflict, NotFound, ValidationFailed, validation_fields
 from bosonline.followup import rules
 from bosonline.followup.defaults import DEFAULT_SET
+from bosonline.followup.schedule import follow_provider
 from bosonline.followup.template_repository import TemplateRepository
 from bosonline.followup.template_schemas import (
     MAX_TEMPLATES,
@@ -30,6 +31,8 @@ from bosonline.tenancy import StoreContext
 DELETED_REASON = "template deleted"
 _CATEGORY_LABELS = {"bank_transfer": "bank transfer", "cod": "COD", "epayment": "e-payment"}
 _MEDIA_PROBE = "probe.webp"
+# Meta's WhatsApp Cloud API sends a text with an image as the image's caption, which it limits to 1,024 characters.
+META_CAPTION_CHARS = 1_024
 
 
 class TemplateService:
@@ -70,14 +73,18 @@ class TemplateService:
         except ValidationError as exc:
             raise ValidationFailed(fields=validation_fields(list(exc.errors()))) from exc
         await self._check(product_id, data)
+        old_provider = chat.provider
         for name, value in data.model_dump().items():
             setattr(chat, name, value)
         chat.updated_at = self.rt.clock.now()
         await self.session.flush()
+        if chat.provider != old_provider:  # its follow-ups still waiting go through the new provider
+            await follow_provider(self.session, self.ctx.store_id, chat.id, chat.provider, chat.updated_at)
         return (await self._out_many([chat]))[0]
 
     async def delete(self, product_id: int | None, chat_id: int) -> None:
         await self._check_product(product_id)
+        await self.repo.lock_store()  # a reorder running meanwhile waits, then no longer sees this template
         chat = await self._chat(product_id, chat_id, for_update=True)
         await self.repo.remove(chat, now=self.rt.clock.now(), reason=DELETED_REASON)
 
@@ -164,6 +171,14 @@ class TemplateService:
         problems.update(await self._integration_problems(data))
         if data.image is not None and data.image.startswith("/") and not await self._is_own_media(data.image):
             problems["image"] = "must be an http(s) URL or the url of an image uploaded to this store"
+        if data.provider == "whatsapp_cloud" and data.image is not None:
+            for name in TEXT_FIELDS:
+                if len(getattr(data, name)) > META_CAPTION_CHARS:
+                    problems.setdefault(
+                        name,
+                        f"must be at most {META_CAPTION_CHARS:,} characters: with an image, whatsapp_cloud sends "
+                        "the text as the image's caption (Meta's limit)",
+                    )
         if problems:
             raise ValidationFailed(fields=problems)
 

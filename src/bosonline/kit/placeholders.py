@@ -37,12 +37,35 @@ def unknown_placeholders(text: str) -> list[str]:
     return seen
 
 
+def malformed_placeholder(text: str) -> str | None:
+    """The first piece of `text` that looks like a placeholder but is not one (`{{nama pelanggan}}`,
+    `{{customer-name}}`, `{{customer_name}`): a `{{` or `}}` left once every well-formed `{{name}}` is removed."""
+    rest = _PATTERN.sub(" ", text)
+    found = [i for i in (rest.find("{{"), rest.find("}}")) if i >= 0]
+    if not found:
+        return None
+    at = min(found)
+    if rest.startswith("{{", at):
+        end = rest.find("}}", at + 2)
+        piece = rest[at : end + 2] if 0 <= end - at <= 40 else rest[at : at + 20] + "…"
+    else:
+        piece = rest[max(0, at - 20) : at + 2]
+    return " ".join(piece.split())
+
+
 def check_placeholders(text: str) -> str:
-    """Pydantic AfterValidator: refuses a text with unknown placeholder names."""
+    """Pydantic AfterValidator: refuses a text with unknown placeholder names, or with a malformed one (a raw
+    `{{…}}` would reach the buyer as it is)."""
     unknown = unknown_placeholders(text)
     if unknown:
         listed = ", ".join("{{" + name + "}}" for name in unknown)
         raise ValueError(f"unknown placeholder {listed}; known: " + ", ".join(PLACEHOLDERS))
+    malformed = malformed_placeholder(text)
+    if malformed is not None:
+        raise ValueError(
+            f"malformed placeholder {malformed!r}: write placeholders as {{{{name}}}} with one of: "
+            + ", ".join(PLACEHOLDERS)
+        )
     return text
 
 

@@ -11,7 +11,7 @@ from bosonline.checkout.links import public_order_url
 from bosonline.checkout.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
 from bosonline.followup.order_repository import messages_of
 from bosonline.followup.order_schemas import OrderFollowupItemOut, OrderFollowupNextOut, OrderFollowupsOut
-from bosonline.followup.rules import DONE, OPEN
+from bosonline.followup.rules import DONE, OPEN, still_applies
 from bosonline.kit.phone import display_phone
 from bosonline.media.service import image_urls
 from bosonline.models import (
@@ -184,7 +184,7 @@ def detail_out(
             )
             for event in events
         ],
-        followups=followups_out(followups),
+        followups=followups_out(order, followups),
         public_url=public_order_url(runtime.settings, order.secret_slug),
         created_at=order.created_at,
         updated_at=order.updated_at,
@@ -209,9 +209,17 @@ def shipment_out(order: Order, tracking: list[OrderTracking]) -> OrderShipmentOu
     )
 
 
-def followups_out(rows: list[FollowupMessage]) -> OrderFollowupsOut:
-    """The order's follow-up rows (by step) in brief: done count, the lowest step still waiting, each row."""
-    waiting = next((row for row in rows if row.status in OPEN), None)
+def followups_out(order: Order, rows: list[FollowupMessage]) -> OrderFollowupsOut:
+    """The order's follow-up rows (by step) in brief: done count, the lowest step to do now (one waiting for a
+    status the order is not in yet is not next), each row."""
+    waiting = next(
+        (
+            row
+            for row in rows
+            if row.status in OPEN and still_applies(row.trigger, order.status, order.payment_status) is None
+        ),
+        None,
+    )
     return OrderFollowupsOut(
         attempts=sum(1 for row in rows if row.status in DONE),
         next=(
