@@ -168,7 +168,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 try:
                     await asyncio.wait_for(worker, timeout=followup_batch(settings) + webhook_batch(settings) + 5)
                 except TimeoutError:
-                    pass  # cancelled mid-send: the sweeper of a later worker re-queues what it held
+                    pass  # cancelled mid-send: a later worker's sweeper re-queues the webhooks it held and marks its
+                    # follow-ups `unknown` (they may have gone out)
                 except Exception:  # stopping must not fail the shutdown; the database holds the work
                     import structlog
 
