@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from bosonline.checkout.links import public_form_url
 from bosonline.followup.quiet_hours import quiet_until
-from bosonline.followup.tasks import FollowupJob
+from bosonline.followup.senders import rotator_position
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, WaIntegration
 from bosonline.runtime import Runtime
@@ -24,11 +24,9 @@ from tests.followup.dispatch_helpers import (
     BUYER,
     TOKEN,
     Setup,
-    Sleeps,
     add_template,
     add_wa,
     gateway_runtime,
-    integration,
     job,
     rotator_cursor,
     row,
@@ -48,7 +46,8 @@ async def fonnte() -> AsyncIterator[FakeGateway]:
 
 
 from tests.order.helpers import make_checkout_shop, place_orders
-from tests.order.status_helpers import set_status
+from tests.order.status_helpers import clone_orders, set_status
+from tests.querycount import count_queries
 
 # --- sending --------------------------------------------------------------------------------------------------------
 
@@ -303,51 +302,6 @@ async def test_quiet_hours_postpone_but_not_a_cs_request(
     assert len(fonnte.messages) == 2
 
 
-# --- pacing ---------------------------------------------------------------------------------------------------------
-
-
-async def test_pacing_spaces_the_messages_of_a_number(
-    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway
-) -> None:
-    s = await setup(client, rt, fonnte, 3, pacing=10)  # one every 6 s
-    start = clock.now()
-    first, second, third = await schedule(rt, s.template, order_ids=[order.id for order in s.orders])
-    followups = job(s.rt)
-    assert await followups.run_once() == 3
-    assert (await row(rt, first)).status == "sent"
-    assert [((m := await row(rt, i)).status, m.due_at) for i in (second, third)] == [
-        ("scheduled", start + timedelta(seconds=6)),
-        ("scheduled", start + timedelta(seconds=12)),
-    ]
-    assert (await integration(rt, s.wa)).next_send_at == start + timedelta(seconds=6)
-    clock.advance(seconds=5)
-    assert await followups.run_once() == 0
-    clock.advance(seconds=1)
-    assert await followups.run_once() == 1
-    assert (await row(rt, second)).status == "sent"
-    assert (await row(rt, third)).status == "scheduled"
-    clock.advance(seconds=6)
-    assert await followups.run_once() == 1
-    assert len(fonnte.messages) == 3
-
-
-async def test_pacing_waits_for_slots_within_the_batch_and_numbers_are_independent(
-    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway
-) -> None:
-    s = await setup(client, rt, fonnte, 6, pacing=60, settings={"worker_poll_seconds": 5})  # one a second
-    other = await add_wa(rt, s.shop.store_id, token=TOKEN, pacing=60)
-    second = await add_template(rt, s.shop.store_id, s.shop.kaos, integration_id=other, position=2)
-    await schedule(rt, s.template, order_ids=[order.id for order in s.orders[:3]])
-    await schedule(rt, second, order_ids=[order.id for order in s.orders[3:]])
-    sleeps = Sleeps()
-    assert await FollowupJob(s.rt, sleep=sleeps).run_once() == 6
-    # Each number: now, +1 s, +2 s; the two numbers do not wait for each other.
-    assert sorted(sleeps.waits) == [1.0, 1.0, 2.0, 2.0]
-    assert {m.status for m in await rows(rt)} == {"sent"}
-    for wa in (s.wa, other):
-        assert (await integration(rt, wa)).next_send_at == clock.now() + timedelta(seconds=3)
-
-
 # --- which number sends ---------------------------------------------------------------------------------------------
 
 
@@ -383,7 +337,7 @@ async def test_rotator_round_robin_and_the_buyer_keeps_one_sender(
     assert await followups.run_once() == 4
     first_round = [m.integration_id for m in await rows(rt)]
     assert first_round == [s.wa, two, three, s.wa]
-    assert await rotator_cursor(rt, s.shop.store_id) == 4
+    assert rotator_position(await rotator_cursor(rt, s.shop.store_id), "fonnte") == 1  # `two` goes next
 
     later = await add_template(
         rt, s.shop.store_id, s.shop.kaos, assignation="rotator", integration_id=s.wa, position=2
@@ -392,7 +346,61 @@ async def test_rotator_round_robin_and_the_buyer_keeps_one_sender(
     assert await followups.run_once() == 4
     second_round = [m.integration_id for m in await rows(rt, FollowupMessage.template_id == later.id)]
     assert second_round == first_round  # each buyer hears from the same number again
-    assert await rotator_cursor(rt, s.shop.store_id) == 4
+    assert rotator_position(await rotator_cursor(rt, s.shop.store_id), "fonnte") == 1
+
+
+async def test_rotator_gives_each_provider_its_turns(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Two Fonnte and two Wablas numbers (in that id order), follow-ups alternating between a Fonnte and a Wablas
+    rotator template: all four numbers send, each provider's in turn."""
+    async with FakeGateway("fonnte", token=TOKEN) as fonnte, FakeGateway("wablas", token="wablas-token") as wablas:
+        shop = await make_checkout_shop(client, rt)
+        [order] = await place_orders(client, rt, shop)
+        order_ids = [order.id, *await clone_orders(rt, order.id, 7)]
+        wablas_credentials = {"token": "wablas-token", "server": "tegal", "webhook_secret": "hook-secret"}
+        f1, f2 = [await add_wa(rt, shop.store_id, token=TOKEN) for _ in range(2)]
+        w1, w2 = [
+            await add_wa(rt, shop.store_id, provider="wablas", credentials=wablas_credentials) for _ in range(2)
+        ]
+        by_fonnte = await add_template(rt, shop.store_id, shop.kaos, assignation="rotator", integration_id=f1)
+        by_wablas = await add_template(
+            rt, shop.store_id, shop.kaos, provider="wablas", assignation="rotator", integration_id=w1, position=2
+        )
+        for index, order_id in enumerate(order_ids):  # alternating, in this order (due together: id order)
+            await schedule(rt, by_wablas if index % 2 else by_fonnte, order_ids=[order_id])
+        followups = job(gateway_runtime(rt, fonnte, wablas))
+        try:
+            assert await followups.run_once() == 8
+        finally:
+            await followups.aclose()
+    done = await rows(rt)
+    assert [m.integration_id for m in done] == [f1, w1, f2, w2, f1, w1, f2, w2]
+    assert {m.status for m in done} == {"sent"}
+    assert (len(fonnte.messages), len(wablas.messages)) == (4, 4)
+    cursor = await rotator_cursor(rt, shop.store_id)
+    assert (rotator_position(cursor, "fonnte"), rotator_position(cursor, "wablas")) == (0, 0)  # both went round
+
+
+async def test_a_claim_renders_many_stores_in_as_many_queries_as_one(
+    client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
+) -> None:
+    """Rendering is a fixed number of queries (lines, handlers, bank accounts, …) whatever the stores a batch
+    spans: a claim over 4 stores sends as many statements as one over 1 store."""
+    counts = []
+    for stores in (1, 4):
+        for _ in range(stores):
+            shop = await make_checkout_shop(client, rt)
+            orders = await place_orders(client, rt, shop, 2)
+            wa = await add_wa(rt, shop.store_id, token=TOKEN)
+            template = await add_template(rt, shop.store_id, shop.kaos, integration_id=wa)
+            await schedule(rt, template, order_ids=[order.id for order in orders])
+        followups = job(gateway_runtime(rt, fonnte))
+        with count_queries(rt) as queries:
+            batch = await followups.claim(rt.clock.now())
+        assert len(batch.claimed) == 2 * stores
+        counts.append(queries.count)
+        await followups.record(batch, await followups.send_all(batch.claimed))
+        await followups.aclose()
+    assert counts[0] == counts[1], counts
 
 
 async def test_no_active_integration_fails_clearly(

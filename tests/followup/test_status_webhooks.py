@@ -403,7 +403,9 @@ async def test_a_status_posted_while_sending_is_applied_when_recorded(
                 provider=provider, credentials=rt.secrets.seal(
                     {"token": TOKEN, "server": "tegal", "webhook_secret": "hook-secret"}
                     if provider == "wablas" else {"token": TOKEN, "webhook_secret": "hook-secret"})))
-            await session.execute(update(FollowupChat).where(FollowupChat.id == s.template.id).values(provider=provider))
+            await session.execute(
+                update(FollowupChat).where(FollowupChat.id == s.template.id).values(provider=provider)
+            )
             await session.commit()
         [message_id] = await schedule(rt, s.template, order_ids=[s.orders[0].id], channel=provider)
         followups = job(s.rt)

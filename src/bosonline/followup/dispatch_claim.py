@@ -1,5 +1,5 @@
 """Step 1 of the follow-up dispatcher (followup/tasks.py): claim a batch of due gateway sends, in one short write
-transaction, with a fixed number of queries whatever the batch size (per store: the render's few).
+transaction, with a fixed number of queries whatever the batch size and however many stores it spans.
 
 Due rows are `status='scheduled' AND channel IN (gateway providers) AND due_at <= now`, oldest first,
 `FOR UPDATE SKIP LOCKED` on PostgreSQL (several workers take disjoint rows; on SQLite one dispatcher runs and
@@ -14,56 +14,54 @@ write transactions are serialized). Manual rows wait for a CS and are never clai
 - in the store's quiet hours, unless a CS asked for it (`actor_member_id`) → due at the end of the window;
 - no text for the order's payment category → `skipped` ("no text for cod");
 - no active integration to send from (followup/senders.py) → `failed` with the reason;
-- its pacing slot (followup/pacing.py) beyond this batch's horizon → due at its slot;
-- else → `sending` under this claim's lease (`locked_until`), attempts + 1, with the integration, the buyer's
-  number, the text and image that will be sent: what is sent is what is recorded.
+- its pacing slot (followup/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
+  pacing.PACED): decided before rendering, so a paced backlog is neither rendered nor postponed again each batch;
+- else → rendered (only these), then `sending` under this claim's lease (`locked_until`), attempts + 1, with the
+  integration, the buyer's number, the text and image that will be sent: what is sent is what is recorded.
 
 Lock order: the message rows (SKIP LOCKED), then the rotating stores' settings rows (rotator cursor), then the
-paced integrations' rows, each set in id order and waited for at most LOCK_WAIT; a row still busy after that
-leaves the messages that need it untouched for the next batch (`Batch.deferred`) instead of risking a deadlock.
+rows of the integrations the batch sends from (pacing.lock_integrations), each set in id order and waited for at
+most LOCK_WAIT; a row still busy after that leaves the messages that need it untouched for the next batch
+(`Batch.deferred`) instead of risking a deadlock.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.links import public_form_url
 from bosonline.config import Settings
-from bosonline.db import select_locked_within
-from bosonline.followup.pacing import Pacer
+from bosonline.followup.pacing import PACED, Pacer, lock_integrations
 from bosonline.followup.quiet_hours import quiet_until
-from bosonline.followup.render import OrderTexts, lead_values, load_order_texts, render
+from bosonline.followup.render import load_lead_values, load_order_texts, render
 from bosonline.followup.rules import PAYMENT_CATEGORIES, payment_category, still_applies, text_field
 from bosonline.followup.schedule import gone_reason, waiting_for
-from bosonline.followup.senders import Integration, NoSender, SenderPicker
-from bosonline.integrations.whatsapp.base import PROVIDERS
-from bosonline.models import (
-    CheckoutLead,
-    FollowupChat,
-    FollowupMessage,
-    Form,
-    Order,
-    Product,
-    ProductVariant,
-    Store,
-    StoreSettings,
-    WaIntegration,
+from bosonline.followup.senders import (
+    Integration,
+    NoSender,
+    SenderPicker,
+    last_senders,
+    load_integrations,
+    rotator_cursors,
 )
+from bosonline.integrations.whatsapp.base import PROVIDERS
+from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime
 
-# The longest a claim waits for a store's settings row or a number's pacing row (see DispatchClaim._locked).
+# The longest a claim waits for a row another transaction holds: a store's settings row (rotator cursor) or an
+# integration's row. This claim already holds its message rows, and a transaction holding one of those rows (a
+# checkout bumping its store's counters, an integration being deleted) may then wait for one of ours (canceling a
+# converted lead's follow-ups, nulling the integration). Waiting without a bound would deadlock with it, and
+# PostgreSQL could choose to abort the buyer's checkout; with a short bound (below the server's deadlock_timeout,
+# 1 s) this claim gives up first, in a savepoint (db.select_locked_within), and goes on without those rows.
 LOCK_WAIT = timedelta(milliseconds=250)
 # How long a due follow-up waiting for its order's status is held back before it is looked at again.
 WAIT_FOR_STATUS = timedelta(hours=1)
-# A message already went (or may have gone) to the buyer from this integration: the rotator keeps that sender.
-_SENT_FROM = ("sending", "sent", "delivered", "read", "unknown")
 
 _messages = FollowupMessage.__table__
 _integrations = WaIntegration.__table__
@@ -94,10 +92,15 @@ _TO_END = (
         updated_at=bindparam("_now", type_=UTCDateTime()),
     )
 )
-_POSTPONE = (
+_HOLD = (
     update(_messages)
     .where(_messages.c.id == bindparam("_id"))
-    .values(due_at=bindparam("_due", type_=UTCDateTime()), updated_at=bindparam("_now", type_=UTCDateTime()))
+    .values(
+        due_at=bindparam("_due", type_=UTCDateTime()),
+        integration_id=bindparam("_integration"),
+        error=bindparam("_error"),
+        updated_at=bindparam("_now", type_=UTCDateTime()),
+    )
 )
 _WAIT = (
     update(_messages)
@@ -159,15 +162,8 @@ class _Due:
     due_at: datetime
     attempts: int
     actor_member_id: int | None
-
-
-@dataclass
-class _Ready:
-    row: _Due
-    template: FollowupChat
-    to: str
-    text: str
-    handler_id: int | None
+    integration_id: int | None
+    error: str | None
 
 
 class _Writes:
@@ -179,12 +175,21 @@ class _Writes:
         self.ended: list[dict[str, Any]] = []
         self.postponed: list[dict[str, Any]] = []
         self.waiting: list[dict[str, Any]] = []
+        self.held: list[dict[str, Any]] = []
 
     def end(self, row: _Due, status: str, error: str) -> None:
         self.ended.append({"_id": row.id, "_status": status, "_error": error[:500], "_now": self.now})
 
     def postpone(self, row: _Due, due_at: datetime) -> None:
-        self.postponed.append({"_id": row.id, "_due": due_at, "_now": self.now})
+        """Quiet hours: due at their end, a pacing slot it held given up (the window moves it anyway)."""
+        error = None if row.error == PACED else row.error
+        self.postponed.append({"_id": row.id, "_due": due_at, "_error": error, "_now": self.now})
+
+    def hold(self, row: _Due, slot: datetime, integration_id: int) -> None:
+        """Pacing: due at its slot on the integration, which it holds (pacing.py)."""
+        self.held.append(
+            {"_id": row.id, "_due": slot, "_integration": integration_id, "_error": PACED, "_now": self.now}
+        )
 
     def wait(self, row: _Due, status: str) -> None:
         self.waiting.append(
@@ -211,7 +216,9 @@ class _Writes:
         if self.ended:
             await session.execute(_TO_END, self.ended)
         if self.postponed:
-            await session.execute(_POSTPONE, self.postponed)
+            await session.execute(_WAIT, self.postponed)
+        if self.held:
+            await session.execute(_HOLD, self.held)
         if self.waiting:
             await session.execute(_WAIT, self.waiting)
         if paced:
@@ -253,15 +260,76 @@ class DispatchClaim:
         orders = await self._by_id(Order, {row.order_id for row in rows if row.order_id})
         leads = await self._by_id(CheckoutLead, {row.lead_id for row in rows if row.lead_id})
         stores = await self._by_id(Store, {row.store_id for row in rows})
-        rotating = {
-            row.store_id
-            for row in rows
-            if row.template_id in templates
-            and templates[row.template_id].wa_gateway_assignation_type == "rotator"
-        }
-        quiet, cursors = await self._store_settings(set(stores), rotating)
         writes = _Writes(self.now)
+        live = self._live(rows, templates, orders, leads, stores, await self._quiet_hours(set(stores)), writes)
 
+        # The sender and the slot of each follow-up, before any rendering: only what this batch sends is rendered.
+        rotating = {row.store_id for row, template in live if template.wa_gateway_assignation_type == "rotator"}
+        cursors = await rotator_cursors(self.session, rotating, LOCK_WAIT)
+        picker = SenderPicker(
+            await load_integrations(self.session, set(stores)), cursors, await self._sticky(live, rotating)
+        )
+        chosen: list[tuple[_Due, FollowupChat, Integration]] = []
+        for row, template in live:
+            if template.wa_gateway_assignation_type == "rotator" and row.store_id not in cursors:
+                batch.deferred += 1  # its store's rotator cursor stayed busy (LOCK_WAIT)
+                continue
+            try:
+                chosen.append((row, template, self._pick(picker, row, template, orders)))
+            except NoSender as exc:
+                writes.end(row, "failed", str(exc))
+
+        locks = await lock_integrations(self.session, {integration for _, _, integration in chosen}, LOCK_WAIT)
+        pacer = Pacer(self.now, self.horizon, locks.states, locks.frontiers)
+        sending: list[tuple[_Due, FollowupChat, Integration, datetime]] = []
+        for row, template, integration in chosen:
+            if integration.id not in locks.locked:
+                batch.deferred += 1  # its integration's row stayed busy (pacing.lock_integrations)
+                continue
+            held = row.due_at if row.error == PACED and row.integration_id == integration.id else None
+            slot, within = pacer.slot(integration.id, held)
+            if within:
+                sending.append((row, template, integration, slot))
+            else:
+                writes.hold(row, slot, integration.id)
+
+        rendered = await self._render([(row, template) for row, template, _, _ in sending], orders, leads, stores)
+        for (row, template, integration, slot), (text, to) in zip(sending, rendered, strict=True):
+            if not text:
+                writes.end(row, "skipped", f"no text for {self._category(row, template, orders, leads)}")
+                continue
+            claimed = Claimed(
+                row.id,
+                row.store_id,
+                row.attempts + 1,
+                row.due_at,
+                integration,
+                to,
+                text,
+                image_url(self.settings, template.image),
+                slot,
+            )
+            writes.send(claimed, lease_until)
+            batch.claimed.append(claimed)
+
+        await writes.flush(
+            self.session, pacer.advanced(), {store: picker.cursors[store] for store in picker.moved}
+        )
+        batch.ended.update(item["_status"] for item in writes.ended)
+        batch.postponed = len(writes.postponed) + len(writes.waiting) + len(writes.held)
+        return batch
+
+    def _live(
+        self,
+        rows: list[_Due],
+        templates: dict[int, FollowupChat],
+        orders: dict[int, Order],
+        leads: dict[int, CheckoutLead],
+        stores: dict[int, Store],
+        quiet: dict[int, tuple[time | None, time | None]],
+        writes: _Writes,
+    ) -> list[tuple[_Due, FollowupChat]]:
+        """The rows to send now (with their template); the others waiting, canceled, postponed or skipped."""
         live: list[tuple[_Due, FollowupChat]] = []
         for row in rows:
             template = templates.get(row.template_id or 0)
@@ -273,78 +341,26 @@ class DispatchClaim:
                 writes.end(row, "canceled", reason or "template deleted")
                 continue
             start, end = quiet.get(row.store_id, (None, None))
-            until = (
-                None
-                if row.actor_member_id
-                else quiet_until(self.now, start, end, stores[row.store_id].timezone)
-            )
+            until = None if row.actor_member_id else quiet_until(self.now, start, end, stores[row.store_id].timezone)
             if until is not None:
                 writes.postpone(row, until)
+            elif not self._raw_text(row, template, orders, leads).strip():
+                writes.end(row, "skipped", f"no text for {self._category(row, template, orders, leads)}")
             else:
                 live.append((row, template))
-
-        ready: list[_Ready] = []
-        for row, template, text, to, handler_id in await self._render(live, orders, leads, stores):
-            if text:
-                ready.append(_Ready(row, template, to, text, handler_id))
-            else:
-                writes.end(row, "skipped", f"no text for {self._category(row, template, orders, leads)}")
-
-        picker = SenderPicker(
-            await self._integrations(set(stores)), cursors, await self._sticky(ready, rotating)
-        )
-        chosen: list[tuple[_Ready, Integration]] = []
-        for item in ready:
-            if item.template.wa_gateway_assignation_type == "rotator" and item.row.store_id not in cursors:
-                batch.deferred += 1  # its store's rotator cursor stayed busy (see _locked)
-                continue
-            try:
-                chosen.append((item, self._pick(picker, item)))
-            except NoSender as exc:
-                writes.end(item.row, "failed", str(exc))
-
-        paced = await self._pacing({integration for _, integration in chosen})
-        pacer = Pacer(self.now, self.horizon, paced)
-        for item, integration in chosen:
-            if integration.pacing_per_minute > 0 and integration.id not in paced:
-                batch.deferred += 1  # its pacing row stayed busy (see _locked)
-                continue
-            slot, within = pacer.slot(integration.id)
-            if not within:
-                writes.postpone(item.row, slot)
-                continue
-            image = image_url(self.settings, item.template.image)
-            claimed = Claimed(
-                item.row.id,
-                item.row.store_id,
-                item.row.attempts + 1,
-                item.row.due_at,
-                integration,
-                item.to,
-                item.text,
-                image,
-                slot,
-            )
-            writes.send(claimed, lease_until)
-            batch.claimed.append(claimed)
-
-        await writes.flush(
-            self.session, pacer.advanced(), {store: picker.cursors[store] for store in picker.moved}
-        )
-        batch.ended.update(item["_status"] for item in writes.ended)
-        batch.postponed = len(writes.postponed) + len(writes.waiting)
-        return batch
+        return live
 
     @staticmethod
-    def _pick(picker: SenderPicker, item: _Ready) -> Integration:
-        row = item.row
+    def _pick(picker: SenderPicker, row: _Due, template: FollowupChat, orders: dict[int, Order]) -> Integration:
+        order = orders.get(row.order_id or 0)
         return picker.pick(
             store_id=row.store_id,
-            assignation=item.template.wa_gateway_assignation_type,
-            provider=item.template.provider,
-            template_integration_id=item.template.wa_integration_id,
-            handler_id=item.handler_id,
+            assignation=template.wa_gateway_assignation_type,
+            provider=template.provider,
+            template_integration_id=template.wa_integration_id,
+            handler_id=order.handler_id if order is not None else None,
             buyer=("order", row.order_id) if row.order_id else ("lead", row.lead_id or 0),
+            holding=row.integration_id if row.error == PACED else None,
         )
 
     # --- reads -------------------------------------------------------------------------------------------------
@@ -361,6 +377,8 @@ class DispatchClaim:
                 FollowupMessage.due_at,
                 FollowupMessage.attempts,
                 FollowupMessage.actor_member_id,
+                FollowupMessage.integration_id,
+                FollowupMessage.error,
             )
             .where(
                 FollowupMessage.status == "scheduled",
@@ -378,97 +396,26 @@ class DispatchClaim:
             return {}
         return {item.id: item for item in await self.session.scalars(select(model).where(model.id.in_(ids)))}
 
-    async def _store_settings(
-        self, store_ids: set[int], rotating: set[int]
-    ) -> tuple[dict[int, tuple[time | None, time | None]], dict[int, int]]:
-        """Quiet hours of the stores, and the rotator cursors of the `rotating` ones, their rows locked (the
-        cursor moves below). When they stay busy past LOCK_WAIT (see _locked) there are no cursors: the rotator
-        rows of the batch wait for the next one."""
-        quiet: dict[int, tuple[time | None, time | None]] = {}
+    async def _quiet_hours(self, store_ids: set[int]) -> dict[int, tuple[time | None, time | None]]:
         stmt = select(
             StoreSettings.store_id, StoreSettings.quiet_hours_start, StoreSettings.quiet_hours_end
         ).where(StoreSettings.store_id.in_(store_ids))
-        for store_id, start, end in await self.session.execute(stmt):
-            quiet[store_id] = (start, end)
-        if not rotating:
-            return quiet, {}
-        locked = await self._locked(
-            select(StoreSettings.store_id, StoreSettings.wa_rotator_cursor)
-            .where(StoreSettings.store_id.in_(rotating))
-            .order_by(StoreSettings.store_id)
-            .with_for_update()
-        )
-        return quiet, {store_id: int(cursor or 0) for store_id, cursor in locked or []}
+        return {store_id: (start, end) for store_id, start, end in await self.session.execute(stmt)}
 
-    async def _locked(self, stmt: Any) -> list[Any] | None:
-        """The rows of a `FOR UPDATE` select, or None when another transaction held them longer than LOCK_WAIT.
-
-        This claim already holds its message rows; a transaction that locked one of these rows (a checkout
-        bumping its store's counters, an integration being deleted) may then wait for one of ours (canceling a
-        converted lead's follow-ups, nulling the integration). Waiting without a bound would deadlock with it,
-        and PostgreSQL could choose to abort the buyer's checkout; with a short bound (below the server's
-        deadlock_timeout, 1 s) this claim gives up first, in a savepoint, and goes on without those rows."""
-        return await select_locked_within(self.session, stmt, LOCK_WAIT)
-
-    async def _integrations(self, store_ids: set[int]) -> dict[int, Integration]:
-        stmt = select(
-            WaIntegration.id,
-            WaIntegration.store_id,
-            WaIntegration.provider,
-            WaIntegration.phone_number,
-            WaIntegration.credentials,
-            WaIntegration.pacing_per_minute,
-            WaIntegration.is_active,
-            WaIntegration.owner_member_id,
-        ).where(WaIntegration.store_id.in_(store_ids))
-        return {row.id: Integration(*row) for row in await self.session.execute(stmt)}
-
-    async def _sticky(self, ready: list[_Ready], rotating: set[int]) -> dict[tuple[str, int], int]:
+    async def _sticky(
+        self, live: list[tuple[_Due, FollowupChat]], rotating: set[int]
+    ) -> dict[tuple[str, int], int]:
         """Who last sent to the orders and checkouts the rotator serves in this batch."""
         rotated = [
-            item
-            for item in ready
-            if item.row.store_id in rotating and item.template.wa_gateway_assignation_type == "rotator"
+            row
+            for row, template in live
+            if row.store_id in rotating and template.wa_gateway_assignation_type == "rotator"
         ]
-        order_ids = {item.row.order_id for item in rotated if item.row.order_id}
-        lead_ids = {item.row.lead_id for item in rotated if item.row.lead_id}
-        if not order_ids and not lead_ids:
-            return {}
-        conditions = []
-        if order_ids:
-            conditions.append(FollowupMessage.order_id.in_(order_ids))
-        if lead_ids:
-            conditions.append(FollowupMessage.lead_id.in_(lead_ids))
-        stmt = (
-            select(FollowupMessage.order_id, FollowupMessage.lead_id, FollowupMessage.integration_id)
-            .where(
-                or_(*conditions),
-                FollowupMessage.integration_id.is_not(None),
-                FollowupMessage.status.in_(_SENT_FROM),
-            )
-            .order_by(FollowupMessage.id)
+        return await last_senders(
+            self.session,
+            (row.order_id for row in rotated if row.order_id),
+            (row.lead_id for row in rotated if row.lead_id),
         )
-        sticky: dict[tuple[str, int], int] = {}
-        for order_id, lead_id, integration_id in await self.session.execute(stmt):
-            sticky[("order", order_id) if order_id else ("lead", lead_id)] = integration_id  # the latest wins
-        return sticky
-
-    async def _pacing(self, integrations: set[Integration]) -> dict[int, tuple[int, datetime | None]]:
-        """Pace and next slot of the paced integrations this batch sends from, their rows locked (in id order:
-        every worker locks them in the same order) so that no two workers hand out the same slot. Rows busy
-        past LOCK_WAIT (see _locked) are missing from the answer: their messages wait for the next batch."""
-        ids = {integration.id for integration in integrations if integration.pacing_per_minute > 0}
-        if not ids:
-            return {}
-        locked = await self._locked(
-            select(WaIntegration.id, WaIntegration.pacing_per_minute, WaIntegration.next_send_at)
-            .where(WaIntegration.id.in_(ids))
-            .order_by(WaIntegration.id)
-            .with_for_update()
-        )
-        return {row.id: (int(row.pacing_per_minute), row.next_send_at) for row in locked or []}
-
-    # --- decisions ---------------------------------------------------------------------------------------------
 
     @staticmethod
     def _no_longer_applies(
@@ -516,86 +463,33 @@ class DispatchClaim:
                 return category
         return PAYMENT_CATEGORIES[0]
 
+    @classmethod
+    def _raw_text(
+        cls, row: _Due, template: FollowupChat, orders: dict[int, Order], leads: dict[int, CheckoutLead]
+    ) -> str:
+        """The template's text for the row's payment category, placeholders not filled in yet."""
+        return str(getattr(template, text_field(cls._category(row, template, orders, leads))) or "")
+
     async def _render(
         self,
-        live: list[tuple[_Due, FollowupChat]],
+        rows: list[tuple[_Due, FollowupChat]],
         orders: dict[int, Order],
         leads: dict[int, CheckoutLead],
         stores: dict[int, Store],
-    ) -> Iterable[tuple[_Due, FollowupChat, str, str, int | None]]:
-        """(row, template, text, buyer's number, the order's handler) of each live row; text "" when none."""
-        by_store: dict[int, dict[int, Order]] = {}
-        for row, _ in live:
-            if row.order_id is not None:
-                by_store.setdefault(row.store_id, {})[row.order_id] = orders[row.order_id]
-        texts: dict[int, OrderTexts] = {
-            store_id: await load_order_texts(
-                self.session, self.settings, stores[store_id], list(group.values())
-            )
-            for store_id, group in by_store.items()
-        }
-        lead_rows = [(row, template) for row, template in live if row.order_id is None]
-        lead_texts = await self._lead_values(lead_rows, leads, stores) if lead_rows else {}
+    ) -> list[tuple[str, str]]:
+        """(text, buyer's number) of each row ("" when no text): a fixed number of queries, whatever the number of
+        rows and of stores they belong to (render.load_order_texts, render.load_lead_values)."""
+        batch_orders = {row.order_id: orders[row.order_id] for row, _ in rows if row.order_id is not None}
+        batch_leads = {row.lead_id: leads[row.lead_id] for row, _ in rows if row.order_id is None and row.lead_id}
+        texts = await load_order_texts(self.session, self.settings, stores, list(batch_orders.values()))
+        lead_texts = await load_lead_values(self.session, self.settings, stores, list(batch_leads.values()))
         out = []
-        for row, template in live:
+        for row, template in rows:
             if row.order_id is not None:
                 order = orders[row.order_id]
-                out.append(
-                    (
-                        row,
-                        template,
-                        texts[row.store_id].text(template, order),
-                        order.customer_phone,
-                        order.handler_id,
-                    )
-                )
+                out.append((texts.text(template, order), order.customer_phone))
             else:
                 lead = leads[row.lead_id or 0]
-                raw = str(getattr(template, text_field(self._category(row, template, orders, leads))) or "")
-                text = render(raw, lead_texts[lead.id]) if raw.strip() else ""
-                out.append((row, template, text, lead.phone, None))
+                raw = self._raw_text(row, template, orders, leads)
+                out.append((render(raw, lead_texts[lead.id]) if raw.strip() else "", lead.phone))
         return out
-
-    async def _lead_values(
-        self, rows: list[tuple[_Due, FollowupChat]], leads: dict[int, CheckoutLead], stores: dict[int, Store]
-    ) -> dict[int, dict[str, str]]:
-        """Placeholder values of the abandoned checkouts: two queries (variant names, form slugs) for all."""
-        batch = [leads[row.lead_id or 0] for row, _ in rows]
-        variant_ids = {
-            int(item["variant_id"]) for lead in batch for item in lead.items or [] if "variant_id" in item
-        }
-        names: dict[int, str] = {}
-        if variant_ids:
-            stmt = (
-                select(ProductVariant.id, ProductVariant.name, Product.name)
-                .join(Product, Product.id == ProductVariant.product_id)
-                .where(ProductVariant.id.in_(variant_ids))
-            )
-            for variant_id, variant_name, product_name in await self.session.execute(stmt):
-                names[variant_id] = (
-                    f"{product_name} ({variant_name})"
-                    if variant_name and variant_name != product_name
-                    else product_name
-                )
-        form_ids = {lead.form_id for lead in batch}
-        slugs = {
-            form_id: slug
-            for form_id, slug in await self.session.execute(
-                select(Form.id, Form.slug).where(Form.id.in_(form_ids))
-            )
-        }
-        values = {}
-        for lead in batch:
-            items = ", ".join(
-                f"{item.get('quantity', 1)} × {names[int(item['variant_id'])]}"
-                for item in lead.items or []
-                if int(item.get("variant_id", 0)) in names
-            )
-            store = stores[lead.store_id]
-            form_url = (
-                public_form_url(self.settings, store.subdomain, slugs.get(lead.form_id, ""))
-                if lead.form_id in slugs
-                else ""
-            )
-            values[lead.id] = lead_values(store, lead.name, lead.phone, items, form_url)
-        return values

@@ -33,15 +33,15 @@ OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 SEMANTICS = """
 Steps are the order's follow-up chat templates in order (Follow Up 1, 2, 3, …): those of its first product that has
-templates, else the store's default set. A follow-up keeps the step and template it was scheduled with, even if
-the templates are later reordered or replaced; templates added since without a follow-up of the order come after. Each template's `trigger` says when its clock starts: `order_created`
-(at checkout), an order status (with `change_status=true`: when the order moves to that status; with `false`: at
-checkout, sent or offered to the CS only while the order is in that status — falling due before the order gets
-there, it waits and goes once the order gets there; it is canceled once the order can no longer get there), or
-`abandoned` (a checkout that was not submitted: those are not part of an order's follow-ups). It is due
-`hours_after` hours (0–720) later. `provider` `manual`: the CS
-sends it by opening `wa_url` (https://wa.me/…); a gateway (`fonnte`, `wablas`, `starsender`, `whatsapp_cloud`): the
-dispatcher sends it through the integration chosen by `wa_gateway_assignation_type` (`fixed`: the template's
+templates, else the store's default set. A follow-up keeps the step and template it was scheduled with, even if the
+templates are later reordered or replaced; templates added since without a follow-up of the order come after. Each
+template's `trigger` says when its clock starts: `order_created` (at checkout), an order status (with
+`change_status=true`: when the order moves to that status; with `false`: at checkout, sent or offered to the CS only
+while the order is in that status — falling due before the order gets there, it waits and goes once the order gets
+there; it is canceled once the order can no longer get there), or `abandoned` (a checkout that was not submitted:
+those are not part of an order's follow-ups). It is due `hours_after` hours (0–720) later. `provider` `manual`: the
+CS sends it by opening `wa_url` (https://wa.me/…); a gateway (`fonnte`, `wablas`, `starsender`, `whatsapp_cloud`):
+the dispatcher sends it through the integration chosen by `wa_gateway_assignation_type` (`fixed`: the template's
 `wa_integration_id`; `handler`: the order's CS's integration; `rotator`: round-robin over active integrations).
 Texts are chosen by the order's payment category (bank_transfer, cod, epayment) and rendered with its placeholders.
 A follow-up stops (`canceled`) once the order is paid, canceled, or past the status it was for.
@@ -68,8 +68,9 @@ skipped or canceled that applies to the order now, or once this Follow Up moves 
 with no text for the order's payment category is passed over and marked `skipped`, "no text for cod"; one waiting
 for a status the order has not reached is passed over and keeps waiting); `follow_up_chat_id` (any template the
 order has a follow-up of, or of its current set) or `step` (as the attempts list and the order's chats number them)
-chooses another — a later one marks the earlier steps not done yet `skipped` (they will not be sent later). A `manual` template is recorded as done (`status: sent`) and answers
-its rendered `text` and the `wa_url` the CS opens to send it; a gateway template is queued to be sent at once
+chooses another — a later one marks the earlier steps not done yet `skipped` (they will not be sent later). A
+`manual` template is recorded as done (`status: sent`) and answers its rendered `text` and the `wa_url` the CS
+opens to send it; a gateway template is queued to be sent at once
 (`status: scheduled`; a CS's send is not held back by quiet hours). A template with `change_status=true` whose
 `trigger` is an order status moves the order to that status (when the status table allows it; with its stock and
 timeline effects), unless the body says `change_status: false`; `status_changed` reports the move. After that

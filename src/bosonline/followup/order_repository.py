@@ -150,14 +150,16 @@ class FollowupOrderRepository(OrderRepository):
         return await template_set(self.session, self.ctx.store_id, seen)
 
     async def lock_messages(self, order_id: int) -> list[FollowupMessage]:
-        """The order's rows, locked (the dispatcher's claim and a CS's Follow Up do not cross)."""
+        """The order's rows, locked (the dispatcher's claim and a CS's Follow Up do not cross), in step order.
+        Locked in id order, as the dispatcher's record and the status webhooks lock rows: two transactions taking
+        the same rows in different orders could deadlock."""
         stmt = (
             self.scoped(FollowupMessage)
             .where(FollowupMessage.order_id == order_id)
-            .order_by(FollowupMessage.step, FollowupMessage.id)
+            .order_by(FollowupMessage.id)
             .with_for_update()
         )
-        return list(await self.session.scalars(stmt))
+        return sorted(await self.session.scalars(stmt), key=lambda row: (row.step, row.id))
 
     async def integrations(self, ids: Collection[int | None]) -> dict[int, WaIntegration]:
         wanted = {i for i in ids if i}

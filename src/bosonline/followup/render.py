@@ -1,5 +1,6 @@
-"""Follow-up texts for real orders: the placeholder values of a batch of orders (a fixed number of queries,
-whatever the batch size), the text of a template for an order's payment category, and the wa.me link a CS opens.
+"""Follow-up texts: the placeholder values of a batch of orders, or of abandoned checkouts (a fixed number of queries,
+whatever the batch size and however many stores it spans), the text of a template for an order's payment category,
+and the wa.me link a CS opens.
 
 Used by the CS's lists (attempts, an order's chats), Follow Up, and the dispatcher (which has no request context:
 every query here names the store)."""
@@ -13,14 +14,27 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.links import public_order_url
+from bosonline.bank.repository import display_order
+from bosonline.bank.schemas import BankAccountOut
+from bosonline.checkout.links import public_form_url, public_order_url
 from bosonline.checkout.schemas import BankAccountPublicOut
-from bosonline.checkout.views import placeholder_values, public_bank_accounts
+from bosonline.checkout.views import placeholder_values
 from bosonline.config import Settings
 from bosonline.followup.rules import payment_category, text_field
 from bosonline.kit.phone import display_phone
 from bosonline.kit.placeholders import render_placeholders
-from bosonline.models import FollowupChat, Order, OrderLine, Store, StoreMember
+from bosonline.models import (
+    BankAccount,
+    CheckoutLead,
+    FollowupChat,
+    Form,
+    Order,
+    OrderLine,
+    Product,
+    ProductVariant,
+    Store,
+    StoreMember,
+)
 
 
 def wa_link(phone: str, text: str) -> str:
@@ -53,11 +67,13 @@ class OrderTexts:
 
 
 async def load_order_texts(
-    session: AsyncSession, settings: Settings, store: Store, orders: Collection[Order]
+    session: AsyncSession, settings: Settings, stores: Store | Mapping[int, Store], orders: Collection[Order]
 ) -> OrderTexts:
-    """Four queries for any number of orders of `store`: lines, handlers, bank accounts (once)."""
+    """Three queries for any number of orders, of one store or of several (`stores` by id: the dispatcher's
+    batch): their lines, their handlers, the active bank accounts of their stores (when one pays by transfer)."""
     if not orders:
         return OrderTexts({})
+    by_id = {stores.id: stores} if isinstance(stores, Store) else stores
     order_ids = [order.id for order in orders]
     lines: dict[int, list[OrderLine]] = {order_id: [] for order_id in order_ids}
     for line in await session.scalars(
@@ -70,24 +86,82 @@ async def load_order_texts(
         handlers = {
             member.id: member
             for member in await session.scalars(
-                select(StoreMember).where(StoreMember.store_id == store.id, StoreMember.id.in_(handler_ids))
+                select(StoreMember).where(
+                    StoreMember.store_id.in_(sorted({order.store_id for order in orders})),
+                    StoreMember.id.in_(handler_ids),
+                )
             )
         }
-    accounts: list[BankAccountPublicOut] = []
-    if any(order.payment_method == "bank_transfer" for order in orders):
-        accounts = await public_bank_accounts(session, store.id)
-    values = {
-        order.id: placeholder_values(
+    accounts = await _bank_accounts(
+        session, {order.store_id for order in orders if order.payment_method == "bank_transfer"}
+    )
+    values = {}
+    for order in orders:
+        handler = handlers.get(order.handler_id or 0)
+        values[order.id] = placeholder_values(
             order,
-            store,
+            by_id[order.store_id],
             lines[order.id],
-            handlers.get(order.handler_id or 0),
-            accounts if order.payment_method == "bank_transfer" else [],
+            handler if handler is not None and handler.store_id == order.store_id else None,
+            accounts.get(order.store_id, []) if order.payment_method == "bank_transfer" else [],
             public_order_url(settings, order.secret_slug),
         )
-        for order in orders
-    }
     return OrderTexts(values)
+
+
+async def _bank_accounts(session: AsyncSession, store_ids: set[int]) -> dict[int, list[BankAccountPublicOut]]:
+    """The stores' active accounts in display order, as a bank-transfer buyer is told them (checkout.views)."""
+    if not store_ids:
+        return {}
+    stmt = select(BankAccount).where(BankAccount.store_id.in_(sorted(store_ids)), BankAccount.status == "active")
+    accounts: dict[int, list[BankAccountPublicOut]] = {}
+    for account in await session.scalars(display_order(stmt)):
+        shown = BankAccountOut.of(account)
+        accounts.setdefault(account.store_id, []).append(
+            BankAccountPublicOut(
+                bank_code=shown.bank.code,
+                bank_name=shown.bank.short_name,
+                holder_name=shown.holder_name,
+                account_number=shown.account_number,
+            )
+        )
+    return accounts
+
+
+async def load_lead_values(
+    session: AsyncSession, settings: Settings, stores: Mapping[int, Store], leads: Collection[CheckoutLead]
+) -> dict[int, dict[str, str]]:
+    """Placeholder values of abandoned checkouts, by lead id: two queries (variant names, form slugs) for all."""
+    if not leads:
+        return {}
+    variant_ids = {int(item["variant_id"]) for lead in leads for item in lead.items or [] if "variant_id" in item}
+    names: dict[int, str] = {}
+    if variant_ids:
+        stmt = (
+            select(ProductVariant.id, ProductVariant.name, Product.name)
+            .join(Product, Product.id == ProductVariant.product_id)
+            .where(ProductVariant.id.in_(variant_ids))
+        )
+        for variant_id, variant_name, product_name in await session.execute(stmt):
+            names[variant_id] = (
+                f"{product_name} ({variant_name})" if variant_name and variant_name != product_name else product_name
+            )
+    form_ids = {lead.form_id for lead in leads}
+    slugs: dict[int, str] = {
+        form_id: slug
+        for form_id, slug in await session.execute(select(Form.id, Form.slug).where(Form.id.in_(form_ids)))
+    }
+    values = {}
+    for lead in leads:
+        items = ", ".join(
+            f"{item.get('quantity', 1)} × {names[int(item['variant_id'])]}"
+            for item in lead.items or []
+            if int(item.get("variant_id", 0)) in names
+        )
+        store = stores[lead.store_id]
+        form_url = public_form_url(settings, store.subdomain, slugs[lead.form_id]) if lead.form_id in slugs else ""
+        values[lead.id] = lead_values(store, lead.name, lead.phone, items, form_url)
+    return values
 
 
 def lead_values(store: Store, name: str, phone: str, items: str, form_url: str) -> dict[str, str]:

@@ -34,6 +34,7 @@ from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import insert_ignoring_conflicts
+from bosonline.followup.pacing import PACED
 from bosonline.followup.rules import (
     ABANDONED,
     MANUAL,
@@ -364,8 +365,9 @@ async def schedule_lead(session: AsyncSession, lead: CheckoutLead, now: datetime
 
 
 async def follow_provider(session: AsyncSession, store_id: int, template_id: int, provider: str, now: datetime) -> None:
-    """A template's provider was edited: its rows still `scheduled` go through the new channel (one UPDATE). Rows
-    done, being sent or ended keep the channel they had."""
+    """A template's provider was edited: its rows still `scheduled` go through the new channel (one UPDATE), and a
+    pacing slot held on the old provider's number is given up. Rows done, being sent or ended keep their channel."""
+    held = _MESSAGES.c.error == PACED
     result = await session.execute(
         update(_MESSAGES)
         .where(
@@ -373,7 +375,12 @@ async def follow_provider(session: AsyncSession, store_id: int, template_id: int
             _MESSAGES.c.template_id == template_id,
             _MESSAGES.c.status == "scheduled",
         )
-        .values(channel=provider, updated_at=now)
+        .values(
+            channel=provider,
+            updated_at=now,
+            error=case((held, None), else_=_MESSAGES.c.error),
+            integration_id=case((held, None), else_=_MESSAGES.c.integration_id),
+        )
     )
     if provider != MANUAL and (result.rowcount or 0) > 0:  # type: ignore[attr-defined]
         wake_worker_after_commit(session)

@@ -5,19 +5,24 @@ the providers answered (DESIGN.md §5 "Dispatch").
    hours, pacing) / skipped / failed, or `sending` under this claim's lease with what will be sent.
 2. Send (no transaction open): the integration's credentials decrypted, its adapter
    (integrations/whatsapp/base.adapter_for) over one shared keep-alive httpx client, each message not before its
-   pacing slot, at most `followup_concurrency` in flight.
-3. Record (one short write transaction, only rows still ours: `sending` under this claim's lease): `sent` with
-   the provider's message id; `retry` → scheduled again after a backoff (1, 5, 15, 60 min) while fewer than 5
-   tries were made, else `failed`; `failed` with the error; `unknown` (timeout, dropped connection, an answer we
-   cannot read, an adapter that raised) with the error: never sent again, the CS sees it with the wa.me link.
-   Delivery statuses a gateway reported before this record (kept in followup_status_inbox) are applied then.
-4. Sweep: `sending` rows whose lease expired (their worker died mid-batch) → `unknown`, never back to
-   `scheduled`: none of the gateways dedupes, and a buyer must never get the same follow-up twice.
+   pacing slot nor closer than the spacing to the previous real start of its number, at most
+   `followup_concurrency` in flight. Credentials that cannot be read send nothing: `retry`.
+3. Record (one short write transaction, only rows still ours: under this claim's lease, `sending`, or `unknown`
+   by the sweeper — a worker slower than its lease still knows best what happened): `sent` with the provider's
+   message id; `retry` → scheduled again after a backoff (1, 5, 15, 60 min) while fewer than 5 tries were made,
+   else `failed`; `failed` with the error; `unknown` (timeout, dropped connection, an answer we cannot read, an
+   adapter that raised) with the error: never sent again, the CS sees it with the wa.me link. Delivery statuses a
+   gateway reported before this record (kept in followup_status_inbox) are applied then, to the rows recorded.
+   A paced number's `next_send_at` is raised to the last real start of its sends + the spacing (pacing.py).
+4. Sweep: `sending` rows whose lease expired (their worker died, or is late) → `unknown`, never back to
+   `scheduled`: none of the gateways dedupes, and a buyer must never get the same follow-up twice. The lease
+   (`locked_until`) stays on the row: a late record proves with it that the row was its claim.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -26,7 +31,8 @@ from typing import Any, get_args
 
 import httpx
 import structlog
-from sqlalchemy import bindparam, update
+from sqlalchemy import String, and_, bindparam, case, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
 from bosonline.followup.dispatch_claim import Batch, Claimed, DispatchClaim
@@ -39,7 +45,7 @@ from bosonline.integrations.whatsapp.base import (
     adapter_for,
 )
 from bosonline.integrations.whatsapp.http import clean
-from bosonline.models import FollowupMessage
+from bosonline.models import FollowupMessage, WaIntegration
 from bosonline.models.base import UTCDateTime
 from bosonline.runtime import Runtime
 
@@ -52,23 +58,69 @@ SWEPT = "the worker stopped during the send"
 _OUTCOMES = frozenset(get_args(Outcome))
 _ERROR_CHARS = 500
 _messages = FollowupMessage.__table__
+_integrations = WaIntegration.__table__
 
-_RESULT = (
-    update(_messages)
+
+def _ours(lease: Any) -> Any:
+    """Rows still under this claim's lease: being sent, or swept to `unknown` while they were (tasks.sweep)."""
+    return and_(
+        _messages.c.locked_until == lease,
+        or_(_messages.c.status == "sending", and_(_messages.c.status == "unknown", _messages.c.error == SWEPT)),
+    )
+
+
+def _per_row(params: list[dict[str, Any]], key: str, type_: Any) -> Any:
+    """A column's new value: one literal when every row gets the same, else a CASE on the row's id."""
+    values = {item["_id"]: item[key] for item in params}
+    if len(set(values.values())) == 1:
+        return literal(next(iter(values.values())), type_)
+    return case(*[(_messages.c.id == row_id, literal(value, type_)) for row_id, value in values.items()])
+
+
+def _results(params: list[dict[str, Any]], lease_until: datetime, now: datetime) -> Any:
+    """One UPDATE … RETURNING id of the outcomes (SQLite ≥ 3.35 and PostgreSQL; an executemany cannot say which
+    rows it changed): rows still ours are first locked in id order (a status webhook waiting for these rows locks
+    them in that order too: status_updates.py), then written."""
+    ours = (
+        select(_messages.c.id)
+        .where(_messages.c.id.in_(sorted(item["_id"] for item in params)), _ours(literal(lease_until, UTCDateTime())))
+        .order_by(_messages.c.id)
+        .with_for_update()
+        .cte("ours")
+    )
+    values: dict[str, Any] = {
+        "status": _per_row(params, "_status", String(16)),
+        "provider_message_id": _per_row(params, "_message_id", String(128)),
+        "error": _per_row(params, "_error", String(_ERROR_CHARS)),
+        "sent_at": _per_row(params, "_sent", UTCDateTime()),
+        "locked_until": None,
+        "updated_at": literal(now, UTCDateTime()),
+    }
+    retried = {item["_id"]: item["_due"] for item in params if item["_due"] is not None}
+    if retried:
+        values["due_at"] = case(
+            *[(_messages.c.id == row_id, literal(due, UTCDateTime())) for row_id, due in retried.items()],
+            else_=_messages.c.due_at,
+        )
+    return (
+        update(_messages)
+        .where(_messages.c.id.in_(select(ours.c.id)))
+        .values(**values)
+        .returning(_messages.c.id)
+    )
+
+
+# A paced number's next send may not start before its last real start + the spacing (never moved back).
+_RAISE_PACE = (
+    update(_integrations)
     .where(
-        _messages.c.id == bindparam("_id"),
-        _messages.c.status == "sending",
-        _messages.c.locked_until == bindparam("_lease", type_=UTCDateTime()),
+        _integrations.c.id == bindparam("_id"),
+        or_(
+            _integrations.c.next_send_at.is_(None),
+            _integrations.c.next_send_at < bindparam("_next", type_=UTCDateTime()),
+        ),
     )
-    .values(
-        status=bindparam("_status"),
-        due_at=bindparam("_due", type_=UTCDateTime()),
-        provider_message_id=bindparam("_message_id"),
-        error=bindparam("_error"),
-        sent_at=bindparam("_sent", type_=UTCDateTime()),
-        locked_until=None,
-        updated_at=bindparam("_now", type_=UTCDateTime()),
-    )
+    .values(next_send_at=bindparam("_next", type_=UTCDateTime()))
 )
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -149,8 +201,9 @@ class FollowupJob:
         """Claims, sends and records one batch; returns how many follow-ups it handled."""
         batch = await self.claim(self.rt.clock.now())
         if batch.claimed:
-            results = await self.send_all(batch.claimed)
-            await self.record(batch, results)
+            started: dict[int, datetime] = {}
+            results = await self.send_all(batch.claimed, started)
+            await self.record(batch, results, started)
         if batch.handled or batch.deferred:
             log.info(
                 "followup_batch",
@@ -169,30 +222,49 @@ class FollowupJob:
             await session.commit()
         return batch
 
-    async def send_all(self, claimed: list[Claimed]) -> list[SendResult]:
+    async def send_all(
+        self, claimed: list[Claimed], started: dict[int, datetime] | None = None
+    ) -> list[SendResult]:
+        """Sends the batch; `started` gets the moment each send really started (by follow-up id).
+
+        A paced number's sends go one after the other, in slot order: each waits for its slot and for the previous
+        real start + the spacing, and holds its number's turn until it has a connection (a send held up behind
+        others does not let the next one catch up with it)."""
         adapters = self._adapters(claimed)
         gate = asyncio.Semaphore(self.settings.followup_concurrency)
         deadline = send_deadline(self.settings)
+        starts = started if started is not None else {}
+        turns: dict[int, asyncio.Lock] = {}
+        last: dict[int, datetime] = {}
 
         async def send(message: Claimed) -> SendResult:
             adapter = adapters[message.integration.id]
             if isinstance(adapter, SendResult):
                 return adapter
-            wait = (message.slot - self.rt.clock.now()).total_seconds()
-            if wait > 0:
-                await self.sleep(wait)
+            pace = message.integration.pacing_per_minute
+            number = message.integration.id
             outgoing = OutgoingMessage(
                 to=message.to, text=message.text, image_url=message.image, reference=str(message.id)
             )
-            async with gate:
-                try:
-                    async with asyncio.timeout(deadline):
-                        result = await adapter.send(outgoing)
-                except TimeoutError:
-                    return SendResult("unknown", error=f"no answer within {deadline:g} s")
-                except Exception as exc:  # adapters answer outcomes; one that raises may have sent
-                    log.exception("followup_adapter_raised", message_id=message.id)
-                    return SendResult("unknown", error=f"adapter error: {type(exc).__name__}")
+            async with turns.setdefault(number, asyncio.Lock()) if pace > 0 else contextlib.nullcontext():
+                earliest = message.slot
+                if pace > 0 and number in last:
+                    earliest = max(earliest, last[number] + timedelta(seconds=60 / pace))
+                wait = (earliest - self.rt.clock.now()).total_seconds()
+                if wait > 0:
+                    await self.sleep(wait)
+                await gate.acquire()
+                starts[message.id] = last[number] = self.rt.clock.now()
+            try:
+                async with asyncio.timeout(deadline):
+                    result = await adapter.send(outgoing)
+            except TimeoutError:
+                return SendResult("unknown", error=f"no answer within {deadline:g} s")
+            except Exception as exc:  # adapters answer outcomes; one that raises may have sent
+                log.exception("followup_adapter_raised", message_id=message.id)
+                return SendResult("unknown", error=f"adapter error: {type(exc).__name__}")
+            finally:
+                gate.release()
             if not isinstance(result, SendResult) or result.outcome not in _OUTCOMES:
                 return SendResult("unknown", error="unreadable adapter result")
             return result
@@ -200,8 +272,10 @@ class FollowupJob:
         return list(await asyncio.gather(*(send(message) for message in claimed)))
 
     def _adapters(self, claimed: list[Claimed]) -> dict[int, WhatsAppAdapter | SendResult]:
-        """One adapter per integration of the batch, or the `failed` result of all its sends when its
-        credentials cannot be read or its adapter cannot be built (nothing was sent)."""
+        """One adapter per integration of the batch, or the result of all its sends when none can be built
+        (nothing was sent): `retry` when its credentials cannot be read (a key missing from this process's
+        settings may be back after a restart; the backoff and MAX_TRIES bound it), `failed` when no adapter can
+        be built from them."""
         adapters: dict[int, WhatsAppAdapter | SendResult] = {}
         for message in claimed:
             integration = message.integration
@@ -211,7 +285,7 @@ class FollowupJob:
                 credentials = self.rt.secrets.open(integration.credentials)
             except ValueError:
                 log.error("followup_credentials_unreadable", integration_id=integration.id)
-                adapters[integration.id] = SendResult("failed", error="credentials unreadable")
+                adapters[integration.id] = SendResult("retry", error="credentials unreadable")
                 continue
             try:
                 adapters[integration.id] = adapter_for(
@@ -224,37 +298,68 @@ class FollowupJob:
                 )
         return adapters
 
-    async def record(self, batch: Batch, results: list[SendResult]) -> None:
+    async def record(
+        self, batch: Batch, results: list[SendResult], started: dict[int, datetime] | None = None
+    ) -> None:
+        """Writes the outcomes of the rows still ours (see the module docstring); `started`: the real start of
+        each send (send_all), which moves its number's pacing clock."""
         now = self.rt.clock.now()
         pairs = sorted(zip(batch.claimed, results, strict=True), key=lambda pair: pair[0].id)
-        # In id order: a status webhook waiting for these rows locks them in that order too (status_updates.py).
-        params = [self._result(message, result, now, batch.lease_until) for message, result in pairs]
-        sent = [
-            (message.integration, item["_message_id"])
-            for (message, _), item in zip(pairs, params, strict=True)
-            if item["_status"] == "sent" and item["_message_id"]
-        ]
+        params = [self._result(message, result, now) for message, result in pairs]
         async with self.rt.db.session() as session:
-            await session.execute(_RESULT, params)
+            # The integration rows first, as deleting an integration takes them (then nulls its follow-ups).
+            await self._raise_pace(session, batch.claimed, started or {})
+            owned: set[int] = set()
+            if params:
+                # Not cached: the statement's shape follows the batch (its size, which columns vary).
+                owned = set(
+                    await session.scalars(
+                        _results(params, batch.lease_until, now), execution_options={"compiled_cache": None}
+                    )
+                )
+            recorded = [item for item in params if item["_id"] in owned]
+            sent = [
+                (message.integration, item["_message_id"])
+                for (message, _), item in zip(pairs, params, strict=True)
+                if item["_id"] in owned and item["_status"] == "sent" and item["_message_id"]
+            ]
             # Statuses the gateway reported while the batch was going out, before these ids were known.
             await apply_waiting_statuses(session, sent, now)
             await session.commit()
-        outcomes = Counter(item["_status"] for item in params)
+        dropped = [item for item in params if item["_id"] not in owned]
+        if dropped:
+            log.warning(
+                "followup_results_dropped",
+                reason="no longer under this claim's lease (changed since)",
+                results={item["_id"]: item["_status"] for item in dropped},
+            )
+        outcomes = Counter(item["_status"] for item in recorded)
         if outcomes["unknown"] or outcomes["failed"]:
             log.warning("followup_sends_not_sent", **dict(outcomes))
 
     @staticmethod
-    def _result(message: Claimed, result: SendResult, now: datetime, lease_until: datetime) -> dict[str, Any]:
+    async def _raise_pace(session: AsyncSession, claimed: list[Claimed], started: dict[int, datetime]) -> None:
+        """`next_send_at` of each paced number of the batch ≥ the last real start of its sends + the spacing."""
+        floors: dict[int, datetime] = {}
+        for message in claimed:
+            pace = message.integration.pacing_per_minute
+            start = started.get(message.id)
+            if pace > 0 and start is not None:
+                floor = start + timedelta(seconds=60 / pace)
+                floors[message.integration.id] = max(floors.get(message.integration.id, floor), floor)
+        if floors:
+            await session.execute(_RAISE_PACE, [{"_id": key, "_next": floors[key]} for key in sorted(floors)])
+
+    @staticmethod
+    def _result(message: Claimed, result: SendResult, now: datetime) -> dict[str, Any]:
         error = _printable(result.error, _ERROR_CHARS)
         params: dict[str, Any] = {
             "_id": message.id,
-            "_lease": lease_until,
             "_status": result.outcome,
-            "_due": message.due_at,
+            "_due": None,  # unchanged
             "_message_id": None,
             "_error": error,
             "_sent": None,
-            "_now": now,
         }
         if result.outcome == "sent":
             message_id = _printable(result.message_id, 128)
@@ -274,13 +379,14 @@ class FollowupJob:
 
     async def sweep(self) -> int:
         """Follow-ups left `sending` by a worker that died (lease expired) become `unknown`: it may have gone
-        out, so it is shown to the CS with the wa.me link instead of being sent again."""
+        out, so it is shown to the CS with the wa.me link instead of being sent again. `locked_until` stays: should
+        the worker only have been slow, its record still knows the row by it and writes what really happened."""
         now = self.rt.clock.now()
         async with self.rt.db.session() as session:
             result = await session.execute(
                 update(FollowupMessage)
                 .where(FollowupMessage.status == "sending", FollowupMessage.locked_until < now)
-                .values(status="unknown", error=SWEPT, locked_until=None, updated_at=now)
+                .values(status="unknown", error=SWEPT, updated_at=now)
             )
             await session.commit()
         count = int(result.rowcount or 0)  # type: ignore[attr-defined]

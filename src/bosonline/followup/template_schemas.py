@@ -52,7 +52,8 @@ PROVIDER_DOC = (
 ASSIGNATION_DOC = (
     "Which WhatsApp number sends a gateway follow-up. `fixed` (default): always `wa_integration_id` (required then). "
     "`handler`: the integration owned by the order's CS (else `wa_integration_id`). `rotator`: round-robin over the "
-    "store's active integrations of the template's provider; an order keeps the number it first got. Ignored (stored as given) for `manual`."
+    "store's active integrations of the template's provider; an order keeps the number it first got. Ignored (stored "
+    "as given) for `manual`."
 )
 INTEGRATION_DOC = (
     "A WhatsApp integration of this store (`/store/wa-integration`) whose provider is the template's `provider`. "

@@ -41,7 +41,9 @@ class FonnteAdapter(HttpAdapter):
     async def _check(self) -> CheckResult:
         if problem := self.missing("token"):
             return CheckResult(False, "unauthorized", problem)
-        answer = await call(self.client, "POST", f"{self._base}/device", deadline=self.deadline, headers=self._headers())
+        answer = await call(
+            self.client, "POST", f"{self._base}/device", deadline=self.deadline, headers=self._headers()
+        )
         if (failure := check_for_failure(answer)) is not None:
             return failure
         data = answer.data

@@ -47,7 +47,12 @@ _WORDS: dict[str, DeliveryStatus] = {
     "canceled": "failed",
     "cancelled": "failed",
 }
-_META_STATUSES: dict[str, DeliveryStatus] = {"sent": "sent", "delivered": "delivered", "read": "read", "failed": "failed"}
+_META_STATUSES: dict[str, DeliveryStatus] = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "read",
+    "failed": "failed",
+}
 # WhatsApp-Web style acknowledgement numbers some gateways forward.
 _ACKS: dict[int, DeliveryStatus] = {-1: "failed", 1: "sent", 2: "delivered", 3: "read", 4: "read"}
 _ID_KEYS = ("id", "message_id", "messageId", "msgId")
