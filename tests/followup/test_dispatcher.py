@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 
 import httpx
-import pytest
 from lokal import format_rupiah
 from sqlalchemy import update
 
@@ -36,15 +34,6 @@ from tests.followup.dispatch_helpers import (
     setup,
 )
 from tests.followup.fakes import FakeGateway
-
-
-@pytest.fixture
-async def fonnte() -> AsyncIterator[FakeGateway]:
-    gateway = await FakeGateway("fonnte", token=TOKEN).start()
-    yield gateway
-    await gateway.close()
-
-
 from tests.order.helpers import make_checkout_shop, place_orders
 from tests.order.status_helpers import clone_orders, set_status
 from tests.querycount import count_queries

@@ -4,7 +4,6 @@ providers, and a worker that dies mid-batch: no buyer ever gets the same follow-
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -21,7 +20,6 @@ from bosonline.runtime import Runtime
 from bosonline.worker import Worker
 from tests.followup.dispatch_helpers import (
     BUYER,
-    TOKEN,
     add_template,
     add_wa,
     job,
@@ -31,13 +29,6 @@ from tests.followup.dispatch_helpers import (
     setup,
 )
 from tests.followup.fakes import FakeGateway, fonnte_status
-
-
-@pytest.fixture
-async def fonnte() -> AsyncIterator[FakeGateway]:
-    gateway = await FakeGateway("fonnte", token=TOKEN).start()
-    yield gateway
-    await gateway.close()
 
 
 async def test_a_send_that_certainly_failed_is_retried_then_sent(

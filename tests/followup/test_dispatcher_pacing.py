@@ -5,7 +5,7 @@ spacing holds between real send starts, also when a send starts late."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Collection
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,14 +40,6 @@ from tests.followup.dispatch_helpers import (
 from tests.followup.fakes import FakeGateway
 from tests.order.helpers import make_checkout_shop, place_orders
 from tests.order.status_helpers import clone_orders
-
-
-@pytest.fixture
-async def fonnte() -> AsyncIterator[FakeGateway]:
-    gateway = await FakeGateway("fonnte", token=TOKEN).start()
-    yield gateway
-    await gateway.close()
-
 
 
 async def test_pacing_spaces_the_messages_of_a_number(

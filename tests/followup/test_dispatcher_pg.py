@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -35,13 +34,6 @@ from tests.order.status_helpers import clone_orders
 
 pytestmark = pytest.mark.postgres_only
 TOKEN = "fonnte-device-token"
-
-
-@pytest.fixture
-async def fonnte() -> AsyncIterator[FakeGateway]:
-    gateway = await FakeGateway("fonnte", token=TOKEN).start()
-    yield gateway
-    await gateway.close()
 
 
 async def test_concurrent_dispatchers_send_every_row_exactly_once(

@@ -5,18 +5,16 @@ results."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import CheckoutShop, make_checkout_shop
 from tests.factories import bearer, login
-from tests.followup.dispatch_helpers import drain, gateway_runtime, job
+from tests.followup.dispatch_helpers import TOKEN, drain, gateway_runtime, job
 from tests.followup.fakes import FakeGateway
 from tests.order.helpers import place_orders
 
@@ -38,12 +36,6 @@ SEED_KEYS = {
     "wa_gateway_assignation_type",
     "wa_integration",
 }
-
-
-@pytest.fixture
-async def fonnte() -> AsyncIterator[FakeGateway]:
-    async with FakeGateway("fonnte", token="fonnte-device-token") as gateway:
-        yield gateway
 
 
 def chat(name: str, provider: str, hours_after: int, text: str, wa_integration_id: int | None) -> dict[str, Any]:
@@ -87,14 +79,14 @@ async def test_an_order_is_followed_up_until_paid(
                 "name": "CS Utama",
                 "phone_number": "0812-7000-1000",
                 "provider": "fonnte",
-                "credentials": {"token": "fonnte-device-token"},
+                "credentials": {"token": TOKEN},
                 "pacing_per_minute": 0,
             },
         ),
         201,
     )
     integration_id = number["data"]["id"]
-    assert "fonnte-device-token" not in str(number)
+    assert TOKEN not in str(number)
 
     url = f"/v3/products/{shop.kaos}/follow-up-chats"
     welcome = await ok(

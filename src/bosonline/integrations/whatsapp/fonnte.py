@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
 from bosonline.integrations.whatsapp.http import (
-    UNAUTHORIZED,
     HttpAdapter,
     call,
     check_for_failure,
+    device_refusal,
     first_id,
     gateway_result,
-    is_token_problem,
     text_of,
 )
 
@@ -47,11 +46,8 @@ class FonnteAdapter(HttpAdapter):
         if (failure := check_for_failure(answer)) is not None:
             return failure
         data = answer.data
-        if data.get("status") is not True:
-            reason = _reason(data) or "device check refused"
-            if is_token_problem(reason):
-                return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({reason})"[:300])
-            return CheckResult(False, "error", reason)
+        if (refused := device_refusal(data, flag="status", reason=_reason(data))) is not None:
+            return refused
         state = text_of(data.get("device_status")).lower()
         detail = text_of(f"device {data.get('device', '')} {data.get('name', '')}; quota {data.get('quota', '?')}")
         if state == "connect":

@@ -196,6 +196,17 @@ def is_token_problem(reason: str) -> bool:
     return "token" in lowered or "unauthori" in lowered or "api key" in lowered or "device key" in lowered
 
 
+def device_refusal(data: dict[str, Any], *, flag: str, reason: str) -> CheckResult | None:
+    """The CheckResult of a gateway's device check that answered with its success `flag` not true (a token
+    problem says so); None when the flag is true."""
+    if data.get(flag) is True:
+        return None
+    why = reason or "device check refused"
+    if is_token_problem(why):
+        return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({why})"[:300])
+    return CheckResult(False, "error", why)
+
+
 def gateway_result(
     answer: Answer,
     *,

@@ -12,13 +12,12 @@ from typing import Any
 
 from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
 from bosonline.integrations.whatsapp.http import (
-    UNAUTHORIZED,
     HttpAdapter,
     call,
     check_for_failure,
+    device_refusal,
     first_id,
     gateway_result,
-    is_token_problem,
     text_of,
 )
 
@@ -57,11 +56,8 @@ class StarSenderAdapter(HttpAdapter):
         if (failure := check_for_failure(answer)) is not None:
             return failure
         data = answer.data
-        if data.get("success") is not True:
-            reason = text_of(data.get("message")) or "device check refused"
-            if is_token_problem(reason):
-                return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({reason})"[:300])
-            return CheckResult(False, "error", reason)
+        if (refused := device_refusal(data, flag="success", reason=text_of(data.get("message")))) is not None:
+            return refused
         device = data.get("data") if isinstance(data.get("data"), dict) else {}
         state = text_of(device.get("status")).lower()
         if state in ("connected", "connect", "online", "ready"):

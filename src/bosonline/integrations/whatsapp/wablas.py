@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from bosonline.integrations.whatsapp.base import WABLAS_SERVER, CheckResult, OutgoingMessage, SendResult
 from bosonline.integrations.whatsapp.http import (
-    UNAUTHORIZED,
     HttpAdapter,
     call,
     check_for_failure,
+    device_refusal,
     first_id,
     gateway_result,
-    is_token_problem,
     text_of,
 )
 
@@ -64,11 +63,8 @@ class WablasAdapter(HttpAdapter):
         if (failure := check_for_failure(answer)) is not None:
             return failure
         data = answer.data
-        if data.get("status") is not True:
-            reason = text_of(data.get("message")) or "device check refused"
-            if is_token_problem(reason):
-                return CheckResult(False, "unauthorized", f"{UNAUTHORIZED} ({reason})"[:300])
-            return CheckResult(False, "error", reason)
+        if (refused := device_refusal(data, flag="status", reason=text_of(data.get("message")))) is not None:
+            return refused
         device = data.get("data") if isinstance(data.get("data"), dict) else {}
         state = text_of(device.get("status")).lower()
         detail = text_of(f"device {device.get('sender', '')}; quota {device.get('quota', '?')}; "
