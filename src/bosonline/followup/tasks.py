@@ -48,6 +48,7 @@ from bosonline.integrations.whatsapp.http import clean
 from bosonline.models import FollowupMessage, WaIntegration
 from bosonline.models.base import UTCDateTime
 from bosonline.runtime import Runtime
+from bosonline.worker.sending import SendingJob
 
 log = structlog.get_logger("bosonline.followup")
 
@@ -169,33 +170,18 @@ def retry_delay(tries: int) -> timedelta | None:
     return BACKOFF[min(max(tries, 1), len(BACKOFF)) - 1]
 
 
-class FollowupJob:
+class FollowupJob(SendingJob):
     """One job of the worker loop (worker/loop.py): `run_once()` handles one batch, `sweep()` recovers leases.
     `sleep` is how a send waits for its pacing slot (tests replace it; the slot is read from the runtime clock)."""
 
     name = "followups"
 
+    make_client = staticmethod(make_client)
+    batch_seconds = staticmethod(batch_seconds)
+
     def __init__(self, runtime: Runtime, *, sleep: Sleep | None = None) -> None:
-        self.rt = runtime
-        self.settings = runtime.settings
+        super().__init__(runtime)
         self.sleep: Sleep = sleep or asyncio.sleep
-        self._client: httpx.AsyncClient | None = None
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-    @property
-    def lease(self) -> timedelta:
-        """Long enough for a whole batch, with a margin for the claim and the record."""
-        return timedelta(seconds=batch_seconds(self.settings) + 60)
 
     async def run_once(self) -> int:
         """Claims, sends and records one batch; returns how many follow-ups it handled."""

@@ -17,18 +17,17 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import httpx
 import structlog
 from sqlalchemy import bindparam, case, insert, select, update
 
 from bosonline.config import Settings
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.models.base import UTCDateTime
-from bosonline.runtime import Runtime
 from bosonline.webhook.delivery import MAX_ATTEMPTS, Outcome, make_client, post, retry_delay
+from bosonline.worker.sending import SendingJob
 
 log = structlog.get_logger("bosonline.webhook")
 
@@ -71,31 +70,13 @@ _RESULT = (
 )
 
 
-class WebhookJob:
+class WebhookJob(SendingJob):
     """One job of the worker loop (worker/loop.py): `run_once()` handles one batch, `sweep()` recovers leases."""
 
     name = "webhooks"
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.rt = runtime
-        self.settings = runtime.settings
-        self._client: httpx.AsyncClient | None = None
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-    @property
-    def lease(self) -> timedelta:
-        """Long enough for a whole batch to be sent and recorded, with a margin."""
-        return timedelta(seconds=batch_seconds(self.settings) + 60)
+    make_client = staticmethod(make_client)
+    batch_seconds = staticmethod(batch_seconds)
 
     async def run_once(self) -> int:
         """Claims, sends and records one batch; returns how many deliveries it handled (sent or failed)."""
