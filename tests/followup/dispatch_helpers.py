@@ -184,6 +184,15 @@ async def integration(rt: Runtime, integration_id: int) -> WaIntegration:
         return found
 
 
+async def set_active(rt: Runtime, integration_id: int, active: bool) -> None:
+    """Pauses or resumes a number (as PUT /store/wa-integration/{id} with `is_active`)."""
+    async with rt.db.session() as session:
+        await session.execute(
+            update(WaIntegration).where(WaIntegration.id == integration_id).values(is_active=active)
+        )
+        await session.commit()
+
+
 async def set_quiet_hours(rt: Runtime, store_id: int, start: time, end: time) -> None:
     async with rt.db.session() as session:
         await session.execute(

@@ -4,14 +4,16 @@ integration APIs have their own tests), and reads of an order's follow-up rows."
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 import httpx
 from sqlalchemy import select, update
 
-from bosonline.models import FollowupMessage, ProductVariant, Sku
+from bosonline.models import CheckoutLead, FollowupMessage, ProductVariant, Sku
 from bosonline.runtime import Runtime
 from tests.followup.dispatch_helpers import insert_template
+from tests.order.helpers import CheckoutShop
 
 _numbers = itertools.count(20_000_001)
 
@@ -39,6 +41,22 @@ async def add_template(
     return (await insert_template(rt, store_id, product_id, position=position, name=name, **values)).id
 
 
+async def four_steps(rt: Runtime, shop: CheckoutShop) -> list[int]:
+    """Follow Up 1–4 of Kaos Polos: 1 and 2 manual at checkout (+0 h, +24 h), 3 confirmed (moves the order),
+    4 manual, not scheduled at checkout (its trigger is a status the order has not reached)."""
+    return [
+        await add_template(rt, shop.store_id, shop.kaos, "Follow Up 1", 1),
+        await add_template(rt, shop.store_id, shop.kaos, "Follow Up 2", 2, hours_after=24),
+        await add_template(
+            rt, shop.store_id, shop.kaos, "Konfirmasi", 3, trigger="confirmed", change_status=True,
+            text_for_bank_transfer="Pesanan {{order_number}} kami konfirmasi ya {{customer_name}}",
+        ),
+        await add_template(
+            rt, shop.store_id, shop.kaos, "Follow Up 4", 4, trigger="in_process", change_status=True, hours_after=5
+        ),
+    ]  # fmt: skip
+
+
 async def register_sku(rt: Runtime, store_id: int, variant_id: int) -> str:
     """The variant's SKU in the store's SKU registry (what the catalog API writes); returns the SKU."""
     async with rt.db.session() as session:
@@ -49,6 +67,41 @@ async def register_sku(rt: Runtime, store_id: int, variant_id: int) -> str:
         )
         await session.commit()
         return variant.sku
+
+
+async def register_product_sku(rt: Runtime, store_id: int, product_id: int, sku: str) -> str:
+    """A product-level SKU in the store's SKU registry (what the catalog API writes for a product's own SKU)."""
+    async with rt.db.session() as session:
+        session.add(Sku(store_id=store_id, sku_key=sku.upper(), product_id=product_id, variant_id=None))
+        await session.commit()
+    return sku
+
+
+async def add_lead(rt: Runtime, store_id: int, form_id: int, variant_id: int, *, phone: str) -> int:
+    """An abandoned checkout (open) as the checkout writes it; the leads API has its own tests."""
+    now = rt.clock.now()
+    async with rt.db.session() as session:
+        lead = CheckoutLead(
+            store_id=store_id,
+            form_id=form_id,
+            token=uuid.uuid4().hex[:24],
+            name="Rina",
+            phone=phone,
+            items=[{"variant_id": variant_id, "quantity": 1}],
+            payment_method="bank_transfer",
+            status="open",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(lead)
+        await session.commit()
+        return lead.id
+
+
+async def set_lead(rt: Runtime, lead_id: int, **values: Any) -> None:
+    async with rt.db.session() as session:
+        await session.execute(update(CheckoutLead).where(CheckoutLead.id == lead_id).values(**values))
+        await session.commit()
 
 
 async def messages(rt: Runtime, *, order_id: int | None = None, lead_id: int | None = None) -> list[FollowupMessage]:

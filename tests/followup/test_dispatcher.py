@@ -15,7 +15,7 @@ from bosonline.checkout.links import public_form_url
 from bosonline.followup.quiet_hours import quiet_until
 from bosonline.followup.senders import rotator_position
 from bosonline.kit.clock import FrozenClock
-from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, WaIntegration
+from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage
 from bosonline.runtime import Runtime
 from bosonline.worker import Worker, wakeup
 from tests.followup.dispatch_helpers import (
@@ -30,6 +30,7 @@ from tests.followup.dispatch_helpers import (
     row,
     rows,
     schedule,
+    set_active,
     set_quiet_hours,
     setup,
 )
@@ -392,25 +393,47 @@ async def test_a_claim_renders_many_stores_in_as_many_queries_as_one(
     assert counts[0] == counts[1], counts
 
 
-async def test_no_active_integration_fails_clearly(
-    client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
+async def test_no_active_number_keeps_the_follow_up_until_one_is_active_again(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway
 ) -> None:
+    """A paused (or deleted) number sends nothing: the follow-ups stay scheduled, looked at again an hour later,
+    the CS sees them meanwhile with the reason; once the number is active again they go."""
     s = await setup(client, rt, fonnte, 2)
     rotating = await add_template(
-        rt, s.shop.store_id, s.shop.kaos, provider="starsender", assignation="rotator", position=2
+        rt, s.shop.store_id, s.shop.kaos, provider="fonnte", assignation="rotator", position=2
     )
-    async with rt.db.session() as session:
-        await session.execute(update(WaIntegration).where(WaIntegration.id == s.wa).values(is_active=False))
-        await session.commit()
+    await set_active(rt, s.wa, False)
     fixed, rotated = await schedule(rt, s.template, order_ids=[s.orders[0].id]) + await schedule(
         rt, rotating, order_ids=[s.orders[1].id]
     )
-    assert await job(s.rt).run_once() == 2
-    assert [((m := await row(rt, i)).status, m.error) for i in (fixed, rotated)] == [
-        ("failed", "the template's WhatsApp integration is missing or inactive"),
-        ("failed", "no active starsender WhatsApp integration in the store to rotate over"),
-    ]
-    assert fonnte.messages == []
+    followups = job(s.rt)
+    try:
+        assert await followups.run_once() == 2
+        later = clock.now() + timedelta(hours=1)
+        assert [((m := await row(rt, i)).status, m.due_at, m.attempts, m.error) for i in (fixed, rotated)] == [
+            ("scheduled", later, 0,
+             "no active WhatsApp number: the template's WhatsApp integration is missing or inactive"),
+            ("scheduled", later, 0,
+             "no active WhatsApp number: no active fonnte WhatsApp integration in the store to rotate over"),
+        ]  # fmt: skip
+        assert await followups.run_once() == 0  # not looked at again before the hour is up
+        listed = (await client.get("/store/order/followup-attempts", headers=s.shop.headers)).json()["data"]
+        assert sorted((item["order_id"], item["channel"], item["error"][:26]) for item in listed) == sorted(
+            (order.id, "fonnte", "no active WhatsApp number:") for order in s.orders
+        )
+
+        clock.advance(hours=1)
+        assert await followups.run_once() == 2  # still paused: postponed again, nothing lost
+        assert {(await row(rt, i)).status for i in (fixed, rotated)} == {"scheduled"}
+        await set_active(rt, s.wa, True)
+        clock.advance(hours=1)
+        assert await followups.run_once() == 2
+    finally:
+        await followups.aclose()
+    assert [((m := await row(rt, i)).status, m.error, m.integration_id) for i in (fixed, rotated)] == [
+        ("sent", None, s.wa), ("sent", None, s.wa)
+    ]  # fmt: skip
+    assert sorted(message.to for message in fonnte.messages) == [BUYER, BUYER]
 
 
 async def test_the_worker_loop_runs_the_dispatcher(
@@ -481,3 +504,30 @@ async def test_editing_the_provider_moves_the_waiting_follow_ups(
     assert await job(s.rt).run_once() == 2
     assert [((await row(rt, i)).status) for i in (first, second)] == ["sent", "sent"]
     assert len(fonnte.messages) == 2
+
+
+async def test_abandoned_checkout_is_not_followed_up_while_the_buyer_is_typing(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway
+) -> None:
+    """hours_after 0 on an `abandoned` template: sent once the buyer has not saved the checkout for 30 minutes,
+    counted from the last save."""
+    s = await setup(client, rt, fonnte, trigger="abandoned", text="Kak {{customer_name}}, keranjangmu: {{items}}")
+    body = {"name": "Rina", "phone": "081311112222", "items": [{"variant_id": s.shop.red, "quantity": 1}]}
+    saved = await client.post(
+        "/public/checkout/abandoned", json=body | {"form": s.shop.slug, "store": s.shop.subdomain}
+    )
+    assert saved.status_code == 201, saved.text
+    followups = job(s.rt)
+    try:
+        assert await followups.run_once() == 0  # just saved
+        clock.advance(minutes=20)
+        updated = await client.put(f"/public/checkout/abandoned/{saved.json()['data']['token']}", json=body)
+        assert updated.status_code == 200, updated.text
+        clock.advance(minutes=29)  # 49 minutes after the first save, 29 after the last
+        assert await followups.run_once() == 0 and fonnte.messages == []
+        clock.advance(minutes=1)
+        assert await followups.run_once() == 1
+    finally:
+        await followups.aclose()
+    [sent] = fonnte.messages
+    assert (sent.to, sent.text) == ("6281311112222", "Kak Rina, keranjangmu: 1 × Kaos Polos (Merah / L)")

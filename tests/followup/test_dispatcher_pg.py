@@ -174,7 +174,7 @@ async def test_deleting_an_integration_while_a_claim_sends_from_it_does_not_dead
     finally:
         await followups.aclose()
     assert {(m.status, m.error) for m in await rows(rt)} == {
-        ("failed", "the template's WhatsApp integration is missing or inactive")
+        ("scheduled", "no active WhatsApp number: the template's WhatsApp integration is missing or inactive")
     }
     assert fresh < retried
 

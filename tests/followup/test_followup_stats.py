@@ -10,7 +10,8 @@ from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
 from tests.factories import add_staff
-from tests.followup.order_helpers import add_template, follow_up, messages, set_message
+from tests.followup.dispatch_helpers import insert_template, schedule
+from tests.followup.order_helpers import add_lead, add_template, follow_up, messages, set_lead, set_message
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders
 from tests.order.status_helpers import patch_status
 from tests.querycount import count_queries
@@ -105,3 +106,42 @@ async def test_days_out_of_range_are_refused(client: httpx.AsyncClient, rt: Runt
         response = await client.get(url, params=params, headers=shop.headers)
         assert response.status_code == 200, response.text
         assert response.json()["data"]["steps"] == []
+
+
+async def test_abandoned_checkouts_are_counted_apart_from_the_order_steps(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
+) -> None:
+    """Step 1 of the orders and the abandoned-checkout template (also first of the product) do not mix: the orders'
+    rows per step, the checkouts' rows in `abandoned`, converted = checkouts that became orders after a send."""
+    shop = await make_checkout_shop(client, rt, cs=0)
+    await add_template(rt, shop.store_id, shop.kaos, "FU 1", 1)
+    abandoned = await insert_template(
+        rt, shop.store_id, shop.kaos, position=1, name="Keranjang", provider="manual", change_status=False,
+        hours_after=1, trigger="abandoned", wa_gateway_assignation_type="fixed", text_for_bank_transfer="Kak?",
+        text_for_cod="Kak?", text_for_epayment="Kak?",
+    )  # fmt: skip
+    (order,) = await place_orders(client, rt, shop)
+    assert (await follow_up(client, shop.headers, order.id)).status_code == 200
+    converted, still_open, converted_first = [
+        await add_lead(rt, shop.store_id, shop.form_id, shop.red, phone=f"62813111122{n:02d}") for n in range(3)
+    ]
+    ids = await schedule(rt, abandoned, lead_ids=[converted, still_open, converted_first])
+    clock.advance(minutes=3)
+    for message_id in ids[:2]:
+        await set_message(rt, message_id, status="sent", sent_at=clock.now())
+    await set_message(rt, ids[2], status="canceled", error="checkout converted to an order")
+    await set_lead(rt, converted_first, status="converted", updated_at=clock.now() - timedelta(minutes=1))
+    clock.advance(minutes=3)
+    await set_lead(rt, converted, status="converted", updated_at=clock.now())
+
+    with count_queries(rt) as log:
+        response = await client.get("/store/followup/stats", headers=shop.headers)
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    assert data["steps"] == [{"step": 1, **ZERO, "scheduled": 1, "sent": 1}]
+    assert data["abandoned"] == ZERO | {"scheduled": 3, "sent": 2, "canceled": 1, "converted": 1}
+    assert sum(1 for sql in log.statements if "GROUP BY" in sql) == 1
+
+    empty = await client.get("/store/followup/stats", params={"from": "2026-01-01", "to": "2026-01-31"},
+                             headers=shop.headers)  # fmt: skip
+    assert empty.json()["data"]["abandoned"] == ZERO

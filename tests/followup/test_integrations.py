@@ -375,6 +375,47 @@ async def test_delete_detaches_templates(client: httpx.AsyncClient, rt: Runtime)
     await add_integration(client, headers, phone_number=made["phone_number"])
 
 
+async def test_provider_change_refused_while_templates_use_the_number(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """A template sends through its number with its own provider: the number's provider may not change under it
+    (409 naming how many templates use it); other edits may."""
+    owner = await seller(client)
+    headers = owner["headers"]
+    made = await add_integration(client, headers)
+    other = await add_integration(client, headers)
+    async with rt.db.session() as session:
+        for name in ("FU 1", "FU 2"):
+            session.add(FollowupChat(store_id=owner["store"]["id"], name=name, wa_integration_id=made["id"],
+                                     provider="fonnte"))
+        await session.commit()
+    url = f"{BASE}/{made['id']}"
+    base = {"name": "Nomor Utama", "phone_number": made["phone_number"]}
+    wablas = {**base, "provider": "wablas", "credentials": DEFAULT_CREDENTIALS["wablas"]}
+    error = assert_error(await client.put(url, json=wablas, headers=headers), 409, "wa_integration_in_use",
+                         fields=["provider"])
+    assert "2 follow-up chat templates" in error["message"]
+    row = await _row(rt, made["id"])
+    assert (row.provider, row.name, _secret_of(rt, row)["token"]) == ("fonnte", "WA fonnte", "fonnte-device-token-0001")
+    renamed = await client.put(url, json={**base, "provider": "fonnte", "pacing_per_minute": 20}, headers=headers)
+    assert renamed.status_code == 200, renamed.text
+
+    async with rt.db.session() as session:  # one template moved to another number
+        chat = await session.scalar(select(FollowupChat).where(FollowupChat.name == "FU 1"))
+        assert chat is not None
+        chat.wa_integration_id = other["id"]
+        await session.commit()
+    error = assert_error(await client.put(url, json=wablas, headers=headers), 409, "wa_integration_in_use")
+    assert "1 follow-up chat template uses" in error["message"]
+    async with rt.db.session() as session:
+        chat = await session.scalar(select(FollowupChat).where(FollowupChat.name == "FU 2"))
+        assert chat is not None
+        chat.wa_integration_id = other["id"]
+        await session.commit()
+    changed = await client.put(url, json=wablas, headers=headers)
+    assert changed.status_code == 200 and changed.json()["data"]["provider"] == "wablas", changed.text
+    put = (await client.get("/openapi.json")).json()["paths"][f"{BASE}/{{integration_id}}"]["put"]
+    assert "wa_integration_in_use" in put["description"] and "wa_integration_in_use" in json.dumps(put["responses"])
+
+
 # -- roles and tenancy ------------------------------------------------------------------------------------------
 
 

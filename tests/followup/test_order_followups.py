@@ -24,6 +24,7 @@ from tests.followup.order_helpers import (
     add_template,
     attempts,
     follow_up,
+    four_steps,
     messages,
     register_sku,
     set_message,
@@ -43,22 +44,6 @@ SEED_KEYS = ["folowup_attempts", "customer_name", "customer_phone", "followup_te
 @pytest.fixture
 async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
     return await make_checkout_shop(client, rt, cs=0)
-
-
-async def four_steps(rt: Runtime, shop: CheckoutShop) -> list[int]:
-    """Follow Up 1–4 of Kaos Polos: 1 and 2 manual at checkout (+0 h, +24 h), 3 confirmed (moves the order),
-    4 manual, not scheduled at checkout (its trigger is a status the order has not reached)."""
-    return [
-        await add_template(rt, shop.store_id, shop.kaos, "Follow Up 1", 1),
-        await add_template(rt, shop.store_id, shop.kaos, "Follow Up 2", 2, hours_after=24),
-        await add_template(
-            rt, shop.store_id, shop.kaos, "Konfirmasi", 3, trigger="confirmed", change_status=True,
-            text_for_bank_transfer="Pesanan {{order_number}} kami konfirmasi ya {{customer_name}}",
-        ),
-        await add_template(
-            rt, shop.store_id, shop.kaos, "Follow Up 4", 4, trigger="in_process", change_status=True, hours_after=5
-        ),
-    ]  # fmt: skip
 
 
 async def test_attempts_answer_the_seed_shape(
@@ -196,26 +181,27 @@ async def test_follow_up_goes_in_order_then_jumps(
     assert (row.status, row.text, row.phone, row.actor_label) == ("sent", text, "62" + BUYER_PHONE[1:], "Budi Pemilik")
     assert row.sent_at is not None and row.actor_member_id is not None
 
-    # Follow Up 1 → 4: 2 (scheduled) and 3 (never scheduled) become skipped; 4 moves the order to in_process
+    # Follow Up 1 → 4: 2 (scheduled) becomes skipped; 3 (for `confirmed`, which the pending order has not reached)
+    # is left alone; 4 moves the order to in_process
     clock.advance(seconds=30)
     jump = await follow_up(client, shop.headers, placed.id, follow_up_chat_id=ids[3])
     assert jump.status_code == 200, jump.text
     data = jump.json()["data"]
-    assert (data["step"], data["status"], data["skipped_steps"], data["folowup_attempts"]) == (4, "sent", [2, 3], 2)
+    assert (data["step"], data["status"], data["skipped_steps"], data["folowup_attempts"]) == (4, "sent", [2], 2)
     assert data["status_changed"] == {"from": "pending", "to": "in_process"}
     assert (await order_row(rt, placed.id)).status == "in_process"
     rows = await messages(rt, order_id=placed.id)
-    assert [(r.step, r.status) for r in rows] == [(1, "sent"), (2, "skipped"), (3, "skipped"), (4, "sent")]
-    assert rows[2].template_id == ids[2] and rows[2].error == "skipped: Follow Up 4 was done first"
+    assert [(r.step, r.status) for r in rows] == [(1, "sent"), (2, "skipped"), (4, "sent")]
+    assert rows[1].template_id == ids[1] and rows[1].error == "skipped: Follow Up 4 was done first"
 
     clock.advance(seconds=30)
     assert_error(await follow_up(client, shop.headers, placed.id), 409, "no_followup_left")
     assert_error(await follow_up(client, shop.headers, placed.id, step=1), 409, "followup_done")
-    # a skipped one no longer applies once the order is past its status: refused, nothing recorded
+    # 3 can no longer move the order to its status: the status change's refusal answers, nothing recorded
     again = await follow_up(client, shop.headers, placed.id, step=3)
-    assert_error(again, 409, "followup_not_applicable")
-    assert again.json()["error"]["message"].endswith("order in_process")
-    assert [r.status for r in await messages(rt, order_id=placed.id)] == ["sent", "skipped", "skipped", "sent"]
+    assert_error(again, 409, "invalid_transition")
+    assert again.json()["error"]["message"].startswith("An order cannot go from in_process to confirmed")
+    assert [r.status for r in await messages(rt, order_id=placed.id)] == ["sent", "skipped", "sent"]
 
 
 async def test_change_status_moves_the_order_and_stops_payment_reminders(
@@ -323,9 +309,10 @@ async def test_a_double_click_does_one_follow_up(
         follow_up(client, shop.headers, placed.id, step=2), follow_up(client, shop.headers, placed.id, step=2)
     )
     assert sorted([one.status_code, two.status_code]) == [200, 409]
-    # a later click is a new follow-up
+    # a later click is a new follow-up: none of the order's is left (3 and 4 have no row yet), so it is chosen
     clock.advance(seconds=6)
-    assert (await follow_up(client, shop.headers, placed.id)).json()["data"]["step"] == 3
+    assert_error(await follow_up(client, shop.headers, placed.id), 409, "no_followup_left")
+    assert (await follow_up(client, shop.headers, placed.id, step=3)).json()["data"]["step"] == 3
     rows = await messages(rt, order_id=placed.id)
     assert [(r.step, r.status) for r in rows] == [(1, "sent"), (2, "sent"), (3, "sent")]
 
@@ -439,7 +426,8 @@ async def test_steps_come_from_the_rows_the_order_was_scheduled_with(
     client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
 ) -> None:
     """The store default scheduled at checkout, then the product gets a template of its own: the order keeps its
-    default as Follow Up 1 (the list and Follow Up agree), the new template comes after, nothing stays listed."""
+    default as Follow Up 1 (the list and Follow Up agree), the new template comes after (chosen explicitly: it is
+    not one of the order's follow-ups), nothing stays listed."""
     default = await add_template(rt, shop.store_id, None, "Default", 1)
     (placed,) = await place_orders(client, rt, shop)
     added = await add_template(rt, shop.store_id, shop.kaos, "Kaos baru", 1, text_for_bank_transfer="Kaos {{total}}")
@@ -456,7 +444,8 @@ async def test_steps_come_from_the_rows_the_order_was_scheduled_with(
     # the default is still one of the order's follow-ups (not a 404); the new template is step 2
     assert_error(await follow_up(client, shop.headers, placed.id, follow_up_chat_id=default), 409, "followup_done")
     clock.advance(seconds=30)
-    later = (await follow_up(client, shop.headers, placed.id)).json()["data"]
+    assert_error(await follow_up(client, shop.headers, placed.id), 409, "no_followup_left")
+    later = (await follow_up(client, shop.headers, placed.id, follow_up_chat_id=added)).json()["data"]
     assert (later["step"], later["follow_up_chat_id"]) == (2, added)
     assert [(r.step, r.template_id, r.status) for r in await messages(rt, order_id=placed.id)] == [
         (1, default, "sent"), (2, added, "sent")
@@ -566,3 +555,4 @@ async def test_a_row_touched_by_the_dispatcher_or_a_webhook_does_not_swallow_the
     assert [(r.step, r.status) for r in await messages(rt, order_id=placed.id)] == [
         (1, "sent"), (2, "delivered"), (3, "sent")
     ]  # fmt: skip
+

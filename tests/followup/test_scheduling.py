@@ -10,13 +10,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bosonline.followup.pacing import PACED
 from bosonline.kit.clock import FrozenClock, as_utc
 from bosonline.models import CheckoutLead
 from bosonline.runtime import Runtime
 from bosonline.worker import wakeup
 from tests.checkout.helpers import place
 from tests.checkout.test_place_order import checkout_statements
-from tests.followup.order_helpers import add_template, messages
+from tests.followup.dispatch_helpers import add_wa
+from tests.followup.order_helpers import add_template, messages, set_message
 from tests.order.helpers import CheckoutShop, make_checkout_shop, place_orders
 from tests.order.status_helpers import patch_status
 from tests.querycount import count_queries
@@ -232,4 +234,37 @@ async def test_a_lead_updated_with_products_gets_their_abandoned_follow_ups(
     assert lead is not None
     (row,) = await messages(rt, lead_id=lead.id)
     assert (row.step, row.template_id, row.trigger, row.status) == (4, ids[3], "abandoned", "scheduled")
-    assert due_hours(row, start) == 1  # hours_after from when the checkout was abandoned
+    assert due_hours(row, start + timedelta(minutes=10)) == 1  # hours_after from the buyer's last save
+
+
+async def test_abandoned_follow_ups_wait_for_the_buyers_last_save(
+    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock
+) -> None:
+    """The clock of an `abandoned` follow-up starts at the buyer's last save, never less than 30 minutes before
+    it is due (hours_after 0 included), and every save starts it again; rows done are left as they are."""
+    at_once = await add_template(rt, shop.store_id, shop.kaos, "Keranjang", 1, trigger="abandoned")
+    later = await add_template(rt, shop.store_id, shop.kaos, "Keranjang 2", 2, trigger="abandoned", hours_after=2)
+    done = await add_template(rt, shop.store_id, shop.kaos, "Keranjang 3", 3, trigger="abandoned", hours_after=1)
+    start = clock.now()
+    body = {"form": shop.slug, "store": shop.subdomain, "name": "Siti", "phone": "081234567890",
+            "items": [{"variant_id": shop.red, "quantity": 1}]}  # fmt: skip
+    saved = await client.post("/public/checkout/abandoned", json=body)
+    assert saved.status_code == 201, saved.text
+    token = saved.json()["data"]["token"]
+    rows = [r for r in await messages(rt) if r.lead_id is not None]
+    assert [(r.template_id, due_hours(r, start)) for r in rows] == [(at_once, 0.5), (later, 2), (done, 1)]
+    wa = await add_wa(rt, shop.store_id)
+    await set_message(rt, rows[1].id, error=PACED, integration_id=wa)  # held a pacing slot
+    await set_message(rt, rows[2].id, status="sent")
+
+    update = {k: v for k, v in body.items() if k not in ("form", "store")}
+    for minutes in (20, 40):  # the buyer is still typing: nothing is due yet
+        clock.advance(minutes=20)
+        response = await client.put(f"/public/checkout/abandoned/{token}", json=update)
+        assert response.status_code == 200, response.text
+        rows = [r for r in await messages(rt) if r.lead_id is not None]
+        assert [(r.status, round(due_hours(r, start) * 60)) for r in rows] == [
+            ("scheduled", minutes + 30), ("scheduled", minutes + 120), ("sent", 60)
+        ]  # fmt: skip
+        assert all(as_utc(r.due_at) > clock.now() for r in rows if r.status == "scheduled")
+    assert (rows[1].error, rows[1].integration_id) == (None, None)  # its slot is given up: due later now

@@ -175,3 +175,32 @@ async def test_tenancy_roles_and_limit(client: httpx.AsyncClient, rt: Runtime) -
     _fields(await client.post(URL, json=template_body(), headers=headers), 409, "followup_chat_limit_reached")
     assert (await client.get(URL, headers=headers)).json()["meta"]["total"] == 20
     assert (await client.get(URL, headers=other["headers"])).json()["meta"]["total"] == 1
+
+
+async def test_documented_semantics_match_the_code(client: httpx.AsyncClient) -> None:
+    """What /docs says about sending matches the dispatcher and the scheduler (followup/senders.py,
+    dispatch_claim.py, schedule.py)."""
+    spec = (await client.get("/openapi.json")).json()
+    fields = spec["components"]["schemas"]["FollowupChatIn"]["properties"]
+    hours_after = fields["hours_after"]["description"]
+    for fact in ("quiet hours", "21:00–08:00", "unless a CS asked", "pacing", "max(`hours_after` hours, 30 minutes)",
+                 "last save", "every save"):
+        assert fact in hours_after, fact
+    assert "0 (default): at once" not in hours_after
+    assert "last save" in fields["trigger"]["description"].lower()
+    assignation = fields["wa_gateway_assignation_type"]["description"]
+    for fact in ("preferring one of the template's provider", "Not sticky", "LAST number that wrote to it",
+                 "store's active numbers of the template's provider"):
+        assert fact in assignation, fact
+    assert "first got" not in assignation
+    assert "handler number keeps" not in fields["provider"]["description"]
+    texts = fields["text_for_cod"]["description"]
+    assert "first non-empty text in the order bank transfer, COD, e-payment" in texts
+    assert "`abandoned`" in texts and "{{payment_url}}" in texts.split("`abandoned` goes to")[1]
+    assert "{{total}}" not in texts.split("`abandoned` goes to")[1]
+    for path in ("/store/follow-up-chats/{chat_id}", "/v3/products/{product_id}/follow-up-chats/{chat_id}"):
+        patch = spec["paths"][path]["patch"]["description"]
+        for fact in ("only the follow-ups scheduled after it", "keep the `trigger` and the due time",
+                     "`provider`: it follows to the template's follow-ups still scheduled",
+                     "a template whose number was deleted can still be renamed"):
+            assert fact in patch, (path, fact)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bosonline.followup import rules
+from bosonline.followup.render import LEAD_PLACEHOLDERS, lead_values
 from bosonline.followup.template_service import TemplateService
 from bosonline.kit.placeholders import PLACEHOLDERS, render_placeholders, unknown_placeholders
 from bosonline.models import Store, StoreMember
@@ -523,3 +524,78 @@ async def _waiting_for_a_lock(rt: Runtime) -> bool:
             )
         )
     return bool(waiting)
+
+
+LEAD_TEXTS = {
+    "text_for_bank_transfer": "Kak {{customer_name}}, {{items}} masih di keranjang: {{payment_url}}",
+    "text_for_cod": "Kak {{customer_name}}, {{product_name}} tinggal selangkah lagi. {{cs_name}} {{cs_phone}}",
+    "text_for_epayment": "Halo {{customer_name}} ({{customer_phone}}), salam dari {{store_name}}",
+}
+
+
+async def test_abandoned_templates_may_use_only_the_checkouts_placeholders(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
+    """A checkout is no order: `abandoned` texts with {{total}}, {{bank_accounts}}, … would reach the buyer as
+    "silakan transfer  ke:", so they are refused when saved (create and edit), naming them."""
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    message = _scalev_error(
+        await client.post(url, json=template_body(trigger="abandoned"), headers=headers), 422, "validation_error"
+    )
+    for named in ("text_for_bank_transfer", "{{total}}", "{{bank_accounts}}", "text_for_cod", "{{order_number}}",
+                  "{{address}}", "text_for_epayment"):
+        assert named in message, named
+    assert (await client.get(url, headers=headers)).json()["data"] == []
+
+    lead = await client.post(url, json=template_body(trigger="abandoned", **LEAD_TEXTS), headers=headers)
+    assert lead.status_code == 201, lead.text
+    refused = await client.patch(
+        f"{url}/{lead.json()['id']}", json={"text_for_cod": "Resi {{awb}} via {{courier}}"}, headers=headers
+    )
+    message = _scalev_error(refused, 422, "validation_error")
+    assert "text_for_cod" in message and "{{awb}}" in message and "{{courier}}" in message
+    order_chat = await add_template(client, headers, product_id)  # TEXTS: order placeholders
+    message = _scalev_error(
+        await client.patch(f"{url}/{order_chat['id']}", json={"trigger": "abandoned"}, headers=headers),
+        422, "validation_error",
+    )
+    assert "{{total}}" in message
+    fetched = (await client.get(f"{url}/{order_chat['id']}", headers=headers)).json()
+    assert fetched["trigger"] == "order_created"
+    assert (await client.patch(f"{url}/{order_chat['id']}", json={"trigger": "abandoned", **LEAD_TEXTS},
+                               headers=headers)).status_code == 200
+
+
+def test_lead_placeholders_are_the_values_a_checkout_has() -> None:
+    values = lead_values(Store(name="Toko", phone="6281200001111"), "Rina", "6281311112222", "1 × Kaos", "https://f")
+    assert LEAD_PLACEHOLDERS == tuple(values) and set(LEAD_PLACEHOLDERS) <= set(PLACEHOLDERS)
+    assert all(values.values())  # each has a value for a checkout
+
+
+async def test_a_template_whose_number_was_deleted_can_still_be_edited(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Deleting a number leaves its templates without one: the integration rules are checked again only when an
+    edit changes provider, wa_integration_id or wa_gateway_assignation_type."""
+    owner, product_id = await _owner_with_product(client)
+    headers, url = owner["headers"], templates_url(product_id)
+    integration_id = await add_wa(rt, owner["store"]["id"], provider="fonnte")
+    chat = await add_template(client, headers, product_id, provider="fonnte", wa_integration_id=integration_id)
+    deleted = await client.delete(f"/store/wa-integration/{integration_id}", headers=headers)
+    assert deleted.json()["data"]["templates_detached"] == 1
+    for changes in ({"name": "Follow Up baru"}, {"hours_after": 5, "text_for_cod": "Halo {{customer_name}}"},
+                    {"provider": "fonnte", "wa_gateway_assignation_type": "fixed"}):  # the same values: no change
+        response = await client.patch(f"{url}/{chat['id']}", json=changes, headers=headers)
+        assert response.status_code == 200, (changes, response.text)
+    renamed = response.json()
+    assert (renamed["name"], renamed["hours_after"], renamed["wa_integration"]) == ("Follow Up baru", 5, None)
+    assert "wa_integration_id" in _scalev_error(
+        await client.patch(f"{url}/{chat['id']}", json={"provider": "wablas"}, headers=headers),
+        422, "validation_error",
+    )
+    rotator = await client.patch(f"{url}/{chat['id']}", json={"wa_gateway_assignation_type": "rotator"},
+                                 headers=headers)
+    assert rotator.status_code == 200, rotator.text
+    assert "wa_integration_id" in _scalev_error(
+        await client.patch(f"{url}/{chat['id']}", json={"wa_gateway_assignation_type": "fixed"}, headers=headers),
+        422, "validation_error",
+    )

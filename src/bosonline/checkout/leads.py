@@ -1,5 +1,8 @@
 """Abandoned checkouts (leads): what a buyer typed before submitting, saved by the page, and listed for the seller
-so a CS can follow the buyer up. An order from the same phone on the same form converts the lead."""
+so a CS can follow the buyer up. An order from the same phone on the same form converts the lead.
+
+Every save schedules the lead's `abandoned` follow-ups from that save (followup/schedule.py, lead_due): they go
+once the buyer has stopped saving for max(`hours_after`, 30 minutes), never while the buyer is still typing."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from bosonline.checkout.schemas import (
 )
 from bosonline.checkout.service import PublicCheckout
 from bosonline.errors import Conflict, NotFound, ValidationFailed
-from bosonline.followup.schedule import schedule_lead
+from bosonline.followup.schedule import restart_lead_clock, schedule_lead
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.kit.phone import display_phone, phone_needle
 from bosonline.models import CheckoutLead, Form, Order
@@ -90,7 +93,9 @@ class PublicLeads:
         _apply(lead, body)
         now = self.rt.clock.now()
         lead.updated_at = now
-        # Products added since the lead was saved may have `abandoned` follow-ups (existing rows are kept as they are)
+        # The buyer is still there: the lead's `abandoned` follow-ups wait again from this save, and products added
+        # since the last save may have `abandoned` follow-ups of their own.
+        await restart_lead_clock(self.session, lead, now)
         await schedule_lead(self.session, lead, now)
         return LeadSavedOut(token=lead.token, status="open")
 

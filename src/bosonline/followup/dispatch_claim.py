@@ -13,7 +13,9 @@ write transactions are serialized). Manual rows wait for a CS and are never clai
   order) → `canceled`, the reason in `error`;
 - in the store's quiet hours, unless a CS asked for it (`actor_member_id`) → due at the end of the window;
 - no text for the order's payment category → `skipped` ("no text for cod");
-- no active integration to send from (followup/senders.py) → `failed` with the reason;
+- no active integration to send from (followup/senders.py) → still `scheduled`, due again in
+  senders.NO_SENDER_RETRY, `error` = "no active WhatsApp number: <reason>" (nothing was sent: it goes once a number
+  is active again, and a CS sees it meanwhile);
 - its pacing slot (followup/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
   pacing.PACED): decided before rendering, so a paced backlog is neither rendered nor postponed again each batch;
 - else → rendered (only these), then `sending` under this claim's lease (`locked_until`), attempts + 1, with the
@@ -42,11 +44,13 @@ from bosonline.followup.render import load_lead_values, load_order_texts, render
 from bosonline.followup.rules import PAYMENT_CATEGORIES, payment_category, still_applies, text_field
 from bosonline.followup.schedule import gone_reason, waiting_for
 from bosonline.followup.senders import (
+    NO_SENDER_RETRY,
     Integration,
     NoSender,
     SenderPicker,
     last_senders,
     load_integrations,
+    no_sender_error,
     rotator_cursors,
 )
 from bosonline.integrations.whatsapp.base import PROVIDERS
@@ -142,7 +146,7 @@ class Claimed:
 class Batch:
     lease_until: datetime
     claimed: list[Claimed] = field(default_factory=list)
-    ended: Counter[str] = field(default_factory=Counter)  # canceled / skipped / failed here
+    ended: Counter[str] = field(default_factory=Counter)  # canceled / skipped here
     postponed: int = 0
     deferred: int = 0  # left as they were for the next batch (a row they need was busy): not handled
 
@@ -195,6 +199,11 @@ class _Writes:
         self.waiting.append(
             {"_id": row.id, "_due": self.now + WAIT_FOR_STATUS, "_error": waiting_for(status), "_now": self.now}
         )
+
+    def no_sender(self, row: _Due, reason: NoSender) -> None:
+        """No active number can send it: nothing was sent, it stays scheduled and is looked at again later."""
+        error = no_sender_error(reason)[:500]
+        self.waiting.append({"_id": row.id, "_due": self.now + NO_SENDER_RETRY, "_error": error, "_now": self.now})
 
     def send(self, claimed: Claimed, lease_until: datetime) -> None:
         self.sending.append(
@@ -277,7 +286,7 @@ class DispatchClaim:
             try:
                 chosen.append((row, template, self._pick(picker, row, template, orders)))
             except NoSender as exc:
-                writes.end(row, "failed", str(exc))
+                writes.no_sender(row, exc)
 
         locks = await lock_integrations(self.session, {integration for _, _, integration in chosen}, LOCK_WAIT)
         pacer = Pacer(self.now, self.horizon, locks.states, locks.frontiers)

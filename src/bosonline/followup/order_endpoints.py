@@ -32,20 +32,19 @@ Stats = store_service(FollowupStats, Permission.reports_read)
 OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 SEMANTICS = """
-Steps are the order's follow-up chat templates in order (Follow Up 1, 2, 3, …): those of its first product that has
-templates, else the store's default set. A follow-up keeps the step and template it was scheduled with, even if the
-templates are later reordered or replaced; templates added since without a follow-up of the order come after. Each
-template's `trigger` says when its clock starts: `order_created` (at checkout), an order status (with
-`change_status=true`: when the order moves to that status; with `false`: at checkout, sent or offered to the CS only
-while the order is in that status — falling due before the order gets there, it waits and goes once the order gets
-there; it is canceled once the order can no longer get there), or `abandoned` (a checkout that was not submitted:
-those are not part of an order's follow-ups). It is due `hours_after` hours (0–720) later. `provider` `manual`: the
-CS sends it by opening `wa_url` (https://wa.me/…); a gateway (`fonnte`, `wablas`, `starsender`, `whatsapp_cloud`):
-the dispatcher sends it through the integration chosen by `wa_gateway_assignation_type` (`fixed`: the template's
-`wa_integration_id`; `handler`: the order's CS's integration; `rotator`: round-robin over active integrations).
-Texts are chosen by the order's payment category (bank_transfer, cod, epayment) and rendered with its placeholders.
-A follow-up stops (`canceled`) once the order is paid, canceled, or past the status it was for.
-"""
+Steps are the order's follow-up chat templates in order (Follow Up 1, 2, 3, …): those of its first
+product that has templates, else the store's default set. A follow-up keeps the step and template it was scheduled
+with, even if the templates are later reordered or replaced; templates added since without a follow-up of the order
+come after. Each template's `trigger` says when its clock starts: `order_created` (at checkout), an order status
+(with `change_status=true`: when the order moves to that status; with `false`: at checkout, sent or offered to the
+CS only while the order is in that status — falling due before the order gets there, it waits and goes once the
+order gets there; it is canceled once the order can no longer get there), or `abandoned` (a checkout that was not
+submitted: those are not part of an order's follow-ups). It is due `hours_after` hours (0–720) later. `provider`
+`manual`: the CS sends it by opening `wa_url` (https://wa.me/…); a gateway (`fonnte`, `wablas`, `starsender`,
+`whatsapp_cloud`): the dispatcher sends it through the integration chosen by `wa_gateway_assignation_type` (`fixed`:
+the template's `wa_integration_id`; `handler`: the order's CS's integration; `rotator`: round-robin over active
+integrations). Texts are chosen by the order's payment category (bank_transfer, cod, epayment) and rendered with its
+placeholders. A follow-up stops (`canceled`) once the order is paid, canceled, or past the status it was for."""
 
 
 def documented(doc: str) -> str:
@@ -55,39 +54,52 @@ def documented(doc: str) -> str:
 
 ATTEMPTS_DOC = """Orders that still have a follow-up to do, newest first, each with how many follow-ups were done
 (`folowup_attempts`, the seed's spelling), the buyer (phone in 08… form) and the next follow-up's text
-(`followup_text`) rendered for the order and its payment category. The next follow-up is the lowest step still
-waiting that applies to the order now (a follow-up for a status the order has not reached is not next) and has a
-text for its payment category. The seed's four keys come first; the others
-(order id and number, next step, template id, channel, due time, wa.me link) follow. By default the follow-ups
-go in order; `POST /store/order/followup` may jump ahead (Follow Up 1 → 4), skipping the ones between. An SKU no
-product or variant of the store has answers 404 `Record not found`. A CS sees the orders assigned to them, unless
-the store lets CS see every order. Keyset pagination (`?limit` ≤ 100, `?cursor`)."""
+(`followup_text`) rendered for the order and its payment category. The next follow-up is the lowest step among the
+order's follow-ups still waiting that applies to the order now (a follow-up for a status the order has not reached
+is not next) and has a text for its payment category — the one the default `POST /store/order/followup` does; a
+template the order has no follow-up of (its clock has not started, or it was added after the order was placed) is
+never next. The seed's four keys come first; the others follow: order id and number, next step, template id,
+channel, due time, `wa_url` (the wa.me link, for `manual` follow-ups only: a gateway one is sent by the dispatcher,
+and sending it by hand too would reach the buyer twice) and `error` (why a gateway follow-up has not gone yet, e.g.
+`no active WhatsApp number: …`: it stays listed and goes once a number is active again). By default the follow-ups
+go in order; `POST /store/order/followup` may jump ahead (Follow Up 1 → 4), skipping the ones between. `?sku=` keeps
+the orders with a line of that SKU: a product's SKU matches its lines whatever their variant, a variant's SKU the
+lines of that variant; an SKU no product or variant of the store has answers 404 `Record not found`. A CS sees the
+orders assigned to them, unless the store lets CS see every order. Keyset pagination (`?limit` ≤ 100, `?cursor`)."""
 
-FOLLOW_UP_DOC = """Does one follow-up of an order now: by default the next one in order (the first step not done,
-skipped or canceled that applies to the order now, or once this Follow Up moves the order to its status; a step
-with no text for the order's payment category is passed over and marked `skipped`, "no text for cod"; one waiting
-for a status the order has not reached is passed over and keeps waiting); `follow_up_chat_id` (any template the
-order has a follow-up of, or of its current set) or `step` (as the attempts list and the order's chats number them)
-chooses another — a later one marks the earlier steps not done yet `skipped` (they will not be sent later). A
-`manual` template is recorded as done (`status: sent`) and answers its rendered `text` and the `wa_url` the CS
-opens to send it; a gateway template is queued to be sent at once
-(`status: scheduled`; a CS's send is not held back by quiet hours). A template with `change_status=true` whose
-`trigger` is an order status moves the order to that status (when the status table allows it; with its stock and
-timeline effects), unless the body says `change_status: false`; `status_changed` reports the move. After that
-move the follow-up must apply to the order (e.g. not paid for a payment reminder, in the template's status for a
-status trigger), else nothing is done: 409 `followup_not_applicable` with the reason.
+FOLLOW_UP_DOC = """Does one follow-up of an order now: by default the next one, as the attempts list shows it (the
+lowest step among the order's follow-ups still waiting that applies to the order now; one with no text for the
+order's payment category is passed over and marked `skipped`, "no text for cod"; one waiting for a status the order
+has not reached is passed over and keeps waiting; a template the order has no follow-up of is never next);
+`follow_up_chat_id` (any template the order has a follow-up of, or of its current set: a template without a
+follow-up of the order gets one) or `step` (as the attempts list and the order's chats number them) chooses another
+— a later one marks the earlier steps not done yet that apply to the order now `skipped` (they will not be sent
+later); those for a status the order has not reached yet are left waiting and still go (or are offered) once the
+order gets there. A `manual` template is recorded as done (`status: sent`) and answers its rendered `text` and the
+`wa_url` the CS opens to send it; a gateway template is queued to be sent at once (`status: scheduled`; a CS's send
+is not held back by quiet hours). A template with `change_status=true` whose `trigger` is an order status moves the
+order to that status (when the status table allows it; with its stock and timeline effects), unless the body says
+`change_status: false`; `status_changed` reports the move. When the status change is refused (the status table, the
+stock), nothing is done and its own error answers (e.g. 409 `invalid_transition`, `reservation_mismatch`, with its
+message). After that move the follow-up must apply to the order (e.g. not paid for a payment reminder, in the
+template's status for a status trigger), else nothing is done: 409 `followup_not_applicable` with the reason.
 
 Refusals: a template not in the order's set → 404; already done → 409 `followup_done`; its gateway send has an
 unknown outcome → 409 `followup_unknown` (check WhatsApp, then use the wa.me link: it is never re-sent blindly);
-being sent right now → 409 `followup_sending`; the chosen one has no text for the order's payment category → 409
-`no_text`; it does not apply to the order → 409 `followup_not_applicable`; nothing left to do now → 409
-`no_followup_left`. The same click arriving twice (same CS, no template named, within a few seconds of that CS's
-own Follow Up) answers the follow-up just done instead of doing the next one."""
+being sent right now (or, by default, nothing left but a follow-up being sent) → 409 `followup_sending`; the chosen
+one has no text for the order's payment category → 409 `no_text`; it does not apply to the order → 409
+`followup_not_applicable`; nothing left to do now → 409 `no_followup_left`. The same click arriving twice (same CS,
+no template named, within a few seconds of that CS's own Follow Up) answers the follow-up just done instead of doing
+the next one."""
 
 CHATS_DOC = """Every follow-up template of the order, in order, rendered for it: `text` (for its payment category),
-`text_url` (the text URL-encoded, as Scalev), `wa_url`, and its `state`: the follow-up's status, `waiting` when it
-is scheduled for a status the order has not reached yet (it goes once the order gets there), or `not_scheduled`
-when its clock has not started. 404 for another store's order or one a CS may not see."""
+`text_url` (the text URL-encoded, as Scalev), `wa_url` (for every step: for a gateway follow-up not sent yet it
+would duplicate the automatic send; use it for a manual one, or a gateway one that failed or whose outcome is
+unknown), `is_next` (the order's next follow-up, as the attempts list and the default Follow Up see it), and its
+`state`: the follow-up's status, `waiting` when it is scheduled for a status the order has not reached yet (it goes
+once the order gets there), or `not_scheduled` when the order has no follow-up of that template (its clock has not
+started, or the template was added after the order was placed: it can still be chosen in Follow Up). 404 for another
+store's order or one a CS may not see."""
 
 
 @router.get(
@@ -137,8 +149,9 @@ async def followup_stats(
         date | None, Query(alias="to", description="Last day, inclusive (2000-01-01…2100-12-31); default today.")
     ] = None,
 ) -> Envelope[FollowupStatsOut]:
-    """Per step (Follow Up 1, 2, …) of the follow-ups created in the range (≤ 366 days): how many were
+    """Per step (Follow Up 1, 2, …) of the orders' follow-ups created in the range (≤ 366 days): how many were
     scheduled, sent (delivered and read included), delivered (read included), read, failed, of unknown outcome,
     skipped and canceled, and `converted`: how many of the orders a step was sent to were paid or confirmed after
-    it was sent."""
+    it was sent. The follow-ups of abandoned checkouts are counted apart, all steps together, in `abandoned` (the
+    same counters; `converted`: checkouts that became orders after a follow-up was sent to them)."""
     return Envelope(data=await service.per_step(date_from, date_to))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, get_args
 
@@ -90,16 +91,33 @@ async def messages_of(
     return grouped
 
 
-class FollowupOrderRepository(OrderRepository):
-    async def sku_known(self, sku: str) -> bool:
-        """Whether a product or variant of the store holds this SKU (case-insensitive, as SKUs are unique)."""
-        stmt = self.scoped(Sku).with_only_columns(Sku.id).where(Sku.sku_key == sku.upper()).limit(1)
-        return await self.session.scalar(stmt) is not None
+@dataclass(frozen=True)
+class SkuRef:
+    """What an SKU of the store names: a product (`variant_id` None: any of its variants) or one variant."""
 
-    async def with_open_followups(self, sku: str | None, params: PageParams) -> Page[Order]:
+    product_id: int
+    variant_id: int | None
+
+
+class FollowupOrderRepository(OrderRepository):
+    async def sku_ref(self, sku: str) -> SkuRef | None:
+        """The product or variant of the store holding this SKU (the store's SKU registry: case-insensitive, as
+        SKUs are unique across products and variants), or None."""
+        stmt = (
+            self.scoped(Sku)
+            .with_only_columns(Sku.product_id, Sku.variant_id)
+            .where(Sku.sku_key == sku.upper())
+            .limit(1)
+        )
+        found = (await self.session.execute(stmt)).first()
+        return SkuRef(found.product_id, found.variant_id) if found is not None else None
+
+    async def with_open_followups(self, sku: SkuRef | None, params: PageParams) -> Page[Order]:
         """Visible orders with a follow-up to do now, newest first: a `scheduled` row that applies to the order in
         its current state (not one waiting for a status the order has not reached) and whose template has a text
-        for the order's payment category. With `sku`, only orders with a line of it."""
+        for the order's payment category. With `sku`, only orders with a line of it: of the product (a
+        product-level SKU, whatever the line's variant) or of the variant (a variant's SKU). Lines are matched by
+        id, not by their `sku` text, which holds the variant's SKU when it has one."""
         waiting = (
             select(FollowupMessage.id)
             .join(
@@ -115,11 +133,14 @@ class FollowupOrderRepository(OrderRepository):
             )
         )
         stmt = (await self.visible()).where(exists(waiting))
-        if sku:
+        if sku is not None:
+            of_sku = (
+                OrderLine.product_id == sku.product_id
+                if sku.variant_id is None
+                else OrderLine.variant_id == sku.variant_id
+            )
             line = select(OrderLine.id).where(
-                OrderLine.store_id == self.ctx.store_id,
-                OrderLine.order_id == Order.id,
-                func.lower(OrderLine.sku) == sku.lower(),
+                OrderLine.store_id == self.ctx.store_id, OrderLine.order_id == Order.id, of_sku
             )
             stmt = stmt.where(exists(line))
         return await keyset_page(self.session, stmt, [Order.id], params, descending=True)

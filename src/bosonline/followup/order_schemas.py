@@ -19,8 +19,9 @@ class FollowupAttemptOut(BaseModel):
     customer_name: str
     customer_phone: str = Field(description="08… form.")
     followup_text: str = Field(
-        description="The next follow-up (lowest step still waiting that applies to the order now and has a text "
-        "for its payment category) rendered for the order and its payment category."
+        description="The next follow-up (the lowest step among the order's follow-ups still waiting that applies to "
+        "the order now and has a text for its payment category: the one the default Follow Up does) rendered for the "
+        "order and its payment category."
     )
     order_id: int
     order_number: str
@@ -30,13 +31,26 @@ class FollowupAttemptOut(BaseModel):
     channel: str = Field(description="`manual` (the CS sends it with `wa_url`) or the gateway that sends it.")
     due_at: datetime
     is_due: bool = Field(description="Whether its time has come (`hours_after` hours after its clock started).")
-    wa_url: str = Field(description="https://wa.me/<buyer>?text=<followup_text>")
+    wa_url: str | None = Field(
+        description="https://wa.me/<buyer>?text=<followup_text> for a `manual` follow-up (the CS sends it by "
+        "opening it); null for a gateway follow-up, which the dispatcher sends itself (sending it by hand as well "
+        "would reach the buyer twice)."
+    )
+    error: str | None = Field(
+        description="Why a gateway follow-up has not gone yet, e.g. `no active WhatsApp number: …` (it goes once "
+        "a number is active again) or a failed try to be retried; null otherwise."
+    )
 
 
 class FollowUpIn(StrictBody):
     order_id: int = Id
     follow_up_chat_id: int | None = Field(
-        None, ge=1, le=2**53, description="The template to do now; default: the next one in order."
+        None,
+        ge=1,
+        le=2**53,
+        description="The template to do now (one the order has a follow-up of, or of its current set: a template "
+        "without a follow-up of the order gets one); default: the order's next follow-up, as the attempts list "
+        "shows it.",
     )
     step: int | None = Field(None, ge=1, le=1000, description="Or the step (Follow Up N) to do now.")
     change_status: bool = Field(
@@ -74,12 +88,21 @@ class OrderChatOut(BaseModel):
     hours_after: int
     text: str = Field(description="Rendered for this order and its payment category (\"\" if the template has none).")
     text_url: str = Field(description="`text` URL-encoded (Scalev's `text_url`).")
-    wa_url: str
+    wa_url: str = Field(
+        description="https://wa.me/<buyer>?text=<text>, for every step: the CS sends a manual one with it, or a "
+        "gateway one whose send failed or has an unknown outcome (check the WhatsApp chat first). For a gateway "
+        "follow-up not sent yet it would duplicate the automatic send: the dispatcher sends it anyway."
+    )
     image: str | None
     state: str = Field(
         description="The follow-up's status (scheduled, sending, sent, delivered, read, failed, unknown, skipped, "
         "canceled), `waiting` (scheduled for a status the order has not reached yet: it goes once the order gets "
-        "there) or `not_scheduled` (its clock has not started)."
+        "there) or `not_scheduled` (the order has no follow-up of this template: its clock has not started, or the "
+        "template was added after the order was placed; a CS may still do it by choosing it in Follow Up)."
+    )
+    is_next: bool = Field(
+        description="Whether this is the order's next follow-up: the one the attempts list shows and the default "
+        "Follow Up does."
     )
     due_at: datetime | None
     sent_at: datetime | None
@@ -123,11 +146,26 @@ class StepStatsOut(BaseModel):
     converted: int = Field(description="Orders paid or confirmed after this step was sent to them.")
 
 
+class AbandonedStatsOut(BaseModel):
+    scheduled: int = Field(description="Follow-ups of abandoned checkouts created in the range.")
+    sent: int = Field(description="Sent (delivered and read included).")
+    delivered: int = Field(description="Delivered (read included).")
+    read: int
+    failed: int
+    unknown: int
+    skipped: int
+    canceled: int
+    converted: int = Field(description="Abandoned checkouts that became orders after a follow-up was sent to them.")
+
+
 class FollowupStatsOut(BaseModel):
     date_from: date = Field(alias="from")
     date_to: date = Field(alias="to")
     timezone: str
-    steps: list[StepStatsOut]
+    steps: list[StepStatsOut] = Field(description="Per step, the follow-ups of orders only.")
+    abandoned: AbandonedStatsOut = Field(
+        description="The follow-ups of abandoned checkouts (trigger `abandoned`), all steps together."
+    )
 
     model_config = {"populate_by_name": True}
 

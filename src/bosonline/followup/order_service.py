@@ -7,13 +7,16 @@ of the order's current set (followup/template_sets.py) without a row of the orde
 the set when no row holds that number, else after the last step. Templates with trigger `abandoned` are for
 checkouts that did not become orders and are not part of an order's follow-ups.
 
-What a CS is offered (the attempts list, the default Follow Up) is only what applies to the order now
-(rules.still_applies): a follow-up waiting for a status the order has not reached yet is not "next".
+"The next step to do" has one definition (next_step), used by the attempts list, the default Follow Up and the
+order's chats: only the order's own rows count (a template without a row of the order — its clock has not started,
+or it was added after the order was placed — is never next, though a CS may still choose it explicitly, which
+creates its row), and only what applies to the order now (rules.still_applies): a follow-up waiting for a status
+the order has not reached yet is not next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -35,7 +38,6 @@ from bosonline.followup.render import OrderTexts, load_order_texts, wa_link
 from bosonline.followup.rules import (
     ABANDONED,
     DONE,
-    FINISHED,
     MANUAL,
     OPEN,
     is_status_trigger,
@@ -47,9 +49,8 @@ from bosonline.kit.clock import as_utc
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
 from bosonline.models import FollowupChat, FollowupMessage, Order
-from bosonline.order.state import allowed_next
 from bosonline.order.status import OrderStatusService
-from bosonline.order.status_schemas import BulkStatusChangeIn
+from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusError
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.webhook.outbox import wake_worker_after_commit
@@ -113,19 +114,34 @@ def applies(trigger: str, order: Order) -> bool:
     return still_applies(trigger, order.status, order.payment_status) is None
 
 
-def next_waiting(
-    rows: Sequence[FollowupMessage], templates: dict[int, FollowupChat], order: Order, texts: OrderTexts
-) -> tuple[FollowupMessage, FollowupChat, str] | None:
-    """The lowest step (rows come ordered by step) still waiting that the CS can do now: it applies to the order
-    in its current state and has a text for its payment category; with its template and rendered text."""
+@dataclass(frozen=True)
+class NextStep:
+    row: FollowupMessage
+    template: FollowupChat
+    text: str  # rendered for the order and its payment category
+
+
+def next_step(
+    rows: Sequence[FollowupMessage],
+    templates: Mapping[int, FollowupChat],
+    order: Order,
+    texts: OrderTexts,
+) -> tuple[NextStep | None, list[FollowupMessage]]:
+    """The order's next follow-up to do, as the attempts list, the default Follow Up and the order's chats all see
+    it: the lowest step among the order's own rows (`rows`, by step) that is still `scheduled`, whose template
+    exists, that applies to the order in its current state, and whose text for the order's payment category
+    (rendered with `texts`) is not empty. Also the rows before it that qualified but have no text (the default
+    Follow Up marks them `skipped`, as the dispatcher does)."""
+    without_text: list[FollowupMessage] = []
     for row in rows:
         template = templates.get(row.template_id or 0)
-        if row.status not in OPEN or template is None or not applies(row.trigger, order):
+        if row.status not in OPEN or template is None or row.trigger == ABANDONED or not applies(row.trigger, order):
             continue
         text = texts.text(template, order)
         if text:
-            return row, template, text
-    return None
+            return NextStep(row, template, text), without_text
+        without_text.append(row)
+    return None, without_text
 
 
 class FollowupOrderService:
@@ -140,9 +156,12 @@ class FollowupOrderService:
     async def attempts(self, sku: str | None, params: PageParams) -> tuple[list[FollowupAttemptOut], str | None]:
         """A fixed number of queries whatever the page size: (the CS's visibility setting), (the SKU), the page of
         orders, their rows, the waiting rows' templates, and the placeholder values (load_order_texts)."""
-        if sku is not None and not await self.repo.sku_known(sku):
-            raise NotFound()
-        page = await self.repo.with_open_followups(sku, params)
+        ref = None
+        if sku is not None:
+            ref = await self.repo.sku_ref(sku)
+            if ref is None:
+                raise NotFound()
+        page = await self.repo.with_open_followups(ref, params)
         orders: list[Order] = page.items
         messages = await self.repo.messages_of([order.id for order in orders])
         templates = await self.repo.templates(
@@ -152,10 +171,10 @@ class FollowupOrderService:
         now = self.rt.clock.now()
         out = []
         for order in orders:
-            found = next_waiting(messages[order.id], templates, order, texts)
+            found, _ = next_step(messages[order.id], templates, order, texts)
             if found is None:  # done between the two reads, or its text renders empty
                 continue
-            row, _, text = found
+            row, text = found.row, found.text
             out.append(
                 FollowupAttemptOut(
                     folowup_attempts=attempts_done(messages[order.id]),
@@ -170,7 +189,8 @@ class FollowupOrderService:
                     channel=row.channel,
                     due_at=row.due_at,
                     is_due=row.due_at <= now,
-                    wa_url=wa_link(order.customer_phone, text),
+                    wa_url=wa_link(order.customer_phone, text) if row.channel == MANUAL else None,
+                    error=row.error,
                 )
             )
         return out, page.next_cursor
@@ -180,7 +200,7 @@ class FollowupOrderService:
     async def follow_up(self, body: FollowUpIn) -> FollowUpOut:
         order = await self.repo.get(body.order_id, for_update=True)  # one Follow Up of an order at a time
         rows = await self.repo.lock_messages(order.id)
-        steps = await self._steps(order, rows)
+        steps, templates = await self._steps(order, rows)
         now = self.rt.clock.now()
         explicit = body.follow_up_chat_id is not None or body.step is not None
         if not explicit and (replay := self._just_done(rows, now)) is not None:
@@ -199,7 +219,7 @@ class FollowupOrderService:
                 )
             skipped = self._skip_before(order, steps, target.number, rows, now)
         else:
-            target, text, skipped = self._next(order, steps, texts, body, now)
+            target, text, skipped = self._next(order, rows, templates, texts, now)
 
         template = target.template
         row = target.row
@@ -235,24 +255,28 @@ class FollowupOrderService:
             row.attempts = 0
             wake_worker_after_commit(self.session)
         await self.session.flush()
-        moved = await self._move_status(order, template, body)
+        moved, refused = await self._move_status(order, template, body)
         reason = still_applies(row.trigger, order.status, order.payment_status)
         if reason is not None:  # nothing of this request is kept (the transaction rolls back)
+            if refused is not None:  # the status it needed could not be reached: the status change says why
+                raise Conflict(refused.message, code=refused.code)
             raise Conflict(
                 f"Follow Up {row.step} ({row.template_name}) does not apply to this order: {reason}",
                 code="followup_not_applicable",
             )
         return self._answer(order, row, rows, skipped, moved, text)
 
-    async def _steps(self, order: Order, rows: Sequence[FollowupMessage]) -> list[Step]:
-        """The order's steps (order_steps): its current set (two queries) and, when some of its rows were scheduled
-        with templates no longer in that set, those templates (one more)."""
+    async def _steps(
+        self, order: Order, rows: Sequence[FollowupMessage]
+    ) -> tuple[list[Step], dict[int, FollowupChat]]:
+        """The order's steps (order_steps) and the templates by id: its current set (two queries) and, when some of
+        its rows were scheduled with templates no longer in that set, those templates (one more)."""
         current = await self.repo.template_set_of(order)
         templates = {template.id: template for template in current}
         missing = {row.template_id for row in rows if row.template_id and row.template_id not in templates}
         if missing:
             templates.update(await self.repo.templates(missing))
-        return order_steps(rows, templates, current)
+        return order_steps(rows, templates, current), templates
 
     def _just_done(self, rows: Sequence[FollowupMessage], now: datetime) -> FollowupMessage | None:
         """The follow-up this CS did within DOUBLE_CLICK, judged by the time of the CS's own action: a manual one's
@@ -278,51 +302,38 @@ class FollowupOrderService:
         raise NotFound()
 
     def _next(
-        self, order: Order, steps: Sequence[Step], texts: OrderTexts, body: FollowUpIn, now: datetime
+        self,
+        order: Order,
+        rows: Sequence[FollowupMessage],
+        templates: Mapping[int, FollowupChat],
+        texts: OrderTexts,
+        now: datetime,
     ) -> tuple[Step, str, list[int]]:
-        """The first step in order the CS can do now: not finished, applying to the order now (or once this Follow
-        Up moves the order to its status), with a text for its payment category. Waiting rows are passed over and
-        stay as they are; rows without a text are passed over and marked `skipped` (as the dispatcher does)."""
+        """The next step (next_step, as the attempts list shows it). Rows passed over for lack of a text are marked
+        `skipped` (as the dispatcher does); waiting ones stay as they are."""
+        found, without_text = next_step(rows, templates, order, texts)
         skipped: list[int] = []
-        for step in steps:
-            row = step.row
-            if row is not None and row.status in FINISHED:
-                continue
-            if not self._doable_now(order, step, body):
-                continue
-            text = texts.text(step.template, order)
-            if not text:
-                if row is not None and row.status in OPEN:
-                    row.status = "skipped"
-                    row.error = f"no text for {payment_category(order.payment_method)}"
-                    row.updated_at = now
-                    row.locked_until = None
-                    skipped.append(step.number)
-                continue
-            if row is not None:
-                _check_doable(row, order)
-            return step, text, skipped
-        raise Conflict(
-            "No follow-up of this order is left to do now",
-            code="no_followup_left",
-            persist=bool(skipped),  # the rows found without a text stay skipped
-        )
-
-    @staticmethod
-    def _doable_now(order: Order, step: Step, body: FollowUpIn) -> bool:
-        """Whether the step applies to the order now, or will once this Follow Up moves the order to its status."""
-        trigger = step.trigger
-        if applies(trigger, order):
-            return True
-        template = step.template
-        return (
-            body.change_status
-            and template.change_status
-            and template.trigger == trigger
-            and is_status_trigger(trigger)
-            and trigger in allowed_next(order.status)
-            and still_applies(trigger, trigger, order.payment_status) is None
-        )
+        for row in without_text:
+            row.status = "skipped"
+            row.error = f"no text for {payment_category(order.payment_method)}"
+            row.updated_at = now
+            row.locked_until = None
+            skipped.append(row.step)
+        if found is None:
+            sending = next((row for row in rows if row.status == "sending"), None)
+            if sending is not None:
+                raise Conflict(
+                    f"Follow Up {sending.step} ({sending.template_name}) is being sent right now",
+                    code="followup_sending",
+                    persist=bool(skipped),
+                )
+            raise Conflict(
+                "No follow-up of this order is left to do now",
+                code="no_followup_left",
+                persist=bool(skipped),  # the rows found without a text stay skipped
+            )
+        row = found.row
+        return Step(row.step, found.template, row.template_name, row), found.text, skipped
 
     def _skip_before(
         self,
@@ -332,12 +343,15 @@ class FollowupOrderService:
         rows: list[FollowupMessage],
         now: datetime,
     ) -> list[int]:
-        """Earlier steps not done yet become `skipped` (rows created for those never scheduled, so that they do not
-        fire later). A row being sent right now is left alone."""
+        """Earlier steps not done yet that apply to the order now become `skipped` (rows created for those never
+        scheduled, so that they do not fire later). Those for a status the order has not reached yet keep waiting
+        (or are still started when the order gets there); a row being sent right now is left alone."""
         skipped = []
         for step in steps:
             if step.number >= target:
                 break
+            if not applies(step.trigger, order):
+                continue
             row = step.row
             if row is None:
                 row = FollowupMessage(
@@ -365,20 +379,23 @@ class FollowupOrderService:
             skipped.append(step.number)
         return skipped
 
-    async def _move_status(self, order: Order, template: FollowupChat, body: FollowUpIn) -> StatusChangedOut | None:
+    async def _move_status(
+        self, order: Order, template: FollowupChat, body: FollowUpIn
+    ) -> tuple[StatusChangedOut | None, BulkStatusError | None]:
         """A template with `change_status=true` and a status trigger moves the order there (as a status change
-        through the status service: stock, vouchers, timeline, webhooks, follow-ups), when the table allows it."""
+        through the status service: stock, vouchers, timeline, webhooks, follow-ups). The move made, or why the
+        status service refused it (the status table, the stock): then the status does not move."""
         target = template.trigger
         if not (body.change_status and template.change_status and is_status_trigger(target)):
-            return None
-        if order.status == target or target not in allowed_next(order.status):
-            return None
+            return None, None
+        if order.status == target:
+            return None, None
         from_status = order.status
         change = BulkStatusChangeIn(ids=[order.id], status=target, note=f"Follow up: {template.name}"[:500])
-        result = await OrderStatusService(self.session, self.rt, self.ctx).change_many(change)
-        if not result.results[0].ok:  # e.g. the stock no longer matches: the status does not move
-            return None
-        return StatusChangedOut(from_status=from_status, to=target)
+        (result,) = (await OrderStatusService(self.session, self.rt, self.ctx).change_many(change)).results
+        if not result.ok:
+            return None, result.error
+        return StatusChangedOut(from_status=from_status, to=target), None
 
     @staticmethod
     def _answer(
@@ -407,8 +424,9 @@ class FollowupOrderService:
     async def chats(self, order_id: int) -> list[OrderChatOut]:
         order = await self.repo.get(order_id)
         rows = (await self.repo.messages_of([order.id]))[order.id]
-        steps = await self._steps(order, rows)
+        steps, templates = await self._steps(order, rows)
         texts = await load_order_texts(self.session, self.rt.settings, self.ctx.store, [order])
+        found, _ = next_step(rows, templates, order, texts)
         out = []
         for step in steps:
             template, row = step.template, step.row
@@ -434,6 +452,7 @@ class FollowupOrderService:
                     wa_url=wa_link(order.customer_phone, text),
                     image=template.image,
                     state=state,
+                    is_next=found is not None and row is found.row,
                     due_at=row.due_at if row else None,
                     sent_at=row.sent_at if row else None,
                     error=row.error if row else None,

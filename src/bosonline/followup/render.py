@@ -164,6 +164,20 @@ async def load_lead_values(
     return values
 
 
+# The placeholders an abandoned checkout has values for (the keys of lead_values): an `abandoned` template may use
+# only these (checked when it is saved: followup/template_service.py).
+LEAD_PLACEHOLDERS: tuple[str, ...] = (
+    "customer_name",
+    "customer_phone",
+    "product_name",
+    "items",
+    "payment_url",
+    "store_name",
+    "cs_name",
+    "cs_phone",
+)
+
+
 def lead_values(store: Store, name: str, phone: str, items: str, form_url: str) -> dict[str, str]:
     """Placeholder values of an abandoned checkout (no order yet: no number, total or payment)."""
     return {

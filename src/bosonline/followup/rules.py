@@ -2,6 +2,9 @@
 event starts, when a follow-up is due, which text an order gets, and when a follow-up no longer applies.
 
 - `trigger`: `order_created` (default), `abandoned` (a checkout saved but not submitted), or an order status.
+  For `abandoned` the clock starts at the buyer's LAST save of the checkout: every save restarts it, and the
+  follow-up is due max(`hours_after` hours, 30 minutes) after that save (a buyer idle for 30 minutes has left;
+  followup/schedule.py LEAD_IDLE), so a buyer still typing never gets it.
 - `change_status=true` with a status trigger: the clock starts when the order's status changes to `trigger`
   (an order created in that status starts it at creation). `change_status=false` with a status trigger: due
   `hours_after` hours after the order's creation; sent (or offered to the CS) only while the order is in that
@@ -11,7 +14,9 @@ event starts, when a follow-up is due, which text an order gets, and when a foll
 - Doing a follow-up by hand (`POST /store/order/followup`) whose template has a status trigger and
   `change_status=true` moves the order to that status when the status table allows it; after that move, a
   follow-up that does not apply to the order (below) is refused rather than recorded or queued.
-- Due `hours_after` hours after the clock starts (0 = at once, or as soon as a CS acts on a manual one).
+- Due `hours_after` hours after the clock starts (0 = at once, or as soon as a CS acts on a manual one; `abandoned`:
+  at least 30 minutes, above). A gateway follow-up due in the store's quiet hours waits until they end (unless a CS
+  asked for it), and a number's pacing spaces its messages: "at once" is as soon as those allow.
 - A follow-up applies while: the order is not canceled/closed/returned (unless that status is its trigger);
   for `order_created` the order is still `draft`/`pending` and not paid; for a status trigger the order is in
   that status (and not paid, for `draft`/`pending`); for `abandoned` the checkout has not become an order.

@@ -10,7 +10,10 @@ event (DESIGN.md §5), and the canceling of rows that no longer apply once an or
   `change_status=false`) stays while the status table can still reach it; once due, the dispatcher postpones it
   hour by hour with `error` = waiting_for(status) (dispatch_claim.py). When the order's status changes to that
   status, its rows carrying that mark become due at once (the mark cleared), instead of at the next hourly look.
-- A checkout is abandoned (a lead is saved): templates with trigger `abandoned` get a row of the lead.
+- A checkout is abandoned (a lead is saved): templates with trigger `abandoned` get a row of the lead, due
+  max(`hours_after` hours, LEAD_IDLE) after that save. The clock runs from the buyer's LAST save: every later save
+  of the lead restarts it (restart_lead_clock), so a buyer still typing gets nothing; a buyer idle for LEAD_IDLE
+  has left.
 
 Rows are unique per (order, template) and per (lead, template): inserts skip the ones that exist
 (`INSERT … ON CONFLICT DO NOTHING`), so an event that happens twice never schedules a follow-up twice. Statements
@@ -50,6 +53,8 @@ from bosonline.order.state import TRANSITIONS
 from bosonline.webhook.outbox import wake_worker_after_commit
 
 LEAD_CONVERTED = "checkout became an order"
+# A buyer who has not saved their checkout for this long has left it: the least delay of an `abandoned` follow-up.
+LEAD_IDLE = timedelta(minutes=30)
 # The UPDATEs below are Core statements on the table: no ORM synchronization of rows a caller may hold.
 _MESSAGES = FollowupMessage.__table__
 
@@ -115,6 +120,11 @@ def message_row(
 
 def due(start: datetime, template: FollowupChat) -> datetime:
     return start + timedelta(hours=template.hours_after)
+
+
+def lead_due(saved_at: datetime, hours_after: int) -> datetime:
+    """When an `abandoned` follow-up of a checkout last saved at `saved_at` is due."""
+    return saved_at + max(timedelta(hours=hours_after), LEAD_IDLE)
 
 
 async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
@@ -318,8 +328,8 @@ class FollowupScheduler:
 
 
 async def schedule_lead(session: AsyncSession, lead: CheckoutLead, now: datetime) -> None:
-    """An abandoned checkout: rows of the `abandoned` templates of its products' set, due `hours_after` hours after
-    the lead was saved. One read when the store has no such template for these products."""
+    """An abandoned checkout saved at `now`: rows of the `abandoned` templates of its products' set that it has
+    not got yet, due lead_due(now, hours_after). One read when the store has no such template for these products."""
     variant_ids = sorted({int(item["variant_id"]) for item in lead.items or [] if item.get("variant_id")})
     products = (
         select(ProductVariant.product_id)
@@ -348,20 +358,49 @@ async def schedule_lead(session: AsyncSession, lead: CheckoutLead, now: datetime
         product_id = product_of.get(int(item.get("variant_id") or 0))
         if product_id is not None and product_id not in product_ids:
             product_ids.append(product_id)
-    start = lead.created_at or now
     rows = [
         message_row(
             store_id=lead.store_id,
             lead_id=lead.id,
             template=template,
             step=step,
-            due_at=due(start, template),
+            due_at=lead_due(now, template.hours_after),
             now=now,
         )
         for step, template in enumerate(pick_set(candidates, product_ids), start=1)
         if template.trigger == ABANDONED
     ]
     await insert_rows(session, rows, now)
+
+
+async def restart_lead_clock(session: AsyncSession, lead: CheckoutLead, now: datetime) -> None:
+    """The buyer saved the checkout again at `now`: its rows still `scheduled` are due lead_due(now, hours_after of
+    their template) — one read, one UPDATE per distinct `hours_after`. A pacing slot a row held is given up (it is
+    due later now); rows being sent or ended stay as they are."""
+    held = _MESSAGES.c.error == PACED
+    waiting = await session.execute(
+        select(_MESSAGES.c.id, FollowupChat.hours_after)
+        .join(FollowupChat, FollowupChat.id == _MESSAGES.c.template_id)
+        .where(
+            _MESSAGES.c.store_id == lead.store_id,
+            _MESSAGES.c.lead_id == lead.id,
+            _MESSAGES.c.status == "scheduled",
+        )
+    )
+    by_delay: dict[int, list[int]] = defaultdict(list)
+    for message_id, hours_after in waiting:
+        by_delay[hours_after].append(message_id)
+    for hours_after, message_ids in sorted(by_delay.items()):
+        await session.execute(
+            update(_MESSAGES)
+            .where(_MESSAGES.c.id.in_(sorted(message_ids)), _MESSAGES.c.status == "scheduled")
+            .values(
+                due_at=lead_due(now, hours_after),
+                updated_at=now,
+                error=case((held, None), else_=_MESSAGES.c.error),
+                integration_id=case((held, None), else_=_MESSAGES.c.integration_id),
+            )
+        )
 
 
 async def follow_provider(session: AsyncSession, store_id: int, template_id: int, provider: str, now: datetime) -> None:

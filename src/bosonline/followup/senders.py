@@ -11,7 +11,9 @@
   abandoned checkout) that already got a message from an active integration keeps that number: a buyer sees one
   sender; so does a follow-up that holds a pacing slot on a number (followup/pacing.py).
 
-No active integration to use → the follow-up fails with the reason (`NoSender`)."""
+No active integration to use → `NoSender` with the reason: nothing was sent, so the dispatcher keeps the follow-up
+`scheduled`, due again NO_SENDER_RETRY later, `error` = "no active WhatsApp number: <reason>" (no_sender_error): it
+goes once a number is active again, and the CS sees it meanwhile (the attempts list, the order's chats)."""
 
 from __future__ import annotations
 
@@ -44,8 +46,18 @@ class Integration:
     owner_member_id: int | None
 
 
+# How long a follow-up that no active number can send waits before the dispatcher looks for a number again.
+NO_SENDER_RETRY = timedelta(hours=1)
+NO_SENDER = "no active WhatsApp number"
+
+
 class NoSender(Exception):
     """No active integration can send this follow-up; the message says why."""
+
+
+def no_sender_error(reason: NoSender) -> str:
+    """The `error` of a follow-up waiting for an active number."""
+    return f"{NO_SENDER}: {reason}"
 
 
 def rotator_position(cursor: int, provider: str) -> int:

@@ -1,5 +1,6 @@
-"""Follow-up results per step (`GET /store/followup/stats`): one aggregate query (GROUP BY step) over the rows
-created in a range of days of the store's time zone; rows are never loaded into Python."""
+"""Follow-up results (`GET /store/followup/stats`): one aggregate query over the rows created in a range of days of
+the store's time zone, grouped by step for the orders' rows and as one group for the abandoned checkouts' rows (a
+NULL group key); rows are never loaded into Python."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import ValidationFailed
-from bosonline.followup.order_schemas import FollowupStatsOut, StepStatsOut
-from bosonline.models import FollowupMessage, Order, OrderEvent
+from bosonline.followup.order_schemas import AbandonedStatsOut, FollowupStatsOut, StepStatsOut
+from bosonline.models import CheckoutLead, FollowupMessage, Order, OrderEvent
 from bosonline.order.list_repository import day_bounds
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
@@ -66,16 +67,19 @@ class FollowupStats:
                 OrderEvent.created_at >= m.sent_at,
             )
         )
-        converted = case(
-            (
-                and_(was_sent, m.order_id.is_not(None), or_(Order.paid_at >= m.sent_at, confirmed_after)),
-                m.order_id,
-            ),
-            else_=None,
+        order_converted = and_(was_sent, m.order_id.is_not(None), or_(Order.paid_at >= m.sent_at, confirmed_after))
+        lead_converted = and_(
+            was_sent,
+            m.order_id.is_(None),
+            CheckoutLead.status == "converted",
+            CheckoutLead.updated_at >= m.sent_at,  # written when the checkout became an order, then never again
         )
+        # Orders (or checkouts) counted once per group however many of its rows were sent before it converted.
+        converted = case((order_converted, m.order_id), (lead_converted, m.lead_id), else_=None)
+        group = case((m.order_id.is_not(None), m.step), else_=None)  # NULL: the abandoned checkouts' rows
         stmt = (
             select(
-                m.step,
+                group.label("step"),
                 func.count().label("scheduled"),
                 _count_if(was_sent).label("sent"),
                 _count_if(m.status.in_(DELIVERED)).label("delivered"),
@@ -88,14 +92,28 @@ class FollowupStats:
             )
             .select_from(m)
             .outerjoin(Order, and_(Order.id == m.order_id, Order.store_id == m.store_id))
-            .where(m.store_id == self.ctx.store_id, m.created_at >= start, m.created_at < end)
-            .group_by(m.step)
-            .order_by(m.step)
+            .outerjoin(CheckoutLead, and_(CheckoutLead.id == m.lead_id, CheckoutLead.store_id == m.store_id))
+            .where(
+                m.store_id == self.ctx.store_id,
+                m.created_at >= start,
+                m.created_at < end,
+                or_(m.order_id.is_not(None), m.lead_id.is_not(None)),
+            )
+            .group_by(group)
         )
-        rows = (await self.session.execute(stmt)).mappings().all()
+        steps: list[StepStatsOut] = []
+        abandoned = AbandonedStatsOut(**dict.fromkeys(AbandonedStatsOut.model_fields, 0))
+        for row in (await self.session.execute(stmt)).mappings():
+            counts = {key: int(value) for key, value in row.items() if key != "step"}
+            if row["step"] is None:
+                abandoned = AbandonedStatsOut(**counts)
+            else:
+                steps.append(StepStatsOut(step=int(row["step"]), **counts))
+        steps.sort(key=lambda item: item.step)
         return FollowupStatsOut(
             date_from=start_day,
             date_to=end_day,
             timezone=self.ctx.store.timezone,
-            steps=[StepStatsOut(**{key: int(value) for key, value in row.items()}) for row in rows],
+            steps=steps,
+            abandoned=abandoned,
         )

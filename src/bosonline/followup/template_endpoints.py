@@ -51,6 +51,17 @@ _ORDER_DOC = (
     "Puts the templates in a new order: `ids` must hold every template id, each once (else 422). The first is "
     "Follow Up 1. Follow-ups already scheduled for orders keep the step they were scheduled with."
 )
+_PATCH_DOC = (
+    "Changes the keys given; the result is validated as a whole, as on create, except the WhatsApp integration "
+    "rules (`wa_integration_id` exists and matches `provider`), checked only when the edit changes `provider`, "
+    "`wa_integration_id` or `wa_gateway_assignation_type`: a template whose number was deleted can still be "
+    "renamed.\n\n"
+    "An edit changes only the follow-ups scheduled after it: follow-ups already scheduled keep the `trigger` and "
+    "the due time they were scheduled with (a new `trigger`, `change_status` or `hours_after` applies to follow-ups "
+    "scheduled from then on; an abandoned checkout saved again is scheduled anew). The exception is `provider`: it "
+    "follows to the template's follow-ups still scheduled (switched to `manual`, they wait for a CS; switched to a "
+    "gateway, the dispatcher sends them). Texts and image are read when a follow-up is sent or shown."
+)
 _DELETE_DOC = (
     "Deletes the template. Its follow-ups still `scheduled` for orders are `canceled` (error `template deleted`); "
     "those already done keep their record."
@@ -138,7 +149,7 @@ async def v3_get(product_id: ProductId, chat_id: ChatId, service: Reader) -> Fol
 
 @v3_router.patch(
     "/{chat_id}", summary="Update a product follow-up chat", responses=_V3_ERRORS,
-    description=_doc("Changes the keys given; the result is validated as a whole, as on create."),
+    description=_doc(_PATCH_DOC),
 )
 async def v3_update(
     product_id: ProductId, chat_id: ChatId, body: FollowupChatPatch, service: Writer
@@ -206,7 +217,7 @@ async def store_get(chat_id: ChatId, service: Reader) -> Envelope[FollowupChatOu
 
 @store_router.patch(
     "/{chat_id}", summary="Edit Default Follow-up Chat",
-    description=_doc("Changes the keys given; the result is validated as a whole, as on create."),
+    description=_doc(_PATCH_DOC),
 )
 async def store_update(chat_id: ChatId, body: FollowupChatPatch, service: Writer) -> Envelope[FollowupChatOut]:
     return Envelope(data=await service.update(None, chat_id, body.model_dump(exclude_unset=True)))

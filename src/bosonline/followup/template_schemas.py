@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from bosonline.followup import rules
+from bosonline.followup.render import LEAD_PLACEHOLDERS
+from bosonline.followup.schedule import LEAD_IDLE
 from bosonline.integrations.whatsapp.base import PROVIDERS
 from bosonline.kit.fields import no_control_chars, no_control_chars_but_newlines
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
@@ -23,10 +25,14 @@ TEXT_FIELDS: tuple[str, ...] = tuple(rules.text_field(category) for category in 
 ALL_PROVIDERS: tuple[str, ...] = (rules.MANUAL, *PROVIDERS)
 
 PLACEHOLDER_LIST = "\n".join(f"- `{{{{{name}}}}}`: {meaning}" for name, meaning in PLACEHOLDERS.items())
+LEAD_PLACEHOLDER_LIST = ", ".join(f"`{{{{{name}}}}}`" for name in LEAD_PLACEHOLDERS)
+IDLE_MINUTES = int(LEAD_IDLE.total_seconds() // 60)
 
 TRIGGER_DOC = (
     "What starts the follow-up's clock. `order_created` (default): the order is created. `abandoned`: a checkout "
-    "was saved but not submitted (the buyer left). An order status name (" + ", ".join(f"`{s}`" for s in STATUSES)
+    "was saved but not submitted (the buyer left): the clock starts at the buyer's LAST save of the checkout and "
+    "every save restarts it (see `hours_after`); it stops once the checkout becomes an order, and its texts may use "
+    "only the placeholders a checkout has values for. An order status name (" + ", ".join(f"`{s}`" for s in STATUSES)
     + "): see `change_status`. A follow-up stops applying (it is canceled, never sent) once the order no longer "
     "fits it: for `order_created` once the order is paid, confirmed or moved on; for a status trigger once the order "
     "leaves that status (and, for `draft`/`pending`, once it is paid); canceled/closed/returned orders stop them all."
@@ -39,21 +45,31 @@ CHANGE_STATUS_DOC = (
     "order gets there it waits and goes once the order does; it is canceled once the order can no longer reach it."
 )
 HOURS_AFTER_DOC = (
-    f"Hours between the start of the clock and the follow-up, 0–{rules.MAX_HOURS_AFTER} (30 days). 0 (default): at "
-    "once for a gateway template, or as soon as a CS acts for a manual one."
+    f"Hours between the start of the clock and the follow-up, 0–{rules.MAX_HOURS_AFTER} (30 days). 0 (default): "
+    "for a gateway template, as soon as the store's quiet hours and the number's pacing allow; for a manual one, "
+    "as soon as a CS acts. A gateway send that falls due during the store's quiet hours (default 21:00–08:00 store "
+    "time) waits until they end, unless a CS asked for it (Follow Up); pacing spaces each number's messages "
+    "(`pacing_per_minute`). With `trigger` `abandoned` the follow-up is due max(`hours_after` hours, "
+    f"{IDLE_MINUTES} minutes) after the buyer's last save of the checkout (a buyer idle for {IDLE_MINUTES} minutes "
+    "has left), and every save starts that wait again: a buyer still typing gets nothing."
 )
 PROVIDER_DOC = (
     "How the follow-up is sent. `manual`: a CS sends it by opening a wa.me link with the rendered text (nothing is "
     "sent automatically). " + ", ".join(f"`{p}`" for p in PROVIDERS) + ": sent automatically when due, through a "
-    "WhatsApp integration of that provider chosen by `wa_gateway_assignation_type` (a rotator or handler number keeps "
-    "serving an order that already got a message from it). Changing the provider also changes how the template's "
-    "follow-ups still scheduled will go."
+    "WhatsApp integration chosen by `wa_gateway_assignation_type` (see there). Changing the provider also changes "
+    "how the template's follow-ups still scheduled will go."
 )
 ASSIGNATION_DOC = (
-    "Which WhatsApp number sends a gateway follow-up. `fixed` (default): always `wa_integration_id` (required then). "
-    "`handler`: the integration owned by the order's CS (else `wa_integration_id`). `rotator`: round-robin over the "
-    "store's active integrations of the template's provider; an order keeps the number it first got. Ignored (stored "
-    "as given) for `manual`."
+    "Which WhatsApp number sends a gateway follow-up, chosen at each send. `fixed` (default): always "
+    "`wa_integration_id` (required then); nothing is sent from it while it is inactive or deleted. `handler`: an "
+    "active number owned by the order's CS (`owner_member_id` = the order's handler when the message is sent), "
+    "preferring one of the template's provider, else one of another provider the CS owns; without one (or for an "
+    "abandoned checkout, which has no CS), `wa_integration_id` if it is active. Not sticky: each send looks again, "
+    "so an order given to another CS is written from that CS's number. `rotator`: round-robin over the store's "
+    "active numbers of the template's provider (none: `wa_integration_id` if active). An order (or abandoned "
+    "checkout) that already got a message keeps the LAST number that wrote to it (sent, or may have sent: "
+    "`unknown`), from whichever template and provider, while that number is active. Ignored (stored as given) for "
+    "`manual`."
 )
 INTEGRATION_DOC = (
     "A WhatsApp integration of this store (`/store/wa-integration`) whose provider is the template's `provider`. "
@@ -65,8 +81,13 @@ TEXTS_DOC = (
     "accounts, e-wallets). A text may not be empty for a category the product can be paid with (the payment "
     "methods of the store's active forms offering the product; for store defaults, of all active forms); with no "
     "such form at least one text is required. An order whose category has an empty text skips this follow-up. "
+    "An abandoned checkout gets the text of its payment method's category; one abandoned before a payment method "
+    "was chosen gets the first non-empty text in the order bank transfer, COD, e-payment. "
     "Placeholders, replaced by plain substitution when the message is rendered (a missing value renders empty; an "
-    "unknown `{{name}}` is refused with a 422 when saving):\n\n" + PLACEHOLDER_LIST
+    "unknown `{{name}}` is refused with a 422 when saving):\n\n" + PLACEHOLDER_LIST + "\n\n"
+    "A template with `trigger` `abandoned` goes to a checkout that is not an order yet (no number, total, payment, "
+    "courier or address): its texts may use only " + LEAD_PLACEHOLDER_LIST + " (`{{payment_url}}` is the checkout "
+    "form, `{{cs_name}}`/`{{cs_phone}}` the store's); any other is refused with a 422 naming it."
 )
 IMAGE_DOC = (
     f"Picture sent with the message: an http(s) URL of at most {MAX_IMAGE_URL} characters, or the `url` of an image "
@@ -91,7 +112,8 @@ order (Follow Up 1, 2, 3, …), until it is paid, confirmed or no longer fits th
 - **`provider`.** {PROVIDER_DOC}
 - **`wa_gateway_assignation_type`.** {ASSIGNATION_DOC}
 - **Texts.** One per payment category; bank transfer, COD, e-payment. An empty text for a category the product
-  is sold with is refused (422).
+  is sold with is refused (422). An `abandoned` template may use only {LEAD_PLACEHOLDER_LIST} (422 naming any
+  other).
 - **Limits.** At most {MAX_TEMPLATES} templates per product and {MAX_TEMPLATES} store defaults (409
   `followup_chat_limit_reached`). A new template goes last.
 

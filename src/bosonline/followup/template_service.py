@@ -4,6 +4,7 @@ the generated default set, and what deleting a template does to follow-ups still
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import Conflict, NotFound, ValidationFailed, validation_fields
 from bosonline.followup import rules
 from bosonline.followup.defaults import DEFAULT_SET
+from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import follow_provider
 from bosonline.followup.template_repository import TemplateRepository
 from bosonline.followup.template_schemas import (
@@ -33,6 +35,9 @@ _CATEGORY_LABELS = {"bank_transfer": "bank transfer", "cod": "COD", "epayment": 
 _MEDIA_PROBE = "probe.webp"
 # Meta's WhatsApp Cloud API sends a text with an image as the image's caption, which it limits to 1,024 characters.
 META_CAPTION_CHARS = 1_024
+# The fields the integration rules read: a PATCH re-checks those rules only when it changes one of them.
+INTEGRATION_FIELDS = frozenset({"provider", "wa_integration_id", "wa_gateway_assignation_type"})
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]{1,40})\s*\}\}")  # a well-formed {{name}}, as kit/placeholders.py
 
 
 class TemplateService:
@@ -68,11 +73,13 @@ class TemplateService:
     async def update(self, product_id: int | None, chat_id: int, changes: dict[str, Any]) -> FollowupChatOut:
         await self._check_product(product_id)
         chat = await self._chat(product_id, chat_id, for_update=True)
+        current = current_values(chat)
         try:
-            data = FollowupChatIn.model_validate({**current_values(chat), **changes})
+            data = FollowupChatIn.model_validate({**current, **changes})
         except ValidationError as exc:
             raise ValidationFailed(fields=validation_fields(list(exc.errors()))) from exc
-        await self._check(product_id, data)
+        changed = {name for name, value in data.model_dump().items() if value != current[name]}
+        await self._check(product_id, data, changed=changed)
         old_provider = chat.provider
         for name, value in data.model_dump().items():
             setattr(chat, name, value)
@@ -164,11 +171,17 @@ class TemplateService:
             raise NotFound()
         return chat
 
-    async def _check(self, product_id: int | None, data: FollowupChatIn) -> None:
-        """The rules across fields and against the store; every problem found is reported at once."""
+    async def _check(self, product_id: int | None, data: FollowupChatIn, *, changed: set[str] | None = None) -> None:
+        """The rules across fields and against the store; every problem found is reported at once. `changed`: the
+        fields an edit changes (None: a new template). The integration rules are checked only when an edit changes
+        one of INTEGRATION_FIELDS: a template whose number was deleted (or changed) can still be renamed."""
         problems: dict[str, str] = {}
         problems.update(await self._text_problems(product_id, data))
-        problems.update(await self._integration_problems(data))
+        if changed is None or changed & INTEGRATION_FIELDS:
+            problems.update(await self._integration_problems(data))
+        if data.trigger == rules.ABANDONED:
+            for name, why in self._lead_placeholder_problems(data).items():
+                problems.setdefault(name, why)
         if data.image is not None and data.image.startswith("/") and not await self._is_own_media(data.image):
             problems["image"] = "must be an http(s) URL or the url of an image uploaded to this store"
         if data.provider == "whatsapp_cloud" and data.image is not None:
@@ -198,6 +211,23 @@ class TemplateService:
             for category in rules.PAYMENT_CATEGORIES
             if category in categories and not getattr(data, rules.text_field(category))
         }
+
+    @staticmethod
+    def _lead_placeholder_problems(data: FollowupChatIn) -> dict[str, str]:
+        """An `abandoned` follow-up goes to a checkout that is no order yet: the placeholders only an order has values
+        for (render.LEAD_PLACEHOLDERS are the others) would render empty."""
+        problems = {}
+        for name in TEXT_FIELDS:
+            found = _PLACEHOLDER.findall(getattr(data, name))
+            unusable = [p for i, p in enumerate(found) if p not in LEAD_PLACEHOLDERS and p not in found[:i]]
+            if unusable:
+                problems[name] = (
+                    "a follow-up with trigger abandoned (a checkout, no order yet) cannot use "
+                    + ", ".join("{{" + p + "}}" for p in unusable)
+                    + "; it may use: "
+                    + ", ".join("{{" + p + "}}" for p in LEAD_PLACEHOLDERS)
+                )
+        return problems
 
     async def _integration_problems(self, data: FollowupChatIn) -> dict[str, str]:
         gateway = data.provider != rules.MANUAL

@@ -33,7 +33,8 @@ GUIDE = f"""
 **What an integration is.** A WhatsApp number of the store and the provider that sends from it. Follow-up chat
 templates with a gateway `provider` send through one (`wa_integration_id`, or chosen per order by
 `wa_gateway_assignation_type`: `fixed`, `handler` = the number whose `owner_member_id` is the order's CS,
-`rotator` = round-robin over the active ones). Owners and admins only (a CS gets 403).
+`rotator` = round-robin over the active ones of the template's provider; an order keeps the last number that
+wrote to it). Owners and admins only (a CS gets 403).
 
 **Credentials.** {CREDENTIALS_DOC}
 
@@ -55,7 +56,9 @@ _EDIT_CONFLICTS = {
     409: {
         "model": ErrorEnvelope,
         "description": "`wa_integration_exists`: the number already has an integration in this store; "
-        "`credentials_unreadable`: the stored credentials cannot be decrypted, send the provider's full ones",
+        "`credentials_unreadable`: the stored credentials cannot be decrypted, send the provider's full ones; "
+        "`wa_integration_in_use`: `provider` changes while follow-up chat templates name this integration "
+        "(`wa_integration_id`; the message says how many): point them to another number first",
     }
 }
 _UNREADABLE = {
@@ -114,7 +117,9 @@ async def get_integration(integration_id: IntegrationId, service: Manager) -> En
     **_doc(
         "Replaces `name`, `phone_number`, `provider`, `pacing_per_minute`, `is_active` and `owner_member_id` "
         "(left out: their defaults). `credentials`: left out, they stay; given, its keys replace those keys. "
-        "Changing `provider` needs all of the new provider's credentials (422 naming the missing ones). "
+        "Changing `provider` needs all of the new provider's credentials (422 naming the missing ones), and no "
+        "follow-up chat template may name the integration (`wa_integration_id`): a template sends with its own "
+        "`provider`, so the change is refused with 409 `wa_integration_in_use`, saying how many templates use it. "
         "`rotate_webhook_secret: true` generates a new webhook secret (the status webhook URL and verify token "
         "change)."
     ),

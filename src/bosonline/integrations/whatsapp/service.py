@@ -98,6 +98,8 @@ class WaIntegrationService:
             holder = await self.repo.phone_holder(data.phone_number)
             if holder is not None and holder != integration.id:
                 raise conflict_for(INTEGRATION_PHONE_UNIQUE)
+        if data.provider != integration.provider:
+            await self._check_unused(integration)
         stored = self._open(integration)
         given = dict(data.credentials or {})
         if stored is None and not self._complete(data.provider, given):
@@ -177,6 +179,19 @@ class WaIntegrationService:
         if integration is None:
             raise NotFound()
         return integration
+
+    async def _check_unused(self, integration: WaIntegration) -> None:
+        """A template names its number together with the provider it sends with: the number's provider cannot
+        change under it (its follow-ups would fail, and every edit of its integration would be refused)."""
+        using = await self.repo.templates_using(integration.id)
+        if using:
+            templates = "1 follow-up chat template uses" if using == 1 else f"{using} follow-up chat templates use"
+            raise Conflict(
+                f"{templates} this number with provider {integration.provider}: point them to another number "
+                "(their wa_integration_id) before changing its provider",
+                code="wa_integration_in_use",
+                fields={"provider": f"used by {using} follow-up chat template{'s' if using != 1 else ''}"},
+            )
 
     async def _check_owner(self, member_id: int | None) -> None:
         if member_id is not None and await self.repo.active_member(member_id) is None:
