@@ -133,9 +133,10 @@ class MessageHistoryOut(BaseModel):
     created_at: datetime
 
 
-class StepStatsOut(BaseModel):
-    step: int
-    scheduled: int = Field(description="Follow-ups of this step created in the range.")
+class FollowupCountsOut(BaseModel):
+    """What happened to a set of follow-ups (a step's, or the abandoned checkouts')."""
+
+    scheduled: int = Field(description="Follow-ups created in the range.")
     sent: int = Field(description="Sent (delivered and read included).")
     delivered: int = Field(description="Delivered (read included).")
     read: int
@@ -143,18 +144,15 @@ class StepStatsOut(BaseModel):
     unknown: int
     skipped: int
     canceled: int
+    converted: int
+
+
+class StepStatsOut(FollowupCountsOut):
+    step: int
     converted: int = Field(description="Orders paid or confirmed after this step was sent to them.")
 
 
-class AbandonedStatsOut(BaseModel):
-    scheduled: int = Field(description="Follow-ups of abandoned checkouts created in the range.")
-    sent: int = Field(description="Sent (delivered and read included).")
-    delivered: int = Field(description="Delivered (read included).")
-    read: int
-    failed: int
-    unknown: int
-    skipped: int
-    canceled: int
+class AbandonedStatsOut(FollowupCountsOut):
     converted: int = Field(description="Abandoned checkouts that became orders after a follow-up was sent to them.")
 
 
