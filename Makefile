@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Test processes (pytest-xdist): one per CPU; `make test PYTEST_WORKERS=0` runs in this process only.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test migrate demo lock clean
+.PHONY: run test lint migrate demo lock clean
 
 # The virtualenv is rebuilt whenever a lock file or pyproject.toml changes; installs are hash-checked.
 $(BIN)/.runtime-stamp: requirements/runtime.lock pyproject.toml
@@ -24,8 +24,13 @@ $(BIN)/.dev-stamp: requirements/dev.lock $(BIN)/.runtime-stamp
 run: $(BIN)/.runtime-stamp
 	$(BIN)/bosonline serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.dev-stamp $(CHROMIUM)
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Style, formatting, types and the import contracts (docs/architecture.md); `make test` runs these first.
+lint: $(BIN)/.dev-stamp
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
 $(CHROMIUM):

@@ -87,9 +87,7 @@ async def make_orders(runtime: Runtime, store_id: int, n: int) -> list[int]:
             .where(StoreSettings.store_id == store_id)
             .values(quiet_hours_start=dt_time(0, 0), quiet_hours_end=dt_time(0, 0))
         )
-        customer = Customer(
-            store_id=store_id, phone="6281200000000", name="Pembeli", created_at=now, updated_at=now
-        )
+        customer = Customer(store_id=store_id, phone="6281200000000", name="Pembeli", created_at=now, updated_at=now)
         session.add(customer)
         await session.flush()
         tag = uuid.uuid4().hex[:8]
@@ -116,9 +114,7 @@ async def make_orders(runtime: Runtime, store_id: int, n: int) -> list[int]:
         ]
         ids: list[int] = []
         for start in range(0, n, CHUNK):
-            ids += list(
-                await session.scalars(insert(Order).returning(Order.id), orders[start : start + CHUNK])
-            )
+            ids += list(await session.scalars(insert(Order).returning(Order.id), orders[start : start + CHUNK]))
         lines = [
             {
                 "order_id": order_id,
@@ -259,9 +255,7 @@ async def run(database_url: str | None, label: str, args: argparse.Namespace) ->
                 rate = await dispatch(sized, store_id, order_ids, gateway)
             finally:
                 await sized.db.dispose()
-            print(
-                f"  dispatcher, worker_batch_size {batch:<5}      {rate:8.0f} msg/s   ratio {rate / plain:.2f}"
-            )
+            print(f"  dispatcher, worker_batch_size {batch:<5}      {rate:8.0f} msg/s   ratio {rate / plain:.2f}")
         await runtime.db.dispose()
 
 
@@ -276,9 +270,7 @@ def _sizes(value: str) -> list[int]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--batch-sizes", type=_sizes, default=[50, 500])

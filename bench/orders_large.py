@@ -372,8 +372,10 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
         print(f"\nbuild ({n_orders:,} orders):")
         for label, seconds in build.items():
             print(f"  {label:<36} {seconds:8.1f} s")
-        print(f"\nDownload Order List (csv): {rows - 1:,} orders, {size / 1e6:.1f} MB in {download_s:.1f} s "
-              f"({(rows - 1) / download_s:,.0f} orders/s)")
+        print(
+            f"\nDownload Order List (csv): {rows - 1:,} orders, {size / 1e6:.1f} MB in {download_s:.1f} s "
+            f"({(rows - 1) / download_s:,.0f} orders/s)"
+        )
         baseline = results[0][1]
         print(f"\n{'endpoint':<44} {'p50 ms':>8} {'p95 ms':>8} {'x /health':>10}   ({runs} runs each)")
         for label, p50, high in results:

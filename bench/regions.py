@@ -50,9 +50,7 @@ def percentiles(samples_ms: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
-def measure(
-    run: Callable[[str, str | None, int | None], object], rounds: int
-) -> tuple[list[float], dict[str, float]]:
+def measure(run: Callable[[str, str | None, int | None], object], rounds: int) -> tuple[list[float], dict[str, float]]:
     samples: list[float] = []
     per_case: dict[str, list[float]] = {}
     for _ in range(rounds):
@@ -99,9 +97,7 @@ def main(rounds: int) -> None:
     started = time.perf_counter()
     index = region_index()
     build_ms = (time.perf_counter() - started) * 1000
-    print(
-        f"index build (once per process, lokal's tables included): {build_ms:.0f} ms, {len(index):,} regions"
-    )
+    print(f"index build (once per process, lokal's tables included): {build_ms:.0f} ms, {len(index):,} regions")
     for query, parent, level in CASES:  # same answers, or the comparison means nothing
         lokals = search_wilayah(query, level=level, within=parent, limit=LIMIT)  # type: ignore[arg-type]
         expected = [r.code for r in lokals]
@@ -127,8 +123,6 @@ def main(rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=30)
     main(parser.parse_args().rounds)

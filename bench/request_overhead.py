@@ -62,17 +62,26 @@ async def main(requests: int, database_url: str | None) -> None:
         for i in range(20):
             await client.post(
                 "/store/staff",
-                json={"name": f"CS {i}", "phone": "081398765432", "email": f"cs{i}-{email}", "password": "rahasia-123",
-                      "role": "cs"},
+                json={
+                    "name": f"CS {i}",
+                    "phone": "081398765432",
+                    "email": f"cs{i}-{email}",
+                    "password": "rahasia-123",
+                    "role": "cs",
+                },
                 headers=headers,
             )
         await timed(client, "/health", {}, 50)  # warm up
-        rows = {path: summary(await timed(client, path, hdrs, requests))
-                for path, hdrs in (("/health", {}), ("/store", headers), ("/store/staff?limit=25", headers))}
+        rows = {
+            path: summary(await timed(client, path, hdrs, requests))
+            for path, hdrs in (("/health", {}), ("/store", headers), ("/store/staff?limit=25", headers))
+        }
     await runtime.db.dispose()
     base = rows["/health"][0]
-    print(f"database: {runtime.db.engine.dialect.name}; {requests} sequential requests per path; "
-          f"register (argon2id hash) {register_ms:.0f} ms")
+    print(
+        f"database: {runtime.db.engine.dialect.name}; {requests} sequential requests per path; "
+        f"register (argon2id hash) {register_ms:.0f} ms"
+    )
     for path, (p50, p95) in rows.items():
         print(f"  {path:<24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  p50 vs /health x{p50 / base:.2f}")
 

@@ -19,7 +19,9 @@ class QueryLog:
     def count(self) -> int:
         # BEGIN/COMMIT/ROLLBACK/PRAGMA are transaction plumbing, not queries.
         return sum(
-            1 for sql in self.statements if not sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"))
+            1
+            for sql in self.statements
+            if not sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"))
         )
 
 

@@ -23,7 +23,5 @@ async def test_done_when_story(client: httpx.AsyncClient) -> None:
     stranger = await seller(client)
     mine = await client.get("/store/list", headers=stranger["headers"])
     assert [s["id"] for s in mine.json()["data"]] == [stranger["store"]["id"]]
-    foreign = await client.get(
-        "/store/staff", headers=bearer(stranger["tokens"], owner["store"]["id"])
-    )
+    foreign = await client.get("/store/staff", headers=bearer(stranger["tokens"], owner["store"]["id"]))
     assert foreign.status_code == 403

@@ -13,8 +13,8 @@ from bosonline.kit.fields import Email, Password
 from bosonline.runtime import Runtime
 from bosonline.staff.schemas import StaffCreateIn
 from bosonline.staff.service import StaffService
-from bosonline.store.schemas import StoreCreateIn
 from bosonline.store.membership import resolve_store_context
+from bosonline.store.schemas import StoreCreateIn
 from bosonline.store.service import StoreService
 
 _CLI = Client(ip="cli", user_agent="bosonline-cli")
@@ -37,7 +37,11 @@ async def create_platform_admin(settings: Settings, *, email: str, password: str
             created = user is None
             if user is None:
                 user, _ = await AuthService(session, runtime).register(
-                    name=name, email=email, phone=None, password=password, client=_CLI  # type: ignore[arg-type]
+                    name=name,
+                    email=email,
+                    phone=None,
+                    password=password,
+                    client=_CLI,  # type: ignore[arg-type]
                 )
             user.is_platform_admin = True
             await session.commit()

@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 except TimeoutError:
                     pass  # cancelled mid-send: a later worker's sweeper re-queues the webhooks it held and marks its
                     # follow-ups `unknown` (they may have gone out)
-                except Exception:  # stopping must not fail the shutdown; the database holds the work
+                except Exception:  # noqa: BLE001 — stopping must not fail the shutdown; the database holds the work
                     import structlog
 
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")

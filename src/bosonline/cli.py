@@ -148,9 +148,7 @@ def worker(
     try:
         handled = asyncio.run(_work(settings, once=once))
     except _SchemaNotReady as exc:
-        err_console.print(
-            f"cannot start the worker: {exc}", style="red", markup=False, highlight=False, soft_wrap=True
-        )
+        err_console.print(f"cannot start the worker: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     except (OSError, SQLAlchemyError) as exc:
         url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
@@ -245,11 +243,16 @@ def rotate_keys(
         err_console.print(
             f"WhatsApp integration {integration_id} (store {store_id}): no configured key can decrypt its "
             "credentials; left as it is (enter them again with Edit WhatsApp Integration)",
-            style="yellow", markup=False, highlight=False, soft_wrap=True,
+            style="yellow",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
     console.print(
         f"re-sealed {resealed} WhatsApp integration credentials with the first key; {len(unreadable)} unreadable",
-        markup=False, highlight=False, soft_wrap=True,
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -292,7 +295,7 @@ def demo() -> None:
         console.print(f"  {key:>14}: {value}")
     console.print(
         "Log in: curl -X POST localhost:8000/auth/login -H 'content-type: application/json' "
-        f"-d '{{\"email\": \"{info['owner email']}\", \"password\": \"{password}\"}}'",
+        f'-d \'{{"email": "{info["owner email"]}", "password": "{password}"}}\'',
         soft_wrap=True,  # one line, so that it can be copied and pasted whatever the terminal's width
     )
 

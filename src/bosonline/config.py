@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -17,9 +18,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOSONLINE_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path("./data"), description="SQLite file, generated secrets and uploads live here.")
-    database_url: str | None = Field(
-        None, description="SQLAlchemy async URL; default is an SQLite file in data_dir."
-    )
+    database_url: str | None = Field(None, description="SQLAlchemy async URL; default is an SQLite file in data_dir.")
     secret_key: str | None = Field(
         None, min_length=32, description="Signs access tokens; generated into data_dir on first run if unset."
     )
@@ -81,9 +80,7 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         10.0, ge=0.1, le=120, description="Whole-request deadline of one webhook delivery attempt."
     )
-    webhook_concurrency: int = Field(
-        10, ge=1, le=100, description="Webhook requests one worker has in flight at once."
-    )
+    webhook_concurrency: int = Field(10, ge=1, le=100, description="Webhook requests one worker has in flight at once.")
     webhook_allow_private_targets: bool = Field(
         False,
         description="Allow webhook URLs on private, loopback, link-local or multicast addresses (development and "
@@ -162,9 +159,7 @@ def _create_once(path: Path, content: str) -> None:
         with os.fdopen(fd, "w") as handle:
             handle.write(content)
         os.chmod(tmp, 0o600)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         os.unlink(tmp)

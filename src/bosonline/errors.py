@@ -123,9 +123,7 @@ def scalev_error_body(code: str, message: str, fields: dict[str, str] | None = N
     return {"error": message, "error_code": code}
 
 
-def _body_for(
-    request: Request | None, code: str, message: str, fields: dict[str, str] | None = None
-) -> dict[str, Any]:
+def _body_for(request: Request | None, code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     if request is not None and request.url.path.startswith(SCALEV_PREFIX):
         return scalev_error_body(code, message, fields)
     return error_body(code, message, fields)

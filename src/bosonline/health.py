@@ -28,7 +28,7 @@ class HealthOut(BaseModel):
 async def health(request: Request) -> Envelope[HealthOut]:
     try:
         await request.app.state.runtime.db.ping()
-    except Exception:  # any failure to reach the database means "not ready"
+    except Exception:  # noqa: BLE001 — any failure to reach the database means "not ready"
         return JSONResponse(  # type: ignore[return-value]
             error_body("service_unavailable", "Database unreachable"), status_code=503
         )

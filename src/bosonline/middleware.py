@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -73,7 +74,9 @@ class BodySizeLimitMiddleware:
                 await _reply(scope, send, 400, "bad_request", "Invalid Content-Length header")
                 return
             if too_big:
-                await _reply(scope, send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
+                await _reply(
+                    scope, send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes"
+                )
                 return
         received = 0
         too_large = False
@@ -99,10 +102,8 @@ class BodySizeLimitMiddleware:
                 response_started = True
             await send(message)
 
-        try:
+        with contextlib.suppress(_BodyTooLarge):
             await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            pass
         if too_large and not response_started:
             await _reply(scope, send, 413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes")
 

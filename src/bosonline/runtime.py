@@ -25,9 +25,7 @@ class Runtime:
     secrets: SecretBox  # provider credentials at rest (kit/crypto.py)
 
     @classmethod
-    def build(
-        cls, settings: Settings, *, clock: Clock | None = None, notifier: Notifier | None = None
-    ) -> Runtime:
+    def build(cls, settings: Settings, *, clock: Clock | None = None, notifier: Notifier | None = None) -> Runtime:
         return cls(
             settings=settings,
             db=Database.connect(settings.effective_database_url, pool_size=settings.db_pool_size),

@@ -46,11 +46,7 @@ async def refresh_tokens_of(rt: Runtime, session_id: str) -> list[RefreshToken]:
 
 async def reset_tokens_of(rt: Runtime, user_id: int) -> list[PasswordResetToken]:
     async with rt.db.session() as session:
-        stmt = (
-            select(PasswordResetToken)
-            .where(PasswordResetToken.user_id == user_id)
-            .order_by(PasswordResetToken.id)
-        )
+        stmt = select(PasswordResetToken).where(PasswordResetToken.user_id == user_id).order_by(PasswordResetToken.id)
         return list((await session.scalars(stmt)).all())
 
 

@@ -72,9 +72,7 @@ async def test_wrong_password_and_unknown_email_look_the_same(client: httpx.Asyn
     await register(client, email="joko@example.com")
     wrong = assert_error(await attempt(client, "joko@example.com", WRONG), 401, "invalid_credentials")
     unknown = assert_error(await attempt(client, "nobody@example.com", PASSWORD), 401, "invalid_credentials")
-    case = assert_error(
-        await attempt(client, "joko@example.com", PASSWORD.upper()), 401, "invalid_credentials"
-    )
+    case = assert_error(await attempt(client, "joko@example.com", PASSWORD.upper()), 401, "invalid_credentials")
     assert wrong == unknown == case
     assert "fields" not in wrong
 
@@ -128,9 +126,7 @@ async def test_unknown_email_is_throttled_too(client: httpx.AsyncClient, rt: Run
     assert rows[-1].outcome == "throttled" and rows[-1].user_id is None
 
 
-async def test_throttle_is_per_ip(
-    client: httpx.AsyncClient, other_ip_client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_throttle_is_per_ip(client: httpx.AsyncClient, other_ip_client: httpx.AsyncClient, rt: Runtime) -> None:
     await register(client, email="lina@example.com")
     await fail_times(client, "lina@example.com", 5)
     assert_error(await attempt(client, "lina@example.com", PASSWORD), 429, "too_many_requests")
@@ -206,7 +202,5 @@ async def test_invalid_login_body_is_422(client: httpx.AsyncClient, rt: Runtime)
 
 
 async def test_login_body_not_json_is_400(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/auth/login", content=b'{"email": ', headers={"Content-Type": "application/json"}
-    )
+    response = await client.post("/auth/login", content=b'{"email": ', headers={"Content-Type": "application/json"})
     assert_error(response, 400, "invalid_json")

@@ -60,9 +60,7 @@ async def test_forgot_answers_the_same_for_known_and_unknown_addresses(
     assert row.used_at is None
 
 
-async def test_forgot_matches_email_in_any_case(
-    client: httpx.AsyncClient, notifier: RecordingNotifier
-) -> None:
+async def test_forgot_matches_email_in_any_case(client: httpx.AsyncClient, notifier: RecordingNotifier) -> None:
     await register(client, email="besar@example.com")
     await forgot(client, "BESAR@Example.com")
     assert [r["email"] for r in notifier.resets] == ["besar@example.com"]
@@ -140,9 +138,7 @@ async def test_reset_token_works_once(client: httpx.AsyncClient, notifier: Recor
     second = await reset(client, token, password="yet-another-pass-789")
     assert_error(second, 400, "invalid_reset_token")
     # the second attempt changed nothing
-    assert_error(
-        await try_login(client, "sekali@example.com", "yet-another-pass-789"), 401, "invalid_credentials"
-    )
+    assert_error(await try_login(client, "sekali@example.com", "yet-another-pass-789"), 401, "invalid_credentials")
     assert (await try_login(client, "sekali@example.com", NEW_PASSWORD)).status_code == 200
 
 
@@ -228,7 +224,5 @@ async def test_malformed_forgot_body_is_422(client: httpx.AsyncClient, notifier:
 
 async def test_reset_bodies_not_json_are_400(client: httpx.AsyncClient) -> None:
     for path in ("/auth/password/forgot", "/auth/password/reset"):
-        response = await client.post(
-            path, content=b"email=a@b.c", headers={"Content-Type": "application/json"}
-        )
+        response = await client.post(path, content=b"email=a@b.c", headers={"Content-Type": "application/json"})
         assert_error(response, 400, "invalid_json")

@@ -112,9 +112,7 @@ async def test_reuse_of_the_middle_token_also_revokes(client: httpx.AsyncClient)
     await assert_revoked(client, third)
 
 
-async def test_concurrent_use_of_one_refresh_token_counts_as_reuse(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_concurrent_use_of_one_refresh_token_counts_as_reuse(client: httpx.AsyncClient, rt: Runtime) -> None:
     account = await register(client)
     responses = await asyncio.gather(*(refresh(client, account["tokens"]) for _ in range(2)))
     statuses = sorted(r.status_code for r in responses)
@@ -182,9 +180,7 @@ async def test_malformed_refresh_body_is_422(client: httpx.AsyncClient) -> None:
         assert_validation(response, "access_token" if "access_token" in body else "refresh_token")
 
 
-async def test_logout_ends_only_that_session(
-    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
-) -> None:
+async def test_logout_ends_only_that_session(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
     account = await register(client, email="pulang@example.com")
     phone = await login(client, "pulang@example.com")
     laptop = await login(client, "pulang@example.com")

@@ -91,9 +91,7 @@ async def test_duplicate_email_in_any_case_is_409(client: httpx.AsyncClient, rt:
     assert stored is not None and stored.name == "Budi Santoso"
 
 
-async def test_concurrent_registrations_of_one_address_make_one_account(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_concurrent_registrations_of_one_address_make_one_account(client: httpx.AsyncClient, rt: Runtime) -> None:
     responses = await asyncio.gather(
         *(client.post("/auth/register", json=body(email="rebutan@example.com")) for _ in range(3))
     )
@@ -167,9 +165,7 @@ async def test_empty_object_names_every_missing_field(client: httpx.AsyncClient,
 
 async def test_body_not_json_is_400(client: httpx.AsyncClient, rt: Runtime) -> None:
     for content in (b"{not json", b'{"name": "Budi",', b"\xff\xfe", b"{'email': 'a@b.c'}"):
-        response = await client.post(
-            "/auth/register", content=content, headers={"Content-Type": "application/json"}
-        )
+        response = await client.post("/auth/register", content=content, headers={"Content-Type": "application/json"})
         assert response.status_code == 400, (content, response.text)
         assert_error(response, 400, "invalid_json")
     assert await count_users(rt) == 0
@@ -220,9 +216,7 @@ async def test_hostile_bodies_get_4xx_never_500(client: httpx.AsyncClient, rt: R
         ),
     ]
     for content, content_type, status, code in cases:
-        response = await client.post(
-            "/auth/register", content=content, headers={"Content-Type": content_type}
-        )
+        response = await client.post("/auth/register", content=content, headers={"Content-Type": content_type})
         assert response.status_code == status, (content[:60], content_type, response.text)
         assert_error(response, status, code)
     assert await count_users(rt) == 0

@@ -66,9 +66,7 @@ async def test_token_expires_after_fifteen_minutes(client: httpx.AsyncClient, cl
     assert_unauthorized(await get_me(client, account["tokens"]), "token_expired")
 
 
-async def test_expired_token_is_still_expired_not_revoked(
-    client: httpx.AsyncClient, clock: FrozenClock
-) -> None:
+async def test_expired_token_is_still_expired_not_revoked(client: httpx.AsyncClient, clock: FrozenClock) -> None:
     """Expiry is told apart from forgery so that clients know to refresh rather than log in."""
     account = await register(client)
     clock.advance(minutes=16)
@@ -79,9 +77,7 @@ async def test_expired_token_is_still_expired_not_revoked(
     assert (await get_me(client, refreshed.json()["data"])).status_code == 200
 
 
-async def test_tokens_follow_the_app_clock_not_the_wall_clock(
-    client: httpx.AsyncClient, clock: FrozenClock
-) -> None:
+async def test_tokens_follow_the_app_clock_not_the_wall_clock(client: httpx.AsyncClient, clock: FrozenClock) -> None:
     """Issue and expiry are judged by the runtime's clock, also when it runs far ahead of the wall clock."""
     clock.advance(days=400)
     account = await register(client)
@@ -134,9 +130,7 @@ async def test_garbage_is_invalid(client: httpx.AsyncClient) -> None:
         assert_unauthorized(response, "invalid_token")
 
 
-async def test_token_signed_with_another_key_is_invalid(
-    client: httpx.AsyncClient, clock: FrozenClock
-) -> None:
+async def test_token_signed_with_another_key_is_invalid(client: httpx.AsyncClient, clock: FrozenClock) -> None:
     account = await register(client)
     forged = jwt.encode(claims_for(account, clock), "another-secret-key-" + "y" * 32, algorithm="HS256")
     assert_unauthorized(await me_with(client, f"Bearer {forged}"), "invalid_token")
@@ -172,18 +166,14 @@ async def test_right_key_but_wrong_claims_is_invalid(
         assert_unauthorized(response, "invalid_token")
 
 
-async def test_properly_signed_copy_is_accepted(
-    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
-) -> None:
+async def test_properly_signed_copy_is_accepted(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
     """Control for the test above: the same construction with nothing changed works."""
     account = await register(client)
     token = jwt.encode(claims_for(account, clock), rt.settings.effective_secret_key, algorithm="HS256")
     assert (await me_with(client, f"Bearer {token}")).status_code == 200
 
 
-async def test_other_algorithms_are_refused(
-    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
-) -> None:
+async def test_other_algorithms_are_refused(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
     account = await register(client)
     claims = claims_for(account, clock)
     hs384 = jwt.encode(claims, rt.settings.effective_secret_key, algorithm="HS384")
@@ -194,9 +184,7 @@ async def test_other_algorithms_are_refused(
 
 async def test_refresh_token_is_not_an_access_token(client: httpx.AsyncClient) -> None:
     account = await register(client)
-    assert_unauthorized(
-        await me_with(client, f"Bearer {account['tokens']['refresh_token']}"), "invalid_token"
-    )
+    assert_unauthorized(await me_with(client, f"Bearer {account['tokens']['refresh_token']}"), "invalid_token")
 
 
 async def test_valid_signature_for_unknown_session_is_refused(
@@ -204,9 +192,7 @@ async def test_valid_signature_for_unknown_session_is_refused(
 ) -> None:
     account = await register(client)
     for overrides in ({"sid": "0" * 32}, {"sub": "999999"}):
-        token = jwt.encode(
-            claims_for(account, clock, **overrides), rt.settings.effective_secret_key, algorithm="HS256"
-        )
+        token = jwt.encode(claims_for(account, clock, **overrides), rt.settings.effective_secret_key, algorithm="HS256")
         assert_unauthorized(await me_with(client, f"Bearer {token}"), "session_revoked")
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from bosonline.models import InventoryMovement, Store, StoreWarehouse
 from bosonline.runtime import Runtime
-
 from tests.factories import unique
 from tests.inventory.helpers import make_warehouse
 from tests.inventory.helpers import put_stock as inventory_put_stock
@@ -81,6 +80,6 @@ async def record_order_reservation(rt: Runtime, store: dict[str, Any], variant_i
                 on_hand_after=5,
                 reserved_after=1,
                 order_id=42,
-            )  # fmt: skip
+            )
         )
         await session.commit()

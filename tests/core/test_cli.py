@@ -37,7 +37,11 @@ pytestmark = pytest.mark.slow
 
 BOSONLINE = Path(sys.executable).with_name("bosonline")
 # Argon2 at its production cost takes a second per hash; what is tested here is the command, not the cost.
-CHEAP_HASHING = {"BOSONLINE_ARGON2_TIME_COST": "1", "BOSONLINE_ARGON2_MEMORY_KIB": "64", "BOSONLINE_ARGON2_PARALLELISM": "1"}
+CHEAP_HASHING = {
+    "BOSONLINE_ARGON2_TIME_COST": "1",
+    "BOSONLINE_ARGON2_MEMORY_KIB": "64",
+    "BOSONLINE_ARGON2_PARALLELISM": "1",
+}
 
 
 def run_cli(data_dir: Path, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
@@ -46,7 +50,13 @@ def run_cli(data_dir: Path, *args: str, timeout: float = 60, **env: str) -> subp
     clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING, **env)
     command = [str(BOSONLINE)] if BOSONLINE.exists() else [sys.executable, "-m", "bosonline.cli"]
     return subprocess.run(
-        [*command, *args], env=clean, cwd=data_dir, capture_output=True, text=True, timeout=timeout,
+        [*command, *args],
+        check=False,
+        env=clean,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
 
@@ -95,9 +105,7 @@ def test_migrate_creates_the_sqlite_database(data_dir: Path) -> None:
 
 
 def test_migrate_reports_an_unreachable_database_clearly(data_dir: Path) -> None:
-    result = run_cli(
-        data_dir, "migrate", BOSONLINE_DATABASE_URL="postgresql+asyncpg://bos:hunter2@127.0.0.1:1/nope"
-    )
+    result = run_cli(data_dir, "migrate", BOSONLINE_DATABASE_URL="postgresql+asyncpg://bos:hunter2@127.0.0.1:1/nope")
     assert result.returncode == 1
     assert "cannot migrate the database postgresql+asyncpg://bos:***@127.0.0.1:1/nope" in result.stderr
     assert "hunter2" not in result.stdout + result.stderr
@@ -138,9 +146,7 @@ async def test_demo_prints_a_login_that_works(data_dir: Path, http_on: httpx.Asy
 
     cs_email = re.search(r"cs email: (\S+)", result.stdout)
     assert cs_email
-    cs_login = await http_on.post(
-        "/auth/login", json={"email": cs_email.group(1), "password": credentials["password"]}
-    )
+    cs_login = await http_on.post("/auth/login", json={"email": cs_email.group(1), "password": credentials["password"]})
     assert cs_login.status_code == 200, cs_login.text
 
 
@@ -199,7 +205,11 @@ def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
     clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING)
     process = subprocess.Popen(
         [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=clean, cwd=data_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=clean,
+        cwd=data_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

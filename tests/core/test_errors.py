@@ -125,9 +125,7 @@ async def test_forged_cursor_is_422_never_reaching_the_database(client: httpx.As
 
 
 async def test_10mb_body_with_content_length_is_413(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/auth/register", content=b" " * TEN_MB, headers={"content-type": "application/json"}
-    )
+    response = await client.post("/auth/register", content=b" " * TEN_MB, headers={"content-type": "application/json"})
     assert_error(response, 413, "payload_too_large")
 
 
@@ -195,7 +193,8 @@ async def test_sane_request_id_is_echoed(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize("incoming", ["a b<script>", "x" * 65, "", "id\u00e9", "a/b", "a;b"])
 async def test_unsafe_request_id_is_replaced(client: httpx.AsyncClient, incoming: str) -> None:
     response = await client.get(
-        "/health", headers=[(b"X-Request-Id", incoming.encode("utf-8"))]  # type: ignore[arg-type]
+        "/health",
+        headers=[(b"X-Request-Id", incoming.encode("utf-8"))],  # type: ignore[arg-type]
     )
     assert _HEX_ID.match(response.headers["x-request-id"])
     assert response.headers.get_list("x-request-id") == [response.headers["x-request-id"]]

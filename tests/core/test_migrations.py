@@ -88,8 +88,10 @@ async def test_upgrade_twice_is_a_no_op(scratch: Database) -> None:
     await upgrade(scratch)
     async with scratch.engine.begin() as conn:
         await conn.execute(
-            text("INSERT INTO users (name, email, is_platform_admin, created_at, updated_at) "
-                 "VALUES ('Kept', 'kept@example.com', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+            text(
+                "INSERT INTO users (name, email, is_platform_admin, created_at, updated_at) "
+                "VALUES ('Kept', 'kept@example.com', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
         )
     before = await _snapshot(scratch)
 

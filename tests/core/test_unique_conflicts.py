@@ -31,15 +31,17 @@ async def _violation(rt: Runtime, constraint_case: str) -> IntegrityError:
         store = Store(name="Toko", subdomain="sama", owner_id=owner.id, created_at=NOW, updated_at=NOW)
         session.add(store)
         await session.flush()
-        member = StoreMember(store_id=store.id, user_id=owner.id, role="owner", name="Sari", created_at=NOW,
-                             updated_at=NOW)
+        member = StoreMember(
+            store_id=store.id, user_id=owner.id, role="owner", name="Sari", created_at=NOW, updated_at=NOW
+        )
         session.add(member)
         await session.flush()
         duplicate = {
             "email": _user("owner@example.com"),
             "subdomain": Store(name="Lain", subdomain="sama", owner_id=owner.id, created_at=NOW, updated_at=NOW),
-            "member": StoreMember(store_id=store.id, user_id=owner.id, role="cs", name="Lagi", created_at=NOW,
-                                  updated_at=NOW),
+            "member": StoreMember(
+                store_id=store.id, user_id=owner.id, role="cs", name="Lagi", created_at=NOW, updated_at=NOW
+            ),
         }[constraint_case]
         session.add(duplicate)
         with pytest.raises(IntegrityError) as caught:
@@ -61,7 +63,7 @@ async def test_each_declared_constraint_maps_to_its_conflict(
 ) -> None:
     error = await _violation(rt, case)
     name = broken_unique_constraint(error)
-    assert name is not None and name == getattr(constraint, "name")
+    assert name is not None and name == constraint.name
     assert unique_constraint_named(name) is constraint
     conflict = conflict_for(constraint)  # type: ignore[arg-type]
     assert (conflict.status_code, conflict.code) == (409, code)
@@ -69,8 +71,9 @@ async def test_each_declared_constraint_maps_to_its_conflict(
 
 async def test_other_integrity_errors_are_not_taken_for_unique_ones(rt: Runtime) -> None:
     async with rt.db.session() as session:
-        session.add(StoreMember(store_id=999_999, user_id=999_999, role="cs", name="Hantu", created_at=NOW,
-                                updated_at=NOW))
+        session.add(
+            StoreMember(store_id=999_999, user_id=999_999, role="cs", name="Hantu", created_at=NOW, updated_at=NOW)
+        )
         with pytest.raises(IntegrityError) as caught:  # foreign keys, not uniqueness
             await session.flush()
         await session.rollback()

@@ -140,9 +140,7 @@ async def schedule(
 ) -> list[int]:
     """Due follow-up rows of `template` for orders (or abandoned checkouts), as scheduling writes them."""
     now = rt.clock.now()
-    targets = [("order", order_id) for order_id in order_ids or []] + [
-        ("lead", lead) for lead in lead_ids or []
-    ]
+    targets = [("order", order_id) for order_id in order_ids or []] + [("lead", lead) for lead in lead_ids or []]
     async with rt.db.session() as session:
         rows = [
             FollowupMessage(
@@ -187,9 +185,7 @@ async def integration(rt: Runtime, integration_id: int) -> WaIntegration:
 async def set_active(rt: Runtime, integration_id: int, active: bool) -> None:
     """Pauses or resumes a number (as PUT /store/wa-integration/{id} with `is_active`)."""
     async with rt.db.session() as session:
-        await session.execute(
-            update(WaIntegration).where(WaIntegration.id == integration_id).values(is_active=active)
-        )
+        await session.execute(update(WaIntegration).where(WaIntegration.id == integration_id).values(is_active=active))
         await session.commit()
 
 
@@ -206,10 +202,7 @@ async def set_quiet_hours(rt: Runtime, store_id: int, start: time, end: time) ->
 async def rotator_cursor(rt: Runtime, store_id: int) -> int:
     async with rt.db.session(write=False) as session:
         return int(
-            await session.scalar(
-                select(StoreSettings.wa_rotator_cursor).where(StoreSettings.store_id == store_id)
-            )
-            or 0
+            await session.scalar(select(StoreSettings.wa_rotator_cursor).where(StoreSettings.store_id == store_id)) or 0
         )
 
 

@@ -58,8 +58,16 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 PROVIDERS = ("fonnte", "wablas", "starsender", "whatsapp_cloud")
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
-            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 @dataclass
@@ -314,12 +322,26 @@ class FakeGateway:
             return str(fields.get(key) or "")
 
         if self.provider == "fonnte":
-            return Sent(text_of("target"), text_of("message"), fields.get("url") or None, auth, request.path,
-                        f"{80_000_000 + number}", fields)
+            return Sent(
+                text_of("target"),
+                text_of("message"),
+                fields.get("url") or None,
+                auth,
+                request.path,
+                f"{80_000_000 + number}",
+                fields,
+            )
         if self.provider == "wablas":
             if path_arg == "image":
-                return Sent(text_of("phone"), text_of("caption"), text_of("image") or None, auth, request.path,
-                            f"wablas-{number:08d}", fields)
+                return Sent(
+                    text_of("phone"),
+                    text_of("caption"),
+                    text_of("image") or None,
+                    auth,
+                    request.path,
+                    f"wablas-{number:08d}",
+                    fields,
+                )
             return Sent(text_of("phone"), text_of("message"), None, auth, request.path, f"wablas-{number:08d}", fields)
         if self.provider == "starsender":
             image = text_of("file") or None if fields.get("messageType") == "media" else None
@@ -329,22 +351,60 @@ class FakeGateway:
         content = content if isinstance(content, dict) else {}
         text = str(content.get("body") or content.get("caption") or "")
         image = str(content["link"]) if kind == "image" and content.get("link") else None
-        return Sent(text_of("to"), text, image, auth, request.path, f"wamid.FAKE{number:012d}", fields,
-                    reference=fields.get("biz_opaque_callback_data"))
+        return Sent(
+            text_of("to"),
+            text,
+            image,
+            auth,
+            request.path,
+            f"wamid.FAKE{number:012d}",
+            fields,
+            reference=fields.get("biz_opaque_callback_data"),
+        )
 
     def _sent_answer(self, sent: Sent) -> _Answer:
         if self.provider == "fonnte":
-            return _json(200, {"detail": "success! message in queue", "id": [sent.id], "process": "pending",
-                               "requestid": int(sent.id) % 1000, "status": True, "target": [sent.to]})
+            return _json(
+                200,
+                {
+                    "detail": "success! message in queue",
+                    "id": [sent.id],
+                    "process": "pending",
+                    "requestid": int(sent.id) % 1000,
+                    "status": True,
+                    "target": [sent.to],
+                },
+            )
         if self.provider == "wablas":
-            return _json(200, {"status": True, "message": "Message is pending and waiting to be processed",
-                               "data": {"device_id": "FAKE", "quota": 999, "messages": [
-                                   {"id": sent.id, "phone": sent.to, "message": sent.text, "status": "pending"}]}})
+            return _json(
+                200,
+                {
+                    "status": True,
+                    "message": "Message is pending and waiting to be processed",
+                    "data": {
+                        "device_id": "FAKE",
+                        "quota": 999,
+                        "messages": [{"id": sent.id, "phone": sent.to, "message": sent.text, "status": "pending"}],
+                    },
+                },
+            )
         if self.provider == "starsender":
-            return _json(200, {"success": True, "data": {"id": sent.id, "to": sent.to, "status": "pending"},
-                               "message": "Message sent successfully"})
-        return _json(200, {"messaging_product": "whatsapp", "contacts": [{"input": sent.to, "wa_id": sent.to}],
-                           "messages": [{"id": sent.id, "message_status": "accepted"}]})
+            return _json(
+                200,
+                {
+                    "success": True,
+                    "data": {"id": sent.id, "to": sent.to, "status": "pending"},
+                    "message": "Message sent successfully",
+                },
+            )
+        return _json(
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": sent.to, "wa_id": sent.to}],
+                "messages": [{"id": sent.id, "message_status": "accepted"}],
+            },
+        )
 
     def _unauthorized(self) -> _Answer:
         if self.provider == "fonnte":
@@ -353,9 +413,17 @@ class FakeGateway:
             return _json(self.auth_status, {"status": False, "message": "token invalid"})
         if self.provider == "starsender":
             return _json(self.auth_status, {"success": False, "message": "Unauthorized: invalid device key"})
-        return _json(self.auth_status, {"error": {
-            "message": "Invalid OAuth access token - Cannot parse access token", "type": "OAuthException",
-            "code": 190, "fbtrace_id": "FAKE"}})
+        return _json(
+            self.auth_status,
+            {
+                "error": {
+                    "message": "Invalid OAuth access token - Cannot parse access token",
+                    "type": "OAuthException",
+                    "code": 190,
+                    "fbtrace_id": "FAKE",
+                }
+            },
+        )
 
     def _rejected(self) -> _Answer:
         if self.provider == "fonnte":
@@ -364,10 +432,18 @@ class FakeGateway:
             return _json(200, {"status": False, "message": self.reject_reason or "phone number not registered"})
         if self.provider == "starsender":
             return _json(200, {"success": False, "message": self.reject_reason or "Nomor tidak terdaftar di WhatsApp"})
-        return _json(400, {"error": {"message": self.reject_reason or "(#131047) Re-engagement message",
-                                     "type": "OAuthException", "code": self.reject_code,
-                                     "error_data": {"messaging_product": "whatsapp", "details": "refused"},
-                                     "fbtrace_id": "FAKE"}})
+        return _json(
+            400,
+            {
+                "error": {
+                    "message": self.reject_reason or "(#131047) Re-engagement message",
+                    "type": "OAuthException",
+                    "code": self.reject_code,
+                    "error_data": {"messaging_product": "whatsapp", "details": "refused"},
+                    "fbtrace_id": "FAKE",
+                }
+            },
+        )
 
     def _failure(self) -> _Answer:
         if self.provider == "whatsapp_cloud":
@@ -376,22 +452,64 @@ class FakeGateway:
 
     def _check_answer(self, path_arg: str) -> _Answer:
         if self.provider == "fonnte":
-            return _json(200, {"device": "6281200000000", "device_status": "connect" if self.connected else
-                               "disconnect", "expired": "31 December 2030", "messages": len(self.messages),
-                               "name": "fake", "package": "Regular", "quota": "999", "status": True})
+            return _json(
+                200,
+                {
+                    "device": "6281200000000",
+                    "device_status": "connect" if self.connected else "disconnect",
+                    "expired": "31 December 2030",
+                    "messages": len(self.messages),
+                    "name": "fake",
+                    "package": "Regular",
+                    "quota": "999",
+                    "status": True,
+                },
+            )
         if self.provider == "wablas":
-            return _json(200, {"status": True, "message": "success", "data": {
-                "serial": "FAKE", "sender": "6281200000000", "name": "fake", "quota": 999,
-                "expired_date": "2030-12-31", "status": "connected" if self.connected else "disconnected"}})
+            return _json(
+                200,
+                {
+                    "status": True,
+                    "message": "success",
+                    "data": {
+                        "serial": "FAKE",
+                        "sender": "6281200000000",
+                        "name": "fake",
+                        "quota": 999,
+                        "expired_date": "2030-12-31",
+                        "status": "connected" if self.connected else "disconnected",
+                    },
+                },
+            )
         if self.provider == "starsender":
-            return _json(200, {"success": True, "data": {"device": "6281200000000",
-                                                          "status": "connected" if self.connected else
-                                                          "disconnected"}, "message": "ok"})
+            return _json(
+                200,
+                {
+                    "success": True,
+                    "data": {"device": "6281200000000", "status": "connected" if self.connected else "disconnected"},
+                    "message": "ok",
+                },
+            )
         if not self.connected:
-            return _json(400, {"error": {"message": f"Unsupported get request. Object with ID '{path_arg}' does "
-                                                    "not exist", "type": "GraphMethodException", "code": 100}})
-        return _json(200, {"display_phone_number": "+62 812-0000-0000", "verified_name": "Toko Fake",
-                           "quality_rating": "GREEN", "id": path_arg})
+            return _json(
+                400,
+                {
+                    "error": {
+                        "message": f"Unsupported get request. Object with ID '{path_arg}' does not exist",
+                        "type": "GraphMethodException",
+                        "code": 100,
+                    }
+                },
+            )
+        return _json(
+            200,
+            {
+                "display_phone_number": "+62 812-0000-0000",
+                "verified_name": "Toko Fake",
+                "quality_rating": "GREEN",
+                "id": path_arg,
+            },
+        )
 
 
 def _json(status: int, data: Any) -> _Answer:
@@ -433,8 +551,7 @@ def meta_status(
     timestamp: int = 1_700_000_000,
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": message_id, "status": status, "timestamp": str(timestamp),
-                            "recipient_id": recipient}
+    item: dict[str, Any] = {"id": message_id, "status": status, "timestamp": str(timestamp), "recipient_id": recipient}
     if reference is not None:
         item["biz_opaque_callback_data"] = reference
     if errors is not None:
@@ -444,9 +561,24 @@ def meta_status(
 
 def meta_status_payload(statuses: list[dict[str, Any]], phone_number_id: str = "1234567890") -> dict[str, Any]:
     """Meta's webhook body carrying these statuses (one entry, one change)."""
-    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA_ID", "changes": [{"field": "messages",
-            "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "6281200000000",
-                      "phone_number_id": phone_number_id}, "statuses": statuses}}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "WABA_ID",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "6281200000000", "phone_number_id": phone_number_id},
+                            "statuses": statuses,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def meta_signature(app_secret: str, body: bytes) -> str:

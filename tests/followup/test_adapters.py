@@ -102,8 +102,9 @@ async def test_gzipped_answers_are_read(provider: str, gateway: FakeGateway, ada
 async def test_a_decompression_bomb_is_not_read(provider: str, tmp_path: Path):
     bomb = gzip.compress(b'{"status": true, "success": true, "x": "' + b"a" * (8 * 1024 * 1024) + b'"}')
     assert len(bomb) < 64 * 1024
-    transport = httpx.MockTransport(lambda request: httpx.Response(
-        200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(bomb)))
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(bomb))
+    )
     async with httpx.AsyncClient(transport=transport) as client:
         result = await make_adapter(provider, client, tmp_path, "http://gateway.test").send(MESSAGE)
     assert result.outcome == "unknown", result
@@ -152,8 +153,10 @@ async def test_wrong_token_answered_with_200_and_a_failure_flag(
     assert result.error is not None and result.error.startswith("unauthorized: check the token")
 
 
-@pytest.mark.parametrize(("status", "outcome"), [(500, "unknown"), (502, "unknown"), (429, "retry"), (503, "retry"),
-                                                 (400, "failed"), (404, "failed")])
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [(500, "unknown"), (502, "unknown"), (429, "retry"), (503, "retry"), (400, "failed"), (404, "failed")],
+)
 async def test_http_errors(status: int, outcome: str, gateway: FakeGateway, adapter: WhatsAppAdapter):
     gateway.fail_next, gateway.fail_status = 1, status
 
@@ -229,8 +232,9 @@ async def test_errors_are_short_printable_lines(gateway: FakeGateway, adapter: W
     assert result.error.isprintable()
 
 
-async def test_missing_credentials_fail_without_a_request(provider: str, gateway: FakeGateway,
-                                                          http: httpx.AsyncClient, tmp_path: Path):
+async def test_missing_credentials_fail_without_a_request(
+    provider: str, gateway: FakeGateway, http: httpx.AsyncClient, tmp_path: Path
+):
     settings = make_settings(tmp_path, "sqlite+aiosqlite:///:memory:", **gateway.settings_overrides())
     adapter = adapter_for(provider, {}, "6281200000000", http, settings)
 
@@ -301,10 +305,27 @@ async def test_wablas_server_goes_into_the_url(http: httpx.AsyncClient, tmp_path
         assert len(gateway.requests) == 1
 
 
-@pytest.mark.parametrize("server", ["tegal", "solo-2", "a" * 40, "9", "-tegal", "tegal-", "a" * 41, "Tegal",
-                                    "tegal\n", " tegal", "a" * 63, "te.gal", ""])
-async def test_wablas_server_is_judged_alike_when_saved_and_when_sending(server: str, http: httpx.AsyncClient,
-                                                                         tmp_path: Path):
+@pytest.mark.parametrize(
+    "server",
+    [
+        "tegal",
+        "solo-2",
+        "a" * 40,
+        "9",
+        "-tegal",
+        "tegal-",
+        "a" * 41,
+        "Tegal",
+        "tegal\n",
+        " tegal",
+        "a" * 63,
+        "te.gal",
+        "",
+    ],
+)
+async def test_wablas_server_is_judged_alike_when_saved_and_when_sending(
+    server: str, http: httpx.AsyncClient, tmp_path: Path
+):
     saved = credential_value_problem("server", server) is None
     async with FakeGateway("wablas", token=TOKEN) as gateway:
         adapter = make_adapter("wablas", http, tmp_path, gateway.base_url + "/{server}", server=server)
@@ -313,8 +334,16 @@ async def test_wablas_server_is_judged_alike_when_saved_and_when_sending(server:
 
 
 # -- malformed answers (in-process transport: the body is exactly what the test says) ----------------------------
-MALFORMED = [b"null", b"[]", b'"ok"', b'{"status": "yes", "success": "yes"}', b"[" * 100_000,
-             b'{"messages": [], "data": [], "status": null}', b'{"messages": [{"id": {"x": 1}}]}', b"\xff\xfe\x00"]
+MALFORMED = [
+    b"null",
+    b"[]",
+    b'"ok"',
+    b'{"status": "yes", "success": "yes"}',
+    b"[" * 100_000,
+    b'{"messages": [], "data": [], "status": null}',
+    b'{"messages": [{"id": {"x": 1}}]}',
+    b"\xff\xfe\x00",
+]
 
 
 @pytest.mark.parametrize("body", MALFORMED, ids=range(len(MALFORMED)))

@@ -55,9 +55,7 @@ async def test_sends_the_rendered_text_to_the_buyer(
         await followups.aclose()
 
     order = s.orders[0]
-    expected = (
-        f"Halo Siti Aminah, pesanan {order.number} sebesar {format_rupiah(order.total)} menunggu pembayaran."
-    )
+    expected = f"Halo Siti Aminah, pesanan {order.number} sebesar {format_rupiah(order.total)} menunggu pembayaran."
     [sent] = fonnte.messages
     assert (sent.to, sent.text, sent.auth) == (BUYER, expected, TOKEN)
     assert sent.image == "https://cdn.example.com/promo.jpg"
@@ -97,9 +95,7 @@ async def test_nothing_due_is_lost(
     ]
 
 
-async def test_manual_rows_are_never_claimed(
-    client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
-) -> None:
+async def test_manual_rows_are_never_claimed(client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway) -> None:
     s = await setup(client, rt, fonnte)
     manual = await add_template(rt, s.shop.store_id, s.shop.kaos, provider="manual", position=2)
     [message_id] = await schedule(rt, manual, order_ids=[s.orders[0].id])
@@ -192,9 +188,7 @@ async def test_no_text_for_the_payment_category_is_skipped(
     client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
 ) -> None:
     shop = await make_checkout_shop(client, rt)
-    orders = await place_orders(client, rt, shop, 1) + await place_orders(
-        client, rt, shop, 1, payment_method="cod"
-    )
+    orders = await place_orders(client, rt, shop, 1) + await place_orders(client, rt, shop, 1, payment_method="cod")
     wa = await add_wa(rt, shop.store_id, token=TOKEN)
     template = await add_template(rt, shop.store_id, shop.kaos, integration_id=wa)
     both = await schedule(rt, template, order_ids=[order.id for order in orders])
@@ -329,9 +323,7 @@ async def test_rotator_round_robin_and_the_buyer_keeps_one_sender(
     assert first_round == [s.wa, two, three, s.wa]
     assert rotator_position(await rotator_cursor(rt, s.shop.store_id), "fonnte") == 1  # `two` goes next
 
-    later = await add_template(
-        rt, s.shop.store_id, s.shop.kaos, assignation="rotator", integration_id=s.wa, position=2
-    )
+    later = await add_template(rt, s.shop.store_id, s.shop.kaos, assignation="rotator", integration_id=s.wa, position=2)
     await schedule(rt, later, order_ids=order_ids)
     assert await followups.run_once() == 4
     second_round = [m.integration_id for m in await rows(rt, FollowupMessage.template_id == later.id)]
@@ -348,9 +340,7 @@ async def test_rotator_gives_each_provider_its_turns(client: httpx.AsyncClient, 
         order_ids = [order.id, *await clone_orders(rt, order.id, 7)]
         wablas_credentials = {"token": "wablas-token", "server": "tegal", "webhook_secret": "hook-secret"}
         f1, f2 = [await add_wa(rt, shop.store_id, token=TOKEN) for _ in range(2)]
-        w1, w2 = [
-            await add_wa(rt, shop.store_id, provider="wablas", credentials=wablas_credentials) for _ in range(2)
-        ]
+        w1, w2 = [await add_wa(rt, shop.store_id, provider="wablas", credentials=wablas_credentials) for _ in range(2)]
         by_fonnte = await add_template(rt, shop.store_id, shop.kaos, assignation="rotator", integration_id=f1)
         by_wablas = await add_template(
             rt, shop.store_id, shop.kaos, provider="wablas", assignation="rotator", integration_id=w1, position=2
@@ -436,9 +426,7 @@ async def test_no_active_number_keeps_the_follow_up_until_one_is_active_again(
     assert sorted(message.to for message in fonnte.messages) == [BUYER, BUYER]
 
 
-async def test_the_worker_loop_runs_the_dispatcher(
-    client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway
-) -> None:
+async def test_the_worker_loop_runs_the_dispatcher(client: httpx.AsyncClient, rt: Runtime, fonnte: FakeGateway) -> None:
     s = await setup(client, rt, fonnte, 3, settings={"worker_batch_size": 2, "worker_poll_seconds": 0.05})
     await schedule(rt, s.template, order_ids=[order.id for order in s.orders])
     stop = asyncio.Event()
@@ -456,9 +444,7 @@ async def test_an_order_placed_through_the_checkout_gets_its_follow_up_then_stop
     shop = await make_checkout_shop(client, rt)
     wa = await add_wa(rt, shop.store_id, token=TOKEN)
     first = await add_template(rt, shop.store_id, shop.kaos, integration_id=wa)
-    later = await add_template(
-        rt, shop.store_id, shop.kaos, integration_id=wa, position=2, text="Sudah transfer?"
-    )
+    later = await add_template(rt, shop.store_id, shop.kaos, integration_id=wa, position=2, text="Sudah transfer?")
     async with rt.db.session() as session:
         await session.execute(update(FollowupChat).where(FollowupChat.id == later.id).values(hours_after=24))
         await session.commit()

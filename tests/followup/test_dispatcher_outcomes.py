@@ -161,9 +161,7 @@ async def test_odd_provider_texts_are_recorded_cleanly(
             assert message.provider_message_id == "id 123"
         else:
             assert message.status == "failed" and message.error is not None
-            assert (
-                message.error.startswith("nope") and len(message.error) == 500 and "\x00" not in message.error
-            )
+            assert message.error.startswith("nope") and len(message.error) == 500 and "\x00" not in message.error
 
 
 async def test_unreadable_credentials_retry_the_send_then_fail(
@@ -219,9 +217,7 @@ async def test_a_worker_killed_mid_send_leaves_unknown_never_a_second_send(
     assert await restarted.run_once() == 0
     assert await restarted.sweep() == 0
     assert len(fonnte.requests) == 2
-    assert sorted(m.text for m in fonnte.messages) == sorted(
-        m.text or "" for m in await rows(rt)
-    )  # once each
+    assert sorted(m.text for m in fonnte.messages) == sorted(m.text or "" for m in await rows(rt))  # once each
     assert hung
 
 

@@ -200,9 +200,7 @@ async def test_a_follow_up_and_a_record_lock_an_orders_rows_in_the_same_order(
     try:
         async with asyncio.timeout(10):
             async with rt.db.session() as holder:  # something holds Follow Up 1's row for a moment
-                await holder.execute(
-                    select(FollowupMessage.id).where(FollowupMessage.id == step_one).with_for_update()
-                )
+                await holder.execute(select(FollowupMessage.id).where(FollowupMessage.id == step_one).with_for_update())
                 follow_up = asyncio.create_task(
                     client.post("/store/order/followup", json={"order_id": order.id}, headers=shop.headers)
                 )

@@ -142,9 +142,7 @@ async def test_an_order_is_followed_up_until_paid(
         clock.advance(hours=24)
         headers = await relogin(client, shop)
         assert await drain(dispatcher) == 0  # manual steps wait for the CS
-        done = await ok(
-            await client.post("/store/order/followup", headers=headers, json={"order_id": placed.id})
-        )
+        done = await ok(await client.post("/store/order/followup", headers=headers, json={"order_id": placed.id}))
         data = done["data"]
         assert data["step"] == 2 and data["status"] == "sent" and data["folowup_attempts"] == 2
         assert data["wa_url"] == f"https://wa.me/628190211411?text={quote(data['text'], safe='')}"

@@ -55,8 +55,12 @@ async def test_create_each_provider_seals_and_masks(client: httpx.AsyncClient, r
     credentials = DEFAULT_CREDENTIALS[provider]
     response = await client.post(
         BASE,
-        json={"name": "  Nomor Utama  ", "phone_number": "+62 812-3456-7890", "provider": provider,
-              "credentials": credentials},
+        json={
+            "name": "  Nomor Utama  ",
+            "phone_number": "+62 812-3456-7890",
+            "provider": provider,
+            "credentials": credentials,
+        },
         headers=headers,
     )
     assert response.status_code == 201, response.text
@@ -144,8 +148,13 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     # Printable but not ASCII: a token goes into an HTTP header or URL, where it could never work.
     ({"credentials": {"token": "tokén-rahasia"}}, "credentials"),
     ({"credentials": {"token": "token\u00a0copied"}}, "credentials"),
-    ({"provider": "whatsapp_cloud", "credentials": {"phone_number_id": "123", "access_token": "EAAG…",
-                                                    "app_secret": "s"}}, "credentials"),
+    (
+        {
+            "provider": "whatsapp_cloud",
+            "credentials": {"phone_number_id": "123", "access_token": "EAAG…", "app_secret": "s"},
+        },
+        "credentials",
+    ),
     ({"credentials": {"token": 12345}}, "credentials.token"),
     ({"credentials": {"token": "tok", "server": "tegal"}}, "credentials"),  # not a fonnte key
     ({"credentials": {"token": "tok", "webhook_secret": "mine"}}, "credentials"),
@@ -155,8 +164,13 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"provider": "wablas", "credentials": {"token": "tok", "server": "a" * 41}}, "credentials"),
     ({"provider": "wablas", "credentials": {"token": "tok", "server": "-tegal"}}, "credentials"),
     ({"provider": "wablas", "credentials": {"token": "tok", "server": "tegal-"}}, "credentials"),
-    ({"provider": "whatsapp_cloud", "credentials": {"phone_number_id": "12ab", "access_token": "t",
-                                                    "app_secret": "s"}}, "credentials"),
+    (
+        {
+            "provider": "whatsapp_cloud",
+            "credentials": {"phone_number_id": "12ab", "access_token": "t", "app_secret": "s"},
+        },
+        "credentials",
+    ),
     ({"provider": "whatsapp_cloud", "credentials": {"phone_number_id": "123", "access_token": "t"}}, "credentials"),
     ({"pacing_per_minute": -1}, "pacing_per_minute"),
     ({"pacing_per_minute": 601}, "pacing_per_minute"),
@@ -237,15 +251,19 @@ async def test_owner_member(client: httpx.AsyncClient) -> None:
     # Another store's member, an inactive one and a removed one are refused.
     stranger = await add_staff(client, (await seller(client))["headers"])
     inactive = await add_staff(client, headers, name="Sari")
-    assert (await client.patch(f"/store/staff/{inactive['id']}/status", json={"status": "inactive"},
-                               headers=headers)).status_code == 200
+    assert (
+        await client.patch(f"/store/staff/{inactive['id']}/status", json={"status": "inactive"}, headers=headers)
+    ).status_code == 200
     removed = await add_staff(client, headers, name="Dewi")
     assert (await client.delete(f"/store/staff/{removed['id']}", headers=headers)).status_code == 200
     for member in (stranger, inactive, removed):
         refused = await client.post(BASE, json=_body(owner_member_id=member["id"]), headers=headers)
         assert_error(refused, 422, "validation_error", fields=["owner_member_id"], case=member["name"])
-        edit = await client.put(f"{BASE}/{made['id']}", json={**_body(phone_number=made["phone_number"]),
-                                                             "owner_member_id": member["id"]}, headers=headers)
+        edit = await client.put(
+            f"{BASE}/{made['id']}",
+            json={**_body(phone_number=made["phone_number"]), "owner_member_id": member["id"]},
+            headers=headers,
+        )
         assert_error(edit, 422, "validation_error", fields=["owner_member_id"])
 
     # Once the owner CS is removed from the store the integration shows no owner (and serves nobody's orders).
@@ -259,8 +277,9 @@ async def test_owner_member(client: httpx.AsyncClient) -> None:
 
 async def test_put_partial_credentials_provider_change_and_rotation(client: httpx.AsyncClient, rt: Runtime) -> None:
     headers = (await seller(client))["headers"]
-    made = await add_integration(client, headers, provider="wablas",
-                                 credentials={"token": "wablas-original-token", "server": "tegal"})
+    made = await add_integration(
+        client, headers, provider="wablas", credentials={"token": "wablas-original-token", "server": "tegal"}
+    )
     url = f"{BASE}/{made['id']}"
     secret = _secret_of(rt, await _row(rt, made["id"]))[WEBHOOK_SECRET]
     base = {"name": "Renamed", "phone_number": made["phone_number"], "provider": "wablas"}
@@ -293,9 +312,12 @@ async def test_put_partial_credentials_provider_change_and_rotation(client: http
     assert set(error["fields"]) == {"credentials.phone_number_id", "credentials.access_token", "credentials.app_secret"}
     half = await client.put(url, json={**cloud, "credentials": {"phone_number_id": "555"}}, headers=headers)
     assert set(assert_error(half, 422, "validation_error")["fields"]) == {
-        "credentials.access_token", "credentials.app_secret"}
-    changed = await client.put(url, json={**cloud, "credentials": DEFAULT_CREDENTIALS["whatsapp_cloud"]},
-                               headers=headers)
+        "credentials.access_token",
+        "credentials.app_secret",
+    }
+    changed = await client.put(
+        url, json={**cloud, "credentials": DEFAULT_CREDENTIALS["whatsapp_cloud"]}, headers=headers
+    )
     assert changed.status_code == 200, changed.text
     sealed = _secret_of(rt, await _row(rt, made["id"]))
     assert sealed == {**DEFAULT_CREDENTIALS["whatsapp_cloud"], WEBHOOK_SECRET: secret}  # wablas keys are gone
@@ -313,11 +335,16 @@ async def test_put_partial_credentials_provider_change_and_rotation(client: http
     other = await add_integration(client, headers)
     taken = await client.put(url, json={**cloud, "phone_number": other["phone_number"]}, headers=headers)
     assert_error(taken, 409, "wa_integration_exists", fields=["phone_number"])
-    for bad_body in ({**cloud, "phone_number": "0211234567"}, {**cloud, "pacing_per_minute": 601},
-                     {**cloud, "rotate_webhook_secret": "yes please"}, {"name": "only a name"}):
+    for bad_body in (
+        {**cloud, "phone_number": "0211234567"},
+        {**cloud, "pacing_per_minute": 601},
+        {**cloud, "rotate_webhook_secret": "yes please"},
+        {"name": "only a name"},
+    ):
         assert_error(await client.put(url, json=bad_body, headers=headers), 422, "validation_error", case=bad_body)
-    assert_error(await client.put(f"{BASE}/987654", json=cloud, headers=headers), 404, "not_found",
-                 message="Record not found")
+    assert_error(
+        await client.put(f"{BASE}/987654", json=cloud, headers=headers), 404, "not_found", message="Record not found"
+    )
     for text in (json.dumps(made), rotated.text, changed.text, partial.text, kept.text):
         for value in ("wablas-original-token", "EAAG-cloud-access-token-0001", "meta-app-secret-000000001"):
             assert value not in text
@@ -359,8 +386,11 @@ async def test_delete_detaches_templates(client: httpx.AsyncClient, rt: Runtime)
     keep = await add_integration(client, headers)
     async with rt.db.session() as session:
         for name, integration_id in (("FU 1", made["id"]), ("FU 2", made["id"]), ("FU 3", keep["id"])):
-            session.add(FollowupChat(store_id=owner["store"]["id"], name=name, wa_integration_id=integration_id,
-                                     provider="fonnte"))
+            session.add(
+                FollowupChat(
+                    store_id=owner["store"]["id"], name=name, wa_integration_id=integration_id, provider="fonnte"
+                )
+            )
         await session.commit()
     deleted = await client.delete(f"{BASE}/{made['id']}", headers=headers)
     assert deleted.status_code == 200, deleted.text
@@ -368,8 +398,9 @@ async def test_delete_detaches_templates(client: httpx.AsyncClient, rt: Runtime)
     assert_error(await client.get(f"{BASE}/{made['id']}", headers=headers), 404, "not_found")
     assert_error(await client.delete(f"{BASE}/{made['id']}", headers=headers), 404, "not_found")
     async with rt.db.session(write=False) as session:
-        rows = (await session.execute(select(FollowupChat.name, FollowupChat.wa_integration_id)
-                                      .order_by(FollowupChat.name))).all()
+        rows = (
+            await session.execute(select(FollowupChat.name, FollowupChat.wa_integration_id).order_by(FollowupChat.name))
+        ).all()
     assert [tuple(r) for r in rows] == [("FU 1", None), ("FU 2", None), ("FU 3", keep["id"])]
     # The number is free again.
     await add_integration(client, headers, phone_number=made["phone_number"])
@@ -384,14 +415,16 @@ async def test_provider_change_refused_while_templates_use_the_number(client: ht
     other = await add_integration(client, headers)
     async with rt.db.session() as session:
         for name in ("FU 1", "FU 2"):
-            session.add(FollowupChat(store_id=owner["store"]["id"], name=name, wa_integration_id=made["id"],
-                                     provider="fonnte"))
+            session.add(
+                FollowupChat(store_id=owner["store"]["id"], name=name, wa_integration_id=made["id"], provider="fonnte")
+            )
         await session.commit()
     url = f"{BASE}/{made['id']}"
     base = {"name": "Nomor Utama", "phone_number": made["phone_number"]}
     wablas = {**base, "provider": "wablas", "credentials": DEFAULT_CREDENTIALS["wablas"]}
-    error = assert_error(await client.put(url, json=wablas, headers=headers), 409, "wa_integration_in_use",
-                         fields=["provider"])
+    error = assert_error(
+        await client.put(url, json=wablas, headers=headers), 409, "wa_integration_in_use", fields=["provider"]
+    )
     assert "2 follow-up chat templates" in error["message"]
     row = await _row(rt, made["id"])
     assert (row.provider, row.name, _secret_of(rt, row)["token"]) == ("fonnte", "WA fonnte", "fonnte-device-token-0001")
@@ -428,8 +461,14 @@ async def test_cs_forbidden_admin_allowed_other_store_404(client: httpx.AsyncCli
 
     cs = await add_staff(client, headers, role="cs")
     cs_headers = bearer(await login(client, cs["email"]), owner["store"]["id"])
-    for method, path, payload in (("GET", BASE, None), ("POST", BASE, _body()), ("GET", url, None),
-                                  ("PUT", url, body), ("DELETE", url, None), ("POST", f"{url}/check-status", None)):
+    for method, path, payload in (
+        ("GET", BASE, None),
+        ("POST", BASE, _body()),
+        ("GET", url, None),
+        ("PUT", url, body),
+        ("DELETE", url, None),
+        ("POST", f"{url}/check-status", None),
+    ):
         response = await client.request(method, path, json=payload, headers=cs_headers)
         assert_error(response, 403, "permission_denied", case=(method, path))
 
@@ -439,8 +478,12 @@ async def test_cs_forbidden_admin_allowed_other_store_404(client: httpx.AsyncCli
     await add_integration(client, admin_headers)
 
     other = (await seller(client))["headers"]
-    for method, path, payload in (("GET", url, None), ("PUT", url, body), ("DELETE", url, None),
-                                  ("POST", f"{url}/check-status", None)):
+    for method, path, payload in (
+        ("GET", url, None),
+        ("PUT", url, body),
+        ("DELETE", url, None),
+        ("POST", f"{url}/check-status", None),
+    ):
         response = await client.request(method, path, json=payload, headers=other)
         assert_error(response, 404, "not_found", message="Record not found", case=(method, path))
     assert (await client.get(BASE, headers=other)).json()["data"] == []
@@ -456,9 +499,14 @@ async def test_cs_forbidden_admin_allowed_other_store_404(client: httpx.AsyncCli
 async def test_documented_at_docs(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
     paths = spec["paths"]
-    operations = [paths[BASE]["get"], paths[BASE]["post"], paths[f"{BASE}/{{integration_id}}"]["get"],
-                  paths[f"{BASE}/{{integration_id}}"]["put"], paths[f"{BASE}/{{integration_id}}"]["delete"],
-                  paths[f"{BASE}/{{integration_id}}/check-status"]["post"]]
+    operations = [
+        paths[BASE]["get"],
+        paths[BASE]["post"],
+        paths[f"{BASE}/{{integration_id}}"]["get"],
+        paths[f"{BASE}/{{integration_id}}"]["put"],
+        paths[f"{BASE}/{{integration_id}}"]["delete"],
+        paths[f"{BASE}/{{integration_id}}/check-status"]["post"],
+    ]
     for operation in operations:
         assert operation["summary"] and operation["description"]
     text = json.dumps(operations)
@@ -488,7 +536,9 @@ async def test_check_status(rt: Runtime, provider: str) -> None:
             headers = (await seller(client))["headers"]
             good = await add_integration(client, headers, provider=provider)
             wrong = await add_integration(
-                client, headers, provider=provider,
+                client,
+                headers,
+                provider=provider,
                 credentials={**credentials, ("access_token" if provider == "whatsapp_cloud" else "token"): "nope"},
             )
             url = f"{BASE}/{good['id']}"

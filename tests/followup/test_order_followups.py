@@ -102,9 +102,7 @@ async def test_sku_filter_unknown_sku_and_orders_without_follow_ups(
     assert ids(await attempts(client, other["headers"])) == []
 
 
-async def test_cs_sees_their_own_orders_unless_the_store_lets_them(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_cs_sees_their_own_orders_unless_the_store_lets_them(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=0)
     ani_member = await add_staff(client, shop.headers, email="ani.fu@example.com", name="Ani")
     await add_staff(client, shop.headers, email="budi.fu@example.com", name="Budi", phone="081398765499")
@@ -355,9 +353,7 @@ async def test_chats_and_message_history(
     assert [c["state"] for c in chats] == ["delivered", "sent", "not_scheduled", "not_scheduled"]
 
 
-async def test_detail_order_shows_the_follow_ups(
-    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop
-) -> None:
+async def test_detail_order_shows_the_follow_ups(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:
     await four_steps(rt, shop)
     (placed,) = await place_orders(client, rt, shop)
     (bare,) = await place_orders(client, rt, shop, items=[{"variant_id": shop.kopi_variant, "quantity": 1}])
@@ -555,4 +551,3 @@ async def test_a_row_touched_by_the_dispatcher_or_a_webhook_does_not_swallow_the
     assert [(r.step, r.status) for r in await messages(rt, order_id=placed.id)] == [
         (1, "sent"), (2, "delivered"), (3, "sent")
     ]  # fmt: skip
-

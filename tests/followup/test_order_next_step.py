@@ -34,7 +34,6 @@ async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
     return await make_checkout_shop(client, rt, cs=0)
 
 
-
 @pytest.mark.parametrize("change_status", [False, True])
 async def test_jumping_ahead_leaves_a_status_follow_up_that_has_not_come_up_yet(
     client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop, clock: FrozenClock, change_status: bool
@@ -100,9 +99,7 @@ async def test_the_list_follow_up_and_chats_agree_on_next_for_a_template_added_l
     ]  # fmt: skip
 
 
-async def test_sku_filter_by_product_or_variant_sku(
-    client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop
-) -> None:
+async def test_sku_filter_by_product_or_variant_sku(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:
     """A product-level SKU lists the orders with any variant of the product (their lines hold the variants'
     SKUs); a variant's SKU only those of that variant."""
     await four_steps(rt, shop)

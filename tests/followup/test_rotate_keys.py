@@ -41,7 +41,10 @@ async def _seed(data_dir: Path, url: str, sealed_by: list[SecretBox]) -> list[tu
         async with runtime.db.session() as session:
             rows = [
                 WaIntegration(
-                    store_id=store_id, name=f"WA {index}", phone_number=f"6281{next(_phones)}", provider="fonnte",
+                    store_id=store_id,
+                    name=f"WA {index}",
+                    phone_number=f"6281{next(_phones)}",
+                    provider="fonnte",
                     credentials=box.seal({"token": f"token-{index}", "webhook_secret": f"hook-{index}"}),
                 )
                 for index, box in enumerate(sealed_by)
@@ -58,7 +61,7 @@ async def _stored(data_dir: Path, url: str) -> dict[int, str]:
     try:
         async with runtime.db.session(write=False) as session:
             found = await session.execute(select(WaIntegration.id, WaIntegration.credentials))
-            return {integration_id: credentials for integration_id, credentials in found}
+            return dict(found.all())
     finally:
         await runtime.db.dispose()
 

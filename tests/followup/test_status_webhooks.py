@@ -38,7 +38,11 @@ _phones = iter(range(10_000_000, 99_999_999))
 
 
 async def make_integration(
-    rt: Runtime, store_id: int, provider: str = "whatsapp_cloud", *, phone_number_id: str = "1234567890",
+    rt: Runtime,
+    store_id: int,
+    provider: str = "whatsapp_cloud",
+    *,
+    phone_number_id: str = "1234567890",
     app_secret: str = APP_SECRET,
 ) -> WaIntegration:
     credentials: dict[str, Any] = {
@@ -49,7 +53,10 @@ async def make_integration(
     }[provider] | {"webhook_secret": HOOK_SECRET}
     async with rt.db.session() as session:
         integration = WaIntegration(
-            store_id=store_id, name=f"WA {provider}", phone_number=f"6281{next(_phones)}", provider=provider,
+            store_id=store_id,
+            name=f"WA {provider}",
+            phone_number=f"6281{next(_phones)}",
+            provider=provider,
             credentials=rt.secrets.seal(credentials),
         )
         session.add(integration)
@@ -58,17 +65,29 @@ async def make_integration(
 
 
 async def make_message(
-    rt: Runtime, integration: WaIntegration | None, store_id: int, status: str = "sent", provider_message_id:
-    str | None = None
+    rt: Runtime,
+    integration: WaIntegration | None,
+    store_id: int,
+    status: str = "sent",
+    provider_message_id: str | None = None,
 ) -> int:
     async with rt.db.session() as session:
         now = rt.clock.now()
         message = FollowupMessage(
-            store_id=store_id, step=1, template_name="Follow Up 1", trigger="order_created",
-            channel=integration.provider if integration else "fonnte", status=status, due_at=now,
-            integration_id=integration.id if integration else None, phone="6281234567890", text="Halo",
-            provider_message_id=provider_message_id, sent_at=now if status in ("sent",) else None,
-            created_at=now, updated_at=now,
+            store_id=store_id,
+            step=1,
+            template_name="Follow Up 1",
+            trigger="order_created",
+            channel=integration.provider if integration else "fonnte",
+            status=status,
+            due_at=now,
+            integration_id=integration.id if integration else None,
+            phone="6281234567890",
+            text="Halo",
+            provider_message_id=provider_message_id,
+            sent_at=now if status in ("sent",) else None,
+            created_at=now,
+            updated_at=now,
         )
         session.add(message)
         await session.commit()
@@ -82,8 +101,12 @@ async def row(rt: Runtime, message_id: int) -> FollowupMessage:
 
 
 async def post_meta(
-    client: httpx.AsyncClient, integration_id: int, statuses: list[dict[str, Any]], secret: str = APP_SECRET,
-    signature: str | None = None, phone_number_id: str = "1234567890",
+    client: httpx.AsyncClient,
+    integration_id: int,
+    statuses: list[dict[str, Any]],
+    secret: str = APP_SECRET,
+    signature: str | None = None,
+    phone_number_id: str = "1234567890",
 ) -> httpx.Response:
     body = json.dumps(meta_status_payload(statuses, phone_number_id)).encode()
     headers = {"Content-Type": "application/json"}
@@ -122,10 +145,15 @@ async def test_out_of_order_and_failed_after_delivered_are_ignored(client: httpx
     await post_meta(client, meta.id, [meta_status("wamid.R", "read"), meta_status("wamid.D", "delivered")])
 
     # In one batch and in a later call: a read message stays read, a delivered one is not failed afterwards.
-    response = await post_meta(client, meta.id, [
-        meta_status("wamid.R", "delivered"), meta_status("wamid.R", "sent"),
-        meta_status("wamid.D", "failed", errors=[{"code": 131026, "title": "Message undeliverable"}]),
-    ])
+    response = await post_meta(
+        client,
+        meta.id,
+        [
+            meta_status("wamid.R", "delivered"),
+            meta_status("wamid.R", "sent"),
+            meta_status("wamid.D", "failed", errors=[{"code": 131026, "title": "Message undeliverable"}]),
+        ],
+    )
 
     assert response.json()["data"] == {"received": 3, "applied": 0}
     assert (await row(rt, read_first)).status == "read"
@@ -170,10 +198,16 @@ async def test_another_stores_message_does_not_change(client: httpx.AsyncClient,
     foreign = await make_message(rt, other_meta, theirs, status="unknown", provider_message_id="wamid.X")
     foreign_unknown = await make_message(rt, None, theirs, status="unknown")
 
-    response = await post_meta(client, meta.id, [
-        meta_status("wamid.X", "read"), meta_status("wamid.Y", "read", reference=str(foreign_unknown)),
-        meta_status("wamid.Z", "read", reference="²"), meta_status("wamid.Z", "read", reference="9" * 40),
-    ])
+    response = await post_meta(
+        client,
+        meta.id,
+        [
+            meta_status("wamid.X", "read"),
+            meta_status("wamid.Y", "read", reference=str(foreign_unknown)),
+            meta_status("wamid.Z", "read", reference="²"),
+            meta_status("wamid.Z", "read", reference="9" * 40),
+        ],
+    )
 
     assert response.status_code == 200
     assert response.json()["data"]["applied"] == 0
@@ -222,10 +256,13 @@ async def test_wablas_and_starsender_statuses(client: httpx.AsyncClient, rt: Run
     w = await make_message(rt, wablas, store, provider_message_id="wablas-1")
     s = await make_message(rt, starsender, store, provider_message_id="ss-1")
 
-    for integration, payload in ((wablas, wablas_status("wablas-1", "delivered")),
-                                 (starsender, starsender_status("ss-1", "failed"))):
-        response = await client.post(f"/webhooks/whatsapp/{integration.id}", params={"secret": HOOK_SECRET},
-                                     json=payload)
+    for integration, payload in (
+        (wablas, wablas_status("wablas-1", "delivered")),
+        (starsender, starsender_status("ss-1", "failed")),
+    ):
+        response = await client.post(
+            f"/webhooks/whatsapp/{integration.id}", params={"secret": HOOK_SECRET}, json=payload
+        )
         assert response.status_code == 200, response.text
     assert (await row(rt, w)).status == "delivered"
     assert (await row(rt, s)).status == "failed"
@@ -270,15 +307,18 @@ async def test_meta_verification_handshake(client: httpx.AsyncClient, rt: Runtim
     meta = await make_integration(rt, store)
     url = f"/webhooks/whatsapp/{meta.id}"
 
-    ok = await client.get(url, params={"hub.mode": "subscribe", "hub.verify_token": HOOK_SECRET,
-                                       "hub.challenge": "1158201444"})
+    ok = await client.get(
+        url, params={"hub.mode": "subscribe", "hub.verify_token": HOOK_SECRET, "hub.challenge": "1158201444"}
+    )
     assert ok.status_code == 200
     assert ok.text == "1158201444"
     assert ok.headers["content-type"].startswith("text/plain")
 
-    for params in ({"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
-                   {"hub.mode": "unsubscribe", "hub.verify_token": HOOK_SECRET, "hub.challenge": "1"},
-                   {"hub.mode": "subscribe", "hub.challenge": "1"}):
+    for params in (
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": HOOK_SECRET, "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.challenge": "1"},
+    ):
         response = await client.get(url, params=params)
         assert response.status_code == 403, params
         assert response.json()["error"]["code"] == "verification_failed"
@@ -301,26 +341,39 @@ async def test_a_batch_of_updates_costs_few_queries(client: httpx.AsyncClient, r
 # -- parsing (no app) ------------------------------------------------------------------------------------------
 def test_meta_parsing_is_lenient_about_shape():
     assert parse_meta(None) == [] and parse_meta({"entry": "x"}) == [] and parse_meta([]) == []
-    payload = meta_status_payload([
-        meta_status("wamid.1", "sent", reference="12"),
-        {"id": "wamid.2", "status": ["read"]},
-        {"id": "wamid.3", "status": "deleted"},
-        {"status": "read"},
-        "garbage",
-    ])
+    payload = meta_status_payload(
+        [
+            meta_status("wamid.1", "sent", reference="12"),
+            {"id": "wamid.2", "status": ["read"]},
+            {"id": "wamid.3", "status": "deleted"},
+            {"status": "read"},
+            "garbage",
+        ]
+    )
     payload["entry"][0]["changes"].append({"field": "messages", "value": {"messages": [{"id": "in", "text": {}}]}})
     [update] = parse_meta(payload)
     assert (update.message_id, update.status, update.reference) == ("wamid.1", "sent", "12")
 
 
 def test_gateway_parsing_maps_words():
-    parsed = parse_gateway({"data": [
-        {"id": "1", "status": "DELIVERED"}, {"message_id": 2, "state": "read"}, {"id": "3", "status": "pending"},
-        {"id": "4", "ack": 3}, {"id": "5", "status": "reject", "note": "number not on WhatsApp"},
-        {"id": True, "status": "read"},
-    ]})
-    assert [(u.message_id, u.status) for u in parsed] == [("1", "delivered"), ("2", "read"), ("4", "read"),
-                                                          ("5", "failed")]
+    parsed = parse_gateway(
+        {
+            "data": [
+                {"id": "1", "status": "DELIVERED"},
+                {"message_id": 2, "state": "read"},
+                {"id": "3", "status": "pending"},
+                {"id": "4", "ack": 3},
+                {"id": "5", "status": "reject", "note": "number not on WhatsApp"},
+                {"id": True, "status": "read"},
+            ]
+        }
+    )
+    assert [(u.message_id, u.status) for u in parsed] == [
+        ("1", "delivered"),
+        ("2", "read"),
+        ("4", "read"),
+        ("5", "failed"),
+    ]
     assert parsed[-1].error == "number not on WhatsApp"
 
 
@@ -344,16 +397,32 @@ async def test_meta_statuses_are_routed_by_phone_number_id(client: httpx.AsyncCl
     on_second = await make_message(rt, second, store, provider_message_id="wamid.2")
     on_other_app = await make_message(rt, other_app, store, provider_message_id="wamid.3")
     on_elsewhere = await make_message(rt, elsewhere, other_store, provider_message_id="wamid.4")
-    body = {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [
-        meta_status_payload([meta_status(wamid, "read")], number)["entry"][0]["changes"][0]
-        for wamid, number in (("wamid.1", "1111111111"), ("wamid.2", "2222222222"), ("wamid.3", "3333333333"),
-                              ("wamid.4", "4444444444"), ("wamid.1", "5555555555"))
-    ]}]}
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "WABA",
+                "changes": [
+                    meta_status_payload([meta_status(wamid, "read")], number)["entry"][0]["changes"][0]
+                    for wamid, number in (
+                        ("wamid.1", "1111111111"),
+                        ("wamid.2", "2222222222"),
+                        ("wamid.3", "3333333333"),
+                        ("wamid.4", "4444444444"),
+                        ("wamid.1", "5555555555"),
+                    )
+                ],
+            }
+        ],
+    }
     raw = json.dumps(body).encode()
 
     # The app's one callback URL is the first number's; the call is signed with the app's secret.
-    response = await client.post(f"/webhooks/whatsapp/{first.id}", content=raw, headers={
-        "Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, raw)})
+    response = await client.post(
+        f"/webhooks/whatsapp/{first.id}",
+        content=raw,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, raw)},
+    )
 
     assert response.status_code == 200, response.text
     assert response.json()["data"] == {"received": 5, "applied": 2}
@@ -374,8 +443,11 @@ async def test_meta_status_of_the_urls_own_number_or_without_metadata_stays_with
     del payload["entry"][0]["changes"][0]["value"]["metadata"]
     raw = json.dumps(payload).encode()
 
-    response = await client.post(f"/webhooks/whatsapp/{meta.id}", content=raw, headers={
-        "Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, raw)})
+    response = await client.post(
+        f"/webhooks/whatsapp/{meta.id}",
+        content=raw,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, raw)},
+    )
     assert response.json()["data"]["applied"] == 1
     await post_meta(client, meta.id, [meta_status("wamid.A", "read")], phone_number_id="1111111111")
     assert (await row(rt, message)).status == "read"
@@ -384,9 +456,11 @@ async def test_meta_status_of_the_urls_own_number_or_without_metadata_stays_with
 # -- gateway statuses that arrive before the dispatcher recorded the send ---------------------------------------
 async def inbox(rt: Runtime) -> list[tuple[int, str, str]]:
     async with rt.db.session(write=False) as session:
-        found = await session.execute(select(
-            FollowupStatusInbox.integration_id, FollowupStatusInbox.provider_message_id, FollowupStatusInbox.status
-        ).order_by(FollowupStatusInbox.id))
+        found = await session.execute(
+            select(
+                FollowupStatusInbox.integration_id, FollowupStatusInbox.provider_message_id, FollowupStatusInbox.status
+            ).order_by(FollowupStatusInbox.id)
+        )
         return [tuple(item) for item in found.all()]  # type: ignore[misc]
 
 
@@ -399,10 +473,18 @@ async def test_a_status_posted_while_sending_is_applied_when_recorded(
         s = await setup(client, rt, gateway)
         wa = await dispatch_integration(rt, s.wa)
         async with rt.db.session() as session:  # setup() makes a fonnte number: this test's provider instead
-            await session.execute(update(WaIntegration).where(WaIntegration.id == s.wa).values(
-                provider=provider, credentials=rt.secrets.seal(
-                    {"token": TOKEN, "server": "tegal", "webhook_secret": "hook-secret"}
-                    if provider == "wablas" else {"token": TOKEN, "webhook_secret": "hook-secret"})))
+            await session.execute(
+                update(WaIntegration)
+                .where(WaIntegration.id == s.wa)
+                .values(
+                    provider=provider,
+                    credentials=rt.secrets.seal(
+                        {"token": TOKEN, "server": "tegal", "webhook_secret": "hook-secret"}
+                        if provider == "wablas"
+                        else {"token": TOKEN, "webhook_secret": "hook-secret"}
+                    ),
+                )
+            )
             await session.execute(
                 update(FollowupChat).where(FollowupChat.id == s.template.id).values(provider=provider)
             )
@@ -420,8 +502,9 @@ async def test_a_status_posted_while_sending_is_applied_when_recorded(
             clock.advance(seconds=2)
             url = f"/webhooks/whatsapp/{wa.id}"
             for state in ("delivered", "read"):
-                posted = await client.post(url, params={"secret": "hook-secret"},
-                                           json=status_of(result.message_id, state))
+                posted = await client.post(
+                    url, params={"secret": "hook-secret"}, json=status_of(result.message_id, state)
+                )
                 assert posted.json() == {"data": {"received": 1, "applied": 0}}, posted.text
             assert (await row(rt, message_id)).status == "sending"
             assert await inbox(rt) == [(wa.id, result.message_id, "delivered"), (wa.id, result.message_id, "read")]
@@ -488,15 +571,22 @@ async def test_a_status_racing_the_recording_waits_for_it(client: httpx.AsyncCli
     message = await make_message(rt, fonnte, store, status="sending")
     url = f"/webhooks/whatsapp/{fonnte.id}"
     async with rt.db.session() as recording:
-        await recording.execute(update(FollowupMessage).where(FollowupMessage.id == message).values(
-            status="sent", provider_message_id="80000001", sent_at=rt.clock.now()))
+        await recording.execute(
+            update(FollowupMessage)
+            .where(FollowupMessage.id == message)
+            .values(status="sent", provider_message_id="80000001", sent_at=rt.clock.now())
+        )
         assert await apply_waiting_statuses(recording, [(fonnte, "80000001")], rt.clock.now()) == 0
         webhook = asyncio.create_task(
-            client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("80000001", "delivered")))
+            client.post(url, params={"secret": HOOK_SECRET}, json=fonnte_status("80000001", "delivered"))
+        )
         async with rt.db.engine.connect() as watcher, asyncio.timeout(10):
-            while not await watcher.scalar(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()")):
+            while not await watcher.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            ):
                 assert not webhook.done(), webhook.result().text
                 await watcher.rollback()
                 await asyncio.sleep(0.01)  # polling for the webhook to block on the lock, bounded above

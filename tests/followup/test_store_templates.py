@@ -24,9 +24,22 @@ from tests.form.helpers import insert_order
 
 URL = templates_url()
 KEYS = {
-    "bundle_id", "change_status", "hours_after", "id", "image", "is_default", "name", "product_id", "provider",
-    "store_id", "text_for_bank_transfer", "text_for_cod", "text_for_epayment", "trigger",
-    "wa_gateway_assignation_type", "wa_integration",
+    "bundle_id",
+    "change_status",
+    "hours_after",
+    "id",
+    "image",
+    "is_default",
+    "name",
+    "product_id",
+    "provider",
+    "store_id",
+    "text_for_bank_transfer",
+    "text_for_cod",
+    "text_for_epayment",
+    "trigger",
+    "wa_gateway_assignation_type",
+    "wa_integration",
 }
 
 
@@ -66,8 +79,9 @@ async def test_crud_in_the_envelope(client: httpx.AsyncClient, rt: Runtime) -> N
 
     detail = await client.get(f"{URL}/{chat['id']}", headers=headers)
     assert detail.status_code == 200 and detail.json() == {"data": chat}
-    response = await client.patch(f"{URL}/{chat['id']}", json={"trigger": "confirmed", "change_status": True},
-                                  headers=headers)
+    response = await client.patch(
+        f"{URL}/{chat['id']}", json={"trigger": "confirmed", "change_status": True}, headers=headers
+    )
     assert response.status_code == 200, response.text
     assert response.json()["data"]["trigger"] == "confirmed" and response.json()["data"]["name"] == "Sapa"
 
@@ -123,9 +137,12 @@ async def test_validation_in_the_envelope(client: httpx.AsyncClient, rt: Runtime
     for fields, field in cases:
         problems = _fields(await client.post(URL, json=template_body(**fields), headers=headers))
         assert field in problems, (fields, problems)
-    assert "{{pembeli}}" in _fields(
-        await client.post(URL, json=template_body(text_for_cod="Halo {{pembeli}}"), headers=headers)
-    )["text_for_cod"]
+    assert (
+        "{{pembeli}}"
+        in _fields(await client.post(URL, json=template_body(text_for_cod="Halo {{pembeli}}"), headers=headers))[
+            "text_for_cod"
+        ]
+    )
     assert await _ids(client, headers) == []
 
 
@@ -183,14 +200,25 @@ async def test_documented_semantics_match_the_code(client: httpx.AsyncClient) ->
     spec = (await client.get("/openapi.json")).json()
     fields = spec["components"]["schemas"]["FollowupChatIn"]["properties"]
     hours_after = fields["hours_after"]["description"]
-    for fact in ("quiet hours", "21:00–08:00", "unless a CS asked", "pacing", "max(`hours_after` hours, 30 minutes)",
-                 "last save", "every save"):
+    for fact in (
+        "quiet hours",
+        "21:00–08:00",
+        "unless a CS asked",
+        "pacing",
+        "max(`hours_after` hours, 30 minutes)",
+        "last save",
+        "every save",
+    ):
         assert fact in hours_after, fact
     assert "0 (default): at once" not in hours_after
     assert "last save" in fields["trigger"]["description"].lower()
     assignation = fields["wa_gateway_assignation_type"]["description"]
-    for fact in ("preferring one of the template's provider", "Not sticky", "LAST number that wrote to it",
-                 "store's active numbers of the template's provider"):
+    for fact in (
+        "preferring one of the template's provider",
+        "Not sticky",
+        "LAST number that wrote to it",
+        "store's active numbers of the template's provider",
+    ):
         assert fact in assignation, fact
     assert "first got" not in assignation
     assert "handler number keeps" not in fields["provider"]["description"]
@@ -200,7 +228,10 @@ async def test_documented_semantics_match_the_code(client: httpx.AsyncClient) ->
     assert "{{total}}" not in texts.split("`abandoned` goes to")[1]
     for path in ("/store/follow-up-chats/{chat_id}", "/v3/products/{product_id}/follow-up-chats/{chat_id}"):
         patch = spec["paths"][path]["patch"]["description"]
-        for fact in ("only the follow-ups scheduled after it", "keep the `trigger` and the due time",
-                     "`provider`: it follows to the template's follow-ups still scheduled",
-                     "a template whose number was deleted can still be renamed"):
+        for fact in (
+            "only the follow-ups scheduled after it",
+            "keep the `trigger` and the due time",
+            "`provider`: it follows to the template's follow-ups still scheduled",
+            "a template whose number was deleted can still be renamed",
+        ):
             assert fact in patch, (path, fact)

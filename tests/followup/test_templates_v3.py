@@ -32,9 +32,22 @@ from tests.form.helpers import insert_order
 from tests.media.helpers import jpeg
 
 SEED_KEYS = {
-    "bundle_id", "change_status", "hours_after", "id", "image", "is_default", "name", "product_id", "provider",
-    "store_id", "text_for_bank_transfer", "text_for_cod", "text_for_epayment", "trigger",
-    "wa_gateway_assignation_type", "wa_integration",
+    "bundle_id",
+    "change_status",
+    "hours_after",
+    "id",
+    "image",
+    "is_default",
+    "name",
+    "product_id",
+    "provider",
+    "store_id",
+    "text_for_bank_transfer",
+    "text_for_cod",
+    "text_for_epayment",
+    "trigger",
+    "wa_gateway_assignation_type",
+    "wa_integration",
 }
 
 
@@ -89,7 +102,10 @@ async def test_seed_body_answers_the_seed_object(client: httpx.AsyncClient, rt: 
         if key != "wa_integration_id":
             assert chat[key] == value, key
     assert chat["wa_integration"] == {
-        "id": integration_id, "name": "CS Utama", "phone_number": "6281211112222", "provider": "fonnte"
+        "id": integration_id,
+        "name": "CS Utama",
+        "phone_number": "6281211112222",
+        "provider": "fonnte",
     }
     fetched = await client.get(f"{templates_url(product_id)}/{chat['id']}", headers=owner["headers"])
     assert fetched.status_code == 200 and fetched.json() == chat
@@ -144,8 +160,9 @@ async def test_list_in_step_order_with_pages_and_reorder(client: httpx.AsyncClie
     assert [c["id"] for c in (await client.get(url, headers=headers)).json()["data"]] == [*new_order, added["id"]]
 
     for bad in ([ids[0], ids[1], ids[2]], [ids[0], ids[0], ids[1], ids[2]], [*new_order, added["id"], 999_999]):
-        message = _scalev_error(await client.put(f"{url}/order", json={"ids": bad}, headers=headers), 422,
-                                "validation_error")
+        message = _scalev_error(
+            await client.put(f"{url}/order", json={"ids": bad}, headers=headers), 422, "validation_error"
+        )
         assert "ids" in message
 
 
@@ -156,12 +173,16 @@ async def test_patch_is_partial_and_validated_merged(client: httpx.AsyncClient, 
     response = await client.patch(f"{url}/{chat['id']}", json={"hours_after": 24, "image": None}, headers=headers)
     assert response.status_code == 200, response.text
     patched = response.json()
-    assert patched["hours_after"] == 24 and patched["name"] == chat["name"] and patched["text_for_cod"] == chat[
-        "text_for_cod"]
+    assert (
+        patched["hours_after"] == 24
+        and patched["name"] == chat["name"]
+        and patched["text_for_cod"] == chat["text_for_cod"]
+    )
     assert set(patched) == SEED_KEYS
 
     message = _scalev_error(
-        await client.patch(f"{url}/{chat['id']}", json={"provider": "fonnte"}, headers=headers), 422,
+        await client.patch(f"{url}/{chat['id']}", json={"provider": "fonnte"}, headers=headers),
+        422,
         "validation_error",
     )
     assert "wa_integration_id" in message
@@ -173,8 +194,9 @@ async def test_patch_is_partial_and_validated_merged(client: httpx.AsyncClient, 
     assert "name" in _scalev_error(
         await client.patch(f"{url}/{chat['id']}", json={"name": None}, headers=headers), 422, "validation_error"
     )
-    _scalev_error(await client.patch(f"{url}/{chat['id']}", json={"colour": "red"}, headers=headers), 422,
-                  "validation_error")
+    _scalev_error(
+        await client.patch(f"{url}/{chat['id']}", json={"colour": "red"}, headers=headers), 422, "validation_error"
+    )
     assert (await client.get(f"{url}/{chat['id']}", headers=headers)).json()["hours_after"] == 24
 
 
@@ -270,7 +292,8 @@ async def test_missing_required_fields(client: httpx.AsyncClient, rt: Runtime) -
     owner, product_id = await _owner_with_product(client)
     message = _scalev_error(
         await client.post(templates_url(product_id), json={"text_for_cod": "Halo"}, headers=owner["headers"]),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
     assert "name" in message and "provider" in message
 
@@ -278,8 +301,9 @@ async def test_missing_required_fields(client: httpx.AsyncClient, rt: Runtime) -
 async def test_unknown_placeholders_are_named(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner, product_id = await _owner_with_product(client)
     body = template_body(text_for_epayment="Halo {{nama}}, bayar {{total}} di {{link_bayar}}")
-    message = _scalev_error(await client.post(templates_url(product_id), json=body, headers=owner["headers"]), 422,
-                            "validation_error")
+    message = _scalev_error(
+        await client.post(templates_url(product_id), json=body, headers=owner["headers"]), 422, "validation_error"
+    )
     assert "text_for_epayment" in message and "{{nama}}" in message and "{{link_bayar}}" in message
     assert "{{total}}" not in message.split("known:")[0]
 
@@ -312,11 +336,13 @@ async def test_integration_rules(client: httpx.AsyncClient, rt: Runtime) -> None
 
     missing = _scalev_error(
         await client.post(url, json=template_body(provider="fonnte", wa_integration_id=999_999), headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
     foreign_message = _scalev_error(
         await client.post(url, json=template_body(provider="fonnte", wa_integration_id=foreign), headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
     assert "wa_integration_id" in missing and foreign_message == missing  # another store's id does not leak
     assert "wa_integration_id" in _scalev_error(
@@ -324,7 +350,8 @@ async def test_integration_rules(client: httpx.AsyncClient, rt: Runtime) -> None
     )
     assert "wa_integration_id" in _scalev_error(
         await client.post(url, json=template_body(provider="wablas", wa_integration_id=fonnte), headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
     for assignation in ("handler", "rotator"):
         response = await client.post(
@@ -342,7 +369,8 @@ async def test_integration_rules(client: httpx.AsyncClient, rt: Runtime) -> None
     assert response.json()["wa_integration"]["id"] == fonnte
     _scalev_error(
         await client.post(url, json=template_body(provider="manual", wa_integration_id=foreign), headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
 
 
@@ -465,18 +493,21 @@ async def test_malformed_placeholders_are_refused(client: httpx.AsyncClient, rt:
     owner, product_id = await _owner_with_product(client)
     url = templates_url(product_id)
     message = _scalev_error(
-        await client.post(url, json=template_body(text_for_cod=bad), headers=owner["headers"]), 422,
+        await client.post(url, json=template_body(text_for_cod=bad), headers=owner["headers"]),
+        422,
         "validation_error",
     )
     assert "text_for_cod" in message and "malformed placeholder" in message
     chat = await add_template(client, owner["headers"], product_id)
     message = _scalev_error(
-        await client.patch(f"{url}/{chat['id']}", json={"text_for_epayment": bad}, headers=owner["headers"]), 422,
+        await client.patch(f"{url}/{chat['id']}", json={"text_for_epayment": bad}, headers=owner["headers"]),
+        422,
         "validation_error",
     )
     assert "text_for_epayment" in message and "malformed placeholder" in message
     assert (await client.get(f"{url}/{chat['id']}", headers=owner["headers"])).json()["text_for_epayment"] == chat[
-        "text_for_epayment"]
+        "text_for_epayment"
+    ]
 
 
 async def test_well_formed_placeholders_and_lone_braces_are_accepted(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -543,8 +574,15 @@ async def test_abandoned_templates_may_use_only_the_checkouts_placeholders(
     message = _scalev_error(
         await client.post(url, json=template_body(trigger="abandoned"), headers=headers), 422, "validation_error"
     )
-    for named in ("text_for_bank_transfer", "{{total}}", "{{bank_accounts}}", "text_for_cod", "{{order_number}}",
-                  "{{address}}", "text_for_epayment"):
+    for named in (
+        "text_for_bank_transfer",
+        "{{total}}",
+        "{{bank_accounts}}",
+        "text_for_cod",
+        "{{order_number}}",
+        "{{address}}",
+        "text_for_epayment",
+    ):
         assert named in message, named
     assert (await client.get(url, headers=headers)).json()["data"] == []
 
@@ -558,18 +596,20 @@ async def test_abandoned_templates_may_use_only_the_checkouts_placeholders(
     order_chat = await add_template(client, headers, product_id)  # TEXTS: order placeholders
     message = _scalev_error(
         await client.patch(f"{url}/{order_chat['id']}", json={"trigger": "abandoned"}, headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
     assert "{{total}}" in message
     fetched = (await client.get(f"{url}/{order_chat['id']}", headers=headers)).json()
     assert fetched["trigger"] == "order_created"
-    assert (await client.patch(f"{url}/{order_chat['id']}", json={"trigger": "abandoned", **LEAD_TEXTS},
-                               headers=headers)).status_code == 200
+    assert (
+        await client.patch(f"{url}/{order_chat['id']}", json={"trigger": "abandoned", **LEAD_TEXTS}, headers=headers)
+    ).status_code == 200
 
 
 def test_lead_placeholders_are_the_values_a_checkout_has() -> None:
     values = lead_values(Store(name="Toko", phone="6281200001111"), "Rina", "6281311112222", "1 × Kaos", "https://f")
-    assert LEAD_PLACEHOLDERS == tuple(values) and set(LEAD_PLACEHOLDERS) <= set(PLACEHOLDERS)
+    assert tuple(values) == LEAD_PLACEHOLDERS and set(LEAD_PLACEHOLDERS) <= set(PLACEHOLDERS)
     assert all(values.values())  # each has a value for a checkout
 
 
@@ -582,20 +622,26 @@ async def test_a_template_whose_number_was_deleted_can_still_be_edited(client: h
     chat = await add_template(client, headers, product_id, provider="fonnte", wa_integration_id=integration_id)
     deleted = await client.delete(f"/store/wa-integration/{integration_id}", headers=headers)
     assert deleted.json()["data"]["templates_detached"] == 1
-    for changes in ({"name": "Follow Up baru"}, {"hours_after": 5, "text_for_cod": "Halo {{customer_name}}"},
-                    {"provider": "fonnte", "wa_gateway_assignation_type": "fixed"}):  # the same values: no change
+    for changes in (
+        {"name": "Follow Up baru"},
+        {"hours_after": 5, "text_for_cod": "Halo {{customer_name}}"},
+        {"provider": "fonnte", "wa_gateway_assignation_type": "fixed"},
+    ):  # the same values: no change
         response = await client.patch(f"{url}/{chat['id']}", json=changes, headers=headers)
         assert response.status_code == 200, (changes, response.text)
     renamed = response.json()
     assert (renamed["name"], renamed["hours_after"], renamed["wa_integration"]) == ("Follow Up baru", 5, None)
     assert "wa_integration_id" in _scalev_error(
         await client.patch(f"{url}/{chat['id']}", json={"provider": "wablas"}, headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )
-    rotator = await client.patch(f"{url}/{chat['id']}", json={"wa_gateway_assignation_type": "rotator"},
-                                 headers=headers)
+    rotator = await client.patch(
+        f"{url}/{chat['id']}", json={"wa_gateway_assignation_type": "rotator"}, headers=headers
+    )
     assert rotator.status_code == 200, rotator.text
     assert "wa_integration_id" in _scalev_error(
         await client.patch(f"{url}/{chat['id']}", json={"wa_gateway_assignation_type": "fixed"}, headers=headers),
-        422, "validation_error",
+        422,
+        "validation_error",
     )

@@ -94,7 +94,7 @@ async def test_rows_show_stock_and_summaries_add_up(client: httpx.AsyncClient, r
     await put_stock(rt, shop.store_id, shop.kaos_red, shop.main, 10, 3)
     await put_stock(rt, shop.store_id, shop.kopi_variant, shop.branch, 4)
     body = await inventory(client, shop.headers)
-    by_pair = {pair: row for pair, row in zip(pairs(body), body["data"], strict=True)}
+    by_pair = dict(zip(pairs(body), body["data"], strict=True))
     red = by_pair[(shop.kaos_red, shop.main)]
     assert (red["on_hand"], red["reserved"], red["available"]) == (10, 3, 7)
     assert red["updated_at"] == "2026-11-21T03:00:00Z"

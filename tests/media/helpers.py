@@ -96,9 +96,7 @@ async def upload(
     filename: str = "produk.jpg",
     content_type: str = "image/jpeg",
 ) -> httpx.Response:
-    return await client.post(
-        "/store/product/image", files={"file": (filename, data, content_type)}, headers=headers
-    )
+    return await client.post("/store/product/image", files={"file": (filename, data, content_type)}, headers=headers)
 
 
 async def uploaded(client: httpx.AsyncClient, headers: dict[str, str], data: bytes | None = None) -> dict[str, Any]:

@@ -92,8 +92,6 @@ async def cs_headers(
     else:
         async with rt.db.session(write=False) as session:
             email = await session.scalar(
-                select(User.email)
-                .join(StoreMember, StoreMember.user_id == User.id)
-                .where(StoreMember.id == member_id)
+                select(User.email).join(StoreMember, StoreMember.user_id == User.id).where(StoreMember.id == member_id)
             )
     return await cs_login(client, shop, email)

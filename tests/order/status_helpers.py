@@ -33,9 +33,7 @@ async def clone_orders(rt: Runtime, order_id: int, n: int, **values: Any) -> lis
             await session.flush()
             ids.append(copy.id)
             delta.add(snapshot(copy, timezone))
-            line_columns = [
-                c.key for c in OrderLine.__mapper__.column_attrs if c.key not in ("id", "order_id")
-            ]
+            line_columns = [c.key for c in OrderLine.__mapper__.column_attrs if c.key not in ("id", "order_id")]
             await session.execute(
                 insert(OrderLine),
                 [{key: getattr(line, key) for key in line_columns} | {"order_id": copy.id} for line in lines],

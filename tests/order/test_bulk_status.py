@@ -63,9 +63,9 @@ async def test_mixed_ids_answer_each_and_apply_the_valid_ones(client: httpx.Asyn
     async with rt.db.session(write=False) as session:
         events = (
             await session.execute(
-                select(
-                    OrderEvent.order_id, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.note
-                ).where(OrderEvent.kind == "status_changed", OrderEvent.to_status == "canceled")
+                select(OrderEvent.order_id, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.note).where(
+                    OrderEvent.kind == "status_changed", OrderEvent.to_status == "canceled"
+                )
             )
         ).all()
     assert sorted(events) == sorted((o.id, "pending", "canceled", "Stok habis") for o in (a, b, c))
@@ -73,9 +73,7 @@ async def test_mixed_ids_answer_each_and_apply_the_valid_ones(client: httpx.Asyn
     await stats_match(rt, other.store_id)
 
 
-async def test_one_orders_stock_refusal_does_not_undo_the_others(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_one_orders_stock_refusal_does_not_undo_the_others(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt)
     (good,) = await place_orders(client, rt, shop)
     (broken,) = await place_orders(client, rt, shop, items=[{"variant_id": shop.black, "quantity": 1}])
@@ -101,9 +99,7 @@ async def test_one_orders_stock_refusal_does_not_undo_the_others(
 
 async def test_a_cs_changes_only_their_orders(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=0)
-    ani = await add_staff(
-        client, shop.headers, name="Ani", email="ani.bulk@example.com", phone="081311112222"
-    )
+    ani = await add_staff(client, shop.headers, name="Ani", email="ani.bulk@example.com", phone="081311112222")
     await add_staff(client, shop.headers, name="Beni", email="beni.bulk@example.com", phone="081311113333")
     placed = await place_orders(client, rt, shop, 4)
     headers = await cs_login(client, shop, "ani.bulk@example.com")
@@ -138,9 +134,9 @@ async def test_bad_bodies_are_422(client: httpx.AsyncClient, rt: Runtime) -> Non
         assert field in response.json()["error"]["fields"], (body, response.json())
     assert (
         "repeated: " + str(order.id)
-        in (await patch_many(client, shop.headers, ids=[order.id, order.id], status="canceled")).json()[
-            "error"
-        ]["fields"]["ids"]
+        in (await patch_many(client, shop.headers, ids=[order.id, order.id], status="canceled")).json()["error"][
+            "fields"
+        ]["ids"]
     )
     assert (await order_row(rt, order.id)).status == "pending"
     stranger = await seller(client)
@@ -150,9 +146,7 @@ async def test_bad_bodies_are_422(client: httpx.AsyncClient, rt: Runtime) -> Non
     assert (await order_row(rt, order.id)).status == "pending"
 
 
-async def measure(
-    client: httpx.AsyncClient, rt: Runtime, headers: dict[str, str], ids: list[int], status: str
-) -> int:
+async def measure(client: httpx.AsyncClient, rt: Runtime, headers: dict[str, str], ids: list[int], status: str) -> int:
     with count_queries(rt) as log:
         response = await patch_many(client, headers, ids=ids, status=status)
     assert response.status_code == 200, response.text
@@ -178,9 +172,7 @@ async def test_statements_do_not_grow_with_the_orders(
     base = await measure(client, rt, shop.headers, one, "confirmed")
     assert await measure(client, rt, shop.headers, many, "confirmed") == base + 19 * event_inserts
     base = await measure(client, rt, shop.headers, one, "canceled")
-    assert await measure(client, rt, shop.headers, many, "canceled") == base + 19 * (
-        stock_statements + event_inserts
-    )
+    assert await measure(client, rt, shop.headers, many, "canceled") == base + 19 * (stock_statements + event_inserts)
     assert await stock_row(rt, shop.red, shop.warehouse) == (200, 2 * 21)
     base = await measure(client, rt, shop.headers, more[:1], "shipped")
     assert await measure(client, rt, shop.headers, more[1:], "shipped") == base + 19 * (
@@ -195,9 +187,7 @@ async def test_bulk_cancel_gives_voucher_uses_back(client: httpx.AsyncClient, rt
     voucher_id = await make_voucher(rt, shop, quota_total=3)
     with_voucher = await place_orders(client, rt, shop, 2, voucher_code="HEMAT10")
     (plain,) = await place_orders(client, rt, shop)
-    response = await patch_many(
-        client, shop.headers, ids=[o.id for o in (*with_voucher, plain)], status="canceled"
-    )
+    response = await patch_many(client, shop.headers, ids=[o.id for o in (*with_voucher, plain)], status="canceled")
     assert response.json()["data"]["changed"] == 3
     async with rt.db.session(write=False) as session:
         assert await session.scalar(select(Voucher.used_count).where(Voucher.id == voucher_id)) == 0
@@ -206,9 +196,7 @@ async def test_bulk_cancel_gives_voucher_uses_back(client: httpx.AsyncClient, rt
 
 
 @pytest.mark.postgres_only
-async def test_overlapping_bulk_changes_run_one_after_the_other(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_overlapping_bulk_changes_run_one_after_the_other(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=0, stock=100)
     (first,) = await place_orders(client, rt, shop)
     ids = [first.id, *await clone_orders(rt, first.id, 9)]

@@ -30,14 +30,18 @@ async def test_detail_of_a_placed_order(client: httpx.AsyncClient, rt: Runtime) 
         ("Kaos Polos", "Merah / L", 2)
     ]
     money = order["money"]
-    assert money["total"] == placed.total == (
-        money["product_price"]
-        - money["product_discount"]
-        + money["shipping_cost"]
-        - money["shipping_discount"]
-        + money["cod_fee"]
-        + money["other_fee"]
-        - money["unique_code"]
+    assert (
+        money["total"]
+        == placed.total
+        == (
+            money["product_price"]
+            - money["product_discount"]
+            + money["shipping_cost"]
+            - money["shipping_discount"]
+            + money["cod_fee"]
+            + money["other_fee"]
+            - money["unique_code"]
+        )
     )
     assert order["payment"]["method"] == "bank_transfer"
     assert order["payment"]["category"] == "bank_transfer"

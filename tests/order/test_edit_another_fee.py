@@ -11,9 +11,7 @@ from tests.order.edit_helpers import assert_consistent, cs_headers, events, move
 from tests.order.helpers import order_row, stats_match
 
 
-async def put_fee(
-    client: httpx.AsyncClient, order_id: int, headers: dict[str, str], **body: Any
-) -> httpx.Response:
+async def put_fee(client: httpx.AsyncClient, order_id: int, headers: dict[str, str], **body: Any) -> httpx.Response:
     return await client.put(f"/store/order/{order_id}/another-fee", json=body, headers=headers)
 
 
@@ -28,9 +26,7 @@ async def test_a_fee_a_discount_and_removing_it(client: httpx.AsyncClient, rt: R
     assert money["unique_code"] == code and money["total"] == 135_000 - code
     await assert_consistent(rt, placed.id, response.json()["data"])
 
-    response = await put_fee(
-        client, placed.id, shop.headers, name="Diskon langganan", type="discount", amount=20_000
-    )
+    response = await put_fee(client, placed.id, shop.headers, name="Diskon langganan", type="discount", amount=20_000)
     money = response.json()["data"]["money"]
     assert (money["other_fee"], money["total"]) == (-20_000, 90_000 - code)
     await assert_consistent(rt, placed.id, response.json()["data"])

@@ -35,9 +35,7 @@ async def add_rate(rt: Runtime, store_id: int, courier: str, service: str, price
         await session.commit()
 
 
-async def test_courier_change_reprices_shipping_and_keeps_the_formula(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_courier_change_reprices_shipping_and_keeps_the_formula(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt)
     before = await order_row(rt, placed.id)
     assert (before.courier, before.shipping_cost) == ("jne", 10_000)
@@ -66,9 +64,7 @@ async def test_courier_change_reprices_shipping_and_keeps_the_formula(
 
 async def test_a_shipping_voucher_discounts_the_new_cost(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=0)
-    await make_voucher(
-        rt, shop, "ONGKIR", target="shipping", kind="percentage", value=100, max_discount=12_000
-    )
+    await make_voucher(rt, shop, "ONGKIR", target="shipping", kind="percentage", value=100, max_discount=12_000)
     (placed,) = await place_orders(client, rt, shop, voucher_code="ONGKIR")
     assert (await order_row(rt, placed.id)).shipping_discount == 10_000
     response = await client.put(f"/store/order/{placed.id}/courier", json=SICEPAT, headers=shop.headers)
@@ -79,15 +75,11 @@ async def test_a_shipping_voucher_discounts_the_new_cost(client: httpx.AsyncClie
     back = await client.put(
         f"/store/order/{placed.id}/courier", json={"courier": "jne", "service": "REG"}, headers=shop.headers
     )
-    assert (
-        back.json()["data"]["money"]["shipping_discount"] == 10_000
-    )  # free shipping again, not ratcheted down
+    assert back.json()["data"]["money"]["shipping_discount"] == 10_000  # free shipping again, not ratcheted down
     await stats_match(rt, shop.store_id)
 
 
-async def test_cod_orders_need_a_cod_service_and_their_fee_follows(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_cod_orders_need_a_cod_service_and_their_fee_follows(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt, payment_method="cod")
     order = await order_row(rt, placed.id)
     assert (order.cod_fee, order.unique_code) == (3_300, 0)  # 3 % of 110,000
@@ -117,9 +109,7 @@ async def test_a_qris_order_gets_a_payload_with_the_new_total(client: httpx.Asyn
 
 async def test_a_colliding_unique_code_is_redrawn(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=0)
-    (first,) = await place_orders(
-        client, rt, shop, courier="sicepat", courier_service="BEST"
-    )  # 115,000 − code
+    (first,) = await place_orders(client, rt, shop, courier="sicepat", courier_service="BEST")  # 115,000 − code
     (second,) = await place_orders(client, rt, shop)  # 110,000 − code
     code = (await order_row(rt, first.id)).unique_code
     await move(rt, second.id, unique_code=code, total=110_000 - code)
@@ -144,9 +134,7 @@ async def test_courier_refusals(client: httpx.AsyncClient, rt: Runtime) -> None:
         response = await client.put(url, json=body, headers=shop.headers)
         assert response.status_code == 422, (body, response.text)
     assert (await client.put(url, json=SICEPAT, headers=await stranger(client))).status_code == 404
-    assert (
-        await client.put(url, json=SICEPAT, headers=await cs_headers(client, rt, shop))
-    ).status_code == 404
+    assert (await client.put(url, json=SICEPAT, headers=await cs_headers(client, rt, shop))).status_code == 404
     assert (await client.put("/store/order/0/courier", json=SICEPAT, headers=shop.headers)).status_code == 422
     order = await order_row(rt, placed.id)
     await move(rt, placed.id, payment_status="paid", paid_amount=order.total)

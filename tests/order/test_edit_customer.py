@@ -27,9 +27,7 @@ def body(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-async def test_edit_customer_replaces_the_buyer_and_records_it(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_edit_customer_replaces_the_buyer_and_records_it(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt)
     first_customer = (await order_row(rt, placed.id)).customer_id
     response = await client.put(f"/store/order/{placed.id}/customer", json=body(), headers=shop.headers)
@@ -91,9 +89,7 @@ async def test_edit_customer_refusals(client: httpx.AsyncClient, rt: Runtime) ->
         assert field in str(response.json()["error"].get("fields")), (overrides, response.text)
     huge = await client.put("/store/order/9007199254740993/customer", json=body(), headers=shop.headers)
     assert huge.status_code == 422
-    assert (
-        await client.put("/store/order/999999/customer", json=body(), headers=shop.headers)
-    ).status_code == 404
+    assert (await client.put("/store/order/999999/customer", json=body(), headers=shop.headers)).status_code == 404
     assert (await client.put(url, json=body(), headers=await stranger(client))).status_code == 404
     assert await events(rt, placed.id, "customer_edited") == []
 

@@ -12,9 +12,7 @@ from tests.order.edit_helpers import assert_consistent, cs_headers, events, move
 from tests.order.helpers import order_row, stats_match
 
 
-async def switch(
-    client: httpx.AsyncClient, order_id: int, method: str, headers: dict[str, str]
-) -> httpx.Response:
+async def switch(client: httpx.AsyncClient, order_id: int, method: str, headers: dict[str, str]) -> httpx.Response:
     return await client.patch(
         f"/store/order/{order_id}/payment-method", json={"payment_method": method}, headers=headers
     )
@@ -41,10 +39,7 @@ async def test_switching_methods_recomputes_fee_code_and_qris(client: httpx.Asyn
     )
     await assert_consistent(rt, placed.id, detail)
     (event,) = await events(rt, placed.id, "payment_method_changed")
-    assert (
-        event.data["before"]["payment_method"] == "bank_transfer"
-        and event.data["after"]["payment_method"] == "cod"
-    )
+    assert event.data["before"]["payment_method"] == "bank_transfer" and event.data["after"]["payment_method"] == "cod"
     assert event.data["after"]["cod_fee"] == 3_300 and event.data["after"]["unique_code"] == 0
     await stats_match(rt, shop.store_id)
 
@@ -67,15 +62,11 @@ async def test_switching_methods_recomputes_fee_code_and_qris(client: httpx.Asyn
     assert len(await events(rt, placed.id, "payment_method_changed")) == 3
 
 
-async def test_codes_are_not_drawn_when_the_store_disables_them(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_codes_are_not_drawn_when_the_store_disables_them(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt, payment_method="cod")
     async with rt.db.session() as session:
         await session.execute(
-            update(StoreSettings)
-            .where(StoreSettings.store_id == shop.store_id)
-            .values(unique_code_enabled=False)
+            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(unique_code_enabled=False)
         )
         await session.commit()
     response = await switch(client, placed.id, "bank_transfer", shop.headers)

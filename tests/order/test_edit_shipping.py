@@ -94,9 +94,7 @@ async def test_shipment_refusals(client: httpx.AsyncClient, rt: Runtime) -> None
     for headers in (other, cs):
         assert (await client.put(url, json=body(), headers=headers)).status_code == 404
         assert (await client.get(url, headers=headers)).status_code == 404
-    assert (
-        await client.get("/store/order/9007199254740993/shipping", headers=shop.headers)
-    ).status_code == 422
+    assert (await client.get("/store/order/9007199254740993/shipping", headers=shop.headers)).status_code == 422
     assert await count(rt, OrderTracking, OrderTracking.order_id == placed.id) == 0
     for status in ("canceled", "closed"):
         await move(rt, placed.id, status=status)

@@ -198,9 +198,7 @@ def sample_order(lines: int, **values: object) -> InvoiceOrder:
         "postal_code": "16431",
         "notes": None,
         "lines": [
-            InvoiceLine(
-                f"Produk nomor {n} " + "dengan nama panjang " * 5, "Merah / L", f"SKU-{n}", 1, 10_000, 10_000
-            )
+            InvoiceLine(f"Produk nomor {n} " + "dengan nama panjang " * 5, "Merah / L", f"SKU-{n}", 1, 10_000, 10_000)
             for n in range(lines)
         ],
         "product_price": 10_000 * lines,

@@ -197,9 +197,7 @@ async def test_query_count_does_not_grow_with_the_page(client: httpx.AsyncClient
         assert few.count == many.count == whole.count + 1 == 6, (params, few.statements, many.statements)
 
 
-async def test_cs_sees_only_their_orders_unless_the_store_lets_them(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_cs_sees_only_their_orders_unless_the_store_lets_them(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=1)
     email = "putri-list@example.com"
     putri = await add_staff(client, shop.headers, email=email, name="Putri")

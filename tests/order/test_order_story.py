@@ -43,11 +43,23 @@ async def _story(client: httpx.AsyncClient, rt: Runtime, receiver: Receiver) -> 
         return response.json()["data"]
 
     url = f"/store/order/{placed.id}"
-    await ok(await client.put(f"{url}/customer", headers=headers, json={
-        "name": "Siti Aminah Putri", "phone": "081234567890", "address": "Jl. Margonda Raya No. 12",
-        "region_code": "32.76.01"}))
-    await ok(await client.put(f"{url}/another-fee", headers=headers, json={
-        "name": "Bungkus kado", "type": "fee", "amount": 5000}))
+    await ok(
+        await client.put(
+            f"{url}/customer",
+            headers=headers,
+            json={
+                "name": "Siti Aminah Putri",
+                "phone": "081234567890",
+                "address": "Jl. Margonda Raya No. 12",
+                "region_code": "32.76.01",
+            },
+        )
+    )
+    await ok(
+        await client.put(
+            f"{url}/another-fee", headers=headers, json={"name": "Bungkus kado", "type": "fee", "amount": 5000}
+        )
+    )
     detail = await ok(await client.get(url, headers=headers))
     total = detail["money"]["total"]
     assert total == placed.total + 5000
@@ -56,8 +68,11 @@ async def _story(client: httpx.AsyncClient, rt: Runtime, receiver: Receiver) -> 
     again = await client.post(f"{url}/confirm-payment", headers=headers, json={"amount": total})
     assert again.status_code == 409
     await ok(await client.patch(f"{url}/status", headers=headers, json={"status": "confirmed"}))
-    await ok(await client.put(f"{url}/shipping", headers=headers, json={
-        "awb": "JNE0012345678", "shipment_status": "picked_up"}))
+    await ok(
+        await client.put(
+            f"{url}/shipping", headers=headers, json={"awb": "JNE0012345678", "shipment_status": "picked_up"}
+        )
+    )
     await ok(await client.patch(f"{url}/status", headers=headers, json={"status": "shipped"}))
     done = await ok(await client.patch(f"{url}/status", headers=headers, json={"status": "completed"}))
 

@@ -20,9 +20,7 @@ from tests.order.helpers import CheckoutShop, order_row, stats_match
 _keys = itertools.count(1)
 
 
-async def add_account(
-    rt: Runtime, store_id: int, number: str, status: str = "active", bank: str = "008"
-) -> int:
+async def add_account(rt: Runtime, store_id: int, number: str, status: str = "active", bank: str = "008") -> int:
     now = rt.clock.now()
     async with rt.db.session() as session:
         account = BankAccount(
@@ -58,9 +56,7 @@ async def add_image(rt: Runtime, store_id: int) -> int:
         return image.id
 
 
-async def confirm(
-    client: httpx.AsyncClient, shop: CheckoutShop, order_id: int, **body: Any
-) -> httpx.Response:
+async def confirm(client: httpx.AsyncClient, shop: CheckoutShop, order_id: int, **body: Any) -> httpx.Response:
     return await client.post(f"/store/order/{order_id}/confirm-payment", json=body, headers=shop.headers)
 
 
@@ -104,9 +100,7 @@ async def test_confirming_the_exact_total_marks_the_order_paid(
     )
     assert row["proof_url"] and row["proof_url"].endswith(".jpg") and row["recorded_by"] == "Budi Pemilik"
     (event,) = await events(rt, placed.id, "payment_confirmed")
-    assert (
-        event.data["before"]["payment_status"] == "unpaid" and event.data["after"]["payment_status"] == "paid"
-    )
+    assert event.data["before"]["payment_status"] == "unpaid" and event.data["after"]["payment_status"] == "paid"
     assert event.data["payment"]["result"] == "paid"
     await stats_match(rt, shop.store_id)
 
@@ -115,9 +109,7 @@ async def test_confirming_the_exact_total_marks_the_order_paid(
     assert await count(rt, OrderPayment, OrderPayment.order_id == placed.id) == 1
 
 
-async def test_a_wrong_amount_is_a_conflict_until_confirmed_again(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_a_wrong_amount_is_a_conflict_until_confirmed_again(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt)
     response = await confirm(client, shop, placed.id, amount=placed.total - 5_000)
     assert response.status_code == 200, response.text
@@ -134,9 +126,7 @@ async def test_a_wrong_amount_is_a_conflict_until_confirmed_again(
     await stats_match(rt, shop.store_id)
 
 
-async def test_cod_orders_are_confirmed_when_the_courier_remits(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_cod_orders_are_confirmed_when_the_courier_remits(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt, payment_method="cod")
     await move(rt, placed.id, status="completed")
     account = await add_account(rt, shop.store_id, "5555555555", status="inactive")
@@ -172,13 +162,9 @@ async def test_confirm_payment_refusals(client: httpx.AsyncClient, rt: Runtime) 
         assert response.status_code == 422, (body, response.text)
         assert field in str(response.json()["error"]["fields"]), (body, response.text)
     ok = {"amount": placed.total}
-    assert (
-        await client.post(f"/store/order/{placed.id}/confirm-payment", json=ok, headers=other)
-    ).status_code == 404
+    assert (await client.post(f"/store/order/{placed.id}/confirm-payment", json=ok, headers=other)).status_code == 404
     cs = await cs_headers(client, rt, shop)
-    assert (
-        await client.post(f"/store/order/{placed.id}/confirm-payment", json=ok, headers=cs)
-    ).status_code == 404
+    assert (await client.post(f"/store/order/{placed.id}/confirm-payment", json=ok, headers=cs)).status_code == 404
     await move(rt, placed.id, status="canceled")
     response = await confirm(client, shop, placed.id, **ok)
     assert response.status_code == 409 and response.json()["error"]["code"] == "order_canceled"
@@ -190,9 +176,7 @@ async def test_payment_details_copy_an_active_account(client: httpx.AsyncClient,
     shop, placed = await shop_and_order(client, rt, cs=1)
     url = f"/store/order/{placed.id}/payment"
     account = await add_account(rt, shop.store_id, "9876543210")
-    response = await client.put(
-        url, json={"bank_account_id": account, "payer_name": "Siti"}, headers=shop.headers
-    )
+    response = await client.put(url, json={"bank_account_id": account, "payer_name": "Siti"}, headers=shop.headers)
     assert response.status_code == 200, response.text
     payment = response.json()["data"]["payment"]
     assert payment["bank_account"]["bank_name"] == "Mandiri" and payment["payer_name"] == "Siti"
@@ -202,9 +186,7 @@ async def test_payment_details_copy_an_active_account(client: httpx.AsyncClient,
         await session.commit()
     assert (await order_row(rt, placed.id)).bank_account_number == "9876543210"
     (event,) = await events(rt, placed.id, "payment_details_changed")
-    assert (
-        event.data["after"]["bank_account_id"] == account and event.data["before"]["bank_account_id"] is None
-    )
+    assert event.data["after"]["bank_account_id"] == account and event.data["before"]["bank_account_id"] is None
     # Fields left out stay; null clears.
     response = await client.put(url, json={"payer_name": None}, headers=shop.headers)
     payment = response.json()["data"]["payment"]

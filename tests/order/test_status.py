@@ -13,16 +13,12 @@ from tests.order.helpers import cs_login, make_checkout_shop, order_row, place_o
 from tests.order.status_helpers import clone_orders, patch_status, set_status
 
 
-async def test_every_allowed_transition_and_every_forbidden_one(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_every_allowed_transition_and_every_forbidden_one(client: httpx.AsyncClient, rt: Runtime) -> None:
     """The whole table: from each status, each allowed move answers 200 and each other one (the same status
     included) a 409 naming the allowed ones, leaving the order as it was."""
     shop = await make_checkout_shop(client, rt, cs=0, stock=100)
     (first,) = await place_orders(client, rt, shop)
-    placed = iter(
-        [first.id, *await clone_orders(rt, first.id, sum(max(len(n), 1) for n in TRANSITIONS.values()) - 1)]
-    )
+    placed = iter([first.id, *await clone_orders(rt, first.id, sum(max(len(n), 1) for n in TRANSITIONS.values()) - 1)])
     for current in STATUSES:
         allowed = TRANSITIONS[current]
         orders = [next(placed) for _ in range(max(len(allowed), 1))]
@@ -42,16 +38,12 @@ async def test_every_allowed_transition_and_every_forbidden_one(
             assert response.json()["data"]["allowed_next_statuses"] == list(TRANSITIONS[target])
 
 
-async def test_change_is_in_the_timeline_and_the_detail(
-    client: httpx.AsyncClient, rt: Runtime, clock
-) -> None:
+async def test_change_is_in_the_timeline_and_the_detail(client: httpx.AsyncClient, rt: Runtime, clock) -> None:
     shop = await make_checkout_shop(client, rt, cs=0)
     (order,) = await place_orders(client, rt, shop)
     clock.advance(seconds=90)
 
-    response = await patch_status(
-        client, shop.headers, order.id, status="confirmed", note="  Sudah ditelepon  "
-    )
+    response = await patch_status(client, shop.headers, order.id, status="confirmed", note="  Sudah ditelepon  ")
     assert response.status_code == 200, response.text
     data = response.json()["data"]
     assert data["status"] == "confirmed"
@@ -120,13 +112,9 @@ async def test_bad_bodies_are_422(client: httpx.AsyncClient, rt: Runtime) -> Non
 async def test_ids_out_of_range_and_unknown(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop = await make_checkout_shop(client, rt, cs=0)
     for bad in ("0", "abc", str(2**53 + 1)):
-        response = await client.patch(
-            f"/store/order/{bad}/status", json={"status": "canceled"}, headers=shop.headers
-        )
+        response = await client.patch(f"/store/order/{bad}/status", json={"status": "canceled"}, headers=shop.headers)
         assert response.status_code == 422, bad
-    response = await client.patch(
-        "/store/order/999999/status", json={"status": "canceled"}, headers=shop.headers
-    )
+    response = await client.patch("/store/order/999999/status", json={"status": "canceled"}, headers=shop.headers)
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": "Record not found"}
 
@@ -158,9 +146,7 @@ async def test_a_cs_changes_only_their_orders(client: httpx.AsyncClient, rt: Run
 
     async with rt.db.session() as session:  # a store that lets CS see every order
         await session.execute(
-            update(StoreSettings)
-            .where(StoreSettings.store_id == shop.store_id)
-            .values(cs_sees_all_orders=True)
+            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(cs_sees_all_orders=True)
         )
         await session.commit()
     response = await patch_status(client, headers, theirs.id, status="confirmed")

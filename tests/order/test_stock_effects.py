@@ -19,9 +19,7 @@ from tests.order.status_helpers import patch_status, set_status
 async def movements_of(rt: Runtime, order_id: int) -> list[tuple[str, int, int, int]]:
     async with rt.db.session(write=False) as session:
         rows = await session.scalars(
-            select(InventoryMovement)
-            .where(InventoryMovement.order_id == order_id)
-            .order_by(InventoryMovement.id)
+            select(InventoryMovement).where(InventoryMovement.order_id == order_id).order_by(InventoryMovement.id)
         )
         return [(m.reason, m.variant_id, m.delta_on_hand, m.delta_reserved) for m in rows]
 
@@ -87,9 +85,7 @@ async def test_lines_of_deleted_variants_are_skipped(client: httpx.AsyncClient, 
     shop = await make_checkout_shop(client, rt)
     items = [{"variant_id": shop.red, "quantity": 2}, {"variant_id": shop.black, "quantity": 1}]
     (order,) = await place_orders(client, rt, shop, items=items)
-    async with (
-        rt.db.session() as session
-    ):  # what deleting the variant leaves on the line (ON DELETE SET NULL)
+    async with rt.db.session() as session:  # what deleting the variant leaves on the line (ON DELETE SET NULL)
         await session.execute(
             update(OrderLine)
             .where(OrderLine.order_id == order.id, OrderLine.variant_id == shop.black)
@@ -183,9 +179,7 @@ async def test_simultaneous_cancels_release_once(client: httpx.AsyncClient, rt: 
     assert await stock_row(rt, shop.red, shop.warehouse) == (30, 0)
     assert [m[0] for m in await movements_of(rt, order.id)] == ["order_reserved", "order_released"]
     assert await voucher_uses(rt, voucher_id) == (0, 0)
-    assert (
-        await count(rt, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.kind == "status_changed") == 1
-    )
+    assert await count(rt, OrderEvent, OrderEvent.order_id == order.id, OrderEvent.kind == "status_changed") == 1
     await stats_match(rt, shop.store_id)
 
 

@@ -83,9 +83,7 @@ def test_same_results_as_lokal(index: RegionIndex, filters: dict[str, object]) -
     query=st.text(alphabet="abdegijkmnoprstu '.-", min_size=1, max_size=6),
     level=st.sampled_from([None, 2, 3]),
 )
-def test_same_results_as_lokal_for_arbitrary_queries(
-    index: RegionIndex, query: str, level: int | None
-) -> None:
+def test_same_results_as_lokal_for_arbitrary_queries(index: RegionIndex, query: str, level: int | None) -> None:
     assert index.search(query, level=level, limit=15).codes == [
         r.code
         for r in search_wilayah(query, level=level, limit=15)  # type: ignore[arg-type]

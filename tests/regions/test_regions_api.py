@@ -87,9 +87,7 @@ async def test_name_search_ranked(client: httpx.AsyncClient) -> None:
     assert codes(await client.get("/public/regions", params={"q": "depok", "parent": "34"})) == ["34.04.07"]
     senayan = await client.get("/public/regions", params={"q": "senayan", "parent": "31.74.07"})
     assert codes(senayan) == ["31.74.07.1006"]  # villages are searched inside a district
-    sleman_villages = items(
-        await client.get("/public/regions", params={"q": "sleman", "level": 4, "limit": 3})
-    )
+    sleman_villages = items(await client.get("/public/regions", params={"q": "sleman", "level": 4, "limit": 3}))
     assert [r["level"] for r in sleman_villages] == [4, 4, 4] and sleman_villages[0]["name"] == "Sleman"
     # More matches than the limit: total is null (unknown), the best ones come back.
     many = await client.get("/public/regions", params={"q": "a", "limit": 5})
@@ -177,9 +175,7 @@ async def test_public_and_without_the_database(client: httpx.AsyncClient, rt: Ru
             ("/public/regions", {"postal_code": "16431"}),
             ("/public/regions/32.76", {}),
         ):
-            response = await client.get(
-                path, params=params, headers={"Authorization": "Bearer not-even-a-token"}
-            )
+            response = await client.get(path, params=params, headers={"Authorization": "Bearer not-even-a-token"})
             assert response.status_code == 200, (path, params, response.text)
     assert log.count == 0, log.statements
 

@@ -25,9 +25,7 @@ def staff_body(**overrides: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not ...}
 
 
-async def test_create_staff_with_a_new_account_that_can_log_in(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_create_staff_with_a_new_account_that_can_log_in(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     response = await client.post(
         "/store/staff",
@@ -96,15 +94,11 @@ async def test_an_existing_account_is_attached_not_duplicated(client: httpx.Asyn
 
     # The account keeps its password and its own name.
     tokens = await login(client, "lama@example.com", "password-lama-1")
-    refused = await client.post(
-        "/auth/login", json={"email": "lama@example.com", "password": "password-baru-2"}
-    )
+    refused = await client.post("/auth/login", json={"email": "lama@example.com", "password": "password-baru-2"})
     assert refused.status_code == 401
     profile = await client.get("/profile/me", headers=bearer(tokens))
     assert profile.json()["data"]["user"]["name"] == "Akun Lama"
-    assert [(s["store_id"], s["role"]) for s in profile.json()["data"]["stores"]] == [
-        (owner["store"]["id"], "cs")
-    ]
+    assert [(s["store_id"], s["role"]) for s in profile.json()["data"]["stores"]] == [(owner["store"]["id"], "cs")]
 
 
 async def test_an_existing_account_can_be_attached_without_a_password(client: httpx.AsyncClient) -> None:
@@ -153,9 +147,7 @@ async def test_a_removed_member_added_back_gets_the_same_staff_id(
 
     response = await client.post(
         "/store/staff",
-        json=staff_body(
-            email="balik@example.com", name="Nama Baru", phone="081311112222", role="admin", password=None
-        ),
+        json=staff_body(email="balik@example.com", name="Nama Baru", phone="081311112222", role="admin", password=None),
         headers=owner["headers"],
     )
     assert response.status_code == 201, response.text
@@ -222,9 +214,7 @@ async def test_a_failed_create_leaves_no_account_behind(client: httpx.AsyncClien
     owner = await seller(client)
     await add_staff(client, owner["headers"], role="admin", email="admin@example.com")
     admin = bearer(await login(client, "admin@example.com"))
-    response = await client.post(
-        "/store/staff", json=staff_body(email="baru@example.com", role="admin"), headers=admin
-    )
+    response = await client.post("/store/staff", json=staff_body(email="baru@example.com", role="admin"), headers=admin)
     assert_error(response, 403, "permission_denied")
     assert await users_with_email(rt, "baru@example.com") == []
 
@@ -236,8 +226,7 @@ async def test_a_store_has_at_most_200_staff(client: httpx.AsyncClient, rt: Runt
     # 199 more members, written straight to the database (200 sign-ups through the API would be slow).
     async with rt.db.session() as session:
         users = [
-            User(name=f"Staf {i}", email=f"staf{i}@example.com", created_at=now, updated_at=now)
-            for i in range(199)
+            User(name=f"Staf {i}", email=f"staf{i}@example.com", created_at=now, updated_at=now) for i in range(199)
         ]
         session.add_all(users)
         await session.flush()
@@ -257,9 +246,7 @@ async def test_a_store_has_at_most_200_staff(client: httpx.AsyncClient, rt: Runt
     listed = await client.get("/store/staff", params={"limit": 1}, headers=owner["headers"])
     assert listed.json()["meta"]["total"] == 200
 
-    response = await client.post(
-        "/store/staff", json=staff_body(email="ke201@example.com"), headers=owner["headers"]
-    )
+    response = await client.post("/store/staff", json=staff_body(email="ke201@example.com"), headers=owner["headers"])
     assert_error(response, 409, "staff_limit")
     assert await users_with_email(rt, "ke201@example.com") == []
 
@@ -269,7 +256,5 @@ async def test_a_store_has_at_most_200_staff(client: httpx.AsyncClient, rt: Runt
     some = await client.get("/store/staff", params={"limit": 1, "cursor": last}, headers=owner["headers"])
     removed = await client.delete(f"/store/staff/{some.json()['data'][0]['id']}", headers=owner["headers"])
     assert removed.status_code == 200
-    response = await client.post(
-        "/store/staff", json=staff_body(email="ke201@example.com"), headers=owner["headers"]
-    )
+    response = await client.post("/store/staff", json=staff_body(email="ke201@example.com"), headers=owner["headers"])
     assert response.status_code == 201, response.text

@@ -34,12 +34,8 @@ async def crew(client: httpx.AsyncClient) -> dict[str, Any]:
         phone="081311110001",
         email="andi@example.com",
     )
-    siti = await add_staff(
-        client, owner["headers"], name="Siti Aminah", phone="081311110002", email="siti@example.com"
-    )
-    rina = await add_staff(
-        client, owner["headers"], name="Rina Wati", phone="081311110003", email="rina@example.com"
-    )
+    siti = await add_staff(client, owner["headers"], name="Siti Aminah", phone="081311110002", email="siti@example.com")
+    rina = await add_staff(client, owner["headers"], name="Rina Wati", phone="081311110003", email="rina@example.com")
     dewi = await add_staff(
         client, owner["headers"], name="Dewi Sartika", phone="085711110004", email="dewi@example.com"
     )

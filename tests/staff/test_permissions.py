@@ -16,9 +16,7 @@ from tests.store.helpers import member_row
 
 async def store_with_roles(client: httpx.AsyncClient) -> dict[str, Any]:
     owner = await seller(client)
-    people: dict[str, Any] = {
-        "owner": {"member": {"id": owner["store"]["member_id"]}, "headers": owner["headers"]}
-    }
+    people: dict[str, Any] = {"owner": {"member": {"id": owner["store"]["member_id"]}, "headers": owner["headers"]}}
     for key, role in (("admin", "admin"), ("admin2", "admin"), ("cs", "cs"), ("cs2", "cs")):
         email = f"{key}@example.com"
         member = await add_staff(client, owner["headers"], role=role, email=email, name=key.upper())
@@ -49,9 +47,7 @@ async def test_cs_cannot_read_or_manage_staff(client: httpx.AsyncClient, rt: Run
         403,
         "permission_denied",
     )
-    assert_error(
-        await client.get(f"/store/staff/{people['cs']['member']['id']}", headers=cs), 403, "permission_denied"
-    )
+    assert_error(await client.get(f"/store/staff/{people['cs']['member']['id']}", headers=cs), 403, "permission_denied")
     created = await client.post(
         "/store/staff",
         json={
@@ -67,9 +63,7 @@ async def test_cs_cannot_read_or_manage_staff(client: httpx.AsyncClient, rt: Run
     for target in ("owner", "admin", "cs", "cs2"):
         before = await snapshot(rt, people[target]["member"]["id"])
         for method, path, payload in actions(people[target]["member"]["id"]):
-            assert_error(
-                await client.request(method, path, json=payload, headers=cs), 403, "permission_denied"
-            )
+            assert_error(await client.request(method, path, json=payload, headers=cs), 403, "permission_denied")
         assert await snapshot(rt, people[target]["member"]["id"]) == before
     # A missing id gives away nothing more to a CS either.
     assert_error(await client.get("/store/staff/999999", headers=cs), 403, "permission_denied")
@@ -90,13 +84,9 @@ async def test_owner_manages_admins_and_cs(client: httpx.AsyncClient, rt: Runtim
 async def test_owner_promotes_and_demotes(client: httpx.AsyncClient) -> None:
     people = await store_with_roles(client)
     owner = people["owner"]["headers"]
-    up = await client.put(
-        f"/store/staff/{people['cs']['member']['id']}", json={"role": "admin"}, headers=owner
-    )
+    up = await client.put(f"/store/staff/{people['cs']['member']['id']}", json={"role": "admin"}, headers=owner)
     assert up.status_code == 200 and up.json()["data"]["role"] == "admin"
-    down = await client.put(
-        f"/store/staff/{people['admin']['member']['id']}", json={"role": "cs"}, headers=owner
-    )
+    down = await client.put(f"/store/staff/{people['admin']['member']['id']}", json={"role": "cs"}, headers=owner)
     assert down.status_code == 200 and down.json()["data"]["role"] == "cs"
 
 
@@ -132,9 +122,7 @@ async def test_admin_manages_cs_only(client: httpx.AsyncClient, rt: Runtime) -> 
     other_admin = people["admin2"]["member"]["id"]
     before = await snapshot(rt, other_admin)
     for method, path, payload in actions(other_admin):
-        assert_error(
-            await client.request(method, path, json=payload, headers=admin), 403, "permission_denied"
-        )
+        assert_error(await client.request(method, path, json=payload, headers=admin), 403, "permission_denied")
     assert_error(
         await client.put(f"/store/staff/{other_admin}", json={"role": "cs"}, headers=admin),
         403,
@@ -155,9 +143,7 @@ async def test_admin_manages_cs_only(client: httpx.AsyncClient, rt: Runtime) -> 
     for method, path, payload in actions(cs_id):
         response = await client.request(method, path, json=payload, headers=admin)
         assert response.status_code == 200, (method, response.text)
-    same_role = await client.put(
-        f"/store/staff/{people['cs2']['member']['id']}", json={"role": "cs"}, headers=admin
-    )
+    same_role = await client.put(f"/store/staff/{people['cs2']['member']['id']}", json={"role": "cs"}, headers=admin)
     assert same_role.status_code == 200
 
 
@@ -168,9 +154,7 @@ async def test_nobody_manages_the_owner(client: httpx.AsyncClient, rt: Runtime, 
     before = await snapshot(rt, owner_id)
     headers = people[actor]["headers"]
     for method, path, payload in actions(owner_id):
-        assert_error(
-            await client.request(method, path, json=payload, headers=headers), 403, "owner_protected"
-        )
+        assert_error(await client.request(method, path, json=payload, headers=headers), 403, "owner_protected")
     for payload in ({"role": "admin"}, {"role": "cs"}, {"phone": "081311112222"}):
         assert_error(
             await client.put(f"/store/staff/{owner_id}", json=payload, headers=headers),
@@ -223,6 +207,4 @@ async def test_a_demoted_admin_loses_staff_rights_at_once(client: httpx.AsyncCli
     )
     assert demoted.status_code == 200
     # The access token issued while they were an admin grants nothing more.
-    assert_error(
-        await client.get("/store/staff", headers=people["admin"]["headers"]), 403, "permission_denied"
-    )
+    assert_error(await client.get("/store/staff", headers=people["admin"]["headers"]), 403, "permission_denied")

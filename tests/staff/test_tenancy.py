@@ -17,9 +17,7 @@ async def two_sellers(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[s
     b = await seller(client, email="b@example.com")
     a["cs"] = await add_staff(client, a["headers"], email="a-cs@example.com", name="CS Toko A")
     b["cs"] = await add_staff(client, b["headers"], email="b-cs@example.com", name="CS Toko B")
-    b["admin"] = await add_staff(
-        client, b["headers"], email="b-admin@example.com", name="Admin Toko B", role="admin"
-    )
+    b["admin"] = await add_staff(client, b["headers"], email="b-admin@example.com", name="Admin Toko B", role="admin")
     return a, b
 
 
@@ -51,9 +49,7 @@ async def test_another_stores_staff_id_is_not_found(client: httpx.AsyncClient, r
                 ("DELETE", f"/store/staff/{member_id}", None),
             ]:
                 response = await client.request(method, path, json=payload, headers=headers)
-                error = assert_error(
-                    response, 404, "not_found", message="Record not found", case=(target, method)
-                )
+                error = assert_error(response, 404, "not_found", message="Record not found", case=(target, method))
                 assert "fields" not in error
                 assert "Toko B" not in response.text and "b@example.com" not in response.text
         assert await snapshot(rt, member_id) == before, target
@@ -72,9 +68,7 @@ async def test_an_admin_of_a_cannot_reach_b_either(client: httpx.AsyncClient, rt
     assert await snapshot(rt, b["cs"]["id"]) == before
 
 
-async def test_naming_another_store_in_the_header_is_forbidden(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_naming_another_store_in_the_header_is_forbidden(client: httpx.AsyncClient, rt: Runtime) -> None:
     a, b = await two_sellers(client)
     foreign = bearer(a["tokens"], b["store"]["id"])
     member_id = b["cs"]["id"]
@@ -151,14 +145,10 @@ async def test_a_cursor_cannot_lead_into_another_store(client: httpx.AsyncClient
     assert {r["id"] for r in response.json()["data"]} <= {a["store"]["member_id"], a["cs"]["id"]}
 
 
-async def test_attaching_bs_staff_to_a_leaves_their_place_in_b_alone(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_attaching_bs_staff_to_a_leaves_their_place_in_b_alone(client: httpx.AsyncClient, rt: Runtime) -> None:
     a, b = await two_sellers(client)
     before = await snapshot(rt, b["cs"]["id"])
-    attached = await add_staff(
-        client, a["headers"], email="b-cs@example.com", password=None, name="Juga di A"
-    )
+    attached = await add_staff(client, a["headers"], email="b-cs@example.com", password=None, name="Juga di A")
     assert attached["user_id"] == b["cs"]["user_id"]
     assert attached["id"] != b["cs"]["id"]
     assert await snapshot(rt, b["cs"]["id"]) == before

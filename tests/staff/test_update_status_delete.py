@@ -22,9 +22,7 @@ async def team(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, Any
 async def test_edit_name_phone_and_role(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
     owner, cs = await team(client)
     clock.advance(minutes=3)
-    response = await client.put(
-        f"/store/staff/{cs['id']}", json={"name": "Putri Ayu"}, headers=owner["headers"]
-    )
+    response = await client.put(f"/store/staff/{cs['id']}", json={"name": "Putri Ayu"}, headers=owner["headers"])
     assert response.status_code == 200, response.text
     data = response.json()["data"]
     assert (data["name"], data["phone"], data["role"], data["status"], data["email"]) == (
@@ -108,16 +106,12 @@ async def test_deactivate_and_reactivate(client: httpx.AsyncClient, rt: Runtime)
     assert member is not None and member.status == "inactive" and member.removed_at is None
 
     assert_error(await client.get("/store", headers=bearer(tokens)), 403, "member_inactive")
-    assert_error(
-        await client.get("/store", headers=bearer(tokens, owner["store"]["id"])), 403, "member_inactive"
-    )
+    assert_error(await client.get("/store", headers=bearer(tokens, owner["store"]["id"])), 403, "member_inactive")
     # Still listed for the owner, as inactive.
     listed = await client.get("/store/staff", params={"status": "inactive"}, headers=owner["headers"])
     assert [r["id"] for r in listed.json()["data"]] == [cs["id"]]
     # Deactivating again is harmless.
-    again = await client.patch(
-        f"/store/staff/{cs['id']}/status", json={"status": "inactive"}, headers=owner["headers"]
-    )
+    again = await client.patch(f"/store/staff/{cs['id']}/status", json={"status": "inactive"}, headers=owner["headers"])
     assert again.status_code == 200 and again.json()["data"]["status"] == "inactive"
 
     response = await client.patch(
@@ -138,9 +132,7 @@ async def test_bad_status_is_refused(client: httpx.AsyncClient, rt: Runtime) -> 
         {"status": "active", "x": 1},
         {"status": True},
     ]:
-        response = await client.patch(
-            f"/store/staff/{cs['id']}/status", json=payload, headers=owner["headers"]
-        )
+        response = await client.patch(f"/store/staff/{cs['id']}/status", json=payload, headers=owner["headers"])
         assert_error(response, 422, "validation_error", case=payload)
     member = await member_row(rt, cs["id"])
     assert member is not None and member.status == "active"
@@ -157,9 +149,7 @@ async def test_remove_a_member(client: httpx.AsyncClient, rt: Runtime) -> None:
     assert member is not None and member.removed_at is not None  # kept for history
 
     # They can no longer act in the store...
-    assert_error(
-        await client.get("/store", headers=bearer(tokens, owner["store"]["id"])), 403, "not_a_member"
-    )
+    assert_error(await client.get("/store", headers=bearer(tokens, owner["store"]["id"])), 403, "not_a_member")
     assert_error(await client.get("/store", headers=bearer(tokens)), 404, "no_store")
     # ...their account still works...
     fresh = await login(client, "putri@example.com")
@@ -172,9 +162,7 @@ async def test_remove_a_member(client: httpx.AsyncClient, rt: Runtime) -> None:
     for response in (
         await client.get(f"/store/staff/{cs['id']}", headers=owner["headers"]),
         await client.put(f"/store/staff/{cs['id']}", json={"name": "X"}, headers=owner["headers"]),
-        await client.patch(
-            f"/store/staff/{cs['id']}/status", json={"status": "active"}, headers=owner["headers"]
-        ),
+        await client.patch(f"/store/staff/{cs['id']}/status", json={"status": "active"}, headers=owner["headers"]),
         await client.delete(f"/store/staff/{cs['id']}", headers=owner["headers"]),
     ):
         assert_error(response, 404, "not_found", message="Record not found")
@@ -188,9 +176,7 @@ async def test_removing_from_one_store_keeps_the_other(client: httpx.AsyncClient
     in_first = await add_staff(client, first["headers"], email="dua@example.com")
     await add_staff(client, second["headers"], email="dua@example.com", password=None)
     tokens = await login(client, "dua@example.com")
-    assert (
-        await client.delete(f"/store/staff/{in_first['id']}", headers=first["headers"])
-    ).status_code == 200
+    assert (await client.delete(f"/store/staff/{in_first['id']}", headers=first["headers"])).status_code == 200
     # Only one store left, so no header is needed any more.
     current = await client.get("/store", headers=bearer(tokens))
     assert current.status_code == 200 and current.json()["data"]["id"] == second["store"]["id"]

@@ -38,9 +38,7 @@ async def member_row(rt: Runtime, member_id: int) -> StoreMember | None:
 async def members_of_store(rt: Runtime, store_id: int) -> list[StoreMember]:
     async with rt.db.session() as session:
         return list(
-            await session.scalars(
-                select(StoreMember).where(StoreMember.store_id == store_id).order_by(StoreMember.id)
-            )
+            await session.scalars(select(StoreMember).where(StoreMember.store_id == store_id).order_by(StoreMember.id))
         )
 
 

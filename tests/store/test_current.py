@@ -56,9 +56,7 @@ async def test_a_store_of_someone_else_is_forbidden_whether_or_not_it_exists(
         403,
         "not_a_member",
     )
-    missing = assert_error(
-        await client.get("/store", headers=bearer(owner["tokens"], 987654)), 403, "not_a_member"
-    )
+    missing = assert_error(await client.get("/store", headers=bearer(owner["tokens"], 987654)), 403, "not_a_member")
     # Nothing tells an existing store from a missing one.
     assert foreign == missing
     assert stranger["store"]["name"] not in str(foreign)
@@ -119,9 +117,7 @@ async def test_the_store_of_a_closed_account_is_gone(client: httpx.AsyncClient, 
     """A store closed by its owner's Data Deletion can no longer be acted in."""
     owner = await seller(client)
     store_id = owner["store"]["id"]
-    erased = await client.request(
-        "DELETE", "/profile", json={"password": owner["password"]}, headers=owner["headers"]
-    )
+    erased = await client.request("DELETE", "/profile", json={"password": owner["password"]}, headers=owner["headers"])
     assert erased.status_code == 200, erased.text
     other = await register(client)
     # Its subdomain is free again.

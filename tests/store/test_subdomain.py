@@ -83,9 +83,7 @@ async def test_check_validates_its_parameter(client: httpx.AsyncClient) -> None:
     user = await register(client)
     assert_validation(await client.get("/store/subdomain/check", headers=user["headers"]), "subdomain")
     for value in ("", "a" * 64, "a" * 500):
-        response = await client.get(
-            "/store/subdomain/check", params={"subdomain": value}, headers=user["headers"]
-        )
+        response = await client.get("/store/subdomain/check", params={"subdomain": value}, headers=user["headers"])
         assert_validation(response, "subdomain")
     assert_error(await client.get("/store/subdomain/check", params={"subdomain": "abc"}), 401, "unauthorized")
 
@@ -94,9 +92,7 @@ async def test_change_subdomain_frees_the_old_one(client: httpx.AsyncClient, rt:
     owner = await seller(client)
     other = await register(client)
     old = owner["store"]["subdomain"]
-    response = await client.put(
-        "/store/subdomain", json={"subdomain": " Pindah-Sini "}, headers=owner["headers"]
-    )
+    response = await client.put("/store/subdomain", json={"subdomain": " Pindah-Sini "}, headers=owner["headers"])
     assert response.status_code == 200, response.text
     data = response.json()["data"]
     assert data["subdomain"] == "pindah-sini"
@@ -119,9 +115,7 @@ async def test_change_subdomain_frees_the_old_one(client: httpx.AsyncClient, rt:
 async def test_change_subdomain_to_its_own_value_is_allowed(client: httpx.AsyncClient) -> None:
     owner = await seller(client)
     current = owner["store"]["subdomain"]
-    response = await client.put(
-        "/store/subdomain", json={"subdomain": current.upper()}, headers=owner["headers"]
-    )
+    response = await client.put("/store/subdomain", json={"subdomain": current.upper()}, headers=owner["headers"])
     assert response.status_code == 200, response.text
     assert response.json()["data"]["subdomain"] == current
 
@@ -158,9 +152,7 @@ async def test_change_subdomain_to_an_invalid_one_is_refused(client: httpx.Async
         "a" * 64,
         "",
     ]:
-        response = await client.put(
-            "/store/subdomain", json={"subdomain": subdomain}, headers=owner["headers"]
-        )
+        response = await client.put("/store/subdomain", json={"subdomain": subdomain}, headers=owner["headers"])
         assert_validation(response, "subdomain", case=subdomain)
     for payload in [{}, {"subdomain": None}, {"subdomain": 12345}, {"subdomain": "abc", "x": 1}, ["abc"]]:
         response = await client.put("/store/subdomain", json=payload, headers=owner["headers"])
@@ -190,9 +182,7 @@ async def test_only_owner_and_admin_change_the_subdomain(client: httpx.AsyncClie
     assert response.json()["data"]["subdomain"] == "punya-admin"
 
 
-async def test_change_subdomain_of_a_foreign_store_is_forbidden(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_change_subdomain_of_a_foreign_store_is_forbidden(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     other = await seller(client)
     response = await client.put(

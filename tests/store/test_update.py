@@ -18,9 +18,7 @@ async def put_store(client: httpx.AsyncClient, headers: dict[str, str], payload:
     return await client.put("/store", json=payload, headers=headers)
 
 
-async def test_only_the_fields_sent_change(
-    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
-) -> None:
+async def test_only_the_fields_sent_change(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
     owner = await seller(client)
     before = owner["store"]
     clock.advance(minutes=5)
@@ -32,9 +30,7 @@ async def test_only_the_fields_sent_change(
         assert after[key] == before[key], key
     assert after["updated_at"] != before["updated_at"]
 
-    response = await put_store(
-        client, owner["headers"], {"phone": "0813-1111-2222", "timezone": "Asia/Jayapura"}
-    )
+    response = await put_store(client, owner["headers"], {"phone": "0813-1111-2222", "timezone": "Asia/Jayapura"})
     assert response.status_code == 200, response.text
     data = response.json()["data"]
     assert (data["name"], data["phone"], data["phone_display"], data["timezone"]) == (
@@ -148,9 +144,7 @@ async def test_bad_settings_are_refused_and_nothing_changes(client: httpx.AsyncC
     assert store is not None and store.name == owner["store"]["name"]
 
 
-async def test_unique_code_range_is_checked_against_the_stored_bounds(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_unique_code_range_is_checked_against_the_stored_bounds(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     response = await put_store(client, owner["headers"], {"settings": {"unique_code_max": 50}})
     assert response.status_code == 200, response.text
@@ -226,9 +220,7 @@ async def test_cs_cannot_edit_the_store_but_admin_can(client: httpx.AsyncClient,
     assert (seen["name"], seen["owner_id"], seen["role"]) == ("Diubah Admin", owner["user"]["id"], "owner")
 
 
-async def test_edits_apply_to_the_store_named_in_the_header_only(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_edits_apply_to_the_store_named_in_the_header_only(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     second = await create_store(client, owner["headers"], name="Kedua")
     assert_error(await put_store(client, owner["headers"], {"name": "Mana?"}), 400, "store_required")

@@ -34,9 +34,7 @@ def warehouse_body(**overrides: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not ...}
 
 
-async def create_warehouse(
-    client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
-) -> dict[str, Any]:
+async def create_warehouse(client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
     response = await client.post("/profile/warehouse", json=warehouse_body(**overrides), headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["data"]  # type: ignore[no-any-return]

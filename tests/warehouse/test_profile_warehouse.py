@@ -31,9 +31,7 @@ async def test_create_normalizes_resolves_the_region_and_fills_the_postal_code(
     account = await register(client)
     response = await client.post(
         "/profile/warehouse",
-        json=warehouse_body(
-            name="  Gudang Utama ", contact_phone="+62 812-3456-7890", region_code="3276011006"
-        ),
+        json=warehouse_body(name="  Gudang Utama ", contact_phone="+62 812-3456-7890", region_code="3276011006"),
         headers=account["headers"],
     )
     assert response.status_code == 201, response.text
@@ -70,9 +68,7 @@ async def test_a_district_is_enough_and_its_postal_code_is_optional(client: http
         "level": 3,
     }
     # A kode pos of one of the district's villages is accepted with the district.
-    with_postal = await create_warehouse(
-        client, account["headers"], region_code="327601", postal_code=DEPOK_POSTAL
-    )
+    with_postal = await create_warehouse(client, account["headers"], region_code="327601", postal_code=DEPOK_POSTAL)
     assert (with_postal["region_code"], with_postal["postal_code"]) == (PANCORAN_MAS, DEPOK_POSTAL)
     # The village's own kode pos, given explicitly, is fine too.
     explicit = await create_warehouse(client, account["headers"], postal_code=DEPOK_POSTAL)
@@ -183,9 +179,7 @@ async def test_default_switching_keeps_exactly_one(client: httpx.AsyncClient, rt
     b = await create_warehouse(client, account["headers"], name="B")
     owner_id = account["user"]["id"]
     for target, expected in ((b, [b["id"]]), (b, [b["id"]]), (a, [a["id"]])):
-        response = await client.patch(
-            f"/profile/warehouse/{target['id']}/default", headers=account["headers"]
-        )
+        response = await client.patch(f"/profile/warehouse/{target['id']}/default", headers=account["headers"])
         assert response.status_code == 200, response.text
         assert response.json()["data"]["is_default"] is True
         assert await defaults_of(rt, owner_id) == expected
@@ -193,9 +187,7 @@ async def test_default_switching_keeps_exactly_one(client: httpx.AsyncClient, rt
     assert [(w["id"], w["is_default"]) for w in listed.json()["data"]] == [(a["id"], True), (b["id"], False)]
 
 
-async def test_delete_soft_deletes_and_hands_the_default_to_the_oldest(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_delete_soft_deletes_and_hands_the_default_to_the_oldest(client: httpx.AsyncClient, rt: Runtime) -> None:
     account = await seller(client)
     store_id = account["store"]["id"]
     first = await create_warehouse(client, account["headers"], name="Pertama")
@@ -214,24 +206,16 @@ async def test_delete_soft_deletes_and_hands_the_default_to_the_oldest(
     assert await store_links(rt, store_id) == [first["id"]]
     assert await defaults_of(rt, account["user"]["id"]) == [first["id"]]  # the oldest remaining
 
-    assert_error(
-        await client.get(f"/profile/warehouse/{third['id']}", headers=account["headers"]), 404, "not_found"
-    )
-    assert_error(
-        await client.delete(f"/profile/warehouse/{third['id']}", headers=account["headers"]), 404, "not_found"
-    )
+    assert_error(await client.get(f"/profile/warehouse/{third['id']}", headers=account["headers"]), 404, "not_found")
+    assert_error(await client.delete(f"/profile/warehouse/{third['id']}", headers=account["headers"]), 404, "not_found")
     listed = await client.get("/profile/warehouse", headers=account["headers"])
     assert [w["id"] for w in listed.json()["data"]] == [first["id"], second["id"]]
     assert listed.json()["meta"]["total"] == 2
 
     # Deleting one that is not the default leaves the default alone; deleting the last leaves none.
-    assert (
-        await client.delete(f"/profile/warehouse/{second['id']}", headers=account["headers"])
-    ).status_code == 200
+    assert (await client.delete(f"/profile/warehouse/{second['id']}", headers=account["headers"])).status_code == 200
     assert await defaults_of(rt, account["user"]["id"]) == [first["id"]]
-    assert (
-        await client.delete(f"/profile/warehouse/{first['id']}", headers=account["headers"])
-    ).status_code == 200
+    assert (await client.delete(f"/profile/warehouse/{first['id']}", headers=account["headers"])).status_code == 200
     assert await defaults_of(rt, account["user"]["id"]) == []
     assert await store_links(rt, store_id) == []
     # The next warehouse is the default again, and the now bare store ships from it.
@@ -239,9 +223,7 @@ async def test_delete_soft_deletes_and_hands_the_default_to_the_oldest(
     assert (again["is_default"], again["store_ids"]) == (True, [store_id])
 
 
-async def test_delete_is_refused_while_stock_is_on_hand_or_reserved(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_delete_is_refused_while_stock_is_on_hand_or_reserved(client: httpx.AsyncClient, rt: Runtime) -> None:
     account = await seller(client)
     warehouse = await create_warehouse(client, account["headers"])
     stock_id = await put_stock(rt, store_id=account["store"]["id"], warehouse_id=warehouse["id"], on_hand=5)
@@ -258,9 +240,7 @@ async def test_delete_is_refused_while_stock_is_on_hand_or_reserved(
     assert (await warehouse_row(rt, warehouse["id"])).deleted_at is not None
 
 
-async def test_delete_is_refused_once_an_order_came_from_the_warehouse(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_delete_is_refused_once_an_order_came_from_the_warehouse(client: httpx.AsyncClient, rt: Runtime) -> None:
     account = await seller(client)
     warehouse = await create_warehouse(client, account["headers"])
     stock_id = await put_stock(rt, store_id=account["store"]["id"], warehouse_id=warehouse["id"], on_hand=0)
@@ -270,10 +250,16 @@ async def test_delete_is_refused_once_an_order_came_from_the_warehouse(
         # An order reserved a unit here and shipped it: the stock is back at zero, the order still names it.
         session.add(
             InventoryMovement(
-                store_id=stock.store_id, variant_id=stock.variant_id, warehouse_id=warehouse["id"],
-                reason="order_shipped", delta_on_hand=-1, delta_reserved=-1, on_hand_after=0, reserved_after=0,
+                store_id=stock.store_id,
+                variant_id=stock.variant_id,
+                warehouse_id=warehouse["id"],
+                reason="order_shipped",
+                delta_on_hand=-1,
+                delta_reserved=-1,
+                on_hand_after=0,
+                reserved_after=0,
                 order_id=7,
-            )  # fmt: skip
+            )
         )
         await session.commit()
     response = await client.delete(f"/profile/warehouse/{warehouse['id']}", headers=account["headers"])
@@ -281,9 +267,7 @@ async def test_delete_is_refused_once_an_order_came_from_the_warehouse(
     assert (await warehouse_row(rt, warehouse["id"])).deleted_at is None
 
 
-async def test_new_warehouse_attaches_to_the_accounts_bare_stores_only(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_new_warehouse_attaches_to_the_accounts_bare_stores_only(client: httpx.AsyncClient, rt: Runtime) -> None:
     account = await seller(client)
     first_store = account["store"]["id"]
     second_store = (await create_store(client, account["headers"], name="Toko Kedua"))["id"]
@@ -336,7 +320,5 @@ async def test_at_most_fifty_warehouses(client: httpx.AsyncClient, rt: Runtime) 
     assert len(await warehouses_of(rt, owner_id)) == 50
     # A deleted warehouse frees its place.
     victim = (await warehouses_of(rt, owner_id))[-1].id
-    assert (
-        await client.delete(f"/profile/warehouse/{victim}", headers=account["headers"])
-    ).status_code == 200
+    assert (await client.delete(f"/profile/warehouse/{victim}", headers=account["headers"])).status_code == 200
     await create_warehouse(client, account["headers"])

@@ -48,9 +48,7 @@ async def test_put_sets_the_list_default_first(client: httpx.AsyncClient, rt: Ru
     owner = await store_with_warehouses(client)
     w1, w2, w3 = (w["id"] for w in owner["warehouses"])
     store_id = owner["store"]["id"]
-    assert ids(
-        await client.put("/store/warehouse", json={"warehouse_ids": [w3, w2]}, headers=owner["headers"])
-    ) == [
+    assert ids(await client.put("/store/warehouse", json={"warehouse_ids": [w3, w2]}, headers=owner["headers"])) == [
         w2,
         w3,
     ]
@@ -61,13 +59,7 @@ async def test_put_sets_the_list_default_first(client: httpx.AsyncClient, rt: Ru
     # Idempotent; a full replacement, not an addition.
     for body in ([w1, w2, w3], [w1, w2, w3], [w1]):
         assert (
-            sorted(
-                ids(
-                    await client.put(
-                        "/store/warehouse", json={"warehouse_ids": body}, headers=owner["headers"]
-                    )
-                )
-            )
+            sorted(ids(await client.put("/store/warehouse", json={"warehouse_ids": body}, headers=owner["headers"])))
             == body
         )
         assert await store_links(rt, store_id) == body
@@ -75,14 +67,10 @@ async def test_put_sets_the_list_default_first(client: httpx.AsyncClient, rt: Ru
     assert {w["id"]: w["store_ids"] for w in listed.json()["data"]} == {w1: [store_id], w2: [], w3: []}
 
 
-async def test_an_admin_sets_the_owners_warehouses_and_a_cs_cannot(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_an_admin_sets_the_owners_warehouses_and_a_cs_cannot(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await store_with_warehouses(client)
     w1, w2, _ = (w["id"] for w in owner["warehouses"])
-    assert ids(
-        await client.put("/store/warehouse", json={"warehouse_ids": [w2]}, headers=owner["admin"])
-    ) == [w2]
+    assert ids(await client.put("/store/warehouse", json={"warehouse_ids": [w2]}, headers=owner["admin"])) == [w2]
     refused = await client.put("/store/warehouse", json={"warehouse_ids": [w1]}, headers=owner["cs"])
     assert_error(refused, 403, "permission_denied")
     assert await store_links(rt, owner["store"]["id"]) == [w2]
@@ -91,9 +79,7 @@ async def test_an_admin_sets_the_owners_warehouses_and_a_cs_cannot(
     assert_error(await client.get(f"/profile/warehouse/{w1}", headers=owner["admin"]), 404, "not_found")
 
 
-async def test_an_admins_own_warehouse_is_not_the_stores_to_pick(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_an_admins_own_warehouse_is_not_the_stores_to_pick(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await store_with_warehouses(client, count=1)
     admins_own = await create_warehouse(client, owner["admin"], name="Gudang Admin")
     response = await client.put(
@@ -113,9 +99,7 @@ async def test_another_accounts_or_a_deleted_warehouse_is_404(client: httpx.Asyn
     w1, w2, w3 = (w["id"] for w in owner["warehouses"])
     assert (await client.delete(f"/profile/warehouse/{w3}", headers=owner["headers"])).status_code == 200
     for wanted in ([foreign["id"]], [w1, foreign["id"]], [w3], [w1, w3], [999_999]):
-        response = await client.put(
-            "/store/warehouse", json={"warehouse_ids": wanted}, headers=owner["headers"]
-        )
+        response = await client.put("/store/warehouse", json={"warehouse_ids": wanted}, headers=owner["headers"])
         assert_error(response, 404, "not_found", case=wanted)
         assert "Orang Lain" not in response.text
     assert await store_links(rt, owner["store"]["id"]) == [w1]
@@ -136,9 +120,7 @@ async def test_naming_another_store_is_forbidden(client: httpx.AsyncClient, rt: 
     assert await store_links(rt, other["store"]["id"]) == [theirs["id"]]
 
 
-async def test_taking_off_a_warehouse_holding_this_stores_stock_is_409(
-    client: httpx.AsyncClient, rt: Runtime
-) -> None:
+async def test_taking_off_a_warehouse_holding_this_stores_stock_is_409(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await store_with_warehouses(client)
     w1, w2, _ = (w["id"] for w in owner["warehouses"])
     store_id = owner["store"]["id"]
@@ -146,16 +128,12 @@ async def test_taking_off_a_warehouse_holding_this_stores_stock_is_409(
     stock_id = await put_stock(rt, store_id=store_id, warehouse_id=w1, on_hand=0, reserved=0)
     for on_hand, reserved in ((4, 0), (2, 2)):
         await set_stock(rt, stock_id, on_hand=on_hand, reserved=reserved)
-        response = await client.put(
-            "/store/warehouse", json={"warehouse_ids": [w2]}, headers=owner["headers"]
-        )
+        response = await client.put("/store/warehouse", json={"warehouse_ids": [w2]}, headers=owner["headers"])
         error = assert_error(response, 409, "warehouse_has_stock", case=(on_hand, reserved))
         assert f"#{w1}" in error["message"]
         assert await store_links(rt, store_id) == [w1, w2]
     # Keeping it is fine while it holds stock.
-    assert ids(
-        await client.put("/store/warehouse", json={"warehouse_ids": [w2, w1]}, headers=owner["headers"])
-    ) == [
+    assert ids(await client.put("/store/warehouse", json={"warehouse_ids": [w2, w1]}, headers=owner["headers"])) == [
         w1,
         w2,
     ]

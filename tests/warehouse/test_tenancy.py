@@ -64,8 +64,7 @@ async def test_list_queries_do_not_grow_with_warehouses(client: httpx.AsyncClien
         "/store/warehouse",
         json={
             "warehouse_ids": [
-                w["id"]
-                for w in (await client.get("/profile/warehouse", headers=owner["headers"])).json()["data"]
+                w["id"] for w in (await client.get("/profile/warehouse", headers=owner["headers"])).json()["data"]
             ]
         },
         headers=owner["headers"],

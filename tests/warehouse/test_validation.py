@@ -100,9 +100,7 @@ async def test_messages_say_what_is_wrong(client: httpx.AsyncClient) -> None:
     account = await register(client)
 
     async def fields_of(**overrides: Any) -> dict[str, str]:
-        response = await client.post(
-            "/profile/warehouse", json=warehouse_body(**overrides), headers=account["headers"]
-        )
+        response = await client.post("/profile/warehouse", json=warehouse_body(**overrides), headers=account["headers"])
         return assert_validation(response)["fields"]  # type: ignore[no-any-return]
 
     assert "Kemendagri code" in (await fields_of(region_code="abc"))["region_code"]
@@ -110,9 +108,7 @@ async def test_messages_say_what_is_wrong(client: httpx.AsyncClient) -> None:
     assert "regency or city (Kota Depok, Jawa Barat)" in (await fields_of(region_code="32.76"))["region_code"]
     assert "province" in (await fields_of(region_code="32"))["region_code"]
     assert DEPOK_POSTAL in (await fields_of(postal_code=SENAYAN_POSTAL))["postal_code"]
-    assert (
-        "Pancoran Mas" in (await fields_of(region_code="32.76.01", postal_code=SENAYAN_POSTAL))["postal_code"]
-    )
+    assert "Pancoran Mas" in (await fields_of(region_code="32.76.01", postal_code=SENAYAN_POSTAL))["postal_code"]
     assert (await fields_of(postal_code="1643"))["postal_code"] == "must be 5 digits"
     assert "mobile" in (await fields_of(contact_phone="021-555-1234"))["contact_phone"]
 

@@ -47,9 +47,7 @@ async def test_crud(client: httpx.AsyncClient, rt: Runtime) -> None:
     assert data["secret"] == created["secret"]  # kept when left out
 
     own_secret = "my-own-secret-0123456789"
-    edited = await client.put(
-        f"/store/webhook/{webhook_id}", json={"url": URL, "secret": own_secret}, headers=headers
-    )
+    edited = await client.put(f"/store/webhook/{webhook_id}", json={"url": URL, "secret": own_secret}, headers=headers)
     assert edited.json()["data"]["secret"] == own_secret
 
     rotated = await client.post(f"/store/webhook/{webhook_id}/rotate-secret", headers=headers)

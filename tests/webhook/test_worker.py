@@ -68,7 +68,10 @@ async def test_retries_with_backoff_then_fails(
             assert await worker.run_once() == 1
             [row] = await deliveries(rt)
             assert (row.status, row.attempts, row.last_status_code, row.last_error) == (
-                "pending", attempt, 500, "HTTP 500"
+                "pending",
+                attempt,
+                500,
+                "HTTP 500",
             )
             assert row.next_attempt_at == clock.now() + delay
             clock.advance(seconds=delay.total_seconds() - 1)
@@ -154,7 +157,10 @@ async def test_inactive_and_deleted_endpoints(client: httpx.AsyncClient, rt: Run
 @pytest.mark.parametrize(
     ("setup", "error"),
     [
-        ({"status": 302, "extra_headers": {"Location": "http://127.0.0.1:1/elsewhere"}}, "HTTP 302 (redirects are not followed)"),
+        (
+            {"status": 302, "extra_headers": {"Location": "http://127.0.0.1:1/elsewhere"}},
+            "HTTP 302 (redirects are not followed)",
+        ),
         ({"status": 404}, "HTTP 404"),
         ({"hang": True}, "timed out after 0.3 s"),
     ],
@@ -216,7 +222,8 @@ async def test_private_targets_are_refused_at_send_time(
     )
     # Names are resolved and checked on every connection (DNS rebinding): localhost is refused too.
     await client.put(
-        f"/store/webhook/{row.webhook_id}", json={"url": receiver.url.replace("127.0.0.1", "localhost")},
+        f"/store/webhook/{row.webhook_id}",
+        json={"url": receiver.url.replace("127.0.0.1", "localhost")},
         headers=owner["headers"],
     )
     rt.clock.advance(seconds=30)  # type: ignore[attr-defined]
@@ -291,7 +298,7 @@ async def test_a_receivers_answer_with_control_bytes_is_logged(
     client: httpx.AsyncClient, rt: Runtime, receiver: Receiver
 ) -> None:
     """A NUL byte in the answer (PostgreSQL refuses it in text) must not stop the outcome being recorded."""
-    receiver.fail_next, receiver.reply = 1, b"boom\x00\x01 {\"ok\": false}\n"
+    receiver.fail_next, receiver.reply = 1, b'boom\x00\x01 {"ok": false}\n'
     owner, _ = await shop_with_webhook(client, receiver.url)
     await emit(rt, owner["store"]["id"])
     async with Worker(rt) as worker:
@@ -316,7 +323,9 @@ async def test_delivery_log_pages_newest_first(client: httpx.AsyncClient, rt: Ru
     url = f"/store/webhook/{webhook['id']}/deliveries"
     first = (await client.get(url + "?limit=3", headers=owner["headers"])).json()
     assert [d["id"] for d in first["data"]] == [row.id for row in rows][::-1][:3]
-    second = (await client.get(url, params={"limit": 3, "cursor": first["meta"]["next_cursor"]}, headers=owner["headers"])).json()
+    second = (
+        await client.get(url, params={"limit": 3, "cursor": first["meta"]["next_cursor"]}, headers=owner["headers"])
+    ).json()
     assert [d["id"] for d in second["data"]] == [rows[1].id, rows[0].id]
     assert second["meta"]["next_cursor"] is None
     pending = (await client.get(url + "?status=pending", headers=owner["headers"])).json()["data"]

@@ -75,9 +75,7 @@ class AuthRepository:
         await self.session.flush()
 
     async def touch_session(self, session_id: str, now: datetime) -> None:
-        await self.session.execute(
-            update(AuthSession).where(AuthSession.id == session_id).values(last_used_at=now)
-        )
+        await self.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_used_at=now))
 
     async def revoke_session(self, session_id: str, now: datetime, reason: str) -> None:
         await self.session.execute(
@@ -137,9 +135,7 @@ class AuthRepository:
     async def reset_tokens_since(self, user_id: int, since: datetime) -> int:
         return int(
             await self.session.scalar(
-                select(func.count()).where(
-                    PasswordResetToken.user_id == user_id, PasswordResetToken.created_at > since
-                )
+                select(func.count()).where(PasswordResetToken.user_id == user_id, PasswordResetToken.created_at > since)
             )
             or 0
         )
@@ -152,9 +148,7 @@ class AuthRepository:
         )
 
     async def reset_token(self, token_hash: str) -> PasswordResetToken | None:
-        return await self.session.scalar(
-            select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash)
-        )
+        return await self.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash))
 
     async def use_reset_token(self, token_id: int, now: datetime) -> bool:
         result = await self.session.execute(

@@ -75,10 +75,10 @@ async def variant_rows(
             stocks = await products.stock_totals(row[0] for row in batch)
             rows: list[Sequence[Any]] = []
             for variant_id, product_id, product_name, name, options, sku, price, cogs, weight, wholesale_min, tiers, \
-                    status, product_status in batch:  # fmt: skip
+                    variant_status, product_status in batch:  # fmt: skip
                 on_hand, reserved = stocks.get(variant_id, (0, 0))
                 rows.append([
                     variant_id, product_id, product_name, name, " / ".join(options), sku, price, cogs, weight,
-                    wholesale_min, _tiers(tiers), status, product_status, on_hand, reserved, on_hand - reserved,
+                    wholesale_min, _tiers(tiers), variant_status, product_status, on_hand, reserved, on_hand - reserved,
                 ])  # fmt: skip
             yield rows

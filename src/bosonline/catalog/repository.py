@@ -132,7 +132,7 @@ class ProductRepository(ScopedRepository):
     async def status_counts(self, *, q: str | None, category_id: int | None) -> dict[str, int]:
         filtered = self.filtered(q=q, category_id=category_id).subquery()
         rows = await self.session.execute(select(filtered.c.status, func.count()).group_by(filtered.c.status))
-        return {status: count for status, count in rows.all()}
+        return dict(rows.all())
 
     async def get(self, product_id: int, *, for_update: bool = False) -> Product | None:
         stmt = self._live().where(Product.id == product_id)
@@ -224,7 +224,7 @@ class ProductRepository(ScopedRepository):
             .where(ProductVariant.archived_at.is_(None))
             .group_by(ProductVariant.product_id)
         )
-        return {product_id: count for product_id, count in rows.all()}
+        return dict(rows.all())
 
     async def variants_with_stock(self, variant_ids: Iterable[int]) -> set[int]:
         ids = list(variant_ids)
@@ -307,7 +307,7 @@ class ProductRepository(ScopedRepository):
             .join(Image, Image.id == ProductImage.image_id)
             .where(ProductImage.product_id.in_(ids), ProductImage.position == 0)
         )
-        return {product_id: image for product_id, image in rows.all()}
+        return dict(rows.all())
 
     async def replace_images(self, product_id: int, image_ids: list[int]) -> None:
         await self.session.execute(delete(ProductImage).where(ProductImage.product_id == product_id))

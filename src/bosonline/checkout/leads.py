@@ -126,7 +126,7 @@ class LeadRepository(ScopedRepository):
         rows = await self.session.execute(
             select(Order.id, Order.number).where(Order.store_id == self.ctx.store_id, Order.id.in_(order_ids))
         )
-        return {order_id: number for order_id, number in rows}
+        return dict(rows.all())
 
 
 def lead_out(lead: CheckoutLead, form: Form, order_number: str | None) -> LeadOut:

@@ -101,7 +101,7 @@ class OutOfStock(Conflict):
         names = ", ".join(_variant_label(item.offered) for item, _ in short.values())
         if split:  # every line is in stock somewhere, but no one warehouse can ship them together
             message = f"{names} are in stock, but not all in one warehouse: order them separately"
-            reasons = {index: "in stock, but not in the same warehouse as the other items" for index in short}
+            reasons = dict.fromkeys(short, "in stock, but not in the same warehouse as the other items")
         else:
             message = f"Not enough stock for {names}"
             reasons = {index: f"{left} left" for index, (_, left) in short.items()}

@@ -231,9 +231,7 @@ class _Writes:
         if self.waiting:
             await session.execute(_WAIT, self.waiting)
         if paced:
-            await session.execute(
-                _PACE, [{"_id": key, "_next": value} for key, value in sorted(paced.items())]
-            )
+            await session.execute(_PACE, [{"_id": key, "_next": value} for key, value in sorted(paced.items())])
         if cursors:
             await session.execute(
                 _CURSOR,
@@ -321,9 +319,7 @@ class DispatchClaim:
             writes.send(claimed, lease_until)
             batch.claimed.append(claimed)
 
-        await writes.flush(
-            self.session, pacer.advanced(), {store: picker.cursors[store] for store in picker.moved}
-        )
+        await writes.flush(self.session, pacer.advanced(), {store: picker.cursors[store] for store in picker.moved})
         batch.ended.update(item["_status"] for item in writes.ended)
         batch.postponed = len(writes.postponed) + len(writes.waiting) + len(writes.held)
         return batch
@@ -406,14 +402,12 @@ class DispatchClaim:
         return {item.id: item for item in await self.session.scalars(select(model).where(model.id.in_(ids)))}
 
     async def _quiet_hours(self, store_ids: set[int]) -> dict[int, tuple[time | None, time | None]]:
-        stmt = select(
-            StoreSettings.store_id, StoreSettings.quiet_hours_start, StoreSettings.quiet_hours_end
-        ).where(StoreSettings.store_id.in_(store_ids))
+        stmt = select(StoreSettings.store_id, StoreSettings.quiet_hours_start, StoreSettings.quiet_hours_end).where(
+            StoreSettings.store_id.in_(store_ids)
+        )
         return {store_id: (start, end) for store_id, start, end in await self.session.execute(stmt)}
 
-    async def _sticky(
-        self, live: list[tuple[_Due, FollowupChat]], rotating: set[int]
-    ) -> dict[tuple[str, int], int]:
+    async def _sticky(self, live: list[tuple[_Due, FollowupChat]], rotating: set[int]) -> dict[tuple[str, int], int]:
         """Who last sent to the orders and checkouts the rotator serves in this batch."""
         rotated = [
             row
@@ -458,9 +452,7 @@ class DispatchClaim:
         return row.trigger
 
     @staticmethod
-    def _category(
-        row: _Due, template: FollowupChat, orders: dict[int, Order], leads: dict[int, CheckoutLead]
-    ) -> str:
+    def _category(row: _Due, template: FollowupChat, orders: dict[int, Order], leads: dict[int, CheckoutLead]) -> str:
         if row.order_id is not None:
             return payment_category(orders[row.order_id].payment_method)
         lead = leads[row.lead_id or 0]

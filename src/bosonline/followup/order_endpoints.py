@@ -102,9 +102,7 @@ started, or the template was added after the order was placed: it can still be c
 store's order or one a CS may not see."""
 
 
-@router.get(
-    "/store/order/followup-attempts", summary="Follow Up Attempts", description=documented(ATTEMPTS_DOC)
-)
+@router.get("/store/order/followup-attempts", summary="Follow Up Attempts", description=documented(ATTEMPTS_DOC))
 async def followup_attempts(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],

@@ -51,7 +51,8 @@ def applies_now(trigger: Any, status: Any, payment_status: Any) -> ColumnElement
             per_trigger.append(trigger == name)  # e.g. `abandoned`: whatever the order's state
             continue
         cases = [
-            status.in_(statuses) if set(payments) == every_payment
+            status.in_(statuses)
+            if set(payments) == every_payment
             else and_(status.in_(statuses), payment_status.in_(payments))
             for statuses, payments in groups
         ]

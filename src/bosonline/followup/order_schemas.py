@@ -86,7 +86,7 @@ class OrderChatOut(BaseModel):
     provider: str
     trigger: str
     hours_after: int
-    text: str = Field(description="Rendered for this order and its payment category (\"\" if the template has none).")
+    text: str = Field(description='Rendered for this order and its payment category ("" if the template has none).')
     text_url: str = Field(description="`text` URL-encoded (Scalev's `text_url`).")
     wa_url: str = Field(
         description="https://wa.me/<buyer>?text=<text>, for every step: the CS sends a manual one with it, or a "
@@ -189,4 +189,3 @@ class OrderFollowupsOut(BaseModel):
     attempts: int = Field(description="Follow-ups done (sent, or maybe sent).")
     next: OrderFollowupNextOut | None = Field(description="The lowest step still waiting, if any.")
     items: list[OrderFollowupItemOut]
-

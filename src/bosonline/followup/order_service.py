@@ -266,9 +266,7 @@ class FollowupOrderService:
             )
         return self._answer(order, row, rows, skipped, moved, text)
 
-    async def _steps(
-        self, order: Order, rows: Sequence[FollowupMessage]
-    ) -> tuple[list[Step], dict[int, FollowupChat]]:
+    async def _steps(self, order: Order, rows: Sequence[FollowupMessage]) -> tuple[list[Step], dict[int, FollowupChat]]:
         """The order's steps (order_steps) and the templates by id: its current set (two queries) and, when some of
         its rows were scheduled with templates no longer in that set, those templates (one more)."""
         current = await self.repo.template_set_of(order)

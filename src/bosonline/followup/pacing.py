@@ -49,10 +49,7 @@ class Pacer:
             return self.now, True
         spacing = timedelta(seconds=60 / pace)
         earliest = self._next.get(integration_id) or max(next_send_at or self.now, self.now)
-        if held is not None:
-            start = max(held, earliest)
-        else:
-            start = max(earliest, self.frontiers.get(integration_id, earliest))
+        start = max(held, earliest) if held is not None else max(earliest, self.frontiers.get(integration_id, earliest))
         if start <= self.now + self.horizon:
             self._next[integration_id] = start + spacing
             return start, True
@@ -109,9 +106,7 @@ async def _lock(session: AsyncSession, stmt: Any, wait: timedelta, *, read: bool
     return rows
 
 
-async def _frontiers(
-    session: AsyncSession, states: dict[int, tuple[int, datetime | None]]
-) -> dict[int, datetime]:
+async def _frontiers(session: AsyncSession, states: dict[int, tuple[int, datetime | None]]) -> dict[int, datetime]:
     """After the latest slot held on each paced integration (read once its row is locked: a claim that held
     slots before us has committed them)."""
     ids = sorted(key for key, (pace, _) in states.items() if pace > 0)

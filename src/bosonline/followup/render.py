@@ -147,10 +147,7 @@ async def load_lead_values(
                 f"{product_name} ({variant_name})" if variant_name and variant_name != product_name else product_name
             )
     form_ids = {lead.form_id for lead in leads}
-    slugs: dict[int, str] = {
-        form_id: slug
-        for form_id, slug in await session.execute(select(Form.id, Form.slug).where(Form.id.in_(form_ids)))
-    }
+    slugs: dict[int, str] = dict((await session.execute(select(Form.id, Form.slug).where(Form.id.in_(form_ids)))).all())
     values = {}
     for lead in leads:
         items = ", ".join(

@@ -109,9 +109,7 @@ class SenderPicker:
     ) -> Integration:
         """`holding`: the integration this follow-up holds a pacing slot on (the rotator keeps it)."""
         if assignation == "handler":
-            chosen = self._of_handler(store_id, provider, handler_id) or self._active(
-                template_integration_id, store_id
-            )
+            chosen = self._of_handler(store_id, provider, handler_id) or self._active(template_integration_id, store_id)
             if chosen is None:
                 raise NoSender("no active WhatsApp integration for the order's CS, and the template's is inactive")
         elif assignation == "rotator":

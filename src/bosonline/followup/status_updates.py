@@ -157,8 +157,7 @@ class StatusRepository:
     async def waiting(self, pairs: set[tuple[int, str]]) -> list[Any]:
         """The kept statuses of these (integration id, provider message id) pairs, oldest first."""
         statement = (
-            select(_inbox.c.id, _inbox.c.integration_id, _inbox.c.provider_message_id, _inbox.c.status,
-                   _inbox.c.error)
+            select(_inbox.c.id, _inbox.c.integration_id, _inbox.c.provider_message_id, _inbox.c.status, _inbox.c.error)
             .where(
                 _inbox.c.integration_id.in_(sorted({integration_id for integration_id, _ in pairs})),
                 _inbox.c.provider_message_id.in_(sorted({message_id for _, message_id in pairs})),
@@ -220,9 +219,7 @@ async def apply_status_updates(
     return len(changed)
 
 
-async def apply_waiting_statuses(
-    session: AsyncSession, sent: Sequence[tuple[Sender, str]], now: datetime
-) -> int:
+async def apply_waiting_statuses(session: AsyncSession, sent: Sequence[tuple[Sender, str]], now: datetime) -> int:
     """The dispatcher just recorded these (integration, provider message id) sends: apply the statuses their
     gateway reported before that (kept in the inbox), and forget them. One query when none are waiting."""
     if not sent:

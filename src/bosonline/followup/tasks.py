@@ -103,12 +103,7 @@ def _results(params: list[dict[str, Any]], lease_until: datetime, now: datetime)
             *[(_messages.c.id == row_id, literal(due, UTCDateTime())) for row_id, due in retried.items()],
             else_=_messages.c.due_at,
         )
-    return (
-        update(_messages)
-        .where(_messages.c.id.in_(select(ours.c.id)))
-        .values(**values)
-        .returning(_messages.c.id)
-    )
+    return update(_messages).where(_messages.c.id.in_(select(ours.c.id))).values(**values).returning(_messages.c.id)
 
 
 # A paced number's next send may not start before its last real start + the spacing (never moved back).
@@ -208,9 +203,7 @@ class FollowupJob(SendingJob):
             await session.commit()
         return batch
 
-    async def send_all(
-        self, claimed: list[Claimed], started: dict[int, datetime] | None = None
-    ) -> list[SendResult]:
+    async def send_all(self, claimed: list[Claimed], started: dict[int, datetime] | None = None) -> list[SendResult]:
         """Sends the batch; `started` gets the moment each send really started (by follow-up id).
 
         A paced number's sends go one after the other, in slot order: each waits for its slot and for the previous
@@ -284,9 +277,7 @@ class FollowupJob(SendingJob):
                 )
         return adapters
 
-    async def record(
-        self, batch: Batch, results: list[SendResult], started: dict[int, datetime] | None = None
-    ) -> None:
+    async def record(self, batch: Batch, results: list[SendResult], started: dict[int, datetime] | None = None) -> None:
         """Writes the outcomes of the rows still ours (see the module docstring); `started`: the real start of
         each send (send_all), which moves its number's pacing clock."""
         now = self.rt.clock.now()

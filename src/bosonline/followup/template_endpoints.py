@@ -104,7 +104,9 @@ def _store_list(items: list[FollowupChatOut]) -> ListEnvelope[FollowupChatOut]:
 
 
 @v3_router.get(
-    "", summary="List product follow-up chats", responses=_V3_ERRORS,
+    "",
+    summary="List product follow-up chats",
+    responses=_V3_ERRORS,
     description=_doc("The product's follow-up chats in step order (Follow Up 1, 2, …), Scalev's list shape."),
 )
 async def v3_list(
@@ -115,7 +117,10 @@ async def v3_list(
 
 
 @v3_router.post(
-    "", status_code=status.HTTP_201_CREATED, summary="Create a product follow-up chat", responses=_V3_ERRORS,
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a product follow-up chat",
+    responses=_V3_ERRORS,
     description=_doc("Creates a follow-up chat for the product, as the last step. Owners and admins."),
 )
 async def v3_create(product_id: ProductId, body: FollowupChatIn, service: Writer) -> FollowupChatOut:
@@ -123,8 +128,11 @@ async def v3_create(product_id: ProductId, body: FollowupChatIn, service: Writer
 
 
 @v3_router.post(
-    "/generate", status_code=status.HTTP_201_CREATED, summary="Generate product follow-up chats",
-    responses=_V3_ERRORS, description=_doc(_GENERATE_DOC),
+    "/generate",
+    status_code=status.HTTP_201_CREATED,
+    summary="Generate product follow-up chats",
+    responses=_V3_ERRORS,
+    description=_doc(_GENERATE_DOC),
 )
 async def v3_generate(
     product_id: ProductId, service: Writer, body: Annotated[GenerateIn | None, Body()] = None
@@ -132,15 +140,15 @@ async def v3_generate(
     return _scalev_list(await service.generate(product_id, body or GenerateIn()))
 
 
-@v3_router.put(
-    "/order", summary="Reorder product follow-up chats", responses=_V3_ERRORS, description=_doc(_ORDER_DOC)
-)
+@v3_router.put("/order", summary="Reorder product follow-up chats", responses=_V3_ERRORS, description=_doc(_ORDER_DOC))
 async def v3_reorder(product_id: ProductId, body: OrderIn, service: Writer) -> ScalevList[FollowupChatOut]:
     return _scalev_list(await service.reorder(product_id, body.ids))
 
 
 @v3_router.get(
-    "/{chat_id}", summary="Get a product follow-up chat", responses=_V3_ERRORS,
+    "/{chat_id}",
+    summary="Get a product follow-up chat",
+    responses=_V3_ERRORS,
     description=_doc("One follow-up chat of the product."),
 )
 async def v3_get(product_id: ProductId, chat_id: ChatId, service: Reader) -> FollowupChatOut:
@@ -148,7 +156,9 @@ async def v3_get(product_id: ProductId, chat_id: ChatId, service: Reader) -> Fol
 
 
 @v3_router.patch(
-    "/{chat_id}", summary="Update a product follow-up chat", responses=_V3_ERRORS,
+    "/{chat_id}",
+    summary="Update a product follow-up chat",
+    responses=_V3_ERRORS,
     description=_doc(_PATCH_DOC),
 )
 async def v3_update(
@@ -158,8 +168,12 @@ async def v3_update(
 
 
 @v3_router.delete(
-    "/{chat_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
-    summary="Delete a product follow-up chat", responses=_V3_ERRORS, description=_doc(_DELETE_DOC),
+    "/{chat_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete a product follow-up chat",
+    responses=_V3_ERRORS,
+    description=_doc(_DELETE_DOC),
 )
 async def v3_delete(product_id: ProductId, chat_id: ChatId, service: Writer) -> Response:
     await service.delete(product_id, chat_id)
@@ -170,7 +184,8 @@ async def v3_delete(product_id: ProductId, chat_id: ChatId, service: Writer) -> 
 
 
 @store_router.get(
-    "", summary="List Default Follow-up Chats",
+    "",
+    summary="List Default Follow-up Chats",
     description=_doc(
         "The store's default follow-up chats (templates without a product) in step order. They follow up orders "
         "whose products have no templates of their own."
@@ -184,7 +199,10 @@ async def store_list(
 
 
 @store_router.post(
-    "", status_code=status.HTTP_201_CREATED, summary="Add Default Follow-up Chat", responses=_STORE_409,
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add Default Follow-up Chat",
+    responses=_STORE_409,
     description=_doc(
         f"Adds a store default follow-up chat as the last step (at most {MAX_TEMPLATES}). Owners and admins. Same "
         "body and rules as Scalev's product follow-up chat; texts must cover the payment methods of all the "
@@ -196,8 +214,11 @@ async def store_create(body: FollowupChatIn, service: Writer) -> Envelope[Follow
 
 
 @store_router.post(
-    "/generate", status_code=status.HTTP_201_CREATED, summary="Generate Default Follow-up Chats",
-    responses=_STORE_409, description=_doc(_GENERATE_DOC),
+    "/generate",
+    status_code=status.HTTP_201_CREATED,
+    summary="Generate Default Follow-up Chats",
+    responses=_STORE_409,
+    description=_doc(_GENERATE_DOC),
 )
 async def store_generate(
     service: Writer, body: Annotated[GenerateIn | None, Body()] = None
@@ -216,7 +237,8 @@ async def store_get(chat_id: ChatId, service: Reader) -> Envelope[FollowupChatOu
 
 
 @store_router.patch(
-    "/{chat_id}", summary="Edit Default Follow-up Chat",
+    "/{chat_id}",
+    summary="Edit Default Follow-up Chat",
     description=_doc(_PATCH_DOC),
 )
 async def store_update(chat_id: ChatId, body: FollowupChatPatch, service: Writer) -> Envelope[FollowupChatOut]:
@@ -224,8 +246,11 @@ async def store_update(chat_id: ChatId, body: FollowupChatPatch, service: Writer
 
 
 @store_router.delete(
-    "/{chat_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
-    summary="Delete Default Follow-up Chat", description=_doc(_DELETE_DOC),
+    "/{chat_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete Default Follow-up Chat",
+    description=_doc(_DELETE_DOC),
 )
 async def store_delete(chat_id: ChatId, service: Writer) -> Response:
     await service.delete(None, chat_id)

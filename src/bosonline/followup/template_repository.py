@@ -22,8 +22,10 @@ class TemplateRepository(ScopedRepository):
         return stmt.where(FollowupChat.product_id == product_id)
 
     async def product_exists(self, product_id: int) -> bool:
-        stmt = self.scoped(Product).with_only_columns(Product.id).where(
-            Product.id == product_id, Product.archived_at.is_(None)
+        stmt = (
+            self.scoped(Product)
+            .with_only_columns(Product.id)
+            .where(Product.id == product_id, Product.archived_at.is_(None))
         )
         return await self.session.scalar(stmt) is not None
 
@@ -94,7 +96,7 @@ class TemplateRepository(ScopedRepository):
         return [list(methods or []) for methods in await self.session.scalars(stmt)]
 
     async def media_key_exists(self, key: str) -> bool:
-        stmt = self.scoped(Image).with_only_columns(Image.id).where(
-            (Image.storage_key == key) | (Image.thumb_key == key)
+        stmt = (
+            self.scoped(Image).with_only_columns(Image.id).where((Image.storage_key == key) | (Image.thumb_key == key))
         )
         return await self.session.scalar(stmt.limit(1)) is not None

@@ -32,7 +32,8 @@ TRIGGER_DOC = (
     "What starts the follow-up's clock. `order_created` (default): the order is created. `abandoned`: a checkout "
     "was saved but not submitted (the buyer left): the clock starts at the buyer's LAST save of the checkout and "
     "every save restarts it (see `hours_after`); it stops once the checkout becomes an order, and its texts may use "
-    "only the placeholders a checkout has values for. An order status name (" + ", ".join(f"`{s}`" for s in STATUSES)
+    "only the placeholders a checkout has values for. An order status name ("
+    + ", ".join(f"`{s}`" for s in STATUSES)
     + "): see `change_status`. A follow-up stops applying (it is canceled, never sent) once the order no longer "
     "fits it: for `order_created` once the order is paid, confirmed or moved on; for a status trigger once the order "
     "leaves that status (and, for `draft`/`pending`, once it is paid); canceled/closed/returned orders stop them all."

@@ -249,7 +249,7 @@ class TemplateService:
         base = self.rt.storage.url(_MEDIA_PROBE)[: -len(_MEDIA_PROBE)]
         if not base.startswith("/") or not url.startswith(base):
             return False
-        return await self.repo.media_key_exists(url[len(base):])
+        return await self.repo.media_key_exists(url[len(base) :])
 
     async def _out_many(self, chats: Sequence[FollowupChat]) -> list[FollowupChatOut]:
         integrations = await self.repo.integrations(chat.wa_integration_id for chat in chats)

@@ -113,7 +113,7 @@ class InventoryRepository:
         if filters.warehouse_id is not None:
             stmt = stmt.where(StoreWarehouse.warehouse_id == filters.warehouse_id)
         if filters.low_stock:
-            stmt = stmt.where(AVAILABLE <= filters.threshold)
+            stmt = stmt.where(filters.threshold >= AVAILABLE)
         if filters.out_of_stock:
             stmt = stmt.where(AVAILABLE <= 0)
         return stmt

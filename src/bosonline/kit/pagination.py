@@ -29,9 +29,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–100).")] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(max_length=200, description="`meta.next_cursor` of the previous page.")
-    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200, description="`meta.next_cursor` of the previous page.")] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
 
@@ -75,7 +73,10 @@ def decode_cursor(cursor: str, kinds: Sequence[type]) -> list[Any]:
     ):
         raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"})
     try:
-        return [_EPOCH + timedelta(microseconds=v) if kind is datetime else v for v, kind in zip(values, kinds)]
+        return [
+            _EPOCH + timedelta(microseconds=v) if kind is datetime else v
+            for v, kind in zip(values, kinds, strict=False)
+        ]
     except OverflowError as exc:
         raise ValidationFailed(fields={"cursor": "is not a cursor this API issued"}) from exc
 

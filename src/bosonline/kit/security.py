@@ -114,9 +114,7 @@ class AccessTokens:
         if not isinstance(exp, int) or isinstance(exp, bool):
             raise InvalidToken("malformed exp claim")
         iat = claims.get("iat")
-        if iat is not None and (
-            not isinstance(iat, int) or isinstance(iat, bool) or iat > int(now.timestamp())
-        ):
+        if iat is not None and (not isinstance(iat, int) or isinstance(iat, bool) or iat > int(now.timestamp())):
             raise InvalidToken("malformed or future iat claim")
         if exp <= int(now.timestamp()):
             raise InvalidToken("expired")

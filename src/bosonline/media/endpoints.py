@@ -72,9 +72,7 @@ async def upload_image(
 
 
 @router.get("/store/product/image", summary="Images")
-async def list_images(
-    service: Reader, page: Annotated[PageParams, Depends(page_params)]
-) -> ListEnvelope[ImageOut]:
+async def list_images(service: Reader, page: Annotated[PageParams, Depends(page_params)]) -> ListEnvelope[ImageOut]:
     """The store's uploaded pictures, newest first (for a media picker)."""
     items, result, total = await service.list(page)
     return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))

@@ -95,7 +95,7 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
         if image is not None:
             image.close()
         raise
-    except Exception as exc:  # noqa: BLE001 - see the docstring
+    except Exception as exc:
         if image is not None:
             image.close()
         if isinstance(exc, Image.DecompressionBombError):  # Pillow's own cap, far above ours, hit by the header

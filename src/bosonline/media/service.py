@@ -123,9 +123,7 @@ class MediaService:
         if image is None:
             raise NotFound()
         if await self.repo.in_use(image.id):
-            raise Conflict(
-                "This image is used by a product or a variant; remove it there first", code="image_in_use"
-            )
+            raise Conflict("This image is used by a product or a variant; remove it there first", code="image_in_use")
         keys = [image.storage_key, image.thumb_key]
         await self.repo.delete(image)
         storage = self.storage
@@ -163,7 +161,7 @@ def delete_unless_committed(session: AsyncSession, storage: Storage, keys: list[
         for key in keys:
             try:
                 storage.delete(key)  # local unlinks: cheap enough to do inline
-            except Exception:  # noqa: BLE001 - cleanup must never mask the error that caused the rollback
+            except Exception:
                 log.exception("orphan_media_cleanup_failed", key=key)
 
     # Listeners live on this request's session object and go with it; `done` makes them one-shot.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
 from functools import cache
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, UniqueConstraint

@@ -99,9 +99,7 @@ class FollowupMessage(IdMixin, Base):
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
     order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
-    lead_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("checkout_leads.id", ondelete="CASCADE"), index=True
-    )
+    lead_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("checkout_leads.id", ondelete="CASCADE"), index=True)
     template_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("followup_chats.id", ondelete="SET NULL"))
     # Snapshots of the template when scheduled (the template may be edited or deleted later).
     step: Mapped[int] = mapped_column(Integer)

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
 
 FORM_SLUG_UNIQUE = unique(
-    "store_id", "slug", code="form_slug_taken", message="Another form of the store already uses this slug",
+    "store_id",
+    "slug",
+    code="form_slug_taken",
+    message="Another form of the store already uses this slug",
     field="slug",
 )
 

@@ -10,9 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, UTCDateTime, utcnow
 
-MovementReason = Literal[
-    "adjustment", "order_reserved", "order_released", "order_shipped", "order_returned", "import"
-]
+MovementReason = Literal["adjustment", "order_reserved", "order_released", "order_shipped", "order_returned", "import"]
 MOVEMENT_REASONS: tuple[str, ...] = get_args(MovementReason)
 
 

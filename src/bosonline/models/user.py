@@ -9,9 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
 
-EMAIL_UNIQUE = unique(
-    "email", code="email_taken", message="An account with this email already exists", field="email"
-)
+EMAIL_UNIQUE = unique("email", code="email_taken", message="An account with this email already exists", field="email")
 
 
 class User(IdMixin, TimestampMixin, Base):
@@ -45,9 +43,7 @@ class AuthSession(Base):
 class RefreshToken(IdMixin, Base):
     __tablename__ = "refresh_tokens"
 
-    session_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[str] = mapped_column(String(32), ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex; the token is never stored
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

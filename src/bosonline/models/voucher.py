@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
 
 VOUCHER_CODE_UNIQUE = unique(
-    "store_id", "code_key", code="voucher_code_taken", message="The store already has a voucher with this code",
+    "store_id",
+    "code_key",
+    code="voucher_code_taken",
+    message="The store already has a voucher with this code",
     field="code",
 )
 

@@ -56,9 +56,7 @@ def refuse_paid(order: Order, *, conflict_too: bool = False) -> None:
     """409 `order_paid` for a paid (or settled) order; with `conflict_too`, 409 `payment_received` for an order
     whose payment did not match its total."""
     if order.payment_status in PAID_STATUSES:
-        raise Conflict(
-            f"This order is {order.payment_status}: its total can no longer change", code="order_paid"
-        )
+        raise Conflict(f"This order is {order.payment_status}: its total can no longer change", code="order_paid")
     if conflict_too and order.payment_status == "conflict":
         raise Conflict(
             "A payment was already received for this order (it did not match the total): confirm the payment "

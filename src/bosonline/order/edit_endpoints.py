@@ -57,9 +57,7 @@ async def edit_customer(order_id: OrderId, body: CustomerEditIn, edits: Editor) 
     return Envelope(data=await edits.customer(order_id, body))
 
 
-@router.put(
-    "/{order_id}/courier", summary="Edit Choose Courier", responses=_conflicts(_CANCELED, _SHIPPED, _PAID)
-)
+@router.put("/{order_id}/courier", summary="Edit Choose Courier", responses=_conflicts(_CANCELED, _SHIPPED, _PAID))
 async def edit_courier(order_id: OrderId, body: CourierEditIn, edits: Editor) -> Envelope[OrderDetailOut]:
     """Prices the courier service for the order's destination, weight and warehouse through the store's rates
     (any courier on the store's card: the form's courier list limits buyers, not the store) and sets it:
@@ -78,9 +76,7 @@ async def edit_courier(order_id: OrderId, body: CourierEditIn, edits: Editor) ->
         _CANCELED, _SHIPPED, _PAID, "`payment_received`: a payment that did not match the total was recorded"
     ),
 )
-async def edit_payment_method(
-    order_id: OrderId, body: PaymentMethodIn, edits: Editor
-) -> Envelope[OrderDetailOut]:
+async def edit_payment_method(order_id: OrderId, body: PaymentMethodIn, edits: Editor) -> Envelope[OrderDetailOut]:
     """Switches between `bank_transfer`, `cod` and `qris` (the form's list limits buyers, not the store), and
     recomputes: the COD fee (COD: the store's `cod_fee_bps` of goods + shipping after discounts + other fee,
     rounded up; else 0), the unique code (bank transfer: a new one drawn like checkout when the store enables
@@ -103,9 +99,7 @@ async def edit_payment_details(
     return Envelope(data=await payments.details(order_id, body))
 
 
-@router.put(
-    "/{order_id}/another-fee", summary="Edit Another Fee", responses=_conflicts(_CANCELED, _SHIPPED, _PAID)
-)
+@router.put("/{order_id}/another-fee", summary="Edit Another Fee", responses=_conflicts(_CANCELED, _SHIPPED, _PAID))
 async def edit_another_fee(order_id: OrderId, body: AnotherFeeIn, edits: Editor) -> Envelope[OrderDetailOut]:
     """Sets the order's one extra line: a `fee` (added to the total) or a `discount` (taken off), named as the
     buyer will see it; amount 0 removes it. `other_fee` is signed on the order (a discount is negative). A COD
@@ -118,13 +112,9 @@ async def edit_another_fee(order_id: OrderId, body: AnotherFeeIn, edits: Editor)
 @router.post(
     "/{order_id}/confirm-payment",
     summary="Confirm Payment",
-    responses=_conflicts(
-        _CANCELED, "`order_closed`: the order is closed", "`already_paid`: the order is paid already"
-    ),
+    responses=_conflicts(_CANCELED, "`order_closed`: the order is closed", "`already_paid`: the order is paid already"),
 )
-async def confirm_payment(
-    order_id: OrderId, body: ConfirmPaymentIn, payments: Cashier
-) -> Envelope[OrderDetailOut]:
+async def confirm_payment(order_id: OrderId, body: ConfirmPaymentIn, payments: Cashier) -> Envelope[OrderDetailOut]:
     """Records money received for the order. `amount` is everything received so far: equal to the total, the
     order becomes `paid` (paid_at, paid_amount); different, it becomes `conflict`, and the detail shows
     `money.difference` = amount − total (also on the history row). A `conflict` order can be confirmed again (a

@@ -46,8 +46,7 @@ class CustomerEditIn(StrictBody):
     email: Email | None = None
     address: Address | None = Field(None, description="Street, number, RT/RW: 5–500 characters.")
     region_code: RegionCode = Field(
-        description='District (kecamatan) or village (kelurahan) code: "32.76.01", "3276011006" or '
-        '"32.76.01.1006".'
+        description='District (kecamatan) or village (kelurahan) code: "32.76.01", "3276011006" or "32.76.01.1006".'
     )
     postal_code: PostalCode | None = Field(
         None, description="5 digits; must be one of the region's. Left out: the region's own (villages)."
@@ -70,9 +69,7 @@ class PaymentDetailsIn(StrictBody):
     bank_account_id: RecordId | None = Field(
         None, description="One of the store's ACTIVE bank accounts (Rekening): copied onto the order."
     )
-    payer_name: PersonName | None = Field(
-        None, description="Who the transfer comes from (atas nama pengirim)."
-    )
+    payer_name: PersonName | None = Field(None, description="Who the transfer comes from (atas nama pengirim).")
 
     @model_validator(mode="after")
     def _something(self) -> PaymentDetailsIn:
@@ -88,9 +85,7 @@ class AnotherFeeIn(StrictBody):
         "amount is 0.",
     )
     type: FeeType = Field(description="`fee` adds to the total, `discount` takes off it.")
-    amount: int = Field(
-        ge=0, le=MAX_OTHER_FEE, description=f"Whole rupiah, 0–{MAX_OTHER_FEE:,}; 0 removes it."
-    )
+    amount: int = Field(ge=0, le=MAX_OTHER_FEE, description=f"Whole rupiah, 0–{MAX_OTHER_FEE:,}; 0 removes it.")
 
     @model_validator(mode="after")
     def _named(self) -> AnotherFeeIn:
@@ -121,12 +116,8 @@ class ConfirmPaymentIn(StrictBody):
 
 
 class ShipmentIn(StrictBody):
-    awb: Awb = Field(
-        description="Air waybill (resi): 3–40 letters, digits or dashes.", examples=["JNE0123456789"]
-    )
-    shipment_status: ShipmentStatus = Field(
-        description="Where the parcel is: " + ", ".join(SHIPMENT_STATUSES) + "."
-    )
+    awb: Awb = Field(description="Air waybill (resi): 3–40 letters, digits or dashes.", examples=["JNE0123456789"])
+    shipment_status: ShipmentStatus = Field(description="Where the parcel is: " + ", ".join(SHIPMENT_STATUSES) + ".")
     shipped_at: Moment | None = Field(
         None,
         description="When the courier took the parcel. Default: kept if already set, else now (unless "

@@ -171,17 +171,13 @@ class OrderEdits(OrderChange):
                 raise ValidationFailed(
                     f"{rate.courier_name} {rate.service} does not carry COD parcels",
                     code="courier_not_cod",
-                    fields={
-                        "payment_method": "the order's courier does not carry COD: choose a COD courier first"
-                    },
+                    fields={"payment_method": "the order's courier does not carry COD: choose a COD courier first"},
                 )
         timeline = self.timeline(order)
         before = snap(order, PAYMENT_METHOD_FIELDS)
         order.payment_method = method
         if method != "bank_transfer":  # the account to transfer to means nothing to a COD or QRIS buyer
-            order.bank_account_id = order.bank_name = order.bank_account_number = (
-                order.bank_account_holder
-            ) = None
+            order.bank_account_id = order.bank_name = order.bank_account_number = order.bank_account_holder = None
         await reprice(self.session, order, settings, self.now, redraw=True)
         return await self.done(order, timeline, "payment_method_changed", before, PAYMENT_METHOD_FIELDS)
 
@@ -225,11 +221,7 @@ class OrderEdits(OrderChange):
     async def update_shipment(self, order_id: int, body: ShipmentIn) -> OrderDetailOut:
         order = await self.lock(order_id)
         if order.status not in SHIPMENT_EDITABLE:
-            hint = (
-                "confirm it first (PATCH /store/order/{id}/status)"
-                if order.status in ("draft", "pending")
-                else ""
-            )
+            hint = "confirm it first (PATCH /store/order/{id}/status)" if order.status in ("draft", "pending") else ""
             raise Conflict(
                 f"A {order.status} order has no shipment to record" + (f": {hint}" if hint else ""),
                 code="shipment_not_allowed",
@@ -245,9 +237,7 @@ class OrderEdits(OrderChange):
         order.shipment_status = body.shipment_status
         order.shipped_at = shipped_at
         self.session.add(tracking_row(order, body, self.now))
-        extra: dict[str, Any] = {
-            "tracking": {"status": body.shipment_status, "awb": body.awb, "note": body.note}
-        }
+        extra: dict[str, Any] = {"tracking": {"status": body.shipment_status, "awb": body.awb, "note": body.note}}
         return await self.done(
             order, timeline, "shipment_updated", before, SHIPMENT_FIELDS, note=body.note, extra=extra
         )
@@ -264,8 +254,6 @@ def tracking_row(order: Order, body: ShipmentIn, now: datetime) -> OrderTracking
         occurred_at=now,
         created_at=now,
     )
-
-
 
 
 def wa_check(raw: str, now: datetime) -> WaValidationOut:

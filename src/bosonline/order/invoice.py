@@ -68,9 +68,7 @@ def latin1(text: str | None) -> str:
             continue  # controls, zero-width joiners, variation selectors, combining marks
         else:
             base = "".join(
-                c
-                for c in unicodedata.normalize("NFKD", ch)
-                if ord(c) <= 0xFF and not unicodedata.combining(c)
+                c for c in unicodedata.normalize("NFKD", ch) if ord(c) <= 0xFF and not unicodedata.combining(c)
             )
             out.append(base if base.strip() else "?")
     return _UNKNOWN_RUN.sub("?", "".join(out))
@@ -135,7 +133,6 @@ PAYMENT_STATUS_LABEL = {
     "settled": "Lunas (settled)",
 }
 TITLE = {"invoice": "INVOICE", "packing_slip": "PACKING SLIP"}
-
 
 
 def local_time(moment: datetime, timezone: str) -> str:

@@ -136,9 +136,7 @@ def render(
 
 def _header(pdf: _Page, store: InvoiceStore, order: InvoiceOrder, kind: InvoiceKind) -> float:
     top = _MARGIN
-    left = pdf.para(
-        _MARGIN, top, store.name, width=_WIDTH * 0.58, size=15, style="B", leading=1.2, max_lines=2
-    )
+    left = pdf.para(_MARGIN, top, store.name, width=_WIDTH * 0.58, size=15, style="B", leading=1.2, max_lines=2)
     if store.phone:
         left = pdf.para(_MARGIN, left + 0.5, f"Telp/WA {store.phone}", width=_WIDTH * 0.58)
     x, width = _MARGIN + _WIDTH * 0.6, _WIDTH * 0.4
@@ -228,8 +226,7 @@ def _items(pdf: _Page, order: InvoiceOrder, kind: InvoiceKind, top: float) -> fl
             cells += [rupiah(line.unit_price), rupiah(line.subtotal)]
         pdf.use(8.5)
         wrapped = [
-            pdf.wrap(latin1(text), width - 2 * _PAD)[:6]
-            for text, (_, width, _) in zip(cells, columns, strict=True)
+            pdf.wrap(latin1(text), width - 2 * _PAD)[:6] for text, (_, width, _) in zip(cells, columns, strict=True)
         ]
         height = max(len(w) for w in wrapped) * _ROW_LINE + 2 * _PAD
         if y + height > _PAGE_H - _MARGIN:  # very many lines: continue on a new page

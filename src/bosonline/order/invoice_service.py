@@ -100,9 +100,7 @@ class InvoiceJob:
     filename: str
 
     async def render(self) -> bytes:
-        return await asyncio.to_thread(
-            render_invoices, self.store, self.orders, self.kind, printed_at=self.printed_at
-        )
+        return await asyncio.to_thread(render_invoices, self.store, self.orders, self.kind, printed_at=self.printed_at)
 
     async def chunks(self, size: int = 64 * 1024) -> AsyncIterator[bytes]:
         content = await self.render()
@@ -122,9 +120,7 @@ class InvoiceService:
         orders = await self.repo.get_many(body.ids)
         missing = [order_id for order_id in body.ids if order_id not in orders]
         if missing:
-            listed = ", ".join(str(order_id) for order_id in missing[:20]) + (
-                ", …" if len(missing) > 20 else ""
-            )
+            listed = ", ".join(str(order_id) for order_id in missing[:20]) + (", …" if len(missing) > 20 else "")
             raise NotFound(fields={"ids": f"no such order in this store: {listed}"})
         lines = await self.repo.lines_of(list(orders))
         handlers = await self.repo.members([order.handler_id for order in orders.values()])
@@ -134,8 +130,7 @@ class InvoiceService:
         return InvoiceJob(
             store=InvoiceStore(name=store.name, phone=display_phone(store.phone), timezone=store.timezone),
             orders=[
-                invoice_order(orders[i], lines.get(i, []), handlers.get(orders[i].handler_id or 0))
-                for i in body.ids
+                invoice_order(orders[i], lines.get(i, []), handlers.get(orders[i].handler_id or 0)) for i in body.ids
             ],
             kind=body.kind,
             printed_at=now,

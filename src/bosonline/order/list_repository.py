@@ -177,9 +177,7 @@ class OrderListRepository(OrderRepository):
 
     async def counted_total(self, filters: OrderFilterIn) -> int:
         """Matching orders from the counters (counter-compatible filters only)."""
-        stmt = select(func.coalesce(func.sum(OrderDailyStat.orders), 0)).where(
-            *await self._counter_conditions(filters)
-        )
+        stmt = select(func.coalesce(func.sum(OrderDailyStat.orders), 0)).where(*await self._counter_conditions(filters))
         return int(await self.session.scalar(stmt) or 0)
 
     async def counter_recap(self, filters: OrderFilterIn) -> list[Aggregate]:

@@ -91,8 +91,12 @@ class OrderFilterIn(BaseModel):
     def counter_compatible(self) -> bool:
         """True when every filter is one the recap counters key (status, payment status and method, handler,
         creation day): totals and recaps then sum counters instead of reading orders."""
-        return self.courier is None and self.product_id is None and self.sku is None and self.form_id is None and (
-            self.q is None
+        return (
+            self.courier is None
+            and self.product_id is None
+            and self.sku is None
+            and self.form_id is None
+            and (self.q is None)
         )
 
 

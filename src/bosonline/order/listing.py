@@ -21,7 +21,7 @@ from bosonline.tenancy import StoreContext
 
 
 def line_label(product_name: str, variant_name: str | None) -> str:
-    """"Kaos Polos (Merah / L)"; the product's name alone when the variant adds nothing."""
+    """ "Kaos Polos (Merah / L)"; the product's name alone when the variant adds nothing."""
     if variant_name and variant_name != product_name:
         return f"{product_name} ({variant_name})"
     return product_name
@@ -79,7 +79,5 @@ class OrderListService:
             total = await self.repo.counted_total(filters)
         else:
             total = await self.repo.capped_count(filters)
-        items = [
-            list_item(order, summaries.get(order.id), handlers.get(order.handler_id or 0)) for order in orders
-        ]
+        items = [list_item(order, summaries.get(order.id), handlers.get(order.handler_id or 0)) for order in orders]
         return items, page.next_cursor, total

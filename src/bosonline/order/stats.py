@@ -68,8 +68,14 @@ async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None
     for key, orders, total in delta.pending():
         stmt = dialect_insert(session, table).values(store_id=store_id, orders=orders, total=total, **key._asdict())
         stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.store_id, table.c.day, table.c.status, table.c.payment_status,
-                            table.c.payment_method, table.c.handler_id],
+            index_elements=[
+                table.c.store_id,
+                table.c.day,
+                table.c.status,
+                table.c.payment_status,
+                table.c.payment_method,
+                table.c.handler_id,
+            ],
             set_={"orders": table.c.orders + stmt.excluded.orders, "total": table.c.total + stmt.excluded.total},
         )
         await session.execute(stmt)

@@ -94,9 +94,7 @@ class OrderStatusService:
                 errors[order.id] = BulkStatusError(code=refusal.code, message=refusal.message)
             else:
                 movable.append(order)
-        with_stock = [
-            order for order in movable if stock_effect(order.status, body.status) != StockEffect.none
-        ]
+        with_stock = [order for order in movable if stock_effect(order.status, body.status) != StockEffect.none]
         lines = await self.repo.lines_of([order.id for order in with_stock])
         moves: list[_Move] = []
         for order in movable:
@@ -121,9 +119,7 @@ class OrderStatusService:
                     BulkStatusResult(id=order_id, ok=True, from_status=changed[order_id], status=order.status)
                 )
             else:
-                results.append(
-                    BulkStatusResult(id=order_id, ok=False, status=order.status, error=errors[order_id])
-                )
+                results.append(BulkStatusResult(id=order_id, ok=False, status=order.status, error=errors[order_id]))
         return BulkStatusOut(results=results, changed=len(changed), failed=len(results) - len(changed))
 
     async def _stock(self, order: Order, target: str, lines: Sequence[OrderLine]) -> None:

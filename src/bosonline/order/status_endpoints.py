@@ -31,9 +31,7 @@ async def change_statuses(body: BulkStatusChangeIn, service: Changer) -> Envelop
 
 
 @router.patch("/{order_id}/status", summary="Update Order Status")
-async def change_status(
-    order_id: OrderId, body: StatusChangeIn, service: Changer
-) -> Envelope[OrderDetailOut]:
+async def change_status(order_id: OrderId, body: StatusChangeIn, service: Changer) -> Envelope[OrderDetailOut]:
     """Moves the order to one of its allowed next statuses (`allowed_next_statuses` of the detail; anything else,
     the same status included, is a 409 `invalid_transition` naming them). In the same transaction: canceling a
     placed order releases its reserved stock and gives back its voucher use, `shipped` takes the units out of

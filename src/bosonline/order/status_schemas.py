@@ -28,17 +28,13 @@ class StatusChangeIn(StrictBody):
     status: OrderStatus = Field(
         description="The new status: one of the allowed next statuses of the order's current one."
     )
-    note: Note | None = Field(
-        None, description=f"Why (≤ {NOTE_MAX} characters), kept in the order's timeline."
-    )
+    note: Note | None = Field(None, description=f"Why (≤ {NOTE_MAX} characters), kept in the order's timeline.")
 
     _note = field_validator("note")(_blank_is_none)
 
 
 class BulkStatusChangeIn(StatusChangeIn):
-    ids: list[OrderIdIn] = Field(
-        min_length=1, max_length=MAX_BULK, description=f"1–{MAX_BULK} order ids, each once."
-    )
+    ids: list[OrderIdIn] = Field(min_length=1, max_length=MAX_BULK, description=f"1–{MAX_BULK} order ids, each once.")
 
     @field_validator("ids")
     @classmethod

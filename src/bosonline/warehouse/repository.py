@@ -33,9 +33,7 @@ class WarehouseRepository:
         await self.session.execute(select(User.id).where(User.id == owner_id).with_for_update())
 
     async def count(self, owner_id: int) -> int:
-        return int(
-            await self.session.scalar(select(func.count()).select_from(self._owned(owner_id).subquery())) or 0
-        )
+        return int(await self.session.scalar(select(func.count()).select_from(self._owned(owner_id).subquery())) or 0)
 
     async def get(self, owner_id: int, warehouse_id: int) -> Warehouse | None:
         return await self.session.scalar(self._owned(owner_id).where(Warehouse.id == warehouse_id))
@@ -47,9 +45,7 @@ class WarehouseRepository:
         others = self._owned(owner_id).where(Warehouse.is_default.is_(False))
         default = None
         if params.cursor is None:
-            default = await self.session.scalar(
-                self._owned(owner_id).where(Warehouse.is_default.is_(True)).limit(1)
-            )
+            default = await self.session.scalar(self._owned(owner_id).where(Warehouse.is_default.is_(True)).limit(1))
         if default is None:
             return await keyset_page(self.session, others, [Warehouse.id], params), total
         if params.limit == 1:
@@ -128,9 +124,7 @@ class WarehouseRepository:
         linked = select(StoreWarehouse.store_id).where(StoreWarehouse.store_id == Store.id).exists()
         return list(
             await self.session.scalars(
-                select(Store.id)
-                .where(Store.owner_id == owner_id, Store.status == "active", ~linked)
-                .order_by(Store.id)
+                select(Store.id).where(Store.owner_id == owner_id, Store.status == "active", ~linked).order_by(Store.id)
             )
         )
 
@@ -151,11 +145,7 @@ class WarehouseRepository:
         return list(await self.session.scalars(stmt))
 
     async def store_uses(self, store_id: int, warehouse_id: int) -> bool:
-        stmt = (
-            self._store_warehouses(store_id)
-            .with_only_columns(Warehouse.id)
-            .where(Warehouse.id == warehouse_id)
-        )
+        stmt = self._store_warehouses(store_id).with_only_columns(Warehouse.id).where(Warehouse.id == warehouse_id)
         return (await self.session.scalar(stmt)) is not None
 
     async def stocked_for_store(self, store_id: int, warehouse_ids: Collection[int]) -> set[int]:

@@ -55,9 +55,7 @@ class WarehouseService:
     async def erase_account(self, owner_id: int, *, name: str) -> None:
         await self.repo.erase_owner(owner_id, name=name, now=self.clock.now())
 
-    async def account_page(
-        self, owner_id: int, params: PageParams
-    ) -> tuple[list[WarehouseOut], Page[Warehouse], int]:
+    async def account_page(self, owner_id: int, params: PageParams) -> tuple[list[WarehouseOut], Page[Warehouse], int]:
         page, total = await self.repo.page(owner_id, params)
         return await self._account_view(page.items), page, total
 
@@ -152,9 +150,7 @@ class WarehouseService:
         warehouses = await self.repo.store_warehouses(ctx.store_id)
         return [StoreWarehouseOut.of(w, await resolve_region(w.region_code)) for w in warehouses]
 
-    async def set_store_warehouses(
-        self, ctx: StoreContext, warehouse_ids: Sequence[int]
-    ) -> list[StoreWarehouseOut]:
+    async def set_store_warehouses(self, ctx: StoreContext, warehouse_ids: Sequence[int]) -> list[StoreWarehouseOut]:
         """The store ships from exactly these warehouses of its owner's account. Another account's (or a
         deleted) warehouse is 404; removing one that still holds this store's stock is 409."""
         owner_id = ctx.store.owner_id
@@ -168,9 +164,7 @@ class WarehouseService:
             stocked = await self.repo.stocked_for_store(ctx.store_id, removed)
             if stocked:
                 raise Conflict(
-                    "Warehouse "
-                    + ", ".join(f"#{i}" for i in sorted(stocked))
-                    + " still holds stock of this store "
+                    "Warehouse " + ", ".join(f"#{i}" for i in sorted(stocked)) + " still holds stock of this store "
                     "(on hand or reserved): move or remove it before taking the warehouse off the store",
                     code="warehouse_has_stock",
                 )
@@ -215,6 +209,5 @@ class WarehouseService:
     async def _account_view(self, warehouses: list[Warehouse]) -> list[WarehouseOut]:
         store_ids = await self.repo.store_ids_of([w.id for w in warehouses])
         return [
-            WarehouseOut.of_account(w, await resolve_region(w.region_code), store_ids.get(w.id, []))
-            for w in warehouses
+            WarehouseOut.of_account(w, await resolve_region(w.region_code), store_ids.get(w.id, [])) for w in warehouses
         ]

@@ -86,10 +86,14 @@ def _doc(text: str) -> dict[str, Any]:
     return {"description": text.strip() + "\n\n" + RECEIVER_GUIDE.strip()}
 
 
-@router.get("", summary="List Webhook", **_doc(
-    "The store's webhook endpoints, oldest first (at most 10). Secrets are not listed (`secret_hint` shows their "
-    "last 4 characters): *Webhook Detail* shows one. Owners and admins."
-))
+@router.get(
+    "",
+    summary="List Webhook",
+    **_doc(
+        "The store's webhook endpoints, oldest first (at most 10). Secrets are not listed (`secret_hint` shows their "
+        "last 4 characters): *Webhook Detail* shows one. Owners and admins."
+    ),
+)
 async def list_webhooks(service: Manager) -> ListEnvelope[WebhookOut]:
     items = await service.list()
     return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))

@@ -41,9 +41,7 @@ Secret = Annotated[
     StringConstraints(pattern=r"^[\x21-\x7e]{16,128}$"),
     Field(description="16–128 printable ASCII characters, no spaces. Left out: one is generated (`whsec_…`)."),
 ]
-Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_control_chars)
-]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_control_chars)]
 
 
 class WebhookIn(StrictBody):

@@ -106,8 +106,9 @@ async def check_host(host: str, port: int, *, timeout: float) -> list[IPAddress]
     refused = [address for address in addresses if not is_public(address)]
     if refused:
         what = "is" if _literal(host) is not None else f"resolves to {refused[0]}, which is"
-        raise TargetRefused(f"{host} {what} not a public internet address (private, loopback, link-local, "
-                            "reserved or multicast)")
+        raise TargetRefused(
+            f"{host} {what} not a public internet address (private, loopback, link-local, reserved or multicast)"
+        )
     return addresses
 
 

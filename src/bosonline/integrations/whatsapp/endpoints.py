@@ -74,10 +74,14 @@ def _doc(text: str) -> dict[str, Any]:
     return {"description": text.strip() + "\n\n" + GUIDE}
 
 
-@router.get("", summary="List WhatsApp Integration", **_doc(
-    "The store's WhatsApp integrations, oldest first (keyset pagination; at most "
-    f"{MAX_INTEGRATIONS_PER_STORE} per store), with masked credentials and the last Check Status result."
-))
+@router.get(
+    "",
+    summary="List WhatsApp Integration",
+    **_doc(
+        "The store's WhatsApp integrations, oldest first (keyset pagination; at most "
+        f"{MAX_INTEGRATIONS_PER_STORE} per store), with masked credentials and the last Check Status result."
+    ),
+)
 async def list_integrations(
     service: Manager,
     page: Annotated[PageParams, Depends(page_params)],
@@ -103,9 +107,11 @@ async def create_integration(body: WaIntegrationIn, service: Manager) -> Envelop
     return Envelope(data=await service.create(body))
 
 
-@router.get("/{integration_id:int}", summary="WhatsApp Integration Detail", **_doc(
-    "One integration. Another store's id answers 404."
-))
+@router.get(
+    "/{integration_id:int}",
+    summary="WhatsApp Integration Detail",
+    **_doc("One integration. Another store's id answers 404."),
+)
 async def get_integration(integration_id: IntegrationId, service: Manager) -> Envelope[WaIntegrationOut]:
     return Envelope(data=await service.get(integration_id))
 
@@ -130,10 +136,14 @@ async def update_integration(
     return Envelope(data=await service.update(integration_id, body))
 
 
-@router.delete("/{integration_id:int}", summary="Delete WhatsApp Integration", **_doc(
-    "Removes the integration. Follow-up chat templates that named it stay, with `wa_integration_id` null "
-    "(`templates_detached` counts them); follow-ups it already sent keep their history."
-))
+@router.delete(
+    "/{integration_id:int}",
+    summary="Delete WhatsApp Integration",
+    **_doc(
+        "Removes the integration. Follow-up chat templates that named it stay, with `wa_integration_id` null "
+        "(`templates_detached` counts them); follow-ups it already sent keep their history."
+    ),
+)
 async def delete_integration(integration_id: IntegrationId, service: Manager) -> Envelope[WaIntegrationDeletedOut]:
     return Envelope(data=await service.delete(integration_id))
 

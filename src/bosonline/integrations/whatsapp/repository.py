@@ -49,7 +49,7 @@ class WaIntegrationRepository(ScopedRepository):
             return {}
         stmt = self.scoped(StoreMember).with_only_columns(StoreMember.id, StoreMember.name)
         rows = await self.session.execute(stmt.where(StoreMember.id.in_(member_ids), StoreMember.removed_at.is_(None)))
-        return {member_id: name for member_id, name in rows.all()}
+        return dict(rows.all())
 
     async def add(self, integration: WaIntegration) -> WaIntegration:
         integration.store_id = self.ctx.store_id
@@ -82,7 +82,5 @@ class WaIntegrationRepository(ScopedRepository):
         """Deletes the integration; templates and follow-up rows that named it keep existing with NULL there
         (ON DELETE SET NULL)."""
         await self.session.execute(
-            delete(WaIntegration).where(
-                WaIntegration.store_id == self.ctx.store_id, WaIntegration.id == integration_id
-            )
+            delete(WaIntegration).where(WaIntegration.store_id == self.ctx.store_id, WaIntegration.id == integration_id)
         )

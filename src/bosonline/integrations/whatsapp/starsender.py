@@ -36,8 +36,12 @@ class StarSenderAdapter(HttpAdapter):
         if message.image_url:
             body = {"messageType": "media", "to": message.to, "body": message.text, "file": message.image_url}
         answer = await call(
-            self.client, "POST", f"{self._base}/api/send", deadline=self.deadline,
-            headers={"Authorization": self.credentials["token"]}, json_body=body,
+            self.client,
+            "POST",
+            f"{self._base}/api/send",
+            deadline=self.deadline,
+            headers={"Authorization": self.credentials["token"]},
+            json_body=body,
         )
         return gateway_result(
             answer,
@@ -50,7 +54,10 @@ class StarSenderAdapter(HttpAdapter):
         if problem := self.missing("token"):
             return CheckResult(False, "unauthorized", problem)
         answer = await call(
-            self.client, "GET", f"{self._base}/api/device/status", deadline=self.deadline,
+            self.client,
+            "GET",
+            f"{self._base}/api/device/status",
+            deadline=self.deadline,
             headers={"Authorization": self.credentials["token"]},
         )
         if (failure := check_for_failure(answer)) is not None:

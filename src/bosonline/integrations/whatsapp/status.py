@@ -65,7 +65,7 @@ def verify_meta_signature(app_secret: str, body: bytes, header: str | None) -> b
     if not app_secret or not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode(), header[len("sha256="):].strip().lower().encode())
+    return hmac.compare_digest(expected.encode(), header[len("sha256=") :].strip().lower().encode())
 
 
 def parse(provider: str, payload: Any) -> list[StatusUpdate]:
@@ -87,13 +87,15 @@ def parse_meta(payload: Any) -> list[StatusUpdate]:
                 if status is None or message_id is None:
                     continue
                 reference = item.get("biz_opaque_callback_data")
-                updates.append(StatusUpdate(
-                    message_id=message_id,
-                    status=status,
-                    error=_meta_error(item.get("errors")) if status == "failed" else None,
-                    reference=clean(reference, 512) if isinstance(reference, str) and reference else None,
-                    phone_number_id=number,
-                ))
+                updates.append(
+                    StatusUpdate(
+                        message_id=message_id,
+                        status=status,
+                        error=_meta_error(item.get("errors")) if status == "failed" else None,
+                        reference=clean(reference, 512) if isinstance(reference, str) and reference else None,
+                        phone_number_id=number,
+                    )
+                )
                 if len(updates) >= MAX_UPDATES:
                     return updates
     return updates

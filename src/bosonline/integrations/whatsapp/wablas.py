@@ -40,8 +40,12 @@ class WablasAdapter(HttpAdapter):
             url = f"{base}/api/send-message"
             form = {"phone": message.to, "message": message.text}
         answer = await call(
-            self.client, "POST", url, deadline=self.deadline,
-            headers={"Authorization": self.credentials["token"]}, form=form,
+            self.client,
+            "POST",
+            url,
+            deadline=self.deadline,
+            headers={"Authorization": self.credentials["token"]},
+            form=form,
         )
         return gateway_result(
             answer,
@@ -57,7 +61,10 @@ class WablasAdapter(HttpAdapter):
         if base is None:
             return CheckResult(False, "error", "invalid Wablas server name (e.g. tegal, texas, solo)")
         answer = await call(
-            self.client, "GET", f"{base}/api/device/info", deadline=self.deadline,
+            self.client,
+            "GET",
+            f"{base}/api/device/info",
+            deadline=self.deadline,
             params={"token": self.credentials["token"]},
         )
         if (failure := check_for_failure(answer)) is not None:
@@ -67,8 +74,10 @@ class WablasAdapter(HttpAdapter):
             return refused
         device = data.get("data") if isinstance(data.get("data"), dict) else {}
         state = text_of(device.get("status")).lower()
-        detail = text_of(f"device {device.get('sender', '')}; quota {device.get('quota', '?')}; "
-                         f"expires {device.get('expired_date', '?')}")
+        detail = text_of(
+            f"device {device.get('sender', '')}; quota {device.get('quota', '?')}; "
+            f"expires {device.get('expired_date', '?')}"
+        )
         if state == "connected":
             return CheckResult(True, "connected", detail)
         return CheckResult(False, "disconnected", f"device {state or 'not connected'}: scan the QR code in Wablas")

@@ -54,15 +54,21 @@ the dispatcher records that id. Unknown statuses and incoming-message events are
 """
 
 _POST_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Accepted: `data.received` statuses read, `data.applied` messages changed now (a "
-                "gateway status kept for a message not recorded yet is applied later)."},
+    200: {
+        "description": "Accepted: `data.received` statuses read, `data.applied` messages changed now (a "
+        "gateway status kept for a message not recorded yet is applied later)."
+    },
     400: {"model": ErrorEnvelope, "description": "The body is not JSON (`invalid_json`)"},
-    401: {"model": ErrorEnvelope, "description": "Bad or missing signature (Meta) or `?secret=` (gateways): "
-                                                 "nothing is changed"},
+    401: {
+        "model": ErrorEnvelope,
+        "description": "Bad or missing signature (Meta) or `?secret=` (gateways): nothing is changed",
+    },
     404: {"model": ErrorEnvelope, "description": "No such integration"},
     413: {"model": ErrorEnvelope, "description": "Body over 1 MiB"},
-    503: {"model": ErrorEnvelope, "description": "The integration's credentials cannot be decrypted with the "
-                                                 "configured encryption keys"},
+    503: {
+        "model": ErrorEnvelope,
+        "description": "The integration's credentials cannot be decrypted with the configured encryption keys",
+    },
 }
 
 
@@ -185,4 +191,3 @@ def _same_secret(given: str | None, credentials: dict[str, Any]) -> bool:
     if not given or not isinstance(expected, str) or not expected:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())
-

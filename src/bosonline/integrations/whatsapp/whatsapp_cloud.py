@@ -57,7 +57,11 @@ class WhatsAppCloudAdapter(HttpAdapter):
         if message.reference and len(message.reference.encode()) <= MAX_CALLBACK_DATA:
             body["biz_opaque_callback_data"] = message.reference
         answer = await call(
-            self.client, "POST", f"{number_url}/messages", deadline=self.deadline, headers=self._headers(),
+            self.client,
+            "POST",
+            f"{number_url}/messages",
+            deadline=self.deadline,
+            headers=self._headers(),
             json_body=body,
         )
         if answer.result is not None:
@@ -79,7 +83,11 @@ class WhatsAppCloudAdapter(HttpAdapter):
         if number_url is None:
             return CheckResult(False, "error", "invalid phone number id: digits only")
         answer = await call(
-            self.client, "GET", number_url, deadline=self.deadline, headers=self._headers(),
+            self.client,
+            "GET",
+            number_url,
+            deadline=self.deadline,
+            headers=self._headers(),
             params={"fields": "display_phone_number,verified_name,quality_rating"},
         )
         if answer.result is None and not 200 <= answer.status < 300:
@@ -92,8 +100,10 @@ class WhatsAppCloudAdapter(HttpAdapter):
         data = answer.data
         if not data.get("display_phone_number") and not data.get("verified_name"):
             return CheckResult(False, "error", "unexpected answer: no display_phone_number")
-        detail = text_of(f"{data.get('display_phone_number', '')} {data.get('verified_name', '')}; quality "
-                         f"{data.get('quality_rating', '?')}")
+        detail = text_of(
+            f"{data.get('display_phone_number', '')} {data.get('verified_name', '')}; quality "
+            f"{data.get('quality_rating', '?')}"
+        )
         return CheckResult(True, "connected", detail)
 
 
@@ -113,9 +123,13 @@ def _error_of(data: dict[str, Any] | None) -> tuple[int | None, str]:
 def _error_result(status: int, data: dict[str, Any] | None, text: str) -> SendResult:
     code, reason = _error_of(data)
     if code == OUTSIDE_WINDOW:
-        return SendResult("failed", error=clean(
-            "outside the 24-hour customer-service window: Meta only delivers approved templates until the buyer "
-            f"writes to this number (131047: {reason})"))
+        return SendResult(
+            "failed",
+            error=clean(
+                "outside the 24-hour customer-service window: Meta only delivers approved templates until the buyer "
+                f"writes to this number (131047: {reason})"
+            ),
+        )
     if code in RATE_LIMITS:
         return SendResult("retry", error=clean(f"rate limited by Meta ({code}: {reason})"))
     if code in TOKEN_ERRORS:
