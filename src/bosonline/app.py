@@ -16,7 +16,6 @@ from bosonline.bank.endpoints import bank_router
 from bosonline.bank.endpoints import router as rekening_router
 from bosonline.catalog.category_endpoints import router as category_router
 from bosonline.catalog.endpoints import router as product_router
-from bosonline.checkout.endpoints import router as checkout_router
 from bosonline.checkout.lead_endpoints import router as lead_router
 from bosonline.config import Settings
 from bosonline.errors import install_error_handlers
@@ -48,6 +47,7 @@ from bosonline.store.endpoints import router as store_router
 from bosonline.voucher.endpoints import router as voucher_router
 from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
 from bosonline.warehouse.endpoints import store_router as store_warehouse_router
+from bosonline.web.checkout_endpoints import router as checkout_router
 from bosonline.web.endpoints import router as web_router
 from bosonline.webhook.endpoints import router as webhook_router
 

@@ -11,10 +11,10 @@ import httpx
 from lokal import format_rupiah
 from sqlalchemy import update
 
-from bosonline.checkout.links import public_form_url
 from bosonline.followup.quiet_hours import quiet_until
 from bosonline.followup.senders import rotator_position
 from bosonline.kit.clock import FrozenClock
+from bosonline.kit.links import public_form_url
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage
 from bosonline.runtime import Runtime
 from bosonline.worker import Worker, wakeup

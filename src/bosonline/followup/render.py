@@ -15,12 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.bank.repository import display_order
-from bosonline.bank.schemas import BankAccountOut
-from bosonline.checkout.links import public_form_url, public_order_url
-from bosonline.checkout.schemas import BankAccountPublicOut
-from bosonline.checkout.views import placeholder_values
+from bosonline.bank.schemas import BankAccountOut, BankAccountPublicOut
 from bosonline.config import Settings
 from bosonline.followup.rules import payment_category, text_field
+from bosonline.kit.links import public_form_url, public_order_url
 from bosonline.kit.phone import display_phone
 from bosonline.kit.placeholders import render_placeholders
 from bosonline.models import (
@@ -35,6 +33,7 @@ from bosonline.models import (
     Store,
     StoreMember,
 )
+from bosonline.order.texts import placeholder_values
 
 
 def wa_link(phone: str, text: str) -> str:

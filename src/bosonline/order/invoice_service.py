@@ -21,13 +21,13 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import PAYMENT_LABEL, money_columns
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import StrictBody
 from bosonline.models import Order, OrderLine, StoreMember
 from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore, render_invoices
+from bosonline.order.pricing import PAYMENT_LABEL, money_columns
 from bosonline.order.repository import OrderRepository
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name

@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import money_columns
 from bosonline.followup.schedule import FollowupScheduler
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderEvent, OrderLine, Store
+from bosonline.order.pricing import money_columns
 from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext

@@ -7,11 +7,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.links import public_order_url
-from bosonline.checkout.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
 from bosonline.followup.order_repository import messages_of
 from bosonline.followup.order_schemas import OrderFollowupItemOut, OrderFollowupNextOut, OrderFollowupsOut
 from bosonline.followup.rules import DONE, OPEN, still_applies
+from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
 from bosonline.media.service import image_urls
 from bosonline.models import (
@@ -24,6 +23,7 @@ from bosonline.models import (
     OrderTracking,
     StoreMember,
 )
+from bosonline.order.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import (
     OrderBankAccountOut,
