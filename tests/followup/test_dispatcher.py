@@ -17,7 +17,8 @@ from bosonline.kit.clock import FrozenClock
 from bosonline.kit.links import public_form_url
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage
 from bosonline.runtime import Runtime
-from bosonline.worker import Worker, wakeup
+from bosonline.worker import wakeup
+from bosonline.worker.loop import Worker
 from tests.followup.dispatch_helpers import (
     BUYER,
     TOKEN,

@@ -17,7 +17,7 @@ from bosonline.integrations.whatsapp.base import SendResult
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import FollowupMessage, FollowupStatusInbox
 from bosonline.runtime import Runtime
-from bosonline.worker import Worker
+from bosonline.worker.loop import Worker
 from tests.followup.dispatch_helpers import (
     BUYER,
     add_template,
