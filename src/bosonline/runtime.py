@@ -12,7 +12,7 @@ from bosonline.db import Database
 from bosonline.kit.clock import Clock, SystemClock
 from bosonline.kit.crypto import SecretBox
 from bosonline.kit.security import AccessTokens, Passwords
-from bosonline.media.storage import Storage, storage_for
+from bosonline.kit.storage import Storage, storage_for
 from bosonline.notify import LogNotifier, Notifier
 
 T = TypeVar("T")
@@ -36,7 +36,7 @@ class Runtime:
     passwords: Passwords
     access_tokens: AccessTokens
     notifier: Notifier
-    storage: Storage  # uploaded images (media/storage.py)
+    storage: Storage  # uploaded images (kit/storage.py)
     secrets: SecretBox  # provider credentials at rest (kit/crypto.py)
     plugs: dict[Seam[Any], Any] = field(default_factory=dict)  # filled by bosonline/wiring.py
 

@@ -4,7 +4,7 @@ the providers answered (DESIGN.md §5 "Dispatch").
 1. Claim (one short write transaction, followup/dispatch_claim.py): due rows → canceled / postponed (quiet
    hours, pacing) / skipped / failed, or `sending` under this claim's lease with what will be sent.
 2. Send (no transaction open): the integration's credentials decrypted, its adapter
-   (integrations/whatsapp/base.adapter_for) over one shared keep-alive httpx client, each message not before its
+   (integrations/whatsapp/registry.adapter_for) over one shared keep-alive httpx client, each message not before its
    pacing slot nor closer than the spacing to the previous real start of its number, at most
    `followup_concurrency` in flight. Credentials that cannot be read send nothing: `retry`.
 3. Record (one short write transaction, only rows still ours: under this claim's lease, `sending`, or `unknown`
@@ -42,9 +42,9 @@ from bosonline.integrations.whatsapp.base import (
     OutgoingMessage,
     SendResult,
     WhatsAppAdapter,
-    adapter_for,
 )
 from bosonline.integrations.whatsapp.http import clean
+from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.models import FollowupMessage, WaIntegration
 from bosonline.models.base import UTCDateTime
 from bosonline.runtime import Runtime
