@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.followup.order_schemas import (
     FollowupAttemptOut,
@@ -22,6 +21,7 @@ from bosonline.followup.order_service import FollowupOrderService
 from bosonline.followup.stats import FollowupStats
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(tags=["Follow-up"])

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, Path, Query, Response, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.followup.template_schemas import (
     MAX_TEMPLATES,
@@ -26,6 +25,7 @@ from bosonline.followup.template_schemas import (
 from bosonline.followup.template_service import TemplateService
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 v3_router = api_router(prefix="/v3/products/{product_id}/follow-up-chats", tags=["Follow-up chat"])
