@@ -31,6 +31,7 @@ test: lint $(CHROMIUM)
 lint: $(BIN)/.dev-stamp
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
 $(CHROMIUM):
