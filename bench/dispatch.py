@@ -36,7 +36,7 @@ from tests.followup.fakes import FakeGateway
 
 from bosonline.app import create_app
 from bosonline.config import Settings
-from bosonline.followup.tasks import FollowupJob, make_client
+from bosonline.followup.dispatch.tasks import FollowupJob, make_client
 from bosonline.migrate import upgrade
 from bosonline.models import (
     Customer,

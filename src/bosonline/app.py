@@ -21,10 +21,10 @@ from bosonline.catalog.endpoints import router as product_router
 from bosonline.checkout.lead_endpoints import router as lead_router
 from bosonline.config import Settings
 from bosonline.errors import install_error_handlers
-from bosonline.followup.order_endpoints import router as followup_order_router
-from bosonline.followup.status_endpoints import router as wa_webhook_router
-from bosonline.followup.template_endpoints import store_router as followup_store_template_router
-from bosonline.followup.template_endpoints import v3_router as followup_v3_router
+from bosonline.followup.dispatch.endpoints import router as wa_webhook_router
+from bosonline.followup.orders.endpoints import router as followup_order_router
+from bosonline.followup.templates.endpoints import store_router as followup_store_template_router
+from bosonline.followup.templates.endpoints import v3_router as followup_v3_router
 from bosonline.form.endpoints import router as form_router
 from bosonline.health import router as health_router
 from bosonline.integrations.whatsapp.endpoints import router as wa_integration_router

@@ -3,7 +3,7 @@ layers never import higher ones.
 
 - the worker's jobs (worker/loop.py is a generic loop: it runs the jobs it is given);
 - the seams lower layers declare and higher ones fill (`runtime.plug`): order's follow-ups (order/followups.py,
-  filled by followup/order_hooks.py).
+  filled by followup/orders/hooks.py).
 
 Build every Runtime through `build_runtime` (or call `wire` on one built otherwise).
 """
@@ -14,9 +14,9 @@ import asyncio
 from collections.abc import Sequence
 
 from bosonline.config import Settings
-from bosonline.followup.order_hooks import Followups
-from bosonline.followup.tasks import FollowupJob
-from bosonline.followup.tasks import batch_seconds as followup_batch
+from bosonline.followup.dispatch.tasks import FollowupJob
+from bosonline.followup.dispatch.tasks import batch_seconds as followup_batch
+from bosonline.followup.orders.hooks import Followups
 from bosonline.kit.clock import Clock
 from bosonline.notify import Notifier
 from bosonline.order.followups import ORDER_FOLLOWUPS

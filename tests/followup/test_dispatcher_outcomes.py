@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select, update
 from structlog.testing import capture_logs
 
-from bosonline.followup import tasks as tasks_module
-from bosonline.followup.tasks import BACKOFF, MAX_TRIES, SWEPT
+from bosonline.followup.dispatch import tasks as tasks_module
+from bosonline.followup.dispatch.tasks import BACKOFF, MAX_TRIES, SWEPT
 from bosonline.integrations.whatsapp.base import SendResult
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import FollowupMessage, FollowupStatusInbox

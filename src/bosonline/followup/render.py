@@ -161,7 +161,7 @@ async def load_lead_values(
 
 
 # The placeholders an abandoned checkout has values for (the keys of lead_values): an `abandoned` template may use
-# only these (checked when it is saved: followup/template_service.py).
+# only these (checked when it is saved: followup/templates/service.py).
 LEAD_PLACEHOLDERS: tuple[str, ...] = (
     "customer_name",
     "customer_phone",

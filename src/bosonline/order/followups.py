@@ -4,7 +4,7 @@
   and writes (schedules or cancels) the follow-up rows at `flush()`, in the same transaction as the change.
 - Detail Order asks for the order's follow-ups section (one query).
 
-followup/order_hooks.py implements `OrderFollowups`; the entry point plugs it into the runtime
+followup/orders/hooks.py implements `OrderFollowups`; the entry point plugs it into the runtime
 (bosonline/wiring.py: `runtime.plug(ORDER_FOLLOWUPS, ...)`).
 """
 

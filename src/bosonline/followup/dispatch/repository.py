@@ -1,4 +1,4 @@
-"""Step 1 of the follow-up dispatcher (followup/tasks.py): claim a batch of due gateway sends, in one short write
+"""Step 1 of the follow-up dispatcher (followup/dispatch/tasks.py): claim a batch of due gateway sends, in one short write
 transaction, with a fixed number of queries whatever the batch size and however many stores it spans.
 
 Due rows are `status='scheduled' AND channel IN (gateway providers) AND due_at <= now`, oldest first,
@@ -13,10 +13,10 @@ write transactions are serialized). Manual rows wait for a CS and are never clai
   order) → `canceled`, the reason in `error`;
 - in the store's quiet hours, unless a CS asked for it (`actor_member_id`) → due at the end of the window;
 - no text for the order's payment category → `skipped` ("no text for cod");
-- no active integration to send from (followup/senders.py) → still `scheduled`, due again in
+- no active integration to send from (followup/dispatch/senders.py) → still `scheduled`, due again in
   senders.NO_SENDER_RETRY, `error` = "no active WhatsApp number: <reason>" (nothing was sent: it goes once a number
   is active again, and a CS sees it meanwhile);
-- its pacing slot (followup/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
+- its pacing slot (followup/dispatch/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
   pacing.PACED): decided before rendering, so a paced backlog is neither rendered nor postponed again each batch;
 - else → rendered (only these), then `sending` under this claim's lease (`locked_until`), attempts + 1, with the
   integration, the buyer's number, the text and image that will be sent: what is sent is what is recorded.
@@ -38,12 +38,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
-from bosonline.followup.pacing import PACED, Pacer, lock_integrations
-from bosonline.followup.quiet_hours import quiet_until
-from bosonline.followup.render import load_lead_values, load_order_texts, render
-from bosonline.followup.rules import PAYMENT_CATEGORIES, payment_category, still_applies, text_field
-from bosonline.followup.schedule import gone_reason, waiting_for
-from bosonline.followup.senders import (
+from bosonline.followup.dispatch.pacing import Pacer, lock_integrations
+from bosonline.followup.dispatch.quiet_hours import quiet_until
+from bosonline.followup.dispatch.senders import (
     NO_SENDER_RETRY,
     Integration,
     NoSender,
@@ -53,6 +50,9 @@ from bosonline.followup.senders import (
     no_sender_error,
     rotator_cursors,
 )
+from bosonline.followup.render import load_lead_values, load_order_texts, render
+from bosonline.followup.rules import PACED, PAYMENT_CATEGORIES, payment_category, still_applies, text_field
+from bosonline.followup.schedule import gone_reason, waiting_for
 from bosonline.integrations.whatsapp.base import PROVIDERS
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime

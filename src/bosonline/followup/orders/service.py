@@ -24,8 +24,8 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound
-from bosonline.followup.order_repository import FollowupOrderRepository
-from bosonline.followup.order_schemas import (
+from bosonline.followup.orders.repository import FollowupOrderRepository
+from bosonline.followup.orders.schemas import (
     FollowupAttemptOut,
     FollowUpIn,
     FollowUpOut,

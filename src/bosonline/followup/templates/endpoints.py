@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Body, Depends, Path, Query, Response, status
 
 from bosonline.deps import store_service
-from bosonline.followup.template_schemas import (
+from bosonline.followup.templates.schemas import (
     MAX_TEMPLATES,
     MAX_V3_PAGE,
     SEMANTICS,
@@ -22,7 +22,7 @@ from bosonline.followup.template_schemas import (
     ScalevError,
     ScalevList,
 )
-from bosonline.followup.template_service import TemplateService
+from bosonline.followup.templates.service import TemplateService
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission

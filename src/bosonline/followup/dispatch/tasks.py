@@ -1,7 +1,7 @@
 """The worker's follow-up dispatcher: claim due gateway sends, send them outside any transaction, record what
 the providers answered (DESIGN.md §5 "Dispatch").
 
-1. Claim (one short write transaction, followup/dispatch_claim.py): due rows → canceled / postponed (quiet
+1. Claim (one short write transaction, followup/dispatch/repository.py): due rows → canceled / postponed (quiet
    hours, pacing) / skipped / failed, or `sending` under this claim's lease with what will be sent.
 2. Send (no transaction open): the integration's credentials decrypted, its adapter
    (integrations/whatsapp/registry.adapter_for) over one shared keep-alive httpx client, each message not before its
@@ -35,8 +35,8 @@ from sqlalchemy import String, and_, bindparam, case, literal, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
-from bosonline.followup.dispatch_claim import Batch, Claimed, DispatchClaim
-from bosonline.followup.status_updates import apply_waiting_statuses
+from bosonline.followup.dispatch.repository import Batch, Claimed, DispatchClaim
+from bosonline.followup.dispatch.status_service import apply_waiting_statuses
 from bosonline.integrations.whatsapp.base import (
     Outcome,
     OutgoingMessage,
@@ -81,7 +81,7 @@ def _per_row(params: list[dict[str, Any]], key: str, type_: Any) -> Any:
 def _results(params: list[dict[str, Any]], lease_until: datetime, now: datetime) -> Any:
     """One UPDATE … RETURNING id of the outcomes (SQLite ≥ 3.35 and PostgreSQL; an executemany cannot say which
     rows it changed): rows still ours are first locked in id order (a status webhook waiting for these rows locks
-    them in that order too: status_updates.py), then written."""
+    them in that order too: status_service.py), then written."""
     ours = (
         select(_messages.c.id)
         .where(_messages.c.id.in_(sorted(item["_id"] for item in params)), _ours(literal(lease_until, UTCDateTime())))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.followup.order_repository import messages_of
+from bosonline.followup.orders.repository import messages_of
 from bosonline.followup.rules import DONE, OPEN, still_applies
 from bosonline.followup.schedule import FollowupScheduler
 from bosonline.models import FollowupMessage, Order
