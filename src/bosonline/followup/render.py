@@ -109,7 +109,7 @@ async def load_order_texts(
 
 
 async def _bank_accounts(session: AsyncSession, store_ids: set[int]) -> dict[int, list[BankAccountPublicOut]]:
-    """The stores' active accounts in display order, as a bank-transfer buyer is told them (checkout.views)."""
+    """The stores' active accounts in display order, as a bank-transfer buyer is told them (order/texts.py)."""
     if not store_ids:
         return {}
     stmt = select(BankAccount).where(BankAccount.store_id.in_(sorted(store_ids)), BankAccount.status == "active")

@@ -25,8 +25,8 @@ from bosonline.order.edit_schemas import (
     ShipmentIn,
     WaValidationOut,
 )
-from bosonline.order.edits import OrderEdits
-from bosonline.order.payments import OrderPayments
+from bosonline.order.edit_service import OrderEdits
+from bosonline.order.payment_service import OrderPayments
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
 from bosonline.permissions import Permission
 from bosonline.routing import api_router

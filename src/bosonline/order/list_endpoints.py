@@ -25,7 +25,7 @@ from bosonline.order.list_schemas import (
     OrderRecapOut,
     PaymentStatus,
 )
-from bosonline.order.listing import OrderListService
+from bosonline.order.list_service import OrderListService
 from bosonline.order.recap import OrderRecapService
 from bosonline.permissions import Permission
 from bosonline.routing import api_router

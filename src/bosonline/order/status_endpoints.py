@@ -10,8 +10,8 @@ from fastapi import Path
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope
 from bosonline.order.schemas import OrderDetailOut
-from bosonline.order.status import OrderStatusService
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusOut, StatusChangeIn
+from bosonline.order.status_service import OrderStatusService
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
