@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 from structlog.testing import capture_logs
 
 from bosonline.followup.dispatch import tasks as tasks_module
-from bosonline.followup.dispatch.tasks import BACKOFF, MAX_TRIES, SWEPT
+from bosonline.followup.dispatch.repository import SWEPT
+from bosonline.followup.dispatch.tasks import BACKOFF, MAX_TRIES
 from bosonline.integrations.whatsapp.base import SendResult
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import FollowupMessage, FollowupStatusInbox
