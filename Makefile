@@ -27,10 +27,11 @@ run: $(BIN)/.runtime-stamp
 test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# Style, formatting, types and the import contracts (docs/architecture.md); `make test` runs these first.
+# Style, formatting, types and the import contracts ([tool.importlinter] in pyproject.toml); `make test` runs these first.
 lint: $(BIN)/.dev-stamp
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
 $(CHROMIUM):

@@ -25,6 +25,7 @@ from bosonline.config import Settings
 from bosonline.migrate import upgrade
 from bosonline.models import Product, ProductVariant
 from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 PER_PRODUCT = 100
 
@@ -67,7 +68,7 @@ async def main(variants: int, database_url: str | None) -> None:
     settings = Settings(
         data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=database_url, log_level="ERROR"
     )
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     await upgrade(runtime.db)
     app = create_app(runtime=runtime)
     async with httpx.AsyncClient(

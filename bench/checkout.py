@@ -26,7 +26,7 @@ import httpx
 from bosonline.app import create_app
 from bosonline.config import Settings
 from bosonline.migrate import upgrade
-from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 DEPOK_VILLAGE = "32.76.01.1006"
 
@@ -144,7 +144,7 @@ async def main(orders: int, concurrency: int, database_url: str | None) -> None:
         checkout_rate_limit_per_minute=100_000,
         db_pool_size=max(10, concurrency // 2),
     )
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     await upgrade(runtime.db)
     app = create_app(runtime=runtime)
     transport = httpx.ASGITransport(app=app)

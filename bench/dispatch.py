@@ -36,7 +36,7 @@ from tests.followup.fakes import FakeGateway
 
 from bosonline.app import create_app
 from bosonline.config import Settings
-from bosonline.followup.tasks import FollowupJob, make_client
+from bosonline.followup.dispatch.tasks import FollowupJob, make_client
 from bosonline.migrate import upgrade
 from bosonline.models import (
     Customer,
@@ -48,7 +48,8 @@ from bosonline.models import (
     WaIntegration,
 )
 from bosonline.runtime import Runtime
-from bosonline.worker import Worker
+from bosonline.wiring import build_runtime
+from bosonline.worker.loop import Worker
 
 TOKEN = "bench-fonnte-token"
 TEXT = "Halo {{customer_name}}, pesanan {{order_number}} sebesar {{total}} menunggu pembayaran ke {{bank_accounts}}."
@@ -241,7 +242,7 @@ async def run(database_url: str | None, label: str, args: argparse.Namespace) ->
             followup_concurrency=args.concurrency,
             run_worker=False,
         )
-        runtime = Runtime.build(base)
+        runtime = build_runtime(base)
         await upgrade(runtime.db)
         store_id = await make_store(runtime)
         order_ids = await make_orders(runtime, store_id, args.messages)
@@ -250,7 +251,7 @@ async def run(database_url: str | None, label: str, args: argparse.Namespace) ->
         print(f"{label}: {args.messages} messages, concurrency {args.concurrency}")
         print(f"  gateway ceiling (plain httpx client)      {plain:8.0f} msg/s")
         for batch in args.batch_sizes:
-            sized = Runtime.build(base.model_copy(update={"worker_batch_size": batch}))
+            sized = build_runtime(base.model_copy(update={"worker_batch_size": batch}))
             try:
                 rate = await dispatch(sized, store_id, order_ids, gateway)
             finally:

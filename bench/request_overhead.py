@@ -20,7 +20,7 @@ import httpx
 from bosonline.app import create_app
 from bosonline.config import Settings
 from bosonline.migrate import upgrade
-from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 
 async def timed(client: httpx.AsyncClient, path: str, headers: dict[str, str], n: int) -> list[float]:
@@ -41,7 +41,7 @@ def summary(samples: list[float]) -> tuple[float, float]:
 async def main(requests: int, database_url: str | None) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bosonline-bench-"))
     settings = Settings(data_dir=data_dir, database_url=database_url, log_level="ERROR")
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     await upgrade(runtime.db)
     app = create_app(runtime=runtime)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:

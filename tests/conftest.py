@@ -23,6 +23,7 @@ from bosonline.kit.clock import FrozenClock
 from bosonline.migrate import upgrade
 from bosonline.models import Base
 from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 
 PG_URL = os.environ.get("BOSONLINE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -124,7 +125,7 @@ async def reset_schema(runtime: Runtime) -> None:
 @pytest.fixture(scope="session")
 async def runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]:
     settings = test_settings(tmp_path_factory.mktemp("data"), database_url)
-    rt = Runtime.build(settings, clock=FrozenClock(), notifier=RecordingNotifier())
+    rt = build_runtime(settings, clock=FrozenClock(), notifier=RecordingNotifier())
     await reset_schema(rt)
     await upgrade(rt.db)
     yield rt

@@ -7,13 +7,13 @@ import secrets
 from pydantic import TypeAdapter, ValidationError
 
 from bosonline.auth.repository import AuthRepository
-from bosonline.auth.service import AuthService, Client
+from bosonline.auth.service import AuthService
 from bosonline.config import Settings
 from bosonline.kit.fields import Email, Password
+from bosonline.principals import Client, resolve_store_context
 from bosonline.runtime import Runtime
 from bosonline.staff.schemas import StaffCreateIn
 from bosonline.staff.service import StaffService
-from bosonline.store.membership import resolve_store_context
 from bosonline.store.schemas import StoreCreateIn
 from bosonline.store.service import StoreService
 

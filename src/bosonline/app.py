@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
@@ -16,17 +18,16 @@ from bosonline.bank.endpoints import bank_router
 from bosonline.bank.endpoints import router as rekening_router
 from bosonline.catalog.category_endpoints import router as category_router
 from bosonline.catalog.endpoints import router as product_router
-from bosonline.checkout.endpoints import router as checkout_router
 from bosonline.checkout.lead_endpoints import router as lead_router
 from bosonline.config import Settings
 from bosonline.errors import install_error_handlers
-from bosonline.followup.order_endpoints import router as followup_order_router
-from bosonline.followup.template_endpoints import store_router as followup_store_template_router
-from bosonline.followup.template_endpoints import v3_router as followup_v3_router
+from bosonline.followup.dispatch.endpoints import router as wa_webhook_router
+from bosonline.followup.orders.endpoints import router as followup_order_router
+from bosonline.followup.templates.endpoints import store_router as followup_store_template_router
+from bosonline.followup.templates.endpoints import v3_router as followup_v3_router
 from bosonline.form.endpoints import router as form_router
 from bosonline.health import router as health_router
 from bosonline.integrations.whatsapp.endpoints import router as wa_integration_router
-from bosonline.integrations.whatsapp.webhook_endpoints import router as wa_webhook_router
 from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
@@ -48,8 +49,10 @@ from bosonline.store.endpoints import router as store_router
 from bosonline.voucher.endpoints import router as voucher_router
 from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
 from bosonline.warehouse.endpoints import store_router as store_warehouse_router
+from bosonline.web.checkout_endpoints import router as checkout_router
 from bosonline.web.endpoints import router as web_router
 from bosonline.webhook.endpoints import router as webhook_router
+from bosonline.wiring import run_app_worker, stop_timeout, wire
 
 DESCRIPTION = """
 Back end for Indonesian online sellers: stores, staff, catalog, checkout forms, orders and WhatsApp follow-ups.
@@ -144,35 +147,26 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or (runtime.settings if runtime else Settings())
     configure_logging(settings.log_level, settings.log_format)
-    runtime = runtime or Runtime.build(settings)
+    runtime = wire(runtime or Runtime.build(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The embedded background worker (follow-ups, webhooks), unless `serve --no-worker` / BOSONLINE_RUN_WORKER=0.
-        import asyncio
-
         worker: asyncio.Task[None] | None = None
         stop = asyncio.Event()
         if settings.run_worker:
-            from bosonline.worker import run_until_stopped
-
-            worker = asyncio.create_task(run_until_stopped(runtime, stop), name="bosonline-worker")
+            worker = asyncio.create_task(run_app_worker(runtime, stop), name="bosonline-worker")
         try:
             yield
         finally:
             if worker is not None:
-                from bosonline.followup.tasks import batch_seconds as followup_batch
-                from bosonline.webhook.tasks import batch_seconds as webhook_batch
-
                 stop.set()  # the cycle in progress finishes: at most one batch's sending time per job
                 try:
-                    await asyncio.wait_for(worker, timeout=followup_batch(settings) + webhook_batch(settings) + 5)
+                    await asyncio.wait_for(worker, timeout=stop_timeout(settings))
                 except TimeoutError:
                     pass  # cancelled mid-send: a later worker's sweeper re-queues the webhooks it held and marks its
                     # follow-ups `unknown` (they may have gone out)
                 except Exception:  # noqa: BLE001 — stopping must not fail the shutdown; the database holds the work
-                    import structlog
-
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
             await runtime.db.dispose()
 

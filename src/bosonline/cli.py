@@ -100,21 +100,20 @@ async def _work(settings: Settings, *, once: bool) -> int:
     from bosonline.db import is_sqlite
     from bosonline.logging import configure_logging
     from bosonline.migrate import current_revision, head_revision
-    from bosonline.runtime import Runtime
-    from bosonline.worker import Worker
+    from bosonline.wiring import AppWorker, build_runtime
 
     url = settings.effective_database_url
     if is_sqlite(url) and not Path(make_url(url).database or "").exists():
         raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` (or `bosonline serve`) first")
     configure_logging(settings.log_level, settings.log_format)
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     try:
         current, head = await current_revision(runtime.db), head_revision()
         if current != head:
             raise _SchemaNotReady(
                 f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
             )
-        async with Worker(runtime) as background:
+        async with AppWorker(runtime) as background:
             if once:
                 await background.sweep()
                 return await background.run_once()

@@ -10,14 +10,12 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.auth.permissions import Permission
-from bosonline.auth.repository import AuthRepository
-from bosonline.auth.service import Client
 from bosonline.errors import Forbidden, Unauthorized
 from bosonline.kit.security import InvalidToken
 from bosonline.models import User
+from bosonline.permissions import Permission
+from bosonline.principals import Client, PrincipalRepository, resolve_store_context
 from bosonline.runtime import Runtime
-from bosonline.store.membership import resolve_store_context
 from bosonline.tenancy import StoreContext
 
 
@@ -64,7 +62,7 @@ async def current_principal(
         if str(exc) == "expired":
             raise Unauthorized("Access token is expired", code="token_expired") from exc
         raise Unauthorized("Access token is invalid", code="invalid_token") from exc
-    found = await AuthRepository(db).principal(claims.user_id, claims.session_id)
+    found = await PrincipalRepository(db).principal(claims.user_id, claims.session_id)
     if found is None or found[0].deleted_at is not None or found[1].revoked_at is not None:
         raise Unauthorized("Session has ended; log in again", code="session_revoked")
     return Principal(user=found[0], session_id=claims.session_id)

@@ -1,16 +1,31 @@
-"""What one running app holds: settings, database, clock, hashers, token signer, notifier, file storage."""
+"""What one running app holds: settings, database, clock, hashers, token signer, notifier, file storage, and the
+seams the entry point plugs (bosonline/wiring.py): a lower layer declares a `Seam` and asks the runtime for it, a
+higher one implements it, so the lower never imports the higher."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
 from bosonline.config import Settings
 from bosonline.db import Database
 from bosonline.kit.clock import Clock, SystemClock
 from bosonline.kit.crypto import SecretBox
 from bosonline.kit.security import AccessTokens, Passwords
-from bosonline.media.storage import Storage, storage_for
+from bosonline.kit.storage import Storage, storage_for
 from bosonline.notify import LogNotifier, Notifier
+
+T = TypeVar("T")
+
+
+class Seam(Generic[T]):
+    """A named hole a lower layer leaves for a higher one to fill, e.g. order's `ORDER_FOLLOWUPS`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Seam({self.name!r})"
 
 
 @dataclass
@@ -21,8 +36,20 @@ class Runtime:
     passwords: Passwords
     access_tokens: AccessTokens
     notifier: Notifier
-    storage: Storage  # uploaded images (media/storage.py)
+    storage: Storage  # uploaded images (kit/storage.py)
     secrets: SecretBox  # provider credentials at rest (kit/crypto.py)
+    plugs: dict[Seam[Any], Any] = field(default_factory=dict)  # filled by bosonline/wiring.py
+
+    def plug(self, seam: Seam[T], impl: T) -> None:
+        self.plugs[seam] = impl
+
+    def plugged(self, seam: Seam[T]) -> T:
+        try:
+            return cast(T, self.plugs[seam])
+        except KeyError:
+            raise LookupError(
+                f"{seam!r} is not plugged: build the runtime with bosonline.wiring.build_runtime"
+            ) from None
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None, notifier: Notifier | None = None) -> Runtime:

@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.auth.permissions import Permission, Role, has_permission
 from bosonline.models import Store, StoreMember
+from bosonline.permissions import Permission, Role, has_permission
 
 
 @dataclass(frozen=True)
 class StoreContext:
     """The store a request acts in and the caller's membership there, as loaded when the context was resolved
-    (store/membership.py): endpoints reuse these rows instead of reading them again."""
+    (principals.py): endpoints reuse these rows instead of reading them again."""
 
     member: StoreMember
     store: Store

@@ -28,7 +28,7 @@ import pytest
 from bosonline.app import create_app
 from bosonline.migrate import head_revision
 from bosonline.models import Base
-from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 from tests.conftest import PG_URL, pg_plain_dsn, scratch_pg_database
 from tests.conftest import test_settings as make_settings
 from tests.factories import create_store, register
@@ -77,7 +77,7 @@ def data_dir(tmp_path: Path) -> Path:
 async def http_on(data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
     """An in-process app on the CLI's SQLite file (migrate before using it)."""
     settings = make_settings(data_dir, f"sqlite+aiosqlite:///{data_dir / 'bosonline.db'}")
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     transport = httpx.ASGITransport(app=create_app(runtime=runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http

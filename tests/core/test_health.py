@@ -11,6 +11,7 @@ import pytest
 from bosonline import __version__
 from bosonline.app import create_app
 from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 from tests.conftest import test_settings as make_settings
 
 UNREACHABLE_PG = "postgresql+asyncpg://postgres@127.0.0.1:1/nope"
@@ -35,7 +36,7 @@ async def broken_client(request: pytest.FixtureRequest, tmp_path: Path) -> Async
     unopenable = tmp_path / "a-directory.db"
     unopenable.mkdir()
     url = UNREACHABLE_PG if request.param == "postgresql" else f"sqlite+aiosqlite:///{unopenable}"
-    runtime = Runtime.build(make_settings(tmp_path, url))
+    runtime = build_runtime(make_settings(tmp_path, url))
     transport = httpx.ASGITransport(app=create_app(runtime=runtime))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from bosonline.followup.tasks import FollowupJob
+from bosonline.followup.dispatch.tasks import FollowupJob
 from bosonline.models import FollowupChat, FollowupMessage, StoreSettings, WaIntegration
 from bosonline.runtime import Runtime
 from tests.followup.fakes import FakeGateway

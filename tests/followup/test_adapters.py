@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bosonline.integrations.whatsapp.base import PROVIDERS, OutgoingMessage, WhatsAppAdapter, adapter_for
+from bosonline.integrations.whatsapp.base import PROVIDERS, OutgoingMessage, WhatsAppAdapter
+from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.integrations.whatsapp.schemas import credential_value_problem
 from tests.conftest import test_settings as make_settings
 from tests.followup.fakes import FakeGateway

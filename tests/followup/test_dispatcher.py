@@ -1,4 +1,4 @@
-"""The follow-up dispatcher (followup/tasks.py) sending through fake gateways on 127.0.0.1: what the buyer gets,
+"""The follow-up dispatcher (followup/dispatch/tasks.py) sending through fake gateways on 127.0.0.1: what the buyer gets,
 when, from which number, and that no buyer ever gets the same follow-up twice."""
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import httpx
 from lokal import format_rupiah
 from sqlalchemy import update
 
-from bosonline.checkout.links import public_form_url
-from bosonline.followup.quiet_hours import quiet_until
-from bosonline.followup.senders import rotator_position
+from bosonline.followup.dispatch.quiet_hours import quiet_until
+from bosonline.followup.dispatch.senders import rotator_position
 from bosonline.kit.clock import FrozenClock
+from bosonline.kit.links import public_form_url
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage
 from bosonline.runtime import Runtime
-from bosonline.worker import Worker, wakeup
+from bosonline.worker import wakeup
+from bosonline.worker.loop import Worker
 from tests.followup.dispatch_helpers import (
     BUYER,
     TOKEN,

@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import select, update
 from structlog.testing import capture_logs
 
-from bosonline.followup import tasks as tasks_module
-from bosonline.followup.tasks import BACKOFF, MAX_TRIES, SWEPT
+from bosonline.followup.dispatch import tasks as tasks_module
+from bosonline.followup.dispatch.repository import SWEPT
+from bosonline.followup.dispatch.tasks import BACKOFF, MAX_TRIES
 from bosonline.integrations.whatsapp.base import SendResult
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import FollowupMessage, FollowupStatusInbox
 from bosonline.runtime import Runtime
-from bosonline.worker import Worker
+from bosonline.worker.loop import Worker
 from tests.followup.dispatch_helpers import (
     BUYER,
     add_template,

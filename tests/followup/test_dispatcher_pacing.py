@@ -1,4 +1,4 @@
-"""Pacing (followup/pacing.py): each number sends at most `pacing_per_minute` messages a minute, spaced evenly, a
+"""Pacing (followup/dispatch/pacing.py): each number sends at most `pacing_per_minute` messages a minute, spaced evenly, a
 follow-up beyond the batch's horizon holds its own slot (postponed once, not rendered until it goes), and the
 spacing holds between real send starts, also when a send starts late."""
 
@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
-from bosonline.followup import dispatch_claim
-from bosonline.followup import tasks as tasks_module
-from bosonline.followup.dispatch_claim import Batch
-from bosonline.followup.pacing import PACED
+from bosonline.followup.dispatch import repository as dispatch_claim
+from bosonline.followup.dispatch import tasks as tasks_module
+from bosonline.followup.dispatch.repository import Batch
+from bosonline.followup.dispatch.tasks import FollowupJob
 from bosonline.followup.render import OrderTexts
-from bosonline.followup.tasks import FollowupJob
+from bosonline.followup.rules import PACED
 from bosonline.integrations.whatsapp.base import OutgoingMessage, SendResult
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import FollowupMessage, Order, Store

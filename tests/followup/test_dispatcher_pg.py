@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import delete, select, update
 
-from bosonline.followup.senders import rotator_position
+from bosonline.followup.dispatch.senders import rotator_position
 from bosonline.integrations.whatsapp.base import SendResult
 from bosonline.kit.clock import FrozenClock
 from bosonline.models import FollowupMessage, StoreSettings, WaIntegration

@@ -19,7 +19,7 @@ from bosonline.cli import rotate_keys
 from bosonline.kit.crypto import SecretBox
 from bosonline.migrate import upgrade
 from bosonline.models import WaIntegration
-from bosonline.runtime import Runtime
+from bosonline.wiring import build_runtime
 from tests.conftest import test_settings as make_settings
 from tests.factories import seller
 
@@ -32,7 +32,7 @@ def _key() -> str:
 
 async def _seed(data_dir: Path, url: str, sealed_by: list[SecretBox]) -> list[tuple[int, str]]:
     """A migrated database with a store and one integration per box (its credentials sealed by that box)."""
-    runtime = Runtime.build(make_settings(data_dir, url))
+    runtime = build_runtime(make_settings(data_dir, url))
     try:
         await upgrade(runtime.db)
         transport = httpx.ASGITransport(app=create_app(runtime=runtime))
@@ -57,7 +57,7 @@ async def _seed(data_dir: Path, url: str, sealed_by: list[SecretBox]) -> list[tu
 
 
 async def _stored(data_dir: Path, url: str) -> dict[int, str]:
-    runtime = Runtime.build(make_settings(data_dir, url))
+    runtime = build_runtime(make_settings(data_dir, url))
     try:
         async with runtime.db.session(write=False) as session:
             found = await session.execute(select(WaIntegration.id, WaIntegration.credentials))

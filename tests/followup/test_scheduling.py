@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bosonline.followup.pacing import PACED
+from bosonline.followup.rules import PACED
 from bosonline.kit.clock import FrozenClock, as_utc
 from bosonline.models import CheckoutLead
 from bosonline.runtime import Runtime

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
-from bosonline.followup.status_updates import apply_waiting_statuses
+from bosonline.followup.dispatch.status_service import apply_waiting_statuses
 from bosonline.integrations.whatsapp.status import parse_gateway, parse_meta, verify_meta_signature
 from bosonline.kit.clock import FrozenClock, as_utc
 from bosonline.models import FollowupChat, FollowupMessage, FollowupStatusInbox, WaIntegration

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from bosonline.followup.defaults import DEFAULT_SET
+from bosonline.followup.templates.defaults import DEFAULT_SET
 from bosonline.kit.placeholders import unknown_placeholders
 from bosonline.runtime import Runtime
 from tests.catalog.helpers import create_product
@@ -195,7 +195,7 @@ async def test_tenancy_roles_and_limit(client: httpx.AsyncClient, rt: Runtime) -
 
 
 async def test_documented_semantics_match_the_code(client: httpx.AsyncClient) -> None:
-    """What /docs says about sending matches the dispatcher and the scheduler (followup/senders.py,
+    """What /docs says about sending matches the dispatcher and the scheduler (followup/dispatch/senders.py,
     dispatch_claim.py, schedule.py)."""
     spec = (await client.get("/openapi.json")).json()
     fields = spec["components"]["schemas"]["FollowupChatIn"]["properties"]

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from bosonline.followup import rules
 from bosonline.followup.render import LEAD_PLACEHOLDERS, lead_values
-from bosonline.followup.template_service import TemplateService
+from bosonline.followup.templates.service import TemplateService
 from bosonline.kit.placeholders import PLACEHOLDERS, render_placeholders, unknown_placeholders
 from bosonline.models import Store, StoreMember
 from bosonline.runtime import Runtime

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from PIL import ExifTags, Image
 
-from bosonline.media.storage import media_root
+from bosonline.kit.storage import media_root
 from bosonline.runtime import Runtime
 
 # A photo taken somewhere in Jakarta: the GPS position a phone writes into a JPEG.

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bosonline.media.service import MediaService, image_out, image_urls, images_of_store
 from bosonline.models import Image, Product, ProductImage, ProductVariant
+from bosonline.principals import resolve_store_context
 from bosonline.runtime import Runtime
-from bosonline.store.membership import resolve_store_context
 from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login, seller
 from tests.media.helpers import jpeg, png, stored_file, uploaded

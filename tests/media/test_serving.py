@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bosonline.app import create_app
-from bosonline.media.storage import media_root, storage_for
+from bosonline.kit.storage import media_root, storage_for
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
 from tests.factories import seller

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bosonline.config import Settings
-from bosonline.media.storage import InvalidKey, LocalStorage, MissingObject, Storage, check_key, storage_for
+from bosonline.kit.storage import InvalidKey, LocalStorage, MissingObject, Storage, check_key, storage_for
 
 BAD_KEYS = [
     "",

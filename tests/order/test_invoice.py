@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from bosonline.kit.money import rupiah
 from bosonline.models import Order
-from bosonline.order.invoice import InvoiceLine, InvoiceOrder, InvoiceStore, latin1, render_invoices
+from bosonline.order.invoice import InvoiceLine, InvoiceOrder, InvoiceStore, latin1
+from bosonline.order.invoice_service import render_invoices
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders

@@ -13,7 +13,7 @@ import httpx
 import pypdf
 
 from bosonline.runtime import Runtime
-from bosonline.worker.loop import Worker
+from bosonline.wiring import AppWorker as Worker
 from tests.order.helpers import make_checkout_shop, place_orders, stats_match
 from tests.webhook.helpers import add_webhook
 from tests.webhook.receiver import Receiver

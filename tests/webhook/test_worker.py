@@ -20,7 +20,7 @@ from bosonline.models import WebhookDelivery
 from bosonline.runtime import Runtime
 from bosonline.webhook.delivery import BACKOFF, MAX_ATTEMPTS
 from bosonline.webhook.tasks import WebhookJob
-from bosonline.worker import Worker
+from bosonline.wiring import AppWorker as Worker
 from tests.factories import bearer, login, seller
 from tests.webhook.helpers import add_webhook, attempts, deliveries, emit, variant
 from tests.webhook.receiver import Receiver

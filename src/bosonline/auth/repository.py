@@ -33,17 +33,6 @@ class AuthRepository:
         return user
 
     # sessions and refresh tokens
-    async def principal(self, user_id: int, session_id: str) -> tuple[User, AuthSession] | None:
-        """The user and the login session an access token names, in one query."""
-        row = (
-            await self.session.execute(
-                select(User, AuthSession)
-                .join(AuthSession, AuthSession.user_id == User.id)
-                .where(User.id == user_id, AuthSession.id == session_id)
-            )
-        ).first()
-        return None if row is None else (row[0], row[1])
-
     async def add_session(self, auth_session: AuthSession, token: RefreshToken) -> None:
         self.session.add(auth_session)
         await self.session.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +13,7 @@ from bosonline.errors import BadRequest, TooManyRequests, Unauthorized, conflict
 from bosonline.kit.security import hash_token, new_opaque_token, new_session_id
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.user import EMAIL_UNIQUE
+from bosonline.principals import Client
 from bosonline.runtime import Runtime
 
 INVALID_CREDENTIALS = "Invalid email or password"
@@ -21,12 +21,6 @@ INVALID_REFRESH = "Refresh token is invalid, expired or revoked; log in again"
 INVALID_RESET = "The reset token is invalid, used or expired; ask for a new one"
 # At most this many reset e-mails per account per hour: the endpoint is public and must not become a spam cannon.
 MAX_RESETS_PER_HOUR = 5
-
-
-@dataclass(frozen=True)
-class Client:
-    ip: str
-    user_agent: str | None
 
 
 class AuthService:

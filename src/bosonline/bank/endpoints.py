@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Path, Query, Response, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.bank.banks import search_banks
 from bosonline.bank.schemas import (
     MAX_BANK_ACCOUNTS,
@@ -20,6 +19,7 @@ from bosonline.bank.schemas import (
 from bosonline.bank.service import BankAccountService
 from bosonline.deps import CurrentUser, store_service
 from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 bank_router = api_router(prefix="/bank", tags=["Rekening"])

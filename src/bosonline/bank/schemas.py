@@ -101,3 +101,10 @@ class BankAccountOut(BaseModel):
             created_at=account.created_at,
             updated_at=account.updated_at,
         )
+
+
+class BankAccountPublicOut(BaseModel):
+    bank_code: str
+    bank_name: str
+    holder_name: str
+    account_number: str

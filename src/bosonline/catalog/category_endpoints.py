@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import Path, Query, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.catalog.category_service import CategoryService
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
 from bosonline.deps import store_service
 from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/category", tags=["Product"])

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query, status
 from fastapi.responses import StreamingResponse
 
-from bosonline.auth.permissions import Permission
 from bosonline.catalog import exports
 from bosonline.catalog.repository import SORTS
 from bosonline.catalog.schemas import (
@@ -28,6 +27,7 @@ from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 

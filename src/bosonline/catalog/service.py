@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.catalog import variants as rules
 from bosonline.catalog.category_service import CategoryService
+from bosonline.catalog.presenters import CatalogViews
 from bosonline.catalog.repository import CategoryRepository, ProductRepository
 from bosonline.catalog.schemas import (
     MAX_ATTRIBUTE_ITEMS,
@@ -30,7 +31,6 @@ from bosonline.catalog.schemas import (
     VariantIn,
     VariantOut,
 )
-from bosonline.catalog.views import CatalogViews
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.kit.pagination import PageParams
 from bosonline.media.service import images_of_store

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 from pydantic import AfterValidator
 
-from bosonline.auth.permissions import Permission
 from bosonline.checkout.leads import LeadFilters, LeadService
 from bosonline.checkout.schemas import LeadOut
 from bosonline.deps import store_service
 from bosonline.kit.fields import no_control_chars
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])

@@ -7,14 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import dialect_insert
 from bosonline.models import (
     CheckoutKey,
     CheckoutLead,
-    Customer,
     Form,
     FormItem,
     Image,
@@ -177,22 +176,6 @@ class CheckoutRepository:
     async def attach_key(self, key_id: int, order_id: int) -> None:
         await self.session.execute(update(CheckoutKey).where(CheckoutKey.id == key_id).values(order_id=order_id))
 
-    async def taken_unique_codes(
-        self, store_id: int, amount: int, since: datetime, *, except_order_id: int | None = None
-    ) -> set[int]:
-        """Codes of the store's recent unpaid bank transfers whose amount before the code is `amount` (other than
-        `except_order_id`, an order being re-priced)."""
-        stmt = select(Order.unique_code).where(
-            Order.store_id == store_id,
-            Order.created_at >= since,
-            Order.payment_method == "bank_transfer",
-            Order.payment_status == "unpaid",
-            Order.total + Order.unique_code == amount,
-        )
-        if except_order_id is not None:
-            stmt = stmt.where(Order.id != except_order_id)
-        return set(await self.session.scalars(stmt))
-
     async def next_counters(self, store_id: int) -> tuple[int, int]:
         """Bumps the order-number sequence and the CS rotator in one UPDATE. The row stays locked until commit,
         so a store's checkouts take their numbers, and their stock, one after another."""
@@ -226,20 +209,6 @@ class CheckoutRepository:
             else:
                 owner = member
         return cs, owner
-
-    async def upsert_customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> int:
-        insert = dialect_insert(self.session, Customer).values(
-            store_id=store_id, phone=phone, name=name, email=email, created_at=now, updated_at=now
-        )
-        upsert = insert.on_conflict_do_update(
-            index_elements=[Customer.store_id, Customer.phone],
-            set_={
-                "name": insert.excluded.name,
-                "email": func.coalesce(insert.excluded.email, Customer.email),
-                "updated_at": now,
-            },
-        ).returning(Customer.id)
-        return int((await self.session.execute(upsert)).scalar_one())
 
     async def add_order(self, order: Order, lines: list[OrderLine], event: OrderEvent) -> None:
         self.session.add(order)

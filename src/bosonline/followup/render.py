@@ -15,12 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.bank.repository import display_order
-from bosonline.bank.schemas import BankAccountOut
-from bosonline.checkout.links import public_form_url, public_order_url
-from bosonline.checkout.schemas import BankAccountPublicOut
-from bosonline.checkout.views import placeholder_values
+from bosonline.bank.schemas import BankAccountOut, BankAccountPublicOut
 from bosonline.config import Settings
 from bosonline.followup.rules import payment_category, text_field
+from bosonline.kit.links import public_form_url, public_order_url
 from bosonline.kit.phone import display_phone
 from bosonline.kit.placeholders import render_placeholders
 from bosonline.models import (
@@ -35,6 +33,7 @@ from bosonline.models import (
     Store,
     StoreMember,
 )
+from bosonline.order.texts import placeholder_values
 
 
 def wa_link(phone: str, text: str) -> str:
@@ -110,7 +109,7 @@ async def load_order_texts(
 
 
 async def _bank_accounts(session: AsyncSession, store_ids: set[int]) -> dict[int, list[BankAccountPublicOut]]:
-    """The stores' active accounts in display order, as a bank-transfer buyer is told them (checkout.views)."""
+    """The stores' active accounts in display order, as a bank-transfer buyer is told them (order/texts.py)."""
     if not store_ids:
         return {}
     stmt = select(BankAccount).where(BankAccount.store_id.in_(sorted(store_ids)), BankAccount.status == "active")
@@ -162,7 +161,7 @@ async def load_lead_values(
 
 
 # The placeholders an abandoned checkout has values for (the keys of lead_values): an `abandoned` template may use
-# only these (checked when it is saved: followup/template_service.py).
+# only these (checked when it is saved: followup/templates/service.py).
 LEAD_PLACEHOLDERS: tuple[str, ...] = (
     "customer_name",
     "customer_phone",

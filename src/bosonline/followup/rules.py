@@ -96,3 +96,7 @@ def still_applies(trigger: str, status: str, payment_status: str) -> str | None:
     if status in _BEFORE_CONFIRMATION and payment_status not in _UNPAID:
         return "order paid"
     return None
+
+
+# The `error` of a scheduled row holding its pacing slot on a number (dispatch/pacing.py; schedule.py keeps it).
+PACED = "waiting for its pacing slot on this number"

@@ -8,7 +8,7 @@ event (DESIGN.md §5), and the canceling of rows that no longer apply once an or
 - An order's status or payment status changes: its waiting rows whose trigger no longer applies (rules.still_applies)
   are canceled with the reason in `error`. A row for a status the order has not reached yet (a template with
   `change_status=false`) stays while the status table can still reach it; once due, the dispatcher postpones it
-  hour by hour with `error` = waiting_for(status) (dispatch_claim.py). When the order's status changes to that
+  hour by hour with `error` = waiting_for(status) (dispatch/repository.py). When the order's status changes to that
   status, its rows carrying that mark become due at once (the mark cleared), instead of at the next hourly look.
 - A checkout is abandoned (a lead is saved): templates with trigger `abandoned` get a row of the lead, due
   max(`hours_after` hours, LEAD_IDLE) after that save. The clock runs from the buyer's LAST save: every later save
@@ -37,10 +37,10 @@ from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import insert_ignoring_conflicts
-from bosonline.followup.pacing import PACED
 from bosonline.followup.rules import (
     ABANDONED,
     MANUAL,
+    PACED,
     TRIGGERS,
     is_status_trigger,
     starts_at_creation,

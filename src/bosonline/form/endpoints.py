@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Path, Query, status
 from fastapi.responses import StreamingResponse
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.form import exports
 from bosonline.form.rules import MAX_FORMS
@@ -17,6 +16,7 @@ from bosonline.form.service import FormService
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 

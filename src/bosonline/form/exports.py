@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bosonline.form.presenters import load_extras, public_url
 from bosonline.form.repository import FormRepository
-from bosonline.form.views import load_extras, public_url
 from bosonline.kit.export import batched_rows
 from bosonline.models import Form
 from bosonline.runtime import Runtime

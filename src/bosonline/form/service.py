@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.form import rules
+from bosonline.form.presenters import FormViews
 from bosonline.form.repository import FormRepository
 from bosonline.form.schemas import FormIn, FormItemIn, FormOut, PlaceholderOut, SuccessPageIn, SuccessPageOut
 from bosonline.form.success import SUCCESS_TEXTS, missing_texts, success_page_of
-from bosonline.form.views import FormViews
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.placeholders import PLACEHOLDERS
 from bosonline.models import Form, FormItem

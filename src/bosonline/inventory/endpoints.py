@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import DbDep, RuntimeDep, require
 from bosonline.inventory.export import inventory_download
 from bosonline.inventory.repository import InventoryFilters, MovementFilters
@@ -24,6 +23,7 @@ from bosonline.kit.export import ExportFormat
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.models.inventory import MovementReason
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 

@@ -10,15 +10,15 @@ from typing import Annotated
 from fastapi import Depends, File, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import RuntimeDep, store_service
 from bosonline.errors import NotFound
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.storage import InvalidKey, MissingObject
 from bosonline.media.images import CONTENT_TYPES, EXTENSIONS
 from bosonline.media.schemas import ImageDeletedOut, ImageOut
 from bosonline.media.service import MediaService, too_large
-from bosonline.media.storage import InvalidKey, MissingObject
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(tags=["Product"])

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, SessionTransaction
 from bosonline.db import after_commit
 from bosonline.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from bosonline.kit.pagination import Page, PageParams
+from bosonline.kit.storage import Storage
 from bosonline.media.images import InvalidImage, process_image
 from bosonline.media.repository import MediaRepository
 from bosonline.media.schemas import ImageOut
-from bosonline.media.storage import Storage
 from bosonline.models import Image
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext

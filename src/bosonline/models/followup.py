@@ -129,7 +129,7 @@ class FollowupMessage(IdMixin, Base):
 class FollowupStatusInbox(IdMixin, Base):
     """A delivery status a gateway (Fonnte, Wablas, StarSender) reported for a provider message id that no
     follow-up has yet: its webhook can arrive while the dispatcher is still sending the batch, before it records
-    the provider ids (followup/tasks.py). Kept until the dispatcher records that id (then applied and deleted);
+    the provider ids (followup/dispatch/tasks.py). Kept until the dispatcher records that id (then applied and deleted);
     rows older than a day are dropped (statuses of messages the dispatcher never sent, e.g. typed on the phone)."""
 
     __tablename__ = "followup_status_inbox"

@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.kit.clock import as_utc
 from bosonline.models import Order, StoreSettings
+from bosonline.order.detail_service import OrderDetails
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import OrderDetailOut
 from bosonline.order.state import PAST_SHIPPING
 from bosonline.order.timeline import Actor, OrderTimeline, changes
-from bosonline.order.views import OrderDetails
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 

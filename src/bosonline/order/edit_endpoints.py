@@ -13,7 +13,6 @@ from typing import Annotated
 
 from fastapi import Path
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope, ErrorEnvelope
 from bosonline.order.edit_schemas import (
@@ -26,9 +25,10 @@ from bosonline.order.edit_schemas import (
     ShipmentIn,
     WaValidationOut,
 )
-from bosonline.order.edits import OrderEdits
-from bosonline.order.payments import OrderPayments
+from bosonline.order.edit_service import OrderEdits
+from bosonline.order.payment_service import OrderPayments
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])

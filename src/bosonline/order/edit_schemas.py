@@ -8,10 +8,10 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
-from bosonline.checkout.schemas import Address, Notes, PaymentMethod, PostalCode, RegionCode
 from bosonline.kit.fields import Email, Moment, PersonName, RecordId, ShortText, no_control_chars_but_newlines
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
+from bosonline.order.fields import Address, Notes, PaymentMethod, PostalCode, RegionCode
 
 MAX_OTHER_FEE = 1_000_000_000  # Rp1 billion, like a unit price
 MAX_PAYMENT_AMOUNT = 1_000_000_000_000  # Rp1 trillion: more than any order can total

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Path
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope
+from bosonline.order.detail_service import OrderDetails
 from bosonline.order.schemas import OrderDetailOut
-from bosonline.order.views import OrderDetails
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])

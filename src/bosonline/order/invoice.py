@@ -144,13 +144,3 @@ def weight_text(grams: int) -> str:
     if grams < 1000:
         return f"{grams} g"
     return f"{grams / 1000:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " kg"
-
-
-def render_invoices(
-    store: InvoiceStore, orders: Sequence[InvoiceOrder], kind: InvoiceKind = "invoice", *, printed_at: datetime
-) -> bytes:
-    """The PDF (one page per order, more for very long orders). fpdf2 (and fontTools under it) load on first use:
-    they cost more than a second of every process start, and most processes never print an invoice."""
-    from bosonline.order.invoice_pdf import render
-
-    return render(store, orders, kind, printed_at=printed_at)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi.responses import StreamingResponse
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.export import attachment_headers
 from bosonline.order.invoice_service import MAX_INVOICES, InvoiceIn, InvoiceService
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])

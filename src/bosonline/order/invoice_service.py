@@ -13,7 +13,7 @@ answer is a 404 naming those ids and no PDF, rather than a PDF that silently lac
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -21,13 +21,13 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import PAYMENT_LABEL, money_columns
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import StrictBody
 from bosonline.models import Order, OrderLine, StoreMember
-from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore, render_invoices
+from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore
+from bosonline.order.pricing import PAYMENT_LABEL, money_columns
 from bosonline.order.repository import OrderRepository
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
@@ -136,3 +136,13 @@ class InvoiceService:
             printed_at=now,
             filename=filename_stem(kind, store.subdomain or store.name, now, store.timezone) + ".pdf",
         )
+
+
+def render_invoices(
+    store: InvoiceStore, orders: Sequence[InvoiceOrder], kind: InvoiceKind = "invoice", *, printed_at: datetime
+) -> bytes:
+    """The PDF (one page per order, more for very long orders). fpdf2 (and fontTools under it) load on first use:
+    they cost more than a second of every process start, and most processes never print an invoice."""
+    from bosonline.order.invoice_pdf import render  # the one lazy import outside cli.py: start-up cost, not a cycle
+
+    return render(store, orders, kind, printed_at=printed_at)

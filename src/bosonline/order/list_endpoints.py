@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
@@ -26,8 +25,9 @@ from bosonline.order.list_schemas import (
     OrderRecapOut,
     PaymentStatus,
 )
-from bosonline.order.listing import OrderListService
+from bosonline.order.list_service import OrderListService
 from bosonline.order.recap import OrderRecapService
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 

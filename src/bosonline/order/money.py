@@ -1,10 +1,10 @@
 """The total of an existing order after an edit: one function, `reprice`, that every edit calls once it has changed
 the parts it owns (shipping cost and discount, other fee, payment method).
 
-It keeps DESIGN.md §4's formula (`checkout.pricing.Money`) true on the order:
+It keeps DESIGN.md §4's formula (`order.pricing.Money`) true on the order:
 
 - `cod_fee`: COD orders only, the store's `cod_fee_bps` of what the courier collects before its own fee — goods and
-  shipping after discounts plus the other fee (`checkout.pricing.cod_fee`, rounded up). At checkout the other fee is
+  shipping after discounts plus the other fee (`order.pricing.cod_fee`, rounded up). At checkout the other fee is
   0, so this is the checkout's fee; an extra fee raises it and a discount lowers it, as the courier's charge would.
 - `unique_code`: bank transfers only. Kept while it still singles the transfer out (no other open transfer of the
   store, placed within the checkout's look-back, waits for the same amount with the same code, and it leaves the
@@ -21,11 +21,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import Money, cod_fee, draw_unique_code
-from bosonline.checkout.repository import CheckoutRepository
-from bosonline.checkout.service import UNIQUE_CODE_LOOKBACK
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import Order, StoreSettings
+from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, cod_fee, draw_unique_code
 from bosonline.payment.qris import MAX_QRIS_AMOUNT, dynamic_qris
 
 
@@ -76,7 +75,7 @@ async def _unique_code(
     amount, code = money.before_unique_code, money.unique_code
     if not settings.unique_code_enabled:  # codes switched off since: keep one the buyer may know, draw none
         return code if not redraw and 0 < code < amount else 0
-    taken = await CheckoutRepository(session).taken_unique_codes(
+    taken = await CustomerRepository(session).taken_unique_codes(
         order.store_id, amount, now - UNIQUE_CODE_LOOKBACK, except_order_id=order.id
     )
     if not redraw and 0 < code < amount and code not in taken:

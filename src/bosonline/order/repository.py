@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.auth.permissions import Role
 from bosonline.errors import NotFound
 from bosonline.models import (
     Order,
@@ -21,6 +20,7 @@ from bosonline.models import (
     StoreMember,
     StoreSettings,
 )
+from bosonline.permissions import Role
 from bosonline.tenancy import ScopedRepository, StoreContext
 
 M = TypeVar("M", OrderLine, OrderEvent, OrderPayment, OrderTracking)

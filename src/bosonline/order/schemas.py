@@ -7,8 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bosonline.followup.order_schemas import OrderFollowupsOut
-
 
 class OrderCustomerOut(BaseModel):
     id: int
@@ -126,6 +124,29 @@ class OrderEventOut(BaseModel):
 class OrderVoucherOut(BaseModel):
     id: int | None
     code: str
+
+
+class OrderFollowupItemOut(BaseModel):
+    id: int
+    step: int
+    template_name: str
+    channel: str
+    status: str
+    due_at: datetime
+    sent_at: datetime | None
+
+
+class OrderFollowupNextOut(BaseModel):
+    step: int
+    name: str
+    due_at: datetime
+    channel: str
+
+
+class OrderFollowupsOut(BaseModel):
+    attempts: int = Field(description="Follow-ups done (sent, or maybe sent).")
+    next: OrderFollowupNextOut | None = Field(description="The lowest step still waiting, if any.")
+    items: list[OrderFollowupItemOut]
 
 
 class OrderDetailOut(BaseModel):

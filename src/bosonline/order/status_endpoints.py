@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Path
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope
 from bosonline.order.schemas import OrderDetailOut
-from bosonline.order.status import OrderStatusService
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusOut, StatusChangeIn
+from bosonline.order.status_service import OrderStatusService
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])

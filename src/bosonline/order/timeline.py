@@ -1,7 +1,8 @@
 """Every change of an order goes through an `OrderTimeline`: it appends the `order_event` (who, when, from, to,
 note, before/after), keeps the recap counters (order/stats.py) in step, queues the store's webhooks (outbox
 rows in the same transaction: they leave only if the change commits), and schedules or cancels the order's
-follow-ups (followup/schedule.py: rows written in the same transaction).
+follow-ups (through order/followups.py's seam, which followup/schedule.py fills: rows written in the same
+transaction).
 
 Use:
     timeline = OrderTimeline(session, runtime, store, Actor.of(ctx))
@@ -18,10 +19,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.pricing import money_columns
-from bosonline.followup.schedule import FollowupScheduler
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderEvent, OrderLine, Store
+from bosonline.order.followups import order_followups
+from bosonline.order.pricing import money_columns
 from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
@@ -111,7 +112,7 @@ class OrderTimeline:
         self._delta = StatsDelta()
         self._webhooks: list[tuple[str, dict[str, Any], int | None]] = []
         self.outbox = WebhookOutbox(session, store.id, self.now)
-        self.followups = FollowupScheduler(session, store.id, self.now)
+        self.followups = order_followups(runtime).planner(session, store.id, self.now)
 
     def before(self, order: Order) -> None:
         """Remember the order's counters key and total before it changes (once per order per timeline)."""

@@ -7,12 +7,12 @@ from urllib.parse import quote
 
 from fastapi import Query, Response
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope, ErrorEnvelope
 from bosonline.payment.qris import MAX_QRIS_AMOUNT, USUAL_QRIS_LIMIT
 from bosonline.payment.schemas import QrisDeletedOut, QrisIn, QrisOut
 from bosonline.payment.service import QrisService
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/qris", tags=["Rekening"])

@@ -6,10 +6,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.schemas import TokenPair, UserOut
-from bosonline.auth.service import AuthService, Client
+from bosonline.auth.service import AuthService
 from bosonline.errors import Conflict, Forbidden, ValidationFailed, conflict_for
 from bosonline.models import User
 from bosonline.models.user import EMAIL_UNIQUE
+from bosonline.principals import Client, PrincipalRepository
 from bosonline.profile.schemas import MembershipOut, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.runtime import Runtime
 from bosonline.store.repository import StoreRepository
@@ -27,7 +28,7 @@ class ProfileService:
         self.stores = StoreRepository(session)
 
     async def me(self, user: User) -> MeOut:
-        memberships = await self.stores.memberships(user.id, limit=MAX_LISTED_STORES)
+        memberships = await PrincipalRepository(self.session).memberships(user.id, limit=MAX_LISTED_STORES)
         return MeOut(
             user=UserOut.of(user),
             stores=[

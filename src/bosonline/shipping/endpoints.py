@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Query
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.shipping.schemas import (
     MAX_ESTIMATE_WEIGHT_G,

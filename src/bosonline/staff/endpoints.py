@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffStatusIn, StaffUpdateIn
 from bosonline.staff.service import StaffService

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.auth.permissions import MANAGEABLE_ROLES, Role
 from bosonline.auth.repository import AuthRepository
 from bosonline.errors import Conflict, Forbidden, NotFound, ValidationFailed, conflict_for
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import StoreMember, User
 from bosonline.models.store import MEMBER_UNIQUE
+from bosonline.permissions import MANAGEABLE_ROLES, Role
 from bosonline.runtime import Runtime
 from bosonline.staff.repository import StaffRepository
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn

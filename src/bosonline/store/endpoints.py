@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.store.schemas import (
     StoreCreateIn,

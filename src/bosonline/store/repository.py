@@ -16,31 +16,6 @@ class StoreRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def membership(self, user_id: int, store_id: int) -> tuple[StoreMember, Store] | None:
-        row = (
-            await self.session.execute(
-                select(StoreMember, Store)
-                .join(Store, Store.id == StoreMember.store_id)
-                .where(
-                    StoreMember.user_id == user_id,
-                    StoreMember.store_id == store_id,
-                    StoreMember.removed_at.is_(None),
-                    Store.status == "active",
-                )
-            )
-        ).first()
-        return None if row is None else (row[0], row[1])
-
-    async def memberships(self, user_id: int, *, limit: int) -> list[tuple[StoreMember, Store]]:
-        rows = await self.session.execute(
-            select(StoreMember, Store)
-            .join(Store, Store.id == StoreMember.store_id)
-            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
-            .order_by(Store.id)
-            .limit(limit)
-        )
-        return [(member, store) for member, store in rows.all()]
-
     async def stores_page(self, user_id: int, params: PageParams) -> Page[Store]:
         stmt = (
             select(Store)

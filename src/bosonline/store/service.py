@@ -6,13 +6,13 @@ from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.auth.permissions import Role
 from bosonline.errors import Conflict, ValidationFailed, conflict_for
 from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Store, StoreMember, StoreSettings, User
 from bosonline.models.store import SUBDOMAIN_UNIQUE
 from bosonline.order.stats import rebuild as rebuild_order_stats
+from bosonline.permissions import Role
 from bosonline.store import subdomain as subdomains
 from bosonline.store.repository import StoreRepository
 from bosonline.store.schemas import (

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.voucher.rules import VoucherState
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut, VoucherStatusIn

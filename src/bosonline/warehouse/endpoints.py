@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Path, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 from bosonline.warehouse.schemas import (

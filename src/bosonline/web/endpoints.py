@@ -1,5 +1,5 @@
 """Public HTML pages: the checkout page (/f/{slug}) and the pages' script. The order status page is answered by
-checkout/endpoints.py (GET /public/order/{secret_slug} for browsers) through web/pages.py."""
+web/checkout_endpoints.py (GET /public/order/{secret_slug} for browsers) through web/pages.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The background worker: a small list of jobs run in one loop.
 
 Each job claims its due rows from the database, does the slow outside work without a transaction open, and
-records the outcome (see webhook/tasks.py). Any number of workers may run against PostgreSQL (claims use
+records the outcome (see webhook/tasks.py). The loop knows no job: the entry point hands it the app's jobs
+(bosonline/wiring.py), so the worker sits below the domains whose jobs it runs. Any number of workers may run against PostgreSQL (claims use
 `FOR UPDATE SKIP LOCKED`); on SQLite exactly one runs (the one inside `bosonline serve`, or `bosonline worker`).
 
 A job is any object with:
@@ -22,7 +23,7 @@ from typing import Protocol, Self
 import structlog
 
 from bosonline.runtime import Runtime
-from bosonline.worker import wakeup
+from bosonline.worker.wakeup import subscribe, unsubscribe
 
 log = structlog.get_logger("bosonline.worker")
 
@@ -40,20 +41,13 @@ class Job(Protocol):
     async def aclose(self) -> None: ...
 
 
-def default_jobs(runtime: Runtime) -> list[Job]:
-    from bosonline.followup.tasks import FollowupJob
-    from bosonline.webhook.tasks import WebhookJob
-
-    return [FollowupJob(runtime), WebhookJob(runtime)]
-
-
 class Worker:
-    """`async with Worker(runtime) as worker:` then `await worker.run_once()` (tests, `bosonline worker --once`)
+    """`async with Worker(runtime, jobs) as worker:` then `await worker.run_once()` (tests, `bosonline worker --once`)
     or `await worker.run(stop_event)` (until the event is set)."""
 
-    def __init__(self, runtime: Runtime, jobs: Sequence[Job] | None = None) -> None:
+    def __init__(self, runtime: Runtime, jobs: Sequence[Job]) -> None:
         self.rt = runtime
-        self.jobs: list[Job] = list(jobs) if jobs is not None else default_jobs(runtime)
+        self.jobs: list[Job] = list(jobs)
         self._wake = asyncio.Event()
 
     async def __aenter__(self) -> Self:
@@ -86,7 +80,7 @@ class Worker:
         """Cycles until `stop` is set; a cycle in progress finishes first (graceful stop)."""
         poll = self.rt.settings.worker_poll_seconds
         full = self.rt.settings.worker_batch_size
-        wakeup.subscribe(self._wake)
+        subscribe(self._wake)
         log.info("worker_started", jobs=[job.name for job in self.jobs], poll_seconds=poll)
         cycle = 0
         try:
@@ -106,7 +100,7 @@ class Worker:
                     cycle += 1
                 await _wait_any(stop, self._wake, pause)
         finally:
-            wakeup.unsubscribe(self._wake)
+            unsubscribe(self._wake)
             log.info("worker_stopped")
 
     async def _cycle(self, full: int) -> bool:
@@ -132,7 +126,7 @@ async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, timeout: float) ->
                 await waiter
 
 
-async def run_until_stopped(runtime: Runtime, stop: asyncio.Event) -> None:
+async def run_until_stopped(runtime: Runtime, stop: asyncio.Event, jobs: Sequence[Job]) -> None:
     """The worker's whole life: run until `stop`, then release its resources."""
-    async with Worker(runtime) as worker:
+    async with Worker(runtime, jobs) as worker:
         await worker.run(stop)

@@ -13,11 +13,8 @@ A send's outcome is one of:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
-
-import httpx
+from typing import Literal, Protocol
 
 Outcome = Literal["sent", "retry", "failed", "unknown"]
 PROVIDERS: tuple[str, ...] = ("fonnte", "wablas", "starsender", "whatsapp_cloud")
@@ -78,12 +75,3 @@ class WhatsAppAdapter(Protocol):
     async def send(self, message: OutgoingMessage) -> SendResult: ...
 
     async def check(self) -> CheckResult: ...
-
-
-def adapter_for(
-    provider: str, credentials: Mapping[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any
-) -> WhatsAppAdapter:
-    """The adapter of `provider` for one integration (its decrypted credentials and sending number)."""
-    from bosonline.integrations.whatsapp.registry import build
-
-    return build(provider, credentials, phone_number, client, settings)

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.integrations.whatsapp.schemas import (
     CREDENTIALS_DOC,
@@ -22,6 +21,7 @@ from bosonline.integrations.whatsapp.schemas import (
 from bosonline.integrations.whatsapp.service import WaIntegrationService
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/wa-integration", tags=["WhatsApp"])

@@ -1,4 +1,4 @@
-"""Which adapter speaks for which provider (base.adapter_for)."""
+"""Which adapter speaks for which provider: `adapter_for` (the registry imports the adapters, never the reverse)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ ADAPTERS: dict[str, type[HttpAdapter]] = {
 }
 
 
-def build(
+def adapter_for(
     provider: str, credentials: Mapping[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any
 ) -> WhatsAppAdapter:
-    """The adapter of one integration. ValueError for an unknown provider; missing credentials do not raise here:
+    """The adapter of `provider` for one integration (its decrypted credentials and sending number). ValueError for an unknown provider; missing credentials do not raise here:
     the adapter's sends then fail with a message saying what is missing."""
     try:
         adapter = ADAPTERS[provider]

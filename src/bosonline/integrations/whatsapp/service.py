@@ -11,7 +11,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
-from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult, adapter_for
+from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult
+from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.integrations.whatsapp.repository import WaIntegrationRepository
 from bosonline.integrations.whatsapp.schemas import (
     MAX_INTEGRATIONS_PER_STORE,

@@ -166,26 +166,3 @@ class FollowupStatsOut(BaseModel):
     )
 
     model_config = {"populate_by_name": True}
-
-
-class OrderFollowupItemOut(BaseModel):
-    id: int
-    step: int
-    template_name: str
-    channel: str
-    status: str
-    due_at: datetime
-    sent_at: datetime | None
-
-
-class OrderFollowupNextOut(BaseModel):
-    step: int
-    name: str
-    due_at: datetime
-    channel: str
-
-
-class OrderFollowupsOut(BaseModel):
-    attempts: int = Field(description="Follow-ups done (sent, or maybe sent).")
-    next: OrderFollowupNextOut | None = Field(description="The lowest step still waiting, if any.")
-    items: list[OrderFollowupItemOut]

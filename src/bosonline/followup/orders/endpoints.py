@@ -8,9 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
-from bosonline.followup.order_schemas import (
+from bosonline.followup.orders.schemas import (
     FollowupAttemptOut,
     FollowUpIn,
     FollowUpOut,
@@ -18,10 +17,11 @@ from bosonline.followup.order_schemas import (
     MessageHistoryOut,
     OrderChatOut,
 )
-from bosonline.followup.order_service import FollowupOrderService
-from bosonline.followup.stats import FollowupStats
+from bosonline.followup.orders.service import FollowupOrderService
+from bosonline.followup.orders.stats import FollowupStats
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(tags=["Follow-up"])

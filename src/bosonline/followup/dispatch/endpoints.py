@@ -2,7 +2,11 @@
 
 Each integration has its own URL. Meta's calls are proven by their signature (X-Hub-Signature-256, the app
 secret); the gateways sign nothing, so their URL carries the integration's generated webhook secret. A Meta app
-has one callback URL for all its numbers: statuses are routed by their phone number id (status_updates.py)."""
+has one callback URL for all its numbers: statuses are routed by their phone number id (status_service.py).
+
+It lives in followup, not in integrations/whatsapp: the statuses it applies are those of follow-up messages. The
+integration keeps what is about the providers (parsing their payloads into neutral `StatusUpdate`s, Meta's
+signature, the webhook secret's name) and never imports followup."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from fastapi.responses import PlainTextResponse
 
 from bosonline.deps import DbDep, RuntimeDep
 from bosonline.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized
-from bosonline.followup.status_updates import StatusRepository, apply_status_updates, meta_targets
+from bosonline.followup.dispatch.status_service import StatusRepository, apply_status_updates, meta_targets
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
 from bosonline.kit.schemas import ErrorEnvelope

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, validation_fields
 from bosonline.followup import rules
-from bosonline.followup.defaults import DEFAULT_SET
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import follow_provider
-from bosonline.followup.template_repository import TemplateRepository
-from bosonline.followup.template_schemas import (
+from bosonline.followup.templates.defaults import DEFAULT_SET
+from bosonline.followup.templates.repository import TemplateRepository
+from bosonline.followup.templates.schemas import (
     MAX_TEMPLATES,
     TEXT_FIELDS,
     FollowupChatIn,

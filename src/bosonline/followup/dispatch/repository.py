@@ -1,5 +1,8 @@
-"""Step 1 of the follow-up dispatcher (followup/tasks.py): claim a batch of due gateway sends, in one short write
-transaction, with a fixed number of queries whatever the batch size and however many stores it spans.
+"""The dispatcher's hand-tuned Core statements: the claim (step 1 of tasks.py) and the recording of the outcomes
+(step 3, at the end of this module).
+
+Step 1: claim a batch of due gateway sends, in one short write transaction, with a fixed number of queries
+whatever the batch size and however many stores it spans.
 
 Due rows are `status='scheduled' AND channel IN (gateway providers) AND due_at <= now`, oldest first,
 `FOR UPDATE SKIP LOCKED` on PostgreSQL (several workers take disjoint rows; on SQLite one dispatcher runs and
@@ -13,10 +16,10 @@ write transactions are serialized). Manual rows wait for a CS and are never clai
   order) → `canceled`, the reason in `error`;
 - in the store's quiet hours, unless a CS asked for it (`actor_member_id`) → due at the end of the window;
 - no text for the order's payment category → `skipped` ("no text for cod");
-- no active integration to send from (followup/senders.py) → still `scheduled`, due again in
+- no active integration to send from (followup/dispatch/senders.py) → still `scheduled`, due again in
   senders.NO_SENDER_RETRY, `error` = "no active WhatsApp number: <reason>" (nothing was sent: it goes once a number
   is active again, and a CS sees it meanwhile);
-- its pacing slot (followup/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
+- its pacing slot (followup/dispatch/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
   pacing.PACED): decided before rendering, so a paced backlog is neither rendered nor postponed again each batch;
 - else → rendered (only these), then `sending` under this claim's lease (`locked_until`), attempts + 1, with the
   integration, the buyer's number, the text and image that will be sent: what is sent is what is recorded.
@@ -34,16 +37,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import String, and_, bindparam, case, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
-from bosonline.followup.pacing import PACED, Pacer, lock_integrations
-from bosonline.followup.quiet_hours import quiet_until
-from bosonline.followup.render import load_lead_values, load_order_texts, render
-from bosonline.followup.rules import PAYMENT_CATEGORIES, payment_category, still_applies, text_field
-from bosonline.followup.schedule import gone_reason, waiting_for
-from bosonline.followup.senders import (
+from bosonline.followup.dispatch.pacing import Pacer, lock_integrations
+from bosonline.followup.dispatch.quiet_hours import quiet_until
+from bosonline.followup.dispatch.senders import (
     NO_SENDER_RETRY,
     Integration,
     NoSender,
@@ -53,6 +53,9 @@ from bosonline.followup.senders import (
     no_sender_error,
     rotator_cursors,
 )
+from bosonline.followup.render import load_lead_values, load_order_texts, render
+from bosonline.followup.rules import PACED, PAYMENT_CATEGORIES, payment_category, still_applies, text_field
+from bosonline.followup.schedule import gone_reason, waiting_for
 from bosonline.integrations.whatsapp.base import PROVIDERS
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime
@@ -494,3 +497,89 @@ class DispatchClaim:
                 raw = self._raw_text(row, template, orders, leads)
                 out.append((render(raw, lead_texts[lead.id]) if raw.strip() else "", lead.phone))
         return out
+
+
+# --- recording the outcomes (dispatch/tasks.py: FollowupJob.record and sweep) -----------------------------------
+
+SWEPT = "the worker stopped during the send"
+ERROR_CHARS = 500
+
+
+def _ours(lease: Any) -> Any:
+    """Rows still under this claim's lease: being sent, or swept to `unknown` while they were (tasks.sweep)."""
+    return and_(
+        _messages.c.locked_until == lease,
+        or_(_messages.c.status == "sending", and_(_messages.c.status == "unknown", _messages.c.error == SWEPT)),
+    )
+
+
+def _per_row(params: list[dict[str, Any]], key: str, type_: Any) -> Any:
+    """A column's new value: one literal when every row gets the same, else a CASE on the row's id."""
+    values = {item["_id"]: item[key] for item in params}
+    if len(set(values.values())) == 1:
+        return literal(next(iter(values.values())), type_)
+    return case(*[(_messages.c.id == row_id, literal(value, type_)) for row_id, value in values.items()])
+
+
+def _results(params: list[dict[str, Any]], lease_until: datetime, now: datetime) -> Any:
+    """One UPDATE … RETURNING id of the outcomes (SQLite ≥ 3.35 and PostgreSQL; an executemany cannot say which
+    rows it changed): rows still ours are first locked in id order (a status webhook waiting for these rows locks
+    them in that order too: status_service.py), then written."""
+    ours = (
+        select(_messages.c.id)
+        .where(_messages.c.id.in_(sorted(item["_id"] for item in params)), _ours(literal(lease_until, UTCDateTime())))
+        .order_by(_messages.c.id)
+        .with_for_update()
+        .cte("ours")
+    )
+    values: dict[str, Any] = {
+        "status": _per_row(params, "_status", String(16)),
+        "provider_message_id": _per_row(params, "_message_id", String(128)),
+        "error": _per_row(params, "_error", String(ERROR_CHARS)),
+        "sent_at": _per_row(params, "_sent", UTCDateTime()),
+        "locked_until": None,
+        "updated_at": literal(now, UTCDateTime()),
+    }
+    retried = {item["_id"]: item["_due"] for item in params if item["_due"] is not None}
+    if retried:
+        values["due_at"] = case(
+            *[(_messages.c.id == row_id, literal(due, UTCDateTime())) for row_id, due in retried.items()],
+            else_=_messages.c.due_at,
+        )
+    return update(_messages).where(_messages.c.id.in_(select(ours.c.id))).values(**values).returning(_messages.c.id)
+
+
+# A paced number's next send may not start before its last real start + the spacing (never moved back).
+_RAISE_PACE = (
+    update(_integrations)
+    .where(
+        _integrations.c.id == bindparam("_id"),
+        or_(
+            _integrations.c.next_send_at.is_(None),
+            _integrations.c.next_send_at < bindparam("_next", type_=UTCDateTime()),
+        ),
+    )
+    .values(next_send_at=bindparam("_next", type_=UTCDateTime()))
+)
+
+
+async def record_results(
+    session: AsyncSession, params: list[dict[str, Any]], lease_until: datetime, now: datetime
+) -> set[int]:
+    """Writes the outcomes of the rows still under this lease; the ids written."""
+    # Not cached: the statement's shape follows the batch (its size, which columns vary).
+    return set(await session.scalars(_results(params, lease_until, now), execution_options={"compiled_cache": None}))
+
+
+async def raise_pace(session: AsyncSession, floors: dict[int, datetime]) -> None:
+    await session.execute(_RAISE_PACE, [{"_id": key, "_next": floors[key]} for key in sorted(floors)])
+
+
+async def sweep_expired(session: AsyncSession, now: datetime) -> int:
+    """Rows left `sending` past their lease become `unknown` (SWEPT); how many."""
+    result = await session.execute(
+        update(FollowupMessage)
+        .where(FollowupMessage.status == "sending", FollowupMessage.locked_until < now)
+        .values(status="unknown", error=SWEPT, updated_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@
   of the integrations it uses (lock_integrations), hands its sends the next slots from there and writes the
   advanced `next_send_at` back in the same transaction, so two workers never hand out the same slot; after the
   batch, the dispatcher raises it to at least the last real start of a send of the number + the spacing
-  (followup/tasks.py: a send that started late, behind a slow one, pushes the next batch back too).
+  (followup/dispatch/tasks.py: a send that started late, behind a slow one, pushes the next batch back too).
 - A follow-up whose slot lies beyond the batch's horizon is not sent by this batch: it keeps its slot. It stays
   scheduled, due at that slot, with the integration (`integration_id`) and `error` = PACED; the slots after it go
   to the next follow-ups (the number's frontier is after its latest held slot). When it is due, the claim sends it
@@ -24,11 +24,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import select_locked_within
-from bosonline.followup.senders import Integration
+from bosonline.followup.dispatch.senders import Integration
+from bosonline.followup.rules import PACED
 from bosonline.models import FollowupMessage, WaIntegration
 
 # `error` of a scheduled follow-up that holds a pacing slot (its due_at) on its integration.
-PACED = "waiting for its pacing slot on this number"
 
 
 @dataclass

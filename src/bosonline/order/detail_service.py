@@ -7,15 +7,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.links import public_order_url
-from bosonline.checkout.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
-from bosonline.followup.order_repository import messages_of
-from bosonline.followup.order_schemas import OrderFollowupItemOut, OrderFollowupNextOut, OrderFollowupsOut
-from bosonline.followup.rules import DONE, OPEN, still_applies
+from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
 from bosonline.media.service import image_urls
 from bosonline.models import (
-    FollowupMessage,
     Image,
     Order,
     OrderEvent,
@@ -24,12 +19,15 @@ from bosonline.models import (
     OrderTracking,
     StoreMember,
 )
+from bosonline.order.followups import order_followups
+from bosonline.order.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import (
     OrderBankAccountOut,
     OrderCustomerOut,
     OrderDetailOut,
     OrderEventOut,
+    OrderFollowupsOut,
     OrderHandlerOut,
     OrderLineOut,
     OrderMoneyOut,
@@ -64,7 +62,7 @@ class OrderDetails:
         tracking = (await self.repo.tracking_of(ids))[order.id]
         handler = (await self.repo.members([order.handler_id])).get(order.handler_id or 0)
         proofs = await self._proof_urls(payments)
-        followups = (await messages_of(self.session, order.store_id, ids))[order.id]
+        followups = await order_followups(self.rt).of_order(self.session, order)
         return detail_out(self.rt, order, lines, events, payments, tracking, handler, proofs, followups)
 
     async def _proof_urls(self, payments: list[OrderPayment]) -> dict[int, str]:
@@ -86,7 +84,7 @@ def detail_out(
     tracking: list[OrderTracking],
     handler: StoreMember | None,
     proofs: dict[int, str],
-    followups: list[FollowupMessage],
+    followups: OrderFollowupsOut,
 ) -> OrderDetailOut:
     bank = None
     if order.bank_name and order.bank_account_number:
@@ -184,7 +182,7 @@ def detail_out(
             )
             for event in events
         ],
-        followups=followups_out(order, followups),
+        followups=followups,
         public_url=public_order_url(runtime.settings, order.secret_slug),
         created_at=order.created_at,
         updated_at=order.updated_at,
@@ -205,40 +203,5 @@ def shipment_out(order: Order, tracking: list[OrderTracking]) -> OrderShipmentOu
         tracking=[
             TrackingOut(status=row.status, awb=row.awb, note=row.note, source=row.source, occurred_at=row.occurred_at)
             for row in tracking
-        ],
-    )
-
-
-def followups_out(order: Order, rows: list[FollowupMessage]) -> OrderFollowupsOut:
-    """The order's follow-up rows (by step) in brief: done count, the lowest step to do now (one waiting for a
-    status the order is not in yet is not next), each row."""
-    waiting = next(
-        (
-            row
-            for row in rows
-            if row.status in OPEN and still_applies(row.trigger, order.status, order.payment_status) is None
-        ),
-        None,
-    )
-    return OrderFollowupsOut(
-        attempts=sum(1 for row in rows if row.status in DONE),
-        next=(
-            OrderFollowupNextOut(
-                step=waiting.step, name=waiting.template_name, due_at=waiting.due_at, channel=waiting.channel
-            )
-            if waiting
-            else None
-        ),
-        items=[
-            OrderFollowupItemOut(
-                id=row.id,
-                step=row.step,
-                template_name=row.template_name,
-                channel=row.channel,
-                status=row.status,
-                due_at=row.due_at,
-                sent_at=row.sent_at,
-            )
-            for row in rows
         ],
     )

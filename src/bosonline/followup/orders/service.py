@@ -24,8 +24,8 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound
-from bosonline.followup.order_repository import FollowupOrderRepository
-from bosonline.followup.order_schemas import (
+from bosonline.followup.orders.repository import FollowupOrderRepository
+from bosonline.followup.orders.schemas import (
     FollowupAttemptOut,
     FollowUpIn,
     FollowUpOut,
@@ -49,8 +49,8 @@ from bosonline.kit.clock import as_utc
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
 from bosonline.models import FollowupChat, FollowupMessage, Order
-from bosonline.order.status import OrderStatusService
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusError
+from bosonline.order.status_service import OrderStatusService
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.webhook.outbox import wake_worker_after_commit

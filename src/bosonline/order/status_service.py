@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import AppError, Conflict
 from bosonline.inventory.service import InventoryService, StockLine
 from bosonline.models import Order, OrderLine
+from bosonline.order.detail_service import OrderDetails
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import OrderDetailOut
 from bosonline.order.state import StockEffect, check_transition, stock_effect
@@ -35,7 +36,6 @@ from bosonline.order.status_schemas import (
     StatusChangeIn,
 )
 from bosonline.order.timeline import Actor, OrderTimeline
-from bosonline.order.views import OrderDetails
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.voucher.release import release_vouchers

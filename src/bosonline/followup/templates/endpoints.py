@@ -9,9 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, Path, Query, Response, status
 
-from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
-from bosonline.followup.template_schemas import (
+from bosonline.followup.templates.schemas import (
     MAX_TEMPLATES,
     MAX_V3_PAGE,
     SEMANTICS,
@@ -23,9 +22,10 @@ from bosonline.followup.template_schemas import (
     ScalevError,
     ScalevList,
 )
-from bosonline.followup.template_service import TemplateService
+from bosonline.followup.templates.service import TemplateService
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 v3_router = api_router(prefix="/v3/products/{product_id}/follow-up-chats", tags=["Follow-up chat"])

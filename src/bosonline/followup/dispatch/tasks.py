@@ -1,10 +1,10 @@
 """The worker's follow-up dispatcher: claim due gateway sends, send them outside any transaction, record what
 the providers answered (DESIGN.md §5 "Dispatch").
 
-1. Claim (one short write transaction, followup/dispatch_claim.py): due rows → canceled / postponed (quiet
+1. Claim (one short write transaction, followup/dispatch/repository.py): due rows → canceled / postponed (quiet
    hours, pacing) / skipped / failed, or `sending` under this claim's lease with what will be sent.
 2. Send (no transaction open): the integration's credentials decrypted, its adapter
-   (integrations/whatsapp/base.adapter_for) over one shared keep-alive httpx client, each message not before its
+   (integrations/whatsapp/registry.adapter_for) over one shared keep-alive httpx client, each message not before its
    pacing slot nor closer than the spacing to the previous real start of its number, at most
    `followup_concurrency` in flight. Credentials that cannot be read send nothing: `retry`.
 3. Record (one short write transaction, only rows still ours: under this claim's lease, `sending`, or `unknown`
@@ -31,22 +31,27 @@ from typing import Any, get_args
 
 import httpx
 import structlog
-from sqlalchemy import String, and_, bindparam, case, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
-from bosonline.followup.dispatch_claim import Batch, Claimed, DispatchClaim
-from bosonline.followup.status_updates import apply_waiting_statuses
+from bosonline.followup.dispatch.repository import (
+    ERROR_CHARS,
+    Batch,
+    Claimed,
+    DispatchClaim,
+    raise_pace,
+    record_results,
+    sweep_expired,
+)
+from bosonline.followup.dispatch.status_service import apply_waiting_statuses
 from bosonline.integrations.whatsapp.base import (
     Outcome,
     OutgoingMessage,
     SendResult,
     WhatsAppAdapter,
-    adapter_for,
 )
 from bosonline.integrations.whatsapp.http import clean
-from bosonline.models import FollowupMessage, WaIntegration
-from bosonline.models.base import UTCDateTime
+from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.runtime import Runtime
 from bosonline.worker.sending import SendingJob
 
@@ -55,69 +60,8 @@ log = structlog.get_logger("bosonline.followup")
 MAX_TRIES = 5
 # Wait after try 1, 2, … that certainly did not send, before the next one.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
-SWEPT = "the worker stopped during the send"
 _OUTCOMES = frozenset(get_args(Outcome))
-_ERROR_CHARS = 500
-_messages = FollowupMessage.__table__
-_integrations = WaIntegration.__table__
 
-
-def _ours(lease: Any) -> Any:
-    """Rows still under this claim's lease: being sent, or swept to `unknown` while they were (tasks.sweep)."""
-    return and_(
-        _messages.c.locked_until == lease,
-        or_(_messages.c.status == "sending", and_(_messages.c.status == "unknown", _messages.c.error == SWEPT)),
-    )
-
-
-def _per_row(params: list[dict[str, Any]], key: str, type_: Any) -> Any:
-    """A column's new value: one literal when every row gets the same, else a CASE on the row's id."""
-    values = {item["_id"]: item[key] for item in params}
-    if len(set(values.values())) == 1:
-        return literal(next(iter(values.values())), type_)
-    return case(*[(_messages.c.id == row_id, literal(value, type_)) for row_id, value in values.items()])
-
-
-def _results(params: list[dict[str, Any]], lease_until: datetime, now: datetime) -> Any:
-    """One UPDATE … RETURNING id of the outcomes (SQLite ≥ 3.35 and PostgreSQL; an executemany cannot say which
-    rows it changed): rows still ours are first locked in id order (a status webhook waiting for these rows locks
-    them in that order too: status_updates.py), then written."""
-    ours = (
-        select(_messages.c.id)
-        .where(_messages.c.id.in_(sorted(item["_id"] for item in params)), _ours(literal(lease_until, UTCDateTime())))
-        .order_by(_messages.c.id)
-        .with_for_update()
-        .cte("ours")
-    )
-    values: dict[str, Any] = {
-        "status": _per_row(params, "_status", String(16)),
-        "provider_message_id": _per_row(params, "_message_id", String(128)),
-        "error": _per_row(params, "_error", String(_ERROR_CHARS)),
-        "sent_at": _per_row(params, "_sent", UTCDateTime()),
-        "locked_until": None,
-        "updated_at": literal(now, UTCDateTime()),
-    }
-    retried = {item["_id"]: item["_due"] for item in params if item["_due"] is not None}
-    if retried:
-        values["due_at"] = case(
-            *[(_messages.c.id == row_id, literal(due, UTCDateTime())) for row_id, due in retried.items()],
-            else_=_messages.c.due_at,
-        )
-    return update(_messages).where(_messages.c.id.in_(select(ours.c.id))).values(**values).returning(_messages.c.id)
-
-
-# A paced number's next send may not start before its last real start + the spacing (never moved back).
-_RAISE_PACE = (
-    update(_integrations)
-    .where(
-        _integrations.c.id == bindparam("_id"),
-        or_(
-            _integrations.c.next_send_at.is_(None),
-            _integrations.c.next_send_at < bindparam("_next", type_=UTCDateTime()),
-        ),
-    )
-    .values(next_send_at=bindparam("_next", type_=UTCDateTime()))
-)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -288,12 +232,7 @@ class FollowupJob(SendingJob):
             await self._raise_pace(session, batch.claimed, started or {})
             owned: set[int] = set()
             if params:
-                # Not cached: the statement's shape follows the batch (its size, which columns vary).
-                owned = set(
-                    await session.scalars(
-                        _results(params, batch.lease_until, now), execution_options={"compiled_cache": None}
-                    )
-                )
+                owned = await record_results(session, params, batch.lease_until, now)
             recorded = [item for item in params if item["_id"] in owned]
             sent = [
                 (message.integration, item["_message_id"])
@@ -325,11 +264,11 @@ class FollowupJob(SendingJob):
                 floor = start + timedelta(seconds=60 / pace)
                 floors[message.integration.id] = max(floors.get(message.integration.id, floor), floor)
         if floors:
-            await session.execute(_RAISE_PACE, [{"_id": key, "_next": floors[key]} for key in sorted(floors)])
+            await raise_pace(session, floors)
 
     @staticmethod
     def _result(message: Claimed, result: SendResult, now: datetime) -> dict[str, Any]:
-        error = _printable(result.error, _ERROR_CHARS)
+        error = _printable(result.error, ERROR_CHARS)
         params: dict[str, Any] = {
             "_id": message.id,
             "_status": result.outcome,
@@ -347,7 +286,7 @@ class FollowupJob(SendingJob):
                 return {
                     **params,
                     "_status": "failed",
-                    "_error": f"{error or 'not sent'} (gave up after {MAX_TRIES} tries)"[:_ERROR_CHARS],
+                    "_error": f"{error or 'not sent'} (gave up after {MAX_TRIES} tries)"[:ERROR_CHARS],
                 }
             return {**params, "_status": "scheduled", "_due": now + delay}
         if result.outcome == "failed":
@@ -360,13 +299,8 @@ class FollowupJob(SendingJob):
         the worker only have been slow, its record still knows the row by it and writes what really happened."""
         now = self.rt.clock.now()
         async with self.rt.db.session() as session:
-            result = await session.execute(
-                update(FollowupMessage)
-                .where(FollowupMessage.status == "sending", FollowupMessage.locked_until < now)
-                .values(status="unknown", error=SWEPT, updated_at=now)
-            )
+            count = await sweep_expired(session, now)
             await session.commit()
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
         if count:
             log.warning("followup_leases_expired", count=count)
         return count

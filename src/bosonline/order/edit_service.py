@@ -12,11 +12,11 @@ from typing import Any
 
 import lokal
 
-from bosonline.checkout.pricing import MONEY_FIELDS
-from bosonline.checkout.repository import CheckoutRepository
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderTracking, Voucher, Warehouse
+from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.detail_service import shipment_out
 from bosonline.order.edit_base import (
     OrderChange,
     check_moment,
@@ -34,8 +34,8 @@ from bosonline.order.edit_schemas import (
     WaValidationOut,
 )
 from bosonline.order.money import goods_and_shipping, reprice
+from bosonline.order.pricing import MONEY_FIELDS
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
-from bosonline.order.views import shipment_out
 from bosonline.regions.service import delivery_region
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
@@ -78,7 +78,7 @@ class OrderEdits(OrderChange):
         timeline = self.timeline(order)
         before = snap(order, CUSTOMER_FIELDS)
         # The customer row holds a buyer's latest details; a new phone is (or becomes) another buyer of the store.
-        order.customer_id = await CheckoutRepository(self.session).upsert_customer(
+        order.customer_id = await CustomerRepository(self.session).upsert_customer(
             order.store_id, body.phone, body.name, body.email, self.now
         )
         order.customer_name = body.name

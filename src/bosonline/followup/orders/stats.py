@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import ValidationFailed
-from bosonline.followup.order_schemas import AbandonedStatsOut, FollowupStatsOut, StepStatsOut
+from bosonline.followup.orders.schemas import AbandonedStatsOut, FollowupStatsOut, StepStatsOut
 from bosonline.models import CheckoutLead, FollowupMessage, Order, OrderEvent
 from bosonline.order.list_repository import day_bounds
 from bosonline.runtime import Runtime

@@ -9,7 +9,7 @@
   provider (ROTATOR_FIELD_BITS each, in PROVIDERS order): a store rotating over two Fonnte and two Wablas numbers
   with its follow-ups alternating between them uses all four, each provider's numbers in turn. An order (or
   abandoned checkout) that already got a message from an active integration keeps that number: a buyer sees one
-  sender; so does a follow-up that holds a pacing slot on a number (followup/pacing.py).
+  sender; so does a follow-up that holds a pacing slot on a number (followup/dispatch/pacing.py).
 
 No active integration to use → `NoSender` with the reason: nothing was sent, so the dispatcher keeps the follow-up
 `scheduled`, due again NO_SENDER_RETRY later, `error` = "no active WhatsApp number: <reason>" (no_sender_error): it
@@ -159,7 +159,7 @@ class SenderPicker:
         return chosen
 
 
-# --- reads (the claim's transaction: followup/dispatch_claim.py) -----------------------------------------------------
+# --- reads (the claim's transaction: followup/dispatch/repository.py) -----------------------------------------------------
 
 
 async def load_integrations(session: AsyncSession, store_ids: set[int]) -> dict[int, Integration]:

@@ -8,7 +8,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+# Unpaid bank transfers placed within this long keep their unique code out of new draws (checkout, order edits).
+UNIQUE_CODE_LOOKBACK = timedelta(days=7)
 
 PAYMENT_CATEGORY = {"bank_transfer": "bank_transfer", "cod": "cod", "qris": "epayment"}
 PAYMENT_LABEL = {"bank_transfer": "Transfer Bank", "cod": "COD (bayar di tempat)", "qris": "QRIS"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bosonline.checkout.links import public_form_url
 from bosonline.form.repository import FormRepository
 from bosonline.form.rules import fields_of
 from bosonline.form.schemas import FieldsOut, FormItemOut, FormOut, PriceRange, SuccessSummaryOut
 from bosonline.form.success import success_page_of
+from bosonline.kit.links import public_form_url
 from bosonline.models import Form, FormItem, Product, ProductVariant
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext

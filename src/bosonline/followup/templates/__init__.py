@@ -1,0 +1,1 @@
+"""Follow-up chat templates: their CRUD (endpoints -> service -> repository) and the default set."""

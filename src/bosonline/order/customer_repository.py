@@ -1,0 +1,48 @@
+"""SQL the order's money and customer share between checkout (placing an order) and order edits: the customer
+row of a phone (upsert) and the unique codes a store's open bank transfers wait with. Buyers are not store
+members, so every statement names the store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.db import dialect_insert
+from bosonline.models import Customer, Order
+
+
+class CustomerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def taken_unique_codes(
+        self, store_id: int, amount: int, since: datetime, *, except_order_id: int | None = None
+    ) -> set[int]:
+        """Codes of the store's recent unpaid bank transfers whose amount before the code is `amount` (other than
+        `except_order_id`, an order being re-priced)."""
+        stmt = select(Order.unique_code).where(
+            Order.store_id == store_id,
+            Order.created_at >= since,
+            Order.payment_method == "bank_transfer",
+            Order.payment_status == "unpaid",
+            Order.total + Order.unique_code == amount,
+        )
+        if except_order_id is not None:
+            stmt = stmt.where(Order.id != except_order_id)
+        return set(await self.session.scalars(stmt))
+
+    async def upsert_customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> int:
+        insert = dialect_insert(self.session, Customer).values(
+            store_id=store_id, phone=phone, name=name, email=email, created_at=now, updated_at=now
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[Customer.store_id, Customer.phone],
+            set_={
+                "name": insert.excluded.name,
+                "email": func.coalesce(insert.excluded.email, Customer.email),
+                "updated_at": now,
+            },
+        ).returning(Customer.id)
+        return int((await self.session.execute(upsert)).scalar_one())
