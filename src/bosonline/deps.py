@@ -10,13 +10,15 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.auth.errors import AuthError
 from bosonline.auth.permissions import Permission
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.service import Client
-from bosonline.errors import Forbidden, Unauthorized
+from bosonline.errors import CommonError, Forbidden, Unauthorized, raises
 from bosonline.kit.security import InvalidToken
 from bosonline.models import User
 from bosonline.runtime import Runtime
+from bosonline.store.errors import StoreError
 from bosonline.store.membership import resolve_store_context
 from bosonline.tenancy import StoreContext
 
@@ -49,6 +51,7 @@ class Principal:
     session_id: str
 
 
+@raises(CommonError.unauthorized, AuthError.invalid_token, AuthError.token_expired, AuthError.session_revoked)
 async def current_principal(
     runtime: RuntimeDep,
     db: DbDep,
@@ -57,22 +60,23 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
     if len(credentials.credentials) > 2048:
-        raise Unauthorized("Access token is invalid", code="invalid_token")
+        raise Unauthorized("Access token is invalid", code=AuthError.invalid_token)
     try:
         claims = runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
     except InvalidToken as exc:
         if str(exc) == "expired":
-            raise Unauthorized("Access token is expired", code="token_expired") from exc
-        raise Unauthorized("Access token is invalid", code="invalid_token") from exc
+            raise Unauthorized("Access token is expired", code=AuthError.token_expired) from exc
+        raise Unauthorized("Access token is invalid", code=AuthError.invalid_token) from exc
     found = await AuthRepository(db).principal(claims.user_id, claims.session_id)
     if found is None or found[0].deleted_at is not None or found[1].revoked_at is not None:
-        raise Unauthorized("Session has ended; log in again", code="session_revoked")
+        raise Unauthorized("Session has ended; log in again", code=AuthError.session_revoked)
     return Principal(user=found[0], session_id=claims.session_id)
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
+@raises(StoreError.store_required, StoreError.not_a_member, StoreError.member_inactive, StoreError.no_store)
 async def current_store(
     principal: CurrentUser,
     db: DbDep,
@@ -95,11 +99,12 @@ CurrentStore = Annotated[StoreContext, Depends(current_store)]
 def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
     """Dependency: the request's store context, if the caller's role there grants `permission`."""
 
+    @raises(AuthError.permission_denied)
     async def dependency(ctx: CurrentStore) -> StoreContext:
         if not ctx.can(permission):
             raise Forbidden(
                 f"Your role ({ctx.role}) in this store does not allow this ({permission})",
-                code="permission_denied",
+                code=AuthError.permission_denied,
             )
         return ctx
 

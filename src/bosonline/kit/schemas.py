@@ -24,7 +24,11 @@ class ListEnvelope(BaseModel, Generic[T]):
 
 
 class ErrorDetail(BaseModel):
-    code: str = Field(examples=["not_found"])
+    code: str = Field(
+        examples=["not_found"],
+        description="What went wrong, for clients to switch on: one of the codes the response lists "
+        "(`x-error-codes`), all declared in the `…Error` schemas.",
+    )
     message: str = Field(examples=["Record not found"])
     fields: dict[str, str] | None = Field(None, description="Offending fields and why (422 only).")
 

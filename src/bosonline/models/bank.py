@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bosonline.bank.errors import BankError
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, unique
 
 BANK_ACCOUNT_UNIQUE = unique(
     "store_id",
     "bank_code",
     "account_number",
-    code="bank_account_exists",
+    code=BankError.bank_account_exists,
     message="This account is already saved in the store",
     field="account_number",
 )

@@ -8,18 +8,28 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bosonline.catalog.errors import CatalogError
+from bosonline.media.errors import MediaError
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
 
 CATEGORY_NAME_UNIQUE = unique(
-    "store_id", "name_key", code="category_exists", message="A category with this name already exists", field="name"
+    "store_id",
+    "name_key",
+    code=CatalogError.category_exists,
+    message="A category with this name already exists",
+    field="name",
 )
 PRODUCT_SLUG_UNIQUE = unique(
-    "store_id", "slug", code="slug_taken", message="Another product of the store already uses this slug", field="slug"
+    "store_id",
+    "slug",
+    code=CatalogError.slug_taken,
+    message="Another product of the store already uses this slug",
+    field="slug",
 )
 SKU_UNIQUE = unique(
-    "store_id", "sku_key", code="sku_taken", message="This SKU is already used in the store", field="sku"
+    "store_id", "sku_key", code=CatalogError.sku_taken, message="This SKU is already used in the store", field="sku"
 )
-IMAGE_KEY_UNIQUE = unique("storage_key", code="image_exists", message="This image is already stored")
+IMAGE_KEY_UNIQUE = unique("storage_key", code=MediaError.image_exists, message="This image is already stored")
 
 
 class Category(IdMixin, TimestampMixin, Base):

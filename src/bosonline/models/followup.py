@@ -8,20 +8,28 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bosonline.followup.errors import FollowupError
+from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
 
 INTEGRATION_PHONE_UNIQUE = unique(
     "store_id",
     "phone_number",
-    code="wa_integration_exists",
+    code=WhatsAppError.wa_integration_exists,
     message="This number already has a WhatsApp integration in this store",
     field="phone_number",
 )
 MESSAGE_ORDER_TEMPLATE_UNIQUE = unique(
-    "order_id", "template_id", code="followup_exists", message="This follow-up is already scheduled for the order"
+    "order_id",
+    "template_id",
+    code=FollowupError.followup_exists,
+    message="This follow-up is already scheduled for the order",
 )
 MESSAGE_LEAD_TEMPLATE_UNIQUE = unique(
-    "lead_id", "template_id", code="followup_exists", message="This follow-up is already scheduled for the checkout"
+    "lead_id",
+    "template_id",
+    code=FollowupError.followup_exists,
+    message="This follow-up is already scheduled for the checkout",
 )
 
 

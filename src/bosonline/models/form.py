@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bosonline.form.errors import FormError
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
 
 FORM_SLUG_UNIQUE = unique(
     "store_id",
     "slug",
-    code="form_slug_taken",
+    code=FormError.form_slug_taken,
     message="Another form of the store already uses this slug",
     field="slug",
 )

@@ -9,18 +9,22 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bosonline.checkout.errors import CheckoutError
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
+from bosonline.order.errors import OrderError
 
 # Orders a buyer is still waiting on: their store must not disappear under them (Data Deletion refuses).
 OPEN_ORDER_STATUSES = ("pending", "confirmed", "in_process", "ready", "shipped")
 
-CUSTOMER_PHONE_UNIQUE = unique("store_id", "phone", code="customer_exists", message="This buyer already exists")
-ORDER_NUMBER_UNIQUE = unique("store_id", "number", code="order_number_taken", message="Order number taken")
-ORDER_SECRET_UNIQUE = unique("secret_slug", code="order_slug_taken", message="Order link taken")
-CHECKOUT_KEY_UNIQUE = unique(
-    "store_id", "key", code="idempotency_key_in_use", message="This Idempotency-Key is being used"
+CUSTOMER_PHONE_UNIQUE = unique(
+    "store_id", "phone", code=OrderError.customer_exists, message="This buyer already exists"
 )
-LEAD_TOKEN_UNIQUE = unique("token", code="lead_token_taken", message="Lead token taken")
+ORDER_NUMBER_UNIQUE = unique("store_id", "number", code=OrderError.order_number_taken, message="Order number taken")
+ORDER_SECRET_UNIQUE = unique("secret_slug", code=OrderError.order_slug_taken, message="Order link taken")
+CHECKOUT_KEY_UNIQUE = unique(
+    "store_id", "key", code=CheckoutError.idempotency_key_in_use, message="This Idempotency-Key is being used"
+)
+LEAD_TOKEN_UNIQUE = unique("token", code=CheckoutError.lead_token_taken, message="Lead token taken")
 
 # PostgreSQL trigram (pg_trgm) GIN indexes behind the order list's free-text search (`q`: number, name, phone
 # digits), created by migration 0004 when the extension can be installed. They are not in the metadata: SQLite

@@ -6,9 +6,14 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, unique
+from bosonline.shipping.errors import ShippingError
 
 SHIPPING_RATE_UNIQUE = unique(
-    "store_id", "courier", "service", code="rate_exists", message="This courier service is already on the rate card"
+    "store_id",
+    "courier",
+    "service",
+    code=ShippingError.rate_exists,
+    message="This courier service is already on the rate card",
 )
 
 

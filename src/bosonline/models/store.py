@@ -8,12 +8,14 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
+from bosonline.staff.errors import StaffError
+from bosonline.store.errors import StoreError
 
 SUBDOMAIN_UNIQUE = unique(
-    "subdomain", code="subdomain_taken", message="This subdomain is already taken", field="subdomain"
+    "subdomain", code=StoreError.subdomain_taken, message="This subdomain is already taken", field="subdomain"
 )
 MEMBER_UNIQUE = unique(
-    "store_id", "user_id", code="already_member", message="This person is already a member of the store"
+    "store_id", "user_id", code=StaffError.already_member, message="This person is already a member of the store"
 )
 
 

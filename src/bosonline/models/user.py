@@ -7,9 +7,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bosonline.auth.errors import AuthError
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
 
-EMAIL_UNIQUE = unique("email", code="email_taken", message="An account with this email already exists", field="email")
+EMAIL_UNIQUE = unique(
+    "email", code=AuthError.email_taken, message="An account with this email already exists", field="email"
+)
 
 
 class User(IdMixin, TimestampMixin, Base):

@@ -8,11 +8,12 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
+from bosonline.voucher.errors import VoucherError
 
 VOUCHER_CODE_UNIQUE = unique(
     "store_id",
     "code_key",
-    code="voucher_code_taken",
+    code=VoucherError.voucher_code_taken,
     message="The store already has a voucher with this code",
     field="code",
 )

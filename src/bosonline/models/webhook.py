@@ -8,11 +8,12 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
+from bosonline.webhook.errors import WebhookError
 
 WEBHOOK_URL_UNIQUE = unique(
-    "store_id", "url", code="webhook_exists", message="This URL is already subscribed", field="url"
+    "store_id", "url", code=WebhookError.webhook_exists, message="This URL is already subscribed", field="url"
 )
-DELIVERY_UNIQUE_ID = unique("unique_id", code="delivery_exists", message="Delivery already queued")
+DELIVERY_UNIQUE_ID = unique("unique_id", code=WebhookError.delivery_exists, message="Delivery already queued")
 
 
 class Webhook(IdMixin, TimestampMixin, Base):
