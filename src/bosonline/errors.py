@@ -12,6 +12,7 @@ parameter or body can cause (404, 422, 400, 413), and the OpenAPI schema lists e
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -315,7 +316,7 @@ def _document_catalogues(app: FastAPI) -> None:
                     "title": catalogue.__name__,
                     "type": "string",
                     "enum": [code.value for code in members],
-                    "description": (catalogue.__doc__ or "Error codes.").strip()
+                    "description": (catalogue.__doc__ or sys.modules[catalogue.__module__].__doc__ or "").strip()
                     + "\n\n"
                     + "\n".join(f"- `{code.value}` ({code.status}): {code.description}" for code in members),
                     "x-enum-varnames": [code.name for code in members],
