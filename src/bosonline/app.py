@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import structlog
 from fastapi import FastAPI
@@ -29,7 +28,6 @@ from bosonline.form.endpoints import router as form_router
 from bosonline.health import router as health_router
 from bosonline.integrations.whatsapp.endpoints import router as wa_integration_router
 from bosonline.inventory.endpoints import router as inventory_router
-from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -133,16 +131,6 @@ TAGS = [
     {"name": "health", "description": "Liveness and database reachability."},
 ]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorEnvelope, "description": description}
-    for status, description in {
-        401: "Missing, expired, tampered or revoked token",
-        403: "Not allowed in this store",
-        404: "Record not found",
-        422: "Invalid input (see `error.fields`)",
-    }.items()
-}
-
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or (runtime.settings if runtime else Settings())
@@ -214,7 +202,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         followup_v3_router,
         followup_store_template_router,
     ):
-        app.include_router(router, responses=_ERRORS)
+        app.include_router(router)
     app.include_router(web_router)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

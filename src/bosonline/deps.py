@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import Forbidden, Unauthorized
+from bosonline.errors import AccessError, CommonError, Forbidden, Unauthorized, raises
 from bosonline.kit.security import InvalidToken
 from bosonline.models import User
 from bosonline.permissions import Permission
@@ -47,6 +47,7 @@ class Principal:
     session_id: str
 
 
+@raises(CommonError.unauthorized, AccessError.invalid_token, AccessError.token_expired, AccessError.session_revoked)
 async def current_principal(
     runtime: RuntimeDep,
     db: DbDep,
@@ -55,22 +56,23 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
     if len(credentials.credentials) > 2048:
-        raise Unauthorized("Access token is invalid", code="invalid_token")
+        raise Unauthorized("Access token is invalid", code=AccessError.invalid_token)
     try:
         claims = runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
     except InvalidToken as exc:
         if str(exc) == "expired":
-            raise Unauthorized("Access token is expired", code="token_expired") from exc
-        raise Unauthorized("Access token is invalid", code="invalid_token") from exc
+            raise Unauthorized("Access token is expired", code=AccessError.token_expired) from exc
+        raise Unauthorized("Access token is invalid", code=AccessError.invalid_token) from exc
     found = await PrincipalRepository(db).principal(claims.user_id, claims.session_id)
     if found is None or found[0].deleted_at is not None or found[1].revoked_at is not None:
-        raise Unauthorized("Session has ended; log in again", code="session_revoked")
+        raise Unauthorized("Session has ended; log in again", code=AccessError.session_revoked)
     return Principal(user=found[0], session_id=claims.session_id)
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
+@raises(AccessError.store_required, AccessError.not_a_member, AccessError.member_inactive, AccessError.no_store)
 async def current_store(
     principal: CurrentUser,
     db: DbDep,
@@ -93,11 +95,12 @@ CurrentStore = Annotated[StoreContext, Depends(current_store)]
 def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
     """Dependency: the request's store context, if the caller's role there grants `permission`."""
 
+    @raises(AccessError.permission_denied)
     async def dependency(ctx: CurrentStore) -> StoreContext:
         if not ctx.can(permission):
             raise Forbidden(
                 f"Your role ({ctx.role}) in this store does not allow this ({permission})",
-                code="permission_denied",
+                code=AccessError.permission_denied,
             )
         return ctx
 

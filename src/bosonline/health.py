@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from bosonline import __version__
-from bosonline.errors import error_body
-from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.errors import CommonError, error_body, error_responses
+from bosonline.kit.schemas import Envelope
 
 router = APIRouter(tags=["health"])
 
@@ -23,13 +23,14 @@ class HealthOut(BaseModel):
 @router.get(
     "/health",
     summary="Liveness and database reachability",
-    responses={503: {"model": ErrorEnvelope, "description": "The database is unreachable"}},
+    operation_id="health",
+    responses=error_responses(CommonError.service_unavailable),
 )
 async def health(request: Request) -> Envelope[HealthOut]:
     try:
         await request.app.state.runtime.db.ping()
     except Exception:  # noqa: BLE001 — any failure to reach the database means "not ready"
         return JSONResponse(  # type: ignore[return-value]
-            error_body("service_unavailable", "Database unreachable"), status_code=503
+            error_body(CommonError.service_unavailable, "Database unreachable"), status_code=503
         )
     return Envelope(data=HealthOut(status="ok", database="ok", version=__version__))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import BadRequest, Forbidden, NotFound
+from bosonline.errors import AccessError, BadRequest, Forbidden, NotFound
 from bosonline.models import AuthSession, Store, StoreMember, User
 from bosonline.tenancy import StoreContext
 
@@ -67,15 +67,17 @@ async def resolve_store_context(session: AsyncSession, user_id: int, store_id: i
         found = await repo.membership(user_id, store_id)
         if found is None:
             # The same answer whether the store exists or not: ids of other sellers' stores reveal nothing.
-            raise Forbidden("You are not a member of this store", code="not_a_member")
+            raise Forbidden("You are not a member of this store", code=AccessError.not_a_member)
         member, store = found
     else:
         memberships = await repo.memberships(user_id, limit=2)
         if not memberships:
-            raise NotFound("You have no store yet; create one with POST /store", code="no_store")
+            raise NotFound("You have no store yet; create one with POST /store", code=AccessError.no_store)
         if len(memberships) > 1:
-            raise BadRequest("You belong to several stores; name one with the X-Store-Id header", code="store_required")
+            raise BadRequest(
+                "You belong to several stores; name one with the X-Store-Id header", code=AccessError.store_required
+            )
         member, store = memberships[0]
     if member.status != "active":
-        raise Forbidden("Your access to this store has been deactivated", code="member_inactive")
+        raise Forbidden("Your access to this store has been deactivated", code=AccessError.member_inactive)
     return StoreContext(member=member, store=store)

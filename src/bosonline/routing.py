@@ -4,10 +4,15 @@ Every router is built with `TransactionalRoute`: the route opens a session (SQLi
 for non-GET requests), puts it on `request.state.db`, runs the endpoint, and commits when the response is a
 success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
 Callbacks registered with `db.after_commit` run once the commit has succeeded.
+
+Each route documents the error codes it can answer: those it declares (`responses=error_responses(...)`) and
+those of its dependencies and parameters (`errors.with_dependency_errors`). Operation ids are the route's tag
+and the endpoint function's name (`operation_id` below): `order_list`, `product_create`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,14 +21,31 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
 from bosonline.db import pop_after_commit
-from bosonline.errors import AppError
+from bosonline.errors import AppError, with_dependency_errors
 
 log = structlog.get_logger("bosonline.routing")
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def operation_id(route: APIRoute) -> str:
+    """`order_list`, `product_create`, `order_confirm_payment`: the route's tag in snake case, then the endpoint
+    function's name without the words that repeat the tag (`list_orders` under "Order" → `order_list`). Stable
+    while the tag and the function name are; a route may still name its own (`operation_id=`)."""
+    tag = str(route.tags[0]) if route.tags else route.endpoint.__module__.rsplit(".", 1)[-1]
+    prefix = re.sub(r"[^a-z0-9]+", "_", tag.lower().replace("-", "")).strip("_")
+    last = prefix.rsplit("_", 1)[-1]
+    words = [word for word in route.endpoint.__name__.split("_") if word not in {last, f"{last}s"}]
+    return "_".join([prefix, *words])
+
+
 class TransactionalRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        responses = with_dependency_errors(self.responses, self.dependant)
+        if responses is not self.responses:  # built again: FastAPI derives the response models from `responses`
+            super().__init__(path, endpoint, **{**kwargs, "responses": responses})
+
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()
 
@@ -58,4 +80,4 @@ class TransactionalRoute(APIRoute):
 
 
 def api_router(**kwargs: Any) -> APIRouter:
-    return APIRouter(route_class=TransactionalRoute, **kwargs)
+    return APIRouter(route_class=TransactionalRoute, generate_unique_id_function=operation_id, **kwargs)

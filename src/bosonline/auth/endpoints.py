@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, status
 
+from bosonline.auth.errors import AuthError
 from bosonline.auth.schemas import (
     ForgotPasswordIn,
     LoginIn,
@@ -19,6 +20,7 @@ from bosonline.auth.schemas import (
 )
 from bosonline.auth.service import AuthService
 from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
+from bosonline.errors import CommonError, error_responses
 from bosonline.kit.schemas import Envelope
 from bosonline.routing import api_router
 
@@ -32,7 +34,12 @@ def _service(db: DbDep, runtime: RuntimeDep) -> AuthService:
 Service = Annotated[AuthService, Depends(_service)]
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, summary="Register")
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register",
+    responses=error_responses(AuthError.email_taken),
+)
 async def register(body: RegisterIn, service: Service, client: ClientDep) -> Envelope[RegisterOut]:
     """Creates an account and logs it in. Duplicate email → 409 `email_taken`."""
     user, tokens = await service.register(
@@ -41,14 +48,22 @@ async def register(body: RegisterIn, service: Service, client: ClientDep) -> Env
     return Envelope(data=RegisterOut(user=UserOut.of(user), tokens=tokens))
 
 
-@router.post("/login", summary="Login")
+@router.post(
+    "/login",
+    summary="Login",
+    responses=error_responses(AuthError.invalid_credentials, CommonError.too_many_requests),
+)
 async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
     """Wrong email or password → 401 `invalid_credentials` (never says which). More than the allowed failures
     for one email from one IP within the window (default 5 in 15 minutes) → 429 with `Retry-After`."""
     return Envelope(data=await service.login(email=body.email, password=body.password, client=client))
 
 
-@router.post("/refresh", summary="Refresh Token")
+@router.post(
+    "/refresh",
+    summary="Refresh Token",
+    responses=error_responses(AuthError.invalid_refresh_token, AuthError.refresh_token_reused),
+)
 async def refresh(body: RefreshIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
     """Exchanges a refresh token for a new pair. Each refresh token works once: presenting a used one again
     ends that whole login (every token of it) and answers 401 `refresh_token_reused`."""
@@ -70,7 +85,7 @@ async def forgot_password(body: ForgotPasswordIn, service: Service) -> Envelope[
     return Envelope(data=MessageOut(message="If this address has an account, a reset token is on its way"))
 
 
-@router.post("/password/reset", summary="Reset Password")
+@router.post("/password/reset", summary="Reset Password", responses=error_responses(AuthError.invalid_reset_token))
 async def reset_password(body: ResetPasswordIn, service: Service) -> Envelope[MessageOut]:
     """Sets a new password with a reset token and ends every session of the account."""
     await service.reset_password(token=body.token, password=body.password)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.auth.errors import AuthError
 from bosonline.auth.repository import AuthRepository
 from bosonline.auth.schemas import TokenPair
 from bosonline.db import after_commit
@@ -68,7 +69,7 @@ class AuthService:
         valid = await self.rt.passwords.verify(user.password_hash if user else None, password)
         if user is None or not valid:
             await self._record_attempt(email, client, "failure", user.id if user else None)
-            raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials", persist=True)
+            raise Unauthorized(INVALID_CREDENTIALS, code=AuthError.invalid_credentials, persist=True)
         await self._record_attempt(email, client, "success", user.id)
         if self.rt.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.rt.passwords.hash(password)
@@ -78,20 +79,20 @@ class AuthService:
         now = self.now
         found = await self.repo.refresh_token_with_session(hash_token(refresh_token))
         if found is None:
-            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+            raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
         token, auth_session = found
         if auth_session.revoked_at is not None:
-            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+            raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
         reused = token.rotated_at is not None
         if not reused and token.expires_at <= now:
-            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+            raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
         if reused or not await self.repo.mark_rotated(token.id, now):
             # A retired token came back: it was stolen or replayed. End the whole login, both copies.
             await self.repo.revoke_session(auth_session.id, now, "refresh_token_reuse")
-            raise Unauthorized(INVALID_REFRESH, code="refresh_token_reused", persist=True)
+            raise Unauthorized(INVALID_REFRESH, code=AuthError.refresh_token_reused, persist=True)
         user = await self.repo.user_by_id(auth_session.user_id)
         if user is None:
-            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+            raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
         await self.repo.touch_session(auth_session.id, now)
         return await self._issue(user.id, auth_session.id)
 
@@ -125,10 +126,10 @@ class AuthService:
         now = self.now
         reset = await self.repo.reset_token(hash_token(token))
         if reset is None or reset.used_at is not None or reset.expires_at <= now:
-            raise BadRequest(INVALID_RESET, code="invalid_reset_token")
+            raise BadRequest(INVALID_RESET, code=AuthError.invalid_reset_token)
         user = await self.repo.user_by_id(reset.user_id)
         if user is None or not await self.repo.use_reset_token(reset.id, now):
-            raise BadRequest(INVALID_RESET, code="invalid_reset_token")
+            raise BadRequest(INVALID_RESET, code=AuthError.invalid_reset_token)
         user.password_hash = await self.rt.passwords.hash(password)
         user.updated_at = now
         await self.repo.revoke_all_sessions(user.id, now, "password_reset")

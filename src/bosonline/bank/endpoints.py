@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Path, Query, Response, status
 
 from bosonline.bank.banks import search_banks
+from bosonline.bank.errors import BankError
 from bosonline.bank.schemas import (
-    MAX_BANK_ACCOUNTS,
     BankAccountCreateIn,
     BankAccountIn,
     BankAccountOut,
@@ -18,7 +18,8 @@ from bosonline.bank.schemas import (
 )
 from bosonline.bank.service import BankAccountService
 from bosonline.deps import CurrentUser, store_service
-from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.errors import error_responses
+from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -30,8 +31,6 @@ Reader = store_service(BankAccountService, Permission.store_read)
 Writer = store_service(BankAccountService, Permission.bank_accounts_write)
 
 BANK_LIST_CACHE_CONTROL = "private, max-age=86400"
-
-_EXISTS = "`bank_account_exists`: the store already has this bank and account number"
 
 
 @bank_router.get("", summary="Bank List")
@@ -69,12 +68,7 @@ async def get_bank_account(account_id: BankAccountId, service: Reader) -> Envelo
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create Rekening",
-    responses={
-        409: {
-            "model": ErrorEnvelope,
-            "description": f"{_EXISTS}; `bank_account_limit`: the store has {MAX_BANK_ACCOUNTS} already",
-        }
-    },
+    responses=error_responses(BankError.bank_account_exists, BankError.bank_account_limit),
 )
 async def create_bank_account(body: BankAccountCreateIn, service: Writer) -> Envelope[BankAccountOut]:
     """Adds a bank account buyers can pay to by transfer (at most 20 per store); it goes last in the list.
@@ -85,7 +79,7 @@ async def create_bank_account(body: BankAccountCreateIn, service: Writer) -> Env
 @router.put(
     "/{account_id:int}",
     summary="Edit Rekening",
-    responses={409: {"model": ErrorEnvelope, "description": _EXISTS}},
+    responses=error_responses(BankError.bank_account_exists),
 )
 async def update_bank_account(
     account_id: BankAccountId, body: BankAccountIn, service: Writer

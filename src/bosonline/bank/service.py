@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.bank.errors import BankError
 from bosonline.bank.repository import BankAccountRepository
 from bosonline.bank.schemas import MAX_BANK_ACCOUNTS, BankAccountCreateIn, BankAccountIn, BankAccountOut
 from bosonline.errors import Conflict, NotFound, conflict_for
@@ -33,7 +34,7 @@ class BankAccountService:
         if await self.repo.count() >= MAX_BANK_ACCOUNTS:
             raise Conflict(
                 f"A store can have at most {MAX_BANK_ACCOUNTS} bank accounts: delete one it no longer uses",
-                code="bank_account_limit",
+                code=BankError.bank_account_limit,
             )
         now = self.rt.clock.now()
         account = await self.repo.add(

@@ -7,9 +7,11 @@ from typing import Annotated, Literal
 from fastapi import Path, Query, status
 
 from bosonline.catalog.category_service import CategoryService
+from bosonline.catalog.errors import CatalogError
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
 from bosonline.deps import store_service
-from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope
+from bosonline.errors import error_responses
+from bosonline.kit.schemas import DeletedOut, Envelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -20,7 +22,7 @@ CategoryId = Annotated[int, Path(ge=1, le=2**53, description="Category id.")]
 
 Reader = store_service(CategoryService, Permission.catalog_read)
 Writer = store_service(CategoryService, Permission.catalog_write)
-_READ_ONLY = {403: {"model": ErrorEnvelope, "description": "`default_category`: the platform's defaults are read-only"}}
+_READ_ONLY = CatalogError.default_category
 
 
 @router.get("", summary="Get Category")
@@ -36,7 +38,7 @@ async def list_categories(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create category",
-    responses={409: {"model": ErrorEnvelope, "description": "`category_exists` or `category_limit` (200)"}},
+    responses=error_responses(CatalogError.category_exists, CatalogError.category_limit),
 )
 async def create_category(body: CategoryIn, service: Writer) -> Envelope[CategoryOut]:
     """A category of the store's own. Names are unique among the store's and the default categories, ignoring
@@ -47,7 +49,7 @@ async def create_category(body: CategoryIn, service: Writer) -> Envelope[Categor
 @router.put(
     "/{category_id:int}",
     summary="Edit category",
-    responses={**_READ_ONLY, 409: {"model": ErrorEnvelope, "description": "`category_exists`"}},
+    responses=error_responses(_READ_ONLY, CatalogError.category_exists),
 )
 async def update_category(category_id: CategoryId, body: CategoryUpdateIn, service: Writer) -> Envelope[CategoryOut]:
     """Renames the category or changes its status; inactive categories cannot be given to products."""
@@ -57,7 +59,7 @@ async def update_category(category_id: CategoryId, body: CategoryUpdateIn, servi
 @router.delete(
     "/{category_id:int}",
     summary="Delete category",
-    responses={**_READ_ONLY, 409: {"model": ErrorEnvelope, "description": "`category_in_use`: products are in it"}},
+    responses=error_responses(_READ_ONLY, CatalogError.category_in_use),
 )
 async def delete_category(category_id: CategoryId, service: Writer) -> Envelope[DeletedOut]:
     """Deletes a category no product is in (409 `category_in_use` otherwise)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.catalog.errors import CatalogError
 from bosonline.catalog.repository import CategoryRepository
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
 from bosonline.errors import Conflict, Forbidden, NotFound, conflict_for
@@ -39,7 +40,7 @@ class CategoryService:
 
     async def create(self, data: CategoryIn) -> CategoryOut:
         if await self.repo.count_own() >= MAX_CATEGORIES:
-            raise Conflict(f"A store can have at most {MAX_CATEGORIES} categories", code="category_limit")
+            raise Conflict(f"A store can have at most {MAX_CATEGORIES} categories", code=CatalogError.category_limit)
         await self._check_name_free(data.name)
         now = self.rt.clock.now()
         category = await self.repo.add(
@@ -65,7 +66,7 @@ class CategoryService:
         if in_use:
             raise Conflict(
                 f"{in_use} product(s) are in this category; move them first or make the category inactive",
-                code="category_in_use",
+                code=CatalogError.category_in_use,
             )
         await self.repo.release_from_archived_products(category.id)
         await self.repo.delete(category)
@@ -75,7 +76,9 @@ class CategoryService:
         if category is None:
             raise NotFound()
         if category.store_id is None:
-            raise Forbidden("Default categories are read-only; create a category of your own", code="default_category")
+            raise Forbidden(
+                "Default categories are read-only; create a category of your own", code=CatalogError.default_category
+            )
         return category
 
     async def _check_name_free(self, name: str) -> None:

@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Query, status
 from fastapi.responses import StreamingResponse
 
 from bosonline.catalog import exports
+from bosonline.catalog.errors import CatalogError
 from bosonline.catalog.repository import SORTS
 from bosonline.catalog.schemas import (
     ProductDeletedOut,
@@ -24,9 +25,11 @@ from bosonline.catalog.schemas import (
 )
 from bosonline.catalog.service import ProductService
 from bosonline.deps import RuntimeDep, require, store_service
+from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.kit.schemas import Envelope
+from bosonline.media.errors import MediaError
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
@@ -62,10 +65,13 @@ def product_filters(
 Filters = Annotated[ProductFilters, Depends(product_filters)]
 Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
-_WRITE_ERRORS = {
-    404: {"model": ErrorEnvelope, "description": "`not_found`, `category_not_found` or `image_not_found`"},
-    409: {"model": ErrorEnvelope, "description": "`sku_taken` or `slug_taken` (the field is named)"},
-}
+_WRITE_ERRORS = (
+    CommonError.not_found,
+    CatalogError.category_not_found,
+    MediaError.image_not_found,
+    CatalogError.sku_taken,
+    CatalogError.slug_taken,
+)
 
 
 @router.get("", summary="Product List")
@@ -80,7 +86,7 @@ async def list_products(
     return await service.list(page, q=filters.q, status=filters.status, category_id=filters.category_id, sort=sort)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="product", responses=_WRITE_ERRORS)
+@router.post("", status_code=status.HTTP_201_CREATED, summary="product", responses=error_responses(*_WRITE_ERRORS))
 async def create_product(body: ProductIn, service: Writer) -> Envelope[ProductOut]:
     """Creates a product with its variants and images in one call. With attributes (at most 3, e.g. `Ukuran`
     and `Warna`), send one variant per combination of their items (at most 100); without, exactly one variant
@@ -146,9 +152,8 @@ async def edit_product_form(product_id: ProductId, service: Writer) -> Envelope[
 @router.put(
     "/{product_id:int}",
     summary="Edit Product Detail (Product Detail)",
-    responses={**_WRITE_ERRORS, 409: {"model": ErrorEnvelope, "description": "`sku_taken`, `slug_taken` or "
-                                      "`variant_has_stock` (a removed variant still holds stock)"}},
-)  # fmt: skip
+    responses=error_responses(*_WRITE_ERRORS, CatalogError.variant_has_stock),
+)
 async def update_product(product_id: ProductId, body: ProductIn, service: Writer) -> Envelope[ProductOut]:
     """Replaces the product and its variants. A variant keeps its id and stock when sent with its `id`, or
     when its options are unchanged; variants left out are removed (refused while they hold stock); new
@@ -186,7 +191,7 @@ async def list_variants(product_id: ProductId, service: Reader) -> Envelope[list
 @router.put(
     "/variant/{variant_id:int}",
     summary="Update Variant",
-    responses={409: {"model": ErrorEnvelope, "description": "`sku_taken`"}},
+    responses=error_responses(CatalogError.sku_taken),
 )
 async def update_variant(variant_id: VariantId, body: VariantUpdateIn, service: Writer) -> Envelope[VariantOut]:
     """Replaces one variant's name, SKU, price, COGS, weight, dimensions, wholesale tiers, status and image.

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.catalog import variants as rules
 from bosonline.catalog.category_service import CategoryService
+from bosonline.catalog.errors import CatalogError
 from bosonline.catalog.presenters import CatalogViews
 from bosonline.catalog.repository import CategoryRepository, ProductRepository
 from bosonline.catalog.schemas import (
@@ -33,6 +34,7 @@ from bosonline.catalog.schemas import (
 )
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.kit.pagination import PageParams
+from bosonline.media.errors import MediaError
 from bosonline.media.service import images_of_store
 from bosonline.models import Product, ProductVariant
 from bosonline.models.catalog import PRODUCT_SLUG_UNIQUE, SKU_UNIQUE
@@ -142,7 +144,7 @@ class ProductService:
             names = ", ".join(variant.name for variant in removed if variant.id in blocked)
             raise Conflict(
                 f"Variants still holding stock cannot be removed ({names}); set their stock to 0 or mark them inactive",
-                code="variant_has_stock",
+                code=CatalogError.variant_has_stock,
             )
         for variant in removed:
             variant.archived_at = now
@@ -252,7 +254,9 @@ class ProductService:
         if data.category_id is not None:
             category = await self.categories.visible(data.category_id)
             if category is None or category.status != "active":
-                raise NotFound(code="category_not_found", fields={"category_id": "is not a category of this store"})
+                raise NotFound(
+                    code=CatalogError.category_not_found, fields={"category_id": "is not a category of this store"}
+                )
         image_fields = [(f"image_ids.{i}", image_id) for i, image_id in enumerate(data.image_ids)]
         image_fields += [(f"variants.{i}.image_id", v.image_id) for i, v in enumerate(data.variants) if v.image_id]
         await self._check_images(image_fields)
@@ -265,7 +269,9 @@ class ProductService:
         found = await images_of_store(self.session, self.ctx, [image_id for _, image_id in image_fields])
         if missing := [(field, image_id) for field, image_id in image_fields if image_id not in found]:
             field, image_id = missing[0]
-            raise NotFound(code="image_not_found", fields={field: f"image {image_id} is not an upload of this store"})
+            raise NotFound(
+                code=MediaError.image_not_found, fields={field: f"image {image_id} is not an upload of this store"}
+            )
 
     async def _check_skus_free(
         self, skus: Sequence[tuple[str, str]], *, product_id: int | None, variant_id: int | None = None

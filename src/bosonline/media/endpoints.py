@@ -11,10 +11,11 @@ from fastapi import Depends, File, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
 from bosonline.deps import RuntimeDep, store_service
-from bosonline.errors import NotFound
+from bosonline.errors import CommonError, NotFound, error_responses
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.kit.storage import InvalidKey, MissingObject
+from bosonline.media.errors import MediaError
 from bosonline.media.images import CONTENT_TYPES, EXTENSIONS
 from bosonline.media.schemas import ImageDeletedOut, ImageOut
 from bosonline.media.service import MediaService, too_large
@@ -49,13 +50,7 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
     "/store/product/image",
     status_code=status.HTTP_201_CREATED,
     summary="Upload Image",
-    responses={
-        413: {"model": ErrorEnvelope, "description": "`payload_too_large`: the file is over 5 MB"},
-        422: {
-            "model": ErrorEnvelope,
-            "description": "`fields.file`: missing, empty, not a JPEG, PNG or WebP image, or over 40 megapixels",
-        },
-    },
+    responses=error_responses(CommonError.payload_too_large, CommonError.validation_error),
 )
 async def upload_image(
     file: Annotated[UploadFile, File(description="The picture: JPEG, PNG or WebP, at most 5 MB and 40 megapixels.")],
@@ -81,7 +76,7 @@ async def list_images(service: Reader, page: Annotated[PageParams, Depends(page_
 @router.delete(
     "/store/product/image/{image_id:int}",
     summary="Delete Image",
-    responses={409: {"model": ErrorEnvelope, "description": "`image_in_use`: a product or variant uses it"}},
+    responses=error_responses(MediaError.image_in_use),
 )
 async def delete_image(image_id: ImageId, service: Writer) -> Envelope[ImageDeletedOut]:
     """Deletes an uploaded picture and its files. Refused with 409 `image_in_use` while a product (archived ones
@@ -121,7 +116,7 @@ def _matches(if_none_match: str, etag: str) -> bool:
             "content": {content_type: {} for content_type in CONTENT_TYPES.values()},
         },
         304: {"description": "Not modified: the `If-None-Match` ETag still matches."},
-        404: {"model": ErrorEnvelope, "description": "No such file."},
+        **error_responses(CommonError.not_found),
     },
 )
 async def media_file(

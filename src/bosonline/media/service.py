@@ -22,6 +22,7 @@ from bosonline.db import after_commit
 from bosonline.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.storage import Storage
+from bosonline.media.errors import MediaError
 from bosonline.media.images import InvalidImage, process_image
 from bosonline.media.repository import MediaRepository
 from bosonline.media.schemas import ImageOut
@@ -123,7 +124,9 @@ class MediaService:
         if image is None:
             raise NotFound()
         if await self.repo.in_use(image.id):
-            raise Conflict("This image is used by a product or a variant; remove it there first", code="image_in_use")
+            raise Conflict(
+                "This image is used by a product or a variant; remove it there first", code=MediaError.image_in_use
+            )
         keys = [image.storage_key, image.thumb_key]
         await self.repo.delete(image)
         storage = self.storage

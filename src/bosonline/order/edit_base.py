@@ -23,6 +23,7 @@ from bosonline.errors import Conflict, ValidationFailed
 from bosonline.kit.clock import as_utc
 from bosonline.models import Order, StoreSettings
 from bosonline.order.detail_service import OrderDetails
+from bosonline.order.errors import OrderError
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import OrderDetailOut
 from bosonline.order.state import PAST_SHIPPING
@@ -40,7 +41,7 @@ PAID_STATUSES = frozenset({"paid", "settled"})
 
 def refuse_canceled(order: Order) -> None:
     if order.status == "canceled":
-        raise Conflict("This order is canceled: it can no longer be changed", code="order_canceled")
+        raise Conflict("This order is canceled: it can no longer be changed", code=OrderError.order_canceled)
 
 
 def refuse_past_shipping(order: Order) -> None:
@@ -48,7 +49,7 @@ def refuse_past_shipping(order: Order) -> None:
     if order.status in PAST_SHIPPING:
         raise Conflict(
             f"This order is {order.status}: its buyer, courier and money can no longer be changed",
-            code="order_past_shipping",
+            code=OrderError.order_past_shipping,
         )
 
 
@@ -56,12 +57,14 @@ def refuse_paid(order: Order, *, conflict_too: bool = False) -> None:
     """409 `order_paid` for a paid (or settled) order; with `conflict_too`, 409 `payment_received` for an order
     whose payment did not match its total."""
     if order.payment_status in PAID_STATUSES:
-        raise Conflict(f"This order is {order.payment_status}: its total can no longer change", code="order_paid")
+        raise Conflict(
+            f"This order is {order.payment_status}: its total can no longer change", code=OrderError.order_paid
+        )
     if conflict_too and order.payment_status == "conflict":
         raise Conflict(
             "A payment was already received for this order (it did not match the total): confirm the payment "
             "again, or leave the payment method as it is",
-            code="payment_received",
+            code=OrderError.payment_received,
         )
 
 

@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import Path
 
 from bosonline.deps import store_service
-from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.errors import error_responses
+from bosonline.kit.schemas import Envelope
 from bosonline.order.edit_schemas import (
     AnotherFeeIn,
     ConfirmPaymentIn,
@@ -26,6 +27,7 @@ from bosonline.order.edit_schemas import (
     WaValidationOut,
 )
 from bosonline.order.edit_service import OrderEdits
+from bosonline.order.errors import OrderError
 from bosonline.order.payment_service import OrderPayments
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
 from bosonline.permissions import Permission
@@ -38,13 +40,10 @@ Editor = store_service(OrderEdits, Permission.orders_write)
 Viewer = store_service(OrderEdits, Permission.orders_read)
 Cashier = store_service(OrderPayments, Permission.orders_write)
 
-_CANCELED = "`order_canceled`: the order is canceled"
-_SHIPPED = "`order_past_shipping`: the order is shipped, completed, returned (rts) or closed"
-_PAID = "`order_paid`: the order is paid, its total can no longer change"
-
-
-def _conflicts(*reasons: str) -> dict[int | str, dict[str, object]]:
-    return {409: {"model": ErrorEnvelope, "description": "; ".join(reasons)}}
+_CANCELED = OrderError.order_canceled
+_SHIPPED = OrderError.order_past_shipping
+_PAID = OrderError.order_paid
+_conflicts = error_responses
 
 
 @router.put("/{order_id}/customer", summary="Edit Customer Order", responses=_conflicts(_CANCELED, _SHIPPED))
@@ -57,7 +56,11 @@ async def edit_customer(order_id: OrderId, body: CustomerEditIn, edits: Editor) 
     return Envelope(data=await edits.customer(order_id, body))
 
 
-@router.put("/{order_id}/courier", summary="Edit Choose Courier", responses=_conflicts(_CANCELED, _SHIPPED, _PAID))
+@router.put(
+    "/{order_id}/courier",
+    summary="Edit Choose Courier",
+    responses=_conflicts(_CANCELED, _SHIPPED, _PAID, OrderError.courier_not_cod, OrderError.courier_unavailable),
+)
 async def edit_courier(order_id: OrderId, body: CourierEditIn, edits: Editor) -> Envelope[OrderDetailOut]:
     """Prices the courier service for the order's destination, weight and warehouse through the store's rates
     (any courier on the store's card: the form's courier list limits buyers, not the store) and sets it:
@@ -73,7 +76,13 @@ async def edit_courier(order_id: OrderId, body: CourierEditIn, edits: Editor) ->
     "/{order_id}/payment-method",
     summary="Edit Payment Method",
     responses=_conflicts(
-        _CANCELED, _SHIPPED, _PAID, "`payment_received`: a payment that did not match the total was recorded"
+        _CANCELED,
+        _SHIPPED,
+        _PAID,
+        OrderError.payment_received,
+        OrderError.courier_not_cod,
+        OrderError.qris_unavailable,
+        OrderError.total_below_zero,
     ),
 )
 async def edit_payment_method(order_id: OrderId, body: PaymentMethodIn, edits: Editor) -> Envelope[OrderDetailOut]:
@@ -99,7 +108,11 @@ async def edit_payment_details(
     return Envelope(data=await payments.details(order_id, body))
 
 
-@router.put("/{order_id}/another-fee", summary="Edit Another Fee", responses=_conflicts(_CANCELED, _SHIPPED, _PAID))
+@router.put(
+    "/{order_id}/another-fee",
+    summary="Edit Another Fee",
+    responses=_conflicts(_CANCELED, _SHIPPED, _PAID, OrderError.discount_too_large, OrderError.total_below_zero),
+)
 async def edit_another_fee(order_id: OrderId, body: AnotherFeeIn, edits: Editor) -> Envelope[OrderDetailOut]:
     """Sets the order's one extra line: a `fee` (added to the total) or a `discount` (taken off), named as the
     buyer will see it; amount 0 removes it. `other_fee` is signed on the order (a discount is negative). A COD
@@ -112,7 +125,7 @@ async def edit_another_fee(order_id: OrderId, body: AnotherFeeIn, edits: Editor)
 @router.post(
     "/{order_id}/confirm-payment",
     summary="Confirm Payment",
-    responses=_conflicts(_CANCELED, "`order_closed`: the order is closed", "`already_paid`: the order is paid already"),
+    responses=_conflicts(_CANCELED, OrderError.order_closed, OrderError.already_paid),
 )
 async def confirm_payment(order_id: OrderId, body: ConfirmPaymentIn, payments: Cashier) -> Envelope[OrderDetailOut]:
     """Records money received for the order. `amount` is everything received so far: equal to the total, the
@@ -137,12 +150,7 @@ async def get_shipment(order_id: OrderId, edits: Viewer) -> Envelope[OrderShipme
 @router.put(
     "/{order_id}/shipping",
     summary="Update Pengiriman Kurir (manual)",
-    responses={
-        409: {
-            "model": ErrorEnvelope,
-            "description": "`shipment_not_allowed`: the order is draft, pending (confirm it first), canceled or closed",
-        }
-    },
+    responses=error_responses(OrderError.shipment_not_allowed),
 )
 async def update_shipment(order_id: OrderId, body: ShipmentIn, edits: Editor) -> Envelope[OrderDetailOut]:
     """Records the parcel by hand: AWB (resi), where it is (`shipment_status`: booked, picked_up, in_transit,

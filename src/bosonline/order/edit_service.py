@@ -33,6 +33,7 @@ from bosonline.order.edit_schemas import (
     ShipmentIn,
     WaValidationOut,
 )
+from bosonline.order.errors import OrderError
 from bosonline.order.money import goods_and_shipping, reprice
 from bosonline.order.pricing import MONEY_FIELDS
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
@@ -105,7 +106,7 @@ class OrderEdits(OrderChange):
         if order.payment_method == "cod" and not rate.cod:
             raise ValidationFailed(
                 f"{rate.courier_name} {rate.service} does not carry COD parcels",
-                code="courier_not_cod",
+                code=OrderError.courier_not_cod,
                 fields={"service": "this service does not carry COD parcels; choose one that does"},
             )
         settings = await self.settings()
@@ -137,7 +138,7 @@ class OrderEdits(OrderChange):
                 return rate
         raise ValidationFailed(
             f"{courier_name(courier)} {service} does not deliver to {order.region_name} for this store",
-            code="courier_unavailable",
+            code=OrderError.courier_unavailable,
             fields={"courier": f"{courier} {service} is not on the store's rate card for this destination"},
         )
 
@@ -170,7 +171,7 @@ class OrderEdits(OrderChange):
             if not rate.cod:
                 raise ValidationFailed(
                     f"{rate.courier_name} {rate.service} does not carry COD parcels",
-                    code="courier_not_cod",
+                    code=OrderError.courier_not_cod,
                     fields={"payment_method": "the order's courier does not carry COD: choose a COD courier first"},
                 )
         timeline = self.timeline(order)
@@ -193,7 +194,7 @@ class OrderEdits(OrderChange):
         if rest + amount < 0:
             raise ValidationFailed(
                 "The discount is larger than the rest of the order",
-                code="discount_too_large",
+                code=OrderError.discount_too_large,
                 fields={"amount": f"at most Rp{rest:,} (goods and shipping after discounts)"},
             )
         settings = await self.settings()
@@ -224,7 +225,7 @@ class OrderEdits(OrderChange):
             hint = "confirm it first (PATCH /store/order/{id}/status)" if order.status in ("draft", "pending") else ""
             raise Conflict(
                 f"A {order.status} order has no shipment to record" + (f": {hint}" if hint else ""),
-                code="shipment_not_allowed",
+                code=OrderError.shipment_not_allowed,
             )
         shipped_at = order.shipped_at
         if body.shipped_at is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.responses import StreamingResponse
 
 from bosonline.deps import store_service
+from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import attachment_headers
 from bosonline.order.invoice_service import MAX_INVOICES, InvoiceIn, InvoiceService
 from bosonline.permissions import Permission
@@ -24,7 +25,8 @@ Printer = store_service(InvoiceService, Permission.orders_read)
         200: {
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             "description": "The PDF, as an attachment `invoice-<store>-<YYYYMMDD>.pdf`.",
-        }
+        },
+        **error_responses(CommonError.not_found),
     },
     description=(
         f"A PDF of 1–{MAX_INVOICES} orders, one A4 page each (an order with very many lines continues on the next "

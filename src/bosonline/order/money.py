@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import Order, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.errors import OrderError
 from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, cod_fee, draw_unique_code
 from bosonline.payment.qris import MAX_QRIS_AMOUNT, dynamic_qris
 
@@ -56,7 +57,7 @@ async def reprice(
     if money.before_unique_code < 0:
         raise ValidationFailed(
             "The order's discounts would be larger than the rest of it",
-            code="total_below_zero",
+            code=OrderError.total_below_zero,
             fields={"total": f"would be Rp{money.before_unique_code:,}"},
         )
     if order.payment_method == "bank_transfer":
@@ -87,7 +88,7 @@ def _qris(order: Order, settings: StoreSettings, total: int) -> str:
     if not settings.qris_payload:
         raise Conflict(
             "This store has no QRIS code any more: change the order's payment method first",
-            code="qris_unavailable",
+            code=OrderError.qris_unavailable,
         )
     if not 1 <= total <= MAX_QRIS_AMOUNT:
         raise ValidationFailed(
@@ -97,4 +98,4 @@ def _qris(order: Order, settings: StoreSettings, total: int) -> str:
     try:
         return dynamic_qris(settings.qris_payload, total)
     except ValueError as exc:  # the saved payload was checked when saved; a later lokal may disagree
-        raise Conflict(f"The store's QRIS code cannot be used: {exc}", code="qris_unavailable") from exc
+        raise Conflict(f"The store's QRIS code cannot be used: {exc}", code=OrderError.qris_unavailable) from exc

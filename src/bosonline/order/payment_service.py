@@ -11,6 +11,7 @@ from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import BankAccount, Image, Order, OrderPayment
 from bosonline.order.edit_base import PAID_STATUSES, OrderChange, check_moment, refuse_canceled, snap
 from bosonline.order.edit_schemas import ConfirmPaymentIn, PaymentDetailsIn
+from bosonline.order.errors import OrderError
 from bosonline.order.schemas import OrderDetailOut
 
 BANK_FIELDS = ("bank_account_id", "bank_name", "bank_account_number", "bank_account_holder")
@@ -67,9 +68,9 @@ class OrderPayments(OrderChange):
         order = await self.lock(order_id)
         refuse_canceled(order)
         if order.status == "closed":
-            raise Conflict("This order is closed: its payment can no longer be recorded", code="order_closed")
+            raise Conflict("This order is closed: its payment can no longer be recorded", code=OrderError.order_closed)
         if order.payment_status in PAID_STATUSES:
-            raise Conflict(f"This order is already {order.payment_status}", code="already_paid")
+            raise Conflict(f"This order is already {order.payment_status}", code=OrderError.already_paid)
         paid_at = self.now if body.paid_at is None else check_moment("paid_at", body.paid_at, order, self.now)
         account = None
         if body.bank_account_id is not None:  # money may arrive in an account no longer offered to buyers

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Literal, get_args
 
 from bosonline.errors import Conflict
+from bosonline.order.errors import OrderError
 
 OrderStatus = Literal[
     "draft",
@@ -62,13 +63,13 @@ def allowed_next(status: str) -> tuple[str, ...]:
 def check_transition(current: str, target: str) -> None:
     """409 `invalid_transition` naming the allowed next statuses, unless `current → target` is in the table."""
     if target not in TRANSITIONS:
-        raise Conflict(f"Unknown status {target!r}", code="invalid_transition")
+        raise Conflict(f"Unknown status {target!r}", code=OrderError.invalid_transition)
     if target not in allowed_next(current):
         nexts = allowed_next(current)
         allowed = ", ".join(nexts) if nexts else "none (final status)"
         raise Conflict(
             f"An order cannot go from {current} to {target}; allowed next: {allowed}",
-            code="invalid_transition",
+            code=OrderError.invalid_transition,
             fields={"status": f"allowed next from {current}: {allowed}"},
         )
 

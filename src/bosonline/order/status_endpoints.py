@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import Path
 
 from bosonline.deps import store_service
+from bosonline.errors import error_responses
+from bosonline.inventory.errors import InventoryError
 from bosonline.kit.schemas import Envelope
+from bosonline.order.errors import OrderError
 from bosonline.order.schemas import OrderDetailOut
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusOut, StatusChangeIn
 from bosonline.order.status_service import OrderStatusService
@@ -30,7 +33,13 @@ async def change_statuses(body: BulkStatusChangeIn, service: Changer) -> Envelop
     return Envelope(data=await service.change_many(body))
 
 
-@router.patch("/{order_id}/status", summary="Update Order Status")
+@router.patch(
+    "/{order_id}/status",
+    summary="Update Order Status",
+    responses=error_responses(
+        OrderError.invalid_transition, InventoryError.insufficient_stock, InventoryError.reservation_mismatch
+    ),
+)
 async def change_status(order_id: OrderId, body: StatusChangeIn, service: Changer) -> Envelope[OrderDetailOut]:
     """Moves the order to one of its allowed next statuses (`allowed_next_statuses` of the detail; anything else,
     the same status included, is a 409 `invalid_transition` naming them). In the same transaction: canceling a

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import AppError, Conflict
+from bosonline.errors import AppError, CommonError, Conflict
 from bosonline.inventory.service import InventoryService, StockLine
 from bosonline.models import Order, OrderLine
 from bosonline.order.detail_service import OrderDetails
@@ -40,7 +40,7 @@ from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.voucher.release import release_vouchers
 
-NOT_FOUND = BulkStatusError(code="not_found", message="Record not found")
+NOT_FOUND = BulkStatusError(code=CommonError.not_found, message="Record not found")
 
 
 def stock_lines(order: Order, lines: Sequence[OrderLine]) -> list[StockLine]:

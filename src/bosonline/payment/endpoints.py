@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import Query, Response
 
 from bosonline.deps import store_service
-from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.errors import CommonError, error_responses
+from bosonline.kit.schemas import Envelope
 from bosonline.payment.qris import MAX_QRIS_AMOUNT, USUAL_QRIS_LIMIT
 from bosonline.payment.schemas import QrisDeletedOut, QrisIn, QrisOut
 from bosonline.payment.service import QrisService
@@ -51,7 +52,7 @@ async def delete_qris(service: Writer) -> Envelope[QrisDeletedOut]:
     response_class=Response,
     responses={
         200: {"description": "The QR code as a PNG attachment.", "content": {"image/png": {}}},
-        404: {"model": ErrorEnvelope, "description": "`not_found`: the store has no QRIS"},
+        **error_responses(CommonError.not_found),
     },
 )
 async def download_qris(

@@ -6,9 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from bosonline.auth.errors import AuthError
 from bosonline.auth.schemas import MessageOut
 from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
-from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.errors import error_responses
+from bosonline.kit.schemas import Envelope
+from bosonline.profile.errors import ProfileError
 from bosonline.profile.schemas import DeleteProfileIn, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.profile.service import ProfileService
 from bosonline.routing import api_router
@@ -32,10 +35,7 @@ async def me(principal: CurrentUser, service: Service) -> Envelope[MeOut]:
 @router.put(
     "",
     summary="Profile: edit my account",
-    responses={
-        403: {"model": ErrorEnvelope, "description": "`wrong_password`: current_password is wrong"},
-        409: {"model": ErrorEnvelope, "description": "`email_taken`: another account has this email"},
-    },
+    responses=error_responses(ProfileError.wrong_password, AuthError.email_taken),
 )
 async def update_profile(
     body: ProfileUpdateIn, principal: CurrentUser, service: Service, client: ClientDep
@@ -48,14 +48,9 @@ async def update_profile(
 @router.delete(
     "",
     summary="Data Deletion",
-    responses={
-        403: {"model": ErrorEnvelope, "description": "`wrong_password`: the password is wrong"},
-        409: {
-            "model": ErrorEnvelope,
-            "description": "`owner_has_active_stores`: owned stores still have staff; `owner_has_open_orders`: "
-            "buyers still wait on orders of owned stores",
-        },
-    },
+    responses=error_responses(
+        ProfileError.wrong_password, ProfileError.owner_has_active_stores, ProfileError.owner_has_open_orders
+    ),
 )
 async def delete_profile(body: DeleteProfileIn, principal: CurrentUser, service: Service) -> Envelope[MessageOut]:
     """Erases the caller's personal data and ends every session. 409 `owner_has_active_stores` while the caller

@@ -11,6 +11,7 @@ from bosonline.errors import Conflict, Forbidden, ValidationFailed, conflict_for
 from bosonline.models import User
 from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.principals import Client, PrincipalRepository
+from bosonline.profile.errors import ProfileError
 from bosonline.profile.schemas import MembershipOut, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.runtime import Runtime
 from bosonline.store.repository import StoreRepository
@@ -86,7 +87,7 @@ class ProfileService:
                 "You own stores that other staff still work in: "
                 + ", ".join(blocked)
                 + ". Remove those staff members first, then delete your account.",
-                code="owner_has_active_stores",
+                code=ProfileError.owner_has_active_stores,
             )
         waiting = await self.stores.owned_stores_with_open_orders(user.id)
         if waiting:
@@ -94,7 +95,7 @@ class ProfileService:
                 "Buyers are still waiting on orders of your stores: "
                 + ", ".join(f"{name} ({count} open)" for name, count in waiting)
                 + ". Complete or cancel them first, then delete your account.",
-                code="owner_has_open_orders",
+                code=ProfileError.owner_has_open_orders,
             )
         now = self.rt.clock.now()
         for store in await self.stores.owned_active(user.id):
@@ -122,4 +123,4 @@ class ProfileService:
 
     async def _check_password(self, user: User, password: str) -> None:
         if not await self.rt.passwords.verify(user.password_hash, password):
-            raise Forbidden("The current password is wrong", code="wrong_password")
+            raise Forbidden("The current password is wrong", code=ProfileError.wrong_password)

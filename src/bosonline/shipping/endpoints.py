@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import Query
 
 from bosonline.deps import store_service
+from bosonline.errors import error_responses
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
+from bosonline.shipping.errors import ShippingError
 from bosonline.shipping.schemas import (
     MAX_ESTIMATE_WEIGHT_G,
     CourierOut,
@@ -33,7 +35,7 @@ async def get_rate_card(service: Reader) -> Envelope[RateCardOut]:
     return Envelope(data=await service.card())
 
 
-@router.put("/rates", summary="Edit Rate Card")
+@router.put("/rates", summary="Edit Rate Card", responses=error_responses(ShippingError.rate_exists))
 async def replace_rate_card(body: RateCardIn, service: Writer) -> Envelope[RateCardOut]:
     """Replaces the whole rate card with `services` (0–50, in display order) and answers the new card.
     All or nothing: any invalid service leaves the old card untouched. Owners and admins.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
-from bosonline.errors import Conflict, Forbidden, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import AccessError, Conflict, Forbidden, NotFound, ValidationFailed, conflict_for
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import StoreMember, User
 from bosonline.models.store import MEMBER_UNIQUE
 from bosonline.permissions import MANAGEABLE_ROLES, Role
 from bosonline.runtime import Runtime
+from bosonline.staff.errors import StaffError
 from bosonline.staff.repository import StaffRepository
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn
 from bosonline.tenancy import StoreContext
@@ -40,7 +41,7 @@ class StaffService:
     async def create(self, data: StaffCreateIn) -> StaffOut:
         self._check_can_manage(Role(data.role))
         if await self.repo.count() >= MAX_STAFF:
-            raise Conflict(f"A store can have at most {MAX_STAFF} staff members", code="staff_limit")
+            raise Conflict(f"A store can have at most {MAX_STAFF} staff members", code=StaffError.staff_limit)
         now = self.rt.clock.now()
         user = await self.users.user_by_email(data.email)
         if user is None:
@@ -117,15 +118,17 @@ class StaffService:
     async def _managed_member(self, member_id: int) -> StoreMember:
         member = await self._member(member_id)
         if member.role == Role.owner:
-            raise Forbidden("The store owner cannot be edited, deactivated or removed here", code="owner_protected")
+            raise Forbidden(
+                "The store owner cannot be edited, deactivated or removed here", code=StaffError.owner_protected
+            )
         if member.id == self.ctx.member_id:
-            raise Forbidden("You cannot change your own role, status or membership", code="self_management")
+            raise Forbidden("You cannot change your own role, status or membership", code=StaffError.self_management)
         self._check_can_manage(Role(member.role))
         return member
 
     def _check_can_manage(self, role: Role) -> None:
         if role not in MANAGEABLE_ROLES[self.ctx.role]:
-            raise Forbidden(f"A {self.ctx.role} cannot manage {role} members", code="permission_denied")
+            raise Forbidden(f"A {self.ctx.role} cannot manage {role} members", code=AccessError.permission_denied)
 
     async def _out(self, member: StoreMember) -> StaffOut:
         emails = await self.repo.emails([member.user_id])

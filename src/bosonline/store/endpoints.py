@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import Depends, Query, status
 
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
+from bosonline.store.errors import StoreError
 from bosonline.store.schemas import (
     StoreCreateIn,
     StoreOut,
@@ -35,7 +37,12 @@ def _service(db: DbDep, runtime: RuntimeDep) -> StoreService:
 Service = Annotated[StoreService, Depends(_service)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a store")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a store",
+    responses=error_responses(StoreError.store_limit, StoreError.subdomain_taken),
+)
 async def create_store(body: StoreCreateIn, principal: CurrentUser, service: Service) -> Envelope[StoreOut]:
     """Creates a store owned by the caller, with default settings (COD fee 3 %, unique transfer code 1–999,
     follow-up quiet hours 21:00–08:00). The caller becomes its `owner`."""
@@ -71,7 +78,7 @@ async def check_subdomain(
     return Envelope(data=await service.check_subdomain(subdomain))
 
 
-@router.put("/subdomain", summary="Edit Subdomain")
+@router.put("/subdomain", summary="Edit Subdomain", responses=error_responses(StoreError.subdomain_taken))
 async def change_subdomain(body: SubdomainIn, ctx: StoreWrite, service: Service) -> Envelope[StoreOut]:
     """Moves the store to another subdomain (409 when taken, 422 when invalid). Owners and admins only."""
     return Envelope(data=await service.change_subdomain(ctx, body.subdomain))

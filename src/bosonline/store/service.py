@@ -14,6 +14,7 @@ from bosonline.models.store import SUBDOMAIN_UNIQUE
 from bosonline.order.stats import rebuild as rebuild_order_stats
 from bosonline.permissions import Role
 from bosonline.store import subdomain as subdomains
+from bosonline.store.errors import StoreError
 from bosonline.store.repository import StoreRepository
 from bosonline.store.schemas import (
     StoreCreateIn,
@@ -41,7 +42,7 @@ class StoreService:
         if reason:
             raise ValidationFailed(fields={"subdomain": reason})
         if await self.repo.owned_active_count(owner.id) >= MAX_OWNED_STORES:
-            raise Conflict(f"An account can own at most {MAX_OWNED_STORES} stores", code="store_limit")
+            raise Conflict(f"An account can own at most {MAX_OWNED_STORES} stores", code=StoreError.store_limit)
         if await self.repo.subdomain_taken(data.subdomain):
             raise conflict_for(SUBDOMAIN_UNIQUE)
         now = self.clock.now()

@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query, status
 
 from bosonline.deps import store_service
+from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
+from bosonline.voucher.errors import VoucherError
 from bosonline.voucher.rules import VoucherState
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut, VoucherStatusIn
 from bosonline.voucher.service import VoucherService
@@ -22,9 +24,7 @@ VoucherId = Annotated[int, Path(ge=1, le=2**53, description="Voucher id.")]
 Reader = store_service(VoucherService, Permission.store_read)
 Writer = store_service(VoucherService, Permission.forms_write)
 
-_CODE_TAKEN = {
-    409: {"model": ErrorEnvelope, "description": "`voucher_code_taken`: another voucher of the store has this code"}
-}
+_CODE_TAKEN = error_responses(VoucherError.voucher_code_taken)
 
 
 @dataclass(frozen=True)

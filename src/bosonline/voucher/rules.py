@@ -12,6 +12,7 @@ from typing import Literal, Protocol
 from lokal import format_rupiah
 
 from bosonline.errors import ValidationFailed
+from bosonline.voucher.errors import VoucherError
 
 VoucherState = Literal["scheduled", "running", "expired", "exhausted"]
 STATES: tuple[VoucherState, ...] = ("scheduled", "running", "expired", "exhausted")
@@ -51,7 +52,7 @@ class VoucherRefused(ValidationFailed):
             raise ValueError(f"unknown voucher refusal {reason!r}")
         self.reason = reason
         why = message or REFUSALS[reason]
-        super().__init__(why, code=f"voucher_{reason}", fields={"voucher_code": why})
+        super().__init__(why, code=VoucherError(f"voucher_{reason}"), fields={"voucher_code": why})
 
 
 class VoucherTerms(Protocol):

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import Depends, Path, status
 
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
+from bosonline.warehouse.errors import WarehouseError
 from bosonline.warehouse.schemas import (
-    MAX_WAREHOUSES,
     StoreWarehouseOut,
     StoreWarehousesIn,
     WarehouseCreateIn,
@@ -37,12 +38,7 @@ Service = Annotated[WarehouseService, Depends(_service)]
 CatalogRead = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
-_HAS_STOCK = {
-    409: {
-        "model": ErrorEnvelope,
-        "description": "`warehouse_has_stock`: units are still on hand or reserved there",
-    }
-}
+_HAS_STOCK = error_responses(WarehouseError.warehouse_has_stock)
 
 
 # Profile → Warehouse ---------------------------------------------------------------------------------------
@@ -62,7 +58,7 @@ async def list_warehouses(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create Warehouse",
-    responses={409: {"model": ErrorEnvelope, "description": f"`warehouse_limit`: {MAX_WAREHOUSES} already"}},
+    responses=error_responses(WarehouseError.warehouse_limit),
 )
 async def create_warehouse(body: WarehouseCreateIn, principal: CurrentUser, service: Service) -> Envelope[WarehouseOut]:
     """Adds a warehouse to the caller's account (at most 50).
@@ -102,13 +98,7 @@ async def make_default_warehouse(
 @profile_router.delete(
     "/{warehouse_id:int}",
     summary="Delete Warehouse",
-    responses={
-        409: {
-            "model": ErrorEnvelope,
-            "description": "`warehouse_has_stock`: units are still on hand or reserved there; "
-            "`warehouse_used_by_orders`: orders came from it",
-        }
-    },
+    responses=error_responses(WarehouseError.warehouse_has_stock, WarehouseError.warehouse_used_by_orders),
 )
 async def delete_warehouse(
     warehouse_id: WarehouseId, principal: CurrentUser, service: Service
@@ -123,14 +113,14 @@ async def delete_warehouse(
 # Store → Warehouse -----------------------------------------------------------------------------------------
 
 
-@store_router.get("", summary="Warehouse (Store)")
+@store_router.get("", summary="Warehouse (Store)", operation_id="warehouse_list_for_store")
 async def list_store_warehouses(ctx: CatalogRead, service: Service) -> ListEnvelope[StoreWarehouseOut]:
     """The warehouses the store ships from, with their details: the owner's default first, then by id."""
     items = await service.store_list(ctx)
     return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
 
 
-@store_router.put("", summary="Edit Store Warehouse", responses=_HAS_STOCK)
+@store_router.put("", summary="Edit Store Warehouse", responses=_HAS_STOCK, operation_id="warehouse_set_for_store")
 async def set_store_warehouses(
     body: StoreWarehousesIn, ctx: CatalogWrite, service: Service
 ) -> ListEnvelope[StoreWarehouseOut]:

@@ -14,6 +14,7 @@ from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Warehouse
 from bosonline.regions.service import postal_code_fits, resolve_region
 from bosonline.tenancy import StoreContext
+from bosonline.warehouse.errors import WarehouseError
 from bosonline.warehouse.repository import WarehouseRepository
 from bosonline.warehouse.schemas import (
     MAX_WAREHOUSES,
@@ -67,7 +68,9 @@ class WarehouseService:
         await self.repo.lock_account(owner_id)
         existing = await self.repo.count(owner_id)
         if existing >= MAX_WAREHOUSES:
-            raise Conflict(f"An account can have at most {MAX_WAREHOUSES} warehouses", code="warehouse_limit")
+            raise Conflict(
+                f"An account can have at most {MAX_WAREHOUSES} warehouses", code=WarehouseError.warehouse_limit
+            )
         now = self.clock.now()
         warehouse = await self.repo.add(
             Warehouse(
@@ -123,12 +126,12 @@ class WarehouseService:
         if await self.repo.holds_stock(warehouse.id):
             raise Conflict(
                 "This warehouse still holds stock (on hand or reserved): move or remove it first",
-                code="warehouse_has_stock",
+                code=WarehouseError.warehouse_has_stock,
             )
         if await self.repo.used_by_orders(warehouse.id):
             raise Conflict(
                 "Orders were shipped or reserved from this warehouse; it stays so that they can still name it",
-                code="warehouse_used_by_orders",
+                code=WarehouseError.warehouse_used_by_orders,
             )
         now = self.clock.now()
         was_default = warehouse.is_default
@@ -166,7 +169,7 @@ class WarehouseService:
                 raise Conflict(
                     "Warehouse " + ", ".join(f"#{i}" for i in sorted(stocked)) + " still holds stock of this store "
                     "(on hand or reserved): move or remove it before taking the warehouse off the store",
-                    code="warehouse_has_stock",
+                    code=WarehouseError.warehouse_has_stock,
                 )
             await self.repo.unlink_from_store(ctx.store_id, removed)
         added = sorted(wanted - current)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request, Response, status
 
+from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.guards import Host, StoreRef, rate_limited
 from bosonline.checkout.leads import PublicLeads
 from bosonline.checkout.schemas import (
@@ -27,10 +28,11 @@ from bosonline.checkout.schemas import (
 )
 from bosonline.checkout.service import PublicCheckout
 from bosonline.deps import DbDep, RuntimeDep
-from bosonline.errors import NotFound, ValidationFailed
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.errors import CommonError, NotFound, ValidationFailed, error_responses
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.payment.qris import qris_png
 from bosonline.routing import api_router
+from bosonline.voucher.errors import VoucherError
 from bosonline.voucher.schemas import CheckoutVoucherOut
 from bosonline.web.pages import render_not_found, render_order_page
 
@@ -51,7 +53,8 @@ IdempotencyKey = Annotated[
 ]
 _READ_LIMIT = [Depends(rate_limited("public"))]
 _WRITE_LIMIT = [Depends(rate_limited("checkout", checkout=True))]
-_TOO_MANY = {429: {"model": ErrorEnvelope, "description": "Too many requests from this IP (see Retry-After)"}}
+_TOO_MANY = error_responses(CommonError.too_many_requests)
+_VOUCHER_REFUSED = tuple(code for code in VoucherError if code.status == 422)
 
 
 def _service(db: DbDep, runtime: RuntimeDep) -> PublicCheckout:
@@ -123,14 +126,9 @@ async def list_vouchers(
     "/form/{slug}/voucher/check",
     summary="Check Voucher",
     dependencies=_READ_LIMIT,
-    responses={
-        **_TOO_MANY,
-        422: {
-            "model": ErrorEnvelope,
-            "description": "`voucher_<reason>`: not_found, inactive, not_started, expired, exhausted, "
-            "below_minimum, not_for_products, buyer_limit_reached (reason in `fields.voucher_code`)",
-        },
-    },
+    responses=error_responses(
+        CommonError.too_many_requests, CommonError.not_found, CheckoutError.vouchers_not_accepted, *_VOUCHER_REFUSED
+    ),
 )
 async def check_voucher(
     slug: FormSlug, body: VoucherCheckIn, checkout: Checkout, host: Host, store: StoreRef = None
@@ -146,14 +144,17 @@ async def check_voucher(
     dependencies=_WRITE_LIMIT,
     responses={
         200: {"model": Envelope[PublicOrderOut], "description": "A replay of an Idempotency-Key: the same order"},
-        404: {"model": ErrorEnvelope, "description": "Unknown store, form, or a variant the form does not offer"},
-        409: {"model": ErrorEnvelope, "description": "`out_of_stock`: names each short line's variant"},
-        422: {
-            "model": ErrorEnvelope,
-            "description": "Invalid input, voucher refused (`voucher_<reason>`), honeypot filled (`rejected`), "
-            "key reused with another body (`idempotency_key_reused`)",
-        },
-        **_TOO_MANY,
+        **error_responses(
+            CommonError.not_found,
+            CheckoutError.out_of_stock,
+            CheckoutError.idempotency_key_in_use,
+            CommonError.validation_error,
+            CheckoutError.vouchers_not_accepted,
+            *_VOUCHER_REFUSED,
+            CheckoutError.rejected,
+            CheckoutError.idempotency_key_reused,
+            CommonError.too_many_requests,
+        ),
     },
 )
 async def create_order(
@@ -191,10 +192,7 @@ async def save_lead(body: LeadCreateIn, db: DbDep, runtime: RuntimeDep, host: Ho
     "/checkout/abandoned/{token}",
     summary="Updated Order Abandoned",
     dependencies=_WRITE_LIMIT,
-    responses={
-        **_TOO_MANY,
-        409: {"model": ErrorEnvelope, "description": "`lead_converted`: it is an order now"},
-    },
+    responses=error_responses(CommonError.too_many_requests, CheckoutError.lead_converted),
 )
 async def update_lead(
     token: Annotated[LeadToken, Path()], body: LeadUpdateIn, db: DbDep, runtime: RuntimeDep

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, status
 
 from bosonline.deps import store_service
+from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
+from bosonline.webhook.errors import WebhookError
 from bosonline.webhook.schemas import (
     DeliveryDetailOut,
     DeliveryOut,
@@ -70,16 +72,10 @@ reserved and multicast addresses are refused when saving and again at each send 
 one is not contacted).
 """
 
-_URL_TAKEN = {409: {"model": ErrorEnvelope, "description": "`webhook_exists`: this URL is already subscribed"}}
-_CREATE_CONFLICTS = {
-    409: {
-        "model": ErrorEnvelope,
-        "description": "`webhook_exists`: this URL is already subscribed; `webhook_limit_reached`: the store has "
-        "10 webhooks",
-    }
-}
-_INACTIVE = {409: {"model": ErrorEnvelope, "description": "`webhook_inactive`: activate the webhook first"}}
-_NOT_FAILED = {409: {"model": ErrorEnvelope, "description": "`delivery_not_failed`: only failed deliveries"}}
+_URL_TAKEN = error_responses(WebhookError.webhook_exists)
+_CREATE_CONFLICTS = error_responses(WebhookError.webhook_exists, WebhookError.webhook_limit_reached)
+_INACTIVE = error_responses(WebhookError.webhook_inactive)
+_NOT_FAILED = error_responses(WebhookError.delivery_not_failed)
 
 
 def _doc(text: str) -> dict[str, Any]:

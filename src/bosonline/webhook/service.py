@@ -11,6 +11,7 @@ from bosonline.models import Webhook, WebhookDelivery
 from bosonline.models.webhook import WEBHOOK_URL_UNIQUE
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
+from bosonline.webhook.errors import WebhookError
 from bosonline.webhook.outbox import TEST_EVENT, delivery_row, dumps, timestamp, wake_worker_after_commit
 from bosonline.webhook.repository import WebhookRepository
 from bosonline.webhook.schemas import (
@@ -49,7 +50,7 @@ class WebhookService:
         if await self.repo.count() >= MAX_WEBHOOKS_PER_STORE:
             raise Conflict(
                 f"A store can have at most {MAX_WEBHOOKS_PER_STORE} webhooks; delete one first",
-                code="webhook_limit_reached",
+                code=WebhookError.webhook_limit_reached,
             )
         now = self.rt.clock.now()
         webhook = Webhook(
@@ -100,7 +101,7 @@ class WebhookService:
     async def send_test(self, webhook_id: int) -> DeliveryOut:
         webhook = await self._webhook(webhook_id)
         if webhook.status != "active":
-            raise Conflict("This webhook is inactive; activate it first", code="webhook_inactive")
+            raise Conflict("This webhook is inactive; activate it first", code=WebhookError.webhook_inactive)
         now = self.rt.clock.now()
         data = {
             "message": "Test delivery from bosonline: your endpoint is reachable and can verify the signature.",
@@ -138,7 +139,7 @@ class WebhookService:
         if delivery.status != "failed":
             raise Conflict(
                 f"Only a failed delivery can be retried; this one is {delivery.status}",
-                code="delivery_not_failed",
+                code=WebhookError.delivery_not_failed,
             )
         # One more attempt, due now. `attempts` keeps counting: if this one fails too, the delivery is failed again
         # (its retry schedule was used up), and can be retried again once the receiver is fixed.

@@ -18,11 +18,20 @@ from fastapi import Path, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from bosonline.deps import DbDep, RuntimeDep
-from bosonline.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized
+from bosonline.errors import (
+    BadRequest,
+    CommonError,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
 from bosonline.followup.dispatch.status_service import StatusRepository, apply_status_updates, meta_targets
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
+from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
-from bosonline.kit.schemas import ErrorEnvelope
 from bosonline.models import WaIntegration
 from bosonline.routing import api_router
 
@@ -62,17 +71,14 @@ _POST_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Accepted: `data.received` statuses read, `data.applied` messages changed now (a "
         "gateway status kept for a message not recorded yet is applied later)."
     },
-    400: {"model": ErrorEnvelope, "description": "The body is not JSON (`invalid_json`)"},
-    401: {
-        "model": ErrorEnvelope,
-        "description": "Bad or missing signature (Meta) or `?secret=` (gateways): nothing is changed",
-    },
-    404: {"model": ErrorEnvelope, "description": "No such integration"},
-    413: {"model": ErrorEnvelope, "description": "Body over 1 MiB"},
-    503: {
-        "model": ErrorEnvelope,
-        "description": "The integration's credentials cannot be decrypted with the configured encryption keys",
-    },
+    **error_responses(
+        CommonError.invalid_json,
+        WhatsAppError.invalid_signature,
+        WhatsAppError.invalid_secret,
+        CommonError.not_found,
+        CommonError.payload_too_large,
+        WhatsAppError.credentials_unreadable.at(503),
+    ),
 }
 
 
@@ -102,15 +108,17 @@ async def status_webhook(
     signature = request.headers.get("x-hub-signature-256")
     if integration.provider == "whatsapp_cloud":
         if not verify_meta_signature(str(credentials.get("app_secret", "")), body, signature):
-            raise Unauthorized("Invalid or missing X-Hub-Signature-256", code="invalid_signature", headers={})
+            raise Unauthorized(
+                "Invalid or missing X-Hub-Signature-256", code=WhatsAppError.invalid_signature, headers={}
+            )
     elif not _same_secret(secret, credentials):
         raise Unauthorized(
-            "Invalid or missing ?secret= for this integration's webhook", code="invalid_secret", headers={}
+            "Invalid or missing ?secret= for this integration's webhook", code=WhatsAppError.invalid_secret, headers={}
         )
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise BadRequest("Request body is not valid JSON", code="invalid_json") from None
+        raise BadRequest("Request body is not valid JSON", code=CommonError.invalid_json) from None
     updates = parse(integration.provider, payload)
     now = runtime.clock.now()
     targets = [(integration, updates)]
@@ -138,8 +146,7 @@ async def status_webhook(
     response_class=PlainTextResponse,
     responses={
         200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "`hub.challenge`"},
-        403: {"model": ErrorEnvelope, "description": "Wrong `hub.mode` or `hub.verify_token`"},
-        404: {"model": ErrorEnvelope, "description": "No such integration"},
+        **error_responses(WhatsAppError.verification_failed, CommonError.not_found),
     },
 )
 async def verify_webhook(
@@ -155,7 +162,9 @@ async def verify_webhook(
         raise NotFound()
     credentials = _credentials(runtime, integration)
     if mode != "subscribe" or challenge is None or not _same_secret(verify_token, credentials):
-        raise Forbidden("Verification refused: wrong hub.mode or hub.verify_token", code="verification_failed")
+        raise Forbidden(
+            "Verification refused: wrong hub.mode or hub.verify_token", code=WhatsAppError.verification_failed
+        )
     return PlainTextResponse(challenge)
 
 
@@ -179,7 +188,7 @@ def _credentials(runtime: Any, integration: WaIntegration) -> dict[str, Any]:
     except ValueError:
         raise ServiceUnavailable(
             "This integration's credentials cannot be decrypted with the configured encryption keys",
-            code="credentials_unreadable",
+            code=WhatsAppError.credentials_unreadable,
         ) from None
 
 

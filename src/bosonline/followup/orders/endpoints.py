@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from bosonline.deps import store_service
+from bosonline.errors import error_responses
+from bosonline.followup.errors import FollowupError
 from bosonline.followup.orders.schemas import (
     FollowupAttemptOut,
     FollowUpIn,
@@ -19,8 +21,10 @@ from bosonline.followup.orders.schemas import (
 )
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
+from bosonline.inventory.errors import InventoryError
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.order.errors import OrderError
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -115,7 +119,22 @@ async def followup_attempts(
     return ListEnvelope(data=items, meta=ListMeta(next_cursor=cursor))
 
 
-@router.post("/store/order/followup", summary="Follow Up", description=documented(FOLLOW_UP_DOC))
+@router.post(
+    "/store/order/followup",
+    summary="Follow Up",
+    description=documented(FOLLOW_UP_DOC),
+    responses=error_responses(
+        FollowupError.followup_not_applicable,
+        FollowupError.followup_done,
+        FollowupError.followup_sending,
+        FollowupError.followup_unknown,
+        FollowupError.no_followup_left,
+        FollowupError.no_text,
+        OrderError.invalid_transition,
+        InventoryError.insufficient_stock,
+        InventoryError.reservation_mismatch,
+    ),
+)
 async def follow_up(body: FollowUpIn, service: Writer) -> Envelope[FollowUpOut]:
     return Envelope(data=await service.follow_up(body))
 

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound
+from bosonline.followup.errors import FollowupError
 from bosonline.followup.orders.repository import FollowupOrderRepository
 from bosonline.followup.orders.schemas import (
     FollowupAttemptOut,
@@ -215,7 +216,7 @@ class FollowupOrderService:
             if not text:
                 raise Conflict(
                     f"Follow Up {target.number} ({target.name}) has no text for {order.payment_method} orders",
-                    code="no_text",
+                    code=FollowupError.no_text,
                 )
             skipped = self._skip_before(order, steps, target.number, rows, now)
         else:
@@ -262,7 +263,7 @@ class FollowupOrderService:
                 raise Conflict(refused.message, code=refused.code)
             raise Conflict(
                 f"Follow Up {row.step} ({row.template_name}) does not apply to this order: {reason}",
-                code="followup_not_applicable",
+                code=FollowupError.followup_not_applicable,
             )
         return self._answer(order, row, rows, skipped, moved, text)
 
@@ -322,12 +323,12 @@ class FollowupOrderService:
             if sending is not None:
                 raise Conflict(
                     f"Follow Up {sending.step} ({sending.template_name}) is being sent right now",
-                    code="followup_sending",
+                    code=FollowupError.followup_sending,
                     persist=bool(skipped),
                 )
             raise Conflict(
                 "No follow-up of this order is left to do now",
-                code="no_followup_left",
+                code=FollowupError.no_followup_left,
                 persist=bool(skipped),  # the rows found without a text stay skipped
             )
         row = found.row
@@ -502,9 +503,11 @@ def _check_doable(row: FollowupMessage, order: Order) -> None:
             "This follow-up may already have reached the buyer: the gateway did not confirm whether it was sent. "
             f"Check the WhatsApp chat with {display_phone(order.customer_phone)}; if it did not arrive, send it "
             f"yourself with its wa.me link (wa_url in GET /store/order/{order.id}/chats). It is not sent again.",
-            code="followup_unknown",
+            code=FollowupError.followup_unknown,
         )
     if row.status in DONE:
-        raise Conflict(f"Follow Up {row.step} ({row.template_name}) is already done", code="followup_done")
+        raise Conflict(f"Follow Up {row.step} ({row.template_name}) is already done", code=FollowupError.followup_done)
     if row.status == "sending":
-        raise Conflict(f"Follow Up {row.step} ({row.template_name}) is being sent right now", code="followup_sending")
+        raise Conflict(
+            f"Follow Up {row.step} ({row.template_name}) is being sent right now", code=FollowupError.followup_sending
+        )

@@ -5,11 +5,13 @@ the bosOnline envelope under /store). Fixed paths (`generate`, `order`) are decl
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Body, Depends, Path, Query, Response, status
 
 from bosonline.deps import store_service
+from bosonline.errors import CommonError, error_responses
+from bosonline.followup.errors import FollowupError
 from bosonline.followup.templates.schemas import (
     MAX_TEMPLATES,
     MAX_V3_PAGE,
@@ -24,7 +26,7 @@ from bosonline.followup.templates.schemas import (
 )
 from bosonline.followup.templates.service import TemplateService
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -67,17 +69,9 @@ _DELETE_DOC = (
     "those already done keep their record."
 )
 
-_V3_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ScalevError, "description": description}
-    for code, description in {
-        401: "Missing, expired or revoked token",
-        403: "`permission_denied`: writes need an owner or admin; a CS may read",
-        404: "`not_found`: unknown product or follow-up chat, or one of another store",
-        409: "`followup_chat_limit_reached` (20 per product) or `followup_chats_exist` (generate)",
-        422: "`validation_error`: the offending fields and why, in the message",
-    }.items()
-}
-_STORE_409 = {409: {"model": ErrorEnvelope, "description": "`followup_chat_limit_reached` or `followup_chats_exist`"}}
+_CONFLICTS = (FollowupError.followup_chat_limit_reached, FollowupError.followup_chats_exist)
+_V3_ERRORS = error_responses(CommonError.not_found, *_CONFLICTS, model=ScalevError)
+_STORE_409 = error_responses(*_CONFLICTS)
 
 
 def _doc(text: str) -> str:

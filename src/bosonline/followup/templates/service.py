@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, validation_fields
 from bosonline.followup import rules
+from bosonline.followup.errors import FollowupError
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import follow_provider
 from bosonline.followup.templates.defaults import DEFAULT_SET
@@ -104,7 +105,7 @@ class TemplateService:
                 "This product already has follow-up chats; delete them first to generate the default set"
                 if product_id is not None
                 else "The store already has default follow-up chats; delete them first to generate the default set",
-                code="followup_chats_exist",
+                code=FollowupError.followup_chats_exist,
             )
         chats = []
         for template in DEFAULT_SET:
@@ -148,7 +149,7 @@ class TemplateService:
         if await self.repo.count(product_id) + len(chats) > MAX_TEMPLATES:
             raise Conflict(
                 f"At most {MAX_TEMPLATES} follow-up chats for " + self._owner(product_id) + "; delete one first",
-                code="followup_chat_limit_reached",
+                code=FollowupError.followup_chat_limit_reached,
             )
         position = await self.repo.max_position(product_id)
         now = self.rt.clock.now()

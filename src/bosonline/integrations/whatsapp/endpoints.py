@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, status
 
 from bosonline.deps import store_service
+from bosonline.errors import error_responses
+from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.schemas import (
     CREDENTIALS_DOC,
     MAX_INTEGRATIONS_PER_STORE,
@@ -20,7 +22,7 @@ from bosonline.integrations.whatsapp.schemas import (
 )
 from bosonline.integrations.whatsapp.service import WaIntegrationService
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -45,29 +47,11 @@ wrote to it). Owners and admins only (a CS gets 403).
 handshake (Meta's deliveries are checked with `app_secret` instead). Edits keep it unless `rotate_webhook_secret`.
 """.strip()
 
-_CONFLICTS = {
-    409: {
-        "model": ErrorEnvelope,
-        "description": "`wa_integration_exists`: the number already has an integration in this store; "
-        f"`wa_integration_limit_reached`: the store has {MAX_INTEGRATIONS_PER_STORE} integrations",
-    }
-}
-_EDIT_CONFLICTS = {
-    409: {
-        "model": ErrorEnvelope,
-        "description": "`wa_integration_exists`: the number already has an integration in this store; "
-        "`credentials_unreadable`: the stored credentials cannot be decrypted, send the provider's full ones; "
-        "`wa_integration_in_use`: `provider` changes while follow-up chat templates name this integration "
-        "(`wa_integration_id`; the message says how many): point them to another number first",
-    }
-}
-_UNREADABLE = {
-    409: {
-        "model": ErrorEnvelope,
-        "description": "`credentials_unreadable`: the stored credentials cannot be decrypted (encryption keys "
-        "changed): enter them again with Edit",
-    }
-}
+_CONFLICTS = error_responses(WhatsAppError.wa_integration_exists, WhatsAppError.wa_integration_limit_reached)
+_EDIT_CONFLICTS = error_responses(
+    WhatsAppError.wa_integration_exists, WhatsAppError.credentials_unreadable, WhatsAppError.wa_integration_in_use
+)
+_UNREADABLE = error_responses(WhatsAppError.credentials_unreadable)
 
 
 def _doc(text: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult
+from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.integrations.whatsapp.repository import WaIntegrationRepository
 from bosonline.integrations.whatsapp.schemas import (
@@ -39,7 +40,7 @@ def new_webhook_secret() -> str:
 
 
 class CredentialsUnreadable(Conflict):
-    code = "credentials_unreadable"
+    code = WhatsAppError.credentials_unreadable
     message = (
         "The stored credentials of this integration cannot be decrypted (the server's encryption keys changed): "
         "enter them again with Edit WhatsApp Integration"
@@ -74,7 +75,7 @@ class WaIntegrationService:
         if await self.repo.count() >= MAX_INTEGRATIONS_PER_STORE:
             raise Conflict(
                 f"A store can have at most {MAX_INTEGRATIONS_PER_STORE} WhatsApp integrations; delete one first",
-                code="wa_integration_limit_reached",
+                code=WhatsAppError.wa_integration_limit_reached,
             )
         now = self.rt.clock.now()
         sealed = {**data.credentials, WEBHOOK_SECRET: new_webhook_secret()}
@@ -190,7 +191,7 @@ class WaIntegrationService:
             raise Conflict(
                 f"{templates} this number with provider {integration.provider}: point them to another number "
                 "(their wa_integration_id) before changing its provider",
-                code="wa_integration_in_use",
+                code=WhatsAppError.wa_integration_in_use,
                 fields={"provider": f"used by {using} follow-up chat template{'s' if using != 1 else ''}"},
             )
 
