@@ -111,8 +111,9 @@ S = TypeVar("S")
 
 
 def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], permission: Permission) -> Any:
-    """`Annotated[Service, Depends(...)]`: the domain service built for the request's store, once the caller's role
-    there grants `permission`. Endpoints declare `Reader = store_service(XService, Permission.x_read)`."""
+    """`Depends(...)` for the domain service built for the request's store, once the caller's role there grants
+    `permission`. Endpoints declare `Reader = Annotated[XService, store_service(XService, Permission.x_read)]`, which
+    type checkers read as `XService`."""
 
     def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
         return service(db, runtime, ctx)
@@ -126,4 +127,4 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
         "return": service,
     }
     build.__name__ = f"{getattr(service, '__name__', 'service')}_{permission}"
-    return Annotated[service, Depends(build)]
+    return Depends(build)

@@ -40,8 +40,8 @@ WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 
 ProductSort = Literal[tuple(SORTS)]  # type: ignore[valid-type]  # the sorts the repository knows
-Reader = store_service(ProductService, Permission.catalog_read)
-Writer = store_service(ProductService, Permission.catalog_write)
+Reader = Annotated[ProductService, store_service(ProductService, Permission.catalog_read)]
+Writer = Annotated[ProductService, store_service(ProductService, Permission.catalog_write)]
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ from bosonline.routing import api_router
 router = api_router(prefix="/store/order", tags=["Order"])
 
 OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
-Editor = store_service(OrderEdits, Permission.orders_write)
-Viewer = store_service(OrderEdits, Permission.orders_read)
-Cashier = store_service(OrderPayments, Permission.orders_write)
+Editor = Annotated[OrderEdits, store_service(OrderEdits, Permission.orders_write)]
+Viewer = Annotated[OrderEdits, store_service(OrderEdits, Permission.orders_read)]
+Cashier = Annotated[OrderPayments, store_service(OrderPayments, Permission.orders_write)]
 
 _CANCELED = "`order_canceled`: the order is canceled"
 _SHIPPED = "`order_past_shipping`: the order is shipped, completed, returned (rts) or closed"
