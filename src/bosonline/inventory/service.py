@@ -6,6 +6,7 @@ goes below zero (the CHECK constraints on `stocks` back that up), and every chan
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -153,7 +154,9 @@ class InventoryService:
         )
         return [row_out(row) for row in rows], meta
 
-    async def movements(self, filters: MovementFilters, params: PageParams) -> tuple[list[MovementOut], str | None]:
+    async def movements(
+        self, filters: MovementFilters, params: PageParams
+    ) -> tuple[builtins.list[MovementOut], str | None]:
         rows, next_cursor = await self.repo.movements_page(filters, params)
         return [movement_out(row) for row in rows], next_cursor
 
@@ -285,7 +288,7 @@ class InventoryService:
 
     # --- orders (step 3 calls these inside its own transaction) -----------------------------------------------
 
-    async def reserve(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def reserve(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """Holds stock for an order: reserved += qty where at least qty is available. All lines or none: when
         some line does not fit, nothing is changed and InsufficientStock (409) lists every line that did not."""
         return await self._apply(
@@ -297,7 +300,7 @@ class InventoryService:
             condition=lambda qty: Stock.on_hand - Stock.reserved >= qty,
         )
 
-    async def release(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def release(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """Gives back what an order held (canceled, returned before shipping): reserved −= qty."""
         return await self._apply(
             lines,
@@ -308,7 +311,7 @@ class InventoryService:
             condition=lambda qty: Stock.reserved >= qty,
         )
 
-    async def ship(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def ship(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """The held units leave the warehouse: on_hand −= qty and reserved −= qty."""
         return await self._apply(
             lines,
@@ -319,7 +322,7 @@ class InventoryService:
             condition=lambda qty: Stock.reserved >= qty,
         )
 
-    async def restock(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def restock(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """A shipped order came back (returned to sender): its units are in the warehouse again, on_hand += qty."""
         return await self._apply(
             lines,
@@ -339,7 +342,7 @@ class InventoryService:
         on_hand_sign: int,
         reserved_sign: int,
         condition: Callable[[int], ColumnElement[bool]],
-    ) -> list[StockMovement]:
+    ) -> builtins.list[StockMovement]:
         totals = _sum_lines(lines)
         now = self.rt.clock.now()
         failed: list[Key] = []
@@ -383,7 +386,7 @@ class InventoryService:
             for record in records
         ]
 
-    async def _refusal(self, reason: str, failed: list[Key], totals: dict[Key, int]) -> Conflict:
+    async def _refusal(self, reason: str, failed: builtins.list[Key], totals: dict[Key, int]) -> Conflict:
         counters = await self.repo.counters(failed)
         if reason == "order_reserved":
             shortages = []
