@@ -131,10 +131,12 @@ def pop_after_commit(session: AsyncSession) -> list[AfterCommit]:
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
     """`INSERT` in the session's dialect, with its `on_conflict_do_nothing` / `on_conflict_do_update`."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> Any:

@@ -10,7 +10,7 @@ from bosonline.auth.permissions import Permission
 from bosonline.catalog.category_service import CategoryService
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
 from bosonline.deps import store_service
-from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope
+from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope, Responses
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/category", tags=["Product"])
@@ -20,7 +20,9 @@ CategoryId = Annotated[int, Path(ge=1, le=2**53, description="Category id.")]
 
 Reader = Annotated[CategoryService, store_service(CategoryService, Permission.catalog_read)]
 Writer = Annotated[CategoryService, store_service(CategoryService, Permission.catalog_write)]
-_READ_ONLY = {403: {"model": ErrorEnvelope, "description": "`default_category`: the platform's defaults are read-only"}}
+_READ_ONLY: Responses = {
+    403: {"model": ErrorEnvelope, "description": "`default_category`: the platform's defaults are read-only"}
+}
 
 
 @router.get("", summary="Get Category")

@@ -27,7 +27,7 @@ from bosonline.catalog.service import ProductService
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, Responses
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 
@@ -65,7 +65,7 @@ def product_filters(
 Filters = Annotated[ProductFilters, Depends(product_filters)]
 Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
-_WRITE_ERRORS = {
+_WRITE_ERRORS: Responses = {
     404: {"model": ErrorEnvelope, "description": "`not_found`, `category_not_found` or `image_not_found`"},
     409: {"model": ErrorEnvelope, "description": "`sku_taken` or `slug_taken` (the field is named)"},
 }

@@ -28,7 +28,7 @@ from bosonline.checkout.schemas import (
 from bosonline.checkout.service import PublicCheckout
 from bosonline.deps import DbDep, RuntimeDep
 from bosonline.errors import NotFound, ValidationFailed
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta, Responses
 from bosonline.payment.qris import qris_png
 from bosonline.routing import api_router
 from bosonline.voucher.schemas import CheckoutVoucherOut
@@ -51,7 +51,9 @@ IdempotencyKey = Annotated[
 ]
 _READ_LIMIT = [Depends(rate_limited("public"))]
 _WRITE_LIMIT = [Depends(rate_limited("checkout", checkout=True))]
-_TOO_MANY = {429: {"model": ErrorEnvelope, "description": "Too many requests from this IP (see Retry-After)"}}
+_TOO_MANY: Responses = {
+    429: {"model": ErrorEnvelope, "description": "Too many requests from this IP (see Retry-After)"}
+}
 
 
 def _service(db: DbDep, runtime: RuntimeDep) -> PublicCheckout:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +31,10 @@ class ErrorDetail(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     error: ErrorDetail
+
+
+Responses: TypeAlias = dict[int | str, dict[str, Any]]
+"""A route's `responses=`, e.g. `{409: {"model": ErrorEnvelope, "description": "…"}}`."""
 
 
 class StrictBody(BaseModel):

@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Query, status
 from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta, Responses
 from bosonline.routing import api_router
 from bosonline.voucher.rules import VoucherState
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut, VoucherStatusIn
@@ -22,7 +22,7 @@ VoucherId = Annotated[int, Path(ge=1, le=2**53, description="Voucher id.")]
 Reader = Annotated[VoucherService, store_service(VoucherService, Permission.store_read)]
 Writer = Annotated[VoucherService, store_service(VoucherService, Permission.forms_write)]
 
-_CODE_TAKEN = {
+_CODE_TAKEN: Responses = {
     409: {"model": ErrorEnvelope, "description": "`voucher_code_taken`: another voucher of the store has this code"}
 }
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Path, status
 from bosonline.auth.permissions import Permission
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta, Responses
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
 from bosonline.warehouse.schemas import (
@@ -37,7 +37,7 @@ Service = Annotated[WarehouseService, Depends(_service)]
 CatalogRead = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
-_HAS_STOCK = {
+_HAS_STOCK: Responses = {
     409: {
         "model": ErrorEnvelope,
         "description": "`warehouse_has_stock`: units are still on hand or reserved there",

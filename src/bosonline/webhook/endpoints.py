@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Query, status
 from bosonline.auth.permissions import Permission
 from bosonline.deps import store_service
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta, Responses
 from bosonline.routing import api_router
 from bosonline.webhook.schemas import (
     DeliveryDetailOut,
@@ -70,16 +70,18 @@ reserved and multicast addresses are refused when saving and again at each send 
 one is not contacted).
 """
 
-_URL_TAKEN = {409: {"model": ErrorEnvelope, "description": "`webhook_exists`: this URL is already subscribed"}}
-_CREATE_CONFLICTS = {
+_URL_TAKEN: Responses = {
+    409: {"model": ErrorEnvelope, "description": "`webhook_exists`: this URL is already subscribed"}
+}
+_CREATE_CONFLICTS: Responses = {
     409: {
         "model": ErrorEnvelope,
         "description": "`webhook_exists`: this URL is already subscribed; `webhook_limit_reached`: the store has "
         "10 webhooks",
     }
 }
-_INACTIVE = {409: {"model": ErrorEnvelope, "description": "`webhook_inactive`: activate the webhook first"}}
-_NOT_FAILED = {409: {"model": ErrorEnvelope, "description": "`delivery_not_failed`: only failed deliveries"}}
+_INACTIVE: Responses = {409: {"model": ErrorEnvelope, "description": "`webhook_inactive`: activate the webhook first"}}
+_NOT_FAILED: Responses = {409: {"model": ErrorEnvelope, "description": "`delivery_not_failed`: only failed deliveries"}}
 
 
 def _doc(text: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from bosonline.integrations.whatsapp.schemas import (
 )
 from bosonline.integrations.whatsapp.service import WaIntegrationService
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta, Responses
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/wa-integration", tags=["WhatsApp"])
@@ -45,14 +45,14 @@ wrote to it). Owners and admins only (a CS gets 403).
 handshake (Meta's deliveries are checked with `app_secret` instead). Edits keep it unless `rotate_webhook_secret`.
 """.strip()
 
-_CONFLICTS = {
+_CONFLICTS: Responses = {
     409: {
         "model": ErrorEnvelope,
         "description": "`wa_integration_exists`: the number already has an integration in this store; "
         f"`wa_integration_limit_reached`: the store has {MAX_INTEGRATIONS_PER_STORE} integrations",
     }
 }
-_EDIT_CONFLICTS = {
+_EDIT_CONFLICTS: Responses = {
     409: {
         "model": ErrorEnvelope,
         "description": "`wa_integration_exists`: the number already has an integration in this store; "
@@ -61,7 +61,7 @@ _EDIT_CONFLICTS = {
         "(`wa_integration_id`; the message says how many): point them to another number first",
     }
 }
-_UNREADABLE = {
+_UNREADABLE: Responses = {
     409: {
         "model": ErrorEnvelope,
         "description": "`credentials_unreadable`: the stored credentials cannot be decrypted (encryption keys "
