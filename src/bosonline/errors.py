@@ -6,6 +6,7 @@ and anything unexpected into that envelope. No stack trace or SQL ever reaches a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import structlog
@@ -141,7 +142,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def validation_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
+def validation_fields(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for err in errors:
         name = _field_name(tuple(err.get("loc", ())))

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import ColumnElement, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import insert_ignoring_conflicts
@@ -140,7 +140,7 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]], now: da
 def _candidates(store_id: int, product_ids: Sequence[int], *, abandoned: bool = False) -> Any:
     """The templates that may make up the set of orders with these products (template_sets.template_set's
     candidates), plus — with `abandoned` — the store's `abandoned` templates (whether leads may have rows)."""
-    conditions = [FollowupChat.product_id.is_(None), FollowupChat.is_default.is_(True)]
+    conditions: list[ColumnElement[bool]] = [FollowupChat.product_id.is_(None), FollowupChat.is_default.is_(True)]
     if product_ids:
         conditions.append(FollowupChat.product_id.in_(sorted(set(product_ids))))
     if abandoned:

@@ -25,7 +25,7 @@ from bosonline.followup.template_schemas import (
 )
 from bosonline.followup.template_service import TemplateService
 from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta, Responses
 from bosonline.routing import api_router
 
 v3_router = api_router(prefix="/v3/products/{product_id}/follow-up-chats", tags=["Follow-up chat"])
@@ -77,7 +77,9 @@ _V3_ERRORS: dict[int | str, dict[str, Any]] = {
         422: "`validation_error`: the offending fields and why, in the message",
     }.items()
 }
-_STORE_409 = {409: {"model": ErrorEnvelope, "description": "`followup_chat_limit_reached` or `followup_chats_exist`"}}
+_STORE_409: Responses = {
+    409: {"model": ErrorEnvelope, "description": "`followup_chat_limit_reached` or `followup_chats_exist`"}
+}
 
 
 def _doc(text: str) -> str:

@@ -77,7 +77,7 @@ class InsufficientStock(Conflict):
         )
 
 
-def row_out(row: Row[Any]) -> InventoryRow:
+def row_out(row: Row[*tuple[Any, ...]]) -> InventoryRow:
     return InventoryRow(
         variant_id=row.variant_id,
         product_id=row.product_id,
@@ -93,7 +93,7 @@ def row_out(row: Row[Any]) -> InventoryRow:
     )
 
 
-def movement_out(row: Row[Any]) -> MovementOut:
+def movement_out(row: Row[*tuple[Any, ...]]) -> MovementOut:
     movement: InventoryMovement = row.InventoryMovement
     actor = None
     if movement.actor_user_id is not None and row.actor_name is not None:

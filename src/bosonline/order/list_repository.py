@@ -109,7 +109,9 @@ class OrderListRepository(OrderRepository):
         )
         return exists(line)
 
-    async def filtered(self, filters: OrderFilterIn, stmt: Select[Any] | None = None) -> Select[Any]:
+    async def filtered(
+        self, filters: OrderFilterIn, stmt: Select[*tuple[Any, ...]] | None = None
+    ) -> Select[*tuple[Any, ...]]:
         """`stmt` (default: the orders) limited to the store, what the caller may see, and the filters."""
         base = self.scoped(Order) if stmt is None else stmt.where(Order.store_id == self.ctx.store_id)
         return (await self.restrict(base)).where(*self.conditions(filters))
