@@ -22,11 +22,13 @@ from bosonline.tenancy import StoreContext
 
 
 def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 def get_db(request: Request) -> AsyncSession:
-    return request.state.db  # type: ignore[no-any-return]
+    session: AsyncSession = request.state.db
+    return session
 
 
 def get_client(request: Request) -> Client:

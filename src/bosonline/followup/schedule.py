@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import insert_ignoring_conflicts
+from bosonline.db import insert_ignoring_conflicts, rowcount
 from bosonline.followup.pacing import PACED
 from bosonline.followup.rules import (
     ABANDONED,
@@ -308,7 +308,7 @@ class FollowupScheduler:
                 )
                 .values(due_at=self.now, error=None, updated_at=self.now)
             )
-            woken += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+            woken += max(rowcount(result) or 0, 0)
         if woken:
             wake_worker_after_commit(self.session)
 
@@ -421,5 +421,5 @@ async def follow_provider(session: AsyncSession, store_id: int, template_id: int
             integration_id=case((held, None), else_=_MESSAGES.c.integration_id),
         )
     )
-    if provider != MANUAL and (result.rowcount or 0) > 0:  # type: ignore[attr-defined]
+    if provider != MANUAL and (rowcount(result) or 0) > 0:
         wake_worker_after_commit(session)

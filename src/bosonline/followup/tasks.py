@@ -35,6 +35,7 @@ from sqlalchemy import String, and_, bindparam, case, literal, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
+from bosonline.db import rowcount
 from bosonline.followup.dispatch_claim import Batch, Claimed, DispatchClaim
 from bosonline.followup.status_updates import apply_waiting_statuses
 from bosonline.integrations.whatsapp.base import (
@@ -366,7 +367,7 @@ class FollowupJob(SendingJob):
                 .values(status="unknown", error=SWEPT, updated_at=now)
             )
             await session.commit()
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        count = int(rowcount(result) or 0)
         if count:
             log.warning("followup_leases_expired", count=count)
         return count

@@ -231,7 +231,7 @@ class WaIntegrationService:
             id=integration.id,
             name=integration.name,
             phone_number=integration.phone_number,
-            provider=integration.provider,  # type: ignore[arg-type]
+            provider=integration.provider,
             pacing_per_minute=integration.pacing_per_minute,
             is_active=integration.is_active,
             owner=owner,
