@@ -32,6 +32,7 @@ lint: $(BIN)/.dev-stamp
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
 $(CHROMIUM):
@@ -52,4 +53,4 @@ lock: $(BIN)/.runtime-stamp
 		--generate-hashes --no-header --annotation-style line -o requirements/dev.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache

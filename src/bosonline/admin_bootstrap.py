@@ -41,7 +41,7 @@ async def create_platform_admin(settings: Settings, *, email: str, password: str
                     email=email,
                     phone=None,
                     password=password,
-                    client=_CLI,  # type: ignore[arg-type]
+                    client=_CLI,
                 )
             user.is_platform_admin = True
             await session.commit()

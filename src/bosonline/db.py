@@ -7,6 +7,7 @@ sized pool and pre-ping.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, cast, event, func, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -103,9 +104,9 @@ def broken_unique_constraint(exc: IntegrityError) -> str | None:
     PostgreSQL names it; SQLite names the columns ("UNIQUE constraint failed: t.a, t.b"), from which our naming
     convention (uq_<table>_<columns>, models/base.py) gives the same name.
     """
-    cause = getattr(exc.orig, "__cause__", None)
-    if getattr(exc.orig, "sqlstate", None) == "23505" and getattr(cause, "constraint_name", None):
-        return str(cause.constraint_name)  # type: ignore[union-attr]
+    constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
+    if getattr(exc.orig, "sqlstate", None) == "23505" and constraint:
+        return str(constraint)
     message = str(exc.orig)
     prefix = "UNIQUE constraint failed: "
     if not message.startswith(prefix):
@@ -125,16 +126,25 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
 
 
 def pop_after_commit(session: AsyncSession) -> list[AfterCommit]:
-    return session.info.pop("after_commit", [])
+    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
+    return callbacks
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """Rows matched by the UPDATE or DELETE that gave `result`. `Session.execute` is typed to return a Result
+    whatever the statement; for these it is a CursorResult, which has the count."""
+    return typing.cast("CursorResult[*tuple[Any, ...]]", result).rowcount
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
     """`INSERT` in the session's dialect, with its `on_conflict_do_nothing` / `on_conflict_do_update`."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> Any:

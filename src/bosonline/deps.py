@@ -20,11 +20,13 @@ from bosonline.tenancy import StoreContext
 
 
 def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 def get_db(request: Request) -> AsyncSession:
-    return request.state.db  # type: ignore[no-any-return]
+    session: AsyncSession = request.state.db
+    return session
 
 
 def get_client(request: Request) -> Client:
@@ -112,8 +114,9 @@ S = TypeVar("S")
 
 
 def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], permission: Permission) -> Any:
-    """`Annotated[Service, Depends(...)]`: the domain service built for the request's store, once the caller's role
-    there grants `permission`. Endpoints declare `Reader = store_service(XService, Permission.x_read)`."""
+    """`Depends(...)` for the domain service built for the request's store, once the caller's role there grants
+    `permission`. Endpoints declare `Reader = Annotated[XService, store_service(XService, Permission.x_read)]`, which
+    type checkers read as `XService`."""
 
     def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
         return service(db, runtime, ctx)
@@ -127,4 +130,4 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
         "return": service,
     }
     build.__name__ = f"{getattr(service, '__name__', 'service')}_{permission}"
-    return Annotated[service, Depends(build)]
+    return Depends(build)

@@ -13,7 +13,7 @@ parameter or body can cause (404, 422, 400, 413), and the OpenAPI schema lists e
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -240,7 +240,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def validation_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
+def validation_fields(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for err in errors:
         name = _field_name(tuple(err.get("loc", ())))
@@ -398,7 +398,9 @@ def _describe(codes: Iterable[ErrorCode]) -> str:
     return "\n".join(f"- `{code.value}`: {code.description}" for code in codes)
 
 
-def error_responses(*codes: ErrorCode, model: type[BaseModel] = ErrorEnvelope) -> dict[int | str, dict[str, Any]]:
+def error_responses(
+    *codes: ErrorCode | tuple[int, ErrorCode], model: type[BaseModel] = ErrorEnvelope
+) -> dict[int | str, dict[str, Any]]:
     """`responses=` of a route: its codes grouped by HTTP status, each status described by the codes it carries
     (and listed under `x-error-codes`). `model` is the error body (Scalev's v3 routes answer their own shape)."""
     by_status: dict[int, list[ErrorCode]] = {}

@@ -30,6 +30,7 @@ async def health(request: Request) -> Envelope[HealthOut]:
     try:
         await request.app.state.runtime.db.ping()
     except Exception:  # noqa: BLE001 — any failure to reach the database means "not ready"
+        # FastAPI takes the annotation as the response model and sends a Response returned instead as it is.
         return JSONResponse(  # type: ignore[return-value]
             error_body(CommonError.service_unavailable, "Database unreachable"), status_code=503
         )

@@ -13,7 +13,7 @@ and the endpoint function's name (`operation_id` below): `order_list`, `product_
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -46,7 +46,7 @@ class TransactionalRoute(APIRoute):
         if responses is not self.responses:  # built again: FastAPI derives the response models from `responses`
             super().__init__(path, endpoint, **{**kwargs, "responses": responses})
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def transactional(request: Request) -> Response:

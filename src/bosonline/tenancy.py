@@ -43,7 +43,7 @@ class StoreContext:
 M = TypeVar("M", bound=Any)
 
 
-def scoped(ctx: StoreContext, model: type[M]) -> Select[tuple[M]]:
+def scoped(ctx: StoreContext, model: type[M]) -> Select[M]:
     """`SELECT model WHERE store_id = <the request's store>`: the start of every store-owned read."""
     return select(model).where(model.store_id == ctx.store_id)
 
@@ -55,7 +55,7 @@ class ScopedRepository:
         self.session = session
         self.ctx = ctx
 
-    def scoped(self, model: type[M]) -> Select[tuple[M]]:
+    def scoped(self, model: type[M]) -> Select[M]:
         return scoped(self.ctx, model)
 
     async def lock_store(self) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import rowcount
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 
 
@@ -57,7 +58,7 @@ class AuthRepository:
             .values(rotated_at=now)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return rowcount(result) == 1
 
     async def add_refresh_token(self, token: RefreshToken) -> None:
         self.session.add(token)
@@ -106,7 +107,7 @@ class AuthRepository:
                 )
             )
         ).one()
-        oldest = row[1]
+        oldest: datetime | str | None = row[1]
         if isinstance(oldest, str):  # SQLite's MIN() over a timestamp column comes back as text
             oldest = datetime.fromisoformat(oldest)
         return int(row[0]), oldest
@@ -146,7 +147,7 @@ class AuthRepository:
             .values(used_at=now)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return rowcount(result) == 1
 
     async def delete_reset_tokens(self, user_id: int) -> None:
         await self.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user_id))

@@ -35,7 +35,7 @@ class AuthService:
         return self.rt.clock.now()
 
     async def register(
-        self, *, name: str, email: str, phone: str, password: str, client: Client
+        self, *, name: str, email: str, phone: str | None, password: str, client: Client
     ) -> tuple[User, TokenPair]:
         if await self.repo.email_taken(email):
             raise conflict_for(EMAIL_UNIQUE)

@@ -27,8 +27,8 @@ bank_router = api_router(prefix="/bank", tags=["Rekening"])
 router = api_router(prefix="/store/rekening", tags=["Rekening"])
 
 BankAccountId = Annotated[int, Path(ge=1, le=2**53, description="Rekening (bank account) id in this store.")]
-Reader = store_service(BankAccountService, Permission.store_read)
-Writer = store_service(BankAccountService, Permission.bank_accounts_write)
+Reader = Annotated[BankAccountService, store_service(BankAccountService, Permission.store_read)]
+Writer = Annotated[BankAccountService, store_service(BankAccountService, Permission.bank_accounts_write)]
 
 BANK_LIST_CACHE_CONTROL = "private, max-age=86400"
 

@@ -9,7 +9,7 @@ from bosonline.models import BankAccount
 from bosonline.tenancy import ScopedRepository
 
 
-def display_order(stmt: Select[tuple[BankAccount]]) -> Select[tuple[BankAccount]]:
+def display_order(stmt: Select[BankAccount]) -> Select[BankAccount]:
     return stmt.order_by(BankAccount.position, BankAccount.id)
 
 

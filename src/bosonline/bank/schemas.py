@@ -97,7 +97,7 @@ class BankAccountOut(BaseModel):
             bank=BankOut.of(bank_of(account.bank_code)),
             holder_name=account.holder_name,
             account_number=account.account_number,
-            status=account.status,  # type: ignore[arg-type]
+            status=account.status,
             created_at=account.created_at,
             updated_at=account.updated_at,
         )

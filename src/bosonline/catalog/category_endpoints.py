@@ -20,8 +20,8 @@ router = api_router(prefix="/store/category", tags=["Product"])
 CategoryId = Annotated[int, Path(ge=1, le=2**53, description="Category id.")]
 
 
-Reader = store_service(CategoryService, Permission.catalog_read)
-Writer = store_service(CategoryService, Permission.catalog_write)
+Reader = Annotated[CategoryService, store_service(CategoryService, Permission.catalog_read)]
+Writer = Annotated[CategoryService, store_service(CategoryService, Permission.catalog_write)]
 _READ_ONLY = CatalogError.default_category
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from fastapi import Depends, Path, Query, status
 from fastapi.responses import StreamingResponse
@@ -42,9 +42,12 @@ ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 
-ProductSort = Literal[tuple(SORTS)]  # type: ignore[valid-type]  # the sorts the repository knows
-Reader = store_service(ProductService, Permission.catalog_read)
-Writer = store_service(ProductService, Permission.catalog_write)
+if TYPE_CHECKING:
+    ProductSort: TypeAlias = str  # one of SORTS: a Literal built at run time, which type checkers cannot read
+else:
+    ProductSort = Literal[tuple(SORTS)]  # the sorts the repository knows
+Reader = Annotated[ProductService, store_service(ProductService, Permission.catalog_read)]
+Writer = Annotated[ProductService, store_service(ProductService, Permission.catalog_write)]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ SORTS: dict[str, tuple[list[Any], bool]] = {
 
 
 class CategoryRepository(ScopedRepository):
-    def _visible(self) -> Select[tuple[Category]]:
+    def _visible(self) -> Select[Category]:
         """The store's own categories and the platform's defaults."""
         return select(Category).where(or_(Category.store_id == self.ctx.store_id, Category.store_id.is_(None)))
 
@@ -64,7 +64,7 @@ class CategoryRepository(ScopedRepository):
     async def count_own(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(self.scoped(Category).subquery())) or 0)
 
-    def _live_products(self) -> Select[tuple[int]]:
+    def _live_products(self) -> Select[int]:
         return select(func.count()).where(Product.store_id == self.ctx.store_id, Product.archived_at.is_(None))
 
     async def product_counts(self) -> dict[int, int]:
@@ -108,10 +108,10 @@ def _matches(q: str, store_id: int) -> ColumnElement[bool]:
 
 
 class ProductRepository(ScopedRepository):
-    def _live(self) -> Select[tuple[Product]]:
+    def _live(self) -> Select[Product]:
         return self.scoped(Product).where(Product.archived_at.is_(None))
 
-    def filtered(self, *, q: str | None, category_id: int | None, status: str | None = None) -> Select[tuple[Product]]:
+    def filtered(self, *, q: str | None, category_id: int | None, status: str | None = None) -> Select[Product]:
         """Live products matching a list's search, category and status (used by lists, counts and downloads)."""
         stmt = self._live()
         if q:

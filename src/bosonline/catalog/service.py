@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -90,7 +91,7 @@ class ProductService:
         }
         return ProductEditOut(product=product, categories=categories, limits=limits)
 
-    async def variants(self, product_id: int) -> list[VariantOut]:
+    async def variants(self, product_id: int) -> builtins.list[VariantOut]:
         product = await self._product(product_id)
         variants = (await self.repo.variants_of([product.id]))[product.id]
         return await self.views.variants(variants)
@@ -307,8 +308,8 @@ class ProductService:
         return f"{base}-{number}"
 
     def _match_variants(
-        self, existing: list[ProductVariant], wanted: list[VariantIn]
-    ) -> tuple[dict[int, ProductVariant], list[ProductVariant]]:
+        self, existing: builtins.list[ProductVariant], wanted: builtins.list[VariantIn]
+    ) -> tuple[dict[int, ProductVariant], builtins.list[ProductVariant]]:
         """Which existing variant each wanted one continues (by `id`, else by its options), and which existing
         variants are no longer wanted. A variant keeps its id, and so its stock, across edits."""
         by_id = {variant.id: variant for variant in existing}
@@ -372,7 +373,7 @@ class ProductService:
         variant.image_id = data.image_id
         variant.updated_at = now
 
-    async def _finish(self, product: Product, data: ProductIn, variants: list[ProductVariant]) -> None:
+    async def _finish(self, product: Product, data: ProductIn, variants: builtins.list[ProductVariant]) -> None:
         await self.repo.replace_images(product.id, list(data.image_ids))
         await self._sync_product(product, variants)
 

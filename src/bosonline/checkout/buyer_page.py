@@ -107,14 +107,14 @@ class OrderViews:
             money=MoneyOut(**money_columns(order)),
             voucher_code=order.voucher_code,
             payment=PaymentOut(
-                method=order.payment_method,  # type: ignore[arg-type]
+                method=order.payment_method,
                 amount=order.total,
                 bank_accounts=accounts,
                 qris_payload=order.qris_payload,
                 qris_image_url=f"{status_url}/qris.png" if order.qris_payload else None,
             ),
             success=SuccessOut(
-                mode=target.mode,  # type: ignore[arg-type]
+                mode=target.mode,
                 message=target.message,
                 redirect_url=target.url if target.mode == "redirect" else None,
                 whatsapp_url=target.url if target.mode == "whatsapp" else None,

@@ -18,7 +18,7 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])
 
-Reader = store_service(LeadService, Permission.orders_read)
+Reader = Annotated[LeadService, store_service(LeadService, Permission.orders_read)]
 
 
 @router.get("/abandoned", summary="Abandoned Order List")

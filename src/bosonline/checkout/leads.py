@@ -147,7 +147,7 @@ def lead_out(lead: CheckoutLead, form: Form, order_number: str | None) -> LeadOu
         notes=lead.notes,
         items=list(lead.items or []),
         payment_method=lead.payment_method,
-        status=lead.status,  # type: ignore[arg-type]
+        status=lead.status,
         converted_order=converted,
         created_at=lead.created_at,
         updated_at=lead.updated_at,

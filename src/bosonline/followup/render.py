@@ -146,7 +146,9 @@ async def load_lead_values(
                 f"{product_name} ({variant_name})" if variant_name and variant_name != product_name else product_name
             )
     form_ids = {lead.form_id for lead in leads}
-    slugs: dict[int, str] = dict((await session.execute(select(Form.id, Form.slug).where(Form.id.in_(form_ids)))).all())
+    slugs: dict[int, str | None] = dict(
+        (await session.execute(select(Form.id, Form.slug).where(Form.id.in_(form_ids)))).all()
+    )
     values = {}
     for lead in leads:
         items = ", ".join(
@@ -155,7 +157,12 @@ async def load_lead_values(
             if int(item.get("variant_id", 0)) in names
         )
         store = stores[lead.store_id]
-        form_url = public_form_url(settings, store.subdomain, slugs[lead.form_id]) if lead.form_id in slugs else ""
+        form_url = ""
+        if lead.form_id in slugs:
+            slug = slugs[lead.form_id]
+            # A deleted form's slug is NULL, and its link cannot be made (as before: this stops the rendering).
+            assert slug is not None, f"form {lead.form_id} was deleted"
+            form_url = public_form_url(settings, store.subdomain, slug)
         values[lead.id] = lead_values(store, lead.name, lead.phone, items, form_url)
     return values
 

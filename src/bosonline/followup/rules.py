@@ -53,7 +53,7 @@ _BEFORE_CONFIRMATION = frozenset({"draft", "pending"})
 def payment_category(payment_method: str) -> PaymentCategory:
     """bank_transfer → bank_transfer, cod → cod, anything else (qris, VA, e-wallets) → epayment."""
     if payment_method in ("bank_transfer", "cod"):
-        return payment_method  # type: ignore[return-value]
+        return "cod" if payment_method == "cod" else "bank_transfer"
     return "epayment"
 
 

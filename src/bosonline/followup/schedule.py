@@ -33,10 +33,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import ColumnElement, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import insert_ignoring_conflicts
+from bosonline.db import insert_ignoring_conflicts, rowcount
 from bosonline.followup.rules import (
     ABANDONED,
     MANUAL,
@@ -140,7 +140,7 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]], now: da
 def _candidates(store_id: int, product_ids: Sequence[int], *, abandoned: bool = False) -> Any:
     """The templates that may make up the set of orders with these products (template_sets.template_set's
     candidates), plus — with `abandoned` — the store's `abandoned` templates (whether leads may have rows)."""
-    conditions = [FollowupChat.product_id.is_(None), FollowupChat.is_default.is_(True)]
+    conditions: list[ColumnElement[bool]] = [FollowupChat.product_id.is_(None), FollowupChat.is_default.is_(True)]
     if product_ids:
         conditions.append(FollowupChat.product_id.in_(sorted(set(product_ids))))
     if abandoned:
@@ -308,7 +308,7 @@ class FollowupScheduler:
                 )
                 .values(due_at=self.now, error=None, updated_at=self.now)
             )
-            woken += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+            woken += max(rowcount(result) or 0, 0)
         if woken:
             wake_worker_after_commit(self.session)
 
@@ -421,5 +421,5 @@ async def follow_provider(session: AsyncSession, store_id: int, template_id: int
             integration_id=case((held, None), else_=_MESSAGES.c.integration_id),
         )
     )
-    if provider != MANUAL and (result.rowcount or 0) > 0:  # type: ignore[attr-defined]
+    if provider != MANUAL and (rowcount(result) or 0) > 0:
         wake_worker_after_commit(session)

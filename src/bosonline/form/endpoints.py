@@ -24,8 +24,8 @@ from bosonline.tenancy import StoreContext
 router = api_router(prefix="/store/form", tags=["Form"])
 
 FormId = Annotated[int, Path(ge=1, le=2**53, description="Form id.")]
-Reader = store_service(FormService, Permission.store_read)
-Writer = store_service(FormService, Permission.forms_write)
+Reader = Annotated[FormService, store_service(FormService, Permission.store_read)]
+Writer = Annotated[FormService, store_service(FormService, Permission.forms_write)]
 ReadCtx = Annotated[StoreContext, Depends(require(Permission.store_read))]
 
 

@@ -13,10 +13,10 @@ from bosonline.tenancy import ScopedRepository
 
 
 class FormRepository(ScopedRepository):
-    def _live(self) -> Select[tuple[Form]]:
+    def _live(self) -> Select[Form]:
         return self.scoped(Form).where(Form.deleted_at.is_(None))
 
-    def filtered(self, *, status: str | None, q: str | None, product_id: int | None) -> Select[tuple[Form]]:
+    def filtered(self, *, status: str | None, q: str | None, product_id: int | None) -> Select[Form]:
         """Live forms matching a list's filters (used by the list, its total and the download)."""
         stmt = self._live()
         if status:
@@ -38,7 +38,7 @@ class FormRepository(ScopedRepository):
             )
         return stmt
 
-    async def page(self, params: PageParams, stmt: Select[tuple[Form]]) -> tuple[Page[Form], int]:
+    async def page(self, params: PageParams, stmt: Select[Form]) -> tuple[Page[Form], int]:
         total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
         return await keyset_page(self.session, stmt, [Form.id], params, descending=True), total
 
@@ -120,4 +120,5 @@ class FormRepository(ScopedRepository):
             .where(Order.store_id == self.ctx.store_id, Order.form_id.in_(ids))
             .group_by(Order.form_id)
         )
-        return {form_id: int(count) for form_id, count in rows.all()}
+        # (form_id is never NULL here: the WHERE above)
+        return {form_id: int(count) for form_id, count in rows.all() if form_id is not None}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Container, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from bosonline.models import Form
 
@@ -19,7 +19,7 @@ TITLE_MAX = 150
 COPY_SUFFIX = " (Copy)"
 
 DEFAULT_FIELDS: dict[str, str] = {"email": "hidden", "notes": "optional", "address": "full"}
-DEFAULT_PAYMENT_METHODS: tuple[str, ...] = ("bank_transfer", "cod")
+DEFAULT_PAYMENT_METHODS: tuple[Literal["bank_transfer", "cod", "qris"], ...] = ("bank_transfer", "cod")
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 

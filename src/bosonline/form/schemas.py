@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
@@ -18,7 +18,10 @@ MAX_QUANTITY = 1000
 
 FormStatus = Literal["active", "inactive"]
 PaymentMethod = Literal["bank_transfer", "cod", "qris"]
-CourierCode = Literal[tuple(COURIERS)]  # type: ignore[valid-type]  # the codes shipping knows
+if TYPE_CHECKING:
+    CourierCode: TypeAlias = str  # one of COURIERS: a Literal built at run time, which type checkers cannot read
+else:
+    CourierCode = Literal[tuple(COURIERS)]  # the codes shipping knows
 FieldVisibility = Literal["hidden", "optional", "required"]
 AddressMode = Literal["full", "district"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -100,7 +101,7 @@ class FormService:
         source = await self._form(form_id)
         return (await self._copy([source]))[0]
 
-    async def duplicate_many(self, form_ids: Sequence[int]) -> list[FormOut]:
+    async def duplicate_many(self, form_ids: Sequence[int]) -> builtins.list[FormOut]:
         """All or nothing: every id must be a form of the store."""
         if errors := rules.repeated_ids(form_ids):
             raise ValidationFailed(fields=errors)
@@ -205,7 +206,7 @@ class FormService:
             position=position,
         )
 
-    async def _copy(self, sources: Sequence[Form]) -> list[FormOut]:
+    async def _copy(self, sources: Sequence[Form]) -> builtins.list[FormOut]:
         """Copies with their items and success page, `inactive`, titled `… (Copy)`, slugged `<slug>-copy`
         (then `-copy-2`…)."""
         await self.repo.lock_store()

@@ -69,19 +69,19 @@ class InventoryRepository:
         self.session = session
         self.store_id = store_id
 
-    def scoped(self, model: type[M]) -> Select[tuple[M]]:
+    def scoped(self, model: type[M]) -> Select[M]:
         return select(model).where(model.store_id == self.store_id)
 
     # --- the (variant × warehouse) listing -------------------------------------------------------------------
 
-    def _live_variants(self, stmt: Select[Any]) -> Select[Any]:
+    def _live_variants(self, stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
         return stmt.join(Product, Product.id == ProductVariant.product_id).where(
             ProductVariant.store_id == self.store_id,
             ProductVariant.archived_at.is_(None),
             Product.archived_at.is_(None),
         )
 
-    def _variant_filters(self, stmt: Select[Any], filters: InventoryFilters) -> Select[Any]:
+    def _variant_filters(self, stmt: Select[*tuple[Any, ...]], filters: InventoryFilters) -> Select[*tuple[Any, ...]]:
         if filters.product_id is not None:
             stmt = stmt.where(ProductVariant.product_id == filters.product_id)
         if filters.status is not None:
@@ -90,7 +90,9 @@ class InventoryRepository:
             stmt = stmt.where(_matches(filters.q))
         return stmt
 
-    def _rows(self, filters: InventoryFilters, *columns: Any, within: Subquery | None = None) -> Select[Any]:
+    def _rows(
+        self, filters: InventoryFilters, *columns: Any, within: Subquery | None = None
+    ) -> Select[*tuple[Any, ...]]:
         """Every live variant × every warehouse the store ships from, with its Stock row if there is one (an
         outer join: a pair nobody has stocked yet reads as zeros). `within`: only the variants of that subquery
         (its `id` column), which the databases then look up one by one instead of scanning the store."""
@@ -134,7 +136,9 @@ class InventoryRepository:
             Stock.updated_at.label("updated_at"),
         )
 
-    async def page(self, filters: InventoryFilters, params: PageParams) -> tuple[list[Row[Any]], str | None]:
+    async def page(
+        self, filters: InventoryFilters, params: PageParams
+    ) -> tuple[list[Row[*tuple[Any, ...]]], str | None]:
         """One page in (variant_id, warehouse_id) order, after the cursor's pair."""
         after = decode_cursor(params.cursor, [int, int]) if params.cursor else None
         within = None
@@ -174,20 +178,20 @@ class InventoryRepository:
         count, on_hand, reserved, available = (await self.session.execute(stmt)).one()
         return int(count), int(on_hand), int(reserved), int(available)
 
-    def variant_ids(self, filters: InventoryFilters) -> Select[Any]:
+    def variant_ids(self, filters: InventoryFilters) -> Select[*tuple[Any, ...]]:
         """Ids of the live variants the variant-level filters keep (the download batches over these)."""
         return self._variant_filters(
             self._live_variants(select(ProductVariant.id).select_from(ProductVariant)), filters
         )
 
-    async def rows_of_variants(self, filters: InventoryFilters, first: int, last: int) -> list[Row[Any]]:
+    async def rows_of_variants(self, filters: InventoryFilters, first: int, last: int) -> list[Row[*tuple[Any, ...]]]:
         """Every row matching the filters whose variant id is within [first, last], in listing order."""
         stmt = self._rows(filters, *self._row_columns()).where(ProductVariant.id.between(first, last))
         return list((await self.session.execute(stmt.order_by(ProductVariant.id, StoreWarehouse.warehouse_id))).all())
 
     # --- what an update needs ---------------------------------------------------------------------------------
 
-    async def live_variants(self, variant_ids: Sequence[int]) -> dict[int, Row[Any]]:
+    async def live_variants(self, variant_ids: Sequence[int]) -> dict[int, Row[*tuple[Any, ...]]]:
         """The store's live variants among `variant_ids`, with what a listing row shows of them."""
         stmt = self._live_variants(
             select(
@@ -288,7 +292,9 @@ class InventoryRepository:
 
     # --- movements --------------------------------------------------------------------------------------------
 
-    async def movements_page(self, filters: MovementFilters, params: PageParams) -> tuple[list[Row[Any]], str | None]:
+    async def movements_page(
+        self, filters: MovementFilters, params: PageParams
+    ) -> tuple[list[Row[*tuple[Any, ...]]], str | None]:
         """Newest first, with the variant, warehouse and actor's name joined in (one query). The page's ids are
         picked first, so only those rows are joined, however long the store's log."""
         page = self.scoped(InventoryMovement).with_only_columns(InventoryMovement.id)

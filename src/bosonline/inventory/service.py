@@ -6,6 +6,7 @@ goes below zero (the CHECK constraints on `stocks` back that up), and every chan
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -77,7 +78,7 @@ class InsufficientStock(Conflict):
         )
 
 
-def row_out(row: Row[Any]) -> InventoryRow:
+def row_out(row: Row[*tuple[Any, ...]]) -> InventoryRow:
     return InventoryRow(
         variant_id=row.variant_id,
         product_id=row.product_id,
@@ -93,7 +94,7 @@ def row_out(row: Row[Any]) -> InventoryRow:
     )
 
 
-def movement_out(row: Row[Any]) -> MovementOut:
+def movement_out(row: Row[*tuple[Any, ...]]) -> MovementOut:
     movement: InventoryMovement = row.InventoryMovement
     actor = None
     if movement.actor_user_id is not None and row.actor_name is not None:
@@ -154,7 +155,9 @@ class InventoryService:
         )
         return [row_out(row) for row in rows], meta
 
-    async def movements(self, filters: MovementFilters, params: PageParams) -> tuple[list[MovementOut], str | None]:
+    async def movements(
+        self, filters: MovementFilters, params: PageParams
+    ) -> tuple[builtins.list[MovementOut], str | None]:
         rows, next_cursor = await self.repo.movements_page(filters, params)
         return [movement_out(row) for row in rows], next_cursor
 
@@ -286,7 +289,7 @@ class InventoryService:
 
     # --- orders (step 3 calls these inside its own transaction) -----------------------------------------------
 
-    async def reserve(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def reserve(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """Holds stock for an order: reserved += qty where at least qty is available. All lines or none: when
         some line does not fit, nothing is changed and InsufficientStock (409) lists every line that did not."""
         return await self._apply(
@@ -298,7 +301,7 @@ class InventoryService:
             condition=lambda qty: Stock.on_hand - Stock.reserved >= qty,
         )
 
-    async def release(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def release(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """Gives back what an order held (canceled, returned before shipping): reserved −= qty."""
         return await self._apply(
             lines,
@@ -309,7 +312,7 @@ class InventoryService:
             condition=lambda qty: Stock.reserved >= qty,
         )
 
-    async def ship(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def ship(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """The held units leave the warehouse: on_hand −= qty and reserved −= qty."""
         return await self._apply(
             lines,
@@ -320,7 +323,7 @@ class InventoryService:
             condition=lambda qty: Stock.reserved >= qty,
         )
 
-    async def restock(self, lines: Iterable[StockLine], order_id: int) -> list[StockMovement]:
+    async def restock(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """A shipped order came back (returned to sender): its units are in the warehouse again, on_hand += qty."""
         return await self._apply(
             lines,
@@ -340,7 +343,7 @@ class InventoryService:
         on_hand_sign: int,
         reserved_sign: int,
         condition: Callable[[int], ColumnElement[bool]],
-    ) -> list[StockMovement]:
+    ) -> builtins.list[StockMovement]:
         totals = _sum_lines(lines)
         now = self.rt.clock.now()
         failed: list[Key] = []
@@ -384,7 +387,7 @@ class InventoryService:
             for record in records
         ]
 
-    async def _refusal(self, reason: str, failed: list[Key], totals: dict[Key, int]) -> Conflict:
+    async def _refusal(self, reason: str, failed: builtins.list[Key], totals: dict[Key, int]) -> Conflict:
         counters = await self.repo.counters(failed)
         if reason == "order_reserved":
             shortages = []

@@ -29,8 +29,8 @@ ImageId = Annotated[int, Path(ge=1, le=2**53, description="Image id in this stor
 _READ_CHUNK = 256 * 1024
 
 
-Reader = store_service(MediaService, Permission.catalog_read)
-Writer = store_service(MediaService, Permission.catalog_write)
+Reader = Annotated[MediaService, store_service(MediaService, Permission.catalog_read)]
+Writer = Annotated[MediaService, store_service(MediaService, Permission.catalog_write)]
 
 
 async def _read_limited(file: UploadFile, limit: int) -> bytes:

@@ -36,9 +36,9 @@ from bosonline.routing import api_router
 router = api_router(prefix="/store/order", tags=["Order"])
 
 OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
-Editor = store_service(OrderEdits, Permission.orders_write)
-Viewer = store_service(OrderEdits, Permission.orders_read)
-Cashier = store_service(OrderPayments, Permission.orders_write)
+Editor = Annotated[OrderEdits, store_service(OrderEdits, Permission.orders_write)]
+Viewer = Annotated[OrderEdits, store_service(OrderEdits, Permission.orders_read)]
+Cashier = Annotated[OrderPayments, store_service(OrderPayments, Permission.orders_write)]
 
 _CANCELED = OrderError.order_canceled
 _SHIPPED = OrderError.order_past_shipping

@@ -15,7 +15,7 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])
 
-Details = store_service(OrderDetails, Permission.orders_read)
+Details = Annotated[OrderDetails, store_service(OrderDetails, Permission.orders_read)]
 OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 

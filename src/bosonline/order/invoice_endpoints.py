@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi.responses import StreamingResponse
 
 from bosonline.deps import store_service
@@ -14,7 +16,7 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])
 
-Printer = store_service(InvoiceService, Permission.orders_read)
+Printer = Annotated[InvoiceService, store_service(InvoiceService, Permission.orders_read)]
 
 
 @router.post(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from fpdf import FPDF
+from fpdf.fonts import CoreFont
 
 from bosonline.kit.money import rupiah
 from bosonline.order.invoice import (
@@ -50,7 +51,9 @@ class _Page(FPDF):
 
     def width_of(self, text: str) -> float:
         """`text`'s width in mm at the current (core) font: fpdf's get_string_width parses styled fragments."""
-        widths = self.current_font.cw  # type: ignore[union-attr]
+        font = self.current_font
+        assert isinstance(font, CoreFont), "invoices are set in fpdf's core fonts"
+        widths = font.cw
         return sum(widths.get(ch, 600) for ch in text) * self.font_size_pt * 0.001 / self.k
 
     def wrap(self, text: str, width: float) -> list[str]:

@@ -33,8 +33,8 @@ from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/order", tags=["Order"])
 
-Lister = store_service(OrderListService, Permission.orders_read)
-Recapper = store_service(OrderRecapService, Permission.orders_read)
+Lister = Annotated[OrderListService, store_service(OrderListService, Permission.orders_read)]
+Recapper = Annotated[OrderRecapService, store_service(OrderRecapService, Permission.orders_read)]
 ReadCtx = Annotated[StoreContext, Depends(require(Permission.orders_read))]
 
 

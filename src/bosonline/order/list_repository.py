@@ -109,7 +109,9 @@ class OrderListRepository(OrderRepository):
         )
         return exists(line)
 
-    async def filtered(self, filters: OrderFilterIn, stmt: Select[Any] | None = None) -> Select[Any]:
+    async def filtered(
+        self, filters: OrderFilterIn, stmt: Select[*tuple[Any, ...]] | None = None
+    ) -> Select[*tuple[Any, ...]]:
         """`stmt` (default: the orders) limited to the store, what the caller may see, and the filters."""
         base = self.scoped(Order) if stmt is None else stmt.where(Order.store_id == self.ctx.store_id)
         return (await self.restrict(base)).where(*self.conditions(filters))
@@ -132,7 +134,7 @@ class OrderListRepository(OrderRepository):
             .where(OrderLine.store_id == self.ctx.store_id, OrderLine.order_id.in_(order_ids))
             .order_by(OrderLine.order_id, OrderLine.position, OrderLine.id)
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [(order_id, product, variant, quantity) for order_id, product, variant, quantity in rows]
 
     async def line_summaries(self, order_ids: Sequence[int]) -> dict[int, LineSummary]:
         """Per order: its first line's names, its number of lines and units (one query for the whole page)."""

@@ -44,7 +44,7 @@ def recap_out(rows: Iterable[Aggregate], source: str) -> OrderRecapOut:
         payment_statuses=[
             RecapPaymentStatusOut(payment_status=p, orders=n, total=t) for p, (n, t) in by_payment.items()
         ],
-        source=source,  # type: ignore[arg-type]
+        source=source,
     )
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -52,7 +52,7 @@ class OrderRepository(ScopedRepository):
             stmt = stmt.where(Order.handler_id == self.ctx.member_id)
         return stmt
 
-    async def visible(self) -> Select[tuple[Order]]:
+    async def visible(self) -> Select[Order]:
         return await self.restrict(self.scoped(Order))
 
     async def get(self, order_id: int, *, for_update: bool = False) -> Order:
@@ -101,7 +101,7 @@ class OrderRepository(ScopedRepository):
         """Everyone who is or was in the store (handlers of old orders may have left)."""
         return list(await self.session.scalars(self.scoped(StoreMember)))
 
-    async def members(self, member_ids: Collection[int | None]) -> dict[int, StoreMember]:
+    async def members(self, member_ids: Iterable[int | None]) -> dict[int, StoreMember]:
         ids = {member_id for member_id in member_ids if member_id}
         if not ids:
             return {}

@@ -20,7 +20,7 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])
 
-Changer = store_service(OrderStatusService, Permission.orders_write)
+Changer = Annotated[OrderStatusService, store_service(OrderStatusService, Permission.orders_write)]
 OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 

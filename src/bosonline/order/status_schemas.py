@@ -40,7 +40,11 @@ class BulkStatusChangeIn(StatusChangeIn):
     @classmethod
     def _unique(cls, ids: list[int]) -> list[int]:
         seen: set[int] = set()
-        repeated = [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+        repeated: list[int] = []
+        for i in ids:
+            if i in seen:
+                repeated.append(i)
+            seen.add(i)
         if repeated:
             listed = ", ".join(str(i) for i in dict.fromkeys(repeated))
             raise ValueError(f"each id once; repeated: {listed}")

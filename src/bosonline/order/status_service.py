@@ -87,6 +87,7 @@ class OrderStatusService:
         orders = await self.repo.get_many(body.ids, for_update=True)
         errors: dict[int, BulkStatusError] = {}
         movable: list[Order] = []
+        order: Order | None  # each of `orders`, then each of the ids asked for (one may be missing)
         for order in orders.values():  # id order: the order the rows were locked in
             try:
                 check_transition(order.status, body.status)

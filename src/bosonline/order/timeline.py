@@ -110,7 +110,7 @@ class OrderTimeline:
         self._before: dict[int, Snapshot] = {}
         self._orders: dict[int, Order] = {}
         self._delta = StatsDelta()
-        self._webhooks: list[tuple[str, dict[str, Any], int | None]] = []
+        self._webhooks: list[tuple[str, dict[str, Any], int]] = []
         self.outbox = WebhookOutbox(session, store.id, self.now)
         self.followups = order_followups(runtime).planner(session, store.id, self.now)
 

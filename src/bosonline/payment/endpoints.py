@@ -18,8 +18,8 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/qris", tags=["Rekening"])
 
-Reader = store_service(QrisService, Permission.store_read)
-Writer = store_service(QrisService, Permission.bank_accounts_write)
+Reader = Annotated[QrisService, store_service(QrisService, Permission.store_read)]
+Writer = Annotated[QrisService, store_service(QrisService, Permission.bank_accounts_write)]
 
 
 @router.get("", summary="QRIS")

@@ -24,8 +24,8 @@ from bosonline.shipping.service import ShippingService
 router = api_router(prefix="/store/shipping", tags=["Shipping"])
 courier_router = api_router(prefix="/store/courier", tags=["Shipping"])
 
-Reader = store_service(ShippingService, Permission.store_read)
-Writer = store_service(ShippingService, Permission.forms_write)
+Reader = Annotated[ShippingService, store_service(ShippingService, Permission.store_read)]
+Writer = Annotated[ShippingService, store_service(ShippingService, Permission.forms_write)]
 
 
 @router.get("/rates", summary="Rate Card")

@@ -107,7 +107,7 @@ class RateServiceOut(BaseModel):
             courier=rate.courier,
             courier_name=courier_name(rate.courier),
             service=rate.service,
-            pricing=rate.pricing,  # type: ignore[arg-type]
+            pricing=rate.pricing,
             price=rate.price,
             province_prices=dict(sorted(rate.province_prices.items())),
             etd=rate.etd,
@@ -149,7 +149,7 @@ class CourierServiceOut(BaseModel):
 
     @classmethod
     def of(cls, rate: ShippingRate) -> CourierServiceOut:
-        return cls(service=rate.service, pricing=rate.pricing, etd=rate.etd, cod=rate.cod)  # type: ignore[arg-type]
+        return cls(service=rate.service, pricing=rate.pricing, etd=rate.etd, cod=rate.cod)
 
 
 class CourierOut(BaseModel):

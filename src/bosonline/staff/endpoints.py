@@ -21,8 +21,8 @@ router = api_router(prefix="/store/staff", tags=["Staff"])
 StaffId = Annotated[int, Path(ge=1, le=2**53, description="Staff id in this store.")]
 
 
-Reader = store_service(StaffService, Permission.staff_read)
-Writer = store_service(StaffService, Permission.staff_write)
+Reader = Annotated[StaffService, store_service(StaffService, Permission.staff_read)]
+Writer = Annotated[StaffService, store_service(StaffService, Permission.staff_write)]
 
 
 @router.get("", summary="Staff")

@@ -25,7 +25,7 @@ def _matches(q: str) -> ColumnElement[bool]:
 
 
 class StaffRepository(ScopedRepository):
-    def _members(self) -> Select[tuple[StoreMember]]:
+    def _members(self) -> Select[StoreMember]:
         return self.scoped(StoreMember).where(StoreMember.removed_at.is_(None))
 
     async def page(

@@ -21,8 +21,8 @@ from bosonline.voucher.service import VoucherService
 router = api_router(prefix="/store/voucher", tags=["Voucher"])
 
 VoucherId = Annotated[int, Path(ge=1, le=2**53, description="Voucher id.")]
-Reader = store_service(VoucherService, Permission.store_read)
-Writer = store_service(VoucherService, Permission.forms_write)
+Reader = Annotated[VoucherService, store_service(VoucherService, Permission.store_read)]
+Writer = Annotated[VoucherService, store_service(VoucherService, Permission.forms_write)]
 
 _CODE_TAKEN = error_responses(VoucherError.voucher_code_taken)
 

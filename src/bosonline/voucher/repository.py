@@ -60,7 +60,7 @@ class VoucherRepository:
         self.session = session
         self.store_id = store_id
 
-    def _live(self) -> Select[tuple[Voucher]]:
+    def _live(self) -> Select[Voucher]:
         return select(Voucher).where(Voucher.store_id == self.store_id, Voucher.deleted_at.is_(None))
 
     # Reads -------------------------------------------------------------------------------------------------

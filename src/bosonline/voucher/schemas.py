@@ -131,8 +131,8 @@ class VoucherOut(BaseModel):
             id=voucher.id,
             code=voucher.code,
             name=voucher.name,
-            kind=voucher.kind,  # type: ignore[arg-type]
-            target=voucher.target,  # type: ignore[arg-type]
+            kind=voucher.kind,
+            target=voucher.target,
             value=voucher.value,
             max_discount=voucher.max_discount,
             min_purchase=voucher.min_purchase,
@@ -143,7 +143,7 @@ class VoucherOut(BaseModel):
             used_count=voucher.used_count,
             remaining=remaining(voucher),
             show_on_checkout=voucher.show_on_checkout,
-            status=voucher.status,  # type: ignore[arg-type]
+            status=voucher.status,
             state=state_of(voucher, now),
             product_ids=product_ids,
             summary=summary_of(voucher),
@@ -179,8 +179,8 @@ class CheckoutVoucherOut(BaseModel):
         return cls(
             code=voucher.code,
             name=voucher.name,
-            kind=voucher.kind,  # type: ignore[arg-type]
-            target=voucher.target,  # type: ignore[arg-type]
+            kind=voucher.kind,
+            target=voucher.target,
             value=voucher.value,
             max_discount=voucher.max_discount,
             min_purchase=voucher.min_purchase,

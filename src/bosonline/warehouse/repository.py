@@ -24,7 +24,7 @@ class WarehouseRepository:
 
     # The account's warehouses ------------------------------------------------------------------------------
 
-    def _owned(self, owner_id: int) -> Select[tuple[Warehouse]]:
+    def _owned(self, owner_id: int) -> Select[Warehouse]:
         return select(Warehouse).where(Warehouse.owner_id == owner_id, Warehouse.deleted_at.is_(None))
 
     async def lock_account(self, owner_id: int) -> None:
@@ -128,7 +128,7 @@ class WarehouseRepository:
             )
         )
 
-    def _store_warehouses(self, store_id: int) -> Select[tuple[Warehouse]]:
+    def _store_warehouses(self, store_id: int) -> Select[Warehouse]:
         return (
             select(Warehouse)
             .join(StoreWarehouse, StoreWarehouse.warehouse_id == Warehouse.id)

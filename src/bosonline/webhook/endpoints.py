@@ -29,7 +29,7 @@ router = api_router(prefix="/store/webhook", tags=["Webhook"])
 
 WebhookId = Annotated[int, Path(ge=1, le=2**53, description="Webhook id.")]
 DeliveryId = Annotated[int, Path(ge=1, le=2**53, description="Delivery id.")]
-Manager = store_service(WebhookService, Permission.integrations_write)
+Manager = Annotated[WebhookService, store_service(WebhookService, Permission.integrations_write)]
 
 RECEIVER_GUIDE = """
 **What your endpoint receives.** For each subscribed event bosonline sends `POST <url>` with a JSON body

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -25,7 +26,7 @@ from bosonline.models import Webhook, WebhookDelivery
 from bosonline.worker.wakeup import notify_after_commit
 
 WebhookEvent = Literal["order.created", "order.updated", "order.status_changed", "order.payment_status_changed"]
-EVENTS: tuple[str, ...] = get_args(WebhookEvent)
+EVENTS: tuple[WebhookEvent, ...] = get_args(WebhookEvent)
 TEST_EVENT = "webhook.test"  # POST /store/webhook/{id}/test; not subscribable
 _WAKE_KEY = "webhook_outbox_wake"
 
@@ -122,10 +123,10 @@ class WebhookOutbox:
         """Returns the number of deliveries queued (0 when no active endpoint subscribes to `event`)."""
         return await self.emit_many([(event, data, order_id)])
 
-    async def emit_many(self, events: list[tuple[str, dict[str, Any], int | None]]) -> int:
+    async def emit_many(self, events: Sequence[tuple[str, dict[str, Any], int | None]]) -> int:
         """`emit` for several `(event, data, order_id)` at once (a bulk change): one INSERT for all of them."""
         stamp = timestamp(self.now)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for event, data, order_id in events:
             if event not in EVENTS:
                 raise ValueError(f"unknown webhook event {event!r}")

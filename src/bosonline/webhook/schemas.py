@@ -86,7 +86,7 @@ class WebhookOut(BaseModel):
             url=webhook.url,
             events=[event for event in EVENTS if event in (webhook.events or ())],
             description=webhook.description,
-            status=webhook.status,  # type: ignore[arg-type]
+            status=webhook.status,
             secret_hint=webhook.secret[-4:],
             created_at=webhook.created_at,
             updated_at=webhook.updated_at,
@@ -129,7 +129,7 @@ class DeliveryOut(BaseModel):
             event=delivery.event,
             unique_id=delivery.unique_id,
             order_id=delivery.order_id,
-            status=delivery.status,  # type: ignore[arg-type]
+            status=delivery.status,
             attempts=delivery.attempts,
             next_attempt_at=delivery.next_attempt_at if delivery.status == "pending" else None,
             last_status_code=delivery.last_status_code,

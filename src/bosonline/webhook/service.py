@@ -3,6 +3,8 @@ and the delivery log with manual retries."""
 
 from __future__ import annotations
 
+import builtins
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
@@ -125,7 +127,7 @@ class WebhookService:
 
     async def deliveries(
         self, webhook_id: int, params: PageParams, *, status: str | None
-    ) -> tuple[list[DeliveryOut], Page[WebhookDelivery]]:
+    ) -> tuple[builtins.list[DeliveryOut], Page[WebhookDelivery]]:
         await self._webhook(webhook_id)
         page = await self.repo.deliveries(webhook_id, params, status=status)
         return [DeliveryOut.of(delivery) for delivery in page.items], page

@@ -24,6 +24,7 @@ import structlog
 from sqlalchemy import bindparam, case, insert, select, update
 
 from bosonline.config import Settings
+from bosonline.db import rowcount
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.models.base import UTCDateTime
 from bosonline.webhook.delivery import MAX_ATTEMPTS, Outcome, make_client, post, retry_delay
@@ -235,7 +236,7 @@ class WebhookJob(SendingJob):
                 )
             )
             await session.commit()
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        count = int(rowcount(result) or 0)
         if count:
             log.warning("webhook_leases_recovered", count=count)
         return count

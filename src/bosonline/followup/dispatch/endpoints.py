@@ -34,6 +34,7 @@ from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
 from bosonline.models import WaIntegration
 from bosonline.routing import api_router
+from bosonline.runtime import Runtime
 
 router = api_router(prefix="/webhooks/whatsapp", tags=["WhatsApp"])
 
@@ -182,9 +183,9 @@ async def _read_bounded(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _credentials(runtime: Any, integration: WaIntegration) -> dict[str, Any]:
+def _credentials(runtime: Runtime, integration: WaIntegration) -> dict[str, Any]:
     try:
-        return runtime.secrets.open(integration.credentials)  # type: ignore[no-any-return]
+        return runtime.secrets.open(integration.credentials)
     except ValueError:
         raise ServiceUnavailable(
             "This integration's credentials cannot be decrypted with the configured encryption keys",
@@ -192,9 +193,9 @@ def _credentials(runtime: Any, integration: WaIntegration) -> dict[str, Any]:
         ) from None
 
 
-def _readable(runtime: Any, integration: WaIntegration) -> dict[str, Any] | None:
+def _readable(runtime: Runtime, integration: WaIntegration) -> dict[str, Any] | None:
     try:
-        return runtime.secrets.open(integration.credentials)  # type: ignore[no-any-return]
+        return runtime.secrets.open(integration.credentials)
     except ValueError:
         return None
 

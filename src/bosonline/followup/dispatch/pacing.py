@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import select_locked_within
@@ -85,7 +85,9 @@ async def lock_integrations(
     locked: set[int] = set()
     states: dict[int, tuple[int, datetime | None]] = {}
     if plain:
-        stmt = select(WaIntegration.id).where(WaIntegration.id.in_(plain)).order_by(WaIntegration.id)
+        stmt: Select[*tuple[Any, ...]] = (
+            select(WaIntegration.id).where(WaIntegration.id.in_(plain)).order_by(WaIntegration.id)
+        )
         locked.update(row.id for row in await _lock(session, stmt, wait, read=True))
     if paced:
         stmt = (
@@ -122,8 +124,8 @@ async def _frontiers(session: AsyncSession, states: dict[int, tuple[int, datetim
         )
         .group_by(FollowupMessage.integration_id)
     )
-    frontiers = {}
+    frontiers: dict[int, datetime] = {}
     for integration_id, latest in await session.execute(stmt):
-        if latest is not None:
+        if latest is not None and integration_id is not None:  # (never NULL: the WHERE above)
             frontiers[integration_id] = latest + timedelta(seconds=60 / states[integration_id][0])
     return frontiers

@@ -217,5 +217,8 @@ async def last_senders(
     )
     sticky: dict[tuple[str, int], int] = {}
     for order_id, lead_id, integration_id in await session.execute(stmt):
-        sticky[("order", order_id) if order_id else ("lead", lead_id)] = integration_id  # the latest wins
+        # A message is for an order or else a checkout lead, and the WHERE above leaves out a NULL integration.
+        owner = order_id or lead_id
+        assert owner is not None and integration_id is not None
+        sticky[("order" if order_id else "lead", owner)] = integration_id  # the latest wins
     return sticky

@@ -321,7 +321,7 @@ def _apply(row: _Row, status: StatusUpdate, integration_id: int, now: datetime) 
             row.delivered_at = row.delivered_at or now
         if status.status == "read":
             row.read_at = row.read_at or now
-        if row.error is not None and row.status != "failed":
+        if row.error is not None:
             row.error = None
     if row.provider_message_id is None:
         row.provider_message_id = status.message_id[:128]

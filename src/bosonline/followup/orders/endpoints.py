@@ -30,9 +30,9 @@ from bosonline.routing import api_router
 
 router = api_router(tags=["Follow-up"])
 
-Reader = store_service(FollowupOrderService, Permission.orders_read)
-Writer = store_service(FollowupOrderService, Permission.orders_write)
-Stats = store_service(FollowupStats, Permission.reports_read)
+Reader = Annotated[FollowupOrderService, store_service(FollowupOrderService, Permission.orders_read)]
+Writer = Annotated[FollowupOrderService, store_service(FollowupOrderService, Permission.orders_write)]
+Stats = Annotated[FollowupStats, store_service(FollowupStats, Permission.reports_read)]
 OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 SEMANTICS = """

@@ -33,8 +33,8 @@ from bosonline.routing import api_router
 v3_router = api_router(prefix="/v3/products/{product_id}/follow-up-chats", tags=["Follow-up chat"])
 store_router = api_router(prefix="/store/follow-up-chats", tags=["Follow-up chat"])
 
-Reader = store_service(TemplateService, Permission.orders_read)
-Writer = store_service(TemplateService, Permission.followup_templates_write)
+Reader = Annotated[TemplateService, store_service(TemplateService, Permission.orders_read)]
+Writer = Annotated[TemplateService, store_service(TemplateService, Permission.followup_templates_write)]
 ProductId = Annotated[int, Path(ge=1, le=2**53, description="The product (of the store acting).")]
 ChatId = Annotated[int, Path(ge=1, le=2**53, description="Follow-up chat id.")]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
 
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import FollowupChat, FollowupMessage, Form, FormItem, Image, Product, WaIntegration
@@ -15,7 +14,7 @@ from bosonline.tenancy import ScopedRepository
 
 
 class TemplateRepository(ScopedRepository):
-    def _of(self, product_id: int | None) -> Any:
+    def _of(self, product_id: int | None) -> Select[FollowupChat]:
         stmt = self.scoped(FollowupChat)
         if product_id is None:
             return stmt.where(FollowupChat.product_id.is_(None))

@@ -3,7 +3,7 @@ the published semantics of each field (readable at /docs), and the list shapes o
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
@@ -142,16 +142,24 @@ TemplateName = Annotated[
     AfterValidator(no_control_chars),
     Field(description="Name of the follow-up chat, 1–100 characters, e.g. `Follow Up 1`.", examples=["Follow Up 1"]),
 ]
+if TYPE_CHECKING:  # Literals built at run time from the tuples, which type checkers cannot read: str to them
+    _ProviderCode: TypeAlias = str
+    _TriggerCode: TypeAlias = str
+    _AssignationCode: TypeAlias = str
+else:
+    _ProviderCode = Literal[ALL_PROVIDERS]
+    _TriggerCode = Literal[rules.TRIGGERS]
+    _AssignationCode = Literal[rules.ASSIGNATIONS]
 Provider = Annotated[
-    Literal[ALL_PROVIDERS],  # type: ignore[valid-type]
+    _ProviderCode,
     Field(description=PROVIDER_DOC, examples=["manual"]),
 ]
 Trigger = Annotated[
-    Literal[rules.TRIGGERS],  # type: ignore[valid-type]
+    _TriggerCode,
     Field(description=TRIGGER_DOC, examples=["order_created"]),
 ]
 Assignation = Annotated[
-    Literal[rules.ASSIGNATIONS],  # type: ignore[valid-type]
+    _AssignationCode,
     Field(description=ASSIGNATION_DOC, examples=["fixed"]),
 ]
 HoursAfter = Annotated[int, Field(ge=0, le=rules.MAX_HOURS_AFTER, description=HOURS_AFTER_DOC, examples=[24])]

@@ -4,6 +4,7 @@ the generated default set, and what deleting a template does to follow-ups still
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -96,7 +97,7 @@ class TemplateService:
         chat = await self._chat(product_id, chat_id, for_update=True)
         await self.repo.remove(chat, now=self.rt.clock.now(), reason=DELETED_REASON)
 
-    async def generate(self, product_id: int | None, options: GenerateIn) -> list[FollowupChatOut]:
+    async def generate(self, product_id: int | None, options: GenerateIn) -> builtins.list[FollowupChatOut]:
         """The default set (defaults.py), in order, with `options` applied to every template."""
         await self._check_product(product_id)
         await self.repo.lock_store()
@@ -125,7 +126,7 @@ class TemplateService:
         await self._append(product_id, chats)
         return await self._out_many(chats)
 
-    async def reorder(self, product_id: int | None, ids: Sequence[int]) -> list[FollowupChatOut]:
+    async def reorder(self, product_id: int | None, ids: Sequence[int]) -> builtins.list[FollowupChatOut]:
         await self._check_product(product_id)
         await self.repo.lock_store()
         chats = {chat.id: chat for chat in await self.repo.all(product_id)}
@@ -143,7 +144,7 @@ class TemplateService:
 
     # Helpers ------------------------------------------------------------------------------------------------
 
-    async def _append(self, product_id: int | None, chats: list[FollowupChat]) -> None:
+    async def _append(self, product_id: int | None, chats: builtins.list[FollowupChat]) -> None:
         """Adds templates after the last one, within the limit (counted under the store's lock)."""
         await self.repo.lock_store()
         if await self.repo.count(product_id) + len(chats) > MAX_TEMPLATES:
@@ -252,7 +253,7 @@ class TemplateService:
             return False
         return await self.repo.media_key_exists(url[len(base) :])
 
-    async def _out_many(self, chats: Sequence[FollowupChat]) -> list[FollowupChatOut]:
+    async def _out_many(self, chats: Sequence[FollowupChat]) -> builtins.list[FollowupChatOut]:
         integrations = await self.repo.integrations(chat.wa_integration_id for chat in chats)
         return [
             FollowupChatOut.of(chat, integrations.get(chat.wa_integration_id) if chat.wa_integration_id else None)

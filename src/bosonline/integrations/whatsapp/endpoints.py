@@ -29,7 +29,7 @@ from bosonline.routing import api_router
 router = api_router(prefix="/store/wa-integration", tags=["WhatsApp"])
 
 IntegrationId = Annotated[int, Path(ge=1, le=2**53, description="WhatsApp integration id.")]
-Manager = store_service(WaIntegrationService, Permission.integrations_write)
+Manager = Annotated[WaIntegrationService, store_service(WaIntegrationService, Permission.integrations_write)]
 
 GUIDE = f"""
 **What an integration is.** A WhatsApp number of the store and the provider that sends from it. Follow-up chat

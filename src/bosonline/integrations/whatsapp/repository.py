@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
+from bosonline.db import rowcount
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import StoreMember
 from bosonline.models.followup import FollowupChat, WaIntegration
@@ -70,7 +71,7 @@ class WaIntegrationRepository(ScopedRepository):
             )
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rowcount(result))
 
     async def templates_using(self, integration_id: int) -> int:
         stmt = select(func.count()).select_from(

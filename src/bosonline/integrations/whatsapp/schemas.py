@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
@@ -18,7 +18,7 @@ MAX_PACING_PER_MINUTE = 600
 MAX_CREDENTIAL_LENGTH = 500
 
 Provider = Literal["fonnte", "wablas", "starsender", "whatsapp_cloud"]
-assert set(PROVIDERS) == set(Provider.__args__)  # type: ignore[attr-defined]
+assert set(PROVIDERS) == set(get_args(Provider))
 
 ALL_CREDENTIAL_KEYS = sorted({key for keys in CREDENTIAL_FIELDS.values() for key in keys})
 _DIGITS = re.compile(r"[0-9]{1,30}")

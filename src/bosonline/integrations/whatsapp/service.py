@@ -4,6 +4,7 @@ answered), an optional owner CS, and Check Status against the provider."""
 from __future__ import annotations
 
 import asyncio
+import builtins
 import secrets
 from typing import Any
 
@@ -209,7 +210,7 @@ class WaIntegrationService:
     def _complete(provider: str, credentials: dict[str, str]) -> bool:
         return all(key in credentials for key in CREDENTIAL_FIELDS[provider])
 
-    async def _out(self, integrations: list[WaIntegration]) -> list[WaIntegrationOut]:
+    async def _out(self, integrations: builtins.list[WaIntegration]) -> builtins.list[WaIntegrationOut]:
         owner_ids = {i.owner_member_id for i in integrations if i.owner_member_id is not None}
         names = await self.repo.member_names(owner_ids)
         return [self._one(integration, names) for integration in integrations]
@@ -232,7 +233,7 @@ class WaIntegrationService:
             id=integration.id,
             name=integration.name,
             phone_number=integration.phone_number,
-            provider=integration.provider,  # type: ignore[arg-type]
+            provider=integration.provider,
             pacing_per_minute=integration.pacing_per_minute,
             is_active=integration.is_active,
             owner=owner,
