@@ -45,7 +45,7 @@ async def list_banks(
     """Indonesian banks a store can receive transfers in, by sandi bank (Bank Indonesia code), ascending. A
     rekening names its bank by `code`. The list changes only with a release: answers may be cached for a day."""
     response.headers["Cache-Control"] = BANK_LIST_CACHE_CONTROL
-    return Envelope(data=[BankOut.of(bank) for bank in search_banks(q)])
+    return Envelope(data=[BankOut.model_validate(bank) for bank in search_banks(q)])
 
 
 @router.get("", summary="Get Rekening List")

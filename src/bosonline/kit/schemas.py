@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+R = TypeVar("R", bound="RowOut")
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -42,3 +43,29 @@ class StrictBody(BaseModel):
 class DeletedOut(BaseModel):
     id: int
     deleted: bool = True
+
+
+class RowOut(BaseModel):
+    """Base of response shapes read from a row (an ORM object, a dataclass) attribute by attribute:
+    `Model.model_validate(row)`; fields shown differently than stored say so with their validators and
+    `validation_alias`, fields the row does not hold are given through `from_row`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class _Given:
+    """`row`'s attributes, with the names of `given` answered from it instead."""
+
+    __slots__ = ("_given", "_row")
+
+    def __init__(self, row: object, given: dict[str, Any]) -> None:
+        self._row = row
+        self._given = given
+
+    def __getattr__(self, name: str) -> Any:
+        return self._given[name] if name in self._given else getattr(self._row, name)
+
+
+def from_row(model: type[R], row: object, **given: Any) -> R:
+    """`model` read from `row`'s attributes, `given` supplying (or replacing) some of them."""
+    return model.model_validate(_Given(row, given))

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from bosonline.kit.fields import ShortText
-from bosonline.kit.phone import MobilePhone, display_phone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import Store, StoreSettings
 
 TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
@@ -91,12 +91,12 @@ class StoreSettingsOut(BaseModel):
         )
 
 
-class StoreSummaryOut(BaseModel):
+class StoreSummaryOut(RowOut):
     id: int
     name: str
     subdomain: str | None
     phone: str | None
-    phone_display: str | None
+    phone_display: PhoneDisplay
     timezone: str
     status: str
     owner_id: int
@@ -105,18 +105,7 @@ class StoreSummaryOut(BaseModel):
 
     @classmethod
     def of(cls, store: Store, role: str | None) -> StoreSummaryOut:
-        return cls(
-            id=store.id,
-            name=store.name,
-            subdomain=store.subdomain,
-            phone=store.phone,
-            phone_display=display_phone(store.phone),
-            timezone=store.timezone,
-            status=store.status,
-            owner_id=store.owner_id,
-            role=role,
-            created_at=store.created_at,
-        )
+        return from_row(cls, store, role=role)
 
 
 class StoreOut(StoreSummaryOut):
