@@ -40,7 +40,7 @@ class ShippingService:
         self.repo = RateCardRepository(session, ctx)
 
     async def card(self) -> RateCardOut:
-        return RateCardOut(services=[RateServiceOut.of(rate) for rate in await self.repo.card()])
+        return RateCardOut(services=[RateServiceOut.model_validate(rate) for rate in await self.repo.card()])
 
     async def replace_card(self, data: RateCardIn) -> RateCardOut:
         """The card becomes exactly `data.services`, in that order; nothing is written unless all are valid."""
@@ -64,7 +64,7 @@ class ShippingService:
             for position, item in enumerate(data.services)
         ]
         await self.repo.replace(rows)
-        return RateCardOut(services=[RateServiceOut.of(rate) for rate in rows])
+        return RateCardOut(services=[RateServiceOut.model_validate(rate) for rate in rows])
 
     async def estimate(self, raw_destination: str, *, weight_g: int, cod: bool) -> list[Rate]:
         """What the card charges for a parcel to a district or village, through the same provider checkout uses."""
@@ -86,7 +86,7 @@ class ShippingService:
         COURIERS order) whether or not the card has it."""
         services: dict[str, list[CourierServiceOut]] = {}
         for rate in await self.repo.card():
-            services.setdefault(rate.courier, []).append(CourierServiceOut.of(rate))
+            services.setdefault(rate.courier, []).append(CourierServiceOut.model_validate(rate))
         codes = [*COURIERS, *(code for code in services if code not in COURIERS)] if include_all else list(services)
         return [CourierOut(code=code, name=courier_name(code), services=services.get(code, [])) for code in codes]
 

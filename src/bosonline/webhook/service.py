@@ -38,10 +38,10 @@ class WebhookService:
     # Endpoints ----------------------------------------------------------------------------------------------
 
     async def list(self) -> list[WebhookOut]:
-        return [WebhookOut.of(webhook) for webhook in await self.repo.all()]
+        return [WebhookOut.model_validate(webhook) for webhook in await self.repo.all()]
 
     async def get(self, webhook_id: int) -> WebhookDetailOut:
-        return WebhookDetailOut.of(await self._webhook(webhook_id))
+        return WebhookDetailOut.model_validate(await self._webhook(webhook_id))
 
     async def create(self, data: WebhookIn) -> WebhookDetailOut:
         await self._check_url(data.url, webhook_id=None)  # before the lock: it may wait on DNS
@@ -62,7 +62,7 @@ class WebhookService:
             updated_at=now,
         )
         await self.repo.add(webhook)
-        return WebhookDetailOut.of(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def update(self, webhook_id: int, data: WebhookIn) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
@@ -75,7 +75,7 @@ class WebhookService:
             webhook.secret = data.secret
         webhook.updated_at = self.rt.clock.now()
         await self.session.flush()
-        return WebhookDetailOut.of(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def set_status(self, webhook_id: int, status: str) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
@@ -83,14 +83,14 @@ class WebhookService:
             webhook.status = status
             webhook.updated_at = self.rt.clock.now()
             await self.session.flush()
-        return WebhookDetailOut.of(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def rotate_secret(self, webhook_id: int) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
         webhook.secret = new_secret()
         webhook.updated_at = self.rt.clock.now()
         await self.session.flush()
-        return WebhookDetailOut.of(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def delete(self, webhook_id: int) -> WebhookDeletedOut:
         webhook = await self._webhook(webhook_id, for_update=True)
@@ -118,7 +118,7 @@ class WebhookService:
         )
         delivery = await self.repo.queue(row)
         wake_worker_after_commit(self.session)
-        return DeliveryOut.of(delivery)
+        return DeliveryOut.model_validate(delivery)
 
     # Delivery log -------------------------------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ class WebhookService:
     ) -> tuple[list[DeliveryOut], Page[WebhookDelivery]]:
         await self._webhook(webhook_id)
         page = await self.repo.deliveries(webhook_id, params, status=status)
-        return [DeliveryOut.of(delivery) for delivery in page.items], page
+        return [DeliveryOut.model_validate(delivery) for delivery in page.items], page
 
     async def delivery(self, delivery_id: int) -> DeliveryDetailOut:
         delivery = await self._delivery(delivery_id)
@@ -145,7 +145,7 @@ class WebhookService:
         delivery.status, delivery.next_attempt_at, delivery.locked_until = "pending", self.rt.clock.now(), None
         await self.session.flush()
         wake_worker_after_commit(self.session)
-        return DeliveryOut.of(delivery)
+        return DeliveryOut.model_validate(delivery)
 
     # Helpers ------------------------------------------------------------------------------------------------
 
