@@ -15,6 +15,7 @@ from bosonline.form.success import SUCCESS_TEXTS, missing_texts, success_page_of
 from bosonline.form.views import FormViews
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.placeholders import PLACEHOLDERS
+from bosonline.kit.schemas import from_row
 from bosonline.models import Form, FormItem
 from bosonline.models.form import FORM_SLUG_UNIQUE
 from bosonline.runtime import Runtime
@@ -128,15 +129,8 @@ class FormService:
         return self._success_out(form)
 
     def _success_out(self, form: Form) -> SuccessPageOut:
-        page = success_page_of(form)
-        return SuccessPageOut(
-            mode=page.mode,
-            message=page.message,
-            redirect_url=page.redirect_url,
-            whatsapp_text=page.whatsapp_text,
-            is_custom=page.is_custom,
-            placeholders=[PlaceholderOut(name=name, description=why) for name, why in PLACEHOLDERS.items()],
-        )
+        placeholders = [PlaceholderOut(name=name, description=why) for name, why in PLACEHOLDERS.items()]
+        return from_row(SuccessPageOut, success_page_of(form), placeholders=placeholders)
 
     # --- helpers ----------------------------------------------------------------------------------------------
 

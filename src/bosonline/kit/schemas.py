@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
-R = TypeVar("R", bound="RowOut")
+B = TypeVar("B", bound=BaseModel)
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -66,6 +66,6 @@ class _Given:
         return self._given[name] if name in self._given else getattr(self._row, name)
 
 
-def from_row(model: type[R], row: object, **given: Any) -> R:
+def from_row(model: type[B], row: object, **given: Any) -> B:
     """`model` read from `row`'s attributes, `given` supplying (or replacing) some of them."""
-    return model.model_validate(_Given(row, given))
+    return model.model_validate(_Given(row, given), from_attributes=True)

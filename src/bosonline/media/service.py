@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from bosonline.db import after_commit
 from bosonline.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from bosonline.kit.pagination import Page, PageParams
+from bosonline.kit.schemas import from_row
 from bosonline.media.images import InvalidImage, process_image
 from bosonline.media.repository import MediaRepository
 from bosonline.media.schemas import ImageOut
@@ -54,14 +55,7 @@ def _urls(image: Image, storage: Storage) -> dict[str, str]:
 
 
 def _out(image: Image, storage: Storage) -> ImageOut:
-    return ImageOut(
-        id=image.id,
-        **_urls(image, storage),
-        content_type=image.content_type,
-        width=image.width,
-        height=image.height,
-        size_bytes=image.size_bytes,
-    )
+    return from_row(ImageOut, image, **_urls(image, storage))
 
 
 async def images_of_store(session: AsyncSession, ctx: StoreContext, image_ids: Iterable[int]) -> dict[int, Image]:
