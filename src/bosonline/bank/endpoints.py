@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query, Response, status
+from fastapi import Query, Response, status
 
 from bosonline.auth.permissions import Permission
 from bosonline.bank.banks import search_banks
@@ -19,13 +19,14 @@ from bosonline.bank.schemas import (
 )
 from bosonline.bank.service import BankAccountService
 from bosonline.deps import CurrentUser, store_service
+from bosonline.kit.fields import path_id
 from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
 
 bank_router = api_router(prefix="/bank", tags=["Rekening"])
 router = api_router(prefix="/store/rekening", tags=["Rekening"])
 
-BankAccountId = Annotated[int, Path(ge=1, le=2**53, description="Rekening (bank account) id in this store.")]
+BankAccountId = Annotated[int, path_id("Rekening (bank account) id in this store.")]
 Reader = store_service(BankAccountService, Permission.store_read)
 Writer = store_service(BankAccountService, Permission.bank_accounts_write)
 

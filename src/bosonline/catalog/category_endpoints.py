@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Path, Query, status
+from fastapi import Query, status
 
 from bosonline.auth.permissions import Permission
 from bosonline.catalog.category_service import CategoryService
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
 from bosonline.deps import store_service
+from bosonline.kit.fields import path_id
 from bosonline.kit.schemas import DeletedOut, Envelope, ErrorEnvelope
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/category", tags=["Product"])
 
-CategoryId = Annotated[int, Path(ge=1, le=2**53, description="Category id.")]
+CategoryId = Annotated[int, path_id("Category id.")]
 
 
 Reader = store_service(CategoryService, Permission.catalog_read)

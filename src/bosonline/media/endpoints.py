@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from bosonline.auth.permissions import Permission
 from bosonline.deps import RuntimeDep, store_service
 from bosonline.errors import NotFound
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
 from bosonline.media.images import CONTENT_TYPES, EXTENSIONS
@@ -23,7 +24,7 @@ from bosonline.routing import api_router
 
 router = api_router(tags=["Product"])
 
-ImageId = Annotated[int, Path(ge=1, le=2**53, description="Image id in this store.")]
+ImageId = Annotated[int, path_id("Image id in this store.")]
 
 _READ_CHUNK = 256 * 1024
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, status
+from fastapi import Depends, status
 
 from bosonline.auth.permissions import Permission
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ErrorEnvelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
@@ -26,7 +27,7 @@ from bosonline.warehouse.service import WarehouseService
 profile_router = api_router(prefix="/profile/warehouse", tags=["Warehouse"])
 store_router = api_router(prefix="/store/warehouse", tags=["Warehouse"])
 
-WarehouseId = Annotated[int, Path(ge=1, le=2**53, description="Warehouse id (of the caller's account).")]
+WarehouseId = Annotated[int, path_id("Warehouse id (of the caller's account).")]
 
 
 def _service(db: DbDep, runtime: RuntimeDep) -> WarehouseService:
