@@ -6,8 +6,9 @@ import asyncio
 import os
 import secrets
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +23,12 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _exit_with(message: str, cause: BaseException) -> NoReturn:
+    err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1) from cause
 
 
 def _migrate(settings: Settings) -> str | None:
@@ -43,9 +50,7 @@ def _migrate(settings: Settings) -> str | None:
         return asyncio.run(run())
     except (OSError, SQLAlchemyError) as exc:  # unreachable server, bad credentials, unwritable SQLite file
         url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-        message = f"cannot migrate the database {url}: {exc}"
-        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+        _exit_with(f"cannot migrate the database {url}: {exc}", exc)
 
 
 @app.command()
@@ -92,6 +97,21 @@ def serve(
 
 class _SchemaNotReady(Exception):
     pass
+
+
+def _run_on_schema(settings: Settings, doing: str, work: Coroutine[Any, Any, T]) -> T:
+    """Runs `work`; a schema not ready (_SchemaNotReady) or an unreachable database ends the command (exit 1)
+    with `cannot <doing>: …`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return asyncio.run(work)
+    except _SchemaNotReady as exc:
+        _exit_with(f"cannot {doing}: {exc}", exc)
+    except (OSError, SQLAlchemyError) as exc:
+        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        _exit_with(f"cannot {doing}: database {url} unreachable: {exc}", exc)
 
 
 async def _work(settings: Settings, *, once: bool) -> int:
@@ -141,20 +161,8 @@ def worker(
     Does not migrate: the schema must be at the latest revision (`bosonline migrate`). On PostgreSQL run as many as
     needed, next to `bosonline serve --no-worker`; on SQLite exactly one worker runs (serve's embedded one, or this).
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
     settings = Settings()
-    try:
-        handled = asyncio.run(_work(settings, once=once))
-    except _SchemaNotReady as exc:
-        err_console.print(f"cannot start the worker: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
-    except (OSError, SQLAlchemyError) as exc:
-        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-        message = f"cannot start the worker: database {url} unreachable: {exc}"
-        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+    handled = _run_on_schema(settings, "start the worker", _work(settings, once=once))
     if once:
         console.print(f"worker cycle done: {handled} handled")
 
@@ -225,20 +233,8 @@ def rotate_keys(
     decrypt are reported and left as they are (their credentials must be entered again). Safe to run again and
     while the server runs.
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
     settings = Settings()
-    try:
-        resealed, unreadable = asyncio.run(_rotate_keys(settings, batch_size))
-    except _SchemaNotReady as exc:
-        err_console.print(f"cannot rotate keys: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
-    except (OSError, SQLAlchemyError) as exc:
-        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-        message = f"cannot rotate keys: database {url} unreachable: {exc}"
-        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+    resealed, unreadable = _run_on_schema(settings, "rotate keys", _rotate_keys(settings, batch_size))
     for integration_id, store_id in unreadable:
         err_console.print(
             f"WhatsApp integration {integration_id} (store {store_id}): no configured key can decrypt its "
