@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,6 +58,21 @@ class ScopedRepository:
 
     def scoped(self, model: type[M]) -> Select[tuple[M]]:
         return scoped(self.ctx, model)
+
+    async def insert(self, row: M) -> M:
+        """Adds a row of the context's store (its store_id set here) and flushes, so that its id is known."""
+        row.store_id = self.ctx.store_id
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def insert_all(self, rows: Iterable[Any]) -> None:
+        """Adds rows, those with a store_id in the context's store, and flushes."""
+        for row in rows:
+            if hasattr(row, "store_id"):
+                row.store_id = self.ctx.store_id
+            self.session.add(row)
+        await self.session.flush()
 
     async def lock_store(self) -> None:
         """Serializes one store's writes of a kind (a limit per store, generated slugs or positions, a whole rate

@@ -36,7 +36,7 @@ class BankAccountService:
                 code="bank_account_limit",
             )
         now = self.rt.clock.now()
-        account = await self.repo.add(
+        account = await self.repo.insert(
             BankAccount(
                 bank_code=data.bank_code,
                 holder_name=data.holder_name,

@@ -42,7 +42,7 @@ class CategoryService:
             raise Conflict(f"A store can have at most {MAX_CATEGORIES} categories", code="category_limit")
         await self._check_name_free(data.name)
         now = self.rt.clock.now()
-        category = await self.repo.add(
+        category = await self.repo.insert(
             Category(name=data.name, name_key=data.name.casefold(), status=data.status, created_at=now, updated_at=now)
         )
         return _out(category, {})

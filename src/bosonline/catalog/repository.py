@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
@@ -79,12 +79,6 @@ class CategoryRepository(ScopedRepository):
     async def product_count(self, category_id: int) -> int:
         return int(await self.session.scalar(self._live_products().where(Product.category_id == category_id)) or 0)
 
-    async def add(self, category: Category) -> Category:
-        category.store_id = self.ctx.store_id
-        self.session.add(category)
-        await self.session.flush()
-        return category
-
     async def release_from_archived_products(self, category_id: int) -> None:
         """Archived products keep no category, so that the category can be deleted."""
         await self.session.execute(
@@ -152,19 +146,6 @@ class ProductRepository(ScopedRepository):
         return await self.session.scalar(
             select(Product.id).where(Product.store_id == self.ctx.store_id, Product.slug == slug)
         )
-
-    async def add(self, row: Any) -> Any:
-        row.store_id = self.ctx.store_id
-        self.session.add(row)
-        await self.session.flush()
-        return row
-
-    async def add_all(self, rows: Sequence[Any]) -> None:
-        for row in rows:
-            if hasattr(row, "store_id"):
-                row.store_id = self.ctx.store_id
-            self.session.add(row)
-        await self.session.flush()
 
     # --- variants ---------------------------------------------------------------------------------------------
 
@@ -267,7 +248,7 @@ class ProductRepository(ScopedRepository):
     async def replace_skus(self, product_id: int, entries: list[tuple[str, int | None]]) -> None:
         """The product's SKUs become `entries` ((sku, variant id or None for the product's own))."""
         await self.session.execute(delete(Sku).where(Sku.store_id == self.ctx.store_id, Sku.product_id == product_id))
-        await self.add_all(
+        await self.insert_all(
             [Sku(sku_key=sku.upper(), product_id=product_id, variant_id=variant_id) for sku, variant_id in entries]
         )
 
@@ -311,7 +292,7 @@ class ProductRepository(ScopedRepository):
 
     async def replace_images(self, product_id: int, image_ids: list[int]) -> None:
         await self.session.execute(delete(ProductImage).where(ProductImage.product_id == product_id))
-        await self.add_all(
+        await self.insert_all(
             [
                 ProductImage(product_id=product_id, position=position, image_id=iid)
                 for position, iid in enumerate(image_ids)

@@ -119,11 +119,11 @@ class ProductService:
             updated_at=now,
         )
         self._apply_product_fields(product, data)
-        await self.repo.add(product)
+        await self.repo.insert(product)
         variants = [
             self._new_variant(product, data, variant, position, now) for position, variant in enumerate(data.variants)
         ]
-        await self.repo.add_all(variants)
+        await self.repo.insert_all(variants)
         await self._finish(product, data, variants)
         return await self.views.detail(product)
 
@@ -158,7 +158,7 @@ class ProductService:
             current.position = position
             self._apply_variant_fields(current, variant_in, product, now)
             variants.append(current)
-        await self.repo.add_all([variant for variant in variants if variant.id is None])
+        await self.repo.insert_all([variant for variant in variants if variant.id is None])
         await self._finish(product, data, variants)
         return await self.views.detail(product)
 
@@ -216,7 +216,7 @@ class ProductService:
         for field in ("description", "category_id", "weight_g", "length_cm", "width_cm", "height_cm", "attributes"):
             setattr(copy, field, getattr(source, field))
         copy.status = "inactive"
-        await self.repo.add(copy)
+        await self.repo.insert(copy)
         variants = []
         for variant in (await self.repo.variants_of([source.id]))[source.id]:
             clone = ProductVariant(product_id=copy.id, sku=None, created_at=now, updated_at=now)
@@ -226,7 +226,7 @@ class ProductService:
             ):  # fmt: skip
                 setattr(clone, field, getattr(variant, field))
             variants.append(clone)
-        await self.repo.add_all(variants)
+        await self.repo.insert_all(variants)
         await self.repo.replace_images(copy.id, (await self.repo.image_ids_of([source.id]))[source.id])
         await self._sync_product(copy, variants)
         return await self.views.detail(copy)

@@ -68,12 +68,6 @@ class FormRepository(ScopedRepository):
     async def slug_holder(self, slug: str) -> int | None:
         return await self.session.scalar(select(Form.id).where(Form.store_id == self.ctx.store_id, Form.slug == slug))
 
-    async def add_all(self, rows: Sequence[Any]) -> None:
-        for row in rows:
-            row.store_id = self.ctx.store_id
-            self.session.add(row)
-        await self.session.flush()
-
     async def delete_rows(self, rows: Sequence[Any]) -> None:
         for row in rows:
             await self.session.delete(row)

@@ -59,8 +59,8 @@ class FormService:
         now = self.rt.clock.now()
         form = Form(slug=slug, created_at=now)
         self._apply(form, data, now)
-        await self.repo.add_all([form])
-        await self.repo.add_all([self._item(form.id, position, item) for position, item in enumerate(data.items)])
+        await self.repo.insert_all([form])
+        await self.repo.insert_all([self._item(form.id, position, item) for position, item in enumerate(data.items)])
         return await self.views.out(form)
 
     async def update(self, form_id: int, data: FormIn) -> FormOut:
@@ -79,7 +79,7 @@ class FormService:
             else:
                 current.position, current.default_quantity = position, wanted.default_quantity
         await self.repo.delete_rows(list(existing.values()))
-        await self.repo.add_all(new_items)
+        await self.repo.insert_all(new_items)
         return await self.views.out(form)
 
     async def set_status(self, form_id: int, status: str) -> FormOut:
@@ -213,9 +213,9 @@ class FormService:
                 setattr(copy, name, type(value)(value) if isinstance(value, dict | list) else value)
             copy.updated_at = now
             copies.append(copy)
-        await self.repo.add_all(copies)
+        await self.repo.insert_all(copies)
         items = await self.repo.items_of(source.id for source in sources)
-        await self.repo.add_all(
+        await self.repo.insert_all(
             [
                 FormItem(
                     form_id=copy.id,

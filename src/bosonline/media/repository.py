@@ -12,12 +12,6 @@ from bosonline.tenancy import ScopedRepository
 
 
 class MediaRepository(ScopedRepository):
-    async def add(self, image: Image) -> Image:
-        image.store_id = self.ctx.store_id
-        self.session.add(image)
-        await self.session.flush()
-        return image
-
     async def get(self, image_id: int, *, for_update: bool = False) -> Image | None:
         stmt = self.scoped(Image).where(Image.id == image_id)
         if for_update:  # PostgreSQL: a product being saved with this image at the same moment waits, or we do

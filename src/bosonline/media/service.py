@@ -90,7 +90,7 @@ class MediaService:
         delete_unless_committed(self.session, self.storage, [key, thumb_key])
         await asyncio.to_thread(self.storage.put, key, processed.data)
         await asyncio.to_thread(self.storage.put, thumb_key, processed.thumbnail)
-        image = await self.repo.add(
+        image = await self.repo.insert(
             Image(
                 storage_key=key,
                 thumb_key=thumb_key,

@@ -66,7 +66,7 @@ class StaffService:
             member.updated_at = now
             await self.session.flush()
         else:
-            member = await self.repo.add(
+            member = await self.repo.insert(
                 StoreMember(
                     user_id=user.id,
                     role=data.role,

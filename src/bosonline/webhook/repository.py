@@ -32,12 +32,6 @@ class WebhookRepository(ScopedRepository):
     async def url_holder(self, url: str) -> int | None:
         return await self.session.scalar(self.scoped(Webhook).with_only_columns(Webhook.id).where(Webhook.url == url))
 
-    async def add(self, webhook: Webhook) -> Webhook:
-        webhook.store_id = self.ctx.store_id
-        self.session.add(webhook)
-        await self.session.flush()
-        return webhook
-
     async def remove(self, webhook: Webhook) -> None:
         """Deletes the endpoint; its deliveries and their attempts go with it (ON DELETE CASCADE)."""
         await self.session.delete(webhook)

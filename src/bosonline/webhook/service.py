@@ -61,7 +61,7 @@ class WebhookService:
             created_at=now,
             updated_at=now,
         )
-        await self.repo.add(webhook)
+        await self.repo.insert(webhook)
         return WebhookDetailOut.model_validate(webhook)
 
     async def update(self, webhook_id: int, data: WebhookIn) -> WebhookDetailOut:
