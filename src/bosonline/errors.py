@@ -6,7 +6,7 @@ and anything unexpected into that envelope. No stack trace or SQL ever reaches a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -22,6 +22,7 @@ from bosonline.models.base import unique_constraint_named
 log = structlog.get_logger("bosonline.errors")
 
 RECORD_NOT_FOUND = "Record not found"
+T = TypeVar("T")
 
 
 class AppError(Exception):
@@ -104,6 +105,13 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
     message = "Service temporarily unavailable"
+
+
+def found(row: T | None) -> T:
+    """`row`, or 404 `not_found` when there is none (absent, or not the caller's to see)."""
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:

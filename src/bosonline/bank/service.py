@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.bank.repository import BankAccountRepository
 from bosonline.bank.schemas import MAX_BANK_ACCOUNTS, BankAccountCreateIn, BankAccountIn, BankAccountOut
-from bosonline.errors import Conflict, NotFound, conflict_for
+from bosonline.errors import Conflict, conflict_for, found
 from bosonline.models import BankAccount
 from bosonline.models.bank import BANK_ACCOUNT_UNIQUE
 from bosonline.runtime import Runtime
@@ -74,7 +74,4 @@ class BankAccountService:
         await self.repo.remove(await self._account(account_id))
 
     async def _account(self, account_id: int) -> BankAccount:
-        account = await self.repo.get(account_id)
-        if account is None:
-            raise NotFound()
-        return account
+        return found(await self.repo.get(account_id))

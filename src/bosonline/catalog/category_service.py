@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.catalog.repository import CategoryRepository
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
-from bosonline.errors import Conflict, Forbidden, NotFound, conflict_for
+from bosonline.errors import Conflict, Forbidden, conflict_for, found
 from bosonline.models import Category
 from bosonline.models.catalog import CATEGORY_NAME_UNIQUE
 from bosonline.runtime import Runtime
@@ -71,9 +71,7 @@ class CategoryService:
         await self.repo.delete(category)
 
     async def _own(self, category_id: int) -> Category:
-        category = await self.repo.visible(category_id)
-        if category is None:
-            raise NotFound()
+        category = found(await self.repo.visible(category_id))
         if category.store_id is None:
             raise Forbidden("Default categories are read-only; create a category of your own", code="default_category")
         return category

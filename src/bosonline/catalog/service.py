@@ -31,7 +31,7 @@ from bosonline.catalog.schemas import (
     VariantOut,
 )
 from bosonline.catalog.views import CatalogViews
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import PageParams
 from bosonline.media.service import images_of_store
 from bosonline.models import Product, ProductVariant
@@ -234,16 +234,10 @@ class ProductService:
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _product(self, product_id: int, *, for_update: bool = False) -> Product:
-        product = await self.repo.get(product_id, for_update=for_update)
-        if product is None:
-            raise NotFound()
-        return product
+        return found(await self.repo.get(product_id, for_update=for_update))
 
     async def _variant(self, variant_id: int) -> ProductVariant:
-        variant = await self.repo.variant(variant_id)
-        if variant is None:
-            raise NotFound()
-        return variant
+        return found(await self.repo.variant(variant_id))
 
     async def _check_references(self, data: ProductIn, *, product_id: int | None = None) -> None:
         errors = rules.combination_errors(data.attributes, data.variants) | rules.sku_errors(data.sku, data.variants)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, ValidationFailed, conflict_for, found
 from bosonline.form import rules
 from bosonline.form.repository import FormRepository
 from bosonline.form.schemas import FormIn, FormItemIn, FormOut, PlaceholderOut, SuccessPageIn, SuccessPageOut
@@ -135,10 +135,7 @@ class FormService:
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _form(self, form_id: int, *, for_update: bool = False) -> Form:
-        form = await self.repo.get(form_id, for_update=for_update)
-        if form is None:
-            raise NotFound()
-        return form
+        return found(await self.repo.get(form_id, for_update=for_update))
 
     async def _check_room(self, adding: int) -> None:
         if await self.repo.count() + adding > rules.MAX_FORMS:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bosonline.db import after_commit
-from bosonline.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from bosonline.errors import Conflict, PayloadTooLarge, ValidationFailed, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.schemas import from_row
 from bosonline.media.images import InvalidImage, process_image
@@ -113,9 +113,7 @@ class MediaService:
         return await self.repo.get_many(image_ids)
 
     async def delete(self, image_id: int) -> None:
-        image = await self.repo.get(image_id, for_update=True)
-        if image is None:
-            raise NotFound()
+        image = found(await self.repo.get(image_id, for_update=True))
         if await self.repo.in_use(image.id):
             raise Conflict("This image is used by a product or a variant; remove it there first", code="image_in_use")
         keys = [image.storage_key, image.thumb_key]

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import MANAGEABLE_ROLES, Role
 from bosonline.auth.repository import AuthRepository
-from bosonline.errors import Conflict, Forbidden, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, Forbidden, ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import StoreMember, User
 from bosonline.models.store import MEMBER_UNIQUE
@@ -109,10 +109,7 @@ class StaffService:
         await self.session.flush()
 
     async def _member(self, member_id: int) -> StoreMember:
-        member = await self.repo.member(member_id)
-        if member is None:
-            raise NotFound()
-        return member
+        return found(await self.repo.member(member_id))
 
     async def _managed_member(self, member_id: int) -> StoreMember:
         member = await self._member(member_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import NotFound, ValidationFailed, conflict_for
+from bosonline.errors import ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Voucher
 from bosonline.models.voucher import VOUCHER_CODE_UNIQUE
@@ -77,10 +77,7 @@ class VoucherService:
         return VoucherDeletedOut(id=voucher_id, archived=True)
 
     async def _voucher(self, voucher_id: int, *, for_update: bool = False) -> Voucher:
-        voucher = await self.repo.get(voucher_id, for_update=for_update)
-        if voucher is None:
-            raise NotFound()
-        return voucher
+        return found(await self.repo.get(voucher_id, for_update=for_update))
 
     async def _check(self, data: VoucherIn, *, voucher_id: int | None) -> None:
         holder = await self.repo.code_holder(data.code.upper())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Webhook, WebhookDelivery
 from bosonline.models.webhook import WEBHOOK_URL_UNIQUE
@@ -150,16 +150,10 @@ class WebhookService:
     # Helpers ------------------------------------------------------------------------------------------------
 
     async def _webhook(self, webhook_id: int, *, for_update: bool = False) -> Webhook:
-        webhook = await self.repo.get(webhook_id, for_update=for_update)
-        if webhook is None:
-            raise NotFound()
-        return webhook
+        return found(await self.repo.get(webhook_id, for_update=for_update))
 
     async def _delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery:
-        delivery = await self.repo.delivery(delivery_id, for_update=for_update)
-        if delivery is None:
-            raise NotFound()
-        return delivery
+        return found(await self.repo.delivery(delivery_id, for_update=for_update))
 
     async def _check_url(self, url: str, *, webhook_id: int | None) -> None:
         holder = await self.repo.url_holder(url)
