@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field
 
 from bosonline.kit.fields import Email, Password, PersonName
 from bosonline.kit.phone import MobilePhone, PhoneDisplay
-from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
 from bosonline.models import StoreMember
 
 StaffRole = Literal["admin", "cs"]
@@ -28,25 +28,12 @@ class StaffCreateIn(StrictBody):
     role: StaffRole
 
 
-class StaffUpdateIn(StrictBody):
+class StaffUpdateIn(PatchBody):
     """Only the fields sent change."""
 
     name: PersonName | None = None
     phone: MobilePhone | None = None
     role: StaffRole | None = None
-
-    @field_validator("name", "phone", "role", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep it")
-        return value
-
-    @model_validator(mode="after")
-    def _something(self) -> StaffUpdateIn:
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
-        return self
 
 
 class StaffStatusIn(StrictBody):

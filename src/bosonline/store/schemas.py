@@ -6,11 +6,11 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 from bosonline.kit.fields import ShortText
 from bosonline.kit.phone import MobilePhone, PhoneDisplay
-from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
 from bosonline.models import Store, StoreSettings
 
 TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
@@ -43,26 +43,13 @@ class StoreSettingsIn(StrictBody):
     )
 
 
-class StoreUpdateIn(StrictBody):
+class StoreUpdateIn(PatchBody):
     """Every field is optional: only the fields sent change."""
 
     name: ShortText | None = None
     phone: MobilePhone | None = None
     timezone: TimeZone | None = None
     settings: StoreSettingsIn | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> StoreUpdateIn:
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
-        return self
-
-    @field_validator("name", "phone", "timezone", "settings", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep it")
-        return value
 
 
 class SubdomainIn(StrictBody):
