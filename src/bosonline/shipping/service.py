@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import ValidationFailed
 from bosonline.models import ShippingRate
-from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, resolve_region
+from bosonline.regions.service import region_named, resolve_region
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import COURIERS, courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
@@ -68,12 +68,7 @@ class ShippingService:
 
     async def estimate(self, raw_destination: str, *, weight_g: int, cod: bool) -> list[Rate]:
         """What the card charges for a parcel to a district or village, through the same provider checkout uses."""
-        code = parse_region_code(raw_destination)
-        if code is None:
-            raise ValidationFailed(fields={"destination": REGION_CODE_HINT})
-        region = await resolve_region(code)
-        if region is None:
-            raise ValidationFailed(fields={"destination": "no region has this code"})
+        region = await region_named("destination", raw_destination)
         if region.level not in DESTINATION_LEVELS:
             raise ValidationFailed(
                 fields={"destination": "must be a district (kecamatan) or village (kelurahan/desa), not " + region.path}
