@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import Permission, Role, has_permission
 from bosonline.models import Store, StoreMember
+
+if TYPE_CHECKING:
+    from bosonline.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,13 @@ class ScopedRepository:
         await self.session.execute(
             select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
         )
+
+
+class StoreService:
+    """Base of a domain's service for the request's store (what `deps.store_service` builds): the session, the
+    runtime and the store context; subclasses add their repositories."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.session = session
+        self.rt = runtime
+        self.ctx = ctx

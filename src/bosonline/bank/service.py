@@ -10,14 +10,12 @@ from bosonline.errors import Conflict, conflict_for, found
 from bosonline.models import BankAccount
 from bosonline.models.bank import BANK_ACCOUNT_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 
-class BankAccountService:
+class BankAccountService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = BankAccountRepository(session, ctx)
 
     async def list(self, *, status: str | None) -> list[BankAccountOut]:

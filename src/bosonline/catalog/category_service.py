@@ -11,7 +11,7 @@ from bosonline.errors import Conflict, Forbidden, conflict_for, found
 from bosonline.models import Category
 from bosonline.models.catalog import CATEGORY_NAME_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 MAX_CATEGORIES = 200
 
@@ -26,10 +26,9 @@ def _out(category: Category, product_counts: dict[int, int]) -> CategoryOut:
     )
 
 
-class CategoryService:
+class CategoryService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
+        super().__init__(session, runtime, ctx)
         self.repo = CategoryRepository(session, ctx)
 
     async def list(self, *, status: str | None = None) -> list[CategoryOut]:

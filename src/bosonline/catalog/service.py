@@ -37,7 +37,7 @@ from bosonline.media.service import images_of_store
 from bosonline.models import Product, ProductVariant
 from bosonline.models.catalog import PRODUCT_SLUG_UNIQUE, SKU_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -48,11 +48,9 @@ def slugify(name: str) -> str:
     return slug or "produk"
 
 
-class ProductService:
+class ProductService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = ProductRepository(session, ctx)
         self.categories = CategoryRepository(session, ctx)
         self.views = CatalogViews(self.repo, self.categories, runtime)

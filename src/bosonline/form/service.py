@@ -19,7 +19,7 @@ from bosonline.kit.schemas import from_row
 from bosonline.models import Form, FormItem
 from bosonline.models.form import FORM_SLUG_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 _COPIED = (
     "description", "fields", "payment_methods", "couriers", "accept_vouchers", "max_quantity", "meta_pixel_id",
@@ -27,11 +27,9 @@ _COPIED = (
 )  # fmt: skip
 
 
-class FormService:
+class FormService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = FormRepository(session, ctx)
         self.views = FormViews(self.repo, runtime, ctx)
 

@@ -28,7 +28,7 @@ from bosonline.media.schemas import ImageOut
 from bosonline.media.storage import Storage
 from bosonline.models import Image
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 log = structlog.get_logger("bosonline.media")
 
@@ -67,11 +67,9 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The image is larger than {limit / (1024 * 1024):g} MB ({limit} bytes)")
 
 
-class MediaService:
+class MediaService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = MediaRepository(session, ctx)
         self.storage = runtime.storage
 

@@ -24,7 +24,7 @@ from bosonline.shipping.schemas import (
     RateServiceIn,
     RateServiceOut,
 )
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 DESTINATION_LEVELS = (3, 4)  # district (kecamatan) or village (kelurahan/desa)
 PROVINCE_HINT = 'is not a province code: use a 2-digit Kemendagri code such as "32" (Jawa Barat)'
@@ -32,11 +32,9 @@ _TWO_DIGITS = re.compile(r"[0-9]{2}")
 _SHOWN_KEY_LENGTH = 12
 
 
-class ShippingService:
+class ShippingService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = RateCardRepository(session, ctx)
 
     async def card(self) -> RateCardOut:

@@ -13,16 +13,14 @@ from bosonline.models.store import MEMBER_UNIQUE
 from bosonline.runtime import Runtime
 from bosonline.staff.repository import StaffRepository
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 MAX_STAFF = 200
 
 
-class StaffService:
+class StaffService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = StaffRepository(session, ctx)
         self.users = AuthRepository(session)
 

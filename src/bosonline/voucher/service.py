@@ -10,16 +10,14 @@ from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Voucher
 from bosonline.models.voucher import VOUCHER_CODE_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 from bosonline.voucher.repository import VoucherRepository
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut
 
 
-class VoucherService:
+class VoucherService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = VoucherRepository(session, ctx.store_id)
 
     async def list(

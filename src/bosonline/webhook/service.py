@@ -10,7 +10,7 @@ from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Webhook, WebhookDelivery
 from bosonline.models.webhook import WEBHOOK_URL_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 from bosonline.webhook.outbox import TEST_EVENT, delivery_row, dumps, timestamp, wake_worker_after_commit
 from bosonline.webhook.repository import WebhookRepository
 from bosonline.webhook.schemas import (
@@ -28,11 +28,9 @@ from bosonline.webhook.targets import TargetRefused, check_host, host_and_port
 RESOLVE_TIMEOUT_SECONDS = 3.0
 
 
-class WebhookService:
+class WebhookService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = WebhookRepository(session, ctx)
 
     # Endpoints ----------------------------------------------------------------------------------------------
