@@ -94,3 +94,10 @@ class StoreService:
         self.session = session
         self.rt = runtime
         self.ctx = ctx
+
+    async def _set_status(self, row: Any, status: str) -> None:
+        """A row's status edit: a status it already has changes nothing (not even updated_at)."""
+        if row.status != status:
+            row.status = status
+            row.updated_at = self.rt.clock.now()
+            await self.session.flush()

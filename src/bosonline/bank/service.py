@@ -61,10 +61,7 @@ class BankAccountService(StoreService):
 
     async def set_status(self, account_id: int, status: str) -> BankAccountOut:
         account = await self._account(account_id)
-        if account.status != status:
-            account.status = status
-            account.updated_at = self.rt.clock.now()
-            await self.session.flush()
+        await self._set_status(account, status)
         return BankAccountOut.of(account)
 
     async def delete(self, account_id: int) -> None:

@@ -56,10 +56,7 @@ class VoucherService(StoreService):
 
     async def set_status(self, voucher_id: int, status: str) -> VoucherOut:
         voucher = await self._voucher(voucher_id, for_update=True)
-        if voucher.status != status:
-            voucher.status = status
-            voucher.updated_at = self.rt.clock.now()
-            await self.session.flush()
+        await self._set_status(voucher, status)
         return await self._out(voucher)
 
     async def delete(self, voucher_id: int) -> VoucherDeletedOut:

@@ -77,10 +77,7 @@ class WebhookService(StoreService):
 
     async def set_status(self, webhook_id: int, status: str) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
-        if webhook.status != status:
-            webhook.status = status
-            webhook.updated_at = self.rt.clock.now()
-            await self.session.flush()
+        await self._set_status(webhook, status)
         return WebhookDetailOut.model_validate(webhook)
 
     async def rotate_secret(self, webhook_id: int) -> WebhookDetailOut:
