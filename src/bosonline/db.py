@@ -11,16 +11,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, cast, event, func, text
+from sqlalchemy import Date, Select, cast, event, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 SQLITE_WRITE_OPTION = "bosonline_sqlite_write"
+T = TypeVar("T")
 
 
 def is_sqlite(url: str) -> bool:
@@ -126,6 +127,11 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
 
 def pop_after_commit(session: AsyncSession) -> list[AfterCommit]:
     return session.info.pop("after_commit", [])
+
+
+async def row_of(session: AsyncSession, stmt: Select[tuple[T]], *, for_update: bool = False) -> T | None:
+    """The row `stmt` selects, if any; with `for_update`, locked (SELECT … FOR UPDATE; SQLite serializes writes)."""
+    return await session.scalar(stmt.with_for_update() if for_update else stmt)
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:

@@ -62,6 +62,23 @@ class ScopedRepository:
     def scoped(self, model: type[M]) -> Select[tuple[M]]:
         return scoped(self.ctx, model)
 
+    async def by_id(self, stmt: Select[tuple[M]], model: type[M], ids: Iterable[int]) -> dict[int, M]:
+        """The rows of `stmt` whose id is among `ids`, by id (no query for none)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        return {row.id: row for row in await self.session.scalars(stmt.where(model.id.in_(wanted)))}
+
+    async def grouped(self, stmt: Select[tuple[M]], parent: Any, parent_ids: Iterable[int]) -> dict[int, list[M]]:
+        """The rows of `stmt` whose `parent` column is among `parent_ids`, in `stmt`'s order, grouped by parent: every
+        id given has its list, empty when it has no rows (no query for none)."""
+        ids = list(parent_ids)
+        found: dict[int, list[M]] = {parent_id: [] for parent_id in ids}
+        if ids:
+            for row in await self.session.scalars(stmt.where(parent.in_(ids))):
+                found[getattr(row, parent.key)].append(row)
+        return found
+
     async def insert(self, row: M) -> M:
         """Adds a row of the context's store (its store_id set here) and flushes, so that its id is known."""
         row.store_id = self.ctx.store_id

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import (
     Category,
@@ -129,10 +130,7 @@ class ProductRepository(ScopedRepository):
         return dict(rows.all())
 
     async def get(self, product_id: int, *, for_update: bool = False) -> Product | None:
-        stmt = self._live().where(Product.id == product_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self._live().where(Product.id == product_id), for_update=for_update)
 
     async def slugs_like(self, base: str) -> set[str]:
         rows = await self.session.scalars(
@@ -150,18 +148,9 @@ class ProductRepository(ScopedRepository):
     # --- variants ---------------------------------------------------------------------------------------------
 
     async def variants_of(self, product_ids: Iterable[int]) -> dict[int, list[ProductVariant]]:
-        ids = list(product_ids)
-        found: dict[int, list[ProductVariant]] = {product_id: [] for product_id in ids}
-        if not ids:
-            return found
-        rows = await self.session.scalars(
-            self.scoped(ProductVariant)
-            .where(ProductVariant.product_id.in_(ids), ProductVariant.archived_at.is_(None))
-            .order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
-        )
-        for variant in rows.all():
-            found[variant.product_id].append(variant)
-        return found
+        live = self.scoped(ProductVariant).where(ProductVariant.archived_at.is_(None))
+        in_order = live.order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
+        return await self.grouped(in_order, ProductVariant.product_id, product_ids)
 
     async def variant(self, variant_id: int) -> ProductVariant | None:
         return await self.session.scalar(

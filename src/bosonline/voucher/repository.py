@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, delete, exists, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Product, Voucher, VoucherProduct, VoucherRedemption
 
@@ -79,10 +80,7 @@ class VoucherRepository:
         return await keyset_page(self.session, stmt, [Voucher.id], params, descending=True), total
 
     async def get(self, voucher_id: int, *, for_update: bool = False) -> Voucher | None:
-        stmt = self._live().where(Voucher.id == voucher_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self._live().where(Voucher.id == voucher_id), for_update=for_update)
 
     async def fresh(self, voucher_id: int) -> Voucher | None:
         """The voucher as the database has it now, refreshing a copy the session already holds."""

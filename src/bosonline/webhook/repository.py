@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.tenancy import ScopedRepository
@@ -20,10 +21,7 @@ class WebhookRepository(ScopedRepository):
         return list(await self.session.scalars(self.scoped(Webhook).order_by(Webhook.id)))
 
     async def get(self, webhook_id: int, *, for_update: bool = False) -> Webhook | None:
-        stmt = self.scoped(Webhook).where(Webhook.id == webhook_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self.scoped(Webhook).where(Webhook.id == webhook_id), for_update=for_update)
 
     async def count(self) -> int:
         stmt = select(func.count()).select_from(self.scoped(Webhook).subquery())
@@ -47,9 +45,7 @@ class WebhookRepository(ScopedRepository):
 
     async def delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery | None:
         stmt = self.scoped(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, stmt, for_update=for_update)
 
     async def deliveries(self, webhook_id: int, params: PageParams, *, status: str | None) -> Page[WebhookDelivery]:
         stmt = self.scoped(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
