@@ -102,6 +102,9 @@ def _matches(q: str, store_id: int) -> ColumnElement[bool]:
     return or_(func.lower(Product.name).contains(q.lower(), autoescape=True), Product.id.in_(sku_holders))
 
 
+_STOCK_SUMS = (func.sum(Stock.on_hand), func.sum(Stock.reserved))
+
+
 class ProductRepository(ScopedRepository):
     def _live(self) -> Select[tuple[Product]]:
         return self.scoped(Product).where(Product.archived_at.is_(None))
@@ -161,28 +164,26 @@ class ProductRepository(ScopedRepository):
 
     async def stock_totals(self, variant_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         """(on hand, reserved) of each variant over the store's warehouses."""
-        ids = list(variant_ids)
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Stock.variant_id, func.sum(Stock.on_hand), func.sum(Stock.reserved))
-            .where(Stock.store_id == self.ctx.store_id, Stock.variant_id.in_(ids))
-            .group_by(Stock.variant_id)
-        )
-        return {variant_id: (int(on_hand or 0), int(reserved or 0)) for variant_id, on_hand, reserved in rows.all()}
+        return await self._stock_sums(select(Stock.variant_id, *_STOCK_SUMS), Stock.variant_id, variant_ids)
 
     async def product_stock_totals(self, product_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-        ids = list(product_ids)
-        if not ids:
+        """(on hand, reserved) of each product's live variants over the store's warehouses."""
+        stmt = (
+            select(ProductVariant.product_id, *_STOCK_SUMS)
+            .join(Stock, Stock.variant_id == ProductVariant.id)
+            .where(ProductVariant.archived_at.is_(None))
+        )
+        return await self._stock_sums(stmt, ProductVariant.product_id, product_ids)
+
+    async def _stock_sums(self, stmt: Select[Any], key: Any, ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """`stmt` (key, on hand sum, reserved sum) over the store's stock rows, for each `key` among `ids`."""
+        wanted = list(ids)
+        if not wanted:
             return {}
         rows = await self.session.execute(
-            select(ProductVariant.product_id, func.sum(Stock.on_hand), func.sum(Stock.reserved))
-            .join(Stock, Stock.variant_id == ProductVariant.id)
-            .where(Stock.store_id == self.ctx.store_id, ProductVariant.product_id.in_(ids))
-            .where(ProductVariant.archived_at.is_(None))
-            .group_by(ProductVariant.product_id)
+            stmt.where(Stock.store_id == self.ctx.store_id, key.in_(wanted)).group_by(key)
         )
-        return {product_id: (int(on_hand or 0), int(reserved or 0)) for product_id, on_hand, reserved in rows.all()}
+        return {found: (int(on_hand or 0), int(reserved or 0)) for found, on_hand, reserved in rows.all()}
 
     async def variant_counts(self, product_ids: Iterable[int]) -> dict[int, int]:
         ids = list(product_ids)
