@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.permissions import Permission, Role, has_permission
@@ -78,6 +78,14 @@ class ScopedRepository:
             for row in await self.session.scalars(stmt.where(parent.in_(ids))):
                 found[getattr(row, parent.key)].append(row)
         return found
+
+    async def count_per(self, key: Any, ids: Iterable[int], *where: Any) -> dict[int, int]:
+        """How many of the store's rows of `key`'s table (matching `where`) each of `ids` has; absent: none."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        stmt = select(key, func.count()).where(key.class_.store_id == self.ctx.store_id, key.in_(wanted), *where)
+        return {found: int(count) for found, count in (await self.session.execute(stmt.group_by(key))).all()}
 
     async def insert(self, row: M) -> M:
         """Adds a row of the context's store (its store_id set here) and flushes, so that its id is known."""

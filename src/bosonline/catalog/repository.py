@@ -186,16 +186,7 @@ class ProductRepository(ScopedRepository):
         return {found: (int(on_hand or 0), int(reserved or 0)) for found, on_hand, reserved in rows.all()}
 
     async def variant_counts(self, product_ids: Iterable[int]) -> dict[int, int]:
-        ids = list(product_ids)
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(ProductVariant.product_id, func.count())
-            .where(ProductVariant.store_id == self.ctx.store_id, ProductVariant.product_id.in_(ids))
-            .where(ProductVariant.archived_at.is_(None))
-            .group_by(ProductVariant.product_id)
-        )
-        return dict(rows.all())
+        return await self.count_per(ProductVariant.product_id, product_ids, ProductVariant.archived_at.is_(None))
 
     async def variants_with_stock(self, variant_ids: Iterable[int]) -> set[int]:
         ids = list(variant_ids)

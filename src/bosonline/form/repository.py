@@ -82,12 +82,4 @@ class FormRepository(ScopedRepository):
         return await self.by_id(self.scoped(ProductVariant), ProductVariant, variant_ids)
 
     async def order_counts(self, form_ids: Iterable[int]) -> dict[int, int]:
-        ids = list(form_ids)
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Order.form_id, func.count())
-            .where(Order.store_id == self.ctx.store_id, Order.form_id.in_(ids))
-            .group_by(Order.form_id)
-        )
-        return {form_id: int(count) for form_id, count in rows.all()}
+        return await self.count_per(Order.form_id, form_ids)
