@@ -120,9 +120,10 @@ class StoreService:
         self.rt = runtime
         self.ctx = ctx
 
-    async def _set_status(self, row: Any, status: str) -> None:
-        """A row's status edit: a status it already has changes nothing (not even updated_at)."""
-        if row.status != status:
+    async def _set_status(self, row: Any, status: str, *, touch_unchanged: bool = False) -> None:
+        """A row's status edit: a status it already has changes nothing (not even updated_at), unless
+        `touch_unchanged`."""
+        if row.status != status or touch_unchanged:
             row.status = status
             row.updated_at = self.rt.clock.now()
             await self.session.flush()

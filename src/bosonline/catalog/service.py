@@ -181,9 +181,7 @@ class ProductService(StoreService):
 
     async def set_status(self, product_id: int, status: str) -> ProductOut:
         product = await self._product(product_id)
-        product.status = status
-        product.updated_at = self.rt.clock.now()
-        await self.session.flush()
+        await self._set_status(product, status, touch_unchanged=True)
         return await self.views.detail(product)
 
     async def delete(self, product_id: int) -> ProductDeletedOut:

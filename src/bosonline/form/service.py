@@ -82,9 +82,7 @@ class FormService(StoreService):
 
     async def set_status(self, form_id: int, status: str) -> FormOut:
         form = await self._form(form_id)
-        form.status = status
-        form.updated_at = self.rt.clock.now()
-        await self.session.flush()
+        await self._set_status(form, status, touch_unchanged=True)
         return await self.views.out(form)
 
     async def delete(self, form_id: int) -> None:

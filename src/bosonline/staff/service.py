@@ -92,9 +92,7 @@ class StaffService(StoreService):
 
     async def set_status(self, member_id: int, status: str) -> StaffOut:
         member = await self._managed_member(member_id)
-        member.status = status
-        member.updated_at = self.rt.clock.now()
-        await self.session.flush()
+        await self._set_status(member, status, touch_unchanged=True)
         return await self._out(member)
 
     async def remove(self, member_id: int) -> None:
