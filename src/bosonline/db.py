@@ -7,7 +7,8 @@ sized pool and pre-ping.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -132,6 +133,18 @@ def pop_after_commit(session: AsyncSession) -> list[AfterCommit]:
 async def row_of(session: AsyncSession, stmt: Select[tuple[T]], *, for_update: bool = False) -> T | None:
     """The row `stmt` selects, if any; with `for_update`, locked (SELECT … FOR UPDATE; SQLite serializes writes)."""
     return await session.scalar(stmt.with_for_update() if for_update else stmt)
+
+
+async def values_by_key(
+    session: AsyncSession, stmt: Select[Any], key: Any, keys: Collection[int]
+) -> dict[int, list[Any]]:
+    """`stmt`'s (key, value) rows for `keys` as {key: [value, …]} in the rows' order; a key without rows reads as []
+    (a defaultdict). No query for no keys."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    if keys:
+        for found_key, value in (await session.execute(stmt.where(key.in_(list(keys))))).all():
+            found[found_key].append(value)
+    return found
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
