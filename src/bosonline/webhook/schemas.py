@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     Field,
     StringConstraints,
@@ -16,7 +15,7 @@ from pydantic import (
 )
 
 from bosonline.kit.fields import no_control_chars
-from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
 from bosonline.webhook.targets import MAX_URL_LENGTH, url_problem
@@ -146,6 +145,5 @@ class DeliveryDetailOut(DeliveryOut):
         return from_row(cls, delivery, attempt_log=attempts)
 
 
-class WebhookDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class WebhookDeletedOut(DeletedOut):
+    pass
