@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     Field,
     StringConstraints,
@@ -15,7 +16,7 @@ from pydantic import (
 )
 
 from bosonline.kit.fields import no_control_chars
-from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
+from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
 from bosonline.webhook.targets import MAX_URL_LENGTH, url_problem
@@ -145,5 +146,6 @@ class DeliveryDetailOut(DeliveryOut):
         return from_row(cls, delivery, attempt_log=attempts)
 
 
-class WebhookDeletedOut(DeletedOut):
-    pass
+class WebhookDeletedOut(BaseModel):
+    id: int
+    deleted: bool = True
