@@ -8,12 +8,15 @@ import secrets
 import signal
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 from bosonline.config import Settings
+
+if TYPE_CHECKING:
+    from bosonline.db import Database
 
 app = typer.Typer(
     help="bosonline: back end for Indonesian online sellers.",
@@ -99,6 +102,26 @@ class _SchemaNotReady(Exception):
     pass
 
 
+def _require_database_file(url: str, create_with: str) -> None:
+    """SQLite: the database file must exist already (`create_with`: the commands that create it)."""
+    from sqlalchemy.engine import make_url
+
+    from bosonline.db import is_sqlite
+
+    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
+        raise _SchemaNotReady(f"the database does not exist yet: run {create_with} first")
+
+
+async def _require_latest_revision(db: Database) -> None:
+    from bosonline.migrate import current_revision, head_revision
+
+    current, head = await current_revision(db), head_revision()
+    if current != head:
+        raise _SchemaNotReady(
+            f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
+        )
+
+
 def _run_on_schema(settings: Settings, doing: str, work: Coroutine[Any, Any, T]) -> T:
     """Runs `work`; a schema not ready (_SchemaNotReady) or an unreachable database ends the command (exit 1)
     with `cannot <doing>: …`."""
@@ -115,25 +138,15 @@ def _run_on_schema(settings: Settings, doing: str, work: Coroutine[Any, Any, T])
 
 
 async def _work(settings: Settings, *, once: bool) -> int:
-    from sqlalchemy.engine import make_url
-
-    from bosonline.db import is_sqlite
     from bosonline.logging import configure_logging
-    from bosonline.migrate import current_revision, head_revision
     from bosonline.runtime import Runtime
     from bosonline.worker import Worker
 
-    url = settings.effective_database_url
-    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
-        raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` (or `bosonline serve`) first")
+    _require_database_file(settings.effective_database_url, "`bosonline migrate` (or `bosonline serve`)")
     configure_logging(settings.log_level, settings.log_format)
     runtime = Runtime.build(settings)
     try:
-        current, head = await current_revision(runtime.db), head_revision()
-        if current != head:
-            raise _SchemaNotReady(
-                f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
-            )
+        await _require_latest_revision(runtime.db)
         async with Worker(runtime) as background:
             if once:
                 await background.sweep()
@@ -171,27 +184,20 @@ async def _rotate_keys(settings: Settings, batch_size: int) -> tuple[int, list[t
     """Re-seal every wa_integrations.credentials with the first encryption key, `batch_size` rows per transaction
     (locked while re-sealed: an edit through the API waits). Returns (re-sealed, unreadable (id, store id))."""
     from sqlalchemy import bindparam, select, update
-    from sqlalchemy.engine import make_url
 
-    from bosonline.db import Database, is_sqlite
+    from bosonline.db import Database
     from bosonline.kit.crypto import SecretBox
-    from bosonline.migrate import current_revision, head_revision
     from bosonline.models import WaIntegration
 
     url = settings.effective_database_url
-    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
-        raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` first")
+    _require_database_file(url, "`bosonline migrate`")
     box = SecretBox(settings.effective_encryption_keys)
     table = WaIntegration.__table__
     reseal = update(table).where(table.c.id == bindparam("_id")).values(credentials=bindparam("_new"))
     db = Database.connect(url, pool_size=1)
     resealed, unreadable = 0, []
     try:
-        current, head = await current_revision(db), head_revision()
-        if current != head:
-            raise _SchemaNotReady(
-                f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
-            )
+        await _require_latest_revision(db)
         last_id = 0
         while True:
             async with db.session() as session:
