@@ -6,13 +6,17 @@ import asyncio
 import os
 import secrets
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 from bosonline.config import Settings
+
+if TYPE_CHECKING:
+    from bosonline.db import Database
 
 app = typer.Typer(
     help="bosonline: back end for Indonesian online sellers.",
@@ -22,6 +26,12 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _exit_with(message: str, cause: BaseException) -> NoReturn:
+    err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1) from cause
 
 
 def _migrate(settings: Settings) -> str | None:
@@ -43,9 +53,7 @@ def _migrate(settings: Settings) -> str | None:
         return asyncio.run(run())
     except (OSError, SQLAlchemyError) as exc:  # unreachable server, bad credentials, unwritable SQLite file
         url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-        message = f"cannot migrate the database {url}: {exc}"
-        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+        _exit_with(f"cannot migrate the database {url}: {exc}", exc)
 
 
 @app.command()
@@ -94,25 +102,50 @@ class _SchemaNotReady(Exception):
     pass
 
 
-async def _work(settings: Settings, *, once: bool) -> int:
+def _require_database_file(url: str, create_with: str) -> None:
+    """SQLite: the database file must exist already (`create_with`: the commands that create it)."""
     from sqlalchemy.engine import make_url
 
     from bosonline.db import is_sqlite
-    from bosonline.logging import configure_logging
+
+    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
+        raise _SchemaNotReady(f"the database does not exist yet: run {create_with} first")
+
+
+async def _require_latest_revision(db: Database) -> None:
     from bosonline.migrate import current_revision, head_revision
+
+    current, head = await current_revision(db), head_revision()
+    if current != head:
+        raise _SchemaNotReady(
+            f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
+        )
+
+
+def _run_on_schema(settings: Settings, doing: str, work: Coroutine[Any, Any, T]) -> T:
+    """Runs `work`; a schema not ready (_SchemaNotReady) or an unreachable database ends the command (exit 1)
+    with `cannot <doing>: …`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return asyncio.run(work)
+    except _SchemaNotReady as exc:
+        _exit_with(f"cannot {doing}: {exc}", exc)
+    except (OSError, SQLAlchemyError) as exc:
+        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        _exit_with(f"cannot {doing}: database {url} unreachable: {exc}", exc)
+
+
+async def _work(settings: Settings, *, once: bool) -> int:
+    from bosonline.logging import configure_logging
     from bosonline.wiring import AppWorker, build_runtime
 
-    url = settings.effective_database_url
-    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
-        raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` (or `bosonline serve`) first")
+    _require_database_file(settings.effective_database_url, "`bosonline migrate` (or `bosonline serve`)")
     configure_logging(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
     try:
-        current, head = await current_revision(runtime.db), head_revision()
-        if current != head:
-            raise _SchemaNotReady(
-                f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
-            )
+        await _require_latest_revision(runtime.db)
         async with AppWorker(runtime) as background:
             if once:
                 await background.sweep()
@@ -140,20 +173,8 @@ def worker(
     Does not migrate: the schema must be at the latest revision (`bosonline migrate`). On PostgreSQL run as many as
     needed, next to `bosonline serve --no-worker`; on SQLite exactly one worker runs (serve's embedded one, or this).
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
     settings = Settings()
-    try:
-        handled = asyncio.run(_work(settings, once=once))
-    except _SchemaNotReady as exc:
-        err_console.print(f"cannot start the worker: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
-    except (OSError, SQLAlchemyError) as exc:
-        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-        message = f"cannot start the worker: database {url} unreachable: {exc}"
-        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+    handled = _run_on_schema(settings, "start the worker", _work(settings, once=once))
     if once:
         console.print(f"worker cycle done: {handled} handled")
 
@@ -162,27 +183,20 @@ async def _rotate_keys(settings: Settings, batch_size: int) -> tuple[int, list[t
     """Re-seal every wa_integrations.credentials with the first encryption key, `batch_size` rows per transaction
     (locked while re-sealed: an edit through the API waits). Returns (re-sealed, unreadable (id, store id))."""
     from sqlalchemy import bindparam, select, update
-    from sqlalchemy.engine import make_url
 
-    from bosonline.db import Database, is_sqlite
+    from bosonline.db import Database
     from bosonline.kit.crypto import SecretBox
-    from bosonline.migrate import current_revision, head_revision
     from bosonline.models import WaIntegration
 
     url = settings.effective_database_url
-    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
-        raise _SchemaNotReady("the database does not exist yet: run `bosonline migrate` first")
+    _require_database_file(url, "`bosonline migrate`")
     box = SecretBox(settings.effective_encryption_keys)
     table = WaIntegration.__table__
     reseal = update(table).where(table.c.id == bindparam("_id")).values(credentials=bindparam("_new"))
     db = Database.connect(url, pool_size=1)
     resealed, unreadable = 0, []
     try:
-        current, head = await current_revision(db), head_revision()
-        if current != head:
-            raise _SchemaNotReady(
-                f"the database is at revision {current or 'none'}, not {head}: run `bosonline migrate` first"
-            )
+        await _require_latest_revision(db)
         last_id = 0
         while True:
             async with db.session() as session:
@@ -224,20 +238,8 @@ def rotate_keys(
     decrypt are reported and left as they are (their credentials must be entered again). Safe to run again and
     while the server runs.
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
     settings = Settings()
-    try:
-        resealed, unreadable = asyncio.run(_rotate_keys(settings, batch_size))
-    except _SchemaNotReady as exc:
-        err_console.print(f"cannot rotate keys: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
-    except (OSError, SQLAlchemyError) as exc:
-        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-        message = f"cannot rotate keys: database {url} unreachable: {exc}"
-        err_console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+    resealed, unreadable = _run_on_schema(settings, "rotate keys", _rotate_keys(settings, batch_size))
     for integration_id, store_id in unreadable:
         err_console.print(
             f"WhatsApp integration {integration_id} (store {store_id}): no configured key can decrypt its "

@@ -8,20 +8,22 @@ sized pool and pre-ping.
 from __future__ import annotations
 
 import typing
-from collections.abc import Awaitable, Callable
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, cast, event, func, text
+from sqlalchemy import Date, Select, cast, event, func, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 SQLITE_WRITE_OPTION = "bosonline_sqlite_write"
+T = TypeVar("T")
 
 
 def is_sqlite(url: str) -> bool:
@@ -134,6 +136,23 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
     """Rows matched by the UPDATE or DELETE that gave `result`. `Session.execute` is typed to return a Result
     whatever the statement; for these it is a CursorResult, which has the count."""
     return typing.cast("CursorResult[*tuple[Any, ...]]", result).rowcount
+
+
+async def row_of(session: AsyncSession, stmt: Select[T], *, for_update: bool = False) -> T | None:
+    """The row `stmt` selects, if any; with `for_update`, locked (SELECT … FOR UPDATE; SQLite serializes writes)."""
+    return await session.scalar(stmt.with_for_update() if for_update else stmt)
+
+
+async def values_by_key(
+    session: AsyncSession, stmt: Select[*tuple[Any, ...]], key: Any, keys: Collection[int]
+) -> dict[int, list[Any]]:
+    """`stmt`'s (key, value) rows for `keys` as {key: [value, …]} in the rows' order; a key without rows reads as []
+    (a defaultdict). No query for no keys."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    if keys:
+        for found_key, value in (await session.execute(stmt.where(key.in_(list(keys))))).all():
+            found[found_key].append(value)
+    return found
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = structlog.get_logger("bosonline.errors")
 
 RECORD_NOT_FOUND = "Record not found"
+T = TypeVar("T")
 
 
 class ErrorDetail(BaseModel):
@@ -203,6 +204,13 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code: str = CommonError.service_unavailable
     message = "Service temporarily unavailable"
+
+
+def found(row: T | None) -> T:
+    """`row`, or 404 `not_found` when there is none (absent, or not the caller's to see)."""
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.models import Store, StoreMember
 from bosonline.permissions import Permission, Role, has_permission
+
+if TYPE_CHECKING:
+    from bosonline.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,46 @@ class ScopedRepository:
     def scoped(self, model: type[M]) -> Select[M]:
         return scoped(self.ctx, model)
 
+    async def by_id(self, stmt: Select[M], model: type[M], ids: Iterable[int]) -> dict[int, M]:
+        """The rows of `stmt` whose id is among `ids`, by id (no query for none)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        return {row.id: row for row in await self.session.scalars(stmt.where(model.id.in_(wanted)))}
+
+    async def grouped(self, stmt: Select[M], parent: Any, parent_ids: Iterable[int]) -> dict[int, list[M]]:
+        """The rows of `stmt` whose `parent` column is among `parent_ids`, in `stmt`'s order, grouped by parent: every
+        id given has its list, empty when it has no rows (no query for none)."""
+        ids = list(parent_ids)
+        found: dict[int, list[M]] = {parent_id: [] for parent_id in ids}
+        if ids:
+            for row in await self.session.scalars(stmt.where(parent.in_(ids))):
+                found[getattr(row, parent.key)].append(row)
+        return found
+
+    async def count_per(self, key: Any, ids: Iterable[int], *where: Any) -> dict[int, int]:
+        """How many of the store's rows of `key`'s table (matching `where`) each of `ids` has; absent: none."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        stmt = select(key, func.count()).where(key.class_.store_id == self.ctx.store_id, key.in_(wanted), *where)
+        return {found: int(count) for found, count in (await self.session.execute(stmt.group_by(key))).all()}
+
+    async def insert(self, row: M) -> M:
+        """Adds a row of the context's store (its store_id set here) and flushes, so that its id is known."""
+        row.store_id = self.ctx.store_id
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def insert_all(self, rows: Iterable[Any]) -> None:
+        """Adds rows, those with a store_id in the context's store, and flushes."""
+        for row in rows:
+            if hasattr(row, "store_id"):
+                row.store_id = self.ctx.store_id
+            self.session.add(row)
+        await self.session.flush()
+
     async def lock_store(self) -> None:
         """Serializes one store's writes of a kind (a limit per store, generated slugs or positions, a whole rate
         card) on PostgreSQL; SQLite write transactions are serialized already. FOR NO KEY UPDATE: rows that merely
@@ -65,3 +109,21 @@ class ScopedRepository:
         await self.session.execute(
             select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
         )
+
+
+class StoreService:
+    """Base of a domain's service for the request's store (what `deps.store_service` builds): the session, the
+    runtime and the store context; subclasses add their repositories."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.session = session
+        self.rt = runtime
+        self.ctx = ctx
+
+    async def _set_status(self, row: Any, status: str, *, touch_unchanged: bool = False) -> None:
+        """A row's status edit: a status it already has changes nothing (not even updated_at), unless
+        `touch_unchanged`."""
+        if row.status != status or touch_unchanged:
+            row.status = status
+            row.updated_at = self.rt.clock.now()
+            await self.session.flush()

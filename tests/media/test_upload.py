@@ -321,7 +321,7 @@ async def test_files_are_removed_when_the_request_fails_after_writing_them(
 ) -> None:
     owner = await seller(client)
     written: list[str] = []
-    original_add = MediaRepository.add
+    original_add = MediaRepository.insert
 
     async def failing_add(self: MediaRepository, image: Image) -> Image:
         written.extend([image.storage_key, image.thumb_key])
@@ -332,7 +332,7 @@ async def test_files_are_removed_when_the_request_fails_after_writing_them(
         await original_add(self, image)  # the row is flushed…
         raise Conflict("simulated failure after the insert", code="simulated")  # …and then the request fails
 
-    monkeypatch.setattr(MediaRepository, "add", failing_add)
+    monkeypatch.setattr(MediaRepository, "insert", failing_add)
     response = await upload(client, owner["headers"], jpeg())
     assert_error(response, 409, "simulated" if failure == "error after the insert" else "conflict")
     assert len(written) == 2

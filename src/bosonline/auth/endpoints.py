@@ -45,7 +45,7 @@ async def register(body: RegisterIn, service: Service, client: ClientDep) -> Env
     user, tokens = await service.register(
         name=body.name, email=body.email, phone=body.phone, password=body.password, client=client
     )
-    return Envelope(data=RegisterOut(user=UserOut.of(user), tokens=tokens))
+    return Envelope(data=RegisterOut(user=UserOut.model_validate(user), tokens=tokens))
 
 
 @router.post(

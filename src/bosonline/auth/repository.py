@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,15 +51,21 @@ class AuthRepository:
         ).first()
         return None if row is None else (row[0], row[1])
 
-    async def mark_rotated(self, token_id: int, now: datetime) -> bool:
-        """Atomically retire a refresh token; False if another request retired it first."""
+    async def _spend(self, moment: Any, token_id: int, now: datetime) -> bool:
+        """Atomically sets a token's `moment` column (when it was used up) to `now`, if unset: False when another
+        request spent the token first."""
+        token = moment.class_
         result = await self.session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.id == token_id, RefreshToken.rotated_at.is_(None))
-            .values(rotated_at=now)
+            update(token)
+            .where(token.id == token_id, moment.is_(None))
+            .values({moment.key: now})
             .execution_options(synchronize_session=False)
         )
         return rowcount(result) == 1
+
+    async def mark_rotated(self, token_id: int, now: datetime) -> bool:
+        """Atomically retire a refresh token; False if another request retired it first."""
+        return await self._spend(RefreshToken.rotated_at, token_id, now)
 
     async def add_refresh_token(self, token: RefreshToken) -> None:
         self.session.add(token)
@@ -141,13 +148,7 @@ class AuthRepository:
         return await self.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash))
 
     async def use_reset_token(self, token_id: int, now: datetime) -> bool:
-        result = await self.session.execute(
-            update(PasswordResetToken)
-            .where(PasswordResetToken.id == token_id, PasswordResetToken.used_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return rowcount(result) == 1
+        return await self._spend(PasswordResetToken.used_at, token_id, now)
 
     async def delete_reset_tokens(self, user_id: int) -> None:
         await self.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user_id))

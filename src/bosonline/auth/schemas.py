@@ -8,9 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bosonline.kit.fields import AnyPassword, Email, OpaqueToken, Password, PersonName
-from bosonline.kit.phone import MobilePhone, display_phone
-from bosonline.kit.schemas import StrictBody
-from bosonline.models import User
+from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.schemas import RowOut, StrictBody
 
 
 class RegisterIn(StrictBody):
@@ -45,26 +44,14 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Seconds until the access token expires.")
 
 
-class UserOut(BaseModel):
+class UserOut(RowOut):
     id: int
     name: str
     email: str | None
     phone: str | None = Field(description="628… digits.")
-    phone_display: str | None = Field(description="08… form.")
+    phone_display: PhoneDisplay = Field(description="08… form.")
     is_platform_admin: bool
     created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            name=user.name,
-            email=user.email,
-            phone=user.phone,
-            phone_display=display_phone(user.phone),
-            is_platform_admin=user.is_platform_admin,
-            created_at=user.created_at,
-        )
 
 
 class RegisterOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query, Response, status
+from fastapi import Query, Response, status
 
 from bosonline.bank.banks import search_banks
 from bosonline.bank.errors import BankError
@@ -19,6 +19,7 @@ from bosonline.bank.schemas import (
 from bosonline.bank.service import BankAccountService
 from bosonline.deps import CurrentUser, store_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
@@ -26,7 +27,7 @@ from bosonline.routing import api_router
 bank_router = api_router(prefix="/bank", tags=["Rekening"])
 router = api_router(prefix="/store/rekening", tags=["Rekening"])
 
-BankAccountId = Annotated[int, Path(ge=1, le=2**53, description="Rekening (bank account) id in this store.")]
+BankAccountId = Annotated[int, path_id("Rekening (bank account) id in this store.")]
 Reader = Annotated[BankAccountService, store_service(BankAccountService, Permission.store_read)]
 Writer = Annotated[BankAccountService, store_service(BankAccountService, Permission.bank_accounts_write)]
 
@@ -44,7 +45,7 @@ async def list_banks(
     """Indonesian banks a store can receive transfers in, by sandi bank (Bank Indonesia code), ascending. A
     rekening names its bank by `code`. The list changes only with a release: answers may be cached for a day."""
     response.headers["Cache-Control"] = BANK_LIST_CACHE_CONTROL
-    return Envelope(data=[BankOut.of(bank) for bank in search_banks(q)])
+    return Envelope(data=[BankOut.model_validate(bank) for bank in search_banks(q)])
 
 
 @router.get("", summary="Get Rekening List")

@@ -44,12 +44,6 @@ class BankAccountRepository(ScopedRepository):
         stmt = stmt.where(BankAccount.bank_code == bank_code, BankAccount.account_number == account_number)
         return await self.session.scalar(stmt.limit(1))
 
-    async def add(self, account: BankAccount) -> BankAccount:
-        account.store_id = self.ctx.store_id
-        self.session.add(account)
-        await self.session.flush()
-        return account
-
     async def remove(self, account: BankAccount) -> None:
         await self.session.execute(
             delete(BankAccount).where(BankAccount.store_id == self.ctx.store_id, BankAccount.id == account.id)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
-from bosonline.bank.banks import Bank, bank_of, is_bank_code
+from bosonline.bank.banks import bank_of, is_bank_code
 from bosonline.kit.fields import PersonName
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import RowOut, StrictBody
 from bosonline.models import BankAccount
 
 MAX_BANK_ACCOUNTS = 20
@@ -20,14 +20,10 @@ _ACCOUNT_NUMBER_SEPARATORS = str.maketrans("", "", " .-")
 BankAccountStatus = Literal["active", "inactive"]
 
 
-class BankOut(BaseModel):
+class BankOut(RowOut):
     code: str = Field(description="Sandi bank (Bank Indonesia code), 3 digits.", examples=["014"])
     name: str = Field(examples=["PT Bank Central Asia Tbk"])
     short_name: str = Field(examples=["BCA"])
-
-    @classmethod
-    def of(cls, bank: Bank) -> BankOut:
-        return cls(code=bank.code, name=bank.name, short_name=bank.short_name)
 
 
 def normalize_account_number(value: str) -> str:
@@ -81,9 +77,9 @@ class BankAccountStatusIn(StrictBody):
     status: BankAccountStatus
 
 
-class BankAccountOut(BaseModel):
+class BankAccountOut(RowOut):
     id: int
-    bank: BankOut
+    bank: Annotated[BankOut, BeforeValidator(bank_of)] = Field(validation_alias="bank_code")
     holder_name: str
     account_number: str = Field(description="Digits only.", examples=["1234567890"])
     status: BankAccountStatus = Field(description="Only `active` accounts are offered to buyers.")
@@ -92,15 +88,7 @@ class BankAccountOut(BaseModel):
 
     @classmethod
     def of(cls, account: BankAccount) -> BankAccountOut:
-        return cls(
-            id=account.id,
-            bank=BankOut.of(bank_of(account.bank_code)),
-            holder_name=account.holder_name,
-            account_number=account.account_number,
-            status=account.status,
-            created_at=account.created_at,
-            updated_at=account.updated_at,
-        )
+        return cls.model_validate(account)
 
 
 class BankAccountPublicOut(BaseModel):

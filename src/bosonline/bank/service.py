@@ -7,18 +7,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.bank.errors import BankError
 from bosonline.bank.repository import BankAccountRepository
 from bosonline.bank.schemas import MAX_BANK_ACCOUNTS, BankAccountCreateIn, BankAccountIn, BankAccountOut
-from bosonline.errors import Conflict, NotFound, conflict_for
+from bosonline.errors import Conflict, conflict_for, found
 from bosonline.models import BankAccount
 from bosonline.models.bank import BANK_ACCOUNT_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 
-class BankAccountService:
+class BankAccountService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = BankAccountRepository(session, ctx)
 
     async def list(self, *, status: str | None) -> list[BankAccountOut]:
@@ -37,7 +35,7 @@ class BankAccountService:
                 code=BankError.bank_account_limit,
             )
         now = self.rt.clock.now()
-        account = await self.repo.add(
+        account = await self.repo.insert(
             BankAccount(
                 bank_code=data.bank_code,
                 holder_name=data.holder_name,
@@ -64,10 +62,7 @@ class BankAccountService:
 
     async def set_status(self, account_id: int, status: str) -> BankAccountOut:
         account = await self._account(account_id)
-        if account.status != status:
-            account.status = status
-            account.updated_at = self.rt.clock.now()
-            await self.session.flush()
+        await self._set_status(account, status)
         return BankAccountOut.of(account)
 
     async def delete(self, account_id: int) -> None:
@@ -75,7 +70,4 @@ class BankAccountService:
         await self.repo.remove(await self._account(account_id))
 
     async def _account(self, account_id: int) -> BankAccount:
-        account = await self.repo.get(account_id)
-        if account is None:
-            raise NotFound()
-        return account
+        return found(await self.repo.get(account_id))

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Path, Query, status
+from fastapi import Query, status
 
 from bosonline.catalog.category_service import CategoryService
 from bosonline.catalog.errors import CatalogError
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.schemas import DeletedOut, Envelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
 router = api_router(prefix="/store/category", tags=["Product"])
 
-CategoryId = Annotated[int, Path(ge=1, le=2**53, description="Category id.")]
+CategoryId = Annotated[int, path_id("Category id.")]
 
 
 Reader = Annotated[CategoryService, store_service(CategoryService, Permission.catalog_read)]

@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.catalog.errors import CatalogError
 from bosonline.catalog.repository import CategoryRepository
 from bosonline.catalog.schemas import CategoryIn, CategoryOut, CategoryUpdateIn
-from bosonline.errors import Conflict, Forbidden, NotFound, conflict_for
+from bosonline.errors import Conflict, Forbidden, conflict_for, found
 from bosonline.models import Category
 from bosonline.models.catalog import CATEGORY_NAME_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 MAX_CATEGORIES = 200
 
@@ -27,10 +27,9 @@ def _out(category: Category, product_counts: dict[int, int]) -> CategoryOut:
     )
 
 
-class CategoryService:
+class CategoryService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
+        super().__init__(session, runtime, ctx)
         self.repo = CategoryRepository(session, ctx)
 
     async def list(self, *, status: str | None = None) -> list[CategoryOut]:
@@ -43,7 +42,7 @@ class CategoryService:
             raise Conflict(f"A store can have at most {MAX_CATEGORIES} categories", code=CatalogError.category_limit)
         await self._check_name_free(data.name)
         now = self.rt.clock.now()
-        category = await self.repo.add(
+        category = await self.repo.insert(
             Category(name=data.name, name_key=data.name.casefold(), status=data.status, created_at=now, updated_at=now)
         )
         return _out(category, {})
@@ -72,9 +71,7 @@ class CategoryService:
         await self.repo.delete(category)
 
     async def _own(self, category_id: int) -> Category:
-        category = await self.repo.visible(category_id)
-        if category is None:
-            raise NotFound()
+        category = found(await self.repo.visible(category_id))
         if category.store_id is None:
             raise Forbidden(
                 "Default categories are read-only; create a category of your own", code=CatalogError.default_category

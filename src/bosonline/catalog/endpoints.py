@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Depends, Query, status
 from fastapi.responses import StreamingResponse
 
 from bosonline.catalog import exports
@@ -27,6 +27,7 @@ from bosonline.catalog.service import ProductService
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
+from bosonline.kit.fields import path_id, query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope
 from bosonline.media.errors import MediaError
@@ -36,8 +37,8 @@ from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/product", tags=["Product"])
 
-ProductId = Annotated[int, Path(ge=1, le=2**53, description="Product id.")]
-VariantId = Annotated[int, Path(ge=1, le=2**53, description="Variant id.")]
+ProductId = Annotated[int, path_id("Product id.")]
+VariantId = Annotated[int, path_id("Variant id.")]
 ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
@@ -60,7 +61,7 @@ class ProductFilters:
 def product_filters(
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Name or SKU contains.")] = None,
     status: Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")] = None,
-    category_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    category_id: Annotated[int | None, query_id()] = None,
 ) -> ProductFilters:
     return ProductFilters(q=q, status=status, category_id=category_id)
 
@@ -133,7 +134,7 @@ async def check_sku(
     service: Reader,
     sku: Annotated[Sku, Query()],
     exclude_product_id: Annotated[
-        int | None, Query(ge=1, le=2**53, description="The product being edited: its own SKUs count as available.")
+        int | None, query_id("The product being edited: its own SKUs count as available.")
     ] = None,
 ) -> Envelope[SkuCheckOut]:
     """Whether a SKU is free in the store (case-insensitively), or which product and variant hold it."""

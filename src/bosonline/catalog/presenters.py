@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from bosonline.catalog.repository import CategoryRepository, ProductRepository
 from bosonline.catalog.schemas import (
-    AttributeOut,
     CategoryRef,
     ImageOut,
     ProductOut,
@@ -14,8 +13,8 @@ from bosonline.catalog.schemas import (
     Range,
     StockOut,
     VariantOut,
-    WholesaleTierOut,
 )
+from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls, images_of_store
 from bosonline.models import Image, Product, ProductVariant
 from bosonline.runtime import Runtime
@@ -49,20 +48,14 @@ class CatalogViews:
         variant_count: int,
         stock: tuple[int, int] | None,
     ) -> dict[str, object]:
+        """The summary's fields a product row does not hold as they are shown."""
         return {
-            "id": product.id,
-            "name": product.name,
-            "sku": product.sku,
-            "slug": product.slug,
-            "status": product.status,
             "category": category,
             "thumbnail": self.image(thumbnail),
             "price": Range(min=product.price_min, max=product.price_max),
             "cogs": Range(min=product.cogs_min, max=product.cogs_max),
             "variant_count": variant_count,
             "stock": _stock(stock),
-            "created_at": product.created_at,
-            "updated_at": product.updated_at,
         }
 
     async def summaries(self, products: Sequence[Product]) -> list[ProductSummaryOut]:
@@ -72,14 +65,16 @@ class CatalogViews:
         counts = await self.products.variant_counts(ids)
         stocks = await self.products.product_stock_totals(ids)
         return [
-            ProductSummaryOut(
+            from_row(
+                ProductSummaryOut,
+                product,
                 **self._summary_fields(
                     product,
                     categories.get(product.category_id or 0),
                     thumbnails.get(product.id),
                     counts.get(product.id, 0),
                     stocks.get(product.id),
-                )
+                ),
             )
             for product in products
         ]
@@ -90,26 +85,11 @@ class CatalogViews:
             self.products.session, self.products.ctx, {v.image_id for v in variants if v.image_id}
         )
         return [
-            VariantOut(
-                id=variant.id,
-                product_id=variant.product_id,
-                name=variant.name,
-                options=list(variant.options),
-                position=variant.position,
-                sku=variant.sku,
-                price=variant.price,
-                cogs=variant.cogs,
-                weight_g=variant.weight_g,
-                length_cm=variant.length_cm,
-                width_cm=variant.width_cm,
-                height_cm=variant.height_cm,
-                wholesale_min_qty=variant.wholesale_min_qty,
-                wholesale_tiers=[WholesaleTierOut(**tier) for tier in variant.wholesale_tiers],
-                status=variant.status,
+            from_row(
+                VariantOut,
+                variant,
                 image=self.image(images.get(variant.image_id or 0)),
                 stock=_stock(stocks.get(variant.id)),
-                created_at=variant.created_at,
-                updated_at=variant.updated_at,
             )
             for variant in variants
         ]
@@ -130,14 +110,10 @@ class CatalogViews:
             len(variants),
             (on_hand, reserved),
         )
-        return ProductOut(
+        return from_row(
+            ProductOut,
+            product,
             **fields,
-            description=product.description,
-            weight_g=product.weight_g,
-            length_cm=product.length_cm,
-            width_cm=product.width_cm,
-            height_cm=product.height_cm,
-            attributes=[AttributeOut(**attribute) for attribute in product.attributes],
             images=[image for image in (self.image(i) for i in ordered) if image is not None],
             variants=variant_outs,
         )

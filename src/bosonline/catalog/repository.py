@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import (
     Category,
@@ -79,12 +80,6 @@ class CategoryRepository(ScopedRepository):
     async def product_count(self, category_id: int) -> int:
         return int(await self.session.scalar(self._live_products().where(Product.category_id == category_id)) or 0)
 
-    async def add(self, category: Category) -> Category:
-        category.store_id = self.ctx.store_id
-        self.session.add(category)
-        await self.session.flush()
-        return category
-
     async def release_from_archived_products(self, category_id: int) -> None:
         """Archived products keep no category, so that the category can be deleted."""
         await self.session.execute(
@@ -105,6 +100,9 @@ def _matches(q: str, store_id: int) -> ColumnElement[bool]:
         Sku.store_id == store_id, Sku.sku_key.contains(q.upper(), autoescape=True)
     )
     return or_(func.lower(Product.name).contains(q.lower(), autoescape=True), Product.id.in_(sku_holders))
+
+
+_STOCK_SUMS = (func.sum(Stock.on_hand), func.sum(Stock.reserved))
 
 
 class ProductRepository(ScopedRepository):
@@ -135,10 +133,7 @@ class ProductRepository(ScopedRepository):
         return dict(rows.all())
 
     async def get(self, product_id: int, *, for_update: bool = False) -> Product | None:
-        stmt = self._live().where(Product.id == product_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self._live().where(Product.id == product_id), for_update=for_update)
 
     async def slugs_like(self, base: str) -> set[str]:
         rows = await self.session.scalars(
@@ -153,34 +148,12 @@ class ProductRepository(ScopedRepository):
             select(Product.id).where(Product.store_id == self.ctx.store_id, Product.slug == slug)
         )
 
-    async def add(self, row: Any) -> Any:
-        row.store_id = self.ctx.store_id
-        self.session.add(row)
-        await self.session.flush()
-        return row
-
-    async def add_all(self, rows: Sequence[Any]) -> None:
-        for row in rows:
-            if hasattr(row, "store_id"):
-                row.store_id = self.ctx.store_id
-            self.session.add(row)
-        await self.session.flush()
-
     # --- variants ---------------------------------------------------------------------------------------------
 
     async def variants_of(self, product_ids: Iterable[int]) -> dict[int, list[ProductVariant]]:
-        ids = list(product_ids)
-        found: dict[int, list[ProductVariant]] = {product_id: [] for product_id in ids}
-        if not ids:
-            return found
-        rows = await self.session.scalars(
-            self.scoped(ProductVariant)
-            .where(ProductVariant.product_id.in_(ids), ProductVariant.archived_at.is_(None))
-            .order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
-        )
-        for variant in rows.all():
-            found[variant.product_id].append(variant)
-        return found
+        live = self.scoped(ProductVariant).where(ProductVariant.archived_at.is_(None))
+        in_order = live.order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
+        return await self.grouped(in_order, ProductVariant.product_id, product_ids)
 
     async def variant(self, variant_id: int) -> ProductVariant | None:
         return await self.session.scalar(
@@ -191,40 +164,31 @@ class ProductRepository(ScopedRepository):
 
     async def stock_totals(self, variant_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         """(on hand, reserved) of each variant over the store's warehouses."""
-        ids = list(variant_ids)
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Stock.variant_id, func.sum(Stock.on_hand), func.sum(Stock.reserved))
-            .where(Stock.store_id == self.ctx.store_id, Stock.variant_id.in_(ids))
-            .group_by(Stock.variant_id)
-        )
-        return {variant_id: (int(on_hand or 0), int(reserved or 0)) for variant_id, on_hand, reserved in rows.all()}
+        return await self._stock_sums(select(Stock.variant_id, *_STOCK_SUMS), Stock.variant_id, variant_ids)
 
     async def product_stock_totals(self, product_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-        ids = list(product_ids)
-        if not ids:
+        """(on hand, reserved) of each product's live variants over the store's warehouses."""
+        stmt = (
+            select(ProductVariant.product_id, *_STOCK_SUMS)
+            .join(Stock, Stock.variant_id == ProductVariant.id)
+            .where(ProductVariant.archived_at.is_(None))
+        )
+        return await self._stock_sums(stmt, ProductVariant.product_id, product_ids)
+
+    async def _stock_sums(
+        self, stmt: Select[*tuple[Any, ...]], key: Any, ids: Iterable[int]
+    ) -> dict[int, tuple[int, int]]:
+        """`stmt` (key, on hand sum, reserved sum) over the store's stock rows, for each `key` among `ids`."""
+        wanted = list(ids)
+        if not wanted:
             return {}
         rows = await self.session.execute(
-            select(ProductVariant.product_id, func.sum(Stock.on_hand), func.sum(Stock.reserved))
-            .join(Stock, Stock.variant_id == ProductVariant.id)
-            .where(Stock.store_id == self.ctx.store_id, ProductVariant.product_id.in_(ids))
-            .where(ProductVariant.archived_at.is_(None))
-            .group_by(ProductVariant.product_id)
+            stmt.where(Stock.store_id == self.ctx.store_id, key.in_(wanted)).group_by(key)
         )
-        return {product_id: (int(on_hand or 0), int(reserved or 0)) for product_id, on_hand, reserved in rows.all()}
+        return {found: (int(on_hand or 0), int(reserved or 0)) for found, on_hand, reserved in rows.all()}
 
     async def variant_counts(self, product_ids: Iterable[int]) -> dict[int, int]:
-        ids = list(product_ids)
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(ProductVariant.product_id, func.count())
-            .where(ProductVariant.store_id == self.ctx.store_id, ProductVariant.product_id.in_(ids))
-            .where(ProductVariant.archived_at.is_(None))
-            .group_by(ProductVariant.product_id)
-        )
-        return dict(rows.all())
+        return await self.count_per(ProductVariant.product_id, product_ids, ProductVariant.archived_at.is_(None))
 
     async def variants_with_stock(self, variant_ids: Iterable[int]) -> set[int]:
         ids = list(variant_ids)
@@ -267,7 +231,7 @@ class ProductRepository(ScopedRepository):
     async def replace_skus(self, product_id: int, entries: list[tuple[str, int | None]]) -> None:
         """The product's SKUs become `entries` ((sku, variant id or None for the product's own))."""
         await self.session.execute(delete(Sku).where(Sku.store_id == self.ctx.store_id, Sku.product_id == product_id))
-        await self.add_all(
+        await self.insert_all(
             [Sku(sku_key=sku.upper(), product_id=product_id, variant_id=variant_id) for sku, variant_id in entries]
         )
 
@@ -311,7 +275,7 @@ class ProductRepository(ScopedRepository):
 
     async def replace_images(self, product_id: int, image_ids: list[int]) -> None:
         await self.session.execute(delete(ProductImage).where(ProductImage.product_id == product_id))
-        await self.add_all(
+        await self.insert_all(
             [
                 ProductImage(product_id=product_id, position=position, image_id=iid)
                 for position, iid in enumerate(image_ids)

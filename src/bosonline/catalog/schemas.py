@@ -23,7 +23,7 @@ from bosonline.kit.fields import (
     no_control_chars,
     no_control_chars_but_newlines,
 )
-from bosonline.kit.schemas import ListMeta, StrictBody
+from bosonline.kit.schemas import ListMeta, RowOut, StrictBody
 
 MAX_VARIANTS = 100
 MAX_ATTRIBUTES = 3
@@ -214,12 +214,12 @@ class StockOut(BaseModel):
     available: int = Field(description="on_hand − reserved, over the store's warehouses.")
 
 
-class WholesaleTierOut(BaseModel):
+class WholesaleTierOut(RowOut):
     min_qty: int
     price: int
 
 
-class VariantOut(BaseModel):
+class VariantOut(RowOut):
     id: int
     product_id: int
     name: str
@@ -241,7 +241,7 @@ class VariantOut(BaseModel):
     updated_at: datetime
 
 
-class AttributeOut(BaseModel):
+class AttributeOut(RowOut):
     name: str
     items: list[str]
 
@@ -251,7 +251,7 @@ class Range(BaseModel):
     max: int
 
 
-class ProductSummaryOut(BaseModel):
+class ProductSummaryOut(RowOut):
     """A product in lists."""
 
     id: int

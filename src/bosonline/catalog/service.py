@@ -33,14 +33,14 @@ from bosonline.catalog.schemas import (
     VariantIn,
     VariantOut,
 )
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import PageParams
 from bosonline.media.errors import MediaError
 from bosonline.media.service import images_of_store
 from bosonline.models import Product, ProductVariant
 from bosonline.models.catalog import PRODUCT_SLUG_UNIQUE, SKU_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -51,11 +51,9 @@ def slugify(name: str) -> str:
     return slug or "produk"
 
 
-class ProductService:
+class ProductService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = ProductRepository(session, ctx)
         self.categories = CategoryRepository(session, ctx)
         self.views = CatalogViews(self.repo, self.categories, runtime)
@@ -122,11 +120,11 @@ class ProductService:
             updated_at=now,
         )
         self._apply_product_fields(product, data)
-        await self.repo.add(product)
+        await self.repo.insert(product)
         variants = [
             self._new_variant(product, data, variant, position, now) for position, variant in enumerate(data.variants)
         ]
-        await self.repo.add_all(variants)
+        await self.repo.insert_all(variants)
         await self._finish(product, data, variants)
         return await self.views.detail(product)
 
@@ -161,7 +159,7 @@ class ProductService:
             current.position = position
             self._apply_variant_fields(current, variant_in, product, now)
             variants.append(current)
-        await self.repo.add_all([variant for variant in variants if variant.id is None])
+        await self.repo.insert_all([variant for variant in variants if variant.id is None])
         await self._finish(product, data, variants)
         return await self.views.detail(product)
 
@@ -186,9 +184,7 @@ class ProductService:
 
     async def set_status(self, product_id: int, status: str) -> ProductOut:
         product = await self._product(product_id)
-        product.status = status
-        product.updated_at = self.rt.clock.now()
-        await self.session.flush()
+        await self._set_status(product, status, touch_unchanged=True)
         return await self.views.detail(product)
 
     async def delete(self, product_id: int) -> ProductDeletedOut:
@@ -219,7 +215,7 @@ class ProductService:
         for field in ("description", "category_id", "weight_g", "length_cm", "width_cm", "height_cm", "attributes"):
             setattr(copy, field, getattr(source, field))
         copy.status = "inactive"
-        await self.repo.add(copy)
+        await self.repo.insert(copy)
         variants = []
         for variant in (await self.repo.variants_of([source.id]))[source.id]:
             clone = ProductVariant(product_id=copy.id, sku=None, created_at=now, updated_at=now)
@@ -229,7 +225,7 @@ class ProductService:
             ):  # fmt: skip
                 setattr(clone, field, getattr(variant, field))
             variants.append(clone)
-        await self.repo.add_all(variants)
+        await self.repo.insert_all(variants)
         await self.repo.replace_images(copy.id, (await self.repo.image_ids_of([source.id]))[source.id])
         await self._sync_product(copy, variants)
         return await self.views.detail(copy)
@@ -237,16 +233,10 @@ class ProductService:
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _product(self, product_id: int, *, for_update: bool = False) -> Product:
-        product = await self.repo.get(product_id, for_update=for_update)
-        if product is None:
-            raise NotFound()
-        return product
+        return found(await self.repo.get(product_id, for_update=for_update))
 
     async def _variant(self, variant_id: int) -> ProductVariant:
-        variant = await self.repo.variant(variant_id)
-        if variant is None:
-            raise NotFound()
-        return variant
+        return found(await self.repo.variant(variant_id))
 
     async def _check_references(self, data: ProductIn, *, product_id: int | None = None) -> None:
         errors = rules.combination_errors(data.attributes, data.variants) | rules.sku_errors(data.sku, data.variants)

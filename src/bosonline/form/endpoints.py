@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Depends, Query, status
 from fastapi.responses import StreamingResponse
 
 from bosonline.deps import RuntimeDep, require, store_service
@@ -15,6 +15,7 @@ from bosonline.form.errors import FormError
 from bosonline.form.schemas import DuplicateBatchIn, FormIn, FormOut, FormStatusIn, SuccessPageIn, SuccessPageOut
 from bosonline.form.service import FormService
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
+from bosonline.kit.fields import path_id, query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -23,7 +24,7 @@ from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/form", tags=["Form"])
 
-FormId = Annotated[int, Path(ge=1, le=2**53, description="Form id.")]
+FormId = Annotated[int, path_id("Form id.")]
 Reader = Annotated[FormService, store_service(FormService, Permission.store_read)]
 Writer = Annotated[FormService, store_service(FormService, Permission.forms_write)]
 ReadCtx = Annotated[StoreContext, Depends(require(Permission.store_read))]
@@ -41,7 +42,7 @@ def form_filters(
     q: Annotated[
         str | None, Query(min_length=1, max_length=150, description="Title or slug contains (literally).")
     ] = None,
-    product_id: Annotated[int | None, Query(ge=1, le=2**53, description="Forms offering this product.")] = None,
+    product_id: Annotated[int | None, query_id("Forms offering this product.")] = None,
 ) -> FormFilters:
     return FormFilters(status=status, q=q, product_id=product_id)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Form, FormItem, Order, Product, ProductVariant
 from bosonline.tenancy import ScopedRepository
@@ -43,17 +44,10 @@ class FormRepository(ScopedRepository):
         return await keyset_page(self.session, stmt, [Form.id], params, descending=True), total
 
     async def get(self, form_id: int, *, for_update: bool = False) -> Form | None:
-        stmt = self._live().where(Form.id == form_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self._live().where(Form.id == form_id), for_update=for_update)
 
     async def get_many(self, form_ids: Iterable[int]) -> dict[int, Form]:
-        ids = list(form_ids)
-        if not ids:
-            return {}
-        rows = await self.session.scalars(self._live().where(Form.id.in_(ids)))
-        return {form.id: form for form in rows.all()}
+        return await self.by_id(self._live(), Form, form_ids)
 
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(self._live().subquery())) or 0)
@@ -68,12 +62,6 @@ class FormRepository(ScopedRepository):
     async def slug_holder(self, slug: str) -> int | None:
         return await self.session.scalar(select(Form.id).where(Form.store_id == self.ctx.store_id, Form.slug == slug))
 
-    async def add_all(self, rows: Sequence[Any]) -> None:
-        for row in rows:
-            row.store_id = self.ctx.store_id
-            self.session.add(row)
-        await self.session.flush()
-
     async def delete_rows(self, rows: Sequence[Any]) -> None:
         for row in rows:
             await self.session.delete(row)
@@ -82,43 +70,16 @@ class FormRepository(ScopedRepository):
     # --- items and what they point at ---------------------------------------------------------------------------
 
     async def items_of(self, form_ids: Iterable[int]) -> dict[int, list[FormItem]]:
-        ids = list(form_ids)
-        found: dict[int, list[FormItem]] = {form_id: [] for form_id in ids}
-        if not ids:
-            return found
-        rows = await self.session.scalars(
-            self.scoped(FormItem)
-            .where(FormItem.form_id.in_(ids))
-            .order_by(FormItem.form_id, FormItem.position, FormItem.id)
-        )
-        for item in rows.all():
-            found[item.form_id].append(item)
-        return found
+        in_order = self.scoped(FormItem).order_by(FormItem.form_id, FormItem.position, FormItem.id)
+        return await self.grouped(in_order, FormItem.form_id, form_ids)
 
     async def products(self, product_ids: Iterable[int]) -> dict[int, Product]:
         """The store's products with these ids, archived ones included (the caller decides)."""
-        ids = set(product_ids)
-        if not ids:
-            return {}
-        rows = await self.session.scalars(self.scoped(Product).where(Product.id.in_(ids)))
-        return {product.id: product for product in rows.all()}
+        return await self.by_id(self.scoped(Product), Product, product_ids)
 
     async def variants(self, variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
         """The store's variants with these ids, archived ones included (the caller decides)."""
-        ids = set(variant_ids)
-        if not ids:
-            return {}
-        rows = await self.session.scalars(self.scoped(ProductVariant).where(ProductVariant.id.in_(ids)))
-        return {variant.id: variant for variant in rows.all()}
+        return await self.by_id(self.scoped(ProductVariant), ProductVariant, variant_ids)
 
     async def order_counts(self, form_ids: Iterable[int]) -> dict[int, int]:
-        ids = list(form_ids)
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Order.form_id, func.count())
-            .where(Order.store_id == self.ctx.store_id, Order.form_id.in_(ids))
-            .group_by(Order.form_id)
-        )
-        # (form_id is never NULL here: the WHERE above)
-        return {form_id: int(count) for form_id, count in rows.all() if form_id is not None}
+        return await self.count_per(Order.form_id, form_ids)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, ValidationFailed, conflict_for, found
 from bosonline.form import rules
 from bosonline.form.errors import FormError
 from bosonline.form.presenters import FormViews
@@ -17,10 +17,11 @@ from bosonline.form.schemas import FormIn, FormItemIn, FormOut, PlaceholderOut, 
 from bosonline.form.success import SUCCESS_TEXTS, missing_texts, success_page_of
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.placeholders import PLACEHOLDERS
+from bosonline.kit.schemas import from_row
 from bosonline.models import Form, FormItem
 from bosonline.models.form import FORM_SLUG_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 _COPIED = (
     "description", "fields", "payment_methods", "couriers", "accept_vouchers", "max_quantity", "meta_pixel_id",
@@ -28,11 +29,9 @@ _COPIED = (
 )  # fmt: skip
 
 
-class FormService:
+class FormService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = FormRepository(session, ctx)
         self.views = FormViews(self.repo, runtime, ctx)
 
@@ -60,8 +59,8 @@ class FormService:
         now = self.rt.clock.now()
         form = Form(slug=slug, created_at=now)
         self._apply(form, data, now)
-        await self.repo.add_all([form])
-        await self.repo.add_all([self._item(form.id, position, item) for position, item in enumerate(data.items)])
+        await self.repo.insert_all([form])
+        await self.repo.insert_all([self._item(form.id, position, item) for position, item in enumerate(data.items)])
         return await self.views.out(form)
 
     async def update(self, form_id: int, data: FormIn) -> FormOut:
@@ -80,14 +79,12 @@ class FormService:
             else:
                 current.position, current.default_quantity = position, wanted.default_quantity
         await self.repo.delete_rows(list(existing.values()))
-        await self.repo.add_all(new_items)
+        await self.repo.insert_all(new_items)
         return await self.views.out(form)
 
     async def set_status(self, form_id: int, status: str) -> FormOut:
         form = await self._form(form_id)
-        form.status = status
-        form.updated_at = self.rt.clock.now()
-        await self.session.flush()
+        await self._set_status(form, status, touch_unchanged=True)
         return await self.views.out(form)
 
     async def delete(self, form_id: int) -> None:
@@ -132,23 +129,13 @@ class FormService:
         return self._success_out(form)
 
     def _success_out(self, form: Form) -> SuccessPageOut:
-        page = success_page_of(form)
-        return SuccessPageOut(
-            mode=page.mode,
-            message=page.message,
-            redirect_url=page.redirect_url,
-            whatsapp_text=page.whatsapp_text,
-            is_custom=page.is_custom,
-            placeholders=[PlaceholderOut(name=name, description=why) for name, why in PLACEHOLDERS.items()],
-        )
+        placeholders = [PlaceholderOut(name=name, description=why) for name, why in PLACEHOLDERS.items()]
+        return from_row(SuccessPageOut, success_page_of(form), placeholders=placeholders)
 
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _form(self, form_id: int, *, for_update: bool = False) -> Form:
-        form = await self.repo.get(form_id, for_update=for_update)
-        if form is None:
-            raise NotFound()
-        return form
+        return found(await self.repo.get(form_id, for_update=for_update))
 
     async def _check_room(self, adding: int) -> None:
         if await self.repo.count() + adding > rules.MAX_FORMS:
@@ -223,9 +210,9 @@ class FormService:
                 setattr(copy, name, type(value)(value) if isinstance(value, dict | list) else value)
             copy.updated_at = now
             copies.append(copy)
-        await self.repo.add_all(copies)
+        await self.repo.insert_all(copies)
         items = await self.repo.items_of(source.id for source in sources)
-        await self.repo.add_all(
+        await self.repo.insert_all(
             [
                 FormItem(
                     form_id=copy.id,

@@ -20,6 +20,7 @@ from bosonline.inventory.schemas import (
 )
 from bosonline.inventory.service import InventoryService
 from bosonline.kit.export import ExportFormat
+from bosonline.kit.fields import query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.models.inventory import MovementReason
@@ -31,7 +32,7 @@ router = api_router(prefix="/store/inventory", tags=["Product"])
 
 Reading = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
 Writing = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
-OptionalId = Annotated[int | None, Query(ge=1, le=2**53)]
+OptionalId = Annotated[int | None, query_id()]
 
 
 def _reader(db: DbDep, runtime: RuntimeDep, ctx: Reading) -> InventoryService:
@@ -47,10 +48,8 @@ Writer = Annotated[InventoryService, Depends(_writer)]
 
 
 def inventory_filters(
-    warehouse_id: Annotated[
-        int | None, Query(ge=1, le=2**53, description="Only this warehouse (one the store ships from).")
-    ] = None,
-    product_id: Annotated[int | None, Query(ge=1, le=2**53, description="Only this product's variants.")] = None,
+    warehouse_id: Annotated[int | None, query_id("Only this warehouse (one the store ships from).")] = None,
+    product_id: Annotated[int | None, query_id("Only this product's variants.")] = None,
     q: Annotated[
         str | None,
         Query(min_length=1, max_length=100, description="Product name, variant name or SKU contains (literal)."),

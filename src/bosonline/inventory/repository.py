@@ -198,7 +198,7 @@ class InventoryRepository:
                 ProductVariant.id,
                 ProductVariant.product_id,
                 Product.name.label("product_name"),
-                ProductVariant.name,
+                ProductVariant.name.label("variant_name"),
                 ProductVariant.sku,
                 ProductVariant.status,
             ).select_from(ProductVariant)

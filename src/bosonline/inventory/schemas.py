@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from bosonline.kit.fields import MAX_STOCK, RecordId, StockDelta, StockQuantity, no_control_chars
-from bosonline.kit.schemas import ListMeta, StrictBody
+from bosonline.kit.schemas import ListMeta, RowOut, StrictBody
 
 MAX_LINES = 500
 MAX_LOW_STOCK_THRESHOLD = 1_000_000
@@ -27,7 +27,7 @@ class WarehouseRef(BaseModel):
     name: str
 
 
-class InventoryRow(BaseModel):
+class InventoryRow(RowOut):
     """Stock of one variant in one warehouse the store ships from (zeros when nothing was ever recorded)."""
 
     variant_id: int
@@ -97,7 +97,7 @@ class ActorRef(BaseModel):
     name: str
 
 
-class MovementOut(BaseModel):
+class MovementOut(RowOut):
     id: int
     variant_id: int
     product_id: int

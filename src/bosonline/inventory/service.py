@@ -30,6 +30,7 @@ from bosonline.inventory.schemas import (
 )
 from bosonline.kit.fields import MAX_STOCK
 from bosonline.kit.pagination import PageParams
+from bosonline.kit.schemas import from_row
 from bosonline.models import InventoryMovement, Stock
 from bosonline.runtime import Runtime
 
@@ -78,20 +79,8 @@ class InsufficientStock(Conflict):
         )
 
 
-def row_out(row: Row[*tuple[Any, ...]]) -> InventoryRow:
-    return InventoryRow(
-        variant_id=row.variant_id,
-        product_id=row.product_id,
-        product_name=row.product_name,
-        variant_name=row.variant_name,
-        sku=row.sku,
-        status=row.status,
-        warehouse=WarehouseRef(id=row.warehouse_id, name=row.warehouse_name),
-        on_hand=row.on_hand,
-        reserved=row.reserved,
-        available=row.available,
-        updated_at=row.updated_at,
-    )
+def row_out(row: Row[Any]) -> InventoryRow:
+    return from_row(InventoryRow, row, warehouse=WarehouseRef(id=row.warehouse_id, name=row.warehouse_name))
 
 
 def movement_out(row: Row[*tuple[Any, ...]]) -> MovementOut:
@@ -99,23 +88,12 @@ def movement_out(row: Row[*tuple[Any, ...]]) -> MovementOut:
     actor = None
     if movement.actor_user_id is not None and row.actor_name is not None:
         actor = ActorRef(user_id=movement.actor_user_id, name=row.actor_name)
-    return MovementOut(
-        id=movement.id,
-        variant_id=movement.variant_id,
-        product_id=row.product_id,
-        product_name=row.product_name,
-        variant_name=row.variant_name,
-        sku=row.sku,
+    return from_row(  # the movement's columns, then the variant's and product's the row joined
+        MovementOut,
+        movement,
+        **row._asdict(),
         warehouse=WarehouseRef(id=movement.warehouse_id, name=row.warehouse_name),
-        reason=movement.reason,
-        delta_on_hand=movement.delta_on_hand,
-        delta_reserved=movement.delta_reserved,
-        on_hand_after=movement.on_hand_after,
-        reserved_after=movement.reserved_after,
-        note=movement.note,
-        order_id=movement.order_id,
         actor=actor,
-        created_at=movement.created_at,
     )
 
 
@@ -218,18 +196,12 @@ class InventoryService:
         for variant_id, warehouse_id in keys:
             stock, variant = stocks[(variant_id, warehouse_id)], variants[variant_id]
             rows.append(
-                UpdatedRow(
-                    variant_id=variant_id,
-                    product_id=variant.product_id,
-                    product_name=variant.product_name,
-                    variant_name=variant.name,
-                    sku=variant.sku,
-                    status=variant.status,
+                from_row(  # the stock row's counts, the variant's and product's names
+                    UpdatedRow,
+                    stock,
+                    **variant._asdict(),
                     warehouse=WarehouseRef(id=warehouse_id, name=warehouses[warehouse_id]),
-                    on_hand=stock.on_hand,
-                    reserved=stock.reserved,
                     available=stock.on_hand - stock.reserved,
-                    updated_at=stock.updated_at,
                     movement_id=movement_ids.get((variant_id, warehouse_id)),
                 )
             )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
 
 
@@ -51,7 +52,28 @@ StockDelta = Annotated[
     int, Field(ge=-MAX_STOCK, le=MAX_STOCK, description=f"Units to add (negative: remove), ±{MAX_STOCK:,}.")
 ]
 # Path/query ids: positive and within JSON-safe integers.
-RecordId = Annotated[int, Field(ge=1, le=2**53)]
+MAX_ID = 2**53
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _no_repeats(ids: list[int]) -> list[int]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("must not repeat an id")
+    return ids
+
+
+# A list of ids, each at most once.
+RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats)]
+
+
+def path_id(description: str) -> Any:
+    """A path parameter naming a record, within the id bounds: `Annotated[int, path_id("Product id.")]`."""
+    return Path(ge=1, le=MAX_ID, description=description)
+
+
+def query_id(description: str | None = None) -> Any:
+    """An optional query parameter naming a record, within the id bounds: `Annotated[int | None, query_id()]`."""
+    return Query(ge=1, le=MAX_ID, description=description)
 
 
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

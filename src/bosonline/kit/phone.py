@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import lokal
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 MOBILE_HINT = "must be an Indonesian mobile number, e.g. 0812-3456-7890, 6281234567890 or +62 812 3456 7890"
 
@@ -23,6 +23,10 @@ def display_phone(e164_digits: str | None) -> str | None:
     if e164_digits is None:
         return None
     return "0" + e164_digits[2:] if e164_digits.startswith("62") else e164_digits
+
+
+# A response field showing the row's stored `phone` (628…) as 08… (schemas reading rows with from_attributes).
+PhoneDisplay = Annotated[str | None, BeforeValidator(display_phone), Field(validation_alias="phone")]
 
 
 def phone_needle(text: str) -> str | None:

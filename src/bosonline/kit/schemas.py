@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 T = TypeVar("T")
+B = TypeVar("B", bound=BaseModel)
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -29,6 +30,49 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class PatchBody(StrictBody):
+    """Base of partial edits: only the fields sent change; at least one is sent, and none as null."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        return self
+
+
 class DeletedOut(BaseModel):
     id: int
     deleted: bool = True
+
+
+class RowOut(BaseModel):
+    """Base of response shapes read from a row (an ORM object, a dataclass) attribute by attribute:
+    `Model.model_validate(row)`; fields shown differently than stored say so with their validators and
+    `validation_alias`, fields the row does not hold are given through `from_row`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class _Given:
+    """`row`'s attributes, with the names of `given` answered from it instead."""
+
+    __slots__ = ("_given", "_row")
+
+    def __init__(self, row: object, given: dict[str, Any]) -> None:
+        self._row = row
+        self._given = given
+
+    def __getattr__(self, name: str) -> Any:
+        return self._given[name] if name in self._given else getattr(self._row, name)
+
+
+def from_row(model: type[B], row: object, **given: Any) -> B:
+    """`model` read from `row`'s attributes, `given` supplying (or replacing) some of them."""
+    return model.model_validate(_Given(row, given), from_attributes=True)

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from bosonline.deps import RuntimeDep, store_service
 from bosonline.errors import CommonError, NotFound, error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.kit.storage import InvalidKey, MissingObject
@@ -24,7 +25,7 @@ from bosonline.routing import api_router
 
 router = api_router(tags=["Product"])
 
-ImageId = Annotated[int, Path(ge=1, le=2**53, description="Image id in this store.")]
+ImageId = Annotated[int, path_id("Image id in this store.")]
 
 _READ_CHUNK = 256 * 1024
 

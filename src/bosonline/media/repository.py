@@ -6,30 +6,19 @@ from collections.abc import Iterable
 
 from sqlalchemy import exists, func, or_, select
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Image, ProductImage, ProductVariant
 from bosonline.tenancy import ScopedRepository
 
 
 class MediaRepository(ScopedRepository):
-    async def add(self, image: Image) -> Image:
-        image.store_id = self.ctx.store_id
-        self.session.add(image)
-        await self.session.flush()
-        return image
-
     async def get(self, image_id: int, *, for_update: bool = False) -> Image | None:
-        stmt = self.scoped(Image).where(Image.id == image_id)
-        if for_update:  # PostgreSQL: a product being saved with this image at the same moment waits, or we do
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        # for_update, PostgreSQL: a product being saved with this image at the same moment waits, or we do
+        return await row_of(self.session, self.scoped(Image).where(Image.id == image_id), for_update=for_update)
 
     async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
-        wanted = sorted(set(image_ids))
-        if not wanted:
-            return {}
-        rows = await self.session.scalars(self.scoped(Image).where(Image.id.in_(wanted)))
-        return {image.id: image for image in rows}
+        return await self.by_id(self.scoped(Image), Image, image_ids)
 
     async def page(self, params: PageParams) -> tuple[Page[Image], int]:
         stmt = self.scoped(Image)

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bosonline.db import after_commit
-from bosonline.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from bosonline.errors import Conflict, PayloadTooLarge, ValidationFailed, found
 from bosonline.kit.pagination import Page, PageParams
+from bosonline.kit.schemas import from_row
 from bosonline.kit.storage import Storage
 from bosonline.media.errors import MediaError
 from bosonline.media.images import InvalidImage, process_image
@@ -28,7 +29,7 @@ from bosonline.media.repository import MediaRepository
 from bosonline.media.schemas import ImageOut
 from bosonline.models import Image
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 log = structlog.get_logger("bosonline.media")
 
@@ -55,14 +56,7 @@ def _urls(image: Image, storage: Storage) -> dict[str, str]:
 
 
 def _out(image: Image, storage: Storage) -> ImageOut:
-    return ImageOut(
-        id=image.id,
-        **_urls(image, storage),
-        content_type=image.content_type,
-        width=image.width,
-        height=image.height,
-        size_bytes=image.size_bytes,
-    )
+    return from_row(ImageOut, image, **_urls(image, storage))
 
 
 async def images_of_store(session: AsyncSession, ctx: StoreContext, image_ids: Iterable[int]) -> dict[int, Image]:
@@ -74,11 +68,9 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The image is larger than {limit / (1024 * 1024):g} MB ({limit} bytes)")
 
 
-class MediaService:
+class MediaService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = MediaRepository(session, ctx)
         self.storage = runtime.storage
 
@@ -97,7 +89,7 @@ class MediaService:
         delete_unless_committed(self.session, self.storage, [key, thumb_key])
         await asyncio.to_thread(self.storage.put, key, processed.data)
         await asyncio.to_thread(self.storage.put, thumb_key, processed.thumbnail)
-        image = await self.repo.add(
+        image = await self.repo.insert(
             Image(
                 storage_key=key,
                 thumb_key=thumb_key,
@@ -120,9 +112,7 @@ class MediaService:
         return await self.repo.get_many(image_ids)
 
     async def delete(self, image_id: int) -> None:
-        image = await self.repo.get(image_id, for_update=True)
-        if image is None:
-            raise NotFound()
+        image = found(await self.repo.get(image_id, for_update=True))
         if await self.repo.in_use(image.id):
             raise Conflict(
                 "This image is used by a product or a variant; remove it there first", code=MediaError.image_in_use

@@ -12,7 +12,7 @@ from bosonline.payment.qris import dynamic_qris, qris_png
 from bosonline.payment.repository import PaymentSettingsRepository
 from bosonline.payment.schemas import QrisOut
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,9 @@ class QrisImage:
     filename: str
 
 
-class QrisService:
+class QrisService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = PaymentSettingsRepository(session, ctx)
 
     async def get(self) -> QrisOut | None:

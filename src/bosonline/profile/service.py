@@ -31,7 +31,7 @@ class ProfileService:
     async def me(self, user: User) -> MeOut:
         memberships = await PrincipalRepository(self.session).memberships(user.id, limit=MAX_LISTED_STORES)
         return MeOut(
-            user=UserOut.of(user),
+            user=UserOut.model_validate(user),
             stores=[
                 MembershipOut(
                     store_id=store.id,
@@ -72,7 +72,7 @@ class ProfileService:
             tokens = await AuthService(self.session, self.rt).start_session(user, client)
         user.updated_at = now
         await self.session.flush()
-        return ProfileUpdateOut(user=UserOut.of(user), tokens=tokens)
+        return ProfileUpdateOut(user=UserOut.model_validate(user), tokens=tokens)
 
     async def delete(self, user: User, password: str) -> None:
         """Data Deletion: erase what identifies the person and end every session.

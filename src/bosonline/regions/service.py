@@ -106,15 +106,21 @@ async def villages_using(postal_code: str) -> list[Wilayah]:
     return [_by_code(code) for code in sorted(villages_with_postal_code(postal_code))]
 
 
+async def region_named(field: str, raw_code: str) -> Wilayah:
+    """The region `raw_code` names; a 422 naming `field` for a malformed code or one no region has."""
+    code = parse_region_code(raw_code)
+    if code is None:
+        raise ValidationFailed(fields={field: REGION_CODE_HINT})
+    region = await resolve_region(code)
+    if region is None:
+        raise ValidationFailed(fields={field: "no region has this code"})
+    return region
+
+
 async def delivery_region(raw_code: str, postal_code: str | None) -> Wilayah:
     """Where an order goes: the district or village `raw_code` names (422 naming `region_code` otherwise), and the
     kode pos, when given, one of the region's (a district's: one of its villages'; 422 naming `postal_code`)."""
-    code = parse_region_code(raw_code)
-    if code is None:
-        raise ValidationFailed(fields={"region_code": REGION_CODE_HINT})
-    region = await resolve_region(code)
-    if region is None:
-        raise ValidationFailed(fields={"region_code": "no region has this code"})
+    region = await region_named("region_code", raw_code)
     if region.level not in (3, 4):
         raise ValidationFailed(fields={"region_code": "must be a district (kecamatan) or a village (kelurahan)"})
     known = region.level == 3 or region.postal_code is not None  # a few villages have no kode pos in the data

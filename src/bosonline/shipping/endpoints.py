@@ -76,7 +76,9 @@ async def estimate_rates(
     A per-kg service charges every started kilogram (1001 g pays 2 kg). `destination` must be a district or
     village: anything else answers 422 naming `destination`."""
     rates = await service.estimate(destination, weight_g=weight_g, cod=cod)
-    return ListEnvelope(data=[RateOut.of(rate) for rate in rates], meta=ListMeta(next_cursor=None, total=len(rates)))
+    return ListEnvelope(
+        data=[RateOut.model_validate(rate) for rate in rates], meta=ListMeta(next_cursor=None, total=len(rates))
+    )
 
 
 @courier_router.get("", summary="Courier List")

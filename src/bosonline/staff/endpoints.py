@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Depends, Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -18,7 +19,7 @@ from bosonline.staff.service import StaffService
 
 router = api_router(prefix="/store/staff", tags=["Staff"])
 
-StaffId = Annotated[int, Path(ge=1, le=2**53, description="Staff id in this store.")]
+StaffId = Annotated[int, path_id("Staff id in this store.")]
 
 
 Reader = Annotated[StaffService, store_service(StaffService, Permission.staff_read)]

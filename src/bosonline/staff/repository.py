@@ -56,9 +56,3 @@ class StaffRepository(ScopedRepository):
             return {}
         rows = await self.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
         return dict(rows.all())
-
-    async def add(self, member: StoreMember) -> StoreMember:
-        member.store_id = self.ctx.store_id
-        self.session.add(member)
-        await self.session.flush()
-        return member

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field
 
 from bosonline.kit.fields import Email, Password, PersonName
-from bosonline.kit.phone import MobilePhone, display_phone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
 from bosonline.models import StoreMember
 
 StaffRole = Literal["admin", "cs"]
@@ -28,38 +28,25 @@ class StaffCreateIn(StrictBody):
     role: StaffRole
 
 
-class StaffUpdateIn(StrictBody):
+class StaffUpdateIn(PatchBody):
     """Only the fields sent change."""
 
     name: PersonName | None = None
     phone: MobilePhone | None = None
     role: StaffRole | None = None
 
-    @field_validator("name", "phone", "role", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep it")
-        return value
-
-    @model_validator(mode="after")
-    def _something(self) -> StaffUpdateIn:
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
-        return self
-
 
 class StaffStatusIn(StrictBody):
     status: StaffStatus
 
 
-class StaffOut(BaseModel):
+class StaffOut(RowOut):
     id: int = Field(description="Staff id in this store.")
     user_id: int
     name: str
     email: str | None
     phone: str | None
-    phone_display: str | None
+    phone_display: PhoneDisplay
     role: str
     status: str
     created_at: datetime
@@ -67,15 +54,4 @@ class StaffOut(BaseModel):
 
     @classmethod
     def of(cls, member: StoreMember, email: str | None) -> StaffOut:
-        return cls(
-            id=member.id,
-            user_id=member.user_id,
-            name=member.name,
-            email=email,
-            phone=member.phone,
-            phone_display=display_phone(member.phone),
-            role=member.role,
-            status=member.status,
-            created_at=member.created_at,
-            updated_at=member.updated_at,
-        )
+        return from_row(cls, member, email=email)

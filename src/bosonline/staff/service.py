@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
-from bosonline.errors import AccessError, Conflict, Forbidden, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import AccessError, Conflict, Forbidden, ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import StoreMember, User
 from bosonline.models.store import MEMBER_UNIQUE
@@ -14,16 +14,14 @@ from bosonline.runtime import Runtime
 from bosonline.staff.errors import StaffError
 from bosonline.staff.repository import StaffRepository
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 
 MAX_STAFF = 200
 
 
-class StaffService:
+class StaffService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = StaffRepository(session, ctx)
         self.users = AuthRepository(session)
 
@@ -67,7 +65,7 @@ class StaffService:
             member.updated_at = now
             await self.session.flush()
         else:
-            member = await self.repo.add(
+            member = await self.repo.insert(
                 StoreMember(
                     user_id=user.id,
                     role=data.role,
@@ -95,9 +93,7 @@ class StaffService:
 
     async def set_status(self, member_id: int, status: str) -> StaffOut:
         member = await self._managed_member(member_id)
-        member.status = status
-        member.updated_at = self.rt.clock.now()
-        await self.session.flush()
+        await self._set_status(member, status, touch_unchanged=True)
         return await self._out(member)
 
     async def remove(self, member_id: int) -> None:
@@ -110,10 +106,7 @@ class StaffService:
         await self.session.flush()
 
     async def _member(self, member_id: int) -> StoreMember:
-        member = await self.repo.member(member_id)
-        if member is None:
-            raise NotFound()
-        return member
+        return found(await self.repo.member(member_id))
 
     async def _managed_member(self, member_id: int) -> StoreMember:
         member = await self._member(member_id)

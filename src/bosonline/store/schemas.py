@@ -6,11 +6,11 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 from bosonline.kit.fields import ShortText
-from bosonline.kit.phone import MobilePhone, display_phone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
 from bosonline.models import Store, StoreSettings
 
 TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
@@ -43,26 +43,13 @@ class StoreSettingsIn(StrictBody):
     )
 
 
-class StoreUpdateIn(StrictBody):
+class StoreUpdateIn(PatchBody):
     """Every field is optional: only the fields sent change."""
 
     name: ShortText | None = None
     phone: MobilePhone | None = None
     timezone: TimeZone | None = None
     settings: StoreSettingsIn | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> StoreUpdateIn:
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
-        return self
-
-    @field_validator("name", "phone", "timezone", "settings", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep it")
-        return value
 
 
 class SubdomainIn(StrictBody):
@@ -91,12 +78,12 @@ class StoreSettingsOut(BaseModel):
         )
 
 
-class StoreSummaryOut(BaseModel):
+class StoreSummaryOut(RowOut):
     id: int
     name: str
     subdomain: str | None
     phone: str | None
-    phone_display: str | None
+    phone_display: PhoneDisplay
     timezone: str
     status: str
     owner_id: int
@@ -105,18 +92,7 @@ class StoreSummaryOut(BaseModel):
 
     @classmethod
     def of(cls, store: Store, role: str | None) -> StoreSummaryOut:
-        return cls(
-            id=store.id,
-            name=store.name,
-            subdomain=store.subdomain,
-            phone=store.phone,
-            phone_display=display_phone(store.phone),
-            timezone=store.timezone,
-            status=store.status,
-            owner_id=store.owner_id,
-            role=role,
-            created_at=store.created_at,
-        )
+        return from_row(cls, store, role=role)
 
 
 class StoreOut(StoreSummaryOut):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import Conflict, ValidationFailed, conflict_for
 from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
+from bosonline.kit.schemas import from_row
 from bosonline.models import Store, StoreMember, StoreSettings, User
 from bosonline.models.store import SUBDOMAIN_UNIQUE
 from bosonline.order.stats import rebuild as rebuild_order_stats
@@ -73,12 +74,8 @@ class StoreService:
 
     async def current(self, ctx: StoreContext) -> StoreOut:
         settings = await self.repo.settings_of(ctx.store_id)
-        summary = StoreSummaryOut.of(ctx.store, ctx.member.role)
-        return StoreOut(
-            **summary.model_dump(),
-            member_id=ctx.member_id,
-            settings=StoreSettingsOut.of(settings),
-            updated_at=ctx.store.updated_at,
+        return from_row(
+            StoreOut, ctx.store, role=ctx.member.role, member_id=ctx.member_id, settings=StoreSettingsOut.of(settings)
         )
 
     async def update(self, ctx: StoreContext, data: StoreUpdateIn) -> StoreOut:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Depends, Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -20,7 +21,7 @@ from bosonline.voucher.service import VoucherService
 
 router = api_router(prefix="/store/voucher", tags=["Voucher"])
 
-VoucherId = Annotated[int, Path(ge=1, le=2**53, description="Voucher id.")]
+VoucherId = Annotated[int, path_id("Voucher id.")]
 Reader = Annotated[VoucherService, store_service(VoucherService, Permission.store_read)]
 Writer = Annotated[VoucherService, store_service(VoucherService, Permission.forms_write)]
 

@@ -7,7 +7,6 @@ Deleted vouchers (`deleted_at` set) are invisible to every read here.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, delete, exists, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import row_of, values_by_key
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Product, Voucher, VoucherProduct, VoucherRedemption
 
@@ -79,10 +79,7 @@ class VoucherRepository:
         return await keyset_page(self.session, stmt, [Voucher.id], params, descending=True), total
 
     async def get(self, voucher_id: int, *, for_update: bool = False) -> Voucher | None:
-        stmt = self._live().where(Voucher.id == voucher_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self._live().where(Voucher.id == voucher_id), for_update=for_update)
 
     async def fresh(self, voucher_id: int) -> Voucher | None:
         """The voucher as the database has it now, refreshing a copy the session already holds."""
@@ -97,17 +94,10 @@ class VoucherRepository:
 
     async def product_ids_of(self, voucher_ids: Collection[int]) -> dict[int, list[int]]:
         """Each voucher's product ids, ascending, in one query."""
-        found: dict[int, list[int]] = defaultdict(list)
-        if not voucher_ids:
-            return found
-        rows = await self.session.execute(
-            select(VoucherProduct.voucher_id, VoucherProduct.product_id)
-            .where(VoucherProduct.voucher_id.in_(list(voucher_ids)))
-            .order_by(VoucherProduct.voucher_id, VoucherProduct.product_id)
+        stmt = select(VoucherProduct.voucher_id, VoucherProduct.product_id).order_by(
+            VoucherProduct.voucher_id, VoucherProduct.product_id
         )
-        for voucher_id, product_id in rows.all():
-            found[voucher_id].append(product_id)
-        return found
+        return await values_by_key(self.session, stmt, VoucherProduct.voucher_id, voucher_ids)
 
     async def live_product_ids(self, product_ids: Collection[int]) -> set[int]:
         """Those of `product_ids` that are the store's products and not archived."""

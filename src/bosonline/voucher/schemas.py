@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
-from bosonline.kit.fields import MAX_PRICE, Moment, RecordId, Rupiah, ShortText
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.fields import MAX_PRICE, Moment, RecordIds, Rupiah, ShortText
+from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import Voucher
 from bosonline.voucher.rules import VoucherState, remaining, state_of, summary_of
 
@@ -52,18 +52,11 @@ class VoucherIn(StrictBody):
         None, ge=1, le=MAX_QUOTA_PER_BUYER, description="Uses per buyer phone; null: unlimited."
     )
     show_on_checkout: bool = Field(False, description="List it on the public checkout page.")
-    product_ids: list[RecordId] = Field(
+    product_ids: RecordIds = Field(
         default_factory=list,
         max_length=MAX_VOUCHER_PRODUCTS,
         description=f"The store's products it applies to (0–{MAX_VOUCHER_PRODUCTS}); empty: every product.",
     )
-
-    @field_validator("product_ids")
-    @classmethod
-    def _no_repeats(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("must not repeat an id")
-        return value
 
     # Cross-field rules as field validators (a field sees the ones declared before it), so a 422 names the field.
 
@@ -102,7 +95,7 @@ class VoucherStatusIn(StrictBody):
     status: VoucherStatus
 
 
-class VoucherOut(BaseModel):
+class VoucherOut(RowOut):
     id: int
     code: str = Field(description="As the seller wrote it.")
     name: str
@@ -127,28 +120,13 @@ class VoucherOut(BaseModel):
 
     @classmethod
     def of(cls, voucher: Voucher, product_ids: list[int], now: datetime) -> VoucherOut:
-        return cls(
-            id=voucher.id,
-            code=voucher.code,
-            name=voucher.name,
-            kind=voucher.kind,
-            target=voucher.target,
-            value=voucher.value,
-            max_discount=voucher.max_discount,
-            min_purchase=voucher.min_purchase,
-            starts_at=voucher.starts_at,
-            ends_at=voucher.ends_at,
-            quota_total=voucher.quota_total,
-            quota_per_buyer=voucher.quota_per_buyer,
-            used_count=voucher.used_count,
+        return from_row(
+            cls,
+            voucher,
             remaining=remaining(voucher),
-            show_on_checkout=voucher.show_on_checkout,
-            status=voucher.status,
             state=state_of(voucher, now),
             product_ids=product_ids,
             summary=summary_of(voucher),
-            created_at=voucher.created_at,
-            updated_at=voucher.updated_at,
         )
 
 
@@ -161,7 +139,7 @@ class VoucherDeletedOut(BaseModel):
     )
 
 
-class CheckoutVoucherOut(BaseModel):
+class CheckoutVoucherOut(RowOut):
     """A voucher as the public checkout page lists it."""
 
     code: str
@@ -176,14 +154,4 @@ class CheckoutVoucherOut(BaseModel):
 
     @classmethod
     def of(cls, voucher: Voucher) -> CheckoutVoucherOut:
-        return cls(
-            code=voucher.code,
-            name=voucher.name,
-            kind=voucher.kind,
-            target=voucher.target,
-            value=voucher.value,
-            max_discount=voucher.max_discount,
-            min_purchase=voucher.min_purchase,
-            ends_at=voucher.ends_at,
-            summary=summary_of(voucher),
-        )
+        return from_row(cls, voucher, summary=summary_of(voucher))

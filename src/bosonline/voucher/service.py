@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import NotFound, ValidationFailed, conflict_for
+from bosonline.errors import ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Voucher
 from bosonline.models.voucher import VOUCHER_CODE_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 from bosonline.voucher.repository import VoucherRepository
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut
 
 
-class VoucherService:
+class VoucherService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = VoucherRepository(session, ctx.store_id)
 
     async def list(
@@ -58,10 +56,7 @@ class VoucherService:
 
     async def set_status(self, voucher_id: int, status: str) -> VoucherOut:
         voucher = await self._voucher(voucher_id, for_update=True)
-        if voucher.status != status:
-            voucher.status = status
-            voucher.updated_at = self.rt.clock.now()
-            await self.session.flush()
+        await self._set_status(voucher, status)
         return await self._out(voucher)
 
     async def delete(self, voucher_id: int) -> VoucherDeletedOut:
@@ -77,10 +72,7 @@ class VoucherService:
         return VoucherDeletedOut(id=voucher_id, archived=True)
 
     async def _voucher(self, voucher_id: int, *, for_update: bool = False) -> Voucher:
-        voucher = await self.repo.get(voucher_id, for_update=for_update)
-        if voucher is None:
-            raise NotFound()
-        return voucher
+        return found(await self.repo.get(voucher_id, for_update=for_update))
 
     async def _check(self, data: VoucherIn, *, voucher_id: int | None) -> None:
         holder = await self.repo.code_holder(data.code.upper())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, status
+from fastapi import Depends, status
 
 from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
 from bosonline.errors import error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -27,7 +28,7 @@ from bosonline.warehouse.service import WarehouseService
 profile_router = api_router(prefix="/profile/warehouse", tags=["Warehouse"])
 store_router = api_router(prefix="/store/warehouse", tags=["Warehouse"])
 
-WarehouseId = Annotated[int, Path(ge=1, le=2**53, description="Warehouse id (of the caller's account).")]
+WarehouseId = Annotated[int, path_id("Warehouse id (of the caller's account).")]
 
 
 def _service(db: DbDep, runtime: RuntimeDep) -> WarehouseService:

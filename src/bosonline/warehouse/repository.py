@@ -3,13 +3,13 @@ starts from `_owned(owner_id)`; a store reaches warehouses only through its Stor
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import values_by_key
 from bosonline.kit.pagination import Page, PageParams, encode_cursor, keyset_page
 from bosonline.models import InventoryMovement, Stock, Store, StoreWarehouse, User, Warehouse
 
@@ -107,18 +107,13 @@ class WarehouseRepository:
 
     async def store_ids_of(self, warehouse_ids: Collection[int]) -> dict[int, list[int]]:
         """The active stores that ship from each warehouse, in one query."""
-        found: dict[int, list[int]] = defaultdict(list)
-        if not warehouse_ids:
-            return found
-        rows = await self.session.execute(
+        stmt = (
             select(StoreWarehouse.warehouse_id, StoreWarehouse.store_id)
             .join(Store, Store.id == StoreWarehouse.store_id)
-            .where(StoreWarehouse.warehouse_id.in_(list(warehouse_ids)), Store.status == "active")
+            .where(Store.status == "active")
             .order_by(StoreWarehouse.store_id)
         )
-        for warehouse_id, store_id in rows.all():
-            found[warehouse_id].append(store_id)
-        return found
+        return await values_by_key(self.session, stmt, StoreWarehouse.warehouse_id, warehouse_ids)
 
     async def owned_stores_without_warehouse(self, owner_id: int) -> list[int]:
         linked = select(StoreWarehouse.store_id).where(StoreWarehouse.store_id == Store.id).exists()

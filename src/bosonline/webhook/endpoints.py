@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Depends, Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -27,8 +28,8 @@ from bosonline.webhook.service import WebhookService
 
 router = api_router(prefix="/store/webhook", tags=["Webhook"])
 
-WebhookId = Annotated[int, Path(ge=1, le=2**53, description="Webhook id.")]
-DeliveryId = Annotated[int, Path(ge=1, le=2**53, description="Delivery id.")]
+WebhookId = Annotated[int, path_id("Webhook id.")]
+DeliveryId = Annotated[int, path_id("Delivery id.")]
 Manager = Annotated[WebhookService, store_service(WebhookService, Permission.integrations_write)]
 
 RECEIVER_GUIDE = """

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.tenancy import ScopedRepository
@@ -20,10 +21,7 @@ class WebhookRepository(ScopedRepository):
         return list(await self.session.scalars(self.scoped(Webhook).order_by(Webhook.id)))
 
     async def get(self, webhook_id: int, *, for_update: bool = False) -> Webhook | None:
-        stmt = self.scoped(Webhook).where(Webhook.id == webhook_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, self.scoped(Webhook).where(Webhook.id == webhook_id), for_update=for_update)
 
     async def count(self) -> int:
         stmt = select(func.count()).select_from(self.scoped(Webhook).subquery())
@@ -31,12 +29,6 @@ class WebhookRepository(ScopedRepository):
 
     async def url_holder(self, url: str) -> int | None:
         return await self.session.scalar(self.scoped(Webhook).with_only_columns(Webhook.id).where(Webhook.url == url))
-
-    async def add(self, webhook: Webhook) -> Webhook:
-        webhook.store_id = self.ctx.store_id
-        self.session.add(webhook)
-        await self.session.flush()
-        return webhook
 
     async def remove(self, webhook: Webhook) -> None:
         """Deletes the endpoint; its deliveries and their attempts go with it (ON DELETE CASCADE)."""
@@ -53,9 +45,7 @@ class WebhookRepository(ScopedRepository):
 
     async def delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery | None:
         stmt = self.scoped(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await row_of(self.session, stmt, for_update=for_update)
 
     async def deliveries(self, webhook_id: int, params: PageParams, *, status: str | None) -> Page[WebhookDelivery]:
         stmt = self.scoped(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)

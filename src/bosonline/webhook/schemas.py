@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from bosonline.kit.fields import no_control_chars
-from bosonline.kit.schemas import StrictBody
-from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
+from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
 from bosonline.webhook.targets import MAX_URL_LENGTH, url_problem
 
@@ -69,42 +77,35 @@ class WebhookStatusIn(StrictBody):
     status: WebhookStatus = Field(description="`inactive`: no new deliveries are queued; queued ones fail.")
 
 
-class WebhookOut(BaseModel):
+def _in_event_order(events: list[str] | None) -> list[str]:
+    return [event for event in EVENTS if event in (events or ())]
+
+
+def _hint(secret: str) -> str:
+    return secret[-4:]
+
+
+class WebhookOut(RowOut):
     id: int
     url: str
-    events: list[str]
+    events: Annotated[list[str], BeforeValidator(_in_event_order)]
     description: str | None
     status: WebhookStatus
-    secret_hint: str = Field(description="The secret's last 4 characters, to tell secrets apart.")
+    secret_hint: Annotated[str, BeforeValidator(_hint)] = Field(
+        validation_alias="secret", description="The secret's last 4 characters, to tell secrets apart."
+    )
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, webhook: Webhook) -> WebhookOut:
-        return cls(
-            id=webhook.id,
-            url=webhook.url,
-            events=[event for event in EVENTS if event in (webhook.events or ())],
-            description=webhook.description,
-            status=webhook.status,
-            secret_hint=webhook.secret[-4:],
-            created_at=webhook.created_at,
-            updated_at=webhook.updated_at,
-        )
 
-
-class WebhookDetailOut(WebhookOut):
+class WebhookDetailOut(WebhookOut):  # type: ignore[no-redef]  # pydantic plugin's __init__: secret_hint reads the row's secret (validation_alias)
     secret: str = Field(
         description="HMAC-SHA256 key: receivers check `X-Bosonline-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw "
         "body)). Keep it private."
     )
 
-    @classmethod
-    def of(cls, webhook: Webhook) -> WebhookDetailOut:
-        return cls(**WebhookOut.of(webhook).model_dump(), secret=webhook.secret)
 
-
-class DeliveryOut(BaseModel):
+class DeliveryOut(RowOut):
     id: int
     webhook_id: int
     event: str = Field(examples=["order.status_changed"])
@@ -121,42 +122,19 @@ class DeliveryOut(BaseModel):
     created_at: datetime
     delivered_at: datetime | None
 
+    @field_validator("next_attempt_at")
     @classmethod
-    def of(cls, delivery: WebhookDelivery) -> DeliveryOut:
-        return cls(
-            id=delivery.id,
-            webhook_id=delivery.webhook_id,
-            event=delivery.event,
-            unique_id=delivery.unique_id,
-            order_id=delivery.order_id,
-            status=delivery.status,
-            attempts=delivery.attempts,
-            next_attempt_at=delivery.next_attempt_at if delivery.status == "pending" else None,
-            last_status_code=delivery.last_status_code,
-            last_error=delivery.last_error,
-            created_at=delivery.created_at,
-            delivered_at=delivery.delivered_at,
-        )
+    def _pending_only(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return value if info.data.get("status") == "pending" else None
 
 
-class AttemptOut(BaseModel):
+class AttemptOut(RowOut):
     attempt: int = Field(description="1 for the first attempt, then 2, 3, …")
     status_code: int | None = Field(description="HTTP status of the answer; null when none came.")
     error: str | None = Field(description="Why it failed (HTTP status, timeout, connection, refused target).")
     response_excerpt: str | None = Field(description="Start of the answer's body, at most 500 characters.")
     duration_ms: int
     created_at: datetime
-
-    @classmethod
-    def of(cls, attempt: WebhookAttempt) -> AttemptOut:
-        return cls(
-            attempt=attempt.attempt,
-            status_code=attempt.status_code,
-            error=attempt.error,
-            response_excerpt=attempt.response_excerpt,
-            duration_ms=attempt.duration_ms,
-            created_at=attempt.created_at,
-        )
 
 
 class DeliveryDetailOut(DeliveryOut):
@@ -165,11 +143,7 @@ class DeliveryDetailOut(DeliveryOut):
 
     @classmethod
     def with_attempts(cls, delivery: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryDetailOut:
-        return cls(
-            **DeliveryOut.of(delivery).model_dump(),
-            body=delivery.body,
-            attempt_log=[AttemptOut.of(attempt) for attempt in attempts],
-        )
+        return from_row(cls, delivery, attempt_log=attempts)
 
 
 class WebhookDeletedOut(BaseModel):

@@ -7,12 +7,12 @@ import builtins
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.errors import Conflict, ValidationFailed, conflict_for, found
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Webhook, WebhookDelivery
 from bosonline.models.webhook import WEBHOOK_URL_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import StoreContext, StoreService
 from bosonline.webhook.errors import WebhookError
 from bosonline.webhook.outbox import TEST_EVENT, delivery_row, dumps, timestamp, wake_worker_after_commit
 from bosonline.webhook.repository import WebhookRepository
@@ -31,20 +31,18 @@ from bosonline.webhook.targets import TargetRefused, check_host, host_and_port
 RESOLVE_TIMEOUT_SECONDS = 3.0
 
 
-class WebhookService:
+class WebhookService(StoreService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
+        super().__init__(session, runtime, ctx)
         self.repo = WebhookRepository(session, ctx)
 
     # Endpoints ----------------------------------------------------------------------------------------------
 
     async def list(self) -> list[WebhookOut]:
-        return [WebhookOut.of(webhook) for webhook in await self.repo.all()]
+        return [WebhookOut.model_validate(webhook) for webhook in await self.repo.all()]
 
     async def get(self, webhook_id: int) -> WebhookDetailOut:
-        return WebhookDetailOut.of(await self._webhook(webhook_id))
+        return WebhookDetailOut.model_validate(await self._webhook(webhook_id))
 
     async def create(self, data: WebhookIn) -> WebhookDetailOut:
         await self._check_url(data.url, webhook_id=None)  # before the lock: it may wait on DNS
@@ -64,8 +62,8 @@ class WebhookService:
             created_at=now,
             updated_at=now,
         )
-        await self.repo.add(webhook)
-        return WebhookDetailOut.of(webhook)
+        await self.repo.insert(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def update(self, webhook_id: int, data: WebhookIn) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
@@ -78,22 +76,19 @@ class WebhookService:
             webhook.secret = data.secret
         webhook.updated_at = self.rt.clock.now()
         await self.session.flush()
-        return WebhookDetailOut.of(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def set_status(self, webhook_id: int, status: str) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
-        if webhook.status != status:
-            webhook.status = status
-            webhook.updated_at = self.rt.clock.now()
-            await self.session.flush()
-        return WebhookDetailOut.of(webhook)
+        await self._set_status(webhook, status)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def rotate_secret(self, webhook_id: int) -> WebhookDetailOut:
         webhook = await self._webhook(webhook_id, for_update=True)
         webhook.secret = new_secret()
         webhook.updated_at = self.rt.clock.now()
         await self.session.flush()
-        return WebhookDetailOut.of(webhook)
+        return WebhookDetailOut.model_validate(webhook)
 
     async def delete(self, webhook_id: int) -> WebhookDeletedOut:
         webhook = await self._webhook(webhook_id, for_update=True)
@@ -121,7 +116,7 @@ class WebhookService:
         )
         delivery = await self.repo.queue(row)
         wake_worker_after_commit(self.session)
-        return DeliveryOut.of(delivery)
+        return DeliveryOut.model_validate(delivery)
 
     # Delivery log -------------------------------------------------------------------------------------------
 
@@ -130,7 +125,7 @@ class WebhookService:
     ) -> tuple[builtins.list[DeliveryOut], Page[WebhookDelivery]]:
         await self._webhook(webhook_id)
         page = await self.repo.deliveries(webhook_id, params, status=status)
-        return [DeliveryOut.of(delivery) for delivery in page.items], page
+        return [DeliveryOut.model_validate(delivery) for delivery in page.items], page
 
     async def delivery(self, delivery_id: int) -> DeliveryDetailOut:
         delivery = await self._delivery(delivery_id)
@@ -148,21 +143,15 @@ class WebhookService:
         delivery.status, delivery.next_attempt_at, delivery.locked_until = "pending", self.rt.clock.now(), None
         await self.session.flush()
         wake_worker_after_commit(self.session)
-        return DeliveryOut.of(delivery)
+        return DeliveryOut.model_validate(delivery)
 
     # Helpers ------------------------------------------------------------------------------------------------
 
     async def _webhook(self, webhook_id: int, *, for_update: bool = False) -> Webhook:
-        webhook = await self.repo.get(webhook_id, for_update=for_update)
-        if webhook is None:
-            raise NotFound()
-        return webhook
+        return found(await self.repo.get(webhook_id, for_update=for_update))
 
     async def _delivery(self, delivery_id: int, *, for_update: bool = False) -> WebhookDelivery:
-        delivery = await self.repo.delivery(delivery_id, for_update=for_update)
-        if delivery is None:
-            raise NotFound()
-        return delivery
+        return found(await self.repo.delivery(delivery_id, for_update=for_update))
 
     async def _check_url(self, url: str, *, webhook_id: int | None) -> None:
         holder = await self.repo.url_holder(url)
