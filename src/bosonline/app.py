@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
@@ -132,14 +132,80 @@ TAGS = [
 ]
 
 
+# Order matters where paths overlap: /store/order/followup…, /recap, /download, /invoice and /status come before
+# /store/order/{order_id}.
+ROUTERS = (
+    health_router,
+    auth_router,
+    profile_router,
+    profile_warehouse_router,
+    store_router,
+    store_warehouse_router,
+    staff_router,
+    category_router,
+    product_router,
+    media_router,
+    inventory_router,
+    regions_router,
+    form_router,
+    lead_router,
+    followup_order_router,
+    order_list_router,
+    order_invoice_router,
+    order_status_router,
+    order_router,
+    order_edit_router,
+    checkout_router,
+    bank_router,
+    rekening_router,
+    qris_router,
+    voucher_router,
+    shipping_router,
+    courier_router,
+    webhook_router,
+    wa_integration_router,
+    wa_webhook_router,
+    followup_v3_router,
+    followup_store_template_router,
+    web_router,
+)
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or (runtime.settings if runtime else Settings())
     configure_logging(settings.log_level, settings.log_format)
     runtime = wire(runtime or Runtime.build(settings))
+    # Swagger UI and ReDoc served from the package, not a CDN: /docs works on a machine with no internet.
+    app = FastAPIOffline(
+        title="bosonline",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=_lifespan(runtime, settings),
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-Id", "Retry-After"],
+        )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Runs the embedded background worker (follow-ups, webhooks) beside the API, unless `serve --no-worker` /
+    BOSONLINE_RUN_WORKER=0, and closes the database at the end."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # The embedded background worker (follow-ups, webhooks), unless `serve --no-worker` / BOSONLINE_RUN_WORKER=0.
         worker: asyncio.Task[None] | None = None
         stop = asyncio.Event()
         if settings.run_worker:
@@ -158,60 +224,4 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
             await runtime.db.dispose()
 
-    # Swagger UI and ReDoc served from the package, not a CDN: /docs works on a machine with no internet.
-    app = FastAPIOffline(
-        title="bosonline",
-        version=__version__,
-        description=DESCRIPTION,
-        openapi_tags=TAGS,
-        lifespan=lifespan,
-    )
-    app.state.runtime = runtime
-    install_error_handlers(app)
-    app.include_router(health_router)
-    for router in (
-        auth_router,
-        profile_router,
-        profile_warehouse_router,
-        store_router,
-        store_warehouse_router,
-        staff_router,
-        category_router,
-        product_router,
-        media_router,
-        inventory_router,
-        regions_router,
-        form_router,
-        lead_router,
-        followup_order_router,  # /store/order/followup… before /store/order/{order_id}
-        order_list_router,  # /store/order/recap, /download, /invoice, /status before /store/order/{order_id}
-        order_invoice_router,
-        order_status_router,
-        order_router,
-        order_edit_router,
-        checkout_router,
-        bank_router,
-        rekening_router,
-        qris_router,
-        voucher_router,
-        shipping_router,
-        courier_router,
-        webhook_router,
-        wa_integration_router,
-        wa_webhook_router,
-        followup_v3_router,
-        followup_store_template_router,
-    ):
-        app.include_router(router)
-    app.include_router(web_router)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=["X-Request-Id", "Retry-After"],
-        )
-    app.add_middleware(RequestIdMiddleware)
-    return app
+    return lifespan
