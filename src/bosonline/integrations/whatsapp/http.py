@@ -268,3 +268,49 @@ class HttpAdapter:
 
     async def _check(self) -> CheckResult:
         raise NotImplementedError
+
+    async def _call(self, method: str, url: str, **request: Any) -> Answer:
+        """`call` with this adapter's client and deadline (`request`: call's headers, params, json_body, form)."""
+        return await call(self.client, method, url, deadline=self.deadline, **request)
+
+
+class GatewayAdapter(HttpAdapter):
+    """A gateway that answers JSON with a boolean success `flag` (Fonnte, Wablas, StarSender): a send is one call read
+    by gateway_result, a device check one call whose answer must carry the flag, and what the provider says is
+    `_reason(data)` in both."""
+
+    flag = "status"
+    label = ""  # the gateway's name as sellers know it, in "scan the QR code in <label>"
+
+    def _reason(self, data: dict[str, Any]) -> str:
+        return text_of(data.get("message"))
+
+    def _message_id(self, data: dict[str, Any]) -> str | None:
+        raise NotImplementedError
+
+    async def _deliver(self, method: str, url: str, **request: Any) -> SendResult:
+        answer = await self._call(method, url, **request)
+        return gateway_result(answer, flag=self.flag, reason=self._reason, message_id=self._message_id)
+
+    async def _device(self, method: str, url: str, **request: Any) -> dict[str, Any] | CheckResult:
+        """The device check's answer, or the CheckResult of a call that failed or that the gateway refused."""
+        answer = await self._call(method, url, **request)
+        if (failure := check_for_failure(answer)) is not None:
+            return failure
+        data: dict[str, Any] = answer.data
+        if (refused := device_refusal(data, flag=self.flag, reason=self._reason(data))) is not None:
+            return refused
+        return data
+
+    @staticmethod
+    def _inner(data: dict[str, Any]) -> dict[str, Any]:
+        """The answer's `data` object (Wablas, StarSender), empty when it has none."""
+        inner = data.get("data")
+        return inner if isinstance(inner, dict) else {}
+
+    def _connection(self, state: str, *, connected: bool, detail: str) -> CheckResult:
+        if connected:
+            return CheckResult(True, "connected", detail)
+        return CheckResult(
+            False, "disconnected", f"device {state or 'not connected'}: scan the QR code in {self.label}"
+        )
