@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -32,3 +33,10 @@ class StrictBody(BaseModel):
 class DeletedOut(BaseModel):
     id: int
     deleted: bool = True
+
+
+def from_row(model: type[M], row: object, **given: Any) -> M:
+    """`model` read from an ORM row (or any object): each field from `given` when named there, else from the row's
+    attribute of that name, else the field's default; validated as the keyword constructor would."""
+    values = {name: getattr(row, name) for name in model.model_fields if name not in given and hasattr(row, name)}
+    return model.model_validate(values | given)

@@ -49,6 +49,7 @@ from bosonline.followup.schedule import gone_reason, message_row
 from bosonline.kit.clock import as_utc
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.models import FollowupChat, FollowupMessage, Order
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusError
 from bosonline.order.status_service import OrderStatusService
@@ -468,13 +469,9 @@ class FollowupOrderService:
         for row in rows:
             integration = integrations.get(row.integration_id or 0)
             out.append(
-                MessageHistoryOut(
-                    id=row.id,
-                    step=row.step,
-                    template_name=row.template_name,
-                    channel=row.channel,
-                    status=row.status,
-                    text=row.text,
+                from_row(
+                    MessageHistoryOut,
+                    row,
                     phone=display_phone(row.phone),
                     integration=(
                         IntegrationRefOut(
@@ -485,13 +482,7 @@ class FollowupOrderService:
                         if integration
                         else None
                     ),
-                    provider_message_id=row.provider_message_id,
-                    error=row.error,
                     actor=row.actor_label,
-                    sent_at=row.sent_at,
-                    delivered_at=row.delivered_at,
-                    read_at=row.read_at,
-                    created_at=row.created_at,
                 )
             )
         return out

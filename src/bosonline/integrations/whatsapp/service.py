@@ -29,6 +29,7 @@ from bosonline.integrations.whatsapp.schemas import (
 )
 from bosonline.kit.crypto import mask
 from bosonline.kit.pagination import Page, PageParams
+from bosonline.kit.schemas import from_row
 from bosonline.models.followup import INTEGRATION_PHONE_UNIQUE, WaIntegration
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
@@ -229,13 +230,9 @@ class WaIntegrationService:
             )
         secret = (opened or {}).get(WEBHOOK_SECRET)
         cloud = integration.provider == "whatsapp_cloud"
-        return WaIntegrationOut(
-            id=integration.id,
-            name=integration.name,
-            phone_number=integration.phone_number,
-            provider=integration.provider,
-            pacing_per_minute=integration.pacing_per_minute,
-            is_active=integration.is_active,
+        return from_row(
+            WaIntegrationOut,
+            integration,
             owner=owner,
             credentials={
                 key: mask(str(opened[key])) for key in CREDENTIAL_FIELDS.get(integration.provider, ()) if key in opened
@@ -246,8 +243,6 @@ class WaIntegrationService:
             status_webhook_url=self._webhook_url(integration.id, None if cloud else secret) if secret else None,
             verify_token=secret if cloud else None,
             last_check=last_check,
-            created_at=integration.created_at,
-            updated_at=integration.updated_at,
         )
 
     def _webhook_url(self, integration_id: int, secret: str | None) -> str:
