@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.models import Store, StoreMember
@@ -65,3 +66,31 @@ class ScopedRepository:
         await self.session.execute(
             select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
         )
+
+    async def by_id(self, model: type[M], row_id: int, *, for_update: bool = False) -> M | None:
+        """The store's `model` row of that id (locked with for_update), or None."""
+        stmt = self.scoped(model).where(model.id == row_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        found: M | None = await self.session.scalar(stmt)
+        return found
+
+    async def by_ids(self, model: type[M], ids: Collection[int | None]) -> dict[int, M]:
+        """The store's `model` rows of those ids (None and 0 ignored) by id; no query when there are none."""
+        wanted = {i for i in ids if i}
+        if not wanted:
+            return {}
+        stmt = self.scoped(model).where(model.id.in_(wanted))
+        return {row.id: row for row in await self.session.scalars(stmt)}
+
+    async def count_of(self, model: type[Any]) -> int:
+        """How many `model` rows the store has."""
+        stmt = select(func.count()).select_from(self.scoped(model).subquery())
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def add_row(self, row: M) -> M:
+        """`row` added as the store's (its id assigned by the flush)."""
+        row.store_id = self.ctx.store_id
+        self.session.add(row)
+        await self.session.flush()
+        return row

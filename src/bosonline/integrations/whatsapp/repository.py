@@ -26,14 +26,10 @@ class WaIntegrationRepository(ScopedRepository):
         return await keyset_page(self.session, stmt, [WaIntegration.id], params), total
 
     async def get(self, integration_id: int, *, for_update: bool = False) -> WaIntegration | None:
-        stmt = self.scoped(WaIntegration).where(WaIntegration.id == integration_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+        return await self.by_id(WaIntegration, integration_id, for_update=for_update)
 
     async def count(self) -> int:
-        stmt = select(func.count()).select_from(self.scoped(WaIntegration).subquery())
-        return int(await self.session.scalar(stmt) or 0)
+        return await self.count_of(WaIntegration)
 
     async def phone_holder(self, phone_number: str) -> int | None:
         stmt = self.scoped(WaIntegration).with_only_columns(WaIntegration.id)
@@ -53,10 +49,7 @@ class WaIntegrationRepository(ScopedRepository):
         return dict(rows.all())
 
     async def add(self, integration: WaIntegration) -> WaIntegration:
-        integration.store_id = self.ctx.store_id
-        self.session.add(integration)
-        await self.session.flush()
-        return integration
+        return await self.add_row(integration)
 
     async def record_check(self, integration_id: int, *, status: str, detail: str | None, at: datetime) -> bool:
         """Stores a Check Status result (not an edit: `updated_at` stays); False when the integration is gone."""
