@@ -14,12 +14,7 @@ class FonnteAdapter(GatewayAdapter):
     provider = "fonnte"
     label = "Fonnte"
 
-    @property
-    def _base(self) -> str:
-        return str(self.settings.fonnte_base_url).rstrip("/")
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": self.credentials["token"]}
+    base_url_setting = "fonnte_base_url"
 
     def _reason(self, data: dict[str, Any]) -> str:
         return text_of(data.get("reason") or data.get("detail") or data.get("message"))
@@ -28,17 +23,13 @@ class FonnteAdapter(GatewayAdapter):
         return first_id(data.get("id"))
 
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("token"):
-            return SendResult("failed", error=problem)
         form = {"target": message.to, "message": message.text}
         if message.image_url:
             form["url"] = message.image_url
-        return await self._deliver("POST", f"{self._base}/send", headers=self._headers(), form=form)
+        return await self._deliver("POST", self._url("/send"), headers=self._headers(), form=form)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("token"):
-            return CheckResult(False, "unauthorized", problem)
-        data = await self._device("POST", f"{self._base}/device", headers=self._headers())
+        data = await self._device("POST", self._url("/device"), headers=self._headers())
         if isinstance(data, CheckResult):
             return data
         state = text_of(data.get("device_status")).lower()

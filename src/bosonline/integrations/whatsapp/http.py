@@ -237,6 +237,7 @@ class HttpAdapter:
     never raise (a bug in reading an answer makes the send `unknown`: it may have gone out)."""
 
     provider = ""
+    required: tuple[str, ...] = ()  # the credentials without which nothing is sent or checked
 
     def __init__(self, credentials: dict[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any):
         self.credentials = {key: str(value) for key, value in credentials.items() if value is not None}
@@ -251,6 +252,8 @@ class HttpAdapter:
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         try:
+            if problem := self.missing(*self.required):
+                return SendResult("failed", error=problem)
             return await self._send(message)
         except Exception as exc:  # the dispatcher must survive whatever a provider answers
             log.exception("whatsapp_send_crashed", provider=self.provider)
@@ -258,6 +261,8 @@ class HttpAdapter:
 
     async def check(self) -> CheckResult:
         try:
+            if problem := self.missing(*self.required):
+                return CheckResult(False, "unauthorized", problem)
             return await self._check()
         except Exception as exc:
             log.exception("whatsapp_check_crashed", provider=self.provider)
@@ -281,6 +286,14 @@ class GatewayAdapter(HttpAdapter):
 
     flag = "status"
     label = ""  # the gateway's name as sellers know it, in "scan the QR code in <label>"
+    required: tuple[str, ...] = ("token",)
+    base_url_setting = ""  # the Settings field of the gateway's base URL
+
+    def _url(self, path: str) -> str:
+        return str(getattr(self.settings, self.base_url_setting)).rstrip("/") + path
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": self.credentials["token"]}
 
     def _reason(self, data: dict[str, Any]) -> str:
         return text_of(data.get("message"))

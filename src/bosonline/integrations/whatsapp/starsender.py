@@ -21,12 +21,7 @@ class StarSenderAdapter(GatewayAdapter):
     flag = "success"
     label = "StarSender"
 
-    @property
-    def _base(self) -> str:
-        return str(self.settings.starsender_base_url).rstrip("/")
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": self.credentials["token"]}
+    base_url_setting = "starsender_base_url"
 
     def _message_id(self, data: dict[str, Any]) -> str | None:
         found = self._inner(data)
@@ -36,17 +31,13 @@ class StarSenderAdapter(GatewayAdapter):
         return None
 
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("token"):
-            return SendResult("failed", error=problem)
         body: dict[str, Any] = {"messageType": "text", "to": message.to, "body": message.text}
         if message.image_url:
             body = {"messageType": "media", "to": message.to, "body": message.text, "file": message.image_url}
-        return await self._deliver("POST", f"{self._base}/api/send", headers=self._headers(), json_body=body)
+        return await self._deliver("POST", self._url("/api/send"), headers=self._headers(), json_body=body)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("token"):
-            return CheckResult(False, "unauthorized", problem)
-        data = await self._device("GET", f"{self._base}/api/device/status", headers=self._headers())
+        data = await self._device("GET", self._url("/api/device/status"), headers=self._headers())
         if isinstance(data, CheckResult):
             return data
         device = self._inner(data)

@@ -11,9 +11,12 @@ from typing import Any
 from bosonline.integrations.whatsapp.base import WABLAS_SERVER, CheckResult, OutgoingMessage, SendResult
 from bosonline.integrations.whatsapp.http import GatewayAdapter, first_id, text_of
 
+BAD_SERVER = "invalid Wablas server name (e.g. tegal, texas, solo)"
+
 
 class WablasAdapter(GatewayAdapter):
     provider = "wablas"
+    required = ("token", "server")
     label = "Wablas"
 
     def _base(self) -> str | None:
@@ -30,25 +33,21 @@ class WablasAdapter(GatewayAdapter):
         return first_id(found.get("id"))
 
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("token", "server"):
-            return SendResult("failed", error=problem)
         base = self._base()
         if base is None:
-            return SendResult("failed", error="invalid Wablas server name (e.g. tegal, texas, solo)")
+            return SendResult("failed", error=BAD_SERVER)
         if message.image_url:
             url = f"{base}/api/send-image"
             form = {"phone": message.to, "image": message.image_url, "caption": message.text}
         else:
             url = f"{base}/api/send-message"
             form = {"phone": message.to, "message": message.text}
-        return await self._deliver("POST", url, headers={"Authorization": self.credentials["token"]}, form=form)
+        return await self._deliver("POST", url, headers=self._headers(), form=form)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("token", "server"):
-            return CheckResult(False, "unauthorized", problem)
         base = self._base()
         if base is None:
-            return CheckResult(False, "error", "invalid Wablas server name (e.g. tegal, texas, solo)")
+            return CheckResult(False, "error", BAD_SERVER)
         data = await self._device("GET", f"{base}/api/device/info", params={"token": self.credentials["token"]})
         if isinstance(data, CheckResult):
             return data

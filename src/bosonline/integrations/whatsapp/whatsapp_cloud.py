@@ -32,6 +32,7 @@ _PHONE_NUMBER_ID = re.compile(r"^[0-9]{1,32}$")
 
 class WhatsAppCloudAdapter(HttpAdapter):
     provider = "whatsapp_cloud"
+    required = ("phone_number_id", "access_token")
 
     def _number_url(self) -> str | None:
         phone_number_id = self.credentials.get("phone_number_id", "").strip()
@@ -43,8 +44,6 @@ class WhatsAppCloudAdapter(HttpAdapter):
         return {"Authorization": f"Bearer {self.credentials['access_token']}"}
 
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("phone_number_id", "access_token"):
-            return SendResult("failed", error=problem)
         number_url = self._number_url()
         if number_url is None:
             return SendResult("failed", error="invalid phone number id: digits only, from Meta's WhatsApp Manager")
@@ -69,8 +68,6 @@ class WhatsAppCloudAdapter(HttpAdapter):
         return SendResult("sent", message_id=message_id)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("phone_number_id", "access_token"):
-            return CheckResult(False, "unauthorized", problem)
         number_url = self._number_url()
         if number_url is None:
             return CheckResult(False, "error", "invalid phone number id: digits only")
