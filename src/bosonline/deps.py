@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,7 +16,7 @@ from bosonline.models import User
 from bosonline.permissions import Permission
 from bosonline.principals import Client, PrincipalRepository, resolve_store_context
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import ScopedRepository, StoreContext
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -111,6 +111,22 @@ def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
 
 
 S = TypeVar("S")
+
+
+R = TypeVar("R", bound=ScopedRepository)
+
+
+class StoreService(Generic[R]):
+    """Base of the domain services store_service builds per request: the session, the runtime, the store context,
+    and `repo`, the subclass's `repository` over that store."""
+
+    repository: type[R]
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        self.session = session
+        self.rt = runtime
+        self.ctx = ctx
+        self.repo: R = self.repository(session, ctx)
 
 
 def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], permission: Permission) -> Any:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.errors import NotFound
 from bosonline.models import Store, StoreMember
 from bosonline.permissions import Permission, Role, has_permission
 
@@ -74,6 +75,13 @@ class ScopedRepository:
             stmt = stmt.with_for_update()
         found: M | None = await self.session.scalar(stmt)
         return found
+
+    async def found(self, model: type[M], row_id: int, *, for_update: bool = False) -> M:
+        """by_id, or NotFound (404) when the store has no such row."""
+        row = await self.by_id(model, row_id, for_update=for_update)
+        if row is None:
+            raise NotFound()
+        return row
 
     async def by_ids(self, model: type[M], ids: Collection[int | None]) -> dict[int, M]:
         """The store's `model` rows of those ids (None and 0 ignored) by id; no query when there are none."""

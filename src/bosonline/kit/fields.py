@@ -54,6 +54,16 @@ StockDelta = Annotated[
 RecordId = Annotated[int, Field(ge=1, le=2**53)]
 
 
+def no_repeated_ids(value: list[int]) -> list[int]:
+    if len(set(value)) != len(value):
+        raise ValueError("must not repeat an id")
+    return value
+
+
+# A list of record ids, each at most once (a repeat answers 422 "must not repeat an id"); bounds go in its Field.
+RecordIds = Annotated[list[RecordId], AfterValidator(no_repeated_ids)]
+
+
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bosonline.deps import StoreService
 from bosonline.errors import Conflict, NotFound
 from bosonline.followup.errors import FollowupError
 from bosonline.followup.orders.repository import FollowupOrderRepository
@@ -53,8 +52,6 @@ from bosonline.kit.schemas import from_row
 from bosonline.models import FollowupChat, FollowupMessage, Order
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusError
 from bosonline.order.status_service import OrderStatusService
-from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
 from bosonline.webhook.outbox import wake_worker_after_commit
 
 # A second Follow Up of the same order by the same CS within this window of that CS's own action, without naming a
@@ -146,12 +143,8 @@ def next_step(
     return None, without_text
 
 
-class FollowupOrderService:
-    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = FollowupOrderRepository(session, ctx)
+class FollowupOrderService(StoreService[FollowupOrderRepository]):
+    repository = FollowupOrderRepository
 
     # --- Follow Up Attempts ------------------------------------------------------------------------------------
 

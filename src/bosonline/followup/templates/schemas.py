@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from bosonline.followup import rules
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import LEAD_IDLE
 from bosonline.integrations.whatsapp.base import PROVIDERS
-from bosonline.kit.fields import no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.fields import RecordIds, no_control_chars, no_control_chars_but_newlines
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
 from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import FollowupChat, WaIntegration
@@ -225,18 +225,11 @@ class GenerateIn(StrictBody):
 
 
 class OrderIn(StrictBody):
-    ids: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(
+    ids: RecordIds = Field(
         max_length=MAX_TEMPLATES,
         description="Every template id of the product (or every store default), each once, in the new order: the "
         "first is Follow Up 1.",
     )
-
-    @field_validator("ids")
-    @classmethod
-    def _no_repeats(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("must not repeat an id")
-        return value
 
 
 class WaIntegrationBrief(BaseModel):

@@ -25,12 +25,6 @@ class WaIntegrationRepository(ScopedRepository):
         total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
         return await keyset_page(self.session, stmt, [WaIntegration.id], params), total
 
-    async def get(self, integration_id: int, *, for_update: bool = False) -> WaIntegration | None:
-        return await self.by_id(WaIntegration, integration_id, for_update=for_update)
-
-    async def count(self) -> int:
-        return await self.count_of(WaIntegration)
-
     async def phone_holder(self, phone_number: str) -> int | None:
         stmt = self.scoped(WaIntegration).with_only_columns(WaIntegration.id)
         return await self.session.scalar(stmt.where(WaIntegration.phone_number == phone_number))
@@ -47,9 +41,6 @@ class WaIntegrationRepository(ScopedRepository):
         stmt = self.scoped(StoreMember).with_only_columns(StoreMember.id, StoreMember.name)
         rows = await self.session.execute(stmt.where(StoreMember.id.in_(member_ids), StoreMember.removed_at.is_(None)))
         return dict(rows.all())
-
-    async def add(self, integration: WaIntegration) -> WaIntegration:
-        return await self.add_row(integration)
 
     async def record_check(self, integration_id: int, *, status: str, detail: str | None, at: datetime) -> bool:
         """Stores a Check Status result (not an edit: `updated_at` stays); False when the integration is gone."""
