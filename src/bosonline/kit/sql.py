@@ -15,6 +15,11 @@ def update_by_id(table: Table, **values: Any) -> Update:
     return update(table).where(table.c.id == bindparam("_id")).values(**values)
 
 
+def touch_by_id(table: Table, **values: Any) -> Update:
+    """update_by_id that also sets `updated_at` to the `_now` parameter."""
+    return update_by_id(table, **values, updated_at=moment("_now"))
+
+
 def moment(name: str) -> BindParameter[Any]:
     """A bound timestamp parameter, stored as the UTC columns store it (UTCDateTime)."""
     return bindparam(name, type_=UTCDateTime())

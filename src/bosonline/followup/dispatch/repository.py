@@ -57,7 +57,7 @@ from bosonline.followup.render import load_lead_values, load_order_texts, render
 from bosonline.followup.rules import PACED, PAYMENT_CATEGORIES, payment_category, still_applies, text_field
 from bosonline.followup.schedule import gone_reason, waiting_for
 from bosonline.integrations.whatsapp.base import PROVIDERS
-from bosonline.kit.sql import moment, update_by_id
+from bosonline.kit.sql import moment, touch_by_id, update_by_id
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime
 
@@ -75,7 +75,7 @@ _messages = FollowupMessage.__table__
 _integrations = WaIntegration.__table__
 _store_settings = StoreSettings.__table__
 
-_TO_SENDING = update_by_id(
+_TO_SENDING = touch_by_id(
     _messages,
     status="sending",
     attempts=bindparam("_attempts"),
@@ -85,28 +85,15 @@ _TO_SENDING = update_by_id(
     text=bindparam("_text"),
     image=bindparam("_image"),
     error=None,
-    updated_at=moment("_now"),
 )
-_TO_END = update_by_id(
+_TO_END = touch_by_id(
     _messages,
     status=bindparam("_status"),
     error=bindparam("_error"),
     locked_until=None,
-    updated_at=moment("_now"),
 )
-_HOLD = update_by_id(
-    _messages,
-    due_at=moment("_due"),
-    integration_id=bindparam("_integration"),
-    error=bindparam("_error"),
-    updated_at=moment("_now"),
-)
-_WAIT = update_by_id(
-    _messages,
-    due_at=moment("_due"),
-    error=bindparam("_error"),
-    updated_at=moment("_now"),
-)
+_WAIT = touch_by_id(_messages, due_at=moment("_due"), error=bindparam("_error"))
+_HOLD = _WAIT.values(integration_id=bindparam("_integration"))
 _PACE = update_by_id(_integrations, next_send_at=moment("_next"))
 _CURSOR = (
     update(_store_settings)

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.followup.rules import PROGRESS
 from bosonline.integrations.whatsapp.base import StatusUpdate
-from bosonline.kit.sql import moment, update_by_id
+from bosonline.kit.sql import moment, touch_by_id
 from bosonline.models import FollowupMessage, FollowupStatusInbox, WaIntegration
 
 # Rows a status may still change: on their way (or possibly) to the buyer.
@@ -44,7 +44,7 @@ _CLOUD = "whatsapp_cloud"  # echoes our reference: its statuses never need the i
 _messages = FollowupMessage.__table__
 _inbox = FollowupStatusInbox.__table__
 
-_SAVE = update_by_id(
+_SAVE = touch_by_id(
     _messages,
     status=bindparam("_status"),
     provider_message_id=bindparam("_message_id"),
@@ -54,7 +54,6 @@ _SAVE = update_by_id(
     sent_at=moment("_sent_at"),
     delivered_at=moment("_delivered_at"),
     read_at=moment("_read_at"),
-    updated_at=moment("_now"),
 )
 
 
