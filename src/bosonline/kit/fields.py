@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
 
 
@@ -52,6 +53,11 @@ StockDelta = Annotated[
 ]
 # Path/query ids: positive and within JSON-safe integers.
 RecordId = Annotated[int, Field(ge=1, le=2**53)]
+
+
+def id_path(description: str) -> Any:
+    """The `Path(...)` of a record id in a route: `Annotated[int, id_path("Webhook id.")]` (1 to 2**53, as RecordId)."""
+    return Path(ge=1, le=2**53, description=description)
 
 
 def no_repeated_ids(value: list[int]) -> list[int]:
