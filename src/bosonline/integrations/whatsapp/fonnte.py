@@ -13,7 +13,6 @@ from bosonline.integrations.whatsapp.http import GatewayAdapter, first_id, text_
 class FonnteAdapter(GatewayAdapter):
     provider = "fonnte"
     label = "Fonnte"
-
     base_url_setting = "fonnte_base_url"
 
     def _reason(self, data: dict[str, Any]) -> str:

@@ -20,7 +20,6 @@ class StarSenderAdapter(GatewayAdapter):
     provider = "starsender"
     flag = "success"
     label = "StarSender"
-
     base_url_setting = "starsender_base_url"
 
     def _message_id(self, data: dict[str, Any]) -> str | None:
