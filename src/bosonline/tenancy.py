@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import row_of
+from bosonline.errors import found as found_or_404
 from bosonline.models import Store, StoreMember
 from bosonline.permissions import Permission, Role, has_permission
 
@@ -62,7 +64,7 @@ class ScopedRepository:
     def scoped(self, model: type[M]) -> Select[M]:
         return scoped(self.ctx, model)
 
-    async def by_id(self, stmt: Select[M], model: type[M], ids: Iterable[int]) -> dict[int, M]:
+    async def keyed(self, stmt: Select[M], model: type[M], ids: Iterable[int]) -> dict[int, M]:
         """The rows of `stmt` whose id is among `ids`, by id (no query for none)."""
         wanted = sorted(set(ids))
         if not wanted:
@@ -110,8 +112,25 @@ class ScopedRepository:
             select(Store.id).where(Store.id == self.ctx.store_id).with_for_update(key_share=True)
         )
 
+    async def one(self, model: type[M], row_id: int, *, for_update: bool = False) -> M | None:
+        """The store's `model` row of that id (locked with for_update), or None."""
+        return await row_of(self.session, self.scoped(model).where(model.id == row_id), for_update=for_update)
 
-class StoreService:
+    async def found(self, model: type[M], row_id: int, *, for_update: bool = False) -> M:
+        """`one`, or 404 `not_found` when the store has no such row."""
+        return found_or_404(await self.one(model, row_id, for_update=for_update))
+
+    async def by_ids(self, model: type[M], ids: Collection[int | None]) -> dict[int, M]:
+        """The store's `model` rows of those ids (None and 0 ignored) by id; no query when there are none."""
+        return await self.keyed(self.scoped(model), model, [row_id for row_id in ids if row_id])
+
+    async def count_of(self, model: type[Any]) -> int:
+        """How many `model` rows the store has."""
+        stmt = select(func.count()).select_from(self.scoped(model).subquery())
+        return int(await self.session.scalar(stmt) or 0)
+
+
+class ScopedService:
     """Base of a domain's service for the request's store (what `deps.store_service` builds): the session, the
     runtime and the store context; subclasses add their repositories."""
 
@@ -127,3 +146,16 @@ class StoreService:
             row.status = status
             row.updated_at = self.rt.clock.now()
             await self.session.flush()
+
+
+R = TypeVar("R", bound=ScopedRepository)
+
+
+class RepositoryService(ScopedService, Generic[R]):
+    """A ScopedService with one repository: `repo`, the subclass's `repository` over the request's store."""
+
+    repository: type[R]
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
+        super().__init__(session, runtime, ctx)
+        self.repo: R = self.repository(session, ctx)

@@ -11,10 +11,10 @@ from bosonline.errors import Conflict, conflict_for, found
 from bosonline.models import BankAccount
 from bosonline.models.bank import BANK_ACCOUNT_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 
-class BankAccountService(StoreService):
+class BankAccountService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = BankAccountRepository(session, ctx)

@@ -12,7 +12,7 @@ from bosonline.errors import Conflict, Forbidden, conflict_for, found
 from bosonline.models import Category
 from bosonline.models.catalog import CATEGORY_NAME_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 MAX_CATEGORIES = 200
 
@@ -27,7 +27,7 @@ def _out(category: Category, product_counts: dict[int, int]) -> CategoryOut:
     )
 
 
-class CategoryService(StoreService):
+class CategoryService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = CategoryRepository(session, ctx)

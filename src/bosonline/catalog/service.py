@@ -40,7 +40,7 @@ from bosonline.media.service import images_of_store
 from bosonline.models import Product, ProductVariant
 from bosonline.models.catalog import PRODUCT_SLUG_UNIQUE, SKU_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -51,7 +51,7 @@ def slugify(name: str) -> str:
     return slug or "produk"
 
 
-class ProductService(StoreService):
+class ProductService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = ProductRepository(session, ctx)

@@ -47,7 +47,7 @@ class FormRepository(ScopedRepository):
         return await row_of(self.session, self._live().where(Form.id == form_id), for_update=for_update)
 
     async def get_many(self, form_ids: Iterable[int]) -> dict[int, Form]:
-        return await self.by_id(self._live(), Form, form_ids)
+        return await self.keyed(self._live(), Form, form_ids)
 
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(self._live().subquery())) or 0)
@@ -75,11 +75,11 @@ class FormRepository(ScopedRepository):
 
     async def products(self, product_ids: Iterable[int]) -> dict[int, Product]:
         """The store's products with these ids, archived ones included (the caller decides)."""
-        return await self.by_id(self.scoped(Product), Product, product_ids)
+        return await self.keyed(self.scoped(Product), Product, product_ids)
 
     async def variants(self, variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
         """The store's variants with these ids, archived ones included (the caller decides)."""
-        return await self.by_id(self.scoped(ProductVariant), ProductVariant, variant_ids)
+        return await self.keyed(self.scoped(ProductVariant), ProductVariant, variant_ids)
 
     async def order_counts(self, form_ids: Iterable[int]) -> dict[int, int]:
         return await self.count_per(Order.form_id, form_ids)

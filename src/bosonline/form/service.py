@@ -21,7 +21,7 @@ from bosonline.kit.schemas import from_row
 from bosonline.models import Form, FormItem
 from bosonline.models.form import FORM_SLUG_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 _COPIED = (
     "description", "fields", "payment_methods", "couriers", "accept_vouchers", "max_quantity", "meta_pixel_id",
@@ -29,7 +29,7 @@ _COPIED = (
 )  # fmt: skip
 
 
-class FormService(StoreService):
+class FormService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = FormRepository(session, ctx)

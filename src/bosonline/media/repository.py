@@ -18,7 +18,7 @@ class MediaRepository(ScopedRepository):
         return await row_of(self.session, self.scoped(Image).where(Image.id == image_id), for_update=for_update)
 
     async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
-        return await self.by_id(self.scoped(Image), Image, image_ids)
+        return await self.keyed(self.scoped(Image), Image, image_ids)
 
     async def page(self, params: PageParams) -> tuple[Page[Image], int]:
         stmt = self.scoped(Image)

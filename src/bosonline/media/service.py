@@ -29,7 +29,7 @@ from bosonline.media.repository import MediaRepository
 from bosonline.media.schemas import ImageOut
 from bosonline.models import Image
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 log = structlog.get_logger("bosonline.media")
 
@@ -68,7 +68,7 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The image is larger than {limit / (1024 * 1024):g} MB ({limit} bytes)")
 
 
-class MediaService(StoreService):
+class MediaService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = MediaRepository(session, ctx)

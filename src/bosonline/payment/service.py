@@ -12,7 +12,7 @@ from bosonline.payment.qris import dynamic_qris, qris_png
 from bosonline.payment.repository import PaymentSettingsRepository
 from bosonline.payment.schemas import QrisOut
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class QrisImage:
     filename: str
 
 
-class QrisService(StoreService):
+class QrisService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = PaymentSettingsRepository(session, ctx)

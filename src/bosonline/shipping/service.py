@@ -24,7 +24,7 @@ from bosonline.shipping.schemas import (
     RateServiceIn,
     RateServiceOut,
 )
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 DESTINATION_LEVELS = (3, 4)  # district (kecamatan) or village (kelurahan/desa)
 PROVINCE_HINT = 'is not a province code: use a 2-digit Kemendagri code such as "32" (Jawa Barat)'
@@ -32,7 +32,7 @@ _TWO_DIGITS = re.compile(r"[0-9]{2}")
 _SHOWN_KEY_LENGTH = 12
 
 
-class ShippingService(StoreService):
+class ShippingService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = RateCardRepository(session, ctx)

@@ -14,12 +14,12 @@ from bosonline.runtime import Runtime
 from bosonline.staff.errors import StaffError
 from bosonline.staff.repository import StaffRepository
 from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 
 MAX_STAFF = 200
 
 
-class StaffService(StoreService):
+class StaffService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = StaffRepository(session, ctx)

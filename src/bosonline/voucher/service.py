@@ -10,12 +10,12 @@ from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Voucher
 from bosonline.models.voucher import VOUCHER_CODE_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 from bosonline.voucher.repository import VoucherRepository
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut
 
 
-class VoucherService(StoreService):
+class VoucherService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = VoucherRepository(session, ctx.store_id)

@@ -12,7 +12,7 @@ from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Webhook, WebhookDelivery
 from bosonline.models.webhook import WEBHOOK_URL_UNIQUE
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext, StoreService
+from bosonline.tenancy import ScopedService, StoreContext
 from bosonline.webhook.errors import WebhookError
 from bosonline.webhook.outbox import TEST_EVENT, delivery_row, dumps, timestamp, wake_worker_after_commit
 from bosonline.webhook.repository import WebhookRepository
@@ -31,7 +31,7 @@ from bosonline.webhook.targets import TargetRefused, check_host, host_and_port
 RESOLVE_TIMEOUT_SECONDS = 3.0
 
 
-class WebhookService(StoreService):
+class WebhookService(ScopedService):
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
         self.repo = WebhookRepository(session, ctx)

@@ -57,6 +57,7 @@ from bosonline.followup.render import load_lead_values, load_order_texts, render
 from bosonline.followup.rules import PACED, PAYMENT_CATEGORIES, payment_category, still_applies, text_field
 from bosonline.followup.schedule import gone_reason, waiting_for
 from bosonline.integrations.whatsapp.base import PROVIDERS
+from bosonline.kit.sql import moment, touch_by_id, update_by_id
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime
 
@@ -74,55 +75,26 @@ _messages = FollowupMessage.__table__
 _integrations = WaIntegration.__table__
 _store_settings = StoreSettings.__table__
 
-_TO_SENDING = (
-    update(_messages)
-    .where(_messages.c.id == bindparam("_id"))
-    .values(
-        status="sending",
-        attempts=bindparam("_attempts"),
-        locked_until=bindparam("_lease", type_=UTCDateTime()),
-        integration_id=bindparam("_integration"),
-        phone=bindparam("_phone"),
-        text=bindparam("_text"),
-        image=bindparam("_image"),
-        error=None,
-        updated_at=bindparam("_now", type_=UTCDateTime()),
-    )
+_TO_SENDING = touch_by_id(
+    _messages,
+    status="sending",
+    attempts=bindparam("_attempts"),
+    locked_until=moment("_lease"),
+    integration_id=bindparam("_integration"),
+    phone=bindparam("_phone"),
+    text=bindparam("_text"),
+    image=bindparam("_image"),
+    error=None,
 )
-_TO_END = (
-    update(_messages)
-    .where(_messages.c.id == bindparam("_id"))
-    .values(
-        status=bindparam("_status"),
-        error=bindparam("_error"),
-        locked_until=None,
-        updated_at=bindparam("_now", type_=UTCDateTime()),
-    )
+_TO_END = touch_by_id(
+    _messages,
+    status=bindparam("_status"),
+    error=bindparam("_error"),
+    locked_until=None,
 )
-_HOLD = (
-    update(_messages)
-    .where(_messages.c.id == bindparam("_id"))
-    .values(
-        due_at=bindparam("_due", type_=UTCDateTime()),
-        integration_id=bindparam("_integration"),
-        error=bindparam("_error"),
-        updated_at=bindparam("_now", type_=UTCDateTime()),
-    )
-)
-_WAIT = (
-    update(_messages)
-    .where(_messages.c.id == bindparam("_id"))
-    .values(
-        due_at=bindparam("_due", type_=UTCDateTime()),
-        error=bindparam("_error"),
-        updated_at=bindparam("_now", type_=UTCDateTime()),
-    )
-)
-_PACE = (
-    update(_integrations)
-    .where(_integrations.c.id == bindparam("_id"))
-    .values(next_send_at=bindparam("_next", type_=UTCDateTime()))
-)
+_WAIT = touch_by_id(_messages, due_at=moment("_due"), error=bindparam("_error"))
+_HOLD = _WAIT.values(integration_id=bindparam("_integration"))
+_PACE = update_by_id(_integrations, next_send_at=moment("_next"))
 _CURSOR = (
     update(_store_settings)
     .where(_store_settings.c.store_id == bindparam("_store"))
@@ -556,10 +528,10 @@ _RAISE_PACE = (
         _integrations.c.id == bindparam("_id"),
         or_(
             _integrations.c.next_send_at.is_(None),
-            _integrations.c.next_send_at < bindparam("_next", type_=UTCDateTime()),
+            _integrations.c.next_send_at < moment("_next"),
         ),
     )
-    .values(next_send_at=bindparam("_next", type_=UTCDateTime()))
+    .values(next_send_at=moment("_next"))
 )
 
 

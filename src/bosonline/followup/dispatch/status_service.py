@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.followup.rules import PROGRESS
 from bosonline.integrations.whatsapp.base import StatusUpdate
+from bosonline.kit.sql import moment, touch_by_id
 from bosonline.models import FollowupMessage, FollowupStatusInbox, WaIntegration
-from bosonline.models.base import UTCDateTime
 
 # Rows a status may still change: on their way (or possibly) to the buyer.
 _UPDATABLE = frozenset({*PROGRESS, "unknown"})
@@ -44,20 +44,16 @@ _CLOUD = "whatsapp_cloud"  # echoes our reference: its statuses never need the i
 _messages = FollowupMessage.__table__
 _inbox = FollowupStatusInbox.__table__
 
-_SAVE = (
-    update(_messages)
-    .where(_messages.c.id == bindparam("_id"))
-    .values(
-        status=bindparam("_status"),
-        provider_message_id=bindparam("_message_id"),
-        integration_id=bindparam("_integration_id"),
-        error=bindparam("_error"),
-        locked_until=bindparam("_locked_until", type_=UTCDateTime()),
-        sent_at=bindparam("_sent_at", type_=UTCDateTime()),
-        delivered_at=bindparam("_delivered_at", type_=UTCDateTime()),
-        read_at=bindparam("_read_at", type_=UTCDateTime()),
-        updated_at=bindparam("_now", type_=UTCDateTime()),
-    )
+_SAVE = touch_by_id(
+    _messages,
+    status=bindparam("_status"),
+    provider_message_id=bindparam("_message_id"),
+    integration_id=bindparam("_integration_id"),
+    error=bindparam("_error"),
+    locked_until=moment("_locked_until"),
+    sent_at=moment("_sent_at"),
+    delivered_at=moment("_delivered_at"),
+    read_at=moment("_read_at"),
 )
 
 

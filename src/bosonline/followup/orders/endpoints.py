@@ -6,7 +6,7 @@ import inspect
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Query
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
@@ -22,6 +22,7 @@ from bosonline.followup.orders.schemas import (
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order.errors import OrderError
@@ -33,7 +34,7 @@ router = api_router(tags=["Follow-up"])
 Reader = Annotated[FollowupOrderService, store_service(FollowupOrderService, Permission.orders_read)]
 Writer = Annotated[FollowupOrderService, store_service(FollowupOrderService, Permission.orders_write)]
 Stats = Annotated[FollowupStats, store_service(FollowupStats, Permission.reports_read)]
-OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
+OrderId = Annotated[int, path_id("The order's id.")]
 
 SEMANTICS = """
 Steps are the order's follow-up chat templates in order (Follow Up 1, 2, 3, …): those of its first

@@ -44,16 +44,5 @@ def followups_out(order: Order, rows: list[FollowupMessage]) -> OrderFollowupsOu
             if waiting
             else None
         ),
-        items=[
-            OrderFollowupItemOut(
-                id=row.id,
-                step=row.step,
-                template_name=row.template_name,
-                channel=row.channel,
-                status=row.status,
-                due_at=row.due_at,
-                sent_at=row.sent_at,
-            )
-            for row in rows
-        ],
+        items=[OrderFollowupItemOut.model_validate(row, from_attributes=True) for row in rows],
     )

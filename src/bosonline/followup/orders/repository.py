@@ -150,11 +150,7 @@ class FollowupOrderRepository(OrderRepository):
         return await messages_of(self.session, self.ctx.store_id, order_ids)
 
     async def templates(self, template_ids: Collection[int | None]) -> dict[int, FollowupChat]:
-        ids = {i for i in template_ids if i}
-        if not ids:
-            return {}
-        stmt = self.scoped(FollowupChat).where(FollowupChat.id.in_(ids))
-        return {template.id: template for template in await self.session.scalars(stmt)}
+        return await self.by_ids(FollowupChat, template_ids)
 
     async def template_set_of(self, order: Order) -> list[FollowupChat]:
         """The order's templates in order (Follow Up 1, 2, …): two queries (its products, the candidates)."""
@@ -184,8 +180,4 @@ class FollowupOrderRepository(OrderRepository):
         return sorted(await self.session.scalars(stmt), key=lambda row: (row.step, row.id))
 
     async def integrations(self, ids: Collection[int | None]) -> dict[int, WaIntegration]:
-        wanted = {i for i in ids if i}
-        if not wanted:
-            return {}
-        stmt = self.scoped(WaIntegration).where(WaIntegration.id.in_(wanted))
-        return {row.id: row for row in await self.session.scalars(stmt)}
+        return await self.by_ids(WaIntegration, ids)

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bosonline.errors import Conflict, NotFound
 from bosonline.followup.errors import FollowupError
 from bosonline.followup.orders.repository import FollowupOrderRepository
@@ -49,11 +47,11 @@ from bosonline.followup.schedule import gone_reason, message_row
 from bosonline.kit.clock import as_utc
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.models import FollowupChat, FollowupMessage, Order
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusError
 from bosonline.order.status_service import OrderStatusService
-from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import RepositoryService
 from bosonline.webhook.outbox import wake_worker_after_commit
 
 # A second Follow Up of the same order by the same CS within this window of that CS's own action, without naming a
@@ -145,12 +143,8 @@ def next_step(
     return None, without_text
 
 
-class FollowupOrderService:
-    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = FollowupOrderRepository(session, ctx)
+class FollowupOrderService(RepositoryService[FollowupOrderRepository]):
+    repository = FollowupOrderRepository
 
     # --- Follow Up Attempts ------------------------------------------------------------------------------------
 
@@ -468,13 +462,9 @@ class FollowupOrderService:
         for row in rows:
             integration = integrations.get(row.integration_id or 0)
             out.append(
-                MessageHistoryOut(
-                    id=row.id,
-                    step=row.step,
-                    template_name=row.template_name,
-                    channel=row.channel,
-                    status=row.status,
-                    text=row.text,
+                from_row(
+                    MessageHistoryOut,
+                    row,
                     phone=display_phone(row.phone),
                     integration=(
                         IntegrationRefOut(
@@ -485,13 +475,7 @@ class FollowupOrderService:
                         if integration
                         else None
                     ),
-                    provider_message_id=row.provider_message_id,
-                    error=row.error,
                     actor=row.actor_label,
-                    sent_at=row.sent_at,
-                    delivered_at=row.delivered_at,
-                    read_at=row.read_at,
-                    created_at=row.created_at,
                 )
             )
         return out

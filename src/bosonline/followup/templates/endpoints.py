@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Body, Depends, Path, Query, Response, status
+from fastapi import Body, Depends, Query, Response, status
 
 from bosonline.deps import store_service
 from bosonline.errors import CommonError, error_responses
@@ -25,6 +25,7 @@ from bosonline.followup.templates.schemas import (
     ScalevList,
 )
 from bosonline.followup.templates.service import TemplateService
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -35,8 +36,8 @@ store_router = api_router(prefix="/store/follow-up-chats", tags=["Follow-up chat
 
 Reader = Annotated[TemplateService, store_service(TemplateService, Permission.orders_read)]
 Writer = Annotated[TemplateService, store_service(TemplateService, Permission.followup_templates_write)]
-ProductId = Annotated[int, Path(ge=1, le=2**53, description="The product (of the store acting).")]
-ChatId = Annotated[int, Path(ge=1, le=2**53, description="Follow-up chat id.")]
+ProductId = Annotated[int, path_id("The product (of the store acting).")]
+ChatId = Annotated[int, path_id("Follow-up chat id.")]
 
 _GENERATE_DOC = (
     "Creates the default follow-up set, in Indonesian, with texts for bank transfer, COD and e-payment:\n\n"

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from bosonline.followup import rules
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import LEAD_IDLE
 from bosonline.integrations.whatsapp.base import PROVIDERS
-from bosonline.kit.fields import no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.fields import RecordIds, no_control_chars, no_control_chars_but_newlines
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import FollowupChat, WaIntegration
 from bosonline.order.state import STATUSES
 
@@ -225,34 +225,20 @@ class GenerateIn(StrictBody):
 
 
 class OrderIn(StrictBody):
-    ids: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(
+    ids: RecordIds = Field(
         max_length=MAX_TEMPLATES,
         description="Every template id of the product (or every store default), each once, in the new order: the "
         "first is Follow Up 1.",
     )
 
-    @field_validator("ids")
-    @classmethod
-    def _no_repeats(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("must not repeat an id")
-        return value
-
 
 class WaIntegrationBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     phone_number: str = Field(description="E.164 digits, 628…")
     provider: str
-
-    @classmethod
-    def of(cls, integration: WaIntegration) -> WaIntegrationBrief:
-        return cls(
-            id=integration.id,
-            name=integration.name,
-            phone_number=integration.phone_number,
-            provider=integration.provider,
-        )
 
 
 class FollowupChatOut(BaseModel):
@@ -277,24 +263,8 @@ class FollowupChatOut(BaseModel):
 
     @classmethod
     def of(cls, chat: FollowupChat, integration: WaIntegration | None) -> FollowupChatOut:
-        return cls(
-            bundle_id=None,
-            change_status=chat.change_status,
-            hours_after=chat.hours_after,
-            id=chat.id,
-            image=chat.image,
-            is_default=chat.is_default,
-            name=chat.name,
-            product_id=chat.product_id,
-            provider=chat.provider,
-            store_id=chat.store_id,
-            text_for_bank_transfer=chat.text_for_bank_transfer,
-            text_for_cod=chat.text_for_cod,
-            text_for_epayment=chat.text_for_epayment,
-            trigger=chat.trigger,
-            wa_gateway_assignation_type=chat.wa_gateway_assignation_type,
-            wa_integration=WaIntegrationBrief.of(integration) if integration is not None else None,
-        )
+        brief = WaIntegrationBrief.model_validate(integration) if integration is not None else None
+        return from_row(cls, chat, bundle_id=None, wa_integration=brief)
 
 
 T = TypeVar("T")

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, validation_fields
 from bosonline.followup import rules
@@ -29,8 +28,7 @@ from bosonline.followup.templates.schemas import (
 )
 from bosonline.kit.pagination import PageParams
 from bosonline.models import FollowupChat
-from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import RepositoryService
 
 DELETED_REASON = "template deleted"
 _CATEGORY_LABELS = {"bank_transfer": "bank transfer", "cod": "COD", "epayment": "e-payment"}
@@ -42,12 +40,8 @@ INTEGRATION_FIELDS = frozenset({"provider", "wa_integration_id", "wa_gateway_ass
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]{1,40})\s*\}\}")  # a well-formed {{name}}, as kit/placeholders.py
 
 
-class TemplateService:
-    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = TemplateRepository(session, ctx)
+class TemplateService(RepositoryService[TemplateRepository]):
+    repository = TemplateRepository
 
     # Reads --------------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, status
+from fastapi import Depends, Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
@@ -21,6 +21,7 @@ from bosonline.integrations.whatsapp.schemas import (
     WaIntegrationUpdate,
 )
 from bosonline.integrations.whatsapp.service import WaIntegrationService
+from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -28,7 +29,7 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/wa-integration", tags=["WhatsApp"])
 
-IntegrationId = Annotated[int, Path(ge=1, le=2**53, description="WhatsApp integration id.")]
+IntegrationId = Annotated[int, path_id("WhatsApp integration id.")]
 Manager = Annotated[WaIntegrationService, store_service(WaIntegrationService, Permission.integrations_write)]
 
 GUIDE = f"""

@@ -4,56 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, SendResult
-from bosonline.integrations.whatsapp.http import (
-    HttpAdapter,
-    call,
-    check_for_failure,
-    device_refusal,
-    first_id,
-    gateway_result,
-    text_of,
-)
+from bosonline.integrations.whatsapp.http import GatewayAdapter, first_id, text_of
 
 
-class FonnteAdapter(HttpAdapter):
+class FonnteAdapter(GatewayAdapter):
     provider = "fonnte"
+    label = "Fonnte"
+    base_url_setting = "fonnte_base_url"
 
-    @property
-    def _base(self) -> str:
-        return str(self.settings.fonnte_base_url).rstrip("/")
+    def _reason(self, data: dict[str, Any]) -> str:
+        return text_of(data.get("reason") or data.get("detail") or data.get("message"))
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": self.credentials["token"]}
+    def _message_id(self, data: dict[str, Any]) -> str | None:
+        return first_id(data.get("id"))
 
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("token"):
-            return SendResult("failed", error=problem)
         form = {"target": message.to, "message": message.text}
         if message.image_url:
             form["url"] = message.image_url
-        answer = await call(
-            self.client, "POST", f"{self._base}/send", deadline=self.deadline, headers=self._headers(), form=form
-        )
-        return gateway_result(answer, flag="status", reason=_reason, message_id=lambda data: first_id(data.get("id")))
+        return await self._deliver("POST", self._url("/send"), headers=self._headers(), form=form)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("token"):
-            return CheckResult(False, "unauthorized", problem)
-        answer = await call(
-            self.client, "POST", f"{self._base}/device", deadline=self.deadline, headers=self._headers()
-        )
-        if (failure := check_for_failure(answer)) is not None:
-            return failure
-        data = answer.data
-        if (refused := device_refusal(data, flag="status", reason=_reason(data))) is not None:
-            return refused
+        data = await self._device("POST", self._url("/device"), headers=self._headers())
+        if isinstance(data, CheckResult):
+            return data
         state = text_of(data.get("device_status")).lower()
         detail = text_of(f"device {data.get('device', '')} {data.get('name', '')}; quota {data.get('quota', '?')}")
-        if state == "connect":
-            return CheckResult(True, "connected", detail)
-        return CheckResult(False, "disconnected", f"device {state or 'not connected'}: scan the QR code in Fonnte")
-
-
-def _reason(data: dict[str, object]) -> str:
-    return text_of(data.get("reason") or data.get("detail") or data.get("message"))
+        return self._connection(state, connected=state == "connect", detail=detail)

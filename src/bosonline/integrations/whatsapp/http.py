@@ -237,6 +237,7 @@ class HttpAdapter:
     never raise (a bug in reading an answer makes the send `unknown`: it may have gone out)."""
 
     provider = ""
+    required: tuple[str, ...] = ()  # the credentials without which nothing is sent or checked
 
     def __init__(self, credentials: dict[str, Any], phone_number: str, client: httpx.AsyncClient, settings: Any):
         self.credentials = {key: str(value) for key, value in credentials.items() if value is not None}
@@ -251,6 +252,8 @@ class HttpAdapter:
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         try:
+            if problem := self.missing(*self.required):
+                return SendResult("failed", error=problem)
             return await self._send(message)
         except Exception as exc:  # the dispatcher must survive whatever a provider answers
             log.exception("whatsapp_send_crashed", provider=self.provider)
@@ -258,6 +261,8 @@ class HttpAdapter:
 
     async def check(self) -> CheckResult:
         try:
+            if problem := self.missing(*self.required):
+                return CheckResult(False, "unauthorized", problem)
             return await self._check()
         except Exception as exc:
             log.exception("whatsapp_check_crashed", provider=self.provider)
@@ -268,3 +273,57 @@ class HttpAdapter:
 
     async def _check(self) -> CheckResult:
         raise NotImplementedError
+
+    async def _call(self, method: str, url: str, **request: Any) -> Answer:
+        """`call` with this adapter's client and deadline (`request`: call's headers, params, json_body, form)."""
+        return await call(self.client, method, url, deadline=self.deadline, **request)
+
+
+class GatewayAdapter(HttpAdapter):
+    """A gateway that answers JSON with a boolean success `flag` (Fonnte, Wablas, StarSender): a send is one call read
+    by gateway_result, a device check one call whose answer must carry the flag, and what the provider says is
+    `_reason(data)` in both."""
+
+    flag = "status"
+    label = ""  # the gateway's name as sellers know it, in "scan the QR code in <label>"
+    required: tuple[str, ...] = ("token",)
+    base_url_setting = ""  # the Settings field of the gateway's base URL
+
+    def _url(self, path: str) -> str:
+        return str(getattr(self.settings, self.base_url_setting)).rstrip("/") + path
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": self.credentials["token"]}
+
+    def _reason(self, data: dict[str, Any]) -> str:
+        return text_of(data.get("message"))
+
+    def _message_id(self, data: dict[str, Any]) -> str | None:
+        raise NotImplementedError
+
+    async def _deliver(self, method: str, url: str, **request: Any) -> SendResult:
+        answer = await self._call(method, url, **request)
+        return gateway_result(answer, flag=self.flag, reason=self._reason, message_id=self._message_id)
+
+    async def _device(self, method: str, url: str, **request: Any) -> dict[str, Any] | CheckResult:
+        """The device check's answer, or the CheckResult of a call that failed or that the gateway refused."""
+        answer = await self._call(method, url, **request)
+        if (failure := check_for_failure(answer)) is not None:
+            return failure
+        data: dict[str, Any] = answer.data
+        if (refused := device_refusal(data, flag=self.flag, reason=self._reason(data))) is not None:
+            return refused
+        return data
+
+    @staticmethod
+    def _inner(data: dict[str, Any]) -> dict[str, Any]:
+        """The answer's `data` object (Wablas, StarSender), empty when it has none."""
+        inner = data.get("data")
+        return inner if isinstance(inner, dict) else {}
+
+    def _connection(self, state: str, *, connected: bool, detail: str) -> CheckResult:
+        if connected:
+            return CheckResult(True, "connected", detail)
+        return CheckResult(
+            False, "disconnected", f"device {state or 'not connected'}: scan the QR code in {self.label}"
+        )

@@ -25,16 +25,6 @@ class WaIntegrationRepository(ScopedRepository):
         total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
         return await keyset_page(self.session, stmt, [WaIntegration.id], params), total
 
-    async def get(self, integration_id: int, *, for_update: bool = False) -> WaIntegration | None:
-        stmt = self.scoped(WaIntegration).where(WaIntegration.id == integration_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
-
-    async def count(self) -> int:
-        stmt = select(func.count()).select_from(self.scoped(WaIntegration).subquery())
-        return int(await self.session.scalar(stmt) or 0)
-
     async def phone_holder(self, phone_number: str) -> int | None:
         stmt = self.scoped(WaIntegration).with_only_columns(WaIntegration.id)
         return await self.session.scalar(stmt.where(WaIntegration.phone_number == phone_number))
@@ -51,12 +41,6 @@ class WaIntegrationRepository(ScopedRepository):
         stmt = self.scoped(StoreMember).with_only_columns(StoreMember.id, StoreMember.name)
         rows = await self.session.execute(stmt.where(StoreMember.id.in_(member_ids), StoreMember.removed_at.is_(None)))
         return dict(rows.all())
-
-    async def add(self, integration: WaIntegration) -> WaIntegration:
-        integration.store_id = self.ctx.store_id
-        self.session.add(integration)
-        await self.session.flush()
-        return integration
 
     async def record_check(self, integration_id: int, *, status: str, detail: str | None, at: datetime) -> bool:
         """Stores a Check Status result (not an edit: `updated_at` stays); False when the integration is gone."""

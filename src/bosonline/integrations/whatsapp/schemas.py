@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS, WABLAS_SERVER
 from bosonline.kit.fields import RecordId, ShortText
 from bosonline.kit.phone import MobilePhone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import DeletedOut, StrictBody
 
 MAX_INTEGRATIONS_PER_STORE = 20
 MAX_PACING_PER_MINUTE = 600
@@ -109,10 +109,7 @@ class WaIntegrationIn(_IntegrationFields):
         provider = info.data.get("provider")
         if provider is None:  # the provider itself is invalid: reported on its own
             return value
-        problems = credential_problems(provider, value, complete=True)
-        if problems:
-            raise ValueError("; ".join(f"{key.removeprefix('credentials.')} {why}" for key, why in problems.items()))
-        return value
+        return _checked(provider, value, complete=True)
 
 
 class WaIntegrationUpdate(_IntegrationFields):
@@ -135,10 +132,15 @@ class WaIntegrationUpdate(_IntegrationFields):
         provider = info.data.get("provider")
         if value is None or provider is None:
             return value
-        problems = credential_problems(provider, value, complete=False)
-        if problems:
-            raise ValueError("; ".join(f"{key.removeprefix('credentials.')} {why}" for key, why in problems.items()))
-        return value
+        return _checked(provider, value, complete=False)
+
+
+def _checked(provider: str, value: dict[str, str], *, complete: bool) -> dict[str, str]:
+    """`value` when credential_problems finds none, else the ValueError naming them (one 422 entry)."""
+    problems = credential_problems(provider, value, complete=complete)
+    if problems:
+        raise ValueError("; ".join(f"{key.removeprefix('credentials.')} {why}" for key, why in problems.items()))
+    return value
 
 
 class OwnerOut(BaseModel):
@@ -195,9 +197,7 @@ class CheckOut(BaseModel):
     checked_at: datetime
 
 
-class WaIntegrationDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class WaIntegrationDeletedOut(DeletedOut):
     templates_detached: int = Field(
         description="Follow-up chat templates that named this integration: they stay, with `wa_integration_id` "
         "null (fix them before they send through a gateway again)."

@@ -9,7 +9,6 @@ import secrets
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
 from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult
@@ -29,9 +28,9 @@ from bosonline.integrations.whatsapp.schemas import (
 )
 from bosonline.kit.crypto import mask
 from bosonline.kit.pagination import Page, PageParams
+from bosonline.kit.schemas import from_row
 from bosonline.models.followup import INTEGRATION_PHONE_UNIQUE, WaIntegration
-from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import RepositoryService
 
 MAX_DETAIL = 300
 
@@ -48,12 +47,8 @@ class CredentialsUnreadable(Conflict):
     )
 
 
-class WaIntegrationService:
-    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = WaIntegrationRepository(session, ctx)
+class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
+    repository = WaIntegrationRepository
 
     # Reads --------------------------------------------------------------------------------------------------
 
@@ -64,7 +59,7 @@ class WaIntegrationService:
         return await self._out(page.items), page, total
 
     async def get(self, integration_id: int) -> WaIntegrationOut:
-        return (await self._out([await self._integration(integration_id)]))[0]
+        return (await self._out([await self.repo.found(WaIntegration, integration_id)]))[0]
 
     # Writes -------------------------------------------------------------------------------------------------
 
@@ -73,7 +68,7 @@ class WaIntegrationService:
         await self.repo.lock_store()
         if await self.repo.phone_holder(data.phone_number) is not None:
             raise conflict_for(INTEGRATION_PHONE_UNIQUE)
-        if await self.repo.count() >= MAX_INTEGRATIONS_PER_STORE:
+        if await self.repo.count_of(WaIntegration) >= MAX_INTEGRATIONS_PER_STORE:
             raise Conflict(
                 f"A store can have at most {MAX_INTEGRATIONS_PER_STORE} WhatsApp integrations; delete one first",
                 code=WhatsAppError.wa_integration_limit_reached,
@@ -91,11 +86,11 @@ class WaIntegrationService:
             created_at=now,
             updated_at=now,
         )
-        await self.repo.add(integration)
+        await self.repo.insert(integration)
         return (await self._out([integration]))[0]
 
     async def update(self, integration_id: int, data: WaIntegrationUpdate) -> WaIntegrationOut:
-        integration = await self._integration(integration_id, for_update=True)
+        integration = await self.repo.found(WaIntegration, integration_id, for_update=True)
         await self._check_owner(data.owner_member_id)
         if data.phone_number != integration.phone_number:
             holder = await self.repo.phone_holder(data.phone_number)
@@ -134,13 +129,13 @@ class WaIntegrationService:
         return (await self._out([integration]))[0]
 
     async def delete(self, integration_id: int) -> WaIntegrationDeletedOut:
-        integration = await self._integration(integration_id, for_update=True)
+        integration = await self.repo.found(WaIntegration, integration_id, for_update=True)
         detached = await self.repo.templates_using(integration.id)
         await self.repo.remove(integration.id)
         return WaIntegrationDeletedOut(id=integration_id, templates_detached=detached)
 
     async def check_status(self, integration_id: int) -> CheckOut:
-        integration = await self._integration(integration_id)
+        integration = await self.repo.found(WaIntegration, integration_id)
         credentials = self._open(integration)
         if credentials is None:
             raise CredentialsUnreadable()
@@ -176,12 +171,6 @@ class WaIntegrationService:
                 return CheckResult(ok=False, status="unreachable", detail=f"no answer within {deadline:g} s")
             except httpx.HTTPError as exc:
                 return CheckResult(ok=False, status="unreachable", detail=f"{type(exc).__name__}: {exc}"[:MAX_DETAIL])
-
-    async def _integration(self, integration_id: int, *, for_update: bool = False) -> WaIntegration:
-        integration = await self.repo.get(integration_id, for_update=for_update)
-        if integration is None:
-            raise NotFound()
-        return integration
 
     async def _check_unused(self, integration: WaIntegration) -> None:
         """A template names its number together with the provider it sends with: the number's provider cannot
@@ -229,13 +218,9 @@ class WaIntegrationService:
             )
         secret = (opened or {}).get(WEBHOOK_SECRET)
         cloud = integration.provider == "whatsapp_cloud"
-        return WaIntegrationOut(
-            id=integration.id,
-            name=integration.name,
-            phone_number=integration.phone_number,
-            provider=integration.provider,
-            pacing_per_minute=integration.pacing_per_minute,
-            is_active=integration.is_active,
+        return from_row(
+            WaIntegrationOut,
+            integration,
             owner=owner,
             credentials={
                 key: mask(str(opened[key])) for key in CREDENTIAL_FIELDS.get(integration.provider, ()) if key in opened
@@ -246,8 +231,6 @@ class WaIntegrationService:
             status_webhook_url=self._webhook_url(integration.id, None if cloud else secret) if secret else None,
             verify_token=secret if cloud else None,
             last_check=last_check,
-            created_at=integration.created_at,
-            updated_at=integration.updated_at,
         )
 
     def _webhook_url(self, integration_id: int, secret: str | None) -> str:

@@ -6,20 +6,18 @@ The answer is `{"status": true, "message": …, "data": {"messages": [{"id": …
 
 from __future__ import annotations
 
+from typing import Any
+
 from bosonline.integrations.whatsapp.base import WABLAS_SERVER, CheckResult, OutgoingMessage, SendResult
-from bosonline.integrations.whatsapp.http import (
-    HttpAdapter,
-    call,
-    check_for_failure,
-    device_refusal,
-    first_id,
-    gateway_result,
-    text_of,
-)
+from bosonline.integrations.whatsapp.http import GatewayAdapter, first_id, text_of
+
+BAD_SERVER = "invalid Wablas server name (e.g. tegal, texas, solo)"
 
 
-class WablasAdapter(HttpAdapter):
+class WablasAdapter(GatewayAdapter):
     provider = "wablas"
+    required = ("token", "server")
+    label = "Wablas"
 
     def _base(self) -> str | None:
         server = self.credentials.get("server", "")
@@ -27,66 +25,36 @@ class WablasAdapter(HttpAdapter):
             return None
         return str(self.settings.wablas_base_url).replace("{server}", server).rstrip("/")
 
+    def _message_id(self, data: dict[str, Any]) -> str | None:
+        found = self._inner(data)
+        messages = found.get("messages")
+        if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+            return first_id(messages[0].get("id"))
+        return first_id(found.get("id"))
+
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("token", "server"):
-            return SendResult("failed", error=problem)
         base = self._base()
         if base is None:
-            return SendResult("failed", error="invalid Wablas server name (e.g. tegal, texas, solo)")
+            return SendResult("failed", error=BAD_SERVER)
         if message.image_url:
             url = f"{base}/api/send-image"
             form = {"phone": message.to, "image": message.image_url, "caption": message.text}
         else:
             url = f"{base}/api/send-message"
             form = {"phone": message.to, "message": message.text}
-        answer = await call(
-            self.client,
-            "POST",
-            url,
-            deadline=self.deadline,
-            headers={"Authorization": self.credentials["token"]},
-            form=form,
-        )
-        return gateway_result(
-            answer,
-            flag="status",
-            reason=lambda data: text_of(data.get("message")),
-            message_id=lambda data: _message_id(data.get("data")),
-        )
+        return await self._deliver("POST", url, headers=self._headers(), form=form)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("token", "server"):
-            return CheckResult(False, "unauthorized", problem)
         base = self._base()
         if base is None:
-            return CheckResult(False, "error", "invalid Wablas server name (e.g. tegal, texas, solo)")
-        answer = await call(
-            self.client,
-            "GET",
-            f"{base}/api/device/info",
-            deadline=self.deadline,
-            params={"token": self.credentials["token"]},
-        )
-        if (failure := check_for_failure(answer)) is not None:
-            return failure
-        data = answer.data
-        if (refused := device_refusal(data, flag="status", reason=text_of(data.get("message")))) is not None:
-            return refused
-        device = data.get("data") if isinstance(data.get("data"), dict) else {}
+            return CheckResult(False, "error", BAD_SERVER)
+        data = await self._device("GET", f"{base}/api/device/info", params={"token": self.credentials["token"]})
+        if isinstance(data, CheckResult):
+            return data
+        device = self._inner(data)
         state = text_of(device.get("status")).lower()
         detail = text_of(
             f"device {device.get('sender', '')}; quota {device.get('quota', '?')}; "
             f"expires {device.get('expired_date', '?')}"
         )
-        if state == "connected":
-            return CheckResult(True, "connected", detail)
-        return CheckResult(False, "disconnected", f"device {state or 'not connected'}: scan the QR code in Wablas")
-
-
-def _message_id(data: object) -> str | None:
-    if not isinstance(data, dict):
-        return None
-    messages = data.get("messages")
-    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
-        return first_id(messages[0].get("id"))
-    return first_id(data.get("id"))
+        return self._connection(state, connected=state == "connected", detail=detail)

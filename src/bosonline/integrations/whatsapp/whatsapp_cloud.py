@@ -15,7 +15,6 @@ from bosonline.integrations.whatsapp.base import CheckResult, OutgoingMessage, S
 from bosonline.integrations.whatsapp.http import (
     UNAUTHORIZED,
     HttpAdapter,
-    call,
     check_for_failure,
     clean,
     first_id,
@@ -33,6 +32,7 @@ _PHONE_NUMBER_ID = re.compile(r"^[0-9]{1,32}$")
 
 class WhatsAppCloudAdapter(HttpAdapter):
     provider = "whatsapp_cloud"
+    required = ("phone_number_id", "access_token")
 
     def _number_url(self) -> str | None:
         phone_number_id = self.credentials.get("phone_number_id", "").strip()
@@ -44,8 +44,6 @@ class WhatsAppCloudAdapter(HttpAdapter):
         return {"Authorization": f"Bearer {self.credentials['access_token']}"}
 
     async def _send(self, message: OutgoingMessage) -> SendResult:
-        if problem := self.missing("phone_number_id", "access_token"):
-            return SendResult("failed", error=problem)
         number_url = self._number_url()
         if number_url is None:
             return SendResult("failed", error="invalid phone number id: digits only, from Meta's WhatsApp Manager")
@@ -56,14 +54,7 @@ class WhatsAppCloudAdapter(HttpAdapter):
             body |= {"type": "text", "text": {"body": message.text, "preview_url": False}}
         if message.reference and len(message.reference.encode()) <= MAX_CALLBACK_DATA:
             body["biz_opaque_callback_data"] = message.reference
-        answer = await call(
-            self.client,
-            "POST",
-            f"{number_url}/messages",
-            deadline=self.deadline,
-            headers=self._headers(),
-            json_body=body,
-        )
+        answer = await self._call("POST", f"{number_url}/messages", headers=self._headers(), json_body=body)
         if answer.result is not None:
             return answer.result
         data = answer.data if isinstance(answer.data, dict) else None
@@ -77,19 +68,11 @@ class WhatsAppCloudAdapter(HttpAdapter):
         return SendResult("sent", message_id=message_id)
 
     async def _check(self) -> CheckResult:
-        if problem := self.missing("phone_number_id", "access_token"):
-            return CheckResult(False, "unauthorized", problem)
         number_url = self._number_url()
         if number_url is None:
             return CheckResult(False, "error", "invalid phone number id: digits only")
-        answer = await call(
-            self.client,
-            "GET",
-            number_url,
-            deadline=self.deadline,
-            headers=self._headers(),
-            params={"fields": "display_phone_number,verified_name,quality_rating"},
-        )
+        fields = {"fields": "display_phone_number,verified_name,quality_rating"}
+        answer = await self._call("GET", number_url, headers=self._headers(), params=fields)
         if answer.result is None and not 200 <= answer.status < 300:
             code, reason = _error_of(answer.data if isinstance(answer.data, dict) else None)
             if code in TOKEN_ERRORS or answer.status in (401, 403):
