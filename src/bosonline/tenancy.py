@@ -118,7 +118,8 @@ class ScopedRepository:
 
     async def found(self, model: type[M], row_id: int, *, for_update: bool = False) -> M:
         """`one`, or 404 `not_found` when the store has no such row."""
-        return found_or_404(await self.one(model, row_id, for_update=for_update))
+        row: M | None = await self.one(model, row_id, for_update=for_update)
+        return found_or_404(row)
 
     async def by_ids(self, model: type[M], ids: Collection[int | None]) -> dict[int, M]:
         """The store's `model` rows of those ids (None and 0 ignored) by id; no query when there are none."""
