@@ -27,7 +27,6 @@ from bosonline.checkout.schemas import (
     CourierOut,
     FormFieldsOut,
     LineIn,
-    MoneyOut,
     PublicFormOut,
     PublicFormPage,
     PublicOrderOut,
@@ -46,6 +45,7 @@ from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, draw_unique_code, price_order, unit_price
+from bosonline.order.schemas import MoneyOut
 from bosonline.order.timeline import BUYER, OrderTimeline
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import delivery_region
@@ -243,7 +243,7 @@ class PublicCheckout:
                 for item in cart.items
             ],
             weight_g=cart.weight_g,
-            money=MoneyOut(**money.as_dict()),
+            money=MoneyOut.model_validate(money),
             voucher=_applied(voucher),
             rates=[RateOut(**rate.__dict__) for rate in shipping.rates],
         )
