@@ -24,6 +24,7 @@ from bosonline.form.success import (
 )
 from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.models import Form, Order, OrderLine, Store, StoreMember
 from bosonline.order.schemas import MoneyOut
 from bosonline.order.texts import placeholder_values, public_bank_accounts
@@ -77,24 +78,14 @@ class OrderViews:
         page = success_page_of(known.form) if known.form is not None else None
         whatsapp_phone = (handler.phone if handler and handler.phone else None) or store.phone
         target = render_success(page or DEFAULT_PAGE, values, whatsapp_phone=whatsapp_phone)
-        return PublicOrderOut(
-            number=order.number,
-            secret_slug=order.secret_slug,
-            status=order.status,
-            payment_status=order.payment_status,
-            created_at=order.created_at,
+        return from_row(
+            PublicOrderOut,
+            order,
             store=public_store(store),
-            customer_name=order.customer_name,
             customer_phone=customer_out(order).phone,
-            address=order.address,
-            region_name=order.region_name,
-            postal_code=order.postal_code,
-            courier=order.courier,
             courier_name=courier_label(order.courier),
-            courier_service=order.courier_service,
             lines=[OrderLineOut.model_validate(line) for line in lines],
             money=MoneyOut.model_validate(order),
-            voucher_code=order.voucher_code,
             payment=PaymentOut(
                 method=order.payment_method,
                 amount=order.total,

@@ -1,4 +1,5 @@
-"""Wire envelopes shared by every domain: {"data": …} and {"data": [...], "meta": {...}}."""
+"""Wire envelopes shared by every domain: {"data": …} and {"data": [...], "meta": {...}}; and `from_row`, which reads a
+wire shape from a row."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -32,3 +34,11 @@ class StrictBody(BaseModel):
 class DeletedOut(BaseModel):
     id: int
     deleted: bool = True
+
+
+def from_row(model: type[M], row: object, /, **computed: object) -> M:
+    """`model` with each field read from the row's attribute of the same name, but those given in `computed` (the
+    fields that are not a column as it is: formatted, renamed, nested, or worked out)."""
+    return model.model_validate(
+        {name: computed[name] if name in computed else getattr(row, name) for name in model.model_fields}
+    )

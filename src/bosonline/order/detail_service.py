@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
 from bosonline.models import (
     Image,
@@ -87,73 +88,42 @@ def detail_out(
     proofs: dict[int, str],
     followups: OrderFollowupsOut,
 ) -> OrderDetailOut:
-    return OrderDetailOut(
-        id=order.id,
-        number=order.number,
-        status=order.status,
+    return from_row(
+        OrderDetailOut,
+        order,
         allowed_next_statuses=list(allowed_next(order.status)),
-        source=order.source,
-        form_id=order.form_id,
         customer=customer_out(order),
         lines=[OrderLineOut.model_validate(line) for line in lines],
         money=money_out(order),
         voucher=OrderVoucherOut(id=order.voucher_id, code=order.voucher_code) if order.voucher_code else None,
         payment=payment_out(order, payments, proofs),
         shipment=shipment_out(order, tracking),
-        handler=handler_out(handler) if handler else None,
-        events=[event_out(event) for event in events],
+        handler=from_row(OrderHandlerOut, handler, phone=display_phone(handler.phone)) if handler else None,
+        events=[from_row(OrderEventOut, event, actor=event.actor_label, data=event.data or {}) for event in events],
         followups=followups,
         public_url=public_order_url(runtime.settings, order.secret_slug),
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        status_changed_at=order.status_changed_at,
     )
 
 
 def payment_out(order: Order, payments: list[OrderPayment], proofs: dict[int, str]) -> OrderPaymentOut:
-    return OrderPaymentOut(
+    """How the order is paid, and each payment recorded against it (with its proof's URL)."""
+    return from_row(
+        OrderPaymentOut,
+        order,
         method=order.payment_method,
         category=payment_category(order.payment_method),
         label=payment_label(order.payment_method),
         status=order.payment_status,
         bank_account=bank_account_out(order),
-        payer_name=order.payer_name,
-        paid_at=order.paid_at,
-        history=[payment_record_out(payment, proofs.get(payment.proof_image_id or 0)) for payment in payments],
-    )
-
-
-def payment_record_out(payment: OrderPayment, proof_url: str | None) -> OrderPaymentRecordOut:
-    return OrderPaymentRecordOut(
-        id=payment.id,
-        amount=payment.amount,
-        expected=payment.expected,
-        difference=payment.amount - payment.expected,
-        result=payment.result,
-        paid_at=payment.paid_at,
-        bank_name=payment.bank_name,
-        account_number=payment.bank_account_number,
-        payer_name=payment.payer_name,
-        proof_url=proof_url,
-        note=payment.note,
-        recorded_by=payment.actor_label,
-        created_at=payment.created_at,
-    )
-
-
-def handler_out(handler: StoreMember) -> OrderHandlerOut:
-    return OrderHandlerOut(id=handler.id, name=handler.name, phone=display_phone(handler.phone), role=handler.role)
-
-
-def event_out(event: OrderEvent) -> OrderEventOut:
-    return OrderEventOut(
-        id=event.id,
-        kind=event.kind,
-        actor=event.actor_label,
-        actor_user_id=event.actor_user_id,
-        from_status=event.from_status,
-        to_status=event.to_status,
-        note=event.note,
-        data=event.data or {},
-        created_at=event.created_at,
+        history=[
+            from_row(
+                OrderPaymentRecordOut,
+                payment,
+                difference=payment.amount - payment.expected,
+                account_number=payment.bank_account_number,
+                proof_url=proofs.get(payment.proof_image_id or 0),
+                recorded_by=payment.actor_label,
+            )
+            for payment in payments
+        ],
     )

@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
 from bosonline.order.schemas import MoneyOut, OrderItemOut
 
 InvoiceKind = Literal["invoice", "packing_slip"]
@@ -86,8 +88,9 @@ class InvoiceStore:
 InvoiceLine = OrderItemOut  # a line as the buyer sees it
 
 
-@dataclass(frozen=True)
-class InvoiceOrder:
+class InvoiceOrder(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     number: str
     created_at: datetime  # aware
     customer_name: str

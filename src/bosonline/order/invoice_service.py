@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
 from bosonline.kit.phone import display_phone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import Order, OrderLine, StoreMember
 from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore
 from bosonline.order.repository import OrderRepository
@@ -55,26 +55,14 @@ class InvoiceIn(StrictBody):
 
 
 def invoice_order(order: Order, lines: list[OrderLine], handler: StoreMember | None) -> InvoiceOrder:
-    return InvoiceOrder(
-        number=order.number,
-        created_at=order.created_at,
-        customer_name=order.customer_name,
+    return from_row(
+        InvoiceOrder,
+        order,
         customer_phone=customer_out(order).phone,
-        address=order.address,
-        region_name=order.region_name,
-        postal_code=order.postal_code,
-        notes=order.notes,
         lines=[InvoiceLine.model_validate(line) for line in lines],
         money=MoneyOut.model_validate(order),
-        other_fee_name=order.other_fee_name,
-        voucher_code=order.voucher_code,
-        payment_method=order.payment_method,
         payment_label=payment_label(order.payment_method),
-        payment_status=order.payment_status,
         courier=courier_label(order.courier),
-        courier_service=order.courier_service,
-        awb=order.awb,
-        weight_g=order.weight_g,
         handler_name=handler.name if handler else None,
     )
 

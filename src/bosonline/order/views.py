@@ -6,8 +6,9 @@ money with what was paid, the bank account copied on the order, the courier's an
 from __future__ import annotations
 
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.models import Order, OrderTracking
-from bosonline.order.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
+from bosonline.order.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL
 from bosonline.order.schemas import (
     OrderBankAccountOut,
     OrderCustomerOut,
@@ -33,27 +34,21 @@ def payment_category(method: str) -> str:
 
 def customer_out(order: Order) -> OrderCustomerOut:
     """The buyer as the order keeps them (a copy: later edits of the customer record do not change it)."""
-    return OrderCustomerOut(
+    return from_row(
+        OrderCustomerOut,
+        order,
         id=order.customer_id,
         name=order.customer_name,
         phone=display_phone(order.customer_phone) or order.customer_phone,
         phone_e164=order.customer_phone,
         email=order.customer_email,
-        address=order.address,
-        region_code=order.region_code,
-        region_name=order.region_name,
-        postal_code=order.postal_code,
-        notes=order.notes,
     )
 
 
 def money_out(order: Order) -> OrderMoneyOut:
     """The order's money columns with its other fee's name and what was paid against the total."""
-    return OrderMoneyOut(
-        **money_columns(order),
-        other_fee_name=order.other_fee_name,
-        paid_amount=order.paid_amount,
-        difference=None if order.paid_amount is None else order.paid_amount - order.total,
+    return from_row(
+        OrderMoneyOut, order, difference=None if order.paid_amount is None else order.paid_amount - order.total
     )
 
 
@@ -70,14 +65,11 @@ def bank_account_out(order: Order) -> OrderBankAccountOut | None:
 
 
 def shipment_out(order: Order, tracking: list[OrderTracking]) -> OrderShipmentOut:
-    return OrderShipmentOut(
-        courier=order.courier,
+    return from_row(
+        OrderShipmentOut,
+        order,
         courier_name=courier_label(order.courier),
         service=order.courier_service,
-        weight_g=order.weight_g,
-        warehouse_id=order.warehouse_id,
-        awb=order.awb,
         status=order.shipment_status,
-        shipped_at=order.shipped_at,
         tracking=[TrackingOut.model_validate(row) for row in tracking],
     )
