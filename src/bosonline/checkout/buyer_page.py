@@ -28,7 +28,7 @@ from bosonline.kit.schemas import from_row
 from bosonline.models import Form, Order, OrderLine, Store, StoreMember
 from bosonline.order.schemas import MoneyOut
 from bosonline.order.texts import placeholder_values, public_bank_accounts
-from bosonline.order.views import courier_label, customer_out
+from bosonline.order.views import courier_label, customer_phone
 from bosonline.runtime import Runtime
 
 # An order whose form is gone: the default thank-you message.
@@ -82,7 +82,7 @@ class OrderViews:
             PublicOrderOut,
             order,
             store=public_store(store),
-            customer_phone=customer_out(order).phone,
+            customer_phone=customer_phone(order),
             courier_name=courier_label(order.courier),
             lines=[OrderLineOut.model_validate(line) for line in lines],
             money=MoneyOut.model_validate(order),

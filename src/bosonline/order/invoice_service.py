@@ -29,7 +29,7 @@ from bosonline.models import Order, OrderLine, StoreMember
 from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import MoneyOut
-from bosonline.order.views import courier_label, customer_out, payment_label
+from bosonline.order.views import courier_label, customer_phone, payment_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
@@ -58,7 +58,7 @@ def invoice_order(order: Order, lines: list[OrderLine], handler: StoreMember | N
     return from_row(
         InvoiceOrder,
         order,
-        customer_phone=customer_out(order).phone,
+        customer_phone=customer_phone(order),
         lines=[InvoiceLine.model_validate(line) for line in lines],
         money=MoneyOut.model_validate(order),
         payment_label=payment_label(order.payment_method),

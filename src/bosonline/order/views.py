@@ -32,6 +32,18 @@ def payment_category(method: str) -> str:
     return PAYMENT_CATEGORY.get(method, "epayment")
 
 
+def customer_phone(order: Order) -> str:
+    """The buyer's phone in the 08… form, as sellers dial it."""
+    return display_phone(order.customer_phone) or order.customer_phone
+
+
+def line_label(product_name: str, variant_name: str | None) -> str:
+    """ "Kaos Polos (Merah / L)"; the product's name alone when the variant adds nothing."""
+    if variant_name and variant_name != product_name:
+        return f"{product_name} ({variant_name})"
+    return product_name
+
+
 def customer_out(order: Order) -> OrderCustomerOut:
     """The buyer as the order keeps them (a copy: later edits of the customer record do not change it)."""
     return from_row(
@@ -39,7 +51,7 @@ def customer_out(order: Order) -> OrderCustomerOut:
         order,
         id=order.customer_id,
         name=order.customer_name,
-        phone=display_phone(order.customer_phone) or order.customer_phone,
+        phone=customer_phone(order),
         phone_e164=order.customer_phone,
         email=order.customer_email,
     )
