@@ -13,6 +13,7 @@ from bosonline.kit.money import rupiah
 from bosonline.models import Order
 from bosonline.order.invoice import InvoiceLine, InvoiceOrder, InvoiceStore, latin1
 from bosonline.order.invoice_service import render_invoices
+from bosonline.order.schemas import MoneyOut
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders
@@ -199,18 +200,27 @@ def sample_order(lines: int, **values: object) -> InvoiceOrder:
         "postal_code": "16431",
         "notes": None,
         "lines": [
-            InvoiceLine(f"Produk nomor {n} " + "dengan nama panjang " * 5, "Merah / L", f"SKU-{n}", 1, 10_000, 10_000)
+            InvoiceLine(
+                product_name=f"Produk nomor {n} " + "dengan nama panjang " * 5,
+                variant_name="Merah / L",
+                sku=f"SKU-{n}",
+                quantity=1,
+                unit_price=10_000,
+                subtotal=10_000,
+            )
             for n in range(lines)
         ],
-        "product_price": 10_000 * lines,
-        "product_discount": 0,
-        "shipping_cost": 0,
-        "shipping_discount": 0,
-        "cod_fee": 0,
-        "other_fee": 0,
+        "money": MoneyOut(
+            product_price=10_000 * lines,
+            product_discount=0,
+            shipping_cost=0,
+            shipping_discount=0,
+            cod_fee=0,
+            other_fee=0,
+            unique_code=0,
+            total=10_000 * lines,
+        ),
         "other_fee_name": None,
-        "unique_code": 0,
-        "total": 10_000 * lines,
         "voucher_code": None,
         "payment_method": "bank_transfer",
         "payment_label": "Transfer Bank",

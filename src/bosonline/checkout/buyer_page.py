@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.bank.schemas import BankAccountPublicOut
 from bosonline.checkout.repository import CheckoutRepository
 from bosonline.checkout.schemas import (
-    MoneyOut,
     OrderLineOut,
     PaymentOut,
     PublicOrderOut,
@@ -25,11 +24,12 @@ from bosonline.form.success import (
 )
 from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.models import Form, Order, OrderLine, Store, StoreMember
-from bosonline.order.pricing import money_columns
+from bosonline.order.schemas import MoneyOut
 from bosonline.order.texts import placeholder_values, public_bank_accounts
+from bosonline.order.views import courier_label, customer_phone
 from bosonline.runtime import Runtime
-from bosonline.shipping.couriers import courier_name
 
 # An order whose form is gone: the default thank-you message.
 DEFAULT_PAGE = SuccessPage(
@@ -78,34 +78,14 @@ class OrderViews:
         page = success_page_of(known.form) if known.form is not None else None
         whatsapp_phone = (handler.phone if handler and handler.phone else None) or store.phone
         target = render_success(page or DEFAULT_PAGE, values, whatsapp_phone=whatsapp_phone)
-        return PublicOrderOut(
-            number=order.number,
-            secret_slug=order.secret_slug,
-            status=order.status,
-            payment_status=order.payment_status,
-            created_at=order.created_at,
+        return from_row(
+            PublicOrderOut,
+            order,
             store=public_store(store),
-            customer_name=order.customer_name,
-            customer_phone=display_phone(order.customer_phone) or "",
-            address=order.address,
-            region_name=order.region_name,
-            postal_code=order.postal_code,
-            courier=order.courier,
-            courier_name=courier_name(order.courier) if order.courier else None,
-            courier_service=order.courier_service,
-            lines=[
-                OrderLineOut(
-                    product_name=line.product_name,
-                    variant_name=line.variant_name,
-                    sku=line.sku,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    subtotal=line.subtotal,
-                )
-                for line in lines
-            ],
-            money=MoneyOut(**money_columns(order)),
-            voucher_code=order.voucher_code,
+            customer_phone=customer_phone(order),
+            courier_name=courier_label(order.courier),
+            lines=[OrderLineOut.model_validate(line) for line in lines],
+            money=MoneyOut.model_validate(order),
             payment=PaymentOut(
                 method=order.payment_method,
                 amount=order.total,

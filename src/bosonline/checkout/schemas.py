@@ -12,6 +12,7 @@ from bosonline.kit.fields import Email, PersonName, RecordId
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.fields import Address, Notes, PaymentMethod, PostalCode, RegionCode
+from bosonline.order.schemas import MoneyOut, OrderItemOut
 
 MAX_LINES = 20
 MAX_LINE_QUANTITY = 1_000
@@ -148,20 +149,6 @@ class CheckoutIn(StrictBody):
     website: Honeypot = ""
 
 
-class MoneyOut(BaseModel):
-    """DESIGN.md §4: total = product_price − product_discount + shipping_cost − shipping_discount + cod_fee
-    + other_fee − unique_code."""
-
-    product_price: int
-    product_discount: int
-    shipping_cost: int
-    shipping_discount: int
-    cod_fee: int
-    other_fee: int
-    unique_code: int
-    total: int
-
-
 class QuoteLineOut(BaseModel):
     variant_id: int
     product_name: str
@@ -197,13 +184,8 @@ class PaymentOut(BaseModel):
     qris_image_url: str | None
 
 
-class OrderLineOut(BaseModel):
-    product_name: str
-    variant_name: str
-    sku: str | None
-    quantity: int
-    unit_price: int
-    subtotal: int
+class OrderLineOut(OrderItemOut):  # the wire name of the buyer's lines
+    pass
 
 
 class SuccessOut(BaseModel):

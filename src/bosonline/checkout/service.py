@@ -27,7 +27,6 @@ from bosonline.checkout.schemas import (
     CourierOut,
     FormFieldsOut,
     LineIn,
-    MoneyOut,
     PublicFormOut,
     PublicFormPage,
     PublicOrderOut,
@@ -46,7 +45,9 @@ from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, draw_unique_code, price_order, unit_price
+from bosonline.order.schemas import MoneyOut
 from bosonline.order.timeline import BUYER, OrderTimeline
+from bosonline.order.views import line_label
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import delivery_region
 from bosonline.runtime import Runtime
@@ -115,9 +116,7 @@ class OutOfStock(Conflict):
 
 
 def _variant_label(offered: Offered) -> str:
-    if offered.variant.name and offered.variant.name != offered.product.name:
-        return f"{offered.product.name} ({offered.variant.name})"
-    return offered.product.name
+    return line_label(offered.product.name, offered.variant.name)
 
 
 def store_from_host(host: str | None, shop_domain: str | None) -> str | None:
@@ -243,7 +242,7 @@ class PublicCheckout:
                 for item in cart.items
             ],
             weight_g=cart.weight_g,
-            money=MoneyOut(**money.as_dict()),
+            money=MoneyOut.model_validate(money),
             voucher=_applied(voucher),
             rates=[RateOut(**rate.__dict__) for rate in shipping.rates],
         )
@@ -356,11 +355,7 @@ class PublicCheckout:
         voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
         money = self._money(settings, cart, shipping, voucher, body.payment_method)
         if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
-            taken = await CustomerRepository(self.session).taken_unique_codes(
-                store.id, money.before_unique_code, now - UNIQUE_CODE_LOOKBACK
-            )
-            code = draw_unique_code(money.before_unique_code, settings.unique_code_min, settings.unique_code_max, taken)
-            money = replace(money, unique_code=code)
+            money = await self._with_unique_code(store.id, settings, money, now)
 
         sequence, cursor = await self.repo.next_counters(store.id)
         cs, owner = await self.repo.handlers(store.id)
@@ -387,19 +382,7 @@ class PublicCheckout:
             created_at=now,
         )
         await self.repo.add_order(order, lines, event)
-        try:
-            await InventoryService(self.session, self.rt, store.id).reserve(
-                [StockLine(i.offered.variant.id, warehouse.warehouse_id, i.quantity) for i in cart.items], order.id
-            )
-        except InsufficientStock as refusal:  # another checkout took the stock since it was read
-            short_ids = {s.variant_id: s.available for s in refusal.shortages}
-            raise OutOfStock(
-                {
-                    n: (item, max(short_ids[item.offered.variant.id], 0))
-                    for n, item in enumerate(cart.items)
-                    if item.offered.variant.id in short_ids
-                }
-            ) from refusal
+        await self._reserve(store.id, warehouse.warehouse_id, cart, order.id)
         if voucher is not None:
             await redeem_voucher(self.session, store.id, voucher, order_id=order.id, phone=body.phone, now=now)
         await self.repo.convert_leads(store.id, form.id, body.phone, body.lead_token, order.id, now)
@@ -408,6 +391,29 @@ class PublicCheckout:
         timeline.created(order, lines)
         await timeline.finish()
         return await self.views.public(order, OrderContext(store, lines, handler, form)), True
+
+    async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
+        """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4)."""
+        amount = money.before_unique_code
+        taken = await CustomerRepository(self.session).taken_unique_codes(store_id, amount, now - UNIQUE_CODE_LOOKBACK)
+        code = draw_unique_code(amount, settings.unique_code_min, settings.unique_code_max, taken)
+        return replace(money, unique_code=code)
+
+    async def _reserve(self, store_id: int, warehouse_id: int, cart: Cart, order_id: int) -> None:
+        """Reserves the cart's stock for the order; 409 out_of_stock when another checkout took it since read."""
+        try:
+            await InventoryService(self.session, self.rt, store_id).reserve(
+                [StockLine(i.offered.variant.id, warehouse_id, i.quantity) for i in cart.items], order_id
+            )
+        except InsufficientStock as refusal:
+            short_ids = {s.variant_id: s.available for s in refusal.shortages}
+            raise OutOfStock(
+                {
+                    n: (item, max(short_ids[item.offered.variant.id], 0))
+                    for n, item in enumerate(cart.items)
+                    if item.offered.variant.id in short_ids
+                }
+            ) from refusal
 
     def _check_fields(self, form: Form, settings: StoreSettings, body: CheckoutIn) -> None:
         fields = fields_of(form)

@@ -1,4 +1,5 @@
-"""Wire envelopes shared by every domain: {"data": …} and {"data": [...], "meta": {...}}."""
+"""Wire envelopes shared by every domain: {"data": …} and {"data": [...], "meta": {...}}; and `from_row`, which reads a
+wire shape from a row."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
 from bosonline.models import (
     Image,
@@ -20,26 +21,27 @@ from bosonline.models import (
     StoreMember,
 )
 from bosonline.order.followups import order_followups
-from bosonline.order.pricing import PAYMENT_CATEGORY, PAYMENT_LABEL, money_columns
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import (
-    OrderBankAccountOut,
-    OrderCustomerOut,
     OrderDetailOut,
     OrderEventOut,
     OrderFollowupsOut,
     OrderHandlerOut,
     OrderLineOut,
-    OrderMoneyOut,
     OrderPaymentOut,
     OrderPaymentRecordOut,
-    OrderShipmentOut,
     OrderVoucherOut,
-    TrackingOut,
 )
 from bosonline.order.state import allowed_next
+from bosonline.order.views import (
+    bank_account_out,
+    customer_out,
+    money_out,
+    payment_category,
+    payment_label,
+    shipment_out,
+)
 from bosonline.runtime import Runtime
-from bosonline.shipping.couriers import courier_name
 from bosonline.tenancy import StoreContext
 
 
@@ -86,122 +88,42 @@ def detail_out(
     proofs: dict[int, str],
     followups: OrderFollowupsOut,
 ) -> OrderDetailOut:
-    bank = None
-    if order.bank_name and order.bank_account_number:
-        bank = OrderBankAccountOut(
-            id=order.bank_account_id,
-            bank_name=order.bank_name,
-            account_number=order.bank_account_number,
-            holder_name=order.bank_account_holder,
-        )
-    return OrderDetailOut(
-        id=order.id,
-        number=order.number,
-        status=order.status,
+    return from_row(
+        OrderDetailOut,
+        order,
         allowed_next_statuses=list(allowed_next(order.status)),
-        source=order.source,
-        form_id=order.form_id,
-        customer=OrderCustomerOut(
-            id=order.customer_id,
-            name=order.customer_name,
-            phone=display_phone(order.customer_phone) or order.customer_phone,
-            phone_e164=order.customer_phone,
-            email=order.customer_email,
-            address=order.address,
-            region_code=order.region_code,
-            region_name=order.region_name,
-            postal_code=order.postal_code,
-            notes=order.notes,
-        ),
-        lines=[
-            OrderLineOut(
-                id=line.id,
-                product_id=line.product_id,
-                variant_id=line.variant_id,
-                product_name=line.product_name,
-                variant_name=line.variant_name,
-                sku=line.sku,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                weight_g=line.weight_g,
-                subtotal=line.subtotal,
-            )
-            for line in lines
-        ],
-        money=OrderMoneyOut(
-            **money_columns(order),
-            other_fee_name=order.other_fee_name,
-            paid_amount=order.paid_amount,
-            difference=None if order.paid_amount is None else order.paid_amount - order.total,
-        ),
+        customer=customer_out(order),
+        lines=[OrderLineOut.model_validate(line) for line in lines],
+        money=money_out(order),
         voucher=OrderVoucherOut(id=order.voucher_id, code=order.voucher_code) if order.voucher_code else None,
-        payment=OrderPaymentOut(
-            method=order.payment_method,
-            category=PAYMENT_CATEGORY.get(order.payment_method, "epayment"),
-            label=PAYMENT_LABEL.get(order.payment_method, order.payment_method),
-            status=order.payment_status,
-            bank_account=bank,
-            payer_name=order.payer_name,
-            paid_at=order.paid_at,
-            history=[
-                OrderPaymentRecordOut(
-                    id=payment.id,
-                    amount=payment.amount,
-                    expected=payment.expected,
-                    difference=payment.amount - payment.expected,
-                    result=payment.result,
-                    paid_at=payment.paid_at,
-                    bank_name=payment.bank_name,
-                    account_number=payment.bank_account_number,
-                    payer_name=payment.payer_name,
-                    proof_url=proofs.get(payment.proof_image_id or 0),
-                    note=payment.note,
-                    recorded_by=payment.actor_label,
-                    created_at=payment.created_at,
-                )
-                for payment in payments
-            ],
-        ),
+        payment=payment_out(order, payments, proofs),
         shipment=shipment_out(order, tracking),
-        handler=(
-            OrderHandlerOut(id=handler.id, name=handler.name, phone=display_phone(handler.phone), role=handler.role)
-            if handler
-            else None
-        ),
-        events=[
-            OrderEventOut(
-                id=event.id,
-                kind=event.kind,
-                actor=event.actor_label,
-                actor_user_id=event.actor_user_id,
-                from_status=event.from_status,
-                to_status=event.to_status,
-                note=event.note,
-                data=event.data or {},
-                created_at=event.created_at,
-            )
-            for event in events
-        ],
+        handler=from_row(OrderHandlerOut, handler, phone=display_phone(handler.phone)) if handler else None,
+        events=[from_row(OrderEventOut, event, actor=event.actor_label, data=event.data or {}) for event in events],
         followups=followups,
         public_url=public_order_url(runtime.settings, order.secret_slug),
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        status_changed_at=order.status_changed_at,
     )
 
 
-def shipment_out(order: Order, tracking: list[OrderTracking]) -> OrderShipmentOut:
-    return OrderShipmentOut(
-        courier=order.courier,
-        courier_name=courier_name(order.courier) if order.courier else None,
-        service=order.courier_service,
-        weight_g=order.weight_g,
-        warehouse_id=order.warehouse_id,
-        awb=order.awb,
-        status=order.shipment_status,
-        shipped_at=order.shipped_at,
-        tracking=[
-            TrackingOut(status=row.status, awb=row.awb, note=row.note, source=row.source, occurred_at=row.occurred_at)
-            for row in tracking
+def payment_out(order: Order, payments: list[OrderPayment], proofs: dict[int, str]) -> OrderPaymentOut:
+    """How the order is paid, and each payment recorded against it (with its proof's URL)."""
+    return from_row(
+        OrderPaymentOut,
+        order,
+        method=order.payment_method,
+        category=payment_category(order.payment_method),
+        label=payment_label(order.payment_method),
+        status=order.payment_status,
+        bank_account=bank_account_out(order),
+        history=[
+            from_row(
+                OrderPaymentRecordOut,
+                payment,
+                difference=payment.amount - payment.expected,
+                account_number=payment.bank_account_number,
+                proof_url=proofs.get(payment.proof_image_id or 0),
+                recorded_by=payment.actor_label,
+            )
+            for payment in payments
         ],
     )

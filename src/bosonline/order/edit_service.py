@@ -16,7 +16,6 @@ from bosonline.errors import Conflict, ValidationFailed
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderTracking, Voucher, Warehouse
 from bosonline.order.customer_repository import CustomerRepository
-from bosonline.order.detail_service import shipment_out
 from bosonline.order.edit_base import (
     OrderChange,
     check_moment,
@@ -37,6 +36,7 @@ from bosonline.order.errors import OrderError
 from bosonline.order.money import goods_and_shipping, reprice
 from bosonline.order.pricing import MONEY_FIELDS
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
+from bosonline.order.views import shipment_out
 from bosonline.regions.service import delivery_region
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider

@@ -19,6 +19,10 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
+from bosonline.order.schemas import MoneyOut, OrderItemOut
+
 InvoiceKind = Literal["invoice", "packing_slip"]
 
 _DRAWN_AS = {  # what Latin-1 lacks, drawn as this text instead
@@ -81,18 +85,12 @@ class InvoiceStore:
     timezone: str
 
 
-@dataclass(frozen=True)
-class InvoiceLine:
-    product_name: str
-    variant_name: str
-    sku: str | None
-    quantity: int
-    unit_price: int
-    subtotal: int
+InvoiceLine = OrderItemOut  # a line as the buyer sees it
 
 
-@dataclass(frozen=True)
-class InvoiceOrder:
+class InvoiceOrder(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     number: str
     created_at: datetime  # aware
     customer_name: str
@@ -102,15 +100,8 @@ class InvoiceOrder:
     postal_code: str | None
     notes: str | None
     lines: Sequence[InvoiceLine]
-    product_price: int
-    product_discount: int
-    shipping_cost: int
-    shipping_discount: int
-    cod_fee: int
-    other_fee: int
+    money: MoneyOut
     other_fee_name: str | None
-    unique_code: int
-    total: int
     voucher_code: str | None
     payment_method: str
     payment_label: str

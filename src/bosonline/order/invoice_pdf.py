@@ -185,7 +185,7 @@ def _cod_box(pdf: _Page, order: InvoiceOrder, top: float) -> float:
     pdf.rect(_MARGIN, top, _WIDTH, 11, style="DF")
     pdf.set_line_width(0.2)
     pdf.set_fill_color(255, 255, 255)
-    text = "COD - SUDAH LUNAS" if paid else f"COD - TAGIH {rupiah(order.total)}"
+    text = "COD - SUDAH LUNAS" if paid else f"COD - TAGIH {rupiah(order.money.total)}"
     pdf.para(_MARGIN, top + 2.8, text, width=_WIDTH, size=15, style="B", align="C")
     y = top + 12
     if not paid:
@@ -254,19 +254,19 @@ def _items(pdf: _Page, order: InvoiceOrder, kind: InvoiceKind, top: float) -> fl
 
 
 def _money(pdf: _Page, order: InvoiceOrder, top: float) -> float:
-    rows: list[tuple[str, int]] = [("Total Produk", order.product_price)]
-    if order.product_discount:
+    rows: list[tuple[str, int]] = [("Total Produk", order.money.product_price)]
+    if order.money.product_discount:
         voucher = f" (voucher {order.voucher_code})" if order.voucher_code else ""
-        rows.append((f"Diskon Produk{voucher}", -order.product_discount))
-    rows.append(("Ongkos Kirim", order.shipping_cost))
-    if order.shipping_discount:
-        rows.append(("Diskon Ongkir", -order.shipping_discount))
-    if order.cod_fee:
-        rows.append(("Biaya COD", order.cod_fee))
-    if order.other_fee:
-        rows.append((order.other_fee_name or "Biaya Lain", order.other_fee))
-    if order.unique_code:
-        rows.append(("Kode Unik", -order.unique_code))
+        rows.append((f"Diskon Produk{voucher}", -order.money.product_discount))
+    rows.append(("Ongkos Kirim", order.money.shipping_cost))
+    if order.money.shipping_discount:
+        rows.append(("Diskon Ongkir", -order.money.shipping_discount))
+    if order.money.cod_fee:
+        rows.append(("Biaya COD", order.money.cod_fee))
+    if order.money.other_fee:
+        rows.append((order.other_fee_name or "Biaya Lain", order.money.other_fee))
+    if order.money.unique_code:
+        rows.append(("Kode Unik", -order.money.unique_code))
     label_w, value_w = 58.0, 32.0
     x = _RIGHT - label_w - value_w
     if top + 5 * len(rows) + 10 > _PAGE_H - _MARGIN:
@@ -281,7 +281,7 @@ def _money(pdf: _Page, order: InvoiceOrder, top: float) -> float:
     pdf.line(x, y + 0.5, _RIGHT, y + 0.5)
     y += 1.5
     pdf.para(x, y, "TOTAL", width=label_w, size=11, style="B")
-    y = pdf.para(x + label_w, y, rupiah(order.total), width=value_w, size=11, style="B", align="R")
+    y = pdf.para(x + label_w, y, rupiah(order.money.total), width=value_w, size=11, style="B", align="R")
     return y + 2
 
 

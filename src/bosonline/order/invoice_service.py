@@ -24,13 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
 from bosonline.kit.phone import display_phone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import Order, OrderLine, StoreMember
 from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore
-from bosonline.order.pricing import PAYMENT_LABEL, money_columns
 from bosonline.order.repository import OrderRepository
+from bosonline.order.schemas import MoneyOut
+from bosonline.order.views import courier_label, customer_phone, payment_label
 from bosonline.runtime import Runtime
-from bosonline.shipping.couriers import courier_name
 from bosonline.tenancy import StoreContext
 
 MAX_INVOICES = 200
@@ -55,36 +55,14 @@ class InvoiceIn(StrictBody):
 
 
 def invoice_order(order: Order, lines: list[OrderLine], handler: StoreMember | None) -> InvoiceOrder:
-    return InvoiceOrder(
-        number=order.number,
-        created_at=order.created_at,
-        customer_name=order.customer_name,
-        customer_phone=display_phone(order.customer_phone) or order.customer_phone,
-        address=order.address,
-        region_name=order.region_name,
-        postal_code=order.postal_code,
-        notes=order.notes,
-        lines=[
-            InvoiceLine(
-                product_name=line.product_name,
-                variant_name=line.variant_name,
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                subtotal=line.subtotal,
-            )
-            for line in lines
-        ],
-        **money_columns(order),
-        other_fee_name=order.other_fee_name,
-        voucher_code=order.voucher_code,
-        payment_method=order.payment_method,
-        payment_label=PAYMENT_LABEL.get(order.payment_method, order.payment_method),
-        payment_status=order.payment_status,
-        courier=courier_name(order.courier) if order.courier else None,
-        courier_service=order.courier_service,
-        awb=order.awb,
-        weight_g=order.weight_g,
+    return from_row(
+        InvoiceOrder,
+        order,
+        customer_phone=customer_phone(order),
+        lines=[InvoiceLine.model_validate(line) for line in lines],
+        money=MoneyOut.model_validate(order),
+        payment_label=payment_label(order.payment_method),
+        courier=courier_label(order.courier),
         handler_name=handler.name if handler else None,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import PageParams
-from bosonline.kit.phone import display_phone
+from bosonline.kit.schemas import from_row
 from bosonline.models import Order, StoreMember
 from bosonline.order.list_repository import LineSummary, OrderListRepository
 from bosonline.order.list_schemas import (
@@ -16,44 +16,22 @@ from bosonline.order.list_schemas import (
     OrderListHandlerOut,
     OrderListItemOut,
 )
+from bosonline.order.views import customer_phone, line_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
 
-def line_label(product_name: str, variant_name: str | None) -> str:
-    """ "Kaos Polos (Merah / L)"; the product's name alone when the variant adds nothing."""
-    if variant_name and variant_name != product_name:
-        return f"{product_name} ({variant_name})"
-    return product_name
-
-
 def list_item(order: Order, summary: LineSummary | None, handler: StoreMember | None) -> OrderListItemOut:
-    return OrderListItemOut(
-        id=order.id,
-        number=order.number,
-        status=order.status,
-        payment_status=order.payment_status,
-        payment_method=order.payment_method,
-        total=order.total,
-        customer=OrderListCustomerOut(
-            name=order.customer_name, phone=display_phone(order.customer_phone) or order.customer_phone
-        ),
-        region_name=order.region_name,
-        courier=order.courier,
-        courier_service=order.courier_service,
-        awb=order.awb,
+    items = None
+    if summary:
+        first = line_label(summary.first_product, summary.first_variant)
+        items = OrderItemsSummaryOut(first=first, lines=summary.lines, quantity=summary.quantity)
+    return from_row(
+        OrderListItemOut,
+        order,
+        customer=OrderListCustomerOut(name=order.customer_name, phone=customer_phone(order)),
         handler=OrderListHandlerOut(id=handler.id, name=handler.name) if handler else None,
-        items=(
-            OrderItemsSummaryOut(
-                first=line_label(summary.first_product, summary.first_variant),
-                lines=summary.lines,
-                quantity=summary.quantity,
-            )
-            if summary
-            else None
-        ),
-        form_id=order.form_id,
-        created_at=order.created_at,
+        items=items,
     )
 
 

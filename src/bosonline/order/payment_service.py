@@ -64,23 +64,22 @@ class OrderPayments(OrderChange):
 
     # --- Confirm Payment --------------------------------------------------------------------------------------
 
+    async def _check_proof(self, image_id: int) -> None:
+        image = await self.session.scalar(
+            select(Image.id).where(Image.store_id == self.ctx.store_id, Image.id == image_id)
+        )
+        if image is None:
+            raise ValidationFailed(fields={"proof_image_id": "is not an image of this store"})
+
     async def confirm(self, order_id: int, body: ConfirmPaymentIn) -> OrderDetailOut:
         order = await self.lock(order_id)
-        refuse_canceled(order)
-        if order.status == "closed":
-            raise Conflict("This order is closed: its payment can no longer be recorded", code=OrderError.order_closed)
-        if order.payment_status in PAID_STATUSES:
-            raise Conflict(f"This order is already {order.payment_status}", code=OrderError.already_paid)
+        refuse_unpayable(order)
         paid_at = self.now if body.paid_at is None else check_moment("paid_at", body.paid_at, order, self.now)
         account = None
         if body.bank_account_id is not None:  # money may arrive in an account no longer offered to buyers
             account = await self._account(body.bank_account_id, active_only=False)
         if body.proof_image_id is not None:
-            image = await self.session.scalar(
-                select(Image.id).where(Image.store_id == self.ctx.store_id, Image.id == body.proof_image_id)
-            )
-            if image is None:
-                raise ValidationFailed(fields={"proof_image_id": "is not an image of this store"})
+            await self._check_proof(body.proof_image_id)
         if body.amount == 0 and order.total != 0:
             raise ValidationFailed(fields={"amount": "must be more than 0 (only a Rp0 order is paid with Rp0)"})
         result = "paid" if body.amount == order.total else "conflict"
@@ -122,13 +121,23 @@ class OrderPayments(OrderChange):
                 "result": result,
             }
         }
-        note = body.note
-        if result == "conflict":
-            short = "more" if difference > 0 else "less"
-            note = f"Received Rp{body.amount:,}, Rp{abs(difference):,} {short} than the total" + (
-                f" — {body.note}" if body.note else ""
-            )
+        note = body.note if result == "paid" else conflict_note(body.amount, difference, body.note)
         kind = "payment_confirmed" if result == "paid" else "payment_conflict"
         return await self.done(
             order, timeline, kind, before, CONFIRM_FIELDS, note=note[:500] if note else None, extra=extra
         )
+
+
+def refuse_unpayable(order: Order) -> None:
+    """409 when a payment can no longer be recorded on the order (canceled, closed, already paid)."""
+    refuse_canceled(order)
+    if order.status == "closed":
+        raise Conflict("This order is closed: its payment can no longer be recorded", code=OrderError.order_closed)
+    if order.payment_status in PAID_STATUSES:
+        raise Conflict(f"This order is already {order.payment_status}", code=OrderError.already_paid)
+
+
+def conflict_note(amount: int, difference: int, note: str | None) -> str:
+    """The event's note of a payment that does not match the total."""
+    short = "more" if difference > 0 else "less"
+    return f"Received Rp{amount:,}, Rp{abs(difference):,} {short} than the total" + (f" — {note}" if note else "")

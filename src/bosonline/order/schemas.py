@@ -1,11 +1,13 @@
-"""Wire shapes of an order as the store sees it (the Detail Order answer, which every edit also answers with)."""
+"""Wire shapes of an order: as the store sees it (the Detail Order answer, which every edit also answers with), and
+the parts every other view of an order shares (its items and its money, read from the rows: `from_attributes`).
+order/views.py projects what is not 1:1 with columns."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OrderCustomerOut(BaseModel):
@@ -21,7 +23,38 @@ class OrderCustomerOut(BaseModel):
     notes: str | None
 
 
+class OrderItemOut(BaseModel):
+    """What the buyer and the printout see of a line (their `OrderLineOut`/`InvoiceLine` are this)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    product_name: str
+    variant_name: str
+    sku: str | None
+    quantity: int
+    unit_price: int
+    subtotal: int
+
+
+class MoneyOut(BaseModel):
+    """DESIGN.md §4: total = product_price − product_discount + shipping_cost − shipping_discount + cod_fee
+    + other_fee − unique_code."""
+
+    model_config = ConfigDict(from_attributes=True)  # an Order, or a `pricing.Money` (its total is a property)
+
+    product_price: int
+    product_discount: int
+    shipping_cost: int
+    shipping_discount: int
+    cod_fee: int
+    other_fee: int
+    unique_code: int
+    total: int
+
+
 class OrderLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     product_id: int | None
     variant_id: int | None
@@ -83,6 +116,8 @@ class OrderPaymentOut(BaseModel):
 
 
 class TrackingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     status: str
     awb: str | None
     note: str | None

@@ -10,18 +10,12 @@ from bosonline.bank.public import active_bank_accounts
 from bosonline.bank.schemas import BankAccountPublicOut
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderLine, Store, StoreMember
-from bosonline.order.pricing import PAYMENT_LABEL
+from bosonline.order.views import customer_phone, line_label, payment_label
 from bosonline.shipping.couriers import courier_name
 
 
 def items_text(lines: list[OrderLine]) -> str:
-    parts = []
-    for line in lines:
-        name = line.product_name
-        if line.variant_name and line.variant_name != line.product_name:
-            name += f" ({line.variant_name})"
-        parts.append(f"{line.quantity} × {name}")
-    return ", ".join(parts)
+    return ", ".join(f"{line.quantity} × {line_label(line.product_name, line.variant_name)}" for line in lines)
 
 
 def placeholder_values(
@@ -37,12 +31,12 @@ def placeholder_values(
     courier = f"{courier_name(order.courier)} {order.courier_service or ''}".strip() if order.courier else ""
     return {
         "customer_name": order.customer_name,
-        "customer_phone": display_phone(order.customer_phone) or "",
+        "customer_phone": customer_phone(order),
         "order_number": order.number,
         "product_name": lines[0].product_name if lines else "",
         "items": items_text(lines),
         "total": format_rupiah(order.total),
-        "payment_method": PAYMENT_LABEL.get(order.payment_method, order.payment_method),
+        "payment_method": payment_label(order.payment_method),
         "bank_accounts": "\n".join(f"{a.bank_name} {a.account_number} a.n. {a.holder_name}" for a in accounts),
         "payment_url": status_url,
         "courier": courier,

@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderEvent, OrderLine, Store
 from bosonline.order.followups import order_followups
 from bosonline.order.pricing import money_columns
+from bosonline.order.schemas import OrderLineOut
 from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
+from bosonline.order.views import customer_out
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.webhook.outbox import WebhookOutbox
@@ -49,6 +50,13 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {"before": {key: before.get(key) for key in keys}, "after": {key: after[key] for key in keys}}
 
 
+# What of the customer block webhook receivers get (in OrderCustomerOut's order).
+WEBHOOK_CUSTOMER = {"name", "phone", "email", "address", "region_code", "region_name", "postal_code"}
+# A line's columns as Detail Order shows them, but its id and weight (read from the rows: a new order's lines are
+# announced before they are flushed).
+WEBHOOK_LINE = [name for name in OrderLineOut.model_fields if name not in {"id", "weight_g"}]
+
+
 def order_payload(order: Order, lines: list[OrderLine] | None = None) -> dict[str, Any]:
     """The order as webhook receivers get it (`data.order`)."""
     payload: dict[str, Any] = {
@@ -57,15 +65,7 @@ def order_payload(order: Order, lines: list[OrderLine] | None = None) -> dict[st
         "status": order.status,
         "payment_status": order.payment_status,
         "payment_method": order.payment_method,
-        "customer": {
-            "name": order.customer_name,
-            "phone": display_phone(order.customer_phone),
-            "email": order.customer_email,
-            "address": order.address,
-            "region_code": order.region_code,
-            "region_name": order.region_name,
-            "postal_code": order.postal_code,
-        },
+        "customer": customer_out(order).model_dump(include=WEBHOOK_CUSTOMER),
         "money": {**money_columns(order), "other_fee_name": order.other_fee_name},
         "courier": order.courier,
         "courier_service": order.courier_service,
@@ -76,19 +76,7 @@ def order_payload(order: Order, lines: list[OrderLine] | None = None) -> dict[st
         "paid_at": order.paid_at.isoformat() if order.paid_at else None,
     }
     if lines is not None:
-        payload["lines"] = [
-            {
-                "product_id": line.product_id,
-                "variant_id": line.variant_id,
-                "product_name": line.product_name,
-                "variant_name": line.variant_name,
-                "sku": line.sku,
-                "unit_price": line.unit_price,
-                "quantity": line.quantity,
-                "subtotal": line.subtotal,
-            }
-            for line in lines
-        ]
+        payload["lines"] = [{name: getattr(line, name) for name in WEBHOOK_LINE} for line in lines]
     return payload
 
 
