@@ -26,9 +26,9 @@ from bosonline.kit.links import public_order_url
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import from_row
 from bosonline.models import Form, Order, OrderLine, Store, StoreMember
+from bosonline.order.presenters import courier_label, customer_phone
 from bosonline.order.schemas import MoneyOut
 from bosonline.order.texts import placeholder_values, public_bank_accounts
-from bosonline.order.views import courier_label, customer_phone
 from bosonline.runtime import Runtime
 
 # An order whose form is gone: the default thank-you message.

@@ -44,10 +44,10 @@ from bosonline.kit.phone import normalize_mobile
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.presenters import line_label
 from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, draw_unique_code, price_order, unit_price
 from bosonline.order.schemas import MoneyOut
 from bosonline.order.timeline import BUYER, OrderTimeline
-from bosonline.order.views import line_label
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import delivery_region
 from bosonline.runtime import Runtime

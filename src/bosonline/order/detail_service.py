@@ -21,6 +21,14 @@ from bosonline.models import (
     StoreMember,
 )
 from bosonline.order.followups import order_followups
+from bosonline.order.presenters import (
+    bank_account_out,
+    customer_out,
+    money_out,
+    payment_category,
+    payment_label,
+    shipment_out,
+)
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import (
     OrderDetailOut,
@@ -33,14 +41,6 @@ from bosonline.order.schemas import (
     OrderVoucherOut,
 )
 from bosonline.order.state import allowed_next
-from bosonline.order.views import (
-    bank_account_out,
-    customer_out,
-    money_out,
-    payment_category,
-    payment_label,
-    shipment_out,
-)
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 

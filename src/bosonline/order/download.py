@@ -18,7 +18,7 @@ from bosonline.kit.phone import display_phone
 from bosonline.models import Order
 from bosonline.order.list_repository import OrderListRepository
 from bosonline.order.list_schemas import OrderFilterIn
-from bosonline.order.views import line_label
+from bosonline.order.presenters import line_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 

@@ -34,9 +34,9 @@ from bosonline.order.edit_schemas import (
 )
 from bosonline.order.errors import OrderError
 from bosonline.order.money import goods_and_shipping, reprice
+from bosonline.order.presenters import shipment_out
 from bosonline.order.pricing import MONEY_FIELDS
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
-from bosonline.order.views import shipment_out
 from bosonline.regions.service import delivery_region
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import Rate, RateQuery, rate_provider

@@ -27,9 +27,9 @@ from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import Order, OrderLine, StoreMember
 from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, InvoiceStore
+from bosonline.order.presenters import courier_label, customer_phone, payment_label
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import MoneyOut
-from bosonline.order.views import courier_label, customer_phone, payment_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 

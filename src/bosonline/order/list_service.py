@@ -16,7 +16,7 @@ from bosonline.order.list_schemas import (
     OrderListHandlerOut,
     OrderListItemOut,
 )
-from bosonline.order.views import customer_phone, line_label
+from bosonline.order.presenters import customer_phone, line_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 

@@ -1,6 +1,6 @@
 """Wire shapes of an order: as the store sees it (the Detail Order answer, which every edit also answers with), and
 the parts every other view of an order shares (its items and its money, read from the rows: `from_attributes`).
-order/views.py projects what is not 1:1 with columns."""
+order/presenters.py projects what is not 1:1 with columns."""
 
 from __future__ import annotations
 

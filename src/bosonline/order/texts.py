@@ -10,7 +10,7 @@ from bosonline.bank.public import active_bank_accounts
 from bosonline.bank.schemas import BankAccountPublicOut
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderLine, Store, StoreMember
-from bosonline.order.views import customer_phone, line_label, payment_label
+from bosonline.order.presenters import customer_phone, line_label, payment_label
 from bosonline.shipping.couriers import courier_name
 
 

@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.models import Order, OrderEvent, OrderLine, Store
 from bosonline.order.followups import order_followups
+from bosonline.order.presenters import customer_out
 from bosonline.order.pricing import money_columns
 from bosonline.order.schemas import OrderLineOut
 from bosonline.order.stats import Snapshot, StatsDelta, apply, snapshot
-from bosonline.order.views import customer_out
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 from bosonline.webhook.outbox import WebhookOutbox

@@ -1,13 +1,13 @@
-"""The one description of an order's parts (order/views.py, order/schemas.py) stays one: every view's money is the
+"""The one description of an order's parts (order/presenters.py, order/schemas.py) stays one: every view's money is the
 columns of pricing.MONEY_FIELDS in that order, and the buyer's and the printout's lines are the same shape."""
 
 from __future__ import annotations
 
 from bosonline.checkout.schemas import OrderLineOut as BuyerLineOut
 from bosonline.order.invoice import InvoiceLine, InvoiceOrder
+from bosonline.order.presenters import customer_phone, line_label
 from bosonline.order.pricing import MONEY_FIELDS, Money
 from bosonline.order.schemas import MoneyOut, OrderItemOut, OrderMoneyOut
-from bosonline.order.views import customer_phone, line_label
 
 
 def test_every_money_shape_lists_the_money_columns_in_their_order() -> None:
