@@ -11,11 +11,11 @@ from bosonline.auth.service import AuthService
 from bosonline.config import Settings
 from bosonline.kit.fields import Email, Password
 from bosonline.principals import Client, resolve_store_context
-from bosonline.runtime import Runtime
 from bosonline.staff.schemas import StaffCreateIn
 from bosonline.staff.service import StaffService
 from bosonline.store.schemas import StoreCreateIn
 from bosonline.store.service import StoreService
+from bosonline.wiring import build_runtime
 
 _CLI = Client(ip="cli", user_agent="bosonline-cli")
 
@@ -29,7 +29,7 @@ async def create_platform_admin(settings: Settings, *, email: str, password: str
         password = TypeAdapter(Password).validate_python(password)
     except ValidationError as exc:
         raise ValueError(f"--password: {exc.errors()[0]['msg']}") from exc
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     try:
         async with runtime.db.session() as session:
             repo = AuthRepository(session)
@@ -51,7 +51,7 @@ async def create_platform_admin(settings: Settings, *, email: str, password: str
 
 
 async def create_demo(settings: Settings, *, password: str) -> dict[str, str]:
-    runtime = Runtime.build(settings)
+    runtime = build_runtime(settings)
     suffix = secrets.token_hex(3)
     owner_email, cs_email = f"demo-{suffix}@example.com", f"cs-{suffix}@example.com"
     try:

@@ -4,7 +4,6 @@ events."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.links import public_order_url
@@ -71,10 +70,8 @@ class OrderDetails:
         ids = {payment.proof_image_id for payment in payments if payment.proof_image_id}
         if not ids:
             return {}
-        images = await self.session.scalars(
-            select(Image).where(Image.store_id == self.repo.ctx.store_id, Image.id.in_(ids))
-        )
-        return {image.id: image_urls(image, self.rt)["url"] for image in images}
+        images = await self.repo.by_ids(Image, ids)
+        return {image_id: image_urls(image, self.rt)["url"] for image_id, image in images.items()}
 
 
 def detail_out(

@@ -3,8 +3,6 @@ the confirmation of money received (Confirm Payment), each kept in the order's p
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bosonline.bank.banks import bank_of
 from bosonline.bank.repository import BankAccountRepository
 from bosonline.errors import Conflict, ValidationFailed
@@ -65,10 +63,7 @@ class OrderPayments(OrderChange):
     # --- Confirm Payment --------------------------------------------------------------------------------------
 
     async def _check_proof(self, image_id: int) -> None:
-        image = await self.session.scalar(
-            select(Image.id).where(Image.store_id == self.ctx.store_id, Image.id == image_id)
-        )
-        if image is None:
+        if await self.repo.one(Image, image_id) is None:
             raise ValidationFailed(fields={"proof_image_id": "is not an image of this store"})
 
     async def confirm(self, order_id: int, body: ConfirmPaymentIn) -> OrderDetailOut:

@@ -104,7 +104,14 @@ async def estimate_rates(
     return ListEnvelope(data=quote.rates, meta=ListMeta(total=len(quote.rates)))
 
 
-@router.post("/form/{slug}/quote", summary="Quote (live total)", dependencies=_READ_LIMIT, responses=_TOO_MANY)
+@router.post(
+    "/form/{slug}/quote",
+    summary="Quote (live total)",
+    dependencies=_READ_LIMIT,
+    responses=error_responses(
+        CommonError.too_many_requests, CommonError.not_found, CheckoutError.vouchers_not_accepted, *_VOUCHER_REFUSED
+    ),
+)
 async def quote(
     slug: FormSlug, body: QuoteIn, checkout: Checkout, host: Host, store: StoreRef = None
 ) -> Envelope[QuoteOut]:
