@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from bosonline.kit.fields import MAX_PRICE, Moment, RecordIds, Rupiah, ShortText
-from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Voucher
 from bosonline.voucher.rules import VoucherState, remaining, state_of, summary_of
 
@@ -130,9 +130,7 @@ class VoucherOut(RowOut):
         )
 
 
-class VoucherDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class VoucherDeletedOut(DeletedOut):
     archived: bool = Field(
         description="True when orders used the voucher: it is hidden everywhere and its code freed, but kept for "
         "them; false when it was erased."
