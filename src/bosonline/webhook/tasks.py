@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -124,7 +124,20 @@ class WebhookJob(SendingJob):
                     .values(status="failed", last_error=INACTIVE, locked_until=None)
                 )
             await session.commit()
-        claimed = [Claimed(**{field.name: getattr(row, field.name) for field in fields(Claimed)}) for row in active]
+        claimed = [
+            Claimed(
+                id=row.id,
+                store_id=row.store_id,
+                event=row.event,
+                unique_id=row.unique_id,
+                body=row.body,
+                attempts=row.attempts,
+                next_attempt_at=row.next_attempt_at,
+                url=row.url,
+                secret=row.secret,
+            )
+            for row in active
+        ]
         return claimed, len(inactive), lease_until
 
     async def send_all(self, claimed: list[Claimed]) -> list[Outcome]:
