@@ -110,6 +110,14 @@ def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
     return dependency
 
 
+# The store contexts endpoints of several domains ask for (a domain with its own service declares its aliases
+# through `store_service`).
+StoreRead = Annotated[StoreContext, Depends(require(Permission.store_read))]
+StoreWrite = Annotated[StoreContext, Depends(require(Permission.store_write))]
+CatalogRead = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
+CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
+
+
 S = TypeVar("S")
 
 

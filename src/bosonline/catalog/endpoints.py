@@ -25,7 +25,7 @@ from bosonline.catalog.schemas import (
     VariantUpdateIn,
 )
 from bosonline.catalog.service import ProductService
-from bosonline.deps import RuntimeDep, require, store_service
+from bosonline.deps import CatalogRead, RuntimeDep, store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.fields import path_id, query_id
@@ -41,8 +41,6 @@ router = api_router(prefix="/store/product", tags=["Product"])
 
 ProductId = Annotated[int, path_id("Product id.")]
 VariantId = Annotated[int, path_id("Variant id.")]
-ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 
 if TYPE_CHECKING:
@@ -118,7 +116,7 @@ class Download:
         return download_response(self.format, stem, header, rows)
 
 
-def download_params(ctx: ReadCtx, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
+def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
     return Download(ctx, runtime, filters, format)
 
 

@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 
-from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.deps import CurrentUser, DbDep, RuntimeDep, StoreRead, StoreWrite
 from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
-from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.store.errors import StoreError
 from bosonline.store.schemas import (
@@ -22,12 +21,8 @@ from bosonline.store.schemas import (
     SubdomainIn,
 )
 from bosonline.store.service import StoreService
-from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store", tags=["Store"])
-
-StoreRead = Annotated[StoreContext, Depends(require(Permission.store_read))]
-StoreWrite = Annotated[StoreContext, Depends(require(Permission.store_write))]
 
 
 def _service(db: DbDep, runtime: RuntimeDep) -> StoreService:

@@ -6,14 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, status
 
-from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.deps import CatalogRead, CatalogWrite, CurrentUser, DbDep, RuntimeDep
 from bosonline.errors import error_responses
 from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
-from bosonline.permissions import Permission
 from bosonline.routing import api_router
-from bosonline.tenancy import StoreContext
 from bosonline.warehouse.errors import WarehouseError
 from bosonline.warehouse.schemas import (
     StoreWarehouseOut,
@@ -36,8 +34,6 @@ def _service(db: DbDep, runtime: RuntimeDep) -> WarehouseService:
 
 
 Service = Annotated[WarehouseService, Depends(_service)]
-CatalogRead = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 _HAS_STOCK = error_responses(WarehouseError.warehouse_has_stock)
 
