@@ -121,6 +121,20 @@ CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write)
 S = TypeVar("S")
 
 
+def account_service(service: Callable[[AsyncSession, Runtime], S]) -> Any:
+    """`Depends(...)` for a service of the caller's account rather than of a store (auth, profile, the stores and
+    warehouses one owns): built from the request's session and the runtime. Endpoints declare
+    `Service = Annotated[XService, account_service(XService)]`, which type checkers read as `XService`."""
+
+    def build(db: DbDep, runtime: RuntimeDep) -> S:
+        return service(db, runtime)
+
+    # Real objects, not the strings this module's postponed annotations would give (as in store_service).
+    build.__annotations__ = {"db": DbDep, "runtime": RuntimeDep}
+    build.__name__ = getattr(service, "__name__", "service")
+    return Depends(build)
+
+
 def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], permission: Permission) -> Any:
     """`Depends(...)` for the domain service built for the request's store, once the caller's role there grants
     `permission`. Endpoints declare `Reader = Annotated[XService, store_service(XService, Permission.x_read)]`, which

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 
-from bosonline.deps import CurrentUser, DbDep, RuntimeDep, StoreRead, StoreWrite
+from bosonline.deps import CurrentUser, StoreRead, StoreWrite, account_service
 from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
@@ -25,11 +25,7 @@ from bosonline.store.service import StoreService
 router = api_router(prefix="/store", tags=["Store"])
 
 
-def _service(db: DbDep, runtime: RuntimeDep) -> StoreService:
-    return StoreService(db, runtime.clock)
-
-
-Service = Annotated[StoreService, Depends(_service)]
+Service = Annotated[StoreService, account_service(lambda db, runtime: StoreService(db, runtime.clock))]
 
 
 @router.post(
