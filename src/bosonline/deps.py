@@ -110,7 +110,29 @@ def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
     return dependency
 
 
+# The store contexts endpoints of several domains ask for (a domain with its own service declares its aliases
+# through `store_service`).
+StoreRead = Annotated[StoreContext, Depends(require(Permission.store_read))]
+StoreWrite = Annotated[StoreContext, Depends(require(Permission.store_write))]
+CatalogRead = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
+CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
+
+
 S = TypeVar("S")
+
+
+def account_service(service: Callable[[AsyncSession, Runtime], S]) -> Any:
+    """`Depends(...)` for a service of the caller's account rather than of a store (auth, profile, the stores and
+    warehouses one owns): built from the request's session and the runtime. Endpoints declare
+    `Service = Annotated[XService, account_service(XService)]`, which type checkers read as `XService`."""
+
+    def build(db: DbDep, runtime: RuntimeDep) -> S:
+        return service(db, runtime)
+
+    # Real objects, not the strings this module's postponed annotations would give (as in store_service).
+    build.__annotations__ = {"db": DbDep, "runtime": RuntimeDep}
+    build.__name__ = getattr(service, "__name__", "service")
+    return Depends(build)
 
 
 def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], permission: Permission) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, status
+from fastapi import status
 
 from bosonline.auth.errors import AuthError
 from bosonline.auth.schemas import (
@@ -19,7 +19,7 @@ from bosonline.auth.schemas import (
     UserOut,
 )
 from bosonline.auth.service import AuthService
-from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
+from bosonline.deps import ClientDep, CurrentUser, account_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.schemas import Envelope
 from bosonline.routing import api_router
@@ -27,11 +27,7 @@ from bosonline.routing import api_router
 router = api_router(prefix="/auth", tags=["auth"])
 
 
-def _service(db: DbDep, runtime: RuntimeDep) -> AuthService:
-    return AuthService(db, runtime)
-
-
-Service = Annotated[AuthService, Depends(_service)]
+Service = Annotated[AuthService, account_service(AuthService)]
 
 
 @router.post(

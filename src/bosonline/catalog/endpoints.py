@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
@@ -24,7 +25,7 @@ from bosonline.catalog.schemas import (
     VariantUpdateIn,
 )
 from bosonline.catalog.service import ProductService
-from bosonline.deps import RuntimeDep, require, store_service
+from bosonline.deps import CatalogRead, RuntimeDep, store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.fields import path_id, query_id
@@ -33,14 +34,13 @@ from bosonline.kit.schemas import Envelope
 from bosonline.media.errors import MediaError
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
+from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/product", tags=["Product"])
 
 ProductId = Annotated[int, path_id("Product id.")]
 VariantId = Annotated[int, path_id("Variant id.")]
-ReadCtx = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-WriteCtx = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 
 
 if TYPE_CHECKING:
@@ -98,35 +98,41 @@ async def create_product(body: ProductIn, service: Writer) -> Envelope[ProductOu
     return Envelope(data=await service.create(body))
 
 
-def _download(
-    kind: str, header: list[str], rows: exports.Rows, ctx: StoreContext, runtime: RuntimeDep, fmt: ExportFormat
-) -> StreamingResponse:
-    label = ctx.store.subdomain or str(ctx.store_id)
-    return download_response(fmt, filename_stem(kind, label, runtime.clock.now(), ctx.store.timezone), header, rows)
+@dataclass(frozen=True)
+class Download:
+    """What a download route reads: who asks, the list's filters and the file format."""
+
+    ctx: StoreContext
+    runtime: Runtime
+    filters: ProductFilters
+    format: ExportFormat
+
+    def stream(self, kind: str, header: list[str], rows_of: Callable[..., exports.Rows]) -> StreamingResponse:
+        """The rows `rows_of` reads for the filters, streamed as a file named for `kind`, the store and now."""
+        ctx, filters = self.ctx, self.filters
+        rows = rows_of(self.runtime, ctx, q=filters.q, status=filters.status, category_id=filters.category_id)
+        label = ctx.store.subdomain or str(ctx.store_id)
+        stem = filename_stem(kind, label, self.runtime.clock.now(), ctx.store.timezone)
+        return download_response(self.format, stem, header, rows)
+
+
+def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
+    return Download(ctx, runtime, filters, format)
+
+
+DownloadParams = Annotated[Download, Depends(download_params)]
 
 
 @router.get("/download", summary="Download Product (Product List)", response_class=StreamingResponse)
-async def download_products(
-    ctx: ReadCtx,
-    runtime: RuntimeDep,
-    filters: Filters,
-    format: Format = "csv",
-) -> StreamingResponse:
+async def download_products(download: DownloadParams) -> StreamingResponse:
     """Every product matching the list's filters, one row each, streamed (any catalog size)."""
-    rows = exports.product_rows(runtime, ctx, q=filters.q, status=filters.status, category_id=filters.category_id)
-    return _download("products", exports.PRODUCT_HEADER, rows, ctx, runtime, format)
+    return download.stream("products", exports.PRODUCT_HEADER, exports.product_rows)
 
 
 @router.get("/variant/download", summary="Download Variant", response_class=StreamingResponse)
-async def download_variants(
-    ctx: ReadCtx,
-    runtime: RuntimeDep,
-    filters: Filters,
-    format: Format = "csv",
-) -> StreamingResponse:
+async def download_variants(download: DownloadParams) -> StreamingResponse:
     """Every variant of the products matching the filters, one row each with its stock, streamed."""
-    rows = exports.variant_rows(runtime, ctx, q=filters.q, status=filters.status, category_id=filters.category_id)
-    return _download("variants", exports.VARIANT_HEADER, rows, ctx, runtime, format)
+    return download.stream("variants", exports.VARIANT_HEADER, exports.variant_rows)
 
 
 @router.get("/sku/check", summary="Cek SKU")

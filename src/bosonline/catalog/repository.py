@@ -63,7 +63,7 @@ class CategoryRepository(ScopedRepository):
         return await self.session.scalar(self._visible().where(Category.name_key == name_key).limit(1))
 
     async def count_own(self) -> int:
-        return int(await self.session.scalar(select(func.count()).select_from(self.scoped(Category).subquery())) or 0)
+        return await self.count_of(Category)
 
     def _live_products(self) -> Select[int]:
         return select(func.count()).where(Product.store_id == self.ctx.store_id, Product.archived_at.is_(None))

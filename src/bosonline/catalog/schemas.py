@@ -23,7 +23,7 @@ from bosonline.kit.fields import (
     no_control_chars,
     no_control_chars_but_newlines,
 )
-from bosonline.kit.schemas import ListMeta, RowOut, StrictBody
+from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody
 
 MAX_VARIANTS = 100
 MAX_ATTRIBUTES = 3
@@ -305,9 +305,7 @@ class ProductListOut(BaseModel):
     meta: ProductListMeta
 
 
-class ProductDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class ProductDeletedOut(DeletedOut):
     archived: bool = Field(
         description="True when orders refer to the product: it is hidden everywhere but kept for them; "
         "false when it was erased."

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, status
 from fastapi.responses import StreamingResponse
 
-from bosonline.deps import RuntimeDep, require, store_service
+from bosonline.deps import RuntimeDep, StoreRead, store_service
 from bosonline.errors import error_responses
 from bosonline.form import exports
 from bosonline.form.errors import FormError
@@ -20,14 +20,12 @@ from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
-from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/form", tags=["Form"])
 
 FormId = Annotated[int, path_id("Form id.")]
 Reader = Annotated[FormService, store_service(FormService, Permission.store_read)]
 Writer = Annotated[FormService, store_service(FormService, Permission.forms_write)]
-ReadCtx = Annotated[StoreContext, Depends(require(Permission.store_read))]
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ async def list_forms(
 
 @router.get("/download", summary="Form list Download", response_class=StreamingResponse)
 async def download_forms(
-    ctx: ReadCtx,
+    ctx: StoreRead,
     runtime: RuntimeDep,
     filters: Filters,
     format: Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")] = "csv",

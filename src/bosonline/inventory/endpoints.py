@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
-from bosonline.deps import DbDep, RuntimeDep, require
+from bosonline.deps import CatalogRead, CatalogWrite, DbDep, RuntimeDep
 from bosonline.inventory.export import inventory_download
 from bosonline.inventory.repository import InventoryFilters, MovementFilters
 from bosonline.inventory.schemas import (
@@ -24,22 +24,18 @@ from bosonline.kit.fields import query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.models.inventory import MovementReason
-from bosonline.permissions import Permission
 from bosonline.routing import api_router
-from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store/inventory", tags=["Product"])
 
-Reading = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-Writing = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
 OptionalId = Annotated[int | None, query_id()]
 
 
-def _reader(db: DbDep, runtime: RuntimeDep, ctx: Reading) -> InventoryService:
+def _reader(db: DbDep, runtime: RuntimeDep, ctx: CatalogRead) -> InventoryService:
     return InventoryService(db, runtime, ctx.store_id, actor_user_id=ctx.user_id)
 
 
-def _writer(db: DbDep, runtime: RuntimeDep, ctx: Writing) -> InventoryService:
+def _writer(db: DbDep, runtime: RuntimeDep, ctx: CatalogWrite) -> InventoryService:
     return InventoryService(db, runtime, ctx.store_id, actor_user_id=ctx.user_id)
 
 
@@ -127,7 +123,7 @@ async def list_movements(
     },
 )
 async def download_inventory(
-    ctx: Reading,
+    ctx: CatalogRead,
     runtime: RuntimeDep,
     filters: Filters,
     fmt: Annotated[ExportFormat, Query(alias="format", description="csv (UTF-8 with BOM) or xlsx.")] = "csv",

@@ -55,6 +55,22 @@ class StockMovement(NamedTuple):
     reserved_after: int
 
 
+class OrderMove(NamedTuple):
+    """What an order does to its lines' stock: the movement's reason, the signs of on_hand and reserved, and the
+    condition a row must meet for `qty` (else the line fails and nothing changes)."""
+
+    reason: str
+    on_hand_sign: int
+    reserved_sign: int
+    condition: Callable[[int], ColumnElement[bool]]
+
+
+_RESERVE = OrderMove("order_reserved", 0, 1, lambda qty: Stock.on_hand - Stock.reserved >= qty)
+_RELEASE = OrderMove("order_released", 0, -1, lambda qty: Stock.reserved >= qty)
+_SHIP = OrderMove("order_shipped", -1, -1, lambda qty: Stock.reserved >= qty)
+_RESTOCK = OrderMove("order_returned", 1, 0, lambda qty: Stock.on_hand <= MAX_STOCK - qty)
+
+
 class Shortage(NamedTuple):
     variant_id: int
     warehouse_id: int
@@ -264,58 +280,27 @@ class InventoryService:
     async def reserve(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """Holds stock for an order: reserved += qty where at least qty is available. All lines or none: when
         some line does not fit, nothing is changed and InsufficientStock (409) lists every line that did not."""
-        return await self._apply(
-            lines,
-            order_id,
-            reason="order_reserved",
-            on_hand_sign=0,
-            reserved_sign=1,
-            condition=lambda qty: Stock.on_hand - Stock.reserved >= qty,
-        )
+        return await self._apply(lines, order_id, _RESERVE)
 
     async def release(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """Gives back what an order held (canceled, returned before shipping): reserved −= qty."""
-        return await self._apply(
-            lines,
-            order_id,
-            reason="order_released",
-            on_hand_sign=0,
-            reserved_sign=-1,
-            condition=lambda qty: Stock.reserved >= qty,
-        )
+        return await self._apply(lines, order_id, _RELEASE)
 
     async def ship(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """The held units leave the warehouse: on_hand −= qty and reserved −= qty."""
-        return await self._apply(
-            lines,
-            order_id,
-            reason="order_shipped",
-            on_hand_sign=-1,
-            reserved_sign=-1,
-            condition=lambda qty: Stock.reserved >= qty,
-        )
+        return await self._apply(lines, order_id, _SHIP)
 
     async def restock(self, lines: Iterable[StockLine], order_id: int) -> builtins.list[StockMovement]:
         """A shipped order came back (returned to sender): its units are in the warehouse again, on_hand += qty."""
-        return await self._apply(
-            lines,
-            order_id,
-            reason="order_returned",
-            on_hand_sign=1,
-            reserved_sign=0,
-            condition=lambda qty: Stock.on_hand <= MAX_STOCK - qty,
-        )
+        return await self._apply(lines, order_id, _RESTOCK)
 
     async def _apply(
         self,
         lines: Iterable[StockLine],
         order_id: int,
-        *,
-        reason: str,
-        on_hand_sign: int,
-        reserved_sign: int,
-        condition: Callable[[int], ColumnElement[bool]],
+        move: OrderMove,
     ) -> builtins.list[StockMovement]:
+        reason, on_hand_sign, reserved_sign, condition = move
         totals = _sum_lines(lines)
         now = self.rt.clock.now()
         failed: list[Key] = []

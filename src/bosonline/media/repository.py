@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from sqlalchemy import exists, func, or_, select
 
-from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Image, ProductImage, ProductVariant
 from bosonline.tenancy import ScopedRepository
@@ -15,7 +14,7 @@ from bosonline.tenancy import ScopedRepository
 class MediaRepository(ScopedRepository):
     async def get(self, image_id: int, *, for_update: bool = False) -> Image | None:
         # for_update, PostgreSQL: a product being saved with this image at the same moment waits, or we do
-        return await row_of(self.session, self.scoped(Image).where(Image.id == image_id), for_update=for_update)
+        return await self.one(Image, image_id, for_update=for_update)
 
     async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
         return await self.keyed(self.scoped(Image), Image, image_ids)

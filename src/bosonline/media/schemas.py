@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from bosonline.kit.schemas import DeletedOut
+
 
 class ImageOut(BaseModel):
     id: int = Field(description="Image id: pass it in a product's `images` or a variant's `image_id`.")
@@ -21,6 +23,5 @@ class ImageOut(BaseModel):
     size_bytes: int = Field(description="Size of the stored picture (re-encoded, metadata stripped).")
 
 
-class ImageDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class ImageDeletedOut(DeletedOut):
+    pass

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
-
 from bosonline.auth.errors import AuthError
 from bosonline.auth.schemas import MessageOut
-from bosonline.deps import ClientDep, CurrentUser, DbDep, RuntimeDep
+from bosonline.deps import ClientDep, CurrentUser, account_service
 from bosonline.errors import error_responses
 from bosonline.kit.schemas import Envelope
 from bosonline.profile.errors import ProfileError
@@ -19,11 +17,7 @@ from bosonline.routing import api_router
 router = api_router(prefix="/profile", tags=["Profile"])
 
 
-def _service(db: DbDep, runtime: RuntimeDep) -> ProfileService:
-    return ProfileService(db, runtime)
-
-
-Service = Annotated[ProfileService, Depends(_service)]
+Service = Annotated[ProfileService, account_service(ProfileService)]
 
 
 @router.get("/me", summary="Me")

@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 
-from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.deps import CurrentUser, StoreRead, StoreWrite, account_service
 from bosonline.errors import error_responses
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
-from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.store.errors import StoreError
 from bosonline.store.schemas import (
@@ -22,19 +21,11 @@ from bosonline.store.schemas import (
     SubdomainIn,
 )
 from bosonline.store.service import StoreService
-from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store", tags=["Store"])
 
-StoreRead = Annotated[StoreContext, Depends(require(Permission.store_read))]
-StoreWrite = Annotated[StoreContext, Depends(require(Permission.store_write))]
 
-
-def _service(db: DbDep, runtime: RuntimeDep) -> StoreService:
-    return StoreService(db, runtime.clock)
-
-
-Service = Annotated[StoreService, Depends(_service)]
+Service = Annotated[StoreService, account_service(lambda db, runtime: StoreService(db, runtime.clock))]
 
 
 @router.post(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from bosonline.kit.fields import MAX_PRICE, Moment, RecordIds, Rupiah, ShortText
-from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Voucher
 from bosonline.voucher.rules import VoucherState, remaining, state_of, summary_of
 
@@ -29,6 +31,19 @@ VoucherCode = Annotated[
         description="3–32 letters, digits, `-` or `_`; unique in the store regardless of case.", examples=["HEMAT10"]
     ),
 ]
+
+
+def _against(earlier: str, refused: Callable[[Any, Any], bool], message: str) -> Any:
+    """A field validator comparing the field with `earlier` (declared before it, so validated first): when both
+    are set and `refused(value, earlier_value)`, the 422 names the field with `message`."""
+
+    def check(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+        other = info.data.get(earlier)
+        if value is not None and other is not None and refused(value, other):
+            raise ValueError(message)
+        return value
+
+    return classmethod(check)
 
 
 class VoucherIn(StrictBody):
@@ -74,21 +89,10 @@ class VoucherIn(StrictBody):
             raise ValueError("only a percentage voucher has a cap")
         return value
 
-    @field_validator("ends_at")
-    @classmethod
-    def _after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
-        starts_at = info.data.get("starts_at")
-        if value is not None and starts_at is not None and value <= starts_at:
-            raise ValueError("must be after starts_at")
-        return value
-
-    @field_validator("quota_per_buyer")
-    @classmethod
-    def _within_total(cls, value: int | None, info: ValidationInfo) -> int | None:
-        total = info.data.get("quota_total")
-        if value is not None and total is not None and value > total:
-            raise ValueError("must not be above quota_total")
-        return value
+    _after_start = field_validator("ends_at")(_against("starts_at", operator.le, "must be after starts_at"))
+    _within_total = field_validator("quota_per_buyer")(
+        _against("quota_total", operator.gt, "must not be above quota_total")
+    )
 
 
 class VoucherStatusIn(StrictBody):
@@ -130,9 +134,7 @@ class VoucherOut(RowOut):
         )
 
 
-class VoucherDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class VoucherDeletedOut(DeletedOut):
     archived: bool = Field(
         description="True when orders used the voucher: it is hidden everywhere and its code freed, but kept for "
         "them; false when it was erased."

@@ -6,14 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, status
 
-from bosonline.deps import CurrentUser, DbDep, RuntimeDep, require
+from bosonline.deps import CatalogRead, CatalogWrite, CurrentUser, account_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
-from bosonline.permissions import Permission
 from bosonline.routing import api_router
-from bosonline.tenancy import StoreContext
 from bosonline.warehouse.errors import WarehouseError
 from bosonline.warehouse.schemas import (
     StoreWarehouseOut,
@@ -31,13 +29,7 @@ store_router = api_router(prefix="/store/warehouse", tags=["Warehouse"])
 WarehouseId = Annotated[int, path_id("Warehouse id (of the caller's account).")]
 
 
-def _service(db: DbDep, runtime: RuntimeDep) -> WarehouseService:
-    return WarehouseService(db, runtime.clock)
-
-
-Service = Annotated[WarehouseService, Depends(_service)]
-CatalogRead = Annotated[StoreContext, Depends(require(Permission.catalog_read))]
-CatalogWrite = Annotated[StoreContext, Depends(require(Permission.catalog_write))]
+Service = Annotated[WarehouseService, account_service(lambda db, runtime: WarehouseService(db, runtime.clock))]
 
 _HAS_STOCK = error_responses(WarehouseError.warehouse_has_stock)
 

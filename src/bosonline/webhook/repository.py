@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -21,11 +19,10 @@ class WebhookRepository(ScopedRepository):
         return list(await self.session.scalars(self.scoped(Webhook).order_by(Webhook.id)))
 
     async def get(self, webhook_id: int, *, for_update: bool = False) -> Webhook | None:
-        return await row_of(self.session, self.scoped(Webhook).where(Webhook.id == webhook_id), for_update=for_update)
+        return await self.one(Webhook, webhook_id, for_update=for_update)
 
     async def count(self) -> int:
-        stmt = select(func.count()).select_from(self.scoped(Webhook).subquery())
-        return int(await self.session.scalar(stmt) or 0)
+        return await self.count_of(Webhook)
 
     async def url_holder(self, url: str) -> int | None:
         return await self.session.scalar(self.scoped(Webhook).with_only_columns(Webhook.id).where(Webhook.url == url))

@@ -25,8 +25,8 @@ from sqlalchemy import bindparam, case, insert, select, update
 
 from bosonline.config import Settings
 from bosonline.db import rowcount
+from bosonline.kit.sql import moment, update_by_id
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
-from bosonline.models.base import UTCDateTime
 from bosonline.webhook.delivery import MAX_ATTEMPTS, Outcome, make_client, post, retry_delay
 from bosonline.worker.sending import SendingJob
 
@@ -56,18 +56,15 @@ class Claimed:
     secret: str
 
 
-_RESULT = (
-    update(_deliveries)
-    .where(_deliveries.c.id == bindparam("_id"))
-    .values(
-        status=bindparam("_status"),
-        attempts=bindparam("_attempts"),
-        next_attempt_at=bindparam("_next", type_=UTCDateTime()),
-        locked_until=None,
-        last_status_code=bindparam("_code"),
-        last_error=bindparam("_error"),
-        delivered_at=bindparam("_delivered", type_=UTCDateTime()),
-    )
+_RESULT = update_by_id(
+    _deliveries,
+    status=bindparam("_status"),
+    attempts=bindparam("_attempts"),
+    next_attempt_at=moment("_next"),
+    locked_until=None,
+    last_status_code=bindparam("_code"),
+    last_error=bindparam("_error"),
+    delivered_at=moment("_delivered"),
 )
 
 

@@ -5,7 +5,7 @@ the bosOnline envelope under /store). Fixed paths (`generate`, `order`) are decl
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Body, Depends, Query, Response, status
 
@@ -79,6 +79,12 @@ def _doc(text: str) -> str:
     return text.strip() + "\n\n" + SEMANTICS.strip()
 
 
+def _v3(text: str) -> dict[str, Any]:
+    """The route arguments every Scalev v3 route shares: its error answers (Scalev's shape) and `text` as the
+    description, followed by the semantics."""
+    return {"responses": _V3_ERRORS, "description": _doc(text)}
+
+
 def v3_page(
     page_size: Annotated[int | None, Query(ge=1, le=MAX_V3_PAGE, description="Page size, 1–25 (default 25).")] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_V3_PAGE, description="Same as `page_size`.")] = None,
@@ -101,8 +107,7 @@ def _store_list(items: list[FollowupChatOut]) -> ListEnvelope[FollowupChatOut]:
 @v3_router.get(
     "",
     summary="List product follow-up chats",
-    responses=_V3_ERRORS,
-    description=_doc("The product's follow-up chats in step order (Follow Up 1, 2, …), Scalev's list shape."),
+    **_v3("The product's follow-up chats in step order (Follow Up 1, 2, …), Scalev's list shape."),
 )
 async def v3_list(
     product_id: ProductId, service: Reader, page: Annotated[PageParams, Depends(v3_page)]
@@ -115,8 +120,7 @@ async def v3_list(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create a product follow-up chat",
-    responses=_V3_ERRORS,
-    description=_doc("Creates a follow-up chat for the product, as the last step. Owners and admins."),
+    **_v3("Creates a follow-up chat for the product, as the last step. Owners and admins."),
 )
 async def v3_create(product_id: ProductId, body: FollowupChatIn, service: Writer) -> FollowupChatOut:
     return await service.create(product_id, body)
@@ -126,8 +130,7 @@ async def v3_create(product_id: ProductId, body: FollowupChatIn, service: Writer
     "/generate",
     status_code=status.HTTP_201_CREATED,
     summary="Generate product follow-up chats",
-    responses=_V3_ERRORS,
-    description=_doc(_GENERATE_DOC),
+    **_v3(_GENERATE_DOC),
 )
 async def v3_generate(
     product_id: ProductId, service: Writer, body: Annotated[GenerateIn | None, Body()] = None
@@ -135,7 +138,7 @@ async def v3_generate(
     return _scalev_list(await service.generate(product_id, body or GenerateIn()))
 
 
-@v3_router.put("/order", summary="Reorder product follow-up chats", responses=_V3_ERRORS, description=_doc(_ORDER_DOC))
+@v3_router.put("/order", summary="Reorder product follow-up chats", **_v3(_ORDER_DOC))
 async def v3_reorder(product_id: ProductId, body: OrderIn, service: Writer) -> ScalevList[FollowupChatOut]:
     return _scalev_list(await service.reorder(product_id, body.ids))
 
@@ -143,8 +146,7 @@ async def v3_reorder(product_id: ProductId, body: OrderIn, service: Writer) -> S
 @v3_router.get(
     "/{chat_id}",
     summary="Get a product follow-up chat",
-    responses=_V3_ERRORS,
-    description=_doc("One follow-up chat of the product."),
+    **_v3("One follow-up chat of the product."),
 )
 async def v3_get(product_id: ProductId, chat_id: ChatId, service: Reader) -> FollowupChatOut:
     return await service.get(product_id, chat_id)
@@ -153,8 +155,7 @@ async def v3_get(product_id: ProductId, chat_id: ChatId, service: Reader) -> Fol
 @v3_router.patch(
     "/{chat_id}",
     summary="Update a product follow-up chat",
-    responses=_V3_ERRORS,
-    description=_doc(_PATCH_DOC),
+    **_v3(_PATCH_DOC),
 )
 async def v3_update(
     product_id: ProductId, chat_id: ChatId, body: FollowupChatPatch, service: Writer
@@ -167,8 +168,7 @@ async def v3_update(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     summary="Delete a product follow-up chat",
-    responses=_V3_ERRORS,
-    description=_doc(_DELETE_DOC),
+    **_v3(_DELETE_DOC),
 )
 async def v3_delete(product_id: ProductId, chat_id: ChatId, service: Writer) -> Response:
     await service.delete(product_id, chat_id)
