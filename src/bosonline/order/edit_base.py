@@ -29,7 +29,7 @@ from bosonline.order.schemas import OrderDetailOut
 from bosonline.order.state import PAST_SHIPPING
 from bosonline.order.timeline import Actor, OrderTimeline, changes
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import RepositoryService, StoreContext
 
 # A time typed by a person may run a little ahead of the server's clock; an order's money or parcel cannot move
 # long before the order existed (one day of slack for a buyer who paid before the CS keyed the order in).
@@ -88,14 +88,13 @@ def snap(order: Order, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _plain(getattr(order, name)) for name in fields}
 
 
-class OrderChange:
+class OrderChange(RepositoryService[OrderRepository]):
     """Base of the edit services: built per request with `(session, runtime, ctx)` (deps.store_service)."""
 
+    repository = OrderRepository
+
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = OrderRepository(session, ctx)
+        super().__init__(session, runtime, ctx)
         self.now = runtime.clock.now()
 
     async def lock(self, order_id: int) -> Order:

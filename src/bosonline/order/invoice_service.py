@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
@@ -30,8 +29,7 @@ from bosonline.order.invoice import InvoiceKind, InvoiceLine, InvoiceOrder, Invo
 from bosonline.order.presenters import courier_label, customer_phone, payment_label
 from bosonline.order.repository import OrderRepository
 from bosonline.order.schemas import MoneyOut
-from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import RepositoryService
 
 MAX_INVOICES = 200
 
@@ -86,12 +84,8 @@ class InvoiceJob:
             yield content[start : start + size]
 
 
-class InvoiceService:
-    def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = OrderRepository(session, ctx)
+class InvoiceService(RepositoryService[OrderRepository]):
+    repository = OrderRepository
 
     async def job(self, body: InvoiceIn) -> InvoiceJob:
         """The orders' printable data, and the file name `invoice-<store>-<YYYYMMDD>.pdf` (`packing-slip-…`)."""

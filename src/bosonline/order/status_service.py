@@ -37,7 +37,7 @@ from bosonline.order.status_schemas import (
 )
 from bosonline.order.timeline import Actor, OrderTimeline
 from bosonline.runtime import Runtime
-from bosonline.tenancy import StoreContext
+from bosonline.tenancy import RepositoryService, StoreContext
 from bosonline.voucher.release import release_vouchers
 
 NOT_FOUND = BulkStatusError(code=CommonError.not_found, message="Record not found")
@@ -59,12 +59,11 @@ class _Move:
     from_status: str
 
 
-class OrderStatusService:
+class OrderStatusService(RepositoryService[OrderRepository]):
+    repository = OrderRepository
+
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
-        self.session = session
-        self.rt = runtime
-        self.ctx = ctx
-        self.repo = OrderRepository(session, ctx)
+        super().__init__(session, runtime, ctx)
         self.inventory = InventoryService(session, runtime, ctx.store_id, actor_user_id=ctx.user_id)
 
     def _timeline(self) -> OrderTimeline:

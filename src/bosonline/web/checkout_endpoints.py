@@ -55,6 +55,10 @@ _READ_LIMIT = [Depends(rate_limited("public"))]
 _WRITE_LIMIT = [Depends(rate_limited("checkout", checkout=True))]
 _TOO_MANY = error_responses(CommonError.too_many_requests)
 _VOUCHER_REFUSED = tuple(code for code in VoucherError if code.status == 422)
+# What pricing with a voucher can answer (Quote and Check Voucher): the form, the rate limit, the voucher's refusals.
+_VOUCHER_ERRORS = error_responses(
+    CommonError.too_many_requests, CommonError.not_found, CheckoutError.vouchers_not_accepted, *_VOUCHER_REFUSED
+)
 
 
 def _service(db: DbDep, runtime: RuntimeDep) -> PublicCheckout:
@@ -104,14 +108,7 @@ async def estimate_rates(
     return ListEnvelope(data=quote.rates, meta=ListMeta(total=len(quote.rates)))
 
 
-@router.post(
-    "/form/{slug}/quote",
-    summary="Quote (live total)",
-    dependencies=_READ_LIMIT,
-    responses=error_responses(
-        CommonError.too_many_requests, CommonError.not_found, CheckoutError.vouchers_not_accepted, *_VOUCHER_REFUSED
-    ),
-)
+@router.post("/form/{slug}/quote", summary="Quote (live total)", dependencies=_READ_LIMIT, responses=_VOUCHER_ERRORS)
 async def quote(
     slug: FormSlug, body: QuoteIn, checkout: Checkout, host: Host, store: StoreRef = None
 ) -> Envelope[QuoteOut]:
@@ -133,9 +130,7 @@ async def list_vouchers(
     "/form/{slug}/voucher/check",
     summary="Check Voucher",
     dependencies=_READ_LIMIT,
-    responses=error_responses(
-        CommonError.too_many_requests, CommonError.not_found, CheckoutError.vouchers_not_accepted, *_VOUCHER_REFUSED
-    ),
+    responses=_VOUCHER_ERRORS,
 )
 async def check_voucher(
     slug: FormSlug, body: VoucherCheckIn, checkout: Checkout, host: Host, store: StoreRef = None
