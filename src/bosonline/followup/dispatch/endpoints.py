@@ -28,7 +28,8 @@ from bosonline.errors import (
     Unauthorized,
     error_responses,
 )
-from bosonline.followup.dispatch.status_service import StatusRepository, apply_status_updates, meta_targets
+from bosonline.followup.dispatch.status_repository import StatusRepository
+from bosonline.followup.dispatch.status_service import apply_status_updates, meta_targets
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature

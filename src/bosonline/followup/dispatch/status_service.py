@@ -21,170 +21,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.followup.dispatch.status_repository import CLOUD, ERROR_CHARS, MessageRow, Sender, StatusRepository
 from bosonline.followup.rules import PROGRESS
 from bosonline.integrations.whatsapp.base import StatusUpdate
-from bosonline.kit.sql import moment, touch_by_id
-from bosonline.models import FollowupMessage, FollowupStatusInbox, WaIntegration
+from bosonline.models import WaIntegration
 
 # Rows a status may still change: on their way (or possibly) to the buyer.
 _UPDATABLE = frozenset({*PROGRESS, "unknown"})
 _NOT_DELIVERED = frozenset({"sending", "sent", "unknown"})
 _MAX_REFERENCE = 10**18
-_ERROR_CHARS = 500
-INBOX_KEPT = timedelta(days=1)
-_CLOUD = "whatsapp_cloud"  # echoes our reference: its statuses never need the inbox
-_messages = FollowupMessage.__table__
-_inbox = FollowupStatusInbox.__table__
-
-_SAVE = touch_by_id(
-    _messages,
-    status=bindparam("_status"),
-    provider_message_id=bindparam("_message_id"),
-    integration_id=bindparam("_integration_id"),
-    error=bindparam("_error"),
-    locked_until=moment("_locked_until"),
-    sent_at=moment("_sent_at"),
-    delivered_at=moment("_delivered_at"),
-    read_at=moment("_read_at"),
-)
-
-
-class Sender(Protocol):
-    """The integration a status is about (a WaIntegration, or the dispatcher's copy of one)."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def store_id(self) -> int: ...
-
-    @property
-    def provider(self) -> str: ...
-
-
-@dataclass
-class _Row:
-    id: int
-    integration_id: int | None
-    status: str
-    provider_message_id: str | None
-    error: str | None
-    locked_until: datetime | None
-    sent_at: datetime | None
-    delivered_at: datetime | None
-    read_at: datetime | None
-    changed: bool = False
-
-
-class StatusRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def integration(self, integration_id: int) -> WaIntegration | None:
-        """The integration a webhook URL names (any store: the URL itself is the address, its secret the proof)."""
-        return await self.session.get(WaIntegration, integration_id)
-
-    async def meta_integrations(self, store_id: int, *, besides: int) -> list[WaIntegration]:
-        """The store's other whatsapp_cloud integrations (a store has at most 20 integrations)."""
-        statement = (
-            select(WaIntegration)
-            .where(WaIntegration.store_id == store_id, WaIntegration.provider == _CLOUD, WaIntegration.id != besides)
-            .order_by(WaIntegration.id)
-        )
-        return list(await self.session.scalars(statement))
-
-    async def messages(self, integration: Sender, message_ids: set[str], references: set[int]) -> list[_Row]:
-        conditions = []
-        if message_ids:
-            conditions.append(
-                and_(_messages.c.integration_id == integration.id, _messages.c.provider_message_id.in_(message_ids))
-            )
-        if references:
-            conditions.append(and_(_messages.c.id.in_(references), _messages.c.store_id == integration.store_id))
-        if not conditions:
-            return []
-        columns = [getattr(_messages.c, name) for name in _Row.__dataclass_fields__ if name != "changed"]
-        # FOR UPDATE on PostgreSQL (SQLite has none: its write transaction is the lock).
-        statement = select(*columns).where(or_(*conditions)).order_by(_messages.c.id).with_for_update()
-        result = await self.session.execute(statement)
-        return [_Row(*row) for row in result.all()]
-
-    async def wait_for_recording(self, integration_id: int) -> None:
-        """Lock this integration's `sending` rows (PostgreSQL; in id order, as the dispatcher records them): a
-        dispatcher transaction recording their provider ids right now commits first, and the next statement sees
-        them. SQLite needs nothing: its write transactions already run one at a time."""
-        statement = (
-            select(_messages.c.id)
-            .where(
-                _messages.c.integration_id == integration_id,
-                _messages.c.provider_message_id.is_(None),
-                _messages.c.status == "sending",
-            )
-            .order_by(_messages.c.id)
-            .with_for_update()
-        )
-        await self.session.execute(statement)
-
-    async def keep(self, integration_id: int, statuses: Sequence[StatusUpdate], now: datetime) -> None:
-        """Keep statuses that matched no message for the dispatcher to apply; drop those older than a day."""
-        await self.session.execute(delete(_inbox).where(_inbox.c.received_at < now - INBOX_KEPT))
-        await self.session.execute(
-            insert(_inbox),
-            [
-                {
-                    "integration_id": integration_id,
-                    "provider_message_id": status.message_id[:128],
-                    "status": status.status,
-                    "error": status.error[:_ERROR_CHARS] if status.error else None,
-                    "received_at": now,
-                }
-                for status in statuses
-            ],
-        )
-
-    async def waiting(self, pairs: set[tuple[int, str]]) -> list[Any]:
-        """The kept statuses of these (integration id, provider message id) pairs, oldest first."""
-        statement = (
-            select(_inbox.c.id, _inbox.c.integration_id, _inbox.c.provider_message_id, _inbox.c.status, _inbox.c.error)
-            .where(
-                _inbox.c.integration_id.in_(sorted({integration_id for integration_id, _ in pairs})),
-                _inbox.c.provider_message_id.in_(sorted({message_id for _, message_id in pairs})),
-            )
-            .order_by(_inbox.c.id)
-        )
-        return [row for row in await self.session.execute(statement) if (row[1], row[2]) in pairs]
-
-    async def forget(self, inbox_ids: Iterable[int]) -> None:
-        await self.session.execute(delete(_inbox).where(_inbox.c.id.in_(list(inbox_ids))))
-
-    async def save(self, rows: Sequence[_Row], now: datetime) -> None:
-        if rows:
-            await self.session.execute(
-                _SAVE,
-                [
-                    {
-                        "_id": row.id,
-                        "_status": row.status,
-                        "_message_id": row.provider_message_id,
-                        "_integration_id": row.integration_id,
-                        "_error": row.error,
-                        "_locked_until": row.locked_until,
-                        "_sent_at": row.sent_at,
-                        "_delivered_at": row.delivered_at,
-                        "_read_at": row.read_at,
-                        "_now": now,
-                    }
-                    for row in rows
-                ],
-            )
 
 
 async def apply_status_updates(
@@ -198,7 +49,7 @@ async def apply_status_updates(
     references = {ref for update in updates if (ref := _reference(update.reference)) is not None}
     rows = await repo.messages(integration, {update.message_id for update in updates}, references)
     unmatched = _match(rows, updates, integration.id, now)
-    if unmatched and keep and integration.provider != _CLOUD:
+    if unmatched and keep and integration.provider != CLOUD:
         await repo.wait_for_recording(integration.id)
         seen = {row.id for row in rows}
         recorded = [
@@ -268,7 +119,9 @@ async def meta_targets(
     return targets
 
 
-def _match(rows: list[_Row], updates: Sequence[StatusUpdate], integration_id: int, now: datetime) -> list[StatusUpdate]:
+def _match(
+    rows: list[MessageRow], updates: Sequence[StatusUpdate], integration_id: int, now: datetime
+) -> list[StatusUpdate]:
     """Apply `updates` to the rows they are about; the updates that found no row."""
     by_message_id = {row.provider_message_id: row for row in rows if row.integration_id == integration_id}
     by_id = {row.id: row for row in rows}
@@ -289,7 +142,7 @@ def _reference(reference: str | None) -> int | None:
     return value if 0 < value < _MAX_REFERENCE else None
 
 
-def _by_reference(by_id: dict[int, _Row], status: StatusUpdate, integration_id: int) -> _Row | None:
+def _by_reference(by_id: dict[int, MessageRow], status: StatusUpdate, integration_id: int) -> MessageRow | None:
     reference = _reference(status.reference)
     row = by_id.get(reference) if reference is not None else None
     if row is None or row.integration_id not in (None, integration_id):
@@ -299,14 +152,14 @@ def _by_reference(by_id: dict[int, _Row], status: StatusUpdate, integration_id: 
     return row
 
 
-def _apply(row: _Row, status: StatusUpdate, integration_id: int, now: datetime) -> None:
+def _apply(row: MessageRow, status: StatusUpdate, integration_id: int, now: datetime) -> None:
     if row.status not in _UPDATABLE:
         return
     if status.status == "failed":
         if row.status not in _NOT_DELIVERED:
             return
         row.status = "failed"
-        row.error = (status.error or "the provider reported the message as failed")[:_ERROR_CHARS]
+        row.error = (status.error or "the provider reported the message as failed")[:ERROR_CHARS]
     else:
         current = PROGRESS.get(row.status, 0)  # unknown: not known to be anywhere yet
         if PROGRESS[status.status] <= current and row.status != "unknown":
