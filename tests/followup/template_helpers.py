@@ -13,6 +13,27 @@ from bosonline.runtime import Runtime
 
 _seq = itertools.count(1)
 
+# The 16 keys of Scalev's follow-up chat response (seed 000), exactly.
+SEED_KEYS = {
+    "bundle_id",
+    "change_status",
+    "hours_after",
+    "id",
+    "image",
+    "is_default",
+    "name",
+    "product_id",
+    "provider",
+    "store_id",
+    "text_for_bank_transfer",
+    "text_for_cod",
+    "text_for_epayment",
+    "trigger",
+    "wa_gateway_assignation_type",
+    "wa_integration",
+}
+
+
 TEXTS = {
     "text_for_bank_transfer": "Halo Kak {{customer_name}}, silakan transfer {{total}} ke:\n{{bank_accounts}}",
     "text_for_cod": "Halo Kak {{customer_name}}, pesanan COD {{order_number}} dikirim ke {{address}}.",

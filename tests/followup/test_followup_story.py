@@ -16,26 +16,8 @@ from tests.checkout.helpers import CheckoutShop, make_checkout_shop
 from tests.factories import bearer, login
 from tests.followup.dispatch_helpers import TOKEN, drain, gateway_runtime, job
 from tests.followup.fakes import FakeGateway
+from tests.followup.template_helpers import SEED_KEYS
 from tests.order.helpers import place_orders
-
-SEED_KEYS = {
-    "bundle_id",
-    "change_status",
-    "hours_after",
-    "id",
-    "image",
-    "is_default",
-    "name",
-    "product_id",
-    "provider",
-    "store_id",
-    "text_for_bank_transfer",
-    "text_for_cod",
-    "text_for_epayment",
-    "trigger",
-    "wa_gateway_assignation_type",
-    "wa_integration",
-}
 
 
 def chat(name: str, provider: str, hours_after: int, text: str, wa_integration_id: int | None) -> dict[str, Any]:

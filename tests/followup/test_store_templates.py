@@ -14,6 +14,7 @@ from tests.catalog.helpers import create_product
 from tests.factories import PASSWORD, add_staff, bearer, login, seller
 from tests.followup.dispatch_helpers import add_wa
 from tests.followup.template_helpers import (
+    SEED_KEYS,
     add_template,
     insert_message,
     message_row,
@@ -23,24 +24,6 @@ from tests.followup.template_helpers import (
 from tests.form.helpers import insert_order
 
 URL = templates_url()
-KEYS = {
-    "bundle_id",
-    "change_status",
-    "hours_after",
-    "id",
-    "image",
-    "is_default",
-    "name",
-    "product_id",
-    "provider",
-    "store_id",
-    "text_for_bank_transfer",
-    "text_for_cod",
-    "text_for_epayment",
-    "trigger",
-    "wa_gateway_assignation_type",
-    "wa_integration",
-}
 
 
 def _fields(response: httpx.Response, status: int = 422, code: str = "validation_error") -> dict[str, str]:
@@ -65,7 +48,7 @@ async def test_crud_in_the_envelope(client: httpx.AsyncClient, rt: Runtime) -> N
     response = await client.post(URL, json=template_body(name="Sapa", hours_after=3), headers=headers)
     assert response.status_code == 201, response.text
     chat = response.json()["data"]
-    assert set(chat) == KEYS and chat["product_id"] is None and chat["store_id"] == store_id
+    assert set(chat) == SEED_KEYS and chat["product_id"] is None and chat["store_id"] == store_id
     assert chat["bundle_id"] is None and chat["hours_after"] == 3
     second = await add_template(client, headers)
 

@@ -21,6 +21,7 @@ from tests.catalog.helpers import create_product
 from tests.factories import PASSWORD, add_staff, login, seller
 from tests.followup.dispatch_helpers import add_wa
 from tests.followup.template_helpers import (
+    SEED_KEYS,
     TEXTS,
     add_template,
     insert_message,
@@ -30,25 +31,6 @@ from tests.followup.template_helpers import (
 )
 from tests.form.helpers import insert_order
 from tests.media.helpers import jpeg
-
-SEED_KEYS = {
-    "bundle_id",
-    "change_status",
-    "hours_after",
-    "id",
-    "image",
-    "is_default",
-    "name",
-    "product_id",
-    "provider",
-    "store_id",
-    "text_for_bank_transfer",
-    "text_for_cod",
-    "text_for_epayment",
-    "trigger",
-    "wa_gateway_assignation_type",
-    "wa_integration",
-}
 
 
 async def _owner_with_product(client: httpx.AsyncClient) -> tuple[dict[str, Any], int]:
