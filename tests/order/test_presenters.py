@@ -6,7 +6,7 @@ from __future__ import annotations
 from bosonline.checkout.schemas import OrderLineOut as BuyerLineOut
 from bosonline.order.invoice import InvoiceLine, InvoiceOrder
 from bosonline.order.presenters import customer_phone, line_label
-from bosonline.order.pricing import MONEY_FIELDS, Money
+from bosonline.order.pricing import MONEY_FIELDS, Money, money_columns
 from bosonline.order.schemas import MoneyOut, OrderItemOut, OrderMoneyOut
 
 
@@ -19,7 +19,7 @@ def test_every_money_shape_lists_the_money_columns_in_their_order() -> None:
 
 def test_money_reads_a_priced_money_as_it_reads_an_order() -> None:
     money = Money(product_price=100_000, product_discount=10_000, shipping_cost=9_000, cod_fee=2_970, unique_code=7)
-    assert MoneyOut.model_validate(money).model_dump() == money.as_dict()
+    assert MoneyOut.model_validate(money).model_dump() == money_columns(money)
 
 
 def test_the_buyers_and_the_printouts_lines_are_one_shape() -> None:

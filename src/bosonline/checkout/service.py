@@ -45,7 +45,14 @@ from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.presenters import line_label
-from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, draw_unique_code, price_order, unit_price
+from bosonline.order.pricing import (
+    UNIQUE_CODE_LOOKBACK,
+    Money,
+    draw_unique_code,
+    money_columns,
+    price_order,
+    unit_price,
+)
 from bosonline.order.schemas import MoneyOut
 from bosonline.order.timeline import BUYER, OrderTimeline
 from bosonline.payment.qris import dynamic_qris
@@ -474,7 +481,7 @@ class PublicCheckout:
             status="pending",
             payment_status="unpaid",
             payment_method=body.payment_method,
-            **money.as_dict(),
+            **money_columns(money),
             voucher_id=voucher.voucher_id if voucher else None,
             voucher_code=voucher.code if voucher else None,
             courier=shipping.rate.courier if shipping.rate else None,

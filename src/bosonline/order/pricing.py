@@ -43,18 +43,6 @@ class Money:
     def total(self) -> int:
         return self.before_unique_code - self.unique_code
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "product_price": self.product_price,
-            "product_discount": self.product_discount,
-            "shipping_cost": self.shipping_cost,
-            "shipping_discount": self.shipping_discount,
-            "cod_fee": self.cod_fee,
-            "other_fee": self.other_fee,
-            "unique_code": self.unique_code,
-            "total": self.total,
-        }
-
 
 MONEY_FIELDS = (
     "product_price",
