@@ -8,10 +8,13 @@ from bosonline.bank.errors import BankError
 from bosonline.bank.repository import BankAccountRepository
 from bosonline.bank.schemas import MAX_BANK_ACCOUNTS, BankAccountCreateIn, BankAccountIn, BankAccountOut
 from bosonline.errors import Conflict, conflict_for, found
+from bosonline.kit.attributes import assign, attributes
 from bosonline.models import BankAccount
 from bosonline.models.bank import BANK_ACCOUNT_UNIQUE
 from bosonline.runtime import Runtime
 from bosonline.tenancy import ScopedService, StoreContext
+
+_ACCOUNT = ("bank_code", "holder_name", "account_number")  # what a BankAccountIn sets
 
 
 class BankAccountService(ScopedService):
@@ -37,10 +40,7 @@ class BankAccountService(ScopedService):
         now = self.rt.clock.now()
         account = await self.repo.insert(
             BankAccount(
-                bank_code=data.bank_code,
-                holder_name=data.holder_name,
-                account_number=data.account_number,
-                status=data.status,
+                **attributes(data, (*_ACCOUNT, "status")),
                 position=await self.repo.next_position(),
                 created_at=now,
                 updated_at=now,
@@ -53,9 +53,7 @@ class BankAccountService(ScopedService):
         holder = await self.repo.holder_of(data.bank_code, data.account_number)
         if holder is not None and holder != account.id:
             raise conflict_for(BANK_ACCOUNT_UNIQUE)
-        account.bank_code = data.bank_code
-        account.holder_name = data.holder_name
-        account.account_number = data.account_number
+        assign(account, attributes(data, _ACCOUNT))
         account.updated_at = self.rt.clock.now()
         await self.session.flush()
         return BankAccountOut.of(account)

@@ -34,6 +34,7 @@ from bosonline.catalog.schemas import (
     VariantOut,
 )
 from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for, found
+from bosonline.kit.attributes import attributes
 from bosonline.kit.pagination import PageParams
 from bosonline.media.errors import MediaError
 from bosonline.media.service import images_of_store
@@ -43,6 +44,12 @@ from bosonline.runtime import Runtime
 from bosonline.tenancy import ScopedService, StoreContext
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+# What a duplicated product and its variants take from the original (not the name, slug, SKUs or status).
+_PRODUCT_COPIED = ("description", "category_id", "weight_g", "length_cm", "width_cm", "height_cm", "attributes")
+_VARIANT_COPIED = (
+    "options", "position", "name", "price", "cogs", "weight_g", "length_cm", "width_cm", "height_cm",
+    "wholesale_min_qty", "wholesale_tiers", "status", "image_id",
+)  # fmt: skip
 
 
 def slugify(name: str) -> str:
@@ -209,22 +216,18 @@ class ProductService(ScopedService):
         copy = Product(
             name=f"{source.name[:193]} (copy)",
             slug=await self._slug(None, f"{source.slug or slugify(source.name)}-copy", product_id=None),
+            status="inactive",
             created_at=now,
             updated_at=now,
+            **attributes(source, _PRODUCT_COPIED),
         )
-        for field in ("description", "category_id", "weight_g", "length_cm", "width_cm", "height_cm", "attributes"):
-            setattr(copy, field, getattr(source, field))
-        copy.status = "inactive"
         await self.repo.insert(copy)
-        variants = []
-        for variant in (await self.repo.variants_of([source.id]))[source.id]:
-            clone = ProductVariant(product_id=copy.id, sku=None, created_at=now, updated_at=now)
-            for field in (
-                "options", "position", "name", "price", "cogs", "weight_g", "length_cm", "width_cm", "height_cm",
-                "wholesale_min_qty", "wholesale_tiers", "status", "image_id",
-            ):  # fmt: skip
-                setattr(clone, field, getattr(variant, field))
-            variants.append(clone)
+        variants = [
+            ProductVariant(
+                product_id=copy.id, sku=None, created_at=now, updated_at=now, **attributes(variant, _VARIANT_COPIED)
+            )
+            for variant in (await self.repo.variants_of([source.id]))[source.id]
+        ]
         await self.repo.insert_all(variants)
         await self.repo.replace_images(copy.id, (await self.repo.image_ids_of([source.id]))[source.id])
         await self._sync_product(copy, variants)

@@ -15,6 +15,7 @@ from bosonline.form.presenters import FormViews
 from bosonline.form.repository import FormRepository
 from bosonline.form.schemas import FormIn, FormItemIn, FormOut, PlaceholderOut, SuccessPageIn, SuccessPageOut
 from bosonline.form.success import SUCCESS_TEXTS, missing_texts, success_page_of
+from bosonline.kit.attributes import attributes
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.placeholders import PLACEHOLDERS
 from bosonline.kit.schemas import from_row
@@ -27,6 +28,7 @@ _COPIED = (
     "description", "fields", "payment_methods", "couriers", "accept_vouchers", "max_quantity", "meta_pixel_id",
     "tiktok_pixel_id", "success_mode", "success_page",
 )  # fmt: skip
+_ITEM_COPIED = ("product_id", "variant_id", "default_quantity", "position")
 
 
 class FormService(ScopedService):
@@ -204,23 +206,22 @@ class FormService(ScopedService):
         for source in sources:
             slug = rules.free_slug(source.slug or rules.slugify(source.title), taken, tail="-copy")
             taken.add(slug)
-            copy = Form(slug=slug, title=rules.copy_title(source.title), status="inactive", created_at=now)
-            for name in _COPIED:
-                value = getattr(source, name)
-                setattr(copy, name, type(value)(value) if isinstance(value, dict | list) else value)
-            copy.updated_at = now
-            copies.append(copy)
+            title = rules.copy_title(source.title)
+            copies.append(
+                Form(
+                    slug=slug,
+                    title=title,
+                    status="inactive",
+                    created_at=now,
+                    updated_at=now,
+                    **attributes(source, _COPIED),
+                )
+            )
         await self.repo.insert_all(copies)
         items = await self.repo.items_of(source.id for source in sources)
         await self.repo.insert_all(
             [
-                FormItem(
-                    form_id=copy.id,
-                    product_id=item.product_id,
-                    variant_id=item.variant_id,
-                    default_quantity=item.default_quantity,
-                    position=item.position,
-                )
+                FormItem(form_id=copy.id, **attributes(item, _ITEM_COPIED))
                 for source, copy in zip(sources, copies, strict=True)
                 for item in items[source.id]
             ]

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, model_validator
 from bosonline.auth.schemas import TokenPair, UserOut
 from bosonline.kit.fields import AnyPassword, Email, Password, PersonName
 from bosonline.kit.phone import MobilePhone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import RowOut, StrictBody
 
 
 class ProfileUpdateIn(StrictBody):
@@ -34,7 +34,9 @@ class DeleteProfileIn(StrictBody):
     password: AnyPassword
 
 
-class MembershipOut(BaseModel):
+class MembershipOut(RowOut):
+    """A store the caller belongs to: its membership row, with the store's name and subdomain."""
+
     store_id: int
     store_name: str
     subdomain: str | None

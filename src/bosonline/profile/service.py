@@ -8,6 +8,7 @@ from bosonline.auth.repository import AuthRepository
 from bosonline.auth.schemas import TokenPair, UserOut
 from bosonline.auth.service import AuthService
 from bosonline.errors import Conflict, Forbidden, ValidationFailed, conflict_for
+from bosonline.kit.schemas import from_row
 from bosonline.models import User
 from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.principals import Client, PrincipalRepository
@@ -33,14 +34,7 @@ class ProfileService:
         return MeOut(
             user=UserOut.model_validate(user),
             stores=[
-                MembershipOut(
-                    store_id=store.id,
-                    store_name=store.name,
-                    subdomain=store.subdomain,
-                    member_id=member.id,
-                    role=member.role,
-                    status=member.status,
-                )
+                from_row(MembershipOut, member, member_id=member.id, store_name=store.name, subdomain=store.subdomain)
                 for member, store in memberships
             ],
         )

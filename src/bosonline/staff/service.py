@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.repository import AuthRepository
@@ -17,6 +19,13 @@ from bosonline.staff.schemas import StaffCreateIn, StaffOut, StaffUpdateIn
 from bosonline.tenancy import ScopedService, StoreContext
 
 MAX_STAFF = 200
+
+
+def new_member(user: User, role: Role | str, name: str, phone: str | None, now: datetime) -> StoreMember:
+    """A user's active membership of the store it is added to (the store's owner at creation, or staff)."""
+    return StoreMember(
+        user_id=user.id, role=role, status="active", name=name, phone=phone, created_at=now, updated_at=now
+    )
 
 
 class StaffService(ScopedService):
@@ -65,17 +74,7 @@ class StaffService(ScopedService):
             member.updated_at = now
             await self.session.flush()
         else:
-            member = await self.repo.insert(
-                StoreMember(
-                    user_id=user.id,
-                    role=data.role,
-                    status="active",
-                    name=data.name,
-                    phone=data.phone,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            member = await self.repo.insert(new_member(user, data.role, data.name, data.phone, now))
         return StaffOut.of(member, user.email)
 
     async def update(self, member_id: int, data: StaffUpdateIn) -> StaffOut:

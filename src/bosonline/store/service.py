@@ -7,13 +7,15 @@ from datetime import datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, ValidationFailed, conflict_for
+from bosonline.kit.attributes import assign, attributes
 from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.schemas import from_row
-from bosonline.models import Store, StoreMember, StoreSettings, User
+from bosonline.models import Store, StoreSettings, User
 from bosonline.models.store import SUBDOMAIN_UNIQUE
 from bosonline.order.stats import rebuild as rebuild_order_stats
 from bosonline.permissions import Role
+from bosonline.staff.service import new_member
 from bosonline.store import subdomain as subdomains
 from bosonline.store.errors import StoreError
 from bosonline.store.repository import StoreRepository
@@ -47,21 +49,10 @@ class StoreService:
         if await self.repo.subdomain_taken(data.subdomain):
             raise conflict_for(SUBDOMAIN_UNIQUE)
         now = self.clock.now()
-        owner_member = StoreMember(
-            user_id=owner.id,
-            role=Role.owner,
-            status="active",
-            name=owner.name,
-            phone=owner.phone,
-            created_at=now,
-            updated_at=now,
-        )
+        owner_member = new_member(owner, Role.owner, owner.name, owner.phone, now)
         store = await self.repo.add(
             Store(
-                name=data.name,
-                subdomain=data.subdomain,
-                phone=data.phone,
-                timezone=data.timezone,
+                **attributes(data, ("name", "subdomain", "phone", "timezone")),
                 owner_id=owner.id,
                 created_at=now,
                 updated_at=now,
@@ -82,9 +73,7 @@ class StoreService:
         store = ctx.store
         now = self.clock.now()
         moved = "timezone" in data.model_fields_set and data.timezone != store.timezone
-        for field in ("name", "phone", "timezone"):
-            if field in data.model_fields_set:
-                setattr(store, field, getattr(data, field))
+        assign(store, data.model_dump(include={"name", "phone", "timezone"}, exclude_unset=True))
         if moved:  # the recap counters' days are store-local days
             await rebuild_order_stats(self.session, store.id, store.timezone)
         if data.settings is not None:
@@ -105,8 +94,7 @@ class StoreService:
             if key in changes:
                 hours, minutes = changes.pop(key).split(":")
                 setattr(settings, key, time(int(hours), int(minutes)))
-        for key, value in changes.items():
-            setattr(settings, key, value)
+        assign(settings, changes)
         settings.updated_at = now
         if settings.unique_code_min > settings.unique_code_max:
             raise ValidationFailed(fields={"settings.unique_code_min": "must not be above unique_code_max"})

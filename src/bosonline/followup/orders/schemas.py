@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import RowOut, StrictBody
 
 Id = Field(ge=1, le=2**53)
 
@@ -79,7 +79,7 @@ class FollowUpOut(BaseModel):
     folowup_attempts: int
 
 
-class OrderChatOut(BaseModel):
+class OrderChatOut(RowOut):
     follow_up_chat_id: int
     step: int
     name: str

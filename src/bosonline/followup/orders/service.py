@@ -433,17 +433,15 @@ class FollowupOrderService(RepositoryService[FollowupOrderRepository]):
             ):
                 state = WAITING
             out.append(
-                OrderChatOut(
+                from_row(
+                    OrderChatOut,
+                    template,
                     follow_up_chat_id=template.id,
                     step=step.number,
                     name=step.name,
-                    provider=template.provider,
-                    trigger=template.trigger,
-                    hours_after=template.hours_after,
                     text=text,
                     text_url=quote(text, safe=""),
                     wa_url=wa_link(order.customer_phone, text),
-                    image=template.image,
                     state=state,
                     is_next=found is not None and row is found.row,
                     due_at=row.due_at if row else None,

@@ -26,6 +26,7 @@ from bosonline.followup.templates.schemas import (
     GenerateIn,
     current_values,
 )
+from bosonline.kit.attributes import assign
 from bosonline.kit.pagination import PageParams
 from bosonline.models import FollowupChat
 from bosonline.tenancy import RepositoryService
@@ -77,8 +78,7 @@ class TemplateService(RepositoryService[TemplateRepository]):
         changed = {name for name, value in data.model_dump().items() if value != current[name]}
         await self._check(product_id, data, changed=changed)
         old_provider = chat.provider
-        for name, value in data.model_dump().items():
-            setattr(chat, name, value)
+        assign(chat, data.model_dump())
         chat.updated_at = self.rt.clock.now()
         await self.session.flush()
         if chat.provider != old_provider:  # its follow-ups still waiting go through the new provider
