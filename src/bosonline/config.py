@@ -106,7 +106,16 @@ class Settings(BaseSettings):
         "https://api.starsender.online", max_length=200, description="StarSender API origin."
     )
     whatsapp_cloud_base_url: str = Field(
-        "https://graph.facebook.com/v21.0", max_length=200, description="Meta Graph API base, with its version."
+        "https://graph.facebook.com",
+        max_length=200,
+        description="Meta Graph API origin. A base that already ends with a version (`…/v21.0`, the old default "
+        "form) is used as it is and `whatsapp_cloud_api_version` is ignored.",
+    )
+    whatsapp_cloud_api_version: str = Field(
+        "v25.0",
+        pattern=r"^v[0-9]{1,3}\.[0-9]{1,2}$",
+        description="Meta Graph API version the WhatsApp Cloud adapter calls (`v25.0`: released 18 Feb 2026, "
+        "available until 29 Jul 2028 per Meta's changelog). Move it before Meta retires the version.",
     )
     wa_send_timeout_seconds: float = Field(
         15.0, ge=0.1, le=120, description="Deadline of one WhatsApp send; past it the outcome is `unknown`."

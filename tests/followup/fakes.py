@@ -21,9 +21,13 @@ What each provider's fake answers (success bodies are the documented ones):
   like f"{gateway.base_url}/{{server}}" also works and the server shows in `message.path`.
 - starsender: POST /api/send JSON {"messageType":"text"|"media","to","body","file"}; `Authorization: <key>` →
   {"success":true,"data":{"id":…},"message":…}; GET /api/device/status → {"success":true,"data":{"status":…}}.
-- whatsapp_cloud: `base_url` is f"http://127.0.0.1:{port}/v21.0"; POST /v21.0/{phone_number_id}/messages
-  (`Authorization: Bearer <token>`) → {"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid…"}]};
-  GET /v21.0/{phone_number_id}?fields=… → {"display_phone_number",…}. Wrong token → 401 with error code 190.
+- whatsapp_cloud: `base_url` is the origin f"http://127.0.0.1:{port}" (the adapter adds the Graph API version,
+  any `v<N>.<M>` is served and the one used shows in `.versions`); POST /{version}/{phone_number_id}/messages
+  (`Authorization: Bearer <token>`) → {"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid…"}]}
+  (a `type: template` send is decoded into `Sent.template`); GET /{version}/{phone_number_id}?fields=… →
+  {"display_phone_number",…}; GET /{version}/{waba_id}/message_templates?status=APPROVED&fields=…&limit=&after=
+  → {"data": [the `templates` of that status], "paging": {"cursors": {"before", "after"}, "next"?}} in pages of
+  `limit` (default 25), `next` only while more follow, as Meta's cursor paging. Wrong token → 401, code 190.
 
 Knobs (each consumed by the next requests, sends and checks alike, in this order of precedence):
 - `hang_next`: never answer (the client times out); `drop_next`: close the connection after reading the request;
@@ -47,11 +51,13 @@ signed Meta delivery-status webhook; `fonnte_status`, `wablas_status`, `starsend
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
 import hashlib
 import hmac
 import itertools
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -91,6 +97,7 @@ class Sent:
     id: str  # the message id the gateway answered (or would have)
     fields: dict[str, Any]  # the decoded form / JSON body
     reference: str | None = None  # whatsapp_cloud: biz_opaque_callback_data
+    template: dict[str, Any] | None = None  # whatsapp_cloud: the `template` object of a template send
 
 
 @dataclass
@@ -120,6 +127,8 @@ class FakeGateway:
     connected: bool = True
     compress: bool = False
     delay: float = 0.0
+    templates: list[dict[str, Any]] = field(default_factory=list)  # whatsapp_cloud: the account's message templates
+    versions: set[str] = field(default_factory=set)  # whatsapp_cloud: the Graph API versions called
     port: int = 0
     requests: list[Received] = field(default_factory=list)
     messages: list[Sent] = field(default_factory=list)
@@ -158,8 +167,7 @@ class FakeGateway:
 
     @property
     def base_url(self) -> str:
-        origin = f"http://127.0.0.1:{self.port}"
-        return origin + "/v21.0" if self.provider == "whatsapp_cloud" else origin
+        return f"http://127.0.0.1:{self.port}"
 
     def settings_overrides(self) -> dict[str, str]:
         return {f"{self.provider}_base_url": self.base_url}
@@ -269,6 +277,8 @@ class FakeGateway:
             return self._rejected()
         if kind == "check":
             return self._check_answer(path_arg)
+        if kind == "templates":
+            return self._templates_answer(request)
         assert sent is not None
         self._accept(sent, True)
         return self._sent_answer(sent)
@@ -299,9 +309,14 @@ class FakeGateway:
                 return ("check", "")
         else:
             parts = path.strip("/").split("/")
-            if len(parts) == 3 and parts[0] == "v21.0" and parts[2] == "messages" and method == "POST":
+            if not parts or not re.fullmatch(r"v[0-9]+\.[0-9]+", parts[0]):
+                return None
+            self.versions.add(parts[0])
+            if len(parts) == 3 and parts[2] == "messages" and method == "POST":
                 return ("send", parts[1])
-            if len(parts) == 2 and parts[0] == "v21.0" and method == "GET":
+            if len(parts) == 3 and parts[2] == "message_templates" and method == "GET":
+                return ("templates", parts[1])
+            if len(parts) == 2 and method == "GET":
                 return ("check", parts[1])
         return None
 
@@ -351,6 +366,7 @@ class FakeGateway:
         content = content if isinstance(content, dict) else {}
         text = str(content.get("body") or content.get("caption") or "")
         image = str(content["link"]) if kind == "image" and content.get("link") else None
+        template = content if kind == "template" else None
         return Sent(
             text_of("to"),
             text,
@@ -360,6 +376,7 @@ class FakeGateway:
             f"wamid.FAKE{number:012d}",
             fields,
             reference=fields.get("biz_opaque_callback_data"),
+            template=template,
         )
 
     def _sent_answer(self, sent: Sent) -> _Answer:
@@ -405,6 +422,18 @@ class FakeGateway:
                 "messages": [{"id": sent.id, "message_status": "accepted"}],
             },
         )
+
+    def _templates_answer(self, request: Received) -> _Answer:
+        """Meta's cursor paging: `after` is the index of the next item, opaque to the client."""
+        wanted = request.query.get("status")
+        items = [item for item in self.templates if wanted is None or item.get("status") == wanted]
+        limit = int(request.query.get("limit", "25"))
+        start = _cursor_index(request.query.get("after"))
+        page = items[start : start + limit]
+        paging: dict[str, Any] = {"cursors": {"before": _cursor(start), "after": _cursor(start + len(page))}}
+        if start + len(page) < len(items):
+            paging["next"] = f"http://127.0.0.1:{self.port}{request.path}?after={_cursor(start + len(page))}"
+        return _json(200, {"data": page, "paging": paging})
 
     def _unauthorized(self) -> _Answer:
         if self.provider == "fonnte":
@@ -512,6 +541,14 @@ class FakeGateway:
         )
 
 
+def _cursor(index: int) -> str:
+    return base64.b64encode(str(index).encode()).decode()
+
+
+def _cursor_index(cursor: str | None) -> int:
+    return int(base64.b64decode(cursor).decode()) if cursor else 0
+
+
 def _json(status: int, data: Any) -> _Answer:
     return _Answer(status, json.dumps(data).encode())
 
@@ -579,6 +616,29 @@ def meta_status_payload(statuses: list[dict[str, Any]], phone_number_id: str = "
             }
         ],
     }
+
+
+def meta_inbound(
+    sender: str = "6281234567890", *, timestamp: int = 1_700_000_000, text: str = "Halo"
+) -> dict[str, Any]:
+    """One message a buyer sent, as Meta's webhook carries it in `value.messages[]`."""
+    return {
+        "from": sender,
+        "id": f"wamid.IN{timestamp}",
+        "timestamp": str(timestamp),
+        "type": "text",
+        "text": {"body": text},
+    }
+
+
+def meta_inbound_payload(messages: list[dict[str, Any]], phone_number_id: str = "1234567890") -> dict[str, Any]:
+    """Meta's webhook body carrying buyers' messages (one entry, one change, with the contacts' profiles)."""
+    payload = meta_status_payload([], phone_number_id)
+    value = payload["entry"][0]["changes"][0]["value"]
+    del value["statuses"]
+    value["contacts"] = [{"profile": {"name": "Pembeli"}, "wa_id": item["from"]} for item in messages]
+    value["messages"] = messages
+    return payload
 
 
 def meta_signature(app_secret: str, body: bytes) -> str:

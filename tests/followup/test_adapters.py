@@ -85,7 +85,7 @@ async def test_sent_with_the_providers_message_id(provider: str, gateway: FakeGa
         assert sent.reference == "42"
         assert sent.fields["text"] == {"body": MESSAGE.text, "preview_url": False}
         assert sent.fields["recipient_type"] == "individual"
-        assert sent.path == "/v21.0/1234567890/messages"
+        assert sent.path == "/v25.0/1234567890/messages"  # the default Graph API version
 
 
 async def test_gzipped_answers_are_read(provider: str, gateway: FakeGateway, adapter: WhatsAppAdapter):

@@ -27,3 +27,8 @@ class FollowupError(ErrorCode):
     )
     no_followup_left = "no_followup_left", 409, "No follow-up of the order is left to do now"
     no_text = "no_text", 409, "The template has no text for the order's payment method"
+    meta_template_needs_whatsapp_cloud = (
+        "meta_template_needs_whatsapp_cloud",
+        409,
+        "Only a follow-up chat with provider whatsapp_cloud can name a Meta message template",
+    )

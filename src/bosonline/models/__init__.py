@@ -3,7 +3,13 @@
 from bosonline.models.bank import BankAccount
 from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
-from bosonline.models.followup import FollowupChat, FollowupMessage, FollowupStatusInbox, WaIntegration
+from bosonline.models.followup import (
+    FollowupChat,
+    FollowupMessage,
+    FollowupStatusInbox,
+    WaConversationWindow,
+    WaIntegration,
+)
 from bosonline.models.form import Form, FormItem
 from bosonline.models.inventory import InventoryMovement, Stock
 from bosonline.models.order import (
@@ -64,6 +70,7 @@ __all__ = [
     "Voucher",
     "VoucherProduct",
     "VoucherRedemption",
+    "WaConversationWindow",
     "WaIntegration",
     "Warehouse",
     "Webhook",

@@ -4,8 +4,9 @@ the per-order follow-up rows the CS works through and the dispatcher sends (DESI
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
@@ -75,6 +76,9 @@ class FollowupChat(IdMixin, TimestampMixin, Base):
     wa_integration_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("wa_integrations.id", ondelete="SET NULL"), index=True
     )
+    # whatsapp_cloud: the approved Meta template sent outside the 24-hour window, and which of our placeholders
+    # fill its parameters (followup/templates/meta_schemas.py): {"name", "language", "body": [...], "header"}.
+    meta_template: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class FollowupMessage(IdMixin, Base):
@@ -142,3 +146,16 @@ class FollowupStatusInbox(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(16))  # sent | delivered | read | failed
     error: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class WaConversationWindow(IdMixin, Base):
+    """When a buyer last wrote to one of the store's whatsapp_cloud numbers (Meta's `messages` webhook): free text
+    reaches the buyer only within 24 hours of it (Meta's customer-service window). Only ever moved forward."""
+
+    __tablename__ = "wa_conversation_windows"
+    # Written only by an upsert (followup/dispatch/status_repository.py): never broken, so no conflict code.
+    __table_args__ = (UniqueConstraint("integration_id", "phone"),)
+
+    integration_id: Mapped[int] = mapped_column(BigId, ForeignKey("wa_integrations.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(String(16))  # the buyer, E.164 digits as Meta's `from` (628…)
+    last_inbound_at: Mapped[datetime] = mapped_column(UTCDateTime)

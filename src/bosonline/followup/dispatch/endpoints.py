@@ -28,11 +28,12 @@ from bosonline.errors import (
     Unauthorized,
     error_responses,
 )
+from bosonline.followup.dispatch.meta_window import open_windows
 from bosonline.followup.dispatch.status_repository import StatusRepository
 from bosonline.followup.dispatch.status_service import apply_status_updates, meta_targets
-from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
+from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET, InboundMessage, StatusUpdate
 from bosonline.integrations.whatsapp.errors import WhatsAppError
-from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
+from bosonline.integrations.whatsapp.status import parse, parse_meta_inbound, verify_meta_signature
 from bosonline.models import WaIntegration
 from bosonline.routing import api_router
 from bosonline.runtime import Runtime
@@ -65,13 +66,18 @@ Statuses only move forward (sent → delivered → read; `delivered` may be skip
 one is ignored); `failed` only ends a message that was not delivered. A message whose send outcome was unknown
 becomes sent/delivered/read when a status proves it reached WhatsApp. A gateway status about a message id not
 recorded yet (it can arrive while the batch that sent it is still going out) is kept for a day and applied when
-the dispatcher records that id. Unknown statuses and incoming-message events are accepted (200) and ignored.
+the dispatcher records that id. Unknown statuses and the gateways' incoming-message events are accepted (200) and
+ignored. Meta's incoming messages (`value.messages[]`) record when each buyer last wrote to the number (`from`,
+`timestamp`; only ever moved forward, so repeated or out-of-order deliveries change nothing): free text goes to a
+buyer only within 24 hours of that, otherwise the follow-up chat's Meta template (or nothing, see the follow-up's
+error).
 """
 
 _POST_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Accepted: `data.received` statuses read, `data.applied` messages changed now (a "
-        "gateway status kept for a message not recorded yet is applied later)."
+        "gateway status kept for a message not recorded yet is applied later). Meta's buyers' messages in the "
+        "same call are recorded (each opens that buyer's 24-hour window on the number written to)."
     },
     **error_responses(
         CommonError.invalid_json,
@@ -122,17 +128,22 @@ async def status_webhook(
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise BadRequest("Request body is not valid JSON", code=CommonError.invalid_json) from None
     updates = parse(integration.provider, payload)
+    inbound = parse_meta_inbound(payload) if integration.provider == "whatsapp_cloud" else []
+    about: list[StatusUpdate | InboundMessage] = [*updates, *inbound]
     now = runtime.clock.now()
     targets = [(integration, updates)]
     if integration.provider == "whatsapp_cloud":
-        targets = await meta_targets(
+        routed = await meta_targets(
             db,
             integration,
             str(credentials.get("phone_number_id", "")),
-            updates,
+            about,
             credentials_of=lambda other: _readable(runtime, other),
             signed_with=lambda app_secret: verify_meta_signature(app_secret, body, signature),
         )
+        targets = [(target, [item for item in items if isinstance(item, StatusUpdate)]) for target, items in routed]
+        for target, items in routed:  # buyers who wrote: their 24-hour window opens (meta_window.py)
+            await open_windows(db, target.id, [item for item in items if isinstance(item, InboundMessage)], now)
     applied = 0
     for target, statuses in targets:
         applied += await apply_status_updates(db, target, statuses, now)

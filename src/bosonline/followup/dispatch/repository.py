@@ -22,7 +22,9 @@ write transactions are serialized). Manual rows wait for a CS and are never clai
 - its pacing slot (followup/dispatch/pacing.py) beyond this batch's horizon → due at its slot, which it holds (`error` =
   pacing.PACED): decided before rendering, so a paced backlog is neither rendered nor postponed again each batch;
 - else → rendered (only these), then `sending` under this claim's lease (`locked_until`), attempts + 1, with the
-  integration, the buyer's number, the text and image that will be sent: what is sent is what is recorded.
+  integration, the buyer's number, the text and image that will be sent: what is sent is what is recorded;
+- on a whatsapp_cloud number outside the buyer's 24-hour window (meta_window.py): the chat's Meta template instead
+  of the text, or, without one, `failed` with meta_window's error (nothing Meta would refuse is sent).
 
 Lock order: the message rows (SKIP LOCKED), then the rotating stores' settings rows (rotator cursor), then the
 rows of the integrations the batch sends from (pacing.lock_integrations), each set in id order and waited for at
@@ -41,6 +43,7 @@ from sqlalchemy import String, and_, bindparam, case, literal, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.config import Settings
+from bosonline.followup.dispatch.meta_window import outside_window_send, within_window
 from bosonline.followup.dispatch.pacing import Pacer, lock_integrations
 from bosonline.followup.dispatch.quiet_hours import quiet_until
 from bosonline.followup.dispatch.senders import (
@@ -53,10 +56,11 @@ from bosonline.followup.dispatch.senders import (
     no_sender_error,
     rotator_cursors,
 )
+from bosonline.followup.dispatch.window_repository import last_inbound
 from bosonline.followup.render import load_lead_values, load_order_texts, render
 from bosonline.followup.rules import PACED, PAYMENT_CATEGORIES, payment_category, still_applies, text_field
 from bosonline.followup.schedule import gone_reason, waiting_for
-from bosonline.integrations.whatsapp.base import PROVIDERS
+from bosonline.integrations.whatsapp.base import PROVIDERS, TemplateMessage
 from bosonline.kit.sql import moment, touch_by_id, update_by_id
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime
@@ -115,6 +119,7 @@ class Claimed:
     text: str
     image: str | None
     slot: datetime  # not before this moment (pacing)
+    template: TemplateMessage | None = None  # whatsapp_cloud outside the 24-hour window: sent instead of the text
 
 
 @dataclass
@@ -276,20 +281,28 @@ class DispatchClaim:
                 writes.hold(row, slot, integration.id)
 
         rendered = await self._render([(row, template) for row, template, _, _ in sending], orders, leads, stores)
-        for (row, template, integration, slot), (text, to) in zip(sending, rendered, strict=True):
+        cloud = [
+            (integration.id, to)
+            for (_, _, integration, _), (_, to, _) in zip(sending, rendered, strict=True)
+            if integration.provider == "whatsapp_cloud"
+        ]
+        windows = await last_inbound(self.session, {key[0] for key in cloud}, {key[1] for key in cloud})
+        for (row, template, integration, slot), (text, to, values) in zip(sending, rendered, strict=True):
             if not text:
                 writes.end(row, "skipped", f"no text for {self._category(row, template, orders, leads)}")
                 continue
+            image = image_url(self.settings, template.image)
+            meta: TemplateMessage | None = None
+            if integration.provider == "whatsapp_cloud" and not within_window(
+                windows.get((integration.id, to)), self.now
+            ):
+                outside = outside_window_send(template.meta_template, values, image)
+                if isinstance(outside, str):
+                    writes.end(row, "failed", outside)
+                    continue
+                meta = outside
             claimed = Claimed(
-                row.id,
-                row.store_id,
-                row.attempts + 1,
-                row.due_at,
-                integration,
-                to,
-                text,
-                image_url(self.settings, template.image),
-                slot,
+                row.id, row.store_id, row.attempts + 1, row.due_at, integration, to, text, image, slot, meta
             )
             writes.send(claimed, lease_until)
             batch.claimed.append(claimed)
@@ -452,9 +465,9 @@ class DispatchClaim:
         orders: dict[int, Order],
         leads: dict[int, CheckoutLead],
         stores: dict[int, Store],
-    ) -> list[tuple[str, str]]:
-        """(text, buyer's number) of each row ("" when no text): a fixed number of queries, whatever the number of
-        rows and of stores they belong to (render.load_order_texts, render.load_lead_values)."""
+    ) -> list[tuple[str, str, dict[str, str]]]:
+        """(text, buyer's number, placeholder values) of each row (text "" when none): a fixed number of queries,
+        whatever the number of rows and of stores they belong to (render.load_order_texts, render.load_lead_values)."""
         batch_orders = {row.order_id: orders[row.order_id] for row, _ in rows if row.order_id is not None}
         batch_leads = {row.lead_id: leads[row.lead_id] for row, _ in rows if row.order_id is None and row.lead_id}
         texts = await load_order_texts(self.session, self.settings, stores, list(batch_orders.values()))
@@ -463,11 +476,12 @@ class DispatchClaim:
         for row, template in rows:
             if row.order_id is not None:
                 order = orders[row.order_id]
-                out.append((texts.text(template, order), order.customer_phone))
+                out.append((texts.text(template, order), order.customer_phone, texts.values[order.id]))
             else:
                 lead = leads[row.lead_id or 0]
                 raw = self._raw_text(row, template, orders, leads)
-                out.append((render(raw, lead_texts[lead.id]) if raw.strip() else "", lead.phone))
+                values = lead_texts[lead.id]
+                out.append((render(raw, values) if raw.strip() else "", lead.phone, values))
         return out
 
 

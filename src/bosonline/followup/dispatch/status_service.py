@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,14 @@ from bosonline.models import WaIntegration
 _UPDATABLE = frozenset({*PROGRESS, "unknown"})
 _NOT_DELIVERED = frozenset({"sending", "sent", "unknown"})
 _MAX_REFERENCE = 10**18
+
+
+class _AboutANumber(Protocol):
+    @property
+    def phone_number_id(self) -> str | None: ...
+
+
+Routed = TypeVar("Routed", bound=_AboutANumber)
 
 
 async def apply_status_updates(
@@ -90,18 +98,18 @@ async def meta_targets(
     session: AsyncSession,
     integration: WaIntegration,
     own_number: str,
-    updates: Sequence[StatusUpdate],
+    updates: Sequence[Routed],
     *,
     credentials_of: Callable[[WaIntegration], dict[str, Any] | None],
     signed_with: Callable[[str], bool],
-) -> list[tuple[WaIntegration, list[StatusUpdate]]]:
-    """Meta's statuses grouped by the integration they are about. A Meta app has one callback URL for all its
+) -> list[tuple[WaIntegration, list[Routed]]]:
+    """Meta's statuses (or inbound messages) grouped by the integration they are about. A Meta app has one callback URL for all its
     numbers, so a call to one integration's URL may carry statuses of another number of the same app: each goes
     to the store's whatsapp_cloud integration with that `phone_number_id` whose app secret signed the call (it
     does when they share the app). Statuses without a number, or of this integration's, stay with it; those of a
     number the store does not have (in that app) are dropped."""
-    own: list[StatusUpdate] = []
-    others: dict[str, list[StatusUpdate]] = {}
+    own: list[Routed] = []
+    others: dict[str, list[Routed]] = {}
     for status in updates:
         if status.phone_number_id is None or status.phone_number_id == own_number:
             own.append(status)

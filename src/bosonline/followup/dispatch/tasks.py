@@ -167,7 +167,11 @@ class FollowupJob(SendingJob):
             pace = message.integration.pacing_per_minute
             number = message.integration.id
             outgoing = OutgoingMessage(
-                to=message.to, text=message.text, image_url=message.image, reference=str(message.id)
+                to=message.to,
+                text=message.text,
+                image_url=message.image,
+                reference=str(message.id),
+                template=message.template,
             )
             async with turns.setdefault(number, asyncio.Lock()) if pace > 0 else contextlib.nullcontext():
                 earliest = message.slot

@@ -12,6 +12,8 @@ from fastapi import Body, Depends, Query, Response, status
 from bosonline.deps import store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.followup.errors import FollowupError
+from bosonline.followup.templates.meta_schemas import META_TEMPLATE_DOC, MetaTemplateIn, MetaTemplateOut
+from bosonline.followup.templates.meta_service import MetaTemplateService
 from bosonline.followup.templates.schemas import (
     MAX_TEMPLATES,
     MAX_V3_PAGE,
@@ -36,6 +38,8 @@ store_router = api_router(prefix="/store/follow-up-chats", tags=["Follow-up chat
 
 Reader = Annotated[TemplateService, store_service(TemplateService, Permission.orders_read)]
 Writer = Annotated[TemplateService, store_service(TemplateService, Permission.followup_templates_write)]
+MetaReader = Annotated[MetaTemplateService, store_service(MetaTemplateService, Permission.orders_read)]
+MetaWriter = Annotated[MetaTemplateService, store_service(MetaTemplateService, Permission.followup_templates_write)]
 ProductId = Annotated[int, path_id("The product (of the store acting).")]
 ChatId = Annotated[int, path_id("Follow-up chat id.")]
 
@@ -249,4 +253,52 @@ async def store_update(chat_id: ChatId, body: FollowupChatPatch, service: Writer
 )
 async def store_delete(chat_id: ChatId, service: Writer) -> Response:
     await service.delete(None, chat_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# A chat's Meta message template (whatsapp_cloud): any chat of the store, a product's or a default -------------
+
+_META_ROUTE = "/{chat_id}/meta-template"
+_META_ANY = (
+    " Any follow-up chat of the store: a store default or a product's (`/v3/products/{product_id}/follow-up-chats`)."
+)
+
+
+@store_router.get(
+    _META_ROUTE,
+    summary="Follow-up Chat Meta Template",
+    responses=error_responses(CommonError.not_found),
+    description="The follow-up chat's Meta template, or null." + _META_ANY + "\n\n" + META_TEMPLATE_DOC,
+)
+async def meta_get(chat_id: ChatId, service: MetaReader) -> Envelope[MetaTemplateOut | None]:
+    return Envelope(data=await service.get(chat_id))
+
+
+@store_router.put(
+    _META_ROUTE,
+    summary="Set Follow-up Chat Meta Template",
+    responses=error_responses(CommonError.not_found, FollowupError.meta_template_needs_whatsapp_cloud),
+    description="Sets (replaces) the approved Meta template the chat's follow-ups use outside the 24-hour "
+    "window. The chat's `provider` must be `whatsapp_cloud` (else 409); an image header needs the chat's `image`, "
+    "an `abandoned` chat only checkout placeholders (else 422). While it is set, an edit of the chat that would "
+    "break it (another provider, no image, trigger `abandoned`) is refused with 422."
+    + _META_ANY
+    + "\n\n"
+    + META_TEMPLATE_DOC,
+)
+async def meta_put(chat_id: ChatId, body: MetaTemplateIn, service: MetaWriter) -> Envelope[MetaTemplateOut]:
+    return Envelope(data=await service.put(chat_id, body))
+
+
+@store_router.delete(
+    _META_ROUTE,
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Remove Follow-up Chat Meta Template",
+    responses=error_responses(CommonError.not_found),
+    description="Removes the chat's Meta template: outside the 24-hour window its follow-ups then fail (the CS "
+    "sends them by hand)." + _META_ANY,
+)
+async def meta_delete(chat_id: ChatId, service: MetaWriter) -> Response:
+    await service.delete(chat_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -44,7 +44,14 @@ class TemplateRepository(ScopedRepository):
         return int(await self.session.scalar(stmt) or 0)
 
     async def get(self, product_id: int | None, chat_id: int, *, for_update: bool = False) -> FollowupChat | None:
-        stmt = self._of(product_id).where(FollowupChat.id == chat_id)
+        return await self._one(self._of(product_id), chat_id, for_update)
+
+    async def any_of_store(self, chat_id: int, *, for_update: bool = False) -> FollowupChat | None:
+        """A template of the store, of a product or a store default."""
+        return await self._one(self.scoped(FollowupChat), chat_id, for_update)
+
+    async def _one(self, stmt: Select[FollowupChat], chat_id: int, for_update: bool) -> FollowupChat | None:
+        stmt = stmt.where(FollowupChat.id == chat_id)
         if for_update:
             stmt = stmt.with_for_update()
         return await self.session.scalar(stmt)

@@ -17,6 +17,7 @@ from bosonline.followup.errors import FollowupError
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import follow_provider
 from bosonline.followup.templates.defaults import DEFAULT_SET
+from bosonline.followup.templates.meta_service import meta_template_problems
 from bosonline.followup.templates.repository import TemplateRepository
 from bosonline.followup.templates.schemas import (
     MAX_TEMPLATES,
@@ -76,7 +77,7 @@ class TemplateService(RepositoryService[TemplateRepository]):
         except ValidationError as exc:
             raise ValidationFailed(fields=validation_fields(list(exc.errors()))) from exc
         changed = {name for name, value in data.model_dump().items() if value != current[name]}
-        await self._check(product_id, data, changed=changed)
+        await self._check(product_id, data, changed=changed, meta=chat.meta_template)
         old_provider = chat.provider
         assign(chat, data.model_dump())
         chat.updated_at = self.rt.clock.now()
@@ -167,10 +168,18 @@ class TemplateService(RepositoryService[TemplateRepository]):
             raise NotFound()
         return chat
 
-    async def _check(self, product_id: int | None, data: FollowupChatIn, *, changed: set[str] | None = None) -> None:
+    async def _check(
+        self,
+        product_id: int | None,
+        data: FollowupChatIn,
+        *,
+        changed: set[str] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
         """The rules across fields and against the store; every problem found is reported at once. `changed`: the
         fields an edit changes (None: a new template). The integration rules are checked only when an edit changes
-        one of INTEGRATION_FIELDS: a template whose number was deleted (or changed) can still be renamed."""
+        one of INTEGRATION_FIELDS: a template whose number was deleted (or changed) can still be renamed. `meta`: the
+        chat's Meta template, which the edit must leave sendable (meta_service.meta_template_problems)."""
         problems: dict[str, str] = {}
         problems.update(await self._text_problems(product_id, data))
         if changed is None or changed & INTEGRATION_FIELDS:
@@ -188,6 +197,10 @@ class TemplateService(RepositoryService[TemplateRepository]):
                         f"must be at most {META_CAPTION_CHARS:,} characters: with an image, whatsapp_cloud sends "
                         "the text as the image's caption (Meta's limit)",
                     )
+        for name, why in meta_template_problems(
+            meta, provider=data.provider, image=data.image, trigger=data.trigger
+        ).items():
+            problems.setdefault(name, why)
         if problems:
             raise ValidationFailed(fields=problems)
 

@@ -14,6 +14,7 @@ from bosonline.integrations.whatsapp.schemas import (
     MAX_INTEGRATIONS_PER_STORE,
     PACING_DOC,
     CheckOut,
+    MetaTemplatesOut,
     Provider,
     WaIntegrationDeletedOut,
     WaIntegrationIn,
@@ -146,3 +147,25 @@ async def delete_integration(integration_id: IntegrationId, service: Manager) ->
 )
 async def check_integration(integration_id: IntegrationId, service: Manager) -> Envelope[CheckOut]:
     return Envelope(data=await service.check_status(integration_id))
+
+
+@router.get(
+    "/{integration_id:int}/templates",
+    summary="List Meta Message Templates",
+    responses=error_responses(
+        WhatsAppError.not_whatsapp_cloud,
+        WhatsAppError.waba_id_missing,
+        WhatsAppError.credentials_unreadable,
+        WhatsAppError.meta_templates_unavailable,
+    ),
+    **_doc(
+        "`whatsapp_cloud` only: the APPROVED message templates of the integration's WhatsApp Business Account "
+        "(`credentials.waba_id`, else 409 `waba_id_missing`), asked from Meta now (Graph API "
+        "`GET /{waba_id}/message_templates`, following its paging; at most 1,000 templates, `complete` false when "
+        "there are more). Each with its name, language, category, body text and number of body parameters: "
+        "what a follow-up chat's Meta template (`PUT /store/follow-up-chats/{id}/meta-template`) names and maps. "
+        "Meta unreachable, or refusing the credentials: 502 `meta_templates_unavailable` saying why."
+    ),
+)
+async def list_meta_templates(integration_id: IntegrationId, service: Manager) -> Envelope[MetaTemplatesOut]:
+    return Envelope(data=await service.meta_templates(integration_id))

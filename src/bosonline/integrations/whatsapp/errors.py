@@ -29,3 +29,18 @@ class WhatsAppError(ErrorCode):
         409,
         "The stored credentials cannot be decrypted (the server's keys changed): enter them again with Edit",
     )
+    not_whatsapp_cloud = (
+        "not_whatsapp_cloud",
+        409,
+        "Only whatsapp_cloud integrations have Meta message templates",
+    )
+    waba_id_missing = (
+        "waba_id_missing",
+        409,
+        "The integration has no WhatsApp Business Account id: add credentials.waba_id with Edit",
+    )
+    meta_templates_unavailable = (
+        "meta_templates_unavailable",
+        502,
+        "Meta did not give the template list (unreachable, credentials refused, or an unexpected answer)",
+    )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS, WABLAS_SERVER
+from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS, WABLAS_SERVER, accepted_credentials
 from bosonline.kit.fields import RecordId, ShortText
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import DeletedOut, StrictBody
@@ -20,14 +20,15 @@ MAX_CREDENTIAL_LENGTH = 500
 Provider = Literal["fonnte", "wablas", "starsender", "whatsapp_cloud"]
 assert set(PROVIDERS) == set(get_args(Provider))
 
-ALL_CREDENTIAL_KEYS = sorted({key for keys in CREDENTIAL_FIELDS.values() for key in keys})
+ALL_CREDENTIAL_KEYS = sorted({key for provider in PROVIDERS for key in accepted_credentials(provider)})
 _DIGITS = re.compile(r"[0-9]{1,30}")
 
 CREDENTIALS_DOC = (
     "The provider's secrets, by provider: `fonnte` → `token` (the device token); `wablas` → `token` and `server` "
     "(the account's server: `tegal` in https://tegal.wablas.com); `starsender` → `token` (the device key); "
     "`whatsapp_cloud` → `phone_number_id` (digits, from Meta's WhatsApp Manager), `access_token` (a system-user "
-    "token) and `app_secret` (signs Meta's status webhooks). Each value 1–500 printable ASCII characters; other keys "
+    "token), `app_secret` (signs Meta's webhooks) and, optional, `waba_id` (the WhatsApp Business Account id, digits: "
+    "needed to list the account's approved message templates). Each value 1–500 printable ASCII characters; other keys "
     "are refused. Stored encrypted and never returned: answers show them masked (`••••` and the last 4 "
     "characters of a long one)."
 )
@@ -52,12 +53,14 @@ def credential_value_problem(key: str, value: str) -> str | None:
         )
     if key == "phone_number_id" and not _DIGITS.fullmatch(value):
         return "must be the digits of Meta's phone number id"
+    if key == "waba_id" and not _DIGITS.fullmatch(value):
+        return "must be the digits of the WhatsApp Business Account id (WhatsApp Manager → account settings)"
     return None
 
 
 def credential_problems(provider: str, credentials: dict[str, str], *, complete: bool) -> dict[str, str]:
     """Field errors of `credentials` for `provider`: unknown keys, bad values, and (complete) missing keys."""
-    needed = CREDENTIAL_FIELDS[provider]
+    needed = accepted_credentials(provider)
     problems: dict[str, str] = {}
     for key, value in credentials.items():
         if key not in needed:
@@ -65,7 +68,7 @@ def credential_problems(provider: str, credentials: dict[str, str], *, complete:
         elif (problem := credential_value_problem(key, value)) is not None:
             problems[f"credentials.{key}"] = problem
     if complete:
-        for key in needed:
+        for key in CREDENTIAL_FIELDS[provider]:
             if key not in credentials:
                 problems[f"credentials.{key}"] = f"is required for {provider}"
     return problems
@@ -201,4 +204,24 @@ class WaIntegrationDeletedOut(DeletedOut):
     templates_detached: int = Field(
         description="Follow-up chat templates that named this integration: they stay, with `wa_integration_id` "
         "null (fix them before they send through a gateway again)."
+    )
+
+
+class MetaTemplateOut(BaseModel):
+    name: str = Field(description="The template's name, as a follow-up chat's Meta template names it.")
+    language: str = Field(description="Its language code (`id`, `en_US`): a template is approved per language.")
+    category: str = Field(description="`UTILITY`, `MARKETING` or `AUTHENTICATION`.")
+    body: str = Field(description="The body text with its variables (`{{1}}`, `{{2}}`, …).")
+    body_parameters: int = Field(description="How many distinct variables the body has: map as many placeholders.")
+    header_format: str | None = Field(description="`TEXT`, `IMAGE`, … when the template has a header; else null.")
+    parameter_format: str = Field(
+        description="`POSITIONAL` (`{{1}}`) or `NAMED`; follow-ups send positional parameters only."
+    )
+
+
+class MetaTemplatesOut(BaseModel):
+    templates: list[MetaTemplateOut]
+    complete: bool = Field(
+        description="false when the account has more approved templates than one answer lists "
+        "(10 pages of 100): the rest are left out."
     )

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed, conflict_for
-from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult
+from bosonline.errors import AppError, Conflict, NotFound, ValidationFailed, conflict_for
+from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult, accepted_credentials
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.integrations.whatsapp.repository import WaIntegrationRepository
@@ -19,6 +19,8 @@ from bosonline.integrations.whatsapp.schemas import (
     MAX_INTEGRATIONS_PER_STORE,
     CheckOut,
     LastCheckOut,
+    MetaTemplateOut,
+    MetaTemplatesOut,
     OwnerOut,
     WaIntegrationDeletedOut,
     WaIntegrationIn,
@@ -26,6 +28,7 @@ from bosonline.integrations.whatsapp.schemas import (
     WaIntegrationUpdate,
     credential_problems,
 )
+from bosonline.integrations.whatsapp.whatsapp_cloud import WhatsAppCloudAdapter
 from bosonline.kit.crypto import mask
 from bosonline.kit.pagination import Page, PageParams
 from bosonline.kit.schemas import from_row
@@ -45,6 +48,11 @@ class CredentialsUnreadable(Conflict):
         "The stored credentials of this integration cannot be decrypted (the server's encryption keys changed): "
         "enter them again with Edit WhatsApp Integration"
     )
+
+
+class MetaTemplatesUnavailable(AppError):
+    status_code = 502
+    code = WhatsAppError.meta_templates_unavailable
 
 
 class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
@@ -104,7 +112,7 @@ class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
             raise CredentialsUnreadable()
         stored = stored or {}
         if data.provider == integration.provider:
-            merged = {key: stored[key] for key in CREDENTIAL_FIELDS[data.provider] if key in stored} | given
+            merged = {key: stored[key] for key in accepted_credentials(data.provider) if key in stored} | given
         else:
             merged = given  # another provider's secrets mean nothing to this one
         problems = credential_problems(data.provider, merged, complete=True)
@@ -153,6 +161,38 @@ class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
             ok=result.ok,
             detail=detail,
             checked_at=checked_at,
+        )
+
+    async def meta_templates(self, integration_id: int) -> MetaTemplatesOut:
+        """The approved message templates of a whatsapp_cloud integration's WhatsApp Business Account."""
+        integration = await self.repo.found(WaIntegration, integration_id)
+        if integration.provider != "whatsapp_cloud":
+            raise Conflict(
+                f"This is a {integration.provider} integration: only whatsapp_cloud has Meta message templates",
+                code=WhatsAppError.not_whatsapp_cloud,
+            )
+        credentials = self._open(integration)
+        if credentials is None:
+            raise CredentialsUnreadable()
+        if not str(credentials.get("waba_id") or "").strip():
+            raise Conflict(
+                "Add the WhatsApp Business Account id (credentials.waba_id, digits, from WhatsApp Manager) with Edit "
+                "WhatsApp Integration to list its templates",
+                code=WhatsAppError.waba_id_missing,
+                fields={"credentials.waba_id": "is required to list the account's message templates"},
+            )
+        phone_number = integration.phone_number
+        await self.session.commit()  # no write lock held while Meta answers (as check_status)
+        settings = self.rt.settings
+        async with httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.wa_send_timeout_seconds), follow_redirects=False, trust_env=False
+        ) as client:
+            listing = await WhatsAppCloudAdapter(credentials, phone_number, client, settings).list_templates()
+        if listing.error is not None:
+            raise MetaTemplatesUnavailable(f"Meta did not give the template list: {listing.error}"[:MAX_DETAIL])
+        return MetaTemplatesOut(
+            templates=[MetaTemplateOut.model_validate(item, from_attributes=True) for item in listing.templates],
+            complete=listing.complete,
         )
 
     # Helpers ------------------------------------------------------------------------------------------------
@@ -223,7 +263,7 @@ class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
             integration,
             owner=owner,
             credentials={
-                key: mask(str(opened[key])) for key in CREDENTIAL_FIELDS.get(integration.provider, ()) if key in opened
+                key: mask(str(opened[key])) for key in accepted_credentials(integration.provider) if key in opened
             }
             if opened
             else {},

@@ -3,7 +3,8 @@
 - Meta: `entry[].changes[].value.statuses[]`, each `{id: "wamid…", status: sent|delivered|read|failed,
   errors: [{code, title, message, error_data: {details}}], biz_opaque_callback_data}`, with the sending number in
   `value.metadata.phone_number_id` (a Meta app has one callback URL for all its numbers: the webhook routes each
-  status by it); incoming messages (`value.messages`) and other fields are ignored. Signed:
+  status by it). Incoming messages (`value.messages[]`, each `{from: "<wa_id>", id, timestamp: "<unix s>", type,
+  …}`) are read by parse_meta_inbound into InboundMessages: when a buyer last wrote (the 24-hour window). Signed:
   `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
 - Fonnte, Wablas, StarSender: their status payloads are not (fully) documented publicly, so they are read
   leniently: one object, a list of them, or either under `data`; the message id from `id` / `message_id` /
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from bosonline.integrations.whatsapp.base import DeliveryStatus, StatusUpdate
+from bosonline.integrations.whatsapp.base import DeliveryStatus, InboundMessage, StatusUpdate
 from bosonline.integrations.whatsapp.http import clean
 
 MAX_UPDATES = 2_000  # per webhook call; Meta batches up to 1,000 statuses
@@ -76,29 +79,60 @@ def parse(provider: str, payload: Any) -> list[StatusUpdate]:
 
 def parse_meta(payload: Any) -> list[StatusUpdate]:
     updates: list[StatusUpdate] = []
+    for number, item in _meta_items(payload, "statuses"):
+        raw = item.get("status")
+        status = _META_STATUSES.get(raw) if isinstance(raw, str) else None
+        message_id = _id(item.get("id"))
+        if status is None or message_id is None:
+            continue
+        reference = item.get("biz_opaque_callback_data")
+        updates.append(
+            StatusUpdate(
+                message_id=message_id,
+                status=status,
+                error=_meta_error(item.get("errors")) if status == "failed" else None,
+                reference=clean(reference, 512) if isinstance(reference, str) and reference else None,
+                phone_number_id=number,
+            )
+        )
+        if len(updates) >= MAX_UPDATES:
+            break
+    return updates
+
+
+def parse_meta_inbound(payload: Any) -> list[InboundMessage]:
+    """The messages buyers sent (`value.messages[]`): who (`from`, digits) and when (`timestamp`, unix seconds).
+    Items without a usable sender or time are skipped; at most MAX_UPDATES."""
+    found: list[InboundMessage] = []
+    for number, item in _meta_items(payload, "messages"):
+        sender, at = item.get("from"), _unix_time(item.get("timestamp"))
+        if not isinstance(sender, str) or not (sender.isascii() and sender.isdigit() and 8 <= len(sender) <= 16):
+            continue
+        if at is not None:
+            found.append(InboundMessage(phone=sender, at=at, phone_number_id=number))
+        if len(found) >= MAX_UPDATES:
+            break
+    return found
+
+
+def _meta_items(payload: Any, key: str) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """(the number the change is about, item) for each object in `entry[].changes[].value.<key>[]`."""
     for entry in _dicts(payload.get("entry") if isinstance(payload, dict) else None):
         for change in _dicts(entry.get("changes")):
             value = change.get("value")
             number = _phone_number_id(value)
-            for item in _dicts(value.get("statuses") if isinstance(value, dict) else None):
-                raw = item.get("status")
-                status = _META_STATUSES.get(raw) if isinstance(raw, str) else None
-                message_id = _id(item.get("id"))
-                if status is None or message_id is None:
-                    continue
-                reference = item.get("biz_opaque_callback_data")
-                updates.append(
-                    StatusUpdate(
-                        message_id=message_id,
-                        status=status,
-                        error=_meta_error(item.get("errors")) if status == "failed" else None,
-                        reference=clean(reference, 512) if isinstance(reference, str) and reference else None,
-                        phone_number_id=number,
-                    )
-                )
-                if len(updates) >= MAX_UPDATES:
-                    return updates
-    return updates
+            for item in _dicts(value.get(key) if isinstance(value, dict) else None):
+                yield number, item
+
+
+def _unix_time(value: Any) -> datetime | None:
+    """Meta's `timestamp`: unix seconds as a string (or a number); None when it is not a plausible one."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 11:
+        return None
+    return datetime.fromtimestamp(int(text), tz=UTC)
 
 
 def _phone_number_id(value: Any) -> str | None:
