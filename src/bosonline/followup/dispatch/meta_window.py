@@ -11,6 +11,9 @@ per follow-up on a whatsapp_cloud number, at claim time:
 - else nothing is sent: the follow-up fails with OUTSIDE_WINDOW_ERROR, and the CS can still send it by hand with
   its wa.me link.
 
+A template send keeps the chat's rendered text in the follow-up's record (what the CS reads, and its wa.me link);
+what the buyer got is the Meta template with those placeholder values.
+
 WINDOW keeps a margin below Meta's 24 hours: a text claimed just before the window closes must still reach Meta
 inside it."""
 
