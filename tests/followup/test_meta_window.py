@@ -338,3 +338,27 @@ async def test_the_openapi_document_declares_the_bounds(client: httpx.AsyncClien
     assert schema["name"]["maxLength"] == 512 and schema["name"]["pattern"] == "^[a-z0-9_]+$"
     assert schema["language"]["pattern"] and schema["body"]["maxItems"] == 15
     assert "/store/wa-integration/{integration_id}/templates" in spec["paths"]
+
+
+async def test_a_message_to_another_number_of_the_app_opens_that_numbers_window(
+    client: httpx.AsyncClient, rt: Runtime, meta: FakeGateway, clock: FrozenClock
+):
+    shop = await cloud_shop(client, rt, meta)
+    other_number = "9876543210"
+    credentials = {"phone_number_id": other_number, "access_token": TOKEN, "app_secret": APP_SECRET}
+    other = await add_wa(rt, (await _chat(shop)).store_id, provider="whatsapp_cloud", credentials=credentials)
+    wrote = whole_seconds(clock, timedelta(minutes=3))
+    # One callback URL per Meta app: the message to the other number arrives at the first one's URL.
+    body = json.dumps(
+        meta_inbound_payload([meta_inbound(BUYER_E164, timestamp=int(wrote.timestamp()))], other_number)
+    ).encode()
+
+    answer = await client.post(
+        f"/webhooks/whatsapp/{shop.wa}",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(APP_SECRET, body)},
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert await window(rt, other) == [(BUYER_E164, wrote)]
+    assert await window(rt, shop.wa) == []  # the buyer wrote to the other number: this one's window stays closed
