@@ -77,10 +77,13 @@ class Settings(BaseSettings):
         "the store by its subdomain). Without it, public form links carry ?store=<subdomain>.",
     )
     public_rate_limit_per_minute: int = Field(
-        120, ge=1, le=100_000, description="Public API requests per client IP per minute (reads)."
+        120, ge=1, le=100_000, description="Public API requests per client address (IPv6: one /64) per minute (reads)."
     )
     checkout_rate_limit_per_minute: int = Field(
-        10, ge=1, le=100_000, description="Checkouts and abandoned-checkout saves per client IP per minute."
+        10,
+        ge=1,
+        le=100_000,
+        description="Checkouts and abandoned-checkout saves per client address (IPv6: one /64) per minute.",
     )
 
     # Outgoing webhooks and the background worker (webhook/, worker/).
