@@ -35,9 +35,10 @@ async def count_login_attempt(db: Database, attempt: LoginAttempt, since: dateti
     """Records `attempt` (as a failure until it is known to be something else) in its own transaction and
     commits it, THEN counts the failures since `since`.
 
-    Counting after the commit is what makes concurrent attempts safe: the k-th attempt to commit sees at least k
-    failures (its own and every one committed before it), so however many arrive at once, at most `limit` of
-    them see a count within `limit`."""
+    Counting after the commit is what makes concurrent attempts safe: each attempt sees its own row and every one
+    committed before it, and the attempts let through stay failures (or end the streak with a success), so the
+    (limit + 1)-th to be let through would have seen limit + 1: however many arrive at once, at most `limit`
+    passwords are checked. (Refused attempts become "throttled" and stop counting.)"""
     async with db.session() as session:
         repo = AuthRepository(session)
         await repo.add_login_attempt(attempt)
