@@ -5,7 +5,7 @@ with a clock they can move and a notifier that records what it was asked to send
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,21 @@ async def client(rt: Runtime, app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4321))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
+
+
+@pytest.fixture
+async def client_at(rt: Runtime, app: FastAPI) -> AsyncIterator[Callable[[str], httpx.AsyncClient]]:
+    """Clients of the same app calling from other addresses: `client_at("2001:db8::1")`."""
+    opened: list[httpx.AsyncClient] = []
+
+    def at(ip: str) -> httpx.AsyncClient:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(ip, 4321)), base_url="http://test")
+        opened.append(http)
+        return http
+
+    yield at
+    for http in opened:
+        await http.aclose()
 
 
 @pytest.fixture

@@ -24,8 +24,24 @@ class Settings(BaseSettings):
     )
     access_token_ttl_seconds: int = Field(900, ge=60, le=86_400)
     refresh_token_ttl_days: int = Field(30, ge=1, le=365)
+    refresh_reuse_grace_seconds: int = Field(
+        10,
+        ge=0,
+        le=300,
+        description="A refresh token presented again this soon after its rotation answers the same successor "
+        "(two tabs refreshing at once); later, reuse ends the whole login. 0 turns the grace off.",
+    )
     password_reset_ttl_minutes: int = Field(60, ge=5, le=1_440)
-    login_max_failures: int = Field(5, ge=1, le=100, description="Failures per email+IP before throttling.")
+    login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins per email from one client (IPv6: one /64) before throttling."
+    )
+    login_max_failures_per_account: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Failed logins per email from all addresses together before throttling (a botnet guessing one "
+        "account's password).",
+    )
     login_window_minutes: int = Field(15, ge=1, le=1_440)
     max_body_bytes: int = Field(6 * 1024 * 1024, ge=1_024, description="Larger request bodies get 413.")
     db_pool_size: int = Field(10, ge=1, le=200)
@@ -61,10 +77,13 @@ class Settings(BaseSettings):
         "the store by its subdomain). Without it, public form links carry ?store=<subdomain>.",
     )
     public_rate_limit_per_minute: int = Field(
-        120, ge=1, le=100_000, description="Public API requests per client IP per minute (reads)."
+        120, ge=1, le=100_000, description="Public API requests per client address (IPv6: one /64) per minute (reads)."
     )
     checkout_rate_limit_per_minute: int = Field(
-        10, ge=1, le=100_000, description="Checkouts and abandoned-checkout saves per client IP per minute."
+        10,
+        ge=1,
+        le=100_000,
+        description="Checkouts and abandoned-checkout saves per client address (IPv6: one /64) per minute.",
     )
 
     # Outgoing webhooks and the background worker (webhook/, worker/).

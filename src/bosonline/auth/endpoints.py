@@ -51,7 +51,8 @@ async def register(body: RegisterIn, service: Service, client: ClientDep) -> Env
 )
 async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
     """Wrong email or password → 401 `invalid_credentials` (never says which). More than the allowed failures
-    for one email from one IP within the window (default 5 in 15 minutes) → 429 with `Retry-After`."""
+    for one email within the window → 429 with `Retry-After`, and the password is not checked: by default 5 in
+    15 minutes from one client (an IPv6 client is its /64), 20 from all addresses together."""
     return Envelope(data=await service.login(email=body.email, password=body.password, client=client))
 
 
@@ -61,8 +62,9 @@ async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[
     responses=error_responses(AuthError.invalid_refresh_token, AuthError.refresh_token_reused),
 )
 async def refresh(body: RefreshIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
-    """Exchanges a refresh token for a new pair. Each refresh token works once: presenting a used one again
-    ends that whole login (every token of it) and answers 401 `refresh_token_reused`."""
+    """Exchanges a refresh token for a new pair. Each refresh token works once: presented again within a few
+    seconds of its use (default 10, two tabs refreshing at once) it answers the same new refresh token; presented
+    later, it ends that whole login (every token of it) and answers 401 `refresh_token_reused`."""
     return Envelope(data=await service.refresh(refresh_token=body.refresh_token, client=client))
 
 

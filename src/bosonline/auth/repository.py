@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import rowcount
+from bosonline.db import Database, rowcount
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
+
+
+@dataclass(frozen=True)
+class FailureStreak:
+    """Failed logins still inside the throttle's window, and when the oldest of them happened."""
+
+    count: int
+    oldest: datetime | None
+
+    def retry_after(self, now: datetime, window: timedelta) -> int:
+        return int(((self.oldest or now) + window - now).total_seconds()) + 1
+
+
+@dataclass(frozen=True)
+class CountedAttempt:
+    id: int
+    from_client: FailureStreak
+    on_account: FailureStreak
+
+
+async def count_login_attempt(db: Database, attempt: LoginAttempt, since: datetime) -> CountedAttempt:
+    """Records `attempt` (as a failure until it is known to be something else) in its own transaction and
+    commits it, THEN counts the failures since `since`.
+
+    Counting after the commit is what makes concurrent attempts safe: each attempt sees its own row and every one
+    committed before it, and the attempts let through stay failures (or end the streak with a success), so the
+    (limit + 1)-th to be let through would have seen limit + 1: however many arrive at once, at most `limit`
+    passwords are checked. (Refused attempts become "throttled" and stop counting.)"""
+    async with db.session() as session:
+        repo = AuthRepository(session)
+        await repo.add_login_attempt(attempt)
+        attempt_id = attempt.id
+        await session.commit()
+        from_client = await repo.recent_failures(attempt.email, since, attempt.client_key)
+        on_account = await repo.recent_failures(attempt.email, since)
+    return CountedAttempt(attempt_id, from_client, on_account)
 
 
 class AuthRepository:
@@ -42,11 +79,15 @@ class AuthRepository:
         await self.session.flush()
 
     async def refresh_token_with_session(self, token_hash: str) -> tuple[RefreshToken, AuthSession] | None:
+        """The refresh token row, locked until the transaction ends (PostgreSQL; SQLite's write transaction
+        already excludes other writers), with its login session: two refreshes of one token take turns, and the
+        second sees that the first rotated it."""
         row = (
             await self.session.execute(
                 select(RefreshToken, AuthSession)
                 .join(AuthSession, AuthSession.id == RefreshToken.session_id)
                 .where(RefreshToken.token_hash == token_hash)
+                .with_for_update(of=RefreshToken)
             )
         ).first()
         return None if row is None else (row[0], row[1])
@@ -93,31 +134,34 @@ class AuthRepository:
         self.session.add(attempt)
         await self.session.flush()
 
-    async def recent_failures(self, email: str, ip: str, since: datetime) -> tuple[int, datetime | None]:
-        """Failures for email+IP after `since` and after the last success: (count, oldest failure time).
+    async def finish_login_attempt(self, attempt_id: int, outcome: str, user_id: int | None) -> None:
+        await self.session.execute(
+            update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(outcome=outcome, user_id=user_id)
+        )
+
+    async def recent_failures(self, email: str, since: datetime, client_key: str | None = None) -> FailureStreak:
+        """Failures for `email` after `since`: from every client, or from `client_key` only and then only those
+        after that client's last success.
 
         "After the last success" goes by row id, not time: attempts recorded in the same instant (or while the
         clock steps back) are still ordered, so a success never hides the failures that follow it."""
-        last_success = (
-            select(func.max(LoginAttempt.id))
-            .where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.outcome == "success")
-            .scalar_subquery()
-        )
-        row = (
-            await self.session.execute(
-                select(func.count(), func.min(LoginAttempt.created_at)).where(
+        where = [LoginAttempt.email == email, LoginAttempt.outcome == "failure", LoginAttempt.created_at > since]
+        if client_key is not None:
+            last_success = (
+                select(func.max(LoginAttempt.id))
+                .where(
                     LoginAttempt.email == email,
-                    LoginAttempt.ip == ip,
-                    LoginAttempt.outcome == "failure",
-                    LoginAttempt.created_at > since,
-                    LoginAttempt.id > func.coalesce(last_success, 0),
+                    LoginAttempt.client_key == client_key,
+                    LoginAttempt.outcome == "success",
                 )
+                .scalar_subquery()
             )
-        ).one()
+            where += [LoginAttempt.client_key == client_key, LoginAttempt.id > func.coalesce(last_success, 0)]
+        row = (await self.session.execute(select(func.count(), func.min(LoginAttempt.created_at)).where(*where))).one()
         oldest: datetime | str | None = row[1]
         if isinstance(oldest, str):  # SQLite's MIN() over a timestamp column comes back as text
             oldest = datetime.fromisoformat(oldest)
-        return int(row[0]), oldest
+        return FailureStreak(int(row[0]), oldest)
 
     async def delete_login_attempts(self, email: str, user_id: int) -> None:
         await self.session.execute(

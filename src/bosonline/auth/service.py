@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.auth.errors import AuthError
-from bosonline.auth.repository import AuthRepository
+from bosonline.auth.repository import AuthRepository, count_login_attempt
 from bosonline.auth.schemas import TokenPair
 from bosonline.db import after_commit
 from bosonline.errors import BadRequest, TooManyRequests, Unauthorized, conflict_for
-from bosonline.kit.security import hash_token, new_opaque_token, new_session_id
+from bosonline.kit.ratelimit import client_key
+from bosonline.kit.security import hash_token, new_opaque_token, new_session_id, successor_token
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.principals import Client
@@ -56,21 +58,32 @@ class AuthService:
         now = self.now
         settings = self.rt.settings
         window = timedelta(minutes=settings.login_window_minutes)
-        failures, oldest = await self.repo.recent_failures(email, client.ip, now - window)
-        if failures >= settings.login_max_failures:
-            await self._record_attempt(email, client, "throttled", None)
-            retry_after = int(((oldest or now) + window - now).total_seconds()) + 1
+        # The attempt is counted, committed, before any password is checked: concurrent guesses each see the ones
+        # committed before them, so no burst checks more passwords than the limits allow.
+        attempt = await count_login_attempt(self.rt.db, self._attempt_row(email, client), now - window)
+        over = [
+            streak
+            for streak, limit in (
+                (attempt.from_client, settings.login_max_failures),
+                (attempt.on_account, settings.login_max_failures_per_account),
+            )
+            if streak.count > limit
+        ]
+        if over:
+            await self.repo.finish_login_attempt(attempt.id, "throttled", None)
             raise TooManyRequests(
-                "Too many failed logins for this account from your address; try again later",
-                retry_after=retry_after,
+                "Too many failed logins for this account; try again later",
+                retry_after=max(streak.retry_after(now, window) for streak in over),
                 persist=True,
             )
         user = await self.repo.user_by_email(email)
         valid = await self.rt.passwords.verify(user.password_hash if user else None, password)
         if user is None or not valid:
-            await self._record_attempt(email, client, "failure", user.id if user else None)
+            await self.repo.finish_login_attempt(attempt.id, "failure", user.id if user else None)
             raise Unauthorized(INVALID_CREDENTIALS, code=AuthError.invalid_credentials, persist=True)
-        await self._record_attempt(email, client, "success", user.id)
+        # A success ends the failure streak of this email from this client only (the failures counted against the
+        # account from everywhere stay): so nobody can clear what a botnet spent by logging in from elsewhere.
+        await self.repo.finish_login_attempt(attempt.id, "success", user.id)
         if self.rt.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.rt.passwords.hash(password)
         return await self.start_session(user, client)
@@ -83,18 +96,28 @@ class AuthService:
         token, auth_session = found
         if auth_session.revoked_at is not None:
             raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
-        reused = token.rotated_at is not None
-        if not reused and token.expires_at <= now:
-            raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
-        if reused or not await self.repo.mark_rotated(token.id, now):
-            # A retired token came back: it was stolen or replayed. End the whole login, both copies.
-            await self.repo.revoke_session(auth_session.id, now, "refresh_token_reuse")
-            raise Unauthorized(INVALID_REFRESH, code=AuthError.refresh_token_reused, persist=True)
         user = await self.repo.user_by_id(auth_session.user_id)
         if user is None:
             raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
+        successor = successor_token(self.rt.settings.effective_secret_key, refresh_token)
+        if token.rotated_at is not None:
+            if now - token.rotated_at < timedelta(seconds=self.rt.settings.refresh_reuse_grace_seconds):
+                # Rotated seconds ago: another tab of the same browser refreshed at the same moment, not a thief.
+                # It gets the same successor the first one got (and a fresh access token).
+                return self._pair(user.id, auth_session.id, successor)
+            await self._reused(auth_session.id, now)
+        if token.expires_at <= now:
+            raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
+        if not await self.repo.mark_rotated(token.id, now):
+            await self._reused(auth_session.id, now)
         await self.repo.touch_session(auth_session.id, now)
-        return await self._issue(user.id, auth_session.id)
+        await self.repo.add_refresh_token(self._refresh_row(auth_session.id, successor))
+        return self._pair(user.id, auth_session.id, successor)
+
+    async def _reused(self, session_id: str, now: datetime) -> NoReturn:
+        """A retired token came back after its grace: it was stolen or replayed. End the whole login, both copies."""
+        await self.repo.revoke_session(session_id, now, "refresh_token_reuse")
+        raise Unauthorized(INVALID_REFRESH, code=AuthError.refresh_token_reused, persist=True)
 
     async def logout(self, *, session_id: str) -> None:
         await self.repo.revoke_session(session_id, self.now, "logout")
@@ -152,11 +175,6 @@ class AuthService:
         )
         return self._pair(user.id, session_id, refresh)
 
-    async def _issue(self, user_id: int, session_id: str) -> TokenPair:
-        refresh = new_opaque_token()
-        await self.repo.add_refresh_token(self._refresh_row(session_id, refresh))
-        return self._pair(user_id, session_id, refresh)
-
     def _refresh_row(self, session_id: str, token: str) -> RefreshToken:
         now = self.now
         return RefreshToken(
@@ -174,14 +192,12 @@ class AuthService:
             expires_in=tokens.ttl_seconds,
         )
 
-    async def _record_attempt(self, email: str, client: Client, outcome: str, user_id: int | None) -> None:
-        await self.repo.add_login_attempt(
-            LoginAttempt(
-                email=email,
-                ip=client.ip[:64],
-                user_agent=(client.user_agent or "")[:300] or None,
-                outcome=outcome,
-                user_id=user_id,
-                created_at=self.now,
-            )
+    def _attempt_row(self, email: str, client: Client) -> LoginAttempt:
+        return LoginAttempt(
+            email=email,
+            ip=client.ip[:64],
+            client_key=client_key(client.ip)[:64],
+            user_agent=(client.user_agent or "")[:300] or None,
+            outcome="failure",
+            created_at=self.now,
         )

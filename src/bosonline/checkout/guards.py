@@ -9,23 +9,22 @@ from fastapi import Depends, Query, Request
 
 from bosonline.deps import ClientDep, RuntimeDep
 from bosonline.errors import CommonError, TooManyRequests, raises
-from bosonline.kit.ratelimit import count_hit
+from bosonline.kit.ratelimit import client_key, count_hit
 
 WINDOW_SECONDS = 60
 
 
 def rate_limited(bucket: str, *, checkout: bool = False) -> Callable[..., Awaitable[None]]:
-    """Dependency: counts the request against the client IP's budget for `bucket` (429 + Retry-After when
-    over). Declared as a route dependency, so it runs before the request's own session is used: on SQLite that
+    """Dependency: counts the request against the client's budget for `bucket` (429 + Retry-After when over); the
+    client is its address as `client_key` reads it (an IPv6 /64 is one client). Declared as a route dependency, so it runs before the request's own session is used: on SQLite that
     session may hold the write lock the counter needs."""
 
     @raises(CommonError.too_many_requests)
     async def dependency(runtime: RuntimeDep, client: ClientDep) -> None:
         settings = runtime.settings
         limit = settings.checkout_rate_limit_per_minute if checkout else settings.public_rate_limit_per_minute
-        wait = await count_hit(
-            runtime.db, f"{bucket}:{client.ip}", limit=limit, window_seconds=WINDOW_SECONDS, now=runtime.clock.now()
-        )
+        key = f"{bucket}:{client_key(client.ip)}"
+        wait = await count_hit(runtime.db, key, limit=limit, window_seconds=WINDOW_SECONDS, now=runtime.clock.now())
         if wait is not None:
             raise TooManyRequests("Too many requests from this address; try again shortly", retry_after=wait)
 

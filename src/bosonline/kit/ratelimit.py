@@ -6,6 +6,7 @@ committed at once: a refused or failed request still counts, and the request's o
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from datetime import datetime
 
@@ -17,6 +18,21 @@ from bosonline.models import RateLimitWindow
 _CLEANUP_EVERY_SECONDS = 300
 _KEEP_SECONDS = 3600
 _last_cleanup = 0.0  # per process: housekeeping cadence only, no request state
+
+
+def client_key(address: str) -> str:
+    """What every per-client limit counts under: an IPv4 address as it is (IPv4-mapped IPv6 unwrapped to it), an
+    IPv6 address as its /64 network, since one subscriber is routinely given a whole /64 and can pick any address
+    in it. Anything that is not an IP address (a test client's name) is its own key."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 async def count_hit(db: Database, key: str, *, limit: int, window_seconds: int, now: datetime) -> int | None:

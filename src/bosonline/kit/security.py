@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -52,6 +53,14 @@ class Passwords:
 
 def new_opaque_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def successor_token(secret: str, token: str) -> str:
+    """The refresh token that replaces `token` when it is rotated: an HMAC of it under the server's secret. Being
+    derived, not random, it can be answered again to a second request that presents `token` within the reuse
+    grace period, while only its hash is stored; without the secret nobody can compute it."""
+    digest = hmac.new(secret.encode(), b"refresh-successor\x00" + token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def hash_token(token: str) -> str:

@@ -11,6 +11,6 @@ from bosonline.models.base import Base
 class RateLimitWindow(Base):
     __tablename__ = "rate_limit_windows"
 
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "<bucket>:<ip>"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "<bucket>:<client_key(ip)>"
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # unix seconds
     hits: Mapped[int] = mapped_column(Integer, default=0)

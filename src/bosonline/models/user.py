@@ -62,11 +62,13 @@ class PasswordResetToken(IdMixin, Base):
 
 class LoginAttempt(IdMixin, Base):
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_ip_created_at", "email", "ip", "created_at"),)
+    __table_args__ = (Index("ix_login_attempts_email_client_key_created_at", "email", "client_key", "created_at"),)
 
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(String(64))  # what the throttle counts by: kit.ratelimit.client_key(ip)
     user_agent: Mapped[str | None] = mapped_column(String(300))
-    outcome: Mapped[str] = mapped_column(String(20))  # success | failure | throttled
+    # success | failure | throttled; written as "failure" before the password is checked (AuthService.login)
+    outcome: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
