@@ -385,7 +385,7 @@ class PublicCheckout:
             kind="created",
             actor_label="buyer",
             to_status="pending",
-            note=f"Order placed through form {form.slug}",
+            note=f"Pesanan dibuat lewat formulir {form.slug}",
             data={"form_id": form.id, "payment_method": body.payment_method},
             created_at=now,
         )
