@@ -33,7 +33,7 @@ from bosonline.followup.orders.schemas import (
     OrderChatOut,
     StatusChangedOut,
 )
-from bosonline.followup.render import OrderTexts, load_order_texts, wa_link
+from bosonline.followup.render import OrderTexts, load_order_texts
 from bosonline.followup.rules import (
     ABANDONED,
     DONE,
@@ -45,6 +45,7 @@ from bosonline.followup.rules import (
 )
 from bosonline.followup.schedule import gone_reason, message_row
 from bosonline.kit.clock import as_utc
+from bosonline.kit.links import whatsapp_url
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import from_row
@@ -68,7 +69,7 @@ def hand_link(order: Order, text: str, channel: str, status: str | None) -> str 
     or has an unknown outcome. None for any other gateway follow-up: the dispatcher sends (or sent) it, and a link
     would make it reach the buyer twice."""
     if channel == MANUAL or status in BY_HAND_AFTER:
-        return wa_link(order.customer_phone, text)
+        return whatsapp_url(order.customer_phone, text)
     return None
 
 
