@@ -39,7 +39,15 @@ async def test_page_embeds_the_form_and_renders_its_choices(client: httpx.AsyncC
     assert f'value="{shop.small}"' in page and f'value="{shop.large}"' in page
     assert "Rp10.000" in page and "Rp20.000" in page
     assert "Pesan Sekarang" in page
-    for label in ("Transfer Bank", "COD (Bayar di Tempat)", "QRIS", "Nomor WhatsApp", "Kecamatan", "Kode voucher"):
+    for label in (
+        "Transfer Bank",
+        "COD",
+        "Bayar tunai ke kurir",
+        "QRIS",
+        "Nomor WhatsApp",
+        "Kecamatan",
+        "Kode voucher",
+    ):
         assert label in page
     # The honeypot: present for bots, out of reach for people.
     assert re.search(r'<input id="website" name="website" type="text" tabindex="-1" autocomplete="off">', page)

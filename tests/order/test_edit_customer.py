@@ -49,8 +49,9 @@ async def test_edit_customer_replaces_the_buyer_and_records_it(client: httpx.Asy
     assert event.data["before"]["customer_phone"] == "6281234567890"
     assert event.data["after"]["customer_phone"] == "628571234567"
     assert event.data["after"]["region_code"] == "31.71.01.1001"
-    assert "re-priced" in (event.note or "")
-    assert detail["events"][-1]["kind"] == "customer_edited"
+    assert event.note == "Wilayah diubah: ongkir tidak dihitung ulang (pilih kurir lagi untuk menghitung ulang ongkir)"
+    assert detail["events"][-1]["kind"] == "customer_edited" and detail["events"][-1]["note"] == event.note
+    assert detail["events"][0]["note"] == f"Pesanan dibuat lewat formulir {shop.slug}"
     await stats_match(rt, shop.store_id)
 
 

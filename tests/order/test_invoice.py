@@ -84,7 +84,7 @@ async def test_invoice_of_a_cod_and_a_transfer_order(client: httpx.AsyncClient, 
         f"COD - TAGIH {rupiah(cod_total)}",
         "JNE0012345678",
         "JNE REG",
-        "COD (bayar di tempat) - Belum dibayar",
+        "COD - Belum dibayar",
     ):
         assert text in first, (text, first)
     assert transfer.number not in first

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from bosonline.kit.clock import FrozenClock
+from bosonline.kit.money import rupiah
 from bosonline.models import BankAccount, Image, OrderPayment
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import count
@@ -117,13 +118,24 @@ async def test_a_wrong_amount_is_a_conflict_until_confirmed_again(client: httpx.
     assert detail["payment"]["status"] == "conflict" and detail["payment"]["paid_at"] is None
     assert detail["money"]["difference"] == -5_000 and detail["payment"]["history"][0]["difference"] == -5_000
     (event,) = await events(rt, placed.id, "payment_conflict")
-    assert event.data["payment"]["difference"] == -5_000 and "5,000 less" in (event.note or "")
+    assert event.data["payment"]["difference"] == -5_000
+    # the seller reads it in Indonesian, in Rupiah as the buyer pages write it
+    assert event.note == f"Diterima {rupiah(placed.total - 5_000)}, Rp5.000 kurang dari total"
+    assert detail["events"][-1]["note"] == event.note
     await stats_match(rt, shop.store_id)
     # The buyer tops up: the amount is everything received so far.
     response = await confirm(client, shop, placed.id, amount=placed.total)
     assert response.json()["data"]["payment"]["status"] == "paid"
     assert [row["result"] for row in response.json()["data"]["payment"]["history"]] == ["conflict", "paid"]
     await stats_match(rt, shop.store_id)
+
+
+async def test_an_overpayment_note_keeps_the_sellers_own_words(client: httpx.AsyncClient, rt: Runtime) -> None:
+    shop, placed = await shop_and_order(client, rt)
+    response = await confirm(client, shop, placed.id, amount=placed.total + 1_250_000, note="dobel transfer")
+    assert response.status_code == 200, response.text
+    (event,) = await events(rt, placed.id, "payment_conflict")
+    assert event.note == f"Diterima {rupiah(placed.total + 1_250_000)}, Rp1.250.000 lebih dari total — dobel transfer"
 
 
 async def test_cod_orders_are_confirmed_when_the_courier_remits(client: httpx.AsyncClient, rt: Runtime) -> None:

@@ -22,7 +22,7 @@ from bosonline.form.success import (
     render_success,
     success_page_of,
 )
-from bosonline.kit.links import public_order_url
+from bosonline.kit.links import public_order_url, whatsapp_url
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import from_row
 from bosonline.models import Form, Order, OrderLine, Store, StoreMember
@@ -42,7 +42,12 @@ DEFAULT_PAGE = SuccessPage(
 
 
 def public_store(store: Store) -> PublicStoreOut:
-    return PublicStoreOut(name=store.name, subdomain=store.subdomain, phone=display_phone(store.phone))
+    return PublicStoreOut(
+        name=store.name,
+        subdomain=store.subdomain,
+        phone=display_phone(store.phone),
+        whatsapp_url=whatsapp_url(store.phone) if store.phone else None,
+    )
 
 
 @dataclass(frozen=True)

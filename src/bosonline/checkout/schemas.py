@@ -37,6 +37,7 @@ class PublicStoreOut(BaseModel):
     name: str
     subdomain: str | None
     phone: str | None = Field(description="08… form")
+    whatsapp_url: str | None = Field(description="https://wa.me/62… chat with the store; null without a phone.")
 
 
 class PublicVariantOut(BaseModel):
@@ -46,7 +47,10 @@ class PublicVariantOut(BaseModel):
     price: int
     wholesale_tiers: list[dict[str, int]] = Field(description='[{"min_qty": 10, "price": 9000}, …]')
     weight_g: int
-    available: int = Field(description="Units one order can get (the best single warehouse).")
+    available: int = Field(
+        description="Units one order can get (the best single warehouse). When the form hides its stock "
+        "(`form.show_stock` false): the form's `max_quantity` while any is in stock, 0 when none is."
+    )
     image_url: str | None
     default_quantity: int
 
@@ -72,6 +76,7 @@ class PublicFormOut(BaseModel):
     fields: FormFieldsOut
     payment_methods: list[PaymentMethod]
     accept_vouchers: bool
+    show_stock: bool = Field(description='Whether the page shows how many units are left ("Sisa 3").')
     max_quantity: int
     meta_pixel_id: str | None
     tiktok_pixel_id: str | None

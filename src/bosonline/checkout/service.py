@@ -123,6 +123,15 @@ class OutOfStock(Conflict):
         )
 
 
+def shown_stock(form: Form, available: int) -> int:
+    """A variant's stock as the form's page tells buyers: the units left, or, when the form hides its stock, its
+    `max_quantity` while any is left (the page still needs a cap and "out of stock")."""
+    units = max(available, 0)
+    if form.show_stock:
+        return units
+    return form.max_quantity if units else 0
+
+
 def _variant_label(offered: Offered) -> str:
     return line_label(offered.product.name, offered.variant.name)
 
@@ -191,7 +200,7 @@ class PublicCheckout:
                     price=item.variant.price,
                     wholesale_tiers=list(item.variant.wholesale_tiers or []),
                     weight_g=item.variant.weight_g,
-                    available=max((max(w.available.get(item.variant.id, 0), 0) for w in stock), default=0),
+                    available=shown_stock(form, max((w.available.get(item.variant.id, 0) for w in stock), default=0)),
                     image_url=image_urls(image, self.rt)["url"] if image else None,
                     default_quantity=min(item.default_quantity, form.max_quantity),
                 )
@@ -207,6 +216,7 @@ class PublicCheckout:
                 fields=FormFieldsOut(**fields_of(form)),
                 payment_methods=list(form.payment_methods),
                 accept_vouchers=form.accept_vouchers,
+                show_stock=form.show_stock,
                 max_quantity=form.max_quantity,
                 meta_pixel_id=form.meta_pixel_id,
                 tiktok_pixel_id=form.tiktok_pixel_id,
@@ -385,7 +395,7 @@ class PublicCheckout:
             kind="created",
             actor_label="buyer",
             to_status="pending",
-            note=f"Order placed through form {form.slug}",
+            note=f"Pesanan dibuat lewat formulir {form.slug}",
             data={"form_id": form.id, "payment_method": body.payment_method},
             created_at=now,
         )

@@ -20,6 +20,11 @@ class FollowupError(ErrorCode):
     )
     followup_done = "followup_done", 409, "The follow-up is already done"
     followup_sending = "followup_sending", 409, "The follow-up is being sent right now"
+    followup_skipped = (
+        "followup_skipped",
+        409,
+        "The follow-up was skipped (a later one was done first, or it had no text): skipped steps are not sent",
+    )
     followup_unknown = (
         "followup_unknown",
         409,

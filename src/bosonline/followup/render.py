@@ -1,6 +1,6 @@
 """Follow-up texts: the placeholder values of a batch of orders, or of abandoned checkouts (a fixed number of queries,
-whatever the batch size and however many stores it spans), the text of a template for an order's payment category,
-and the wa.me link a CS opens.
+whatever the batch size and however many stores it spans) and the text of a template for an order's payment
+category (the wa.me link a CS opens is kit.links.whatsapp_url).
 
 Used by the CS's lists (attempts, an order's chats), Follow Up, and the dispatcher (which has no request context:
 every query here names the store)."""
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,14 +33,6 @@ from bosonline.models import (
     StoreMember,
 )
 from bosonline.order.texts import placeholder_values
-
-
-def wa_link(phone: str, text: str) -> str:
-    """Click-to-chat: digits with the country code, no `+`, no leading 0; the text percent-encoded."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return f"https://wa.me/{digits}?text={quote(text, safe='')}"
 
 
 def template_text(template: FollowupChat, payment_method: str) -> str:

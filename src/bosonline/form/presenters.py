@@ -97,6 +97,7 @@ class FormViews:
             payment_methods=list(form.payment_methods),
             couriers=list(form.couriers),
             accept_vouchers=form.accept_vouchers,
+            show_stock=form.show_stock,
             max_quantity=form.max_quantity,
             meta_pixel_id=form.meta_pixel_id,
             tiktok_pixel_id=form.tiktok_pixel_id,

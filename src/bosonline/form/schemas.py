@@ -81,6 +81,10 @@ class FormIn(StrictBody):
         description="Courier codes offered; `[]` offers every courier on the store's rate card.",
     )
     accept_vouchers: bool = True
+    show_stock: bool = Field(
+        True,
+        description='Whether the buyer page shows how many units are left ("Sisa 3"); out of stock is always shown.',
+    )
     max_quantity: Quantity = Field(100, description="Most units a buyer may order of one item.")
     meta_pixel_id: MetaPixelId | None = Field(None, description="Meta (Facebook) pixel id: 5–20 digits.")
     tiktok_pixel_id: TiktokPixelId | None = Field(None, description="TikTok pixel id: 5–32 of A–Z and 0–9.")
@@ -175,6 +179,7 @@ class FormOut(BaseModel):
     payment_methods: list[str]
     couriers: list[str]
     accept_vouchers: bool
+    show_stock: bool = Field(description="Whether the buyer page shows how many units are left.")
     max_quantity: int
     meta_pixel_id: str | None
     tiktok_pixel_id: str | None

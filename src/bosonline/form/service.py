@@ -25,8 +25,8 @@ from bosonline.runtime import Runtime
 from bosonline.tenancy import ScopedService, StoreContext
 
 _COPIED = (
-    "description", "fields", "payment_methods", "couriers", "accept_vouchers", "max_quantity", "meta_pixel_id",
-    "tiktok_pixel_id", "success_mode", "success_page",
+    "description", "fields", "payment_methods", "couriers", "accept_vouchers", "show_stock", "max_quantity",
+    "meta_pixel_id", "tiktok_pixel_id", "success_mode", "success_page",
 )  # fmt: skip
 _ITEM_COPIED = ("product_id", "variant_id", "default_quantity", "position")
 
@@ -181,6 +181,7 @@ class FormService(ScopedService):
         form.payment_methods = list(data.payment_methods)
         form.couriers = list(data.couriers)
         form.accept_vouchers = data.accept_vouchers
+        form.show_stock = data.show_stock
         form.max_quantity = data.max_quantity
         form.meta_pixel_id = data.meta_pixel_id
         form.tiktok_pixel_id = data.tiktok_pixel_id

@@ -16,5 +16,14 @@ def public_form_url(settings: Settings, subdomain: str | None, slug: str) -> str
     return f"{settings.public_base_url.rstrip('/')}/f/{quote(slug)}{suffix}"
 
 
+def whatsapp_url(phone: str, text: str | None = None) -> str:
+    """Click-to-chat with `phone` (628… or 08…): digits with the country code, no `+`, no leading 0; `text`, if
+    any, prefilled (percent-encoded)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return f"https://wa.me/{digits}" + (f"?text={quote(text, safe='')}" if text is not None else "")
+
+
 def public_order_url(settings: Settings, secret_slug: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/public/order/{secret_slug}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique
@@ -33,6 +33,7 @@ class Form(IdMixin, TimestampMixin, Base):
     payment_methods: Mapped[list[str]] = mapped_column(JSON, default=list)  # bank_transfer | cod | qris
     couriers: Mapped[list[str]] = mapped_column(JSON, default=list)  # courier codes; [] = all on the rate card
     accept_vouchers: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_stock: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # "Sisa 3" on the page
     max_quantity: Mapped[int] = mapped_column(Integer, default=100)  # per line
     meta_pixel_id: Mapped[str | None] = mapped_column(String(32))
     tiktok_pixel_id: Mapped[str | None] = mapped_column(String(32))

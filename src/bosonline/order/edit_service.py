@@ -87,7 +87,7 @@ class OrderEdits(OrderChange):
         assign(order, buyer_columns(body, region))
         note = None
         if before["region_code"] != region.code and order.courier:
-            note = "Region changed: the shipping cost was not re-priced (choose the courier again to re-price it)"
+            note = "Wilayah diubah: ongkir tidak dihitung ulang (pilih kurir lagi untuk menghitung ulang ongkir)"
         return await self.done(order, timeline, "customer_edited", before, CUSTOMER_FIELDS, note=note)
 
     # --- Edit Choose Courier ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bosonline.bank.banks import bank_of
 from bosonline.bank.repository import BankAccountRepository
 from bosonline.errors import Conflict, ValidationFailed
+from bosonline.kit.money import rupiah
 from bosonline.models import BankAccount, Image, Order, OrderPayment
 from bosonline.order.edit_base import PAID_STATUSES, OrderChange, check_moment, refuse_canceled, snap
 from bosonline.order.edit_schemas import ConfirmPaymentIn, PaymentDetailsIn
@@ -133,6 +134,7 @@ def refuse_unpayable(order: Order) -> None:
 
 
 def conflict_note(amount: int, difference: int, note: str | None) -> str:
-    """The event's note of a payment that does not match the total."""
-    short = "more" if difference > 0 else "less"
-    return f"Received Rp{amount:,}, Rp{abs(difference):,} {short} than the total" + (f" — {note}" if note else "")
+    """The event's note of a payment that does not match the total, for the seller (Indonesian, Rupiah)."""
+    side = "lebih" if difference > 0 else "kurang"
+    said = f"Diterima {rupiah(amount)}, {rupiah(abs(difference))} {side} dari total"
+    return said + (f" — {note}" if note else "")

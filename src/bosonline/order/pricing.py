@@ -15,7 +15,9 @@ from typing import Any
 UNIQUE_CODE_LOOKBACK = timedelta(days=7)
 
 PAYMENT_CATEGORY = {"bank_transfer": "bank_transfer", "cod": "cod", "qris": "epayment"}
-PAYMENT_LABEL = {"bank_transfer": "Transfer Bank", "cod": "COD (bayar di tempat)", "qris": "QRIS"}
+# One label each, without an explanation in parentheses: texts put it in their own ("Total: Rp150.000 (COD)"), and
+# the pages explain the method next to it ("Bayar tunai ke kurir saat paket tiba").
+PAYMENT_LABEL = {"bank_transfer": "Transfer Bank", "cod": "COD", "qris": "QRIS"}
 
 
 @dataclass(frozen=True)

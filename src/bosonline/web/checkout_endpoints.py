@@ -85,8 +85,9 @@ def parse_items(raw: str) -> list[LineIn]:
 @router.get("/form/{slug}", summary="Load checkout Form", dependencies=_READ_LIMIT, responses=_TOO_MANY)
 async def load_form(slug: FormSlug, checkout: Checkout, host: Host, store: StoreRef = None) -> Envelope[PublicFormPage]:
     """Everything a checkout page shows: the store, the form's products with their active variants, prices
-    and the units available to one order, which fields are asked, payment methods, couriers. An unknown,
-    inactive or deleted form, or an unknown store, answers 404."""
+    and the units available to one order (when the form hides its stock, `show_stock: false`, only whether any is
+    left: its `max_quantity` or 0), which fields are asked, payment methods, couriers, the store's WhatsApp link. An
+    unknown, inactive or deleted form, or an unknown store, answers 404."""
     return Envelope(data=await checkout.form_page(host, store, slug))
 
 

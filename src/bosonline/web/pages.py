@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 
 from bosonline.checkout.schemas import PublicFormPage, PublicOrderOut
 from bosonline.kit.money import rupiah as kit_rupiah
+from bosonline.order.presenters import payment_label
 from bosonline.web.assets import asset_url
 
 ORDER_STATUS_LABELS = {
@@ -37,7 +38,6 @@ PAYMENT_STATUS_LABELS = {
     "conflict": "Sedang dicek penjual",
     "settled": "Lunas",
 }
-PAYMENT_METHOD_LABELS = {"bank_transfer": "Transfer Bank", "cod": "COD (Bayar di Tempat)", "qris": "QRIS"}
 
 META_PIXEL_HOSTS = ("https://connect.facebook.net", "https://www.facebook.com")
 TIKTOK_PIXEL_HOSTS = ("https://analytics.tiktok.com",)
@@ -65,7 +65,7 @@ env.globals.update(
     asset_url=asset_url,
     order_status_label=lambda status: ORDER_STATUS_LABELS.get(status, status),
     payment_status_label=lambda status: PAYMENT_STATUS_LABELS.get(status, status),
-    payment_method_label=lambda method: PAYMENT_METHOD_LABELS.get(method, method),
+    payment_method_label=payment_label,
 )
 
 
@@ -121,7 +121,6 @@ def render_form_page(page: PublicFormPage, *, store_ref: str | None, slug: str) 
         page=page,
         config=config,
         nonce=nonce,
-        payment_labels=PAYMENT_METHOD_LABELS,
     )
     return _html(body, status_code=200, csp=_csp(nonce, script_hosts=hosts, connect_hosts=hosts))
 

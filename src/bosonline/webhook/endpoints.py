@@ -69,8 +69,11 @@ sending, before recording the answer): dedupe by `unique_id`. Deliveries are not
 order data, not arrival order.
 
 **Targets.** URLs must be `http://` or `https://` on a public internet address: private, loopback, link-local,
-reserved and multicast addresses are refused when saving and again at each send (a name that later resolves to
-one is not contacted).
+reserved, multicast and every other IANA special-purpose address (e.g. 192.0.0.0/24, 198.18.0.0/15, 100::/64) is
+refused, and so is an IPv6 address carrying such an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+`::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`, Teredo `2001::/32`; local-use NAT64 `64:ff9b:1::/48` always),
+when saving (422 `validation_error` on `url`) and again at each send (a name that later resolves to one is not
+contacted).
 """
 
 _URL_TAKEN = error_responses(WebhookError.webhook_exists)

@@ -4,7 +4,9 @@ A store's webhook is a request our servers make to a URL the store chose, so an 
 probe or call the internal network (SSRF): databases, cloud metadata at 169.254.169.254, admin panels on
 localhost. Two checks, both skipped when `settings.webhook_allow_private_targets` is on (development, tests):
 
-- when the endpoint is saved, its host (a literal IP, or every address its name resolves to) must be public;
+- when the endpoint is saved, its host (a literal IP, or every address its name resolves to) must be public
+  (`kit.addresses.is_public`: the IANA special-purpose ranges, and the IPv4 address inside NAT64, 6to4, Teredo,
+  IPv4-mapped and IPv4-compatible IPv6 addresses);
 - when a delivery is sent, the connection itself is made through `GuardedBackend`, which resolves the name,
   refuses the attempt if any address is not public, and connects to the address it checked. A name that resolved
   to a public address when saved and to 127.0.0.1 now (DNS rebinding) is refused, and no second lookup happens
@@ -25,8 +27,9 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from bosonline.kit.addresses import IPAddress, is_public
+
 MAX_URL_LENGTH = 500
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class TargetRefused(Exception):
@@ -60,14 +63,6 @@ def host_and_port(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     assert parts.hostname
     return parts.hostname, parts.port or (443 if parts.scheme.lower() == "https" else 80)
-
-
-def is_public(address: IPAddress) -> bool:
-    """Routable on the internet: not private, loopback, link-local, unspecified, reserved, shared (CGNAT),
-    documentation or multicast; IPv4-mapped IPv6 addresses are judged by their IPv4 address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
 
 
 def _literal(host: str) -> IPAddress | None:

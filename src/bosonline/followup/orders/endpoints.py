@@ -79,10 +79,11 @@ has not reached is passed over and keeps waiting; a template the order has no fo
 `follow_up_chat_id` (any template the order has a follow-up of, or of its current set: a template without a
 follow-up of the order gets one) or `step` (as the attempts list and the order's chats number them) chooses another
 — a later one marks the earlier steps not done yet that apply to the order now `skipped` (they will not be sent
-later); those for a status the order has not reached yet are left waiting and still go (or are offered) once the
+later: choosing one afterwards answers 409 `followup_skipped`); those for a status the order has not reached yet are left waiting and still go (or are offered) once the
 order gets there. A `manual` template is recorded as done (`status: sent`) and answers its rendered `text` and the
 `wa_url` the CS opens to send it; a gateway template is queued to be sent at once (`status: scheduled`; a CS's send
-is not held back by quiet hours). A template with `change_status=true` whose `trigger` is an order status moves the
+is not held back by quiet hours) and answers `wa_url: null` (the dispatcher sends it: a link would make it reach the
+buyer twice). A template with `change_status=true` whose `trigger` is an order status moves the
 order to that status (when the status table allows it; with its stock and timeline effects), unless the body says
 `change_status: false`; `status_changed` reports the move. When the status change is refused (the status table, the
 stock), nothing is done and its own error answers (e.g. 409 `invalid_transition`, `reservation_mismatch`, with its
@@ -91,16 +92,17 @@ template's status for a status trigger), else nothing is done: 409 `followup_not
 
 Refusals: a template not in the order's set → 404; already done → 409 `followup_done`; its gateway send has an
 unknown outcome → 409 `followup_unknown` (check WhatsApp, then use the wa.me link: it is never re-sent blindly);
-being sent right now (or, by default, nothing left but a follow-up being sent) → 409 `followup_sending`; the chosen
+being sent right now (or, by default, nothing left but a follow-up being sent) → 409 `followup_sending`; skipped
+(passed over by a jump, or for lack of a text: skipped steps are never sent later) → 409 `followup_skipped`; the chosen
 one has no text for the order's payment category → 409 `no_text`; it does not apply to the order → 409
 `followup_not_applicable`; nothing left to do now → 409 `no_followup_left`. The same click arriving twice (same CS,
 no template named, within a few seconds of that CS's own Follow Up) answers the follow-up just done instead of doing
 the next one."""
 
 CHATS_DOC = """Every follow-up template of the order, in order, rendered for it: `text` (for its payment category),
-`text_url` (the text URL-encoded, as Scalev), `wa_url` (for every step: for a gateway follow-up not sent yet it
-would duplicate the automatic send; use it for a manual one, or a gateway one that failed or whose outcome is
-unknown), `is_next` (the order's next follow-up, as the attempts list and the default Follow Up see it), and its
+`text_url` (the text URL-encoded, as Scalev), `wa_url` (for a manual step, and for a gateway one whose send failed
+or whose outcome is unknown; null for the other gateway steps, which the dispatcher sends: a link would make them
+reach the buyer twice), `is_next` (the order's next follow-up, as the attempts list and the default Follow Up see it), and its
 `state`: the follow-up's status, `waiting` when it is scheduled for a status the order has not reached yet (it goes
 once the order gets there), or `not_scheduled` when the order has no follow-up of that template (its clock has not
 started, or the template was added after the order was placed: it can still be chosen in Follow Up). 404 for another
@@ -128,6 +130,7 @@ async def followup_attempts(
         FollowupError.followup_not_applicable,
         FollowupError.followup_done,
         FollowupError.followup_sending,
+        FollowupError.followup_skipped,
         FollowupError.followup_unknown,
         FollowupError.no_followup_left,
         FollowupError.no_text,

@@ -73,7 +73,10 @@ class FollowUpOut(BaseModel):
     step: int
     status: str = Field(description="`sent` (manual: recorded as done) or `scheduled` (gateway: queued, due now).")
     text: str = Field(description="The text as rendered for the order.")
-    wa_url: str = Field(description="https://wa.me/<buyer>?text=<text> — the CS opens it to send a manual follow-up.")
+    wa_url: str | None = Field(
+        description="https://wa.me/<buyer>?text=<text> for a `manual` follow-up (the CS opens it to send it); null "
+        "for a gateway one, which the dispatcher sends itself (sending it by hand as well would reach the buyer twice)."
+    )
     skipped_steps: list[int] = Field(description="Earlier steps marked `skipped` by this jump.")
     status_changed: StatusChangedOut | None = Field(description="The order's status move, if the template made one.")
     folowup_attempts: int
@@ -88,10 +91,11 @@ class OrderChatOut(RowOut):
     hours_after: int
     text: str = Field(description='Rendered for this order and its payment category ("" if the template has none).')
     text_url: str = Field(description="`text` URL-encoded (Scalev's `text_url`).")
-    wa_url: str = Field(
-        description="https://wa.me/<buyer>?text=<text>, for every step: the CS sends a manual one with it, or a "
-        "gateway one whose send failed or has an unknown outcome (check the WhatsApp chat first). For a gateway "
-        "follow-up not sent yet it would duplicate the automatic send: the dispatcher sends it anyway."
+    wa_url: str | None = Field(
+        description="https://wa.me/<buyer>?text=<text> for a `manual` step (the CS sends it with it), and for a "
+        "gateway one whose send failed or has an unknown outcome (check the WhatsApp chat first); null for any other "
+        "gateway step, which the dispatcher sends (or sent) itself: sending it by hand as well would reach the buyer "
+        "twice."
     )
     image: str | None
     state: str = Field(

@@ -33,7 +33,7 @@ from bosonline.followup.orders.schemas import (
     OrderChatOut,
     StatusChangedOut,
 )
-from bosonline.followup.render import OrderTexts, load_order_texts, wa_link
+from bosonline.followup.render import OrderTexts, load_order_texts
 from bosonline.followup.rules import (
     ABANDONED,
     DONE,
@@ -45,6 +45,7 @@ from bosonline.followup.rules import (
 )
 from bosonline.followup.schedule import gone_reason, message_row
 from bosonline.kit.clock import as_utc
+from bosonline.kit.links import whatsapp_url
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import from_row
@@ -59,6 +60,17 @@ from bosonline.webhook.outbox import wake_worker_after_commit
 DOUBLE_CLICK = timedelta(seconds=5)
 # The state an order's chats show for a scheduled follow-up whose status the order has not reached yet.
 WAITING = "waiting"
+# The outcomes of a gateway send after which the CS may send the follow-up by hand (after checking the chat).
+BY_HAND_AFTER = frozenset({"failed", "unknown"})
+
+
+def hand_link(order: Order, text: str, channel: str, status: str | None) -> str | None:
+    """The wa.me link a CS opens to send `text` by hand: for a manual follow-up, or a gateway one whose send failed
+    or has an unknown outcome. None for any other gateway follow-up: the dispatcher sends (or sent) it, and a link
+    would make it reach the buyer twice."""
+    if channel == MANUAL or status in BY_HAND_AFTER:
+        return whatsapp_url(order.customer_phone, text)
+    return None
 
 
 @dataclass
@@ -184,7 +196,7 @@ class FollowupOrderService(RepositoryService[FollowupOrderRepository]):
                     channel=row.channel,
                     due_at=row.due_at,
                     is_due=row.due_at <= now,
-                    wa_url=wa_link(order.customer_phone, text) if row.channel == MANUAL else None,
+                    wa_url=hand_link(order, text, row.channel, row.status),
                     error=row.error,
                 )
             )
@@ -212,6 +224,8 @@ class FollowupOrderService(RepositoryService[FollowupOrderRepository]):
                     f"Follow Up {target.number} ({target.name}) has no text for {order.payment_method} orders",
                     code=FollowupError.no_text,
                 )
+            if target.row is not None:
+                _check_not_skipped(target.row)
             skipped = self._skip_before(order, steps, target.number, rows, now)
         else:
             target, text, skipped = self._next(order, rows, templates, texts, now)
@@ -406,7 +420,7 @@ class FollowupOrderService(RepositoryService[FollowupOrderRepository]):
             step=row.step,
             status=row.status,
             text=shown,
-            wa_url=wa_link(order.customer_phone, shown),
+            wa_url=hand_link(order, shown, row.channel, row.status),
             skipped_steps=skipped,
             status_changed=moved,
             folowup_attempts=attempts_done(rows),
@@ -441,7 +455,7 @@ class FollowupOrderService(RepositoryService[FollowupOrderRepository]):
                     name=step.name,
                     text=text,
                     text_url=quote(text, safe=""),
-                    wa_url=wa_link(order.customer_phone, text),
+                    wa_url=hand_link(order, text, row.channel if row else template.provider, state),
                     state=state,
                     is_next=found is not None and row is found.row,
                     due_at=row.due_at if row else None,
@@ -492,4 +506,13 @@ def _check_doable(row: FollowupMessage, order: Order) -> None:
     if row.status == "sending":
         raise Conflict(
             f"Follow Up {row.step} ({row.template_name}) is being sent right now", code=FollowupError.followup_sending
+        )
+
+
+def _check_not_skipped(row: FollowupMessage) -> None:
+    """A step passed over (by a jump ahead, or for lack of a text) is not sent later: the docs promise it."""
+    if row.status == "skipped":
+        raise Conflict(
+            f"Follow Up {row.step} ({row.template_name}) was skipped ({row.error}): skipped steps are not sent later",
+            code=FollowupError.followup_skipped,
         )
