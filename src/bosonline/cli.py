@@ -257,10 +257,80 @@ def rotate_keys(
     )
 
 
+async def _read_revision(settings: Settings) -> str | None:
+    """The database's revision, None when it was never migrated (an SQLite file that does not exist is not
+    created)."""
+    from sqlalchemy.engine import make_url
+
+    from bosonline.db import Database, is_sqlite
+    from bosonline.migrate import current_revision
+
+    url = settings.effective_database_url
+    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
+        return None
+    db = Database.connect(url, pool_size=1)
+    try:
+        return await current_revision(db)
+    finally:
+        await db.dispose()
+
+
+def _print_revisions(current: str | None, *, show_current: bool, show_history: bool) -> None:
+    from bosonline.migrate import head_revision, history
+
+    head = head_revision()
+    try:
+        revisions = history(current)
+    except KeyError:
+        _exit_with(
+            f"the database is at revision {current}, which this release does not know (its latest is {head}): "
+            "it was migrated by a newer bosonline",
+            LookupError(current),
+        )
+    if show_current:
+        pending = sum(not revision.applied for revision in revisions)
+        if not pending:
+            console.print(f"database at revision {current} (head)", markup=False, highlight=False)
+        else:
+            console.print(
+                f"database at revision {current or 'none (not migrated)'}; head is {head}: {pending} pending "
+                f"migration{'s' if pending > 1 else ''} (`bosonline migrate` applies them)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+    if show_history:
+        for revision in revisions:
+            state = "applied" if revision.applied else "pending"
+            head_mark = "  (head)" if revision.head else ""
+            console.print(
+                f"{revision.id}  {revision.created:<10}  {state}  {revision.description}{head_mark}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
 @app.command()
-def migrate() -> None:
-    """Apply pending database migrations (SQLite or PostgreSQL)."""
-    revision = _migrate(Settings())
+def migrate(
+    current: Annotated[
+        bool,
+        typer.Option("--current", help="Print the database's revision and whether it is the latest; apply nothing."),
+    ] = False,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="List every migration (revision, date, description, applied or pending); apply nothing."
+        ),
+    ] = False,
+) -> None:
+    """Apply pending database migrations (SQLite or PostgreSQL), or with --current/--history only report them."""
+    settings = Settings()
+    if current or history:
+        revision = _run_on_schema(settings, "read the database's revision", _read_revision(settings))
+        _print_revisions(revision, show_current=current, show_history=history)
+        return
+    revision = _migrate(settings)
     console.print(f"[green]database at revision {revision}[/green]")
 
 
