@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -352,23 +353,62 @@ def createadmin(
     console.print(f"[green]{'created' if created else 'promoted'} platform admin {email.lower()}[/green]")
 
 
+def _browsable_origin(settings: Settings, host: str, port: int) -> str:
+    """Where a browser on this machine reaches `serve --host host --port port` (or the configured public origin)."""
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
+    if host in ("", "0.0.0.0", "::"):  # every interface: this machine's own name for it
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 @app.command()
-def demo() -> None:
-    """Create a demo seller with a store and a CS member, and print how to log in."""
-    from bosonline.admin_bootstrap import create_demo
+def demo(
+    host: Annotated[
+        str, typer.Option(envvar="HOST", help="Host `serve` listens on (for the printed URLs).")
+    ] = "0.0.0.0",
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, envvar="PORT", help="Port `serve` listens on (for the printed URLs).")
+    ] = 8000,
+) -> None:
+    """Create a demo store to click through (products and stock, a bank account, a checkout form, follow-up
+    templates, orders in several states) and print its URLs and logins. Once per database."""
+    from bosonline.demo import CS_EMAIL, OWNER_EMAIL, DemoExists, create_demo
 
     settings = Settings()
     _migrate(settings)
     password = secrets.token_urlsafe(9)
-    info = asyncio.run(create_demo(settings, password=password))
-    console.print("[bold]Demo store ready[/bold]")
-    for key, value in info.items():
-        console.print(f"  {key:>14}: {value}")
-    console.print(
-        "Log in: curl -X POST localhost:8000/auth/login -H 'content-type: application/json' "
-        f'-d \'{{"email": "{info["owner email"]}", "password": "{password}"}}\'',
-        soft_wrap=True,  # one line, so that it can be copied and pasted whatever the terminal's width
-    )
+    try:
+        made = asyncio.run(create_demo(settings, password=password))
+    except DemoExists as exc:
+        _exit_with(
+            f"the demo store already exists in this database ({OWNER_EMAIL}): log in with the password printed when "
+            "it was created, or set BOSONLINE_DATA_DIR to an empty directory for a new one",
+            exc,
+        )
+    except RuntimeError as exc:
+        _exit_with(f"cannot create the demo store: {exc}", exc)
+    origin = _browsable_origin(settings, host, port)
+    login = json.dumps({"email": OWNER_EMAIL, "password": password})
+
+    def url(path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else origin + path
+
+    lines = [
+        f"Demo store ready: {made.store_name} (id {made.store_id})",
+        f"  buyer page   {url(made.buyer_page)}",
+        f"  API docs     {origin}/docs",
+        f"  owner login  {OWNER_EMAIL} / {password}",
+        f"  CS login     {CS_EMAIL} / {password}",
+        "  orders",
+        *(f"    {o.number}  {o.status:<9}  {o.payment:<13}  {url(o.page)}" for o in made.orders),
+        f"Serve it with `bosonline serve --host {host} --port {port}`, then log in:",
+        f"curl -s -X POST {origin}/auth/login -H 'content-type: application/json' -d '{login}'",
+    ]
+    for line in lines:  # soft_wrap: one line each, so that a URL or the curl can be copied whatever the width
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

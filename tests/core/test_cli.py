@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import signal
 import socket
 import sqlite3
@@ -124,30 +123,6 @@ async def test_migrate_on_postgresql(data_dir: Path) -> None:
         finally:
             await scratch.close()
         assert not (data_dir / "bosonline.db").exists()
-
-
-async def test_demo_prints_a_login_that_works(data_dir: Path, http_on: httpx.AsyncClient) -> None:
-    result = run_cli(data_dir, "demo")
-    assert result.returncode == 0, result.stderr
-    curl = [line for line in result.stdout.splitlines() if "curl" in line]
-    assert len(curl) == 1, result.stdout
-    match = re.search(r"-d '(\{.*\})'", curl[0])
-    assert match, curl[0]
-    credentials = json.loads(match.group(1))
-
-    login = await http_on.post("/auth/login", json=credentials)
-    assert login.status_code == 200, login.text
-    headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
-    store = await http_on.get("/store", headers=headers)
-    assert store.status_code == 200, store.text
-    assert store.json()["data"]["name"] == "Toko Demo"
-    staff = await http_on.get("/store/staff", headers=headers)
-    assert sorted(member["role"] for member in staff.json()["data"]) == ["cs", "owner"]
-
-    cs_email = re.search(r"cs email: (\S+)", result.stdout)
-    assert cs_email
-    cs_login = await http_on.post("/auth/login", json={"email": cs_email.group(1), "password": credentials["password"]})
-    assert cs_login.status_code == 200, cs_login.text
 
 
 async def test_createadmin_creates_then_promotes(data_dir: Path, http_on: httpx.AsyncClient) -> None:
