@@ -174,11 +174,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
-    port = _free_port()
+def start_serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    """`bosonline serve` on 127.0.0.1:`port` with `data_dir` (its output piped)."""
     clean = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
     clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=clean,
         cwd=data_dir,
@@ -186,6 +186,11 @@ def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
+    port = _free_port()
+    process = start_serve(data_dir, port)
     base = f"http://127.0.0.1:{port}"
     try:
         health = None

@@ -4,7 +4,6 @@ one shows the order's follow-up. The README cannot drift from the API without fa
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.core.test_cli import BOSONLINE, CHEAP_HASHING, _free_port
+from tests.core.test_cli import _free_port, start_serve
 
 pytestmark = [
     pytest.mark.slow,
@@ -36,16 +35,7 @@ def tour_commands() -> str:
 def server(tmp_path: Path) -> Iterator[str]:
     """`bosonline serve` on a free loopback port and an empty data directory; yields its origin."""
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
-    env.update(BOSONLINE_DATA_DIR=str(tmp_path), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING)
-    process = subprocess.Popen(
-        [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(tmp_path, port)
     origin = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
