@@ -353,6 +353,37 @@ def createadmin(
     console.print(f"[green]{'created' if created else 'promoted'} platform admin {email.lower()}[/green]")
 
 
+@app.command()
+def backup(
+    destination: Annotated[
+        Path, typer.Argument(file_okay=False, help="Directory that receives a new bosonline-<UTC time> folder.")
+    ],
+) -> None:
+    """Copy an SQLite deployment safely, while it runs: the database (SQLite's online backup, integrity-checked)
+    and the secret and encryption key files. PostgreSQL: use pg_dump (README, Backups and keys)."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from bosonline.backup import BackupRefused, backup_sqlite
+
+    try:
+        made = backup_sqlite(Settings(), destination, datetime.now(UTC))
+    except (BackupRefused, OSError, sqlite3.Error) as exc:
+        _exit_with(f"cannot back up: {exc}", exc)
+    console.print(
+        f"backed up {', '.join(made.files)} into {made.directory}", markup=False, highlight=False, soft_wrap=True
+    )
+    for variable in made.keys_in_environment:
+        console.print(
+            f"{variable} is set in the environment: keep a copy of it with the deployment's configuration, "
+            "the backup cannot be used without it",
+            style="yellow",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def _browsable_origin(settings: Settings, host: str, port: int) -> str:
     """Where a browser on this machine reaches `serve --host host --port port` (or the configured public origin)."""
     if settings.public_base_url:

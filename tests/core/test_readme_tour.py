@@ -38,14 +38,15 @@ def server(tmp_path: Path) -> Iterator[str]:
     process = start_serve(tmp_path, port)
     origin = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
+        up = False
+        deadline = time.monotonic() + 120  # a loaded CI machine can take a minute to import and migrate
+        while not up and time.monotonic() < deadline and process.poll() is None:
             try:
-                if httpx.get(f"{origin}/health", timeout=1).status_code == 200:
-                    break
+                up = httpx.get(f"{origin}/health", timeout=1).status_code == 200
             except httpx.TransportError:
                 time.sleep(0.1)  # still starting; bounded by the deadline
         assert process.poll() is None, process.communicate(timeout=5)
+        assert up, "bosonline serve did not answer /health within 120 s"
         yield origin
     finally:
         process.terminate()
