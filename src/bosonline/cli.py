@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -257,10 +258,80 @@ def rotate_keys(
     )
 
 
+async def _read_revision(settings: Settings) -> str | None:
+    """The database's revision, None when it was never migrated (an SQLite file that does not exist is not
+    created)."""
+    from sqlalchemy.engine import make_url
+
+    from bosonline.db import Database, is_sqlite
+    from bosonline.migrate import current_revision
+
+    url = settings.effective_database_url
+    if is_sqlite(url) and not Path(make_url(url).database or "").exists():
+        return None
+    db = Database.connect(url, pool_size=1)
+    try:
+        return await current_revision(db)
+    finally:
+        await db.dispose()
+
+
+def _print_revisions(current: str | None, *, show_current: bool, show_history: bool) -> None:
+    from bosonline.migrate import head_revision, history
+
+    head = head_revision()
+    try:
+        revisions = history(current)
+    except KeyError:
+        _exit_with(
+            f"the database is at revision {current}, which this release does not know (its latest is {head}): "
+            "it was migrated by a newer bosonline",
+            LookupError(current),
+        )
+    if show_current:
+        pending = sum(not revision.applied for revision in revisions)
+        if not pending:
+            console.print(f"database at revision {current} (head)", markup=False, highlight=False)
+        else:
+            console.print(
+                f"database at revision {current or 'none (not migrated)'}; head is {head}: {pending} pending "
+                f"migration{'s' if pending > 1 else ''} (`bosonline migrate` applies them)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+    if show_history:
+        for revision in revisions:
+            state = "applied" if revision.applied else "pending"
+            head_mark = "  (head)" if revision.head else ""
+            console.print(
+                f"{revision.id}  {revision.created:<10}  {state}  {revision.description}{head_mark}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
 @app.command()
-def migrate() -> None:
-    """Apply pending database migrations (SQLite or PostgreSQL)."""
-    revision = _migrate(Settings())
+def migrate(
+    current: Annotated[
+        bool,
+        typer.Option("--current", help="Print the database's revision and whether it is the latest; apply nothing."),
+    ] = False,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="List every migration (revision, date, description, applied or pending); apply nothing."
+        ),
+    ] = False,
+) -> None:
+    """Apply pending database migrations (SQLite or PostgreSQL), or with --current/--history only report them."""
+    settings = Settings()
+    if current or history:
+        revision = _run_on_schema(settings, "read the database's revision", _read_revision(settings))
+        _print_revisions(revision, show_current=current, show_history=history)
+        return
+    revision = _migrate(settings)
     console.print(f"[green]database at revision {revision}[/green]")
 
 
@@ -283,22 +354,92 @@ def createadmin(
 
 
 @app.command()
-def demo() -> None:
-    """Create a demo seller with a store and a CS member, and print how to log in."""
-    from bosonline.admin_bootstrap import create_demo
+def backup(
+    destination: Annotated[
+        Path, typer.Argument(file_okay=False, help="Directory that receives a new bosonline-<UTC time> folder.")
+    ],
+) -> None:
+    """Copy an SQLite deployment safely, while it runs: the database (SQLite's online backup, integrity-checked)
+    and the secret and encryption key files. PostgreSQL: use pg_dump (README, Backups and keys)."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from bosonline.backup import BackupRefused, backup_sqlite
+
+    try:
+        made = backup_sqlite(Settings(), destination, datetime.now(UTC))
+    except (BackupRefused, OSError, sqlite3.Error) as exc:
+        _exit_with(f"cannot back up: {exc}", exc)
+    console.print(
+        f"backed up {', '.join(made.files)} into {made.directory}", markup=False, highlight=False, soft_wrap=True
+    )
+    for variable in made.keys_in_environment:
+        console.print(
+            f"{variable} is set in the environment: keep a copy of it with the deployment's configuration, "
+            "the backup cannot be used without it",
+            style="yellow",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _browsable_origin(settings: Settings, host: str, port: int) -> str:
+    """Where a browser on this machine reaches `serve --host host --port port` (or the configured public origin)."""
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
+    if host in ("", "0.0.0.0", "::"):  # every interface: this machine's own name for it
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+@app.command()
+def demo(
+    host: Annotated[
+        str, typer.Option(envvar="HOST", help="Host `serve` listens on (for the printed URLs).")
+    ] = "0.0.0.0",
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, envvar="PORT", help="Port `serve` listens on (for the printed URLs).")
+    ] = 8000,
+) -> None:
+    """Create a demo store to click through (products and stock, a bank account, a checkout form, follow-up
+    templates, orders in several states) and print its URLs and logins. Once per database."""
+    from bosonline.demo import CS_EMAIL, OWNER_EMAIL, DemoExists, create_demo
 
     settings = Settings()
     _migrate(settings)
     password = secrets.token_urlsafe(9)
-    info = asyncio.run(create_demo(settings, password=password))
-    console.print("[bold]Demo store ready[/bold]")
-    for key, value in info.items():
-        console.print(f"  {key:>14}: {value}")
-    console.print(
-        "Log in: curl -X POST localhost:8000/auth/login -H 'content-type: application/json' "
-        f'-d \'{{"email": "{info["owner email"]}", "password": "{password}"}}\'',
-        soft_wrap=True,  # one line, so that it can be copied and pasted whatever the terminal's width
-    )
+    try:
+        made = asyncio.run(create_demo(settings, password=password))
+    except DemoExists as exc:
+        _exit_with(
+            f"the demo store already exists in this database ({OWNER_EMAIL}): log in with the password printed when "
+            "it was created, or set BOSONLINE_DATA_DIR to an empty directory for a new one",
+            exc,
+        )
+    except RuntimeError as exc:
+        _exit_with(f"cannot create the demo store: {exc}", exc)
+    origin = _browsable_origin(settings, host, port)
+    login = json.dumps({"email": OWNER_EMAIL, "password": password})
+
+    def url(path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else origin + path
+
+    lines = [
+        f"Demo store ready: {made.store_name} (id {made.store_id})",
+        f"  buyer page   {url(made.buyer_page)}",
+        f"  API docs     {origin}/docs",
+        f"  owner login  {OWNER_EMAIL} / {password}",
+        f"  CS login     {CS_EMAIL} / {password}",
+        "  orders",
+        *(f"    {o.number}  {o.status:<9}  {o.payment:<13}  {url(o.page)}" for o in made.orders),
+        f"Serve it with `bosonline serve --host {host} --port {port}`, then log in:",
+        f"curl -s -X POST {origin}/auth/login -H 'content-type: application/json' -d '{login}'",
+    ]
+    for line in lines:  # soft_wrap: one line each, so that a URL or the curl can be copied whatever the width
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +57,40 @@ async def current_revision(db: Database) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: str
+    created: str  # the "Create Date:" of the revision's docstring (its day), "" when it has none
+    description: str
+    applied: bool
+    head: bool
+
+
+_CREATE_DATE = re.compile(r"^Create Date:\s*(\S+)", re.MULTILINE)
+
+
+def history(current: str | None) -> list[Revision]:
+    """Every revision, oldest first, each marked applied when the database at `current` contains it.
+
+    Raises KeyError when `current` is a revision this code does not know (a database migrated by a newer
+    release)."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    if current is not None and current not in {script.revision for script in scripts.walk_revisions()}:
+        raise KeyError(current)
+    applied = {script.revision for script in scripts.iterate_revisions(current, "base")} if current else set()
+    heads = set(scripts.get_heads())
+    revisions = []
+    for script in reversed(list(scripts.walk_revisions())):
+        created = _CREATE_DATE.search(script.longdoc)
+        revisions.append(
+            Revision(
+                id=script.revision,
+                created=created.group(1) if created else "",
+                description=script.doc,
+                applied=script.revision in applied,
+                head=script.revision in heads,
+            )
+        )
+    return revisions

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import signal
 import socket
 import sqlite3
@@ -126,30 +125,6 @@ async def test_migrate_on_postgresql(data_dir: Path) -> None:
         assert not (data_dir / "bosonline.db").exists()
 
 
-async def test_demo_prints_a_login_that_works(data_dir: Path, http_on: httpx.AsyncClient) -> None:
-    result = run_cli(data_dir, "demo")
-    assert result.returncode == 0, result.stderr
-    curl = [line for line in result.stdout.splitlines() if "curl" in line]
-    assert len(curl) == 1, result.stdout
-    match = re.search(r"-d '(\{.*\})'", curl[0])
-    assert match, curl[0]
-    credentials = json.loads(match.group(1))
-
-    login = await http_on.post("/auth/login", json=credentials)
-    assert login.status_code == 200, login.text
-    headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
-    store = await http_on.get("/store", headers=headers)
-    assert store.status_code == 200, store.text
-    assert store.json()["data"]["name"] == "Toko Demo"
-    staff = await http_on.get("/store/staff", headers=headers)
-    assert sorted(member["role"] for member in staff.json()["data"]) == ["cs", "owner"]
-
-    cs_email = re.search(r"cs email: (\S+)", result.stdout)
-    assert cs_email
-    cs_login = await http_on.post("/auth/login", json={"email": cs_email.group(1), "password": credentials["password"]})
-    assert cs_login.status_code == 200, cs_login.text
-
-
 async def test_createadmin_creates_then_promotes(data_dir: Path, http_on: httpx.AsyncClient) -> None:
     created = run_cli(data_dir, "createadmin", "--email", "Boss@Example.com", "--password", "admin-pass-1")
     assert created.returncode == 0, created.stderr
@@ -199,11 +174,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
-    port = _free_port()
+def start_serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    """`bosonline serve` on 127.0.0.1:`port` with `data_dir` (its output piped)."""
     clean = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
     clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=clean,
         cwd=data_dir,
@@ -211,6 +186,11 @@ def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
+    port = _free_port()
+    process = start_serve(data_dir, port)
     base = f"http://127.0.0.1:{port}"
     try:
         health = None
