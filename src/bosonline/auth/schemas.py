@@ -54,9 +54,18 @@ class UserOut(RowOut):
     created_at: datetime
 
 
-class RegisterOut(BaseModel):
+class SessionOut(TokenPair):
+    """What Register and Login answer: the token pair at the top of `data` (as Refresh answers it), and the account."""
+
     user: UserOut
-    tokens: TokenPair
+
+
+class RegisterOut(SessionOut):
+    tokens: TokenPair = Field(
+        deprecated=True,
+        description="Deprecated: the same pair as the top-level fields, kept for clients written before Register "
+        "answered like Login.",
+    )
 
 
 class MessageOut(BaseModel):

@@ -52,7 +52,7 @@ class AuthService:
         )
         return user, await self.start_session(user, client)
 
-    async def login(self, *, email: str, password: str, client: Client) -> TokenPair:
+    async def login(self, *, email: str, password: str, client: Client) -> tuple[User, TokenPair]:
         now = self.now
         settings = self.rt.settings
         window = timedelta(minutes=settings.login_window_minutes)
@@ -73,7 +73,7 @@ class AuthService:
         await self._record_attempt(email, client, "success", user.id)
         if self.rt.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.rt.passwords.hash(password)
-        return await self.start_session(user, client)
+        return user, await self.start_session(user, client)
 
     async def refresh(self, *, refresh_token: str, client: Client) -> TokenPair:
         now = self.now
