@@ -36,8 +36,8 @@ async def test_register_returns_user_and_logged_in_tokens(client: httpx.AsyncCli
     user = data["user"]
     assert user["email"] == "siti@example.com"
     assert user["name"] == "Siti Aminah"
-    assert user["phone"] == "6281234567890"
-    assert user["phone_display"] == "081234567890"
+    assert user["phone"] == "081234567890"
+    assert user["phone_e164"] == "6281234567890"
     assert user["is_platform_admin"] is False
     assert isinstance(user["id"], int) and user["created_at"]
     assert "password" not in str(user) and "password_hash" not in user
@@ -65,8 +65,8 @@ async def test_phone_forms_are_stored_as_628_digits(client: httpx.AsyncClient, r
         response = await client.post("/auth/register", json=body(phone=phone))
         assert response.status_code == 201, (phone, response.text)
         user = response.json()["data"]["user"]
-        assert user["phone"] == "6281234567890", phone
-        assert user["phone_display"] == "081234567890", phone
+        assert user["phone"] == "081234567890", phone
+        assert user["phone_e164"] == "6281234567890", phone
         stored = await user_by_email(rt, user["email"])
         assert stored is not None and stored.phone == "6281234567890", phone
 

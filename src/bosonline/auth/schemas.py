@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bosonline.kit.fields import AnyPassword, Email, OpaqueToken, Password, PersonName
-from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.phone import MobilePhone, ShownPhoneOrNone, e164_of
 from bosonline.kit.schemas import RowOut, StrictBody
 
 
@@ -48,8 +48,8 @@ class UserOut(RowOut):
     id: int
     name: str
     email: str | None
-    phone: str | None = Field(description="628… digits.")
-    phone_display: PhoneDisplay = Field(description="08… form.")
+    phone: ShownPhoneOrNone
+    phone_e164: str | None = e164_of("phone")
     is_platform_admin: bool
     created_at: datetime
 
