@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -97,6 +98,17 @@ async def test_the_count_per_store_is_limited(
     await media(client, other["headers"])  # per store
     assert (await client.delete(f"/store/media/{second['id']}", headers=owner["headers"])).status_code == 200
     await media(client, owner["headers"])
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_uploads_at_the_limit_do_not_pass_it(
+    client: httpx.AsyncClient, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rt, "settings", rt.settings.model_copy(update={"max_store_media": 3}))
+    owner = await seller(client)
+    responses = await asyncio.gather(*(upload_media(client, owner["headers"], jpeg((64, 48))) for _ in range(6)))
+    assert sorted(response.status_code for response in responses) == [201] * 3 + [409] * 3
+    assert (await client.get("/store/media", headers=owner["headers"])).json()["meta"]["total"] == 3
 
 
 async def test_another_stores_media_is_not_found(client: httpx.AsyncClient) -> None:
