@@ -37,7 +37,7 @@ async def register(
     )
     assert response.status_code == 201, response.text
     data = response.json()["data"]
-    return {**data, "headers": bearer(data["tokens"]), "password": password, "email": email}
+    return {**data, "headers": bearer(data), "password": password, "email": email}
 
 
 async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, Any]:

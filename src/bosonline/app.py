@@ -30,6 +30,7 @@ from bosonline.integrations.whatsapp.endpoints import router as wa_integration_r
 from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
+from bosonline.media.store_media_endpoints import router as store_media_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from bosonline.order.edit_endpoints import router as order_edit_router
 from bosonline.order.endpoints import router as order_router
@@ -145,6 +146,7 @@ ROUTERS = (
     category_router,
     product_router,
     media_router,
+    store_media_router,
     inventory_router,
     regions_router,
     form_router,

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     )
     max_image_bytes: int = Field(5 * 1024 * 1024, ge=1_024, description="Larger uploaded images get 413.")
     max_image_pixels: int = Field(40_000_000, ge=1, description="Images with more pixels (width × height) get 422.")
+    max_store_media: int = Field(
+        1_000, ge=1, description="Pictures a store's own media library (POST /store/media) holds; more get 409."
+    )
 
     # Public checkout pages.
     public_base_url: str = Field(

@@ -22,6 +22,7 @@ class Permission(StrEnum):
     forms_write = "forms_write"  # checkout forms, vouchers, shipping rates
     orders_read = "orders_read"
     orders_write = "orders_write"  # edit, confirm payment, move status, follow up
+    media_write = "media_write"  # the store's own media (POST /store/media): payment proofs, follow-up pictures
     followup_templates_write = "followup_templates_write"
     integrations_write = "integrations_write"  # WhatsApp, couriers, payments, webhooks
     reports_read = "reports_read"  # recaps and dashboards of the whole store
@@ -32,6 +33,7 @@ _EVERYONE = {
     Permission.catalog_read,
     Permission.orders_read,
     Permission.orders_write,
+    Permission.media_write,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

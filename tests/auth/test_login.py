@@ -40,14 +40,15 @@ def retry_after(response: httpx.Response) -> int:
     return int(value)
 
 
-async def test_login_returns_exactly_a_token_pair(client: httpx.AsyncClient, rt: Runtime) -> None:
+async def test_login_returns_the_token_pair_and_the_user(client: httpx.AsyncClient, rt: Runtime) -> None:
     account = await register(client, email="ani@example.com")
     response = await attempt(client, "ani@example.com", PASSWORD, **{"User-Agent": "pytest-browser/1.0"})
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == {"data"}
     data = body["data"]
-    assert set(data) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert set(data) == {"access_token", "refresh_token", "token_type", "expires_in", "user"}
+    assert data["user"] == account["user"]  # the same account object Register answers
     assert data["token_type"] == "bearer"
     assert data["expires_in"] == 900
     assert data["refresh_token"] != account["tokens"]["refresh_token"]

@@ -31,17 +31,18 @@ async def test_register_returns_user_and_logged_in_tokens(client: httpx.AsyncCli
     payload = response.json()
     assert set(payload) == {"data"}
     data = payload["data"]
-    assert set(data) == {"user", "tokens"}
+    # the same shape as Login (tokens at the top of `data`), plus the deprecated `tokens` copy of the pair
+    assert set(data) == {"user", "access_token", "refresh_token", "token_type", "expires_in", "tokens"}
     user = data["user"]
     assert user["email"] == "siti@example.com"
     assert user["name"] == "Siti Aminah"
-    assert user["phone"] == "6281234567890"
-    assert user["phone_display"] == "081234567890"
+    assert user["phone"] == "081234567890"
+    assert user["phone_e164"] == "6281234567890"
     assert user["is_platform_admin"] is False
     assert isinstance(user["id"], int) and user["created_at"]
     assert "password" not in str(user) and "password_hash" not in user
-    tokens = data["tokens"]
-    assert set(tokens) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    tokens = {key: data[key] for key in ("access_token", "refresh_token", "token_type", "expires_in")}
+    assert data["tokens"] == tokens
     assert tokens["token_type"] == "bearer"
     assert tokens["expires_in"] == 900
     assert tokens["access_token"] and tokens["refresh_token"]
@@ -64,8 +65,8 @@ async def test_phone_forms_are_stored_as_628_digits(client: httpx.AsyncClient, r
         response = await client.post("/auth/register", json=body(phone=phone))
         assert response.status_code == 201, (phone, response.text)
         user = response.json()["data"]["user"]
-        assert user["phone"] == "6281234567890", phone
-        assert user["phone_display"] == "081234567890", phone
+        assert user["phone"] == "081234567890", phone
+        assert user["phone_e164"] == "6281234567890", phone
         stored = await user_by_email(rt, user["email"])
         assert stored is not None and stored.phone == "6281234567890", phone
 

@@ -82,7 +82,7 @@ async def test_an_order_is_followed_up_until_paid(
     assert welcome["wa_integration"] == {
         "id": integration_id,
         "name": "CS Utama",
-        "phone_number": "6281270001000",
+        "phone_number": "081270001000",
         "provider": "fonnte",
     }
     await ok(

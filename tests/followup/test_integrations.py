@@ -66,7 +66,7 @@ async def test_create_each_provider_seals_and_masks(client: httpx.AsyncClient, r
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     assert data["name"] == "Nomor Utama"
-    assert data["phone_number"] == "6281234567890"
+    assert (data["phone_number"], data["phone_number_e164"]) == ("081234567890", "6281234567890")
     assert data["provider"] == provider
     assert data["pacing_per_minute"] == 10 and data["is_active"] is True
     assert data["owner"] is None and data["last_check"] is None
@@ -213,7 +213,7 @@ async def test_limits_of_values_are_accepted(client: httpx.AsyncClient) -> None:
     longest = await add_integration(client, headers, provider="wablas", credentials={"token": "t", "server": "a" * 40})
     assert longest["credentials"]["server"] == "••••aaaa"
     zero = await add_integration(client, headers, pacing_per_minute=0, phone_number="6281399990000")
-    assert zero["pacing_per_minute"] == 0 and zero["phone_number"] == "6281399990000"
+    assert zero["pacing_per_minute"] == 0 and zero["phone_number"] == "081399990000"
 
 
 # -- conflicts --------------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ async def test_me_without_stores(client: httpx.AsyncClient) -> None:
     assert user["id"] == account["user"]["id"]
     assert user["name"] == "Sari Dewi"
     assert user["email"] == account["email"]
-    assert user["phone"] == "6281211112222" and user["phone_display"] == "081211112222"
+    assert user["phone"] == "081211112222" and user["phone_e164"] == "6281211112222"
     assert user["is_platform_admin"] is False
     assert "password_hash" not in user and "password" not in str(user)
 
@@ -84,9 +84,9 @@ async def test_update_name_and_phone(client: httpx.AsyncClient) -> None:
     data = response.json()["data"]
     assert data["tokens"] is None
     assert data["user"]["name"] == "Budi Baru"
-    assert data["user"]["phone"] == "6281399998888" and data["user"]["phone_display"] == "081399998888"
+    assert data["user"]["phone"] == "081399998888" and data["user"]["phone_e164"] == "6281399998888"
     me = (await client.get("/profile/me", headers=account["headers"])).json()["data"]["user"]
-    assert (me["name"], me["phone"]) == ("Budi Baru", "6281399998888")
+    assert (me["name"], me["phone"]) == ("Budi Baru", "081399998888")
     assert me["email"] == account["email"]
 
 
@@ -95,7 +95,7 @@ async def test_update_only_the_fields_sent(client: httpx.AsyncClient) -> None:
     response = await put_profile(client, account, {"phone": "6281311112222"})
     assert response.status_code == 200, response.text
     user = response.json()["data"]["user"]
-    assert (user["name"], user["phone"]) == ("Tetap Nama", "6281311112222")
+    assert (user["name"], user["phone"]) == ("Tetap Nama", "081311112222")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ async def test_empty_or_null_update_is_422(client: httpx.AsyncClient, body: Any)
     account = await register(client, name="Asli")
     assert_error(await put_profile(client, account, body), 422, "validation_error")
     me = (await client.get("/profile/me", headers=account["headers"])).json()["data"]["user"]
-    assert me["name"] == "Asli" and me["phone"] == "6281234567890"
+    assert me["name"] == "Asli" and me["phone"] == "081234567890"
 
 
 # PUT /profile: email

@@ -38,10 +38,10 @@ async def test_create_staff_with_a_new_account_that_can_log_in(client: httpx.Asy
         data["name"],
         data["email"],
         data["phone"],
-        data["phone_display"],
+        data["phone_e164"],
         data["role"],
         data["status"],
-    ) == ("Putri CS", "putri@example.com", "6281398765432", "081398765432", "cs", "active")
+    ) == ("Putri CS", "putri@example.com", "081398765432", "6281398765432", "cs", "active")
     member = await member_row(rt, data["id"])
     assert member is not None
     assert (member.store_id, member.user_id, member.role, member.status, member.removed_at) == (
@@ -156,7 +156,7 @@ async def test_a_removed_member_added_back_gets_the_same_staff_id(
     assert data["user_id"] == first["user_id"]
     assert (data["name"], data["phone"], data["role"], data["status"]) == (
         "Nama Baru",
-        "6281311112222",
+        "081311112222",
         "admin",
         "active",
     )

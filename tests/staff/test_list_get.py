@@ -15,7 +15,7 @@ STAFF_KEYS = {
     "name",
     "email",
     "phone",
-    "phone_display",
+    "phone_e164",
     "role",
     "status",
     "created_at",
@@ -77,11 +77,11 @@ async def test_list_shows_every_member_oldest_first(client: httpx.AsyncClient) -
     ]
     assert rows[0]["email"] == "budi@example.com"
     assert rows[0]["user_id"] == owner["user"]["id"]
-    assert (rows[2]["name"], rows[2]["email"], rows[2]["phone"], rows[2]["phone_display"]) == (
+    assert (rows[2]["name"], rows[2]["email"], rows[2]["phone"], rows[2]["phone_e164"]) == (
         "Siti Aminah",
         "siti@example.com",
-        "6281311110002",
         "081311110002",
+        "6281311110002",
     )
 
 

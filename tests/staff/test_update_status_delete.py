@@ -41,10 +41,10 @@ async def test_edit_name_phone_and_role(client: httpx.AsyncClient, rt: Runtime, 
     )
     assert response.status_code == 200, response.text
     data = response.json()["data"]
-    assert (data["name"], data["phone"], data["phone_display"], data["role"]) == (
+    assert (data["name"], data["phone"], data["phone_e164"], data["role"]) == (
         "Putri Ayu",
-        "6285722223333",
         "085722223333",
+        "6285722223333",
         "admin",
     )
     member = await member_row(rt, cs["id"])
@@ -86,7 +86,7 @@ async def test_bad_edits_are_refused(client: httpx.AsyncClient, rt: Runtime) -> 
     assert member is not None
     assert (member.name, member.phone, member.role, member.status) == (
         "Putri CS",
-        cs["phone"],
+        cs["phone_e164"],
         "cs",
         "active",
     )

@@ -33,8 +33,8 @@ async def test_create_store_makes_the_caller_owner_with_default_settings(
     data = response.json()["data"]
     assert data["name"] == "Toko Berkah"
     assert data["subdomain"] == "berkah-jaya"
-    assert data["phone"] == "6281298765432"
-    assert data["phone_display"] == "081298765432"
+    assert data["phone"] == "081298765432"
+    assert data["phone_e164"] == "6281298765432"
     assert data["timezone"] == "Asia/Jakarta"
     assert data["status"] == "active"
     assert data["role"] == "owner"

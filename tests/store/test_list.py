@@ -37,7 +37,7 @@ async def test_lists_every_store_of_the_caller_with_its_role(client: httpx.Async
         "name",
         "subdomain",
         "phone",
-        "phone_display",
+        "phone_e164",
         "timezone",
         "status",
         "owner_id",

@@ -33,10 +33,10 @@ async def test_only_the_fields_sent_change(client: httpx.AsyncClient, rt: Runtim
     response = await put_store(client, owner["headers"], {"phone": "0813-1111-2222", "timezone": "Asia/Jayapura"})
     assert response.status_code == 200, response.text
     data = response.json()["data"]
-    assert (data["name"], data["phone"], data["phone_display"], data["timezone"]) == (
+    assert (data["name"], data["phone"], data["phone_e164"], data["timezone"]) == (
         "Toko Baru",
-        "6281311112222",
         "081311112222",
+        "6281311112222",
         "Asia/Jayapura",
     )
     store = await store_row(rt, before["id"])
@@ -184,7 +184,7 @@ async def test_bad_store_edits_are_refused(client: httpx.AsyncClient, rt: Runtim
     assert (store.name, store.subdomain, store.phone, store.timezone, store.status, store.owner_id) == (
         owner["store"]["name"],
         owner["store"]["subdomain"],
-        owner["store"]["phone"],
+        owner["store"]["phone_e164"],
         "Asia/Jakarta",
         "active",
         owner["user"]["id"],

@@ -37,7 +37,7 @@ async def test_create_normalizes_resolves_the_region_and_fills_the_postal_code(
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     assert data["name"] == "Gudang Utama"
-    assert (data["contact_phone"], data["contact_phone_display"]) == ("6281234567890", "081234567890")
+    assert (data["contact_phone"], data["contact_phone_e164"]) == ("081234567890", "6281234567890")
     assert (data["region_code"], data["postal_code"]) == (DEPOK_VILLAGE, DEPOK_POSTAL)
     assert data["region"] == {
         "code": DEPOK_VILLAGE,
@@ -137,7 +137,7 @@ async def test_detail_and_edit(client: httpx.AsyncClient, rt: Runtime) -> None:
     )
     assert edited.status_code == 200, edited.text
     data = edited.json()["data"]
-    assert (data["name"], data["contact_name"], data["contact_phone_display"], data["address"]) == (
+    assert (data["name"], data["contact_name"], data["contact_phone"], data["address"]) == (
         "Gudang Senayan",
         "Siti",
         "081398765432",

@@ -15,6 +15,7 @@ from bosonline.auth.schemas import (
     RegisterIn,
     RegisterOut,
     ResetPasswordIn,
+    SessionOut,
     TokenPair,
     UserOut,
 )
@@ -37,11 +38,12 @@ Service = Annotated[AuthService, account_service(AuthService)]
     responses=error_responses(AuthError.email_taken),
 )
 async def register(body: RegisterIn, service: Service, client: ClientDep) -> Envelope[RegisterOut]:
-    """Creates an account and logs it in. Duplicate email → 409 `email_taken`."""
+    """Creates an account and logs it in; answers as Login does (`tokens` repeats the pair, deprecated).
+    Duplicate email → 409 `email_taken`."""
     user, tokens = await service.register(
         name=body.name, email=body.email, phone=body.phone, password=body.password, client=client
     )
-    return Envelope(data=RegisterOut(user=UserOut.model_validate(user), tokens=tokens))
+    return Envelope(data=RegisterOut(**tokens.model_dump(), user=UserOut.model_validate(user), tokens=tokens))
 
 
 @router.post(
@@ -49,11 +51,13 @@ async def register(body: RegisterIn, service: Service, client: ClientDep) -> Env
     summary="Login",
     responses=error_responses(AuthError.invalid_credentials, CommonError.too_many_requests),
 )
-async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[TokenPair]:
-    """Wrong email or password → 401 `invalid_credentials` (never says which). More than the allowed failures
-    for one email within the window → 429 with `Retry-After`, and the password is not checked: by default 5 in
-    15 minutes from one client (an IPv6 client is its /64), 20 from all addresses together."""
-    return Envelope(data=await service.login(email=body.email, password=body.password, client=client))
+async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[SessionOut]:
+    """The token pair and the account. Wrong email or password → 401 `invalid_credentials` (never says which).
+    More than the allowed failures for one email within the window → 429 with `Retry-After`, and the password is
+    not checked: by default 5 in 15 minutes from one client (an IPv6 client is its /64), 20 from all addresses
+    together."""
+    user, tokens = await service.login(email=body.email, password=body.password, client=client)
+    return Envelope(data=SessionOut(**tokens.model_dump(), user=UserOut.model_validate(user)))
 
 
 @router.post(

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bosonline.kit.fields import AnyPassword, Email, OpaqueToken, Password, PersonName
-from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.phone import MobilePhone, ShownPhoneOrNone, e164_of
 from bosonline.kit.schemas import RowOut, StrictBody
 
 
@@ -48,15 +48,24 @@ class UserOut(RowOut):
     id: int
     name: str
     email: str | None
-    phone: str | None = Field(description="628… digits.")
-    phone_display: PhoneDisplay = Field(description="08… form.")
+    phone: ShownPhoneOrNone
+    phone_e164: str | None = e164_of("phone")
     is_platform_admin: bool
     created_at: datetime
 
 
-class RegisterOut(BaseModel):
+class SessionOut(TokenPair):
+    """What Register and Login answer: the token pair at the top of `data` (as Refresh answers it), and the account."""
+
     user: UserOut
-    tokens: TokenPair
+
+
+class RegisterOut(SessionOut):
+    tokens: TokenPair = Field(
+        deprecated=True,
+        description="Deprecated: the same pair as the top-level fields, kept for clients written before Register "
+        "answered like Login.",
+    )
 
 
 class MessageOut(BaseModel):

@@ -54,7 +54,7 @@ class AuthService:
         )
         return user, await self.start_session(user, client)
 
-    async def login(self, *, email: str, password: str, client: Client) -> TokenPair:
+    async def login(self, *, email: str, password: str, client: Client) -> tuple[User, TokenPair]:
         now = self.now
         settings = self.rt.settings
         window = timedelta(minutes=settings.login_window_minutes)
@@ -86,7 +86,7 @@ class AuthService:
         await self.repo.finish_login_attempt(attempt.id, "success", user.id)
         if self.rt.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.rt.passwords.hash(password)
-        return await self.start_session(user, client)
+        return user, await self.start_session(user, client)
 
     async def refresh(self, *, refresh_token: str, client: Client) -> TokenPair:
         now = self.now

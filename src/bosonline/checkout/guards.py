@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from bosonline.deps import ClientDep, RuntimeDep
-from bosonline.errors import CommonError, TooManyRequests, raises
+from bosonline.errors import CommonError, TooManyRequests, ValidationFailed, raises
 from bosonline.kit.ratelimit import client_key, count_hit
 
 WINDOW_SECONDS = 60
@@ -43,4 +43,20 @@ StoreRef = Annotated[
         description="The store's subdomain, when the host does not name it (`<subdomain>.<shop domain>`).",
     ),
 ]
+# POST quote and Check Voucher name the store in the body, as Request Create Order does; `?store=` still works there.
+DeprecatedStoreRef = Annotated[
+    str | None,
+    Query(
+        max_length=30,
+        deprecated=True,
+        description="Deprecated on POST: send `store` in the body, as for Request Create Order.",
+    ),
+]
 Host = Annotated[str | None, Depends(request_host)]
+
+
+def store_named(in_body: str | None, in_query: str | None) -> str | None:
+    """The subdomain a POST names: its body's `store`, else the deprecated `?store=`; both, differing → 422."""
+    if in_body and in_query and in_body.strip().lower() != in_query.strip().lower():
+        raise ValidationFailed(fields={"store": "names a different store than ?store=; send it in the body only"})
+    return in_body or in_query

@@ -20,6 +20,11 @@ MAX_LINE_QUANTITY = 1_000
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 VoucherCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 CourierCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
+StoreSubdomain = Annotated[
+    str | None,
+    StringConstraints(max_length=30),
+    Field(description="The store's subdomain, when the request's host does not name it."),
+]
 LeadToken = Annotated[str, StringConstraints(min_length=16, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Honeypot = Annotated[
     str,
@@ -127,6 +132,7 @@ class QuoteIn(StrictBody):
     phone: Annotated[str | None, Field(max_length=25)] = Field(
         None, description="Checked for the voucher's per-buyer quota when valid."
     )
+    store: StoreSubdomain = None
 
 
 class VoucherCheckIn(QuoteIn):
@@ -135,9 +141,7 @@ class VoucherCheckIn(QuoteIn):
 
 class CheckoutIn(StrictBody):
     form: Slug = Field(description="The form's slug.")
-    store: Annotated[str | None, StringConstraints(max_length=30)] = Field(
-        None, description="The store's subdomain, when the request's host does not name it."
-    )
+    store: StoreSubdomain = None
     items: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     name: PersonName
     phone: MobilePhone
@@ -245,7 +249,7 @@ class LeadUpdateIn(StrictBody):
 
 class LeadCreateIn(LeadUpdateIn):
     form: Slug
-    store: Annotated[str | None, StringConstraints(max_length=30)] = None
+    store: StoreSubdomain = None
 
 
 class LeadSavedOut(BaseModel):

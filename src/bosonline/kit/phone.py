@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import lokal
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -25,8 +25,19 @@ def display_phone(e164_digits: str | None) -> str | None:
     return "0" + e164_digits[2:] if e164_digits.startswith("62") else e164_digits
 
 
-# A response field showing the row's stored `phone` (628…) as 08… (schemas reading rows with from_attributes).
-PhoneDisplay = Annotated[str | None, BeforeValidator(display_phone), Field(validation_alias="phone")]
+# Every response shows a phone the way the seed and Indonesian sellers write it, 08…; where a client must address
+# the number (WhatsApp), a twin field `<name>_e164` carries the stored 628… digits. Schemas reading rows
+# (from_attributes) declare `phone: ShownPhone` and `phone_e164: str = e164_of("phone")`.
+SHOWN_PHONE = "08… form, as Indonesian sellers write it."
+E164_PHONE = "628… digits (E.164 without +), as WhatsApp addresses it."
+_Shown = Annotated[str, BeforeValidator(display_phone)]
+ShownPhone = Annotated[_Shown, Field(description=SHOWN_PHONE)]
+ShownPhoneOrNone = Annotated[_Shown | None, Field(description=SHOWN_PHONE)]
+
+
+def e164_of(attribute: str) -> Any:
+    """A response field reading the row's `attribute` (628…) unchanged: the twin of a ShownPhone."""
+    return Field(validation_alias=attribute, description=E164_PHONE)
 
 
 def phone_needle(text: str) -> str | None:

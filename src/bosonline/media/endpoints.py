@@ -19,9 +19,10 @@ from bosonline.kit.storage import InvalidKey, MissingObject
 from bosonline.media.errors import MediaError
 from bosonline.media.images import CONTENT_TYPES, EXTENSIONS
 from bosonline.media.schemas import ImageDeletedOut, ImageOut
-from bosonline.media.service import MediaService, too_large
+from bosonline.media.service import MediaLibrary, MediaService, O, too_large
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
+from bosonline.runtime import Runtime
 
 router = api_router(tags=["Product"])
 
@@ -34,7 +35,7 @@ Reader = Annotated[MediaService, store_service(MediaService, Permission.catalog_
 Writer = Annotated[MediaService, store_service(MediaService, Permission.catalog_write)]
 
 
-async def _read_limited(file: UploadFile, limit: int) -> bytes:
+async def read_limited(file: UploadFile, limit: int) -> bytes:
     """The upload's bytes, counted as they are read: 413 as soon as they pass `limit`, whatever the request
     declared."""
     chunks: list[bytes] = []
@@ -45,6 +46,18 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
             raise too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def stored(file: UploadFile, service: MediaLibrary[O], runtime: Runtime) -> Envelope[O]:
+    """An upload route's answer (either library): the file read within the size limit, checked and stored."""
+    data = await read_limited(file, runtime.settings.max_image_bytes)
+    return Envelope(data=await service.upload(data))
+
+
+async def listed(service: MediaLibrary[O], page: PageParams) -> ListEnvelope[O]:
+    """A list route's answer (either library): one page, newest first, with the library's total."""
+    items, result, total = await service.list(page)
+    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
 
 
 @router.post(
@@ -63,15 +76,13 @@ async def upload_image(
     PNG and lossless WebP stay lossless) with the EXIF orientation applied, which strips every bit of metadata
     such as the GPS position a phone wrote into it; a WebP thumbnail of at most 300×300 px is made. Use the
     returned `id` in a product's `images` or a variant's `image_id`. Owners and admins only."""
-    data = await _read_limited(file, runtime.settings.max_image_bytes)
-    return Envelope(data=await service.upload(data))
+    return await stored(file, service, runtime)
 
 
 @router.get("/store/product/image", summary="Images")
 async def list_images(service: Reader, page: Annotated[PageParams, Depends(page_params)]) -> ListEnvelope[ImageOut]:
     """The store's uploaded pictures, newest first (for a media picker)."""
-    items, result, total = await service.list(page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return await listed(service, page)
 
 
 @router.delete(

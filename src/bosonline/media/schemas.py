@@ -1,6 +1,8 @@
-"""Wire shapes of product images."""
+"""Wire shapes of uploaded pictures: product images and the store's own media."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
@@ -24,4 +26,18 @@ class ImageOut(BaseModel):
 
 
 class ImageDeletedOut(DeletedOut):
+    pass
+
+
+class StoreMediaOut(ImageOut):
+    id: int = Field(description="Media id: pass it as a payment's `proof_image_id`.")
+    url: str = Field(
+        description="The picture: `/media/<key>` on this host, or absolute when a media base URL is configured. "
+        "Use it as a follow-up template's `image`.",
+        examples=["/media/s12/3f/3fa1c2d4e5f60718293a4b5c6d7e8f90.jpg"],
+    )
+    created_at: datetime
+
+
+class StoreMediaDeletedOut(DeletedOut):
     pass

@@ -1,4 +1,6 @@
-"""Rules of product images: upload (check, re-encode, thumbnail, store), list, delete, and what other domains use.
+"""Rules of uploaded pictures: upload (check, re-encode, thumbnail, store), list, delete, and what other domains use.
+`MediaLibrary` holds the rules both libraries share; `MediaService` is product images (Upload Image),
+`store_media.StoreMediaService` the store's own media (POST /store/media).
 
 Other domains (the catalog) call:
 - `MediaService(session, runtime, ctx).get_many(ids)` or `images_of_store(session, ctx, ids)`: the request
@@ -11,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from abc import abstractmethod
 from collections.abc import Iterable
+from typing import Generic, TypeVar
 
 import structlog
 from sqlalchemy import event
@@ -68,13 +72,27 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The image is larger than {limit / (1024 * 1024):g} MB ({limit} bytes)")
 
 
-class MediaService(ScopedService):
+O = TypeVar("O", bound=ImageOut)
+
+
+class MediaLibrary(ScopedService, Generic[O]):
+    """One library of the store's pictures (`library`), answered as `O`."""
+
+    library = "product"
+
     def __init__(self, session: AsyncSession, runtime: Runtime, ctx: StoreContext) -> None:
         super().__init__(session, runtime, ctx)
-        self.repo = MediaRepository(session, ctx)
+        self.repo = MediaRepository(session, ctx, self.library)
         self.storage = runtime.storage
 
-    async def upload(self, data: bytes) -> ImageOut:
+    @abstractmethod
+    def out(self, image: Image) -> O: ...
+
+    async def upload(self, data: bytes) -> O:
+        return self.out(await self.save(data))
+
+    async def save(self, data: bytes) -> Image:
+        """Checks, re-encodes and stores the picture in this service's library; its row."""
         settings = self.rt.settings
         if len(data) > settings.max_image_bytes:
             raise too_large(settings.max_image_bytes)
@@ -83,14 +101,16 @@ class MediaService(ScopedService):
             processed = await asyncio.to_thread(process_image, data, max_pixels=settings.max_image_pixels)
         except InvalidImage as exc:
             raise ValidationFailed(fields={"file": str(exc)}) from exc
+        await self.before_insert()
         key, thumb_key = new_keys(self.ctx.store_id, processed.extension)
         # Files first, then the row. Unless the request's transaction commits, the files go again (insert failed,
         # a later step failed, the commit itself failed): no picture outlives a rollback.
         delete_unless_committed(self.session, self.storage, [key, thumb_key])
         await asyncio.to_thread(self.storage.put, key, processed.data)
         await asyncio.to_thread(self.storage.put, thumb_key, processed.thumbnail)
-        image = await self.repo.insert(
+        return await self.repo.insert(
             Image(
+                library=self.repo.library,
                 storage_key=key,
                 thumb_key=thumb_key,
                 content_type=processed.content_type,
@@ -102,21 +122,21 @@ class MediaService(ScopedService):
                 created_at=self.rt.clock.now(),
             )
         )
-        return self.out(image)
 
-    async def list(self, params: PageParams) -> tuple[list[ImageOut], Page[Image], int]:
+    async def before_insert(self) -> None:
+        """A library's own check before a picture is stored (a limit per store)."""
+
+    async def list(self, params: PageParams) -> tuple[list[O], Page[Image], int]:
         page, total = await self.repo.page(params)
         return [self.out(image) for image in page.items], page, total
 
-    async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
-        return await self.repo.get_many(image_ids)
+    @abstractmethod
+    async def refuse_in_use(self, image: Image) -> None:
+        """Conflict while something still shows the picture."""
 
     async def delete(self, image_id: int) -> None:
         image = found(await self.repo.get(image_id, for_update=True))
-        if await self.repo.in_use(image.id):
-            raise Conflict(
-                "This image is used by a product or a variant; remove it there first", code=MediaError.image_in_use
-            )
+        await self.refuse_in_use(image)
         keys = [image.storage_key, image.thumb_key]
         await self.repo.delete(image)
         storage = self.storage
@@ -130,8 +150,21 @@ class MediaService(ScopedService):
     def urls(self, image: Image) -> dict[str, str]:
         return _urls(image, self.storage)
 
+
+class MediaService(MediaLibrary[ImageOut]):
+    """Product images: pictures of products and variants."""
+
     def out(self, image: Image) -> ImageOut:
         return _out(image, self.storage)
+
+    async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
+        return await self.repo.get_many(image_ids)
+
+    async def refuse_in_use(self, image: Image) -> None:
+        if await self.repo.in_use(image.id):
+            raise Conflict(
+                "This image is used by a product or a variant; remove it there first", code=MediaError.image_in_use
+            )
 
 
 def delete_unless_committed(session: AsyncSession, storage: Storage, keys: list[str]) -> None:

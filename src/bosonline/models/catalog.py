@@ -35,13 +35,20 @@ class Category(IdMixin, TimestampMixin, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+IMAGE_LIBRARIES = ("product", "store")
+
+
 class Image(IdMixin, Base):
-    """An uploaded picture (content-checked), stored through the storage interface with its thumbnail."""
+    """An uploaded picture (content-checked), stored through the storage interface with its thumbnail.
+
+    `library` says which list it belongs to: `product` (Upload Image: products' and variants' pictures) or `store`
+    (the store's own media, POST /store/media: follow-up pictures, payment proofs). Neither list shows the other's."""
 
     __tablename__ = "images"
-    __table_args__ = (IMAGE_KEY_UNIQUE,)
+    __table_args__ = (IMAGE_KEY_UNIQUE, Index("ix_images_store_id_library_id", "store_id", "library", "id"))
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    library: Mapped[str] = mapped_column(String(16), default="product", server_default="product")
     storage_key: Mapped[str] = mapped_column(String(200))  # path inside the storage, also the public URL's tail
     thumb_key: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(32))

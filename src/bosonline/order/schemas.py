@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bosonline.kit.phone import SHOWN_PHONE
+
 
 class OrderCustomerOut(BaseModel):
     id: int
@@ -140,7 +142,7 @@ class OrderShipmentOut(BaseModel):
 class OrderHandlerOut(BaseModel):
     id: int
     name: str
-    phone: str | None
+    phone: str | None = Field(description=SHOWN_PHONE)
     role: str
 
 

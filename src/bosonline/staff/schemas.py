@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from bosonline.kit.fields import Email, Password, PersonName
-from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.phone import MobilePhone, ShownPhoneOrNone, e164_of
 from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
 from bosonline.models import StoreMember
 
@@ -45,8 +45,8 @@ class StaffOut(RowOut):
     user_id: int
     name: str
     email: str | None
-    phone: str | None
-    phone_display: PhoneDisplay
+    phone: ShownPhoneOrNone
+    phone_e164: str | None = e164_of("phone")
     role: str
     status: str
     created_at: datetime

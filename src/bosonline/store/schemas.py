@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from bosonline.kit.fields import ShortText
-from bosonline.kit.phone import MobilePhone, PhoneDisplay
+from bosonline.kit.phone import MobilePhone, ShownPhoneOrNone, e164_of
 from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
 from bosonline.models import Store, StoreSettings
 
@@ -82,8 +82,8 @@ class StoreSummaryOut(RowOut):
     id: int
     name: str
     subdomain: str | None
-    phone: str | None
-    phone_display: PhoneDisplay
+    phone: ShownPhoneOrNone
+    phone_e164: str | None = e164_of("phone")
     timezone: str
     status: str
     owner_id: int

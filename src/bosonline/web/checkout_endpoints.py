@@ -1,7 +1,8 @@
 """HTTP routes of the buyer side (the seed's Order → Checkout): public, no login, rate limited per IP.
 
-A public request names its store by host (`<subdomain>.<BOSONLINE_SHOP_DOMAIN>`) or by `?store=<subdomain>`
-(`store` in the body of POST /public/checkout and /public/checkout/abandoned)."""
+A public request names its store by host (`<subdomain>.<BOSONLINE_SHOP_DOMAIN>`), else: a POST by `store` in its
+body (checkout, abandoned checkout, quote, check voucher), a GET by `?store=<subdomain>`. `?store=` on the two
+pricing POSTs is deprecated and still honoured."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Query, Request, Response, status
 
 from bosonline.checkout.errors import CheckoutError
-from bosonline.checkout.guards import Host, StoreRef, rate_limited
+from bosonline.checkout.guards import DeprecatedStoreRef, Host, StoreRef, rate_limited, store_named
 from bosonline.checkout.leads import PublicLeads
 from bosonline.checkout.schemas import (
     CheckoutIn,
@@ -57,7 +58,11 @@ _TOO_MANY = error_responses(CommonError.too_many_requests)
 _VOUCHER_REFUSED = tuple(code for code in VoucherError if code.status == 422)
 # What pricing with a voucher can answer (Quote and Check Voucher): the form, the rate limit, the voucher's refusals.
 _VOUCHER_ERRORS = error_responses(
-    CommonError.too_many_requests, CommonError.not_found, CheckoutError.vouchers_not_accepted, *_VOUCHER_REFUSED
+    CommonError.too_many_requests,
+    CommonError.not_found,
+    CommonError.validation_error,
+    CheckoutError.vouchers_not_accepted,
+    *_VOUCHER_REFUSED,
 )
 
 
@@ -111,11 +116,12 @@ async def estimate_rates(
 
 @router.post("/form/{slug}/quote", summary="Quote (live total)", dependencies=_READ_LIMIT, responses=_VOUCHER_ERRORS)
 async def quote(
-    slug: FormSlug, body: QuoteIn, checkout: Checkout, host: Host, store: StoreRef = None
+    slug: FormSlug, body: QuoteIn, checkout: Checkout, host: Host, store: DeprecatedStoreRef = None
 ) -> Envelope[QuoteOut]:
     """The exact money breakdown the order would get (DESIGN.md §4), with the rates for the destination: what
-    the page shows as its live total. The unique transfer code is drawn only when the order is placed."""
-    return Envelope(data=await checkout.quote(host, store, slug, body))
+    the page shows as its live total. The unique transfer code is drawn only when the order is placed. The store
+    goes in the body (`store`), as for Request Create Order."""
+    return Envelope(data=await checkout.quote(host, store_named(body.store, store), slug, body))
 
 
 @router.get("/form/{slug}/vouchers", summary="List Voucher Checkout", dependencies=_READ_LIMIT, responses=_TOO_MANY)
@@ -134,10 +140,10 @@ async def list_vouchers(
     responses=_VOUCHER_ERRORS,
 )
 async def check_voucher(
-    slug: FormSlug, body: VoucherCheckIn, checkout: Checkout, host: Host, store: StoreRef = None
+    slug: FormSlug, body: VoucherCheckIn, checkout: Checkout, host: Host, store: DeprecatedStoreRef = None
 ) -> Envelope[QuoteOut]:
-    """Whether the voucher applies to this cart, and the quote with it."""
-    return Envelope(data=await checkout.quote(host, store, slug, body))
+    """Whether the voucher applies to this cart, and the quote with it. The store goes in the body (`store`)."""
+    return Envelope(data=await checkout.quote(host, store_named(body.store, store), slug, body))
 
 
 @router.post(

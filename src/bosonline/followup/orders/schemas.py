@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from bosonline.kit.phone import SHOWN_PHONE
 from bosonline.kit.schemas import RowOut, StrictBody
 
 Id = Field(ge=1, le=2**53)
@@ -116,7 +117,7 @@ class OrderChatOut(RowOut):
 class IntegrationRefOut(BaseModel):
     id: int
     name: str
-    phone_number: str
+    phone_number: str = Field(description=SHOWN_PHONE)
 
 
 class MessageHistoryOut(BaseModel):

@@ -13,6 +13,7 @@ from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import LEAD_IDLE
 from bosonline.integrations.whatsapp.base import PROVIDERS
 from bosonline.kit.fields import RecordIds, no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.phone import ShownPhone
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
 from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import FollowupChat, WaIntegration
@@ -237,7 +238,7 @@ class WaIntegrationBrief(BaseModel):
 
     id: int
     name: str
-    phone_number: str = Field(description="E.164 digits, 628…")
+    phone_number: ShownPhone  # the seed's object has no room for a 628… twin
     provider: str
 
 

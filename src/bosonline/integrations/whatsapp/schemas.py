@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, PROVIDERS, WABLAS_SERVER, accepted_credentials
 from bosonline.kit.fields import RecordId, ShortText
-from bosonline.kit.phone import MobilePhone
+from bosonline.kit.phone import MobilePhone, ShownPhone, e164_of
 from bosonline.kit.schemas import DeletedOut, StrictBody
 
 MAX_INTEGRATIONS_PER_STORE = 20
@@ -160,7 +160,8 @@ class LastCheckOut(BaseModel):
 class WaIntegrationOut(BaseModel):
     id: int
     name: str
-    phone_number: str = Field(description="E.164 digits, `628…`.")
+    phone_number: ShownPhone
+    phone_number_e164: str = e164_of("phone_number")
     provider: Provider
     pacing_per_minute: int
     is_active: bool

@@ -480,6 +480,7 @@
 
   function quoteBody() {
     var body = { items: items() };
+    if (config.store) body.store = config.store;
     var region = regionCode();
     if (region) body.region_code = region;
     if (state.rate) { body.courier = state.rate.courier; body.courier_service = state.rate.service; }
@@ -505,7 +506,7 @@
       renderQuote();
       return;
     }
-    api("POST", formPath + "/quote" + storeQuery, body).then(function (result) {
+    api("POST", formPath + "/quote", body).then(function (result) {
       if (seq !== quoteSeq) return;
       if (result.ok) {
         state.quote = result.data;
