@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from bosonline.config import Settings
 from bosonline.kit.clock import FrozenClock
 from bosonline.migrate import upgrade
 from bosonline.models import Base
+from bosonline.notify import PasswordReset
 from bosonline.runtime import Runtime
 from bosonline.wiring import build_runtime
 
@@ -57,8 +59,8 @@ class RecordingNotifier:
     def __init__(self) -> None:
         self.resets: list[dict[str, Any]] = []
 
-    async def password_reset(self, *, email: str, name: str, token: str, expires_minutes: int) -> None:
-        self.resets.append({"email": email, "name": name, "token": token, "expires_minutes": expires_minutes})
+    async def password_reset(self, reset: PasswordReset) -> None:
+        self.resets.append(asdict(reset))
 
 
 def test_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
@@ -163,6 +165,7 @@ async def rt(runtime: Runtime) -> AsyncIterator[Runtime]:
     runtime.clock = FrozenClock()
     runtime.notifier = RecordingNotifier()
     yield runtime
+    assert await runtime.background.drain(timeout=30), "background work (reset e-mails) still running"
     await wipe(runtime)
 
 

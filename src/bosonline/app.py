@@ -32,6 +32,7 @@ from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
 from bosonline.media.store_media_endpoints import router as store_media_router
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from bosonline.notify import log_delivery_mode
 from bosonline.order.edit_endpoints import router as order_edit_router
 from bosonline.order.endpoints import router as order_router
 from bosonline.order.invoice_endpoints import router as order_invoice_router
@@ -204,12 +205,14 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Runs the embedded background worker (follow-ups, webhooks) beside the API, unless `serve --no-worker` /
-    BOSONLINE_RUN_WORKER=0, and closes the database at the end."""
+    BOSONLINE_RUN_WORKER=0, says how password reset links are delivered, and at the end lets the e-mails in
+    flight finish (within the SMTP deadline) before it closes the database."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker: asyncio.Task[None] | None = None
         stop = asyncio.Event()
+        log_delivery_mode(settings)
         if settings.run_worker:
             worker = asyncio.create_task(run_app_worker(runtime, stop), name="bosonline-worker")
         try:
@@ -224,6 +227,7 @@ def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], Abstr
                     # follow-ups `unknown` (they may have gone out)
                 except Exception:  # noqa: BLE001 — stopping must not fail the shutdown; the database holds the work
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
+            await runtime.background.drain(timeout=settings.smtp_timeout_seconds + 1)
             await runtime.db.dispose()
 
     return lifespan

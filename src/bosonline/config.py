@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -146,12 +146,64 @@ class Settings(BaseSettings):
         20, ge=1, le=500, description="WhatsApp sends one worker has in flight at once (pacing still applies)."
     )
 
+    # Password reset e-mails (notify/). Without SMTP and without `notifier=log`, resets cannot be delivered: the
+    # server says so once at start-up and `POST /auth/password/forgot` still answers the same.
+    notifier: Literal["smtp", "log"] | None = Field(
+        None,
+        description="How password reset links reach users: `smtp` (e-mail), `log` (development only: the link is "
+        "logged at DEBUG). Default: `smtp` when `smtp_host` is set, else none.",
+    )
+    smtp_host: str | None = Field(None, max_length=253, description="SMTP server that sends the platform's e-mail.")
+    smtp_port: int | None = Field(
+        None, ge=1, le=65_535, description="Default by `smtp_tls`: 465 (implicit), 587 (starttls), 25 (none)."
+    )
+    smtp_tls: Literal["implicit", "starttls", "none"] = Field(
+        "starttls",
+        description="`implicit` (TLS from the first byte, port 465), `starttls` (upgrade, required), or `none` "
+        "(only for a relay on localhost).",
+    )
+    smtp_username: str | None = Field(None, max_length=254)
+    smtp_password: SecretStr | None = Field(None, max_length=1_000)
+    smtp_ca_file: Path | None = Field(
+        None,
+        description="PEM file of CA certificates the SMTP server's certificate is checked against; default: "
+        "the system's.",
+    )
+    smtp_sender: str | None = Field(
+        None, max_length=254, description="From address of the platform's e-mail, e.g. no-reply@example.com."
+    )
+    smtp_sender_name: str = Field("Bosonline", max_length=100, description="Display name of the From address.")
+    smtp_timeout_seconds: float = Field(
+        10.0, ge=0.1, le=120, description="Deadline of one whole SMTP delivery (connect, TLS, login, send)."
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str) and not value.startswith("["):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _smtp_complete(self) -> Settings:
+        if self.effective_notifier != "smtp":
+            return self
+        missing = [name for name in ("smtp_host", "smtp_sender") if not getattr(self, name)]
+        if not self.public_base_url.startswith(("https://", "http://")):
+            missing.append("public_base_url (absolute: the e-mail links to its reset page)")
+        if missing:
+            raise ValueError(f"sending password reset e-mail needs BOSONLINE_ settings: {', '.join(missing)}")
+        if self.smtp_tls == "none" and self.smtp_host not in _LOOPBACK_HOSTS:
+            raise ValueError("smtp_tls=none is only for a relay on localhost: use starttls or implicit")
+        return self
+
+    @property
+    def effective_notifier(self) -> Literal["smtp", "log"] | None:
+        return self.notifier or ("smtp" if self.smtp_host else None)
+
+    @property
+    def effective_smtp_port(self) -> int:
+        return self.smtp_port or {"implicit": 465, "starttls": 587, "none": 25}[self.smtp_tls]
 
     @cached_property
     def effective_database_url(self) -> str:
@@ -180,6 +232,9 @@ class Settings(BaseSettings):
 
             _create_once(path, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
         return [path.read_text().strip()]
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _create_once(path: Path, content: str) -> None:

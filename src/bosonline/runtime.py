@@ -1,6 +1,6 @@
-"""What one running app holds: settings, database, clock, hashers, token signer, notifier, file storage, and the
-seams the entry point plugs (bosonline/wiring.py): a lower layer declares a `Seam` and asks the runtime for it, a
-higher one implements it, so the lower never imports the higher."""
+"""What one running app holds: settings, database, clock, hashers, token signer, notifier, background tasks, file
+storage, and the seams the entry point plugs (bosonline/wiring.py): a lower layer declares a `Seam` and asks the
+runtime for it, a higher one implements it, so the lower never imports the higher."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any, Generic, TypeVar, cast
 
 from bosonline.config import Settings
 from bosonline.db import Database
+from bosonline.kit.background import Background
 from bosonline.kit.clock import Clock, SystemClock
 from bosonline.kit.crypto import SecretBox
 from bosonline.kit.security import AccessTokens, Passwords
 from bosonline.kit.storage import Storage, storage_for
-from bosonline.notify import LogNotifier, Notifier
+from bosonline.notify import Notifier, notifier_for
 
 T = TypeVar("T")
 
@@ -38,6 +39,7 @@ class Runtime:
     notifier: Notifier
     storage: Storage  # uploaded images (kit/storage.py)
     secrets: SecretBox  # provider credentials at rest (kit/crypto.py)
+    background: Background = field(default_factory=Background)  # work done after the response (kit/background.py)
     plugs: dict[Seam[Any], Any] = field(default_factory=dict)  # filled by bosonline/wiring.py
 
     def plug(self, seam: Seam[T], impl: T) -> None:
@@ -59,7 +61,7 @@ class Runtime:
             clock=clock or SystemClock(),
             passwords=Passwords(settings),
             access_tokens=AccessTokens(settings.effective_secret_key, settings.access_token_ttl_seconds),
-            notifier=notifier or LogNotifier(),
+            notifier=notifier or notifier_for(settings),
             storage=storage_for(settings),
             secrets=SecretBox(settings.effective_encryption_keys),
         )

@@ -91,7 +91,8 @@ async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> 
     documented = {(method, path) for method, path, _ in _operations(spec)}
     assert len(served) >= 20
     assert served == documented
-    # Only the offline docs pages, the HEAD probe of /health and the buyer's HTML pages stay out of the schema.
+    # Only the offline docs pages, the HEAD probe of /health and the HTML pages (buyer's, password reset) stay out of
+    # the schema.
     hidden = {
         (method, route.path)
         for route in _api_routes(app.routes)
@@ -104,6 +105,7 @@ async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> 
         ("GET", "/redoc"),
         ("HEAD", "/health"),
         ("GET", "/f/{slug}"),
+        ("GET", "/reset-password"),
         ("GET", "/assets/web/{name}"),
     }
 

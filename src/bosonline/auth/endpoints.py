@@ -80,11 +80,12 @@ async def logout(principal: CurrentUser, service: Service) -> Envelope[MessageOu
 
 
 @router.post("/password/forgot", status_code=status.HTTP_202_ACCEPTED, summary="Forgot password")
-async def forgot_password(body: ForgotPasswordIn, service: Service) -> Envelope[MessageOut]:
-    """Sends a single-use reset token (valid 60 minutes by default) through the notifier. Answers the same
-    whether or not the address has an account."""
-    await service.forgot_password(email=body.email)
-    return Envelope(data=MessageOut(message="If this address has an account, a reset token is on its way"))
+async def forgot_password(body: ForgotPasswordIn, service: Service, client: ClientDep) -> Envelope[MessageOut]:
+    """E-mails a link to the reset page (`/reset-password`) with a single-use token, valid 60 minutes by default,
+    at most 5 per account and hour. Answers the same, in the same time, whether or not the address has an
+    account: the e-mail is sent after the response."""
+    await service.forgot_password(email=body.email, client=client)
+    return Envelope(data=MessageOut(message="If this address has an account, a reset link is on its way"))
 
 
 @router.post("/password/reset", summary="Reset Password", responses=error_responses(AuthError.invalid_reset_token))

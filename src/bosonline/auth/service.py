@@ -16,6 +16,7 @@ from bosonline.kit.ratelimit import client_key
 from bosonline.kit.security import hash_token, new_opaque_token, new_session_id, successor_token
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.user import EMAIL_UNIQUE
+from bosonline.notify import PasswordReset
 from bosonline.principals import Client
 from bosonline.runtime import Runtime
 
@@ -122,14 +123,26 @@ class AuthService:
     async def logout(self, *, session_id: str) -> None:
         await self.repo.revoke_session(session_id, self.now, "logout")
 
-    async def forgot_password(self, *, email: str) -> None:
-        """Always succeeds for the caller, so that nobody can probe which addresses have accounts."""
+    async def forgot_password(self, *, email: str, client: Client) -> None:
+        """Answers the same, in the same time, whether or not the address has an account: the request only
+        schedules the work (`send_password_reset`, after the response), so that nobody can tell from the answer
+        or its latency which addresses have accounts."""
+        runtime = self.rt
+
+        async def schedule() -> None:
+            runtime.background.spawn(lambda: send_password_reset(runtime, email, client), name="password_reset")
+
+        after_commit(self.session, schedule)
+
+    async def issue_reset_token(self, email: str, client: Client) -> PasswordReset | None:
+        """A new reset token for the account of `email` (retiring its older ones), or None for no account or past
+        the hourly limit."""
         user = await self.repo.user_by_email(email)
         if user is None or user.email is None:
-            return
+            return None
         now = self.now
         if await self.repo.reset_tokens_since(user.id, now - timedelta(hours=1)) >= MAX_RESETS_PER_HOUR:
-            return
+            return None
         await self.repo.retire_reset_tokens(user.id, now)
         token = new_opaque_token()
         ttl = self.rt.settings.password_reset_ttl_minutes
@@ -138,12 +151,15 @@ class AuthService:
                 user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=now + timedelta(minutes=ttl)
             )
         )
-        notifier, address, name = self.rt.notifier, user.email, user.name
-
-        async def deliver() -> None:
-            await notifier.password_reset(email=address, name=name, token=token, expires_minutes=ttl)
-
-        after_commit(self.session, deliver)
+        return PasswordReset(
+            email=user.email,
+            name=user.name,
+            token=token,
+            expires_minutes=ttl,
+            requested_at=now,
+            ip=client.ip,
+            user_agent=client.user_agent,
+        )
 
     async def reset_password(self, *, token: str, password: str) -> None:
         now = self.now
@@ -201,3 +217,13 @@ class AuthService:
             outcome="failure",
             created_at=self.now,
         )
+
+
+async def send_password_reset(runtime: Runtime, email: str, client: Client) -> None:
+    """After a forgot-password request: its own short transaction writes the token, then the notifier sends it
+    (outside any transaction). Lost if the process stops first; the user asks again."""
+    async with runtime.db.session(write=True) as session:
+        reset = await AuthService(session, runtime).issue_reset_token(email, client)
+        await session.commit()
+    if reset is not None:
+        await runtime.notifier.password_reset(reset)

@@ -27,3 +27,12 @@ def whatsapp_url(phone: str, text: str | None = None) -> str:
 
 def public_order_url(settings: Settings, secret_slug: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/public/order/{secret_slug}"
+
+
+RESET_PASSWORD_PATH = "/reset-password"
+
+
+def password_reset_url(settings: Settings, token: str) -> str:
+    """The reset page with the token in the URL fragment: browsers never send a fragment to the server or in a
+    Referer, so the token stays out of access logs, proxies and third-party requests; the page's script reads it."""
+    return f"{settings.public_base_url.rstrip('/')}{RESET_PASSWORD_PATH}#token={quote(token)}"

@@ -1,5 +1,6 @@
-"""Public HTML pages: the checkout page (/f/{slug}) and the pages' script. The order status page is answered by
-web/checkout_endpoints.py (GET /public/order/{secret_slug} for browsers) through web/pages.py."""
+"""Public HTML pages: the checkout page (/f/{slug}), the password reset page (/reset-password) and the pages'
+scripts. The order status page is answered by web/checkout_endpoints.py (GET /public/order/{secret_slug} for
+browsers) through web/pages.py."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from bosonline.checkout.guards import rate_limited
 from bosonline.checkout.service import public_form_page
 from bosonline.deps import ClientDep, DbDep, RuntimeDep
 from bosonline.errors import NotFound, TooManyRequests
+from bosonline.kit.links import RESET_PASSWORD_PATH
 from bosonline.routing import api_router
 from bosonline.web.assets import ASSET_PREFIX, ASSETS
-from bosonline.web.pages import render_form_page, render_not_found, render_too_many
+from bosonline.web.pages import render_form_page, render_not_found, render_reset_password_page, render_too_many
 
 router = api_router(include_in_schema=False)
 
@@ -46,6 +48,13 @@ async def form_page(
     except NotFound:
         return render_not_found()
     return render_form_page(page, store_ref=store, slug=slug)
+
+
+@router.get(RESET_PASSWORD_PATH, response_class=HTMLResponse)
+async def reset_password_page() -> HTMLResponse:
+    """Where a password reset e-mail's link leads (`/reset-password#token=…`): new password twice, sent to
+    `POST /auth/password/reset` by the page's script."""
+    return render_reset_password_page()
 
 
 @router.get(ASSET_PREFIX + "/{name}")

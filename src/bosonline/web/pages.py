@@ -1,4 +1,5 @@
-"""Rendering of the public HTML pages: the checkout page, the order status page and the friendly 404.
+"""Rendering of the public HTML pages: the checkout page, the order status page, the password reset page and the
+friendly 404.
 
 One Jinja2 environment (autoescape on, undefined names are errors) is built at import. Every page answers with
 the same security headers; the checkout page's Content-Security-Policy only opens the Meta / TikTok pixel hosts
@@ -131,6 +132,15 @@ def render_order_page(order: PublicOrderOut) -> HTMLResponse:
     qr = _qr_svg(order.payment.qris_payload) if order.payment.method == "qris" and order.payment.qris_payload else None
     body = _render("order.html", order=order, qr_svg=qr, nonce=nonce)
     return _html(body, status_code=200, csp=_csp(nonce))
+
+
+def render_reset_password_page() -> HTMLResponse:
+    """The page a password reset e-mail links to. The token is in the URL fragment, read by the page's script, so
+    the page itself is the same for everyone; no Referer leaves it either."""
+    nonce = secrets.token_urlsafe(16)
+    response = _html(_render("reset_password.html", nonce=nonce), status_code=200, csp=_csp(nonce))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def render_not_found() -> HTMLResponse:
