@@ -30,7 +30,9 @@ from bosonline.integrations.whatsapp.endpoints import router as wa_integration_r
 from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
+from bosonline.metrics import process_stopped, watch_pool
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from bosonline.monitoring import router as metrics_router
 from bosonline.order.edit_endpoints import router as order_edit_router
 from bosonline.order.endpoints import router as order_router
 from bosonline.order.invoice_endpoints import router as order_invoice_router
@@ -128,7 +130,7 @@ TAGS = [
         "order, doing a follow-up (wa.me link or a gateway send), an order's chats and message history, and "
         "per-step results.",
     },
-    {"name": "health", "description": "Liveness and database reachability."},
+    {"name": "health", "description": "Liveness (the process answers) and readiness (database and migrations)."},
 ]
 
 
@@ -136,6 +138,7 @@ TAGS = [
 # /store/order/{order_id}.
 ROUTERS = (
     health_router,
+    metrics_router,
     auth_router,
     profile_router,
     profile_warehouse_router,
@@ -184,6 +187,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=_lifespan(runtime, settings),
     )
     app.state.runtime = runtime
+    watch_pool(runtime.db.engine)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -223,5 +227,6 @@ def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], Abstr
                 except Exception:  # noqa: BLE001 — stopping must not fail the shutdown; the database holds the work
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
             await runtime.db.dispose()
+            process_stopped()
 
     return lifespan

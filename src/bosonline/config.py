@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -113,6 +113,25 @@ class Settings(BaseSettings):
     )
     followup_concurrency: int = Field(
         20, ge=1, le=500, description="WhatsApp sends one worker has in flight at once (pacing still applies)."
+    )
+
+    # Operators (metrics.py, monitoring.py, health.py, connections.py).
+    metrics_token: SecretStr | None = Field(
+        None,
+        min_length=16,
+        max_length=200,
+        description="Bearer token that GET /metrics requires (`Authorization: Bearer <token>`); unset: /metrics "
+        "answers 404 (metrics off).",
+    )
+    readiness_timeout_seconds: float = Field(
+        2.0, ge=0.05, le=30, description="GET /health/ready: how long the database may take to answer."
+    )
+    worker_processes: int = Field(
+        0,
+        ge=0,
+        le=1_000,
+        description="Other processes with a pool on the same PostgreSQL database (`bosonline worker` processes, serve "
+        "processes on other hosts): `serve` adds them to its --workers in the start-up connection budget check.",
     )
 
     @field_validator("cors_origins", mode="before")

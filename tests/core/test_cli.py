@@ -224,7 +224,7 @@ def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
         assert process.poll() is None, process.communicate(timeout=5)
         assert health is not None, "server did not answer within 60 s"
         assert health.status_code == 200
-        assert health.json()["data"]["database"] == "ok"
+        assert httpx.get(f"{base}/health/ready", timeout=5).json()["data"]["database"] == "ok"
         assert health.headers["x-request-id"]
 
         docs = httpx.get(f"{base}/docs", timeout=5)
