@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,46 +13,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL, scratch_pg_database
-from tests.core.test_cli import BOSONLINE, CHEAP_HASHING, _free_port
+from tests.core.serving import served
 from tests.scrape import TOKEN, samples, value
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def served(data_dir: Path, *args: str, **env: str) -> Iterator[tuple[str, list[str]]]:
-    """`bosonline serve` on a free port until it answers /health; yields its URL and, once stopped, its stderr lines."""
-    port = _free_port()
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("BOSONLINE_", "PROMETHEUS_"))}
-    clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="INFO", **CHEAP_HASHING, **env)
-    process = subprocess.Popen(
-        [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-        env=clean,
-        cwd=data_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    lines: list[str] = []
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)  # still starting; bounded by the deadline
-        assert process.poll() is None, process.communicate(timeout=5)
-        yield base, lines
-    finally:
-        process.terminate()
-        try:
-            _, err = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, err = process.communicate()
-        lines.extend(line for line in err.splitlines() if line.strip())
 
 
 def _json_lines(lines: list[str]) -> list[dict[str, Any]]:
@@ -74,9 +34,10 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def test_uvicorn_logs_are_json_lines_after_a_startup_line(data_dir: Path) -> None:
-    with served(data_dir) as (base, lines):
+    with served(data_dir, log_level="INFO") as server:
+        base = server.base
         assert httpx.get(f"{base}/health", timeout=5).status_code == 200
-    logged = _json_lines(lines)
+    logged = _json_lines(server.err_lines)
     [serving] = [line for line in logged if line["event"] == "serving"]
     port = int(base.rsplit(":", 1)[1])
     assert serving["level"] == "info"
@@ -99,7 +60,8 @@ async def test_serve_on_postgresql_budget_warning_and_metrics_of_every_worker(da
             "BOSONLINE_WORKER_PROCESSES": "1000",
             "BOSONLINE_METRICS_TOKEN": TOKEN,
         }
-        with served(data_dir, "--workers", "2", "--no-worker", **env) as (base, lines):
+        with served(data_dir, "--workers", "2", "--no-worker", log_level="INFO", **env) as server:
+            base = server.base
             scrapes = []
             for _ in range(40):  # new connections: the kernel spreads them over both worker processes
                 async with httpx.AsyncClient(base_url=base, timeout=10) as http:
@@ -108,7 +70,7 @@ async def test_serve_on_postgresql_budget_warning_and_metrics_of_every_worker(da
                 async with httpx.AsyncClient(base_url=base, timeout=10) as http:
                     scraped = await http.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
                     scrapes.append(samples(scraped.text))
-    logged = _json_lines(lines)
+    logged = _json_lines(server.err_lines)
     counted = {
         value(found, "bosonline_http_request_duration_seconds_count", method="GET", route="/health", status="2xx")
         for found in scrapes
@@ -122,4 +84,4 @@ async def test_serve_on_postgresql_budget_warning_and_metrics_of_every_worker(da
     assert budget["connections_needed"] == 1002 * 20 and "fix" in budget
     [serving] = [line for line in logged if line["event"] == "serving"]
     assert serving["database"] == "postgresql" and serving["workers"] == 2
-    assert "hunter2" not in "\n".join(lines)
+    assert "hunter2" not in server.out + server.err
