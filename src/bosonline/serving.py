@@ -42,7 +42,10 @@ def serving(settings: Settings, *, host: str, port: int, workers: int) -> Iterat
 def _metrics_dir(settings: Settings, workers: int) -> Iterator[None]:
     """Several worker processes and metrics on, but no PROMETHEUS_MULTIPROC_DIR given: a fresh one for this run,
     removed after it (one given is the operator's: shared with `bosonline worker` processes, left as it is)."""
-    if workers == 1 or settings.metrics_token is None or os.environ.get(MULTIPROC_ENV):
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        os.makedirs(given, exist_ok=True)  # prometheus_client writes into it, it does not create it
+    if workers == 1 or settings.metrics_token is None or given:
         yield
         return
     directory = tempfile.mkdtemp(prefix="bosonline-metrics-")
