@@ -8,6 +8,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bosonline.connections import Budget, check_connection_budget
+from bosonline.logging import configure_logging
 from tests.conftest import test_settings as make_settings
 
 
@@ -48,8 +49,12 @@ async def test_a_configuration_over_max_connections_is_warned_about(database_url
 @pytest.mark.postgres_only
 async def test_a_configuration_that_fits_is_logged(database_url: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, database_url, db_pool_size=2)
-    with capture_logs() as logs:
-        budget = await check_connection_budget(settings, serve_processes=1)
+    configure_logging("INFO")  # the session's apps configured WARNING, which drops info lines before capture
+    try:
+        with capture_logs() as logs:
+            budget = await check_connection_budget(settings, serve_processes=1)
+    finally:
+        configure_logging(settings.log_level)
     assert budget is not None and not budget.exceeded
     [line] = logs
     assert (line["event"], line["log_level"], line["connections_needed"]) == ("connection_budget", "info", 4)
