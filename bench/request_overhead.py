@@ -1,4 +1,4 @@
-"""What authentication + store tenancy cost per request, against /health (one SELECT 1) in the same run.
+"""What authentication + store tenancy cost per request, against /health (no database) in the same run.
 
     .venv/bin/python bench/request_overhead.py [--requests 2000] [--database-url postgresql+asyncpg://...]
 

@@ -31,7 +31,9 @@ from bosonline.inventory.endpoints import router as inventory_router
 from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
 from bosonline.media.store_media_endpoints import router as store_media_router
+from bosonline.metrics import process_stopped, watch_pool
 from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from bosonline.monitoring import router as metrics_router
 from bosonline.notify import log_delivery_mode
 from bosonline.order.edit_endpoints import router as order_edit_router
 from bosonline.order.endpoints import router as order_router
@@ -130,7 +132,7 @@ TAGS = [
         "order, doing a follow-up (wa.me link or a gateway send), an order's chats and message history, and "
         "per-step results.",
     },
-    {"name": "health", "description": "Liveness and database reachability."},
+    {"name": "health", "description": "Liveness (the process answers) and readiness (database and migrations)."},
 ]
 
 
@@ -138,6 +140,7 @@ TAGS = [
 # /store/order/{order_id}.
 ROUTERS = (
     health_router,
+    metrics_router,
     auth_router,
     profile_router,
     profile_warehouse_router,
@@ -187,6 +190,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=_lifespan(runtime, settings),
     )
     app.state.runtime = runtime
+    watch_pool(runtime.db.engine)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -229,5 +233,6 @@ def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], Abstr
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
             await runtime.background.drain(timeout=settings.smtp_timeout_seconds + 1)
             await runtime.db.dispose()
+            process_stopped()
 
     return lifespan

@@ -87,16 +87,20 @@ def serve(
         revision = _migrate(settings)
         console.print(f"[green]database at revision {revision}[/green]")
     settings.effective_secret_key  # noqa: B018 - generate it once, before several workers race for it
-    uvicorn.run(
-        "bosonline.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=proxy_headers,
-        access_log=False,  # our middleware logs each request with its request id
-        log_level="warning",
-    )
+    from bosonline.serving import serving
+
+    # JSON logs for uvicorn too, the metrics directory of several workers, the connection budget, the start-up line.
+    with serving(settings, host=host, port=port, workers=workers) as logging_options:
+        uvicorn.run(
+            "bosonline.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=proxy_headers,
+            access_log=False,  # our middleware logs each request with its request id
+            **logging_options,
+        )
 
 
 class _SchemaNotReady(Exception):

@@ -177,6 +177,25 @@ class Settings(BaseSettings):
         10.0, ge=0.1, le=120, description="Deadline of one whole SMTP delivery (connect, TLS, login, send)."
     )
 
+    # Operators (metrics.py, monitoring.py, health.py, connections.py).
+    metrics_token: SecretStr | None = Field(
+        None,
+        min_length=16,
+        max_length=200,
+        description="Bearer token that GET /metrics requires (`Authorization: Bearer <token>`); unset: /metrics "
+        "answers 404 (metrics off).",
+    )
+    readiness_timeout_seconds: float = Field(
+        2.0, ge=0.05, le=30, description="GET /health/ready: how long the database may take to answer."
+    )
+    worker_processes: int = Field(
+        0,
+        ge=0,
+        le=1_000,
+        description="Other processes with a pool on the same PostgreSQL database (`bosonline worker` processes, serve "
+        "processes on other hosts): `serve` adds them to its --workers in the start-up connection budget check.",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

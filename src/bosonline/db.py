@@ -30,6 +30,11 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def max_overflow(pool_size: int) -> int:
+    """Connections a PostgreSQL pool may open beyond its size under load: one process holds up to twice its size."""
+    return pool_size
+
+
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         database = make_url(url).database
@@ -40,7 +45,7 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         return engine
     if make_url(url).get_backend_name() == "postgresql":
         return create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+            url, pool_size=pool_size, max_overflow=max_overflow(pool_size), pool_pre_ping=True, pool_recycle=1800
         )
     return create_async_engine(url, poolclass=NullPool)
 

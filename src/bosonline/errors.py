@@ -91,6 +91,22 @@ class CommonError(ErrorCode):
     http_error = "http_error", 400, "Another HTTP error of the framework (the status tells which)"
 
 
+class OpsError(ErrorCode):
+    """What the operators' endpoints (GET /health/ready, GET /metrics) answer: infrastructure, below every domain."""
+
+    database_unreachable = (
+        "database_unreachable",
+        503,
+        "Not ready: the database did not answer within the readiness timeout",
+    )
+    migrations_pending = (
+        "migrations_pending",
+        503,
+        "Not ready: the database is not at this version's latest migration (run `bosonline migrate`)",
+    )
+    invalid_metrics_token = "invalid_metrics_token", 401, "The bearer token is not BOSONLINE_METRICS_TOKEN"
+
+
 class AccessError(ErrorCode):
     """Who is calling and in which store: the codes of authentication and store access, raised below every domain
     (deps.py, principals.py) and so declared here rather than in auth/ or store/."""

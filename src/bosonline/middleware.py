@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request id + access log, and a cap on request body size."""
+"""Pure ASGI middleware: request id + access log + request metrics, and a cap on request body size."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import time
 import uuid
 
 import structlog
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bosonline import metrics
 from bosonline.errors import SCALEV_PREFIX, error_body, scalev_error_body
 
 log = structlog.get_logger("bosonline.access")
@@ -19,7 +21,8 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Takes a sane incoming X-Request-Id or makes one, returns it, and binds it to every log line."""
+    """Takes a sane incoming X-Request-Id or makes one, returns it, and binds it to every log line; logs and
+    measures (metrics.py) each request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -42,17 +45,36 @@ class RequestIdMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        with structlog.contextvars.bound_contextvars(request_id=request_id), metrics.in_flight():
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
+                seconds = time.perf_counter() - started
+                metrics.observe_request(scope["method"], route_template(scope), status, seconds)
                 log.info(
                     "request",
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    duration_ms=round(seconds * 1000, 2),
                 )
+
+
+def route_template(scope: Scope) -> str:
+    """The path template of the route that answered (`/store/order/{order_id}`), never the raw path: a label of
+    request metrics must not take a new value per id."""
+    route: BaseRoute | None = scope.get("route")  # FastAPI's routes put themselves here when they match
+    if route is None and "endpoint" in scope and "app" in scope:  # Starlette's plain routes (/docs, /openapi.json)
+        route = next(
+            (
+                candidate
+                for candidate in getattr(scope["app"], "routes", ())
+                if isinstance(candidate, Route) and candidate.endpoint is scope["endpoint"]
+            ),
+            None,
+        )
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else metrics.UNMATCHED_ROUTE
 
 
 class BodySizeLimitMiddleware:

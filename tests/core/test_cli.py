@@ -9,7 +9,6 @@ import hmac
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,17 +29,10 @@ from bosonline.models import Base
 from bosonline.wiring import build_runtime
 from tests.conftest import PG_URL, pg_plain_dsn, scratch_pg_database
 from tests.conftest import test_settings as make_settings
+from tests.core.serving import BOSONLINE, CHEAP_HASHING, served
 from tests.factories import create_store, register
 
 pytestmark = pytest.mark.slow
-
-BOSONLINE = Path(sys.executable).with_name("bosonline")
-# Argon2 at its production cost takes a second per hash; what is tested here is the command, not the cost.
-CHEAP_HASHING = {
-    "BOSONLINE_ARGON2_TIME_COST": "1",
-    "BOSONLINE_ARGON2_MEMORY_KIB": "64",
-    "BOSONLINE_ARGON2_PARALLELISM": "1",
-}
 
 
 def run_cli(data_dir: Path, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
@@ -168,43 +160,12 @@ def _chunks(total: int, size: int = 256 * 1024) -> Iterator[bytes]:
         yield b" " * min(size, total - start)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
-    """`bosonline serve` on 127.0.0.1:`port` with `data_dir` (its output piped)."""
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("BOSONLINE_")}
-    clean.update(BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING", **CHEAP_HASHING)
-    return subprocess.Popen(
-        [str(BOSONLINE), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=clean,
-        cwd=data_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
-    port = _free_port()
-    process = start_serve(data_dir, port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        health = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                health = httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)  # the server is still starting; bounded by the deadline
-        assert process.poll() is None, process.communicate(timeout=5)
-        assert health is not None, "server did not answer within 60 s"
+    with served(data_dir) as server:
+        base = server.base
+        health = httpx.get(f"{base}/health", timeout=5)
         assert health.status_code == 200
-        assert health.json()["data"]["database"] == "ok"
+        assert httpx.get(f"{base}/health/ready", timeout=5).json()["data"]["database"] == "ok"
         assert health.headers["x-request-id"]
 
         docs = httpx.get(f"{base}/docs", timeout=5)
@@ -224,13 +185,7 @@ def test_serve_migrates_and_serves_health_and_docs(data_dir: Path) -> None:
             )
             assert too_big.status_code == 413, too_big.text
             assert too_big.json()["error"]["code"] == "payload_too_large"
-    finally:
-        process.terminate()
-        try:
-            out, err = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
+    out, err = server.out, server.err
     assert f"database at revision {head_revision()}" in out
     assert "Traceback" not in err, err
     assert db_rows(data_dir, "SELECT email FROM users") == [("ani@example.com",)]

@@ -33,6 +33,7 @@ TAGS = {
 }
 PUBLIC = {
     ("get", "/health"),
+    ("get", "/health/ready"),
     ("post", "/auth/register"),
     ("post", "/auth/login"),
     ("post", "/auth/refresh"),
@@ -104,6 +105,8 @@ async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> 
         ("GET", "/docs/oauth2-redirect"),
         ("GET", "/redoc"),
         ("HEAD", "/health"),
+        ("HEAD", "/health/ready"),
+        ("GET", "/metrics"),  # Prometheus's text for operators, not the API (monitoring.py)
         ("GET", "/f/{slug}"),
         ("GET", "/reset-password"),
         ("GET", "/assets/web/{name}"),
@@ -161,9 +164,10 @@ async def test_422_is_never_documented_with_fastapis_default_shape(spec: dict[st
             assert "422" in operation["responses"], (method, path)
 
 
-async def test_health_documents_503(spec: dict[str, Any]) -> None:
-    responses = spec["paths"]["/health"]["get"]["responses"]
+async def test_readiness_documents_503(spec: dict[str, Any]) -> None:
+    responses = spec["paths"]["/health/ready"]["get"]["responses"]
     assert {"200", "503"} <= set(responses)
+    assert responses["503"]["x-error-codes"] == ["database_unreachable", "migrations_pending"]
 
 
 async def test_error_envelope_schema(spec: dict[str, Any]) -> None:

@@ -7,14 +7,13 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.core.test_cli import _free_port, start_serve
+from tests.core.serving import served
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,27 +33,8 @@ def tour_commands() -> str:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`bosonline serve` on a free loopback port and an empty data directory; yields its origin."""
-    port = _free_port()
-    process = start_serve(tmp_path, port)
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        up = False
-        deadline = time.monotonic() + 120  # a loaded CI machine can take a minute to import and migrate
-        while not up and time.monotonic() < deadline and process.poll() is None:
-            try:
-                up = httpx.get(f"{origin}/health", timeout=1).status_code == 200
-            except httpx.TransportError:
-                time.sleep(0.1)  # still starting; bounded by the deadline
-        assert process.poll() is None, process.communicate(timeout=5)
-        assert up, "bosonline serve did not answer /health within 120 s"
-        yield origin
-    finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+    with served(tmp_path, wait_seconds=120) as running:  # a loaded CI machine can take a minute to import and migrate
+        yield running.base
 
 
 def test_every_tour_request_fails_loudly() -> None:

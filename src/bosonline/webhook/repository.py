@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
@@ -58,3 +62,17 @@ class WebhookRepository(ScopedRepository):
             .limit(MAX_ATTEMPTS_SHOWN)
         )
         return sorted(await self.session.scalars(newest), key=lambda attempt: attempt.id)
+
+
+async def due_deliveries(session: AsyncSession, now: datetime, cap: int) -> tuple[int, datetime | None]:
+    """How many deliveries the worker's claim would find due (counted up to `cap` + 1) and the oldest's due time,
+    for GET /metrics: at most cap + 1 entries of ix_webhook_deliveries_status_next_attempt_at, in index order."""
+    due = (
+        select(WebhookDelivery.next_attempt_at)
+        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at)
+        .limit(cap + 1)
+        .subquery()
+    )
+    count, oldest = (await session.execute(select(func.count(), func.min(due.c.next_attempt_at)))).one()
+    return int(count), oldest

@@ -23,6 +23,7 @@ from typing import Any
 import structlog
 from sqlalchemy import bindparam, case, insert, select, update
 
+from bosonline import metrics
 from bosonline.config import Settings
 from bosonline.db import rowcount
 from bosonline.kit.attributes import attributes
@@ -34,6 +35,8 @@ from bosonline.worker.sending import SendingJob
 log = structlog.get_logger("bosonline.webhook")
 
 INACTIVE = "endpoint inactive"
+# A recorded attempt's new delivery status -> its outcome in the bosonline_webhook_deliveries_total metric.
+_OUTCOME_OF_STATUS = {"delivered": "delivered", "pending": "retry", "failed": "failed"}
 _deliveries = WebhookDelivery.__table__
 
 
@@ -82,6 +85,7 @@ class WebhookJob(SendingJob):
     async def run_once(self) -> int:
         """Claims, sends and records one batch; returns how many deliveries it handled (sent or failed)."""
         claimed, inactive, lease_until = await self.claim(self.rt.clock.now())
+        metrics.count_webhook_deliveries(["failed"] * inactive)
         if claimed:
             outcomes = await self.send_all(claimed)
             await self.record(claimed, outcomes, lease_until)
@@ -183,6 +187,7 @@ class WebhookJob(SendingJob):
                 await session.execute(_RESULT, results)
                 await session.execute(insert(WebhookAttempt.__table__), attempts)
             await session.commit()
+        metrics.count_webhook_deliveries(_OUTCOME_OF_STATUS[result["_status"]] for result in results)
         if len(ours) < len(claimed):
             log.info("webhook_results_dropped", dropped=len(claimed) - len(ours))
 

@@ -33,6 +33,7 @@ import httpx
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline import metrics
 from bosonline.config import Settings
 from bosonline.followup.dispatch.repository import (
     ERROR_CHARS,
@@ -128,6 +129,10 @@ class FollowupJob(SendingJob):
         if batch.claimed:
             started: dict[int, datetime] = {}
             results = await self.send_all(batch.claimed, started)
+            metrics.count_whatsapp_sends(
+                (message.integration.provider, result.outcome)
+                for message, result in zip(batch.claimed, results, strict=True)
+            )
             await self.record(batch, results, started)
         if batch.handled or batch.deferred:
             log.info(
