@@ -16,12 +16,12 @@ from pydantic import (
 )
 
 from bosonline.kit.fields import (
+    MULTI_LINE,
+    SINGLE_LINE,
     Centimeters,
     Grams,
     RecordId,
     Rupiah,
-    no_control_chars,
-    no_control_chars_but_newlines,
 )
 from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody
 
@@ -60,16 +60,10 @@ Slug = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
     Field(description="URL slug: lower-case letters, digits and single dashes; unique in the store."),
 ]
-ProductName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_control_chars)
-]
-Description = Annotated[str, Field(max_length=10_000), AfterValidator(no_control_chars_but_newlines)]
-OptionLabel = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30), AfterValidator(no_control_chars)
-]
-CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(no_control_chars)
-]
+ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SINGLE_LINE]
+Description = Annotated[str, Field(max_length=10_000), MULTI_LINE]
+OptionLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30), SINGLE_LINE]
+CategoryName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SINGLE_LINE]
 OrderQuantity = Annotated[int, Field(ge=2, le=MAX_ORDER_QTY)]
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import download_response, filename_stem
+from bosonline.kit.fields import OneLineText, SearchText
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order import download
@@ -52,12 +53,11 @@ def order_filters(
     handler_id: Annotated[int | None, Query(ge=0, le=2**53, description="Handler (CS) member id; 0: none.")] = None,
     courier: Annotated[CourierCode | None, Query(description="Courier code.")] = None,
     product_id: Annotated[int | None, Query(ge=1, le=2**53, description="Orders with a line of it.")] = None,
-    sku: Annotated[str | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")] = None,
-    form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, description="Order number, buyer name, or part of the phone (08…)."),
+    sku: Annotated[
+        OneLineText | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")
     ] = None,
+    form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    q: Annotated[SearchText | None, Query(description="Order number, buyer name, or part of the phone (08…).")] = None,
 ) -> OrderFilterIn:
     raw = {
         "status": status, "payment_status": payment_status, "payment_method": payment_method,
@@ -106,4 +106,4 @@ async def download_orders(body: OrderDownloadIn, ctx: ReadCtx, runtime: RuntimeD
     rows = download.order_rows(runtime, ctx, body.filters())
     label = ctx.store.subdomain or str(ctx.store_id)
     stem = filename_stem("orders", label, runtime.clock.now(), ctx.store.timezone)
-    return download_response(body.format, stem, download.HEADER, rows)
+    return await download_response(body.format, stem, download.HEADER, rows)

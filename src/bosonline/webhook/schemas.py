@@ -15,7 +15,7 @@ from pydantic import (
     field_validator,
 )
 
-from bosonline.kit.fields import no_control_chars
+from bosonline.kit.fields import SINGLE_LINE
 from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
@@ -49,7 +49,7 @@ Secret = Annotated[
     StringConstraints(pattern=r"^[\x21-\x7e]{16,128}$"),
     Field(description="16–128 printable ASCII characters, no spaces. Left out: one is generated (`whsec_…`)."),
 ]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_control_chars)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SINGLE_LINE]
 
 
 class WebhookIn(StrictBody):

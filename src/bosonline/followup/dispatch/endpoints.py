@@ -33,6 +33,7 @@ from bosonline.followup.dispatch.status_service import apply_status_updates, met
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
+from bosonline.kit.fields import OneLineText
 from bosonline.models import WaIntegration
 from bosonline.routing import api_router
 from bosonline.runtime import Runtime
@@ -97,7 +98,7 @@ async def status_webhook(
     db: DbDep,
     runtime: RuntimeDep,
     secret: Annotated[
-        str | None,
+        OneLineText | None,
         Query(max_length=200, description="Gateways (Fonnte, Wablas, StarSender): the integration's webhook secret."),
     ] = None,
 ) -> dict[str, Any]:
@@ -155,9 +156,9 @@ async def verify_webhook(
     integration_id: IntegrationId,
     db: DbDep,
     runtime: RuntimeDep,
-    mode: Annotated[str | None, Query(alias="hub.mode", max_length=50)] = None,
-    verify_token: Annotated[str | None, Query(alias="hub.verify_token", max_length=200)] = None,
-    challenge: Annotated[str | None, Query(alias="hub.challenge", max_length=500)] = None,
+    mode: Annotated[OneLineText | None, Query(alias="hub.mode", max_length=50)] = None,
+    verify_token: Annotated[OneLineText | None, Query(alias="hub.verify_token", max_length=200)] = None,
+    challenge: Annotated[OneLineText | None, Query(alias="hub.challenge", max_length=500)] = None,
 ) -> PlainTextResponse:
     integration = await StatusRepository(db).integration(integration_id)
     if integration is None:

@@ -22,7 +22,7 @@ from bosonline.followup.orders.schemas import (
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
-from bosonline.kit.fields import path_id
+from bosonline.kit.fields import OneLineText, path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order.errors import OrderError
@@ -112,7 +112,7 @@ async def followup_attempts(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],
     sku: Annotated[
-        str | None,
+        OneLineText | None,
         Query(min_length=1, max_length=64, description="Only orders with a line of this SKU (e.g. ESB-001)."),
     ] = None,
 ) -> ListEnvelope[FollowupAttemptOut]:
