@@ -73,6 +73,24 @@ class _CheckedText:
         return json_schema
 
 
+# Patterns a schema declares for rules its validator checks in code (a JSON Schema cannot call Python). Where the
+# validator also accepts looser spellings (surrounding spaces, other separators), the pattern is the plain form.
+REGION_CODE_PATTERN = (
+    r"^(?:[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?|[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?)$"
+)
+POSTAL_CODE_PATTERN = r"^[0-9]{5}$"
+# A day in 2000–2999 / 2000–2100, as YYYY-MM-DD.
+DAY_2000_2999_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
+DAY_2000_2100_PATTERN = r"^(?:20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+# A moment with its offset, 2001–2098 local time: inside 2000–2100 in UTC whatever the offset.
+MOMENT_PATTERN = r"^(?:200[1-9]|20[1-8][0-9]|209[0-8])-"
+
+
+def declared(pattern: str) -> dict[str, Any]:
+    """`json_schema_extra` declaring `pattern` for a rule the field's validator enforces in code."""
+    return {"pattern": pattern}
+
+
 # Use these instead of AfterValidator(no_control_chars…): same check, declared in the schema.
 SINGLE_LINE = _CheckedText(no_control_chars, _CONTROL)
 MULTI_LINE = _CheckedText(no_control_chars_but_newlines, _CONTROL_BUT_NEWLINES)
@@ -119,7 +137,7 @@ def _no_repeats(ids: list[int]) -> list[int]:
 
 
 # A list of ids, each at most once.
-RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats)]
+RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats), Field(json_schema_extra={"uniqueItems": True})]
 
 
 def path_id(description: str) -> Any:
@@ -147,4 +165,8 @@ def _in_utc(value: datetime) -> datetime:
 
 
 # A moment given by a client: with a time zone, within 2000–2100, returned in UTC.
-Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(_in_utc),
+    Field(description="With a time zone offset, between 2000 and 2100.", json_schema_extra=declared(MOMENT_PATTERN)),
+]

@@ -14,7 +14,7 @@ import hmac
 import json
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import PlainTextResponse
 
 from bosonline.deps import DbDep, RuntimeDep
@@ -33,7 +33,7 @@ from bosonline.followup.dispatch.status_service import apply_status_updates, met
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, verify_meta_signature
-from bosonline.kit.fields import OneLineText
+from bosonline.kit.fields import OneLineText, path_id
 from bosonline.models import WaIntegration
 from bosonline.routing import api_router
 from bosonline.runtime import Runtime
@@ -42,7 +42,7 @@ router = api_router(prefix="/webhooks/whatsapp", tags=["WhatsApp"])
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
 
-IntegrationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The WhatsApp integration's id.")]
+IntegrationId = Annotated[int, path_id("The WhatsApp integration's id.")]
 
 _SETUP = """
 Which URL to configure (`<host>` is this server's public origin). The webhook secret is generated with the
