@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+import bosonline.app  # noqa: F401  (loads every domain, so that every PatchBody subclass exists)
 from bosonline.kit.fields import MAX_ID, REGION_CODE_PATTERN, SINGLE_LINE, text_pattern
+from bosonline.kit.schemas import PatchBody
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 # Formats whose values are bounded by their grammar.
@@ -132,3 +134,13 @@ def test_region_code_pattern() -> None:
         assert re.fullmatch(REGION_CODE_PATTERN, code), code
     for code in ("3", "32.7", "32.76.01.100", "32-76", "32.76.01.1006.1", "abc"):
         assert not re.fullmatch(REGION_CODE_PATTERN, code), code
+
+
+def test_partial_edits_declare_that_null_is_refused_and_one_field_is_needed() -> None:
+    assert PatchBody.__subclasses__()
+    for body in PatchBody.__subclasses__():
+        schema = body.model_json_schema()
+        assert schema["minProperties"] == 1, body
+        for name, prop in schema["properties"].items():
+            assert {"type": "null"} not in prop.get("anyOf", []) and prop.get("type") != "null", (body, name)
+            assert "default" not in prop, (body, name)

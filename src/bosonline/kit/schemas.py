@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 T = TypeVar("T")
 B = TypeVar("B", bound=BaseModel)
@@ -46,6 +48,23 @@ class PatchBody(StrictBody):
         if not self.model_fields_set:
             raise ValueError("send at least one field to change")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The schema says what the validators do: no field may be null (`X | None = None` only makes it
+        optional) and at least one is sent."""
+        json_schema = handler(schema)
+        target = handler.resolve_ref_schema(json_schema)
+        target["minProperties"] = 1
+        for prop in target.get("properties", {}).values():
+            branches = [branch for branch in prop.pop("anyOf", []) if branch != {"type": "null"}]
+            if len(branches) == 1:
+                prop.update(branches[0])
+            elif branches:
+                prop["anyOf"] = branches
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+        return json_schema
 
 
 class DeletedOut(BaseModel):
