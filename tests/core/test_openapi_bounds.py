@@ -13,8 +13,10 @@ import httpx
 import pytest
 
 import bosonline.app  # noqa: F401  (loads every domain, so that every PatchBody subclass exists)
-from bosonline.kit.fields import MAX_ID, REGION_CODE_PATTERN, SINGLE_LINE, text_pattern
+from bosonline.form.success import check_redirect_url
+from bosonline.kit.fields import HTTP_URL_PATTERN, MAX_ID, REGION_CODE_PATTERN, SINGLE_LINE, text_pattern
 from bosonline.kit.schemas import PatchBody
+from bosonline.webhook.targets import url_problem
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 # Formats whose values are bounded by their grammar.
@@ -144,3 +146,18 @@ def test_partial_edits_declare_that_null_is_refused_and_one_field_is_needed() ->
         for name, prop in schema["properties"].items():
             assert {"type": "null"} not in prop.get("anyOf", []) and prop.get("type") != "null", (body, name)
             assert "default" not in prop, (body, name)
+
+
+def test_url_pattern_accepts_only_what_the_url_checks_accept() -> None:
+    urls = [
+        "https://erp.example.com/hooks/bosonline",
+        "http://toko-1.example.co.id:8080/a/b;c?x=1&y=%20z",
+        "https://a.b/",
+        "http://localhost",
+    ]
+    for url in urls:
+        assert re.fullmatch(HTTP_URL_PATTERN, url), url
+        assert url_problem(url) is None, url
+        assert check_redirect_url(url) == url
+    for url in ("ftp://a.b", "https://-a.b", "https://a b", "https://user@a.b", "https://a.b/#x", "https://"):
+        assert not re.fullmatch(HTTP_URL_PATTERN, url), url

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from bosonline.form.rules import DEFAULT_PAYMENT_METHODS, MAX_BATCH, MAX_COURIERS, MAX_ITEMS, SLUG_MAX, TITLE_MAX
 from bosonline.form.success import MAX_MESSAGE, MAX_REDIRECT_URL, MAX_WHATSAPP_TEXT, SuccessMode, check_redirect_url
-from bosonline.kit.fields import MULTI_LINE, SINGLE_LINE, RecordId
+from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, RecordId, declared
 from bosonline.kit.placeholders import check_placeholders
 from bosonline.kit.schemas import StrictBody
 from bosonline.shipping.couriers import COURIERS
@@ -102,6 +102,7 @@ RedirectUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REDIRECT_URL),
     AfterValidator(check_redirect_url),
+    Field(json_schema_extra=declared(HTTP_URL_PATTERN)),
 ]
 WhatsappText = Annotated[
     str,

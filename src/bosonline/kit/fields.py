@@ -82,6 +82,11 @@ POSTAL_CODE_PATTERN = r"^[0-9]{5}$"
 # A day in 2000–2999 / 2000–2100, as YYYY-MM-DD.
 DAY_2000_2999_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
 DAY_2000_2100_PATTERN = r"^(?:20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+# An absolute http(s) URL with a plain host name (and port, path, query): a spelling every URL check of the API
+# accepts (they accept more: IP literals, placeholders in a redirect's query; webhooks also need a public host).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_URL_CHARS = r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]"
+HTTP_URL_PATTERN = rf"^https?://{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,4}})?(?:/{_URL_CHARS}*)?(?:\?{_URL_CHARS}*)?$"
 # A moment with its offset, 2001–2098 local time: inside 2000–2100 in UTC whatever the offset.
 MOMENT_PATTERN = r"^(?:200[1-9]|20[1-8][0-9]|209[0-8])-"
 

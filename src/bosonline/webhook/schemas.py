@@ -15,7 +15,7 @@ from pydantic import (
     field_validator,
 )
 
-from bosonline.kit.fields import SINGLE_LINE
+from bosonline.kit.fields import HTTP_URL_PATTERN, SINGLE_LINE, declared
 from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
@@ -42,6 +42,7 @@ WebhookUrl = Annotated[
         description=f"http(s) URL of the receiver, at most {MAX_URL_LENGTH} characters, no user:password@, no "
         "#fragment; its host must be a public internet address. Unique in the store.",
         examples=["https://erp.example.com/hooks/bosonline"],
+        json_schema_extra=declared(HTTP_URL_PATTERN),
     ),
 ]
 Secret = Annotated[

@@ -12,7 +12,7 @@ from bosonline.followup import rules
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import LEAD_IDLE
 from bosonline.integrations.whatsapp.base import PROVIDERS
-from bosonline.kit.fields import MULTI_LINE, SINGLE_LINE, RecordIds
+from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, RecordIds, declared
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
 from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import FollowupChat, WaIntegration
@@ -170,7 +170,11 @@ ImageUrl = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_IMAGE_URL),
     SINGLE_LINE,
     AfterValidator(_http_or_media),
-    Field(description=IMAGE_DOC, examples=["https://cdn.example.com/promo.jpg"]),
+    Field(
+        description=IMAGE_DOC,
+        examples=["https://cdn.example.com/promo.jpg"],
+        json_schema_extra=declared(f"{HTTP_URL_PATTERN}|^/media/[A-Za-z0-9._/-]+$"),
+    ),
 ]
 Text = Annotated[
     str,
