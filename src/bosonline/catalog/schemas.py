@@ -15,14 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from bosonline.kit.fields import (
-    MULTI_LINE,
-    SINGLE_LINE,
-    Centimeters,
-    Grams,
-    RecordId,
-    Rupiah,
-)
+from bosonline.kit.fields import MULTI_LINE, SINGLE_LINE, UNIQUE_ITEMS, Centimeters, Grams, RecordId, Rupiah
 from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody
 
 MAX_VARIANTS = 100
@@ -175,7 +168,7 @@ class ProductIn(StrictBody):
     length_cm: Centimeters | None = None
     width_cm: Centimeters | None = None
     height_cm: Centimeters | None = None
-    image_ids: Annotated[list[RecordId], AfterValidator(_unique)] = Field(
+    image_ids: Annotated[list[RecordId], AfterValidator(_unique), Field(json_schema_extra=UNIQUE_ITEMS)] = Field(
         default_factory=list, max_length=MAX_IMAGES, description="Uploaded images, in display order."
     )
     attributes: list[AttributeIn] = Field(default_factory=list, max_length=MAX_ATTRIBUTES)

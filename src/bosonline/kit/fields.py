@@ -142,7 +142,8 @@ def _no_repeats(ids: list[int]) -> list[int]:
 
 
 # A list of ids, each at most once.
-RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats), Field(json_schema_extra={"uniqueItems": True})]
+UNIQUE_ITEMS: dict[str, Any] = {"uniqueItems": True}
+RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats), Field(json_schema_extra=UNIQUE_ITEMS)]
 
 
 def path_id(description: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import MULTI_LINE
+from bosonline.kit.fields import MULTI_LINE, UNIQUE_ITEMS
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.state import OrderStatus
 
@@ -32,7 +32,12 @@ class StatusChangeIn(StrictBody):
 
 
 class BulkStatusChangeIn(StatusChangeIn):
-    ids: list[OrderIdIn] = Field(min_length=1, max_length=MAX_BULK, description=f"1–{MAX_BULK} order ids, each once.")
+    ids: list[OrderIdIn] = Field(
+        min_length=1,
+        max_length=MAX_BULK,
+        description=f"1–{MAX_BULK} order ids, each once.",
+        json_schema_extra=UNIQUE_ITEMS,
+    )
 
     @field_validator("ids")
     @classmethod
