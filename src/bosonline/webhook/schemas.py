@@ -15,7 +15,7 @@ from pydantic import (
     field_validator,
 )
 
-from bosonline.kit.fields import HTTP_URL_PATTERN, SINGLE_LINE, declared
+from bosonline.kit.fields import HTTP_URL_PATTERN, SINGLE_LINE, UNIQUE_ITEMS, declared
 from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
@@ -62,6 +62,7 @@ class WebhookIn(StrictBody):
         min_length=1,
         max_length=len(EVENTS),
         description="Events to receive; left out: all of them.",
+        json_schema_extra=UNIQUE_ITEMS,
     )
     description: Description | None = Field(None, description="A note for people, at most 200 characters.")
     secret: Secret | None = None
