@@ -51,20 +51,25 @@ class PatchBody(StrictBody):
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        """The schema says what the validators do: no field may be null (`X | None = None` only makes it
-        optional) and at least one is sent."""
-        json_schema = handler(schema)
-        target = handler.resolve_ref_schema(json_schema)
-        target["minProperties"] = 1
-        for prop in target.get("properties", {}).values():
-            branches = [branch for branch in prop.pop("anyOf", []) if branch != {"type": "null"}]
-            if len(branches) == 1:
-                prop.update(branches[0])
-            elif branches:
-                prop["anyOf"] = branches
-            if "default" in prop and prop["default"] is None:
-                del prop["default"]
+        """The schema says what the validators do: no field null, at least one sent."""
+        json_schema = not_null_schema(schema, handler)
+        handler.resolve_ref_schema(json_schema)["minProperties"] = 1
         return json_schema
+
+
+def not_null_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    """The JSON schema of a body whose fields may be left out but are refused as null (`X | None = None` only
+    makes them optional): for a `__get_pydantic_json_schema__`."""
+    json_schema = handler(schema)
+    for prop in handler.resolve_ref_schema(json_schema).get("properties", {}).values():
+        branches = [branch for branch in prop.pop("anyOf", []) if branch != {"type": "null"}]
+        if len(branches) == 1:
+            prop.update(branches[0])
+        elif branches:
+            prop["anyOf"] = branches
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+    return json_schema
 
 
 class DeletedOut(BaseModel):

@@ -6,11 +6,13 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, Field, GetJsonSchemaHandler, StringConstraints, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from bosonline.kit.fields import ShortText
 from bosonline.kit.phone import MobilePhone, PhoneDisplay
-from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
+from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row, not_null_schema
 from bosonline.models import Store, StoreSettings
 from bosonline.store import subdomain
 
@@ -53,6 +55,10 @@ class StoreSettingsIn(StrictBody):
     cs_sees_all_orders: bool | None = Field(
         None, description="false (default): a CS sees only the orders assigned to them; true: every order."
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return not_null_schema(schema, handler)  # StoreService refuses a setting sent as null
 
 
 class StoreUpdateIn(PatchBody):
