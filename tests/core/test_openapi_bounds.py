@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 import bosonline.app  # noqa: F401  (loads every domain, so that every PatchBody subclass exists)
+from bosonline.catalog.schemas import CategoryUpdateIn
 from bosonline.form.success import check_redirect_url
 from bosonline.kit.fields import HTTP_URL_PATTERN, MAX_ID, REGION_CODE_PATTERN, SINGLE_LINE, text_pattern
 from bosonline.kit.schemas import PatchBody
@@ -141,7 +142,7 @@ def test_region_code_pattern() -> None:
 
 def test_partial_edits_declare_that_null_is_refused_and_one_field_is_needed() -> None:
     assert PatchBody.__subclasses__()
-    for body in [*PatchBody.__subclasses__(), StoreSettingsIn]:
+    for body in [*PatchBody.__subclasses__(), CategoryUpdateIn, StoreSettingsIn]:
         schema = body.model_json_schema()
         assert schema.get("minProperties") == (None if body is StoreSettingsIn else 1), body
         for name, prop in schema["properties"].items():

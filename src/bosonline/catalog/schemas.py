@@ -9,14 +9,17 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from bosonline.kit.fields import MULTI_LINE, SINGLE_LINE, UNIQUE_ITEMS, Centimeters, Grams, RecordId, Rupiah
-from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody
+from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody, partial_edit_schema
 
 MAX_VARIANTS = 100
 MAX_ATTRIBUTES = 3
@@ -81,6 +84,10 @@ class CategoryUpdateIn(StrictBody):
         if any(getattr(self, name) is None for name in self.model_fields_set):
             raise ValueError("fields must not be null; leave a field out to keep it")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return partial_edit_schema(schema, handler)
 
 
 class CategoryOut(BaseModel):

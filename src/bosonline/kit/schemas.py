@@ -51,10 +51,14 @@ class PatchBody(StrictBody):
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        """The schema says what the validators do: no field null, at least one sent."""
-        json_schema = not_null_schema(schema, handler)
-        handler.resolve_ref_schema(json_schema)["minProperties"] = 1
-        return json_schema
+        return partial_edit_schema(schema, handler)
+
+
+def partial_edit_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    """The JSON schema of a partial edit as its validators see it: no field null, at least one sent."""
+    json_schema = not_null_schema(schema, handler)
+    handler.resolve_ref_schema(json_schema)["minProperties"] = 1
+    return json_schema
 
 
 def not_null_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
