@@ -19,7 +19,7 @@ from bosonline.bank.schemas import (
 from bosonline.bank.service import BankAccountService
 from bosonline.deps import CurrentUser, store_service
 from bosonline.errors import error_responses
-from bosonline.kit.fields import path_id
+from bosonline.kit.fields import OneLineText, path_id
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
@@ -39,7 +39,7 @@ async def list_banks(
     _: CurrentUser,
     response: Response,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=50, description="Code starts with, or name contains.")
+        OneLineText | None, Query(min_length=1, max_length=50, description="Code starts with, or name contains.")
     ] = None,
 ) -> Envelope[list[BankOut]]:
     """Indonesian banks a store can receive transfers in, by sandi bank (Bank Indonesia code), ascending. A

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, JsonValue, field_validator
 
-from bosonline.bank.banks import bank_of, is_bank_code
-from bosonline.kit.fields import PersonName
+from bosonline.bank.banks import BANKS_BY_CODE, bank_of, is_bank_code
+from bosonline.kit.fields import PersonName, declared
 from bosonline.kit.schemas import RowOut, StrictBody
 from bosonline.models import BankAccount
 
@@ -16,6 +16,8 @@ MAX_BANK_ACCOUNTS = 20
 ACCOUNT_NUMBER_MIN_DIGITS = 6
 ACCOUNT_NUMBER_MAX_DIGITS = 20
 _ACCOUNT_NUMBER_SEPARATORS = str.maketrans("", "", " .-")
+_BANK_CODES: list[JsonValue] = [*sorted(BANKS_BY_CODE)]
+ACCOUNT_NUMBER_PATTERN = r"^[0-9](?:[ .-]?[0-9]){5,19}$"
 
 BankAccountStatus = Literal["active", "inactive"]
 
@@ -42,6 +44,7 @@ class BankAccountIn(StrictBody):
     bank_code: str = Field(
         min_length=1,
         max_length=16,
+        json_schema_extra={"enum": _BANK_CODES},
         description="Sandi bank of a bank in `GET /bank`, e.g. `014` for BCA.",
         examples=["014"],
     )
@@ -49,6 +52,7 @@ class BankAccountIn(StrictBody):
     account_number: str = Field(
         min_length=1,
         max_length=40,
+        json_schema_extra=declared(ACCOUNT_NUMBER_PATTERN),
         description=f"{ACCOUNT_NUMBER_MIN_DIGITS}–{ACCOUNT_NUMBER_MAX_DIGITS} digits; spaces, dots and dashes "
         "between them are accepted and dropped.",
         examples=["123-456-7890"],

@@ -28,7 +28,7 @@ from bosonline.catalog.service import ProductService
 from bosonline.deps import CatalogRead, RuntimeDep, store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
-from bosonline.kit.fields import path_id, query_id
+from bosonline.kit.fields import SearchText, path_id, query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope
 from bosonline.media.errors import MediaError
@@ -59,7 +59,7 @@ class ProductFilters:
 
 
 def product_filters(
-    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Name or SKU contains.")] = None,
+    q: Annotated[SearchText | None, Query(description="Name or SKU contains.")] = None,
     status: Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")] = None,
     category_id: Annotated[int | None, query_id()] = None,
 ) -> ProductFilters:
@@ -107,13 +107,13 @@ class Download:
     filters: ProductFilters
     format: ExportFormat
 
-    def stream(self, kind: str, header: list[str], rows_of: Callable[..., exports.Rows]) -> StreamingResponse:
+    async def stream(self, kind: str, header: list[str], rows_of: Callable[..., exports.Rows]) -> StreamingResponse:
         """The rows `rows_of` reads for the filters, streamed as a file named for `kind`, the store and now."""
         ctx, filters = self.ctx, self.filters
         rows = rows_of(self.runtime, ctx, q=filters.q, status=filters.status, category_id=filters.category_id)
         label = ctx.store.subdomain or str(ctx.store_id)
         stem = filename_stem(kind, label, self.runtime.clock.now(), ctx.store.timezone)
-        return download_response(self.format, stem, header, rows)
+        return await download_response(self.format, stem, header, rows)
 
 
 def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
@@ -126,13 +126,13 @@ DownloadParams = Annotated[Download, Depends(download_params)]
 @router.get("/download", summary="Download Product (Product List)", response_class=StreamingResponse)
 async def download_products(download: DownloadParams) -> StreamingResponse:
     """Every product matching the list's filters, one row each, streamed (any catalog size)."""
-    return download.stream("products", exports.PRODUCT_HEADER, exports.product_rows)
+    return await download.stream("products", exports.PRODUCT_HEADER, exports.product_rows)
 
 
 @router.get("/variant/download", summary="Download Variant", response_class=StreamingResponse)
 async def download_variants(download: DownloadParams) -> StreamingResponse:
     """Every variant of the products matching the filters, one row each with its stock, streamed."""
-    return download.stream("variants", exports.VARIANT_HEADER, exports.variant_rows)
+    return await download.stream("variants", exports.VARIANT_HEADER, exports.variant_rows)
 
 
 @router.get("/sku/check", summary="Cek SKU")

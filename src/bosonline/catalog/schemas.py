@@ -9,21 +9,17 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from bosonline.kit.fields import (
-    Centimeters,
-    Grams,
-    RecordId,
-    Rupiah,
-    no_control_chars,
-    no_control_chars_but_newlines,
-)
-from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody
+from bosonline.kit.fields import MULTI_LINE, SINGLE_LINE, UNIQUE_ITEMS, Centimeters, Grams, RecordId, Rupiah
+from bosonline.kit.schemas import DeletedOut, ListMeta, RowOut, StrictBody, partial_edit_schema
 
 MAX_VARIANTS = 100
 MAX_ATTRIBUTES = 3
@@ -60,16 +56,10 @@ Slug = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
     Field(description="URL slug: lower-case letters, digits and single dashes; unique in the store."),
 ]
-ProductName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_control_chars)
-]
-Description = Annotated[str, Field(max_length=10_000), AfterValidator(no_control_chars_but_newlines)]
-OptionLabel = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30), AfterValidator(no_control_chars)
-]
-CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(no_control_chars)
-]
+ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SINGLE_LINE]
+Description = Annotated[str, Field(max_length=10_000), MULTI_LINE]
+OptionLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30), SINGLE_LINE]
+CategoryName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SINGLE_LINE]
 OrderQuantity = Annotated[int, Field(ge=2, le=MAX_ORDER_QTY)]
 
 
@@ -94,6 +84,10 @@ class CategoryUpdateIn(StrictBody):
         if any(getattr(self, name) is None for name in self.model_fields_set):
             raise ValueError("fields must not be null; leave a field out to keep it")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return partial_edit_schema(schema, handler)
 
 
 class CategoryOut(BaseModel):
@@ -181,7 +175,7 @@ class ProductIn(StrictBody):
     length_cm: Centimeters | None = None
     width_cm: Centimeters | None = None
     height_cm: Centimeters | None = None
-    image_ids: Annotated[list[RecordId], AfterValidator(_unique)] = Field(
+    image_ids: Annotated[list[RecordId], AfterValidator(_unique), Field(json_schema_extra=UNIQUE_ITEMS)] = Field(
         default_factory=list, max_length=MAX_IMAGES, description="Uploaded images, in display order."
     )
     attributes: list[AttributeIn] = Field(default_factory=list, max_length=MAX_ATTRIBUTES)

@@ -9,6 +9,7 @@ from fastapi import Depends, Query, Request
 
 from bosonline.deps import ClientDep, RuntimeDep
 from bosonline.errors import CommonError, TooManyRequests, ValidationFailed, raises
+from bosonline.kit.fields import OneLineText
 from bosonline.kit.ratelimit import client_key, count_hit
 
 WINDOW_SECONDS = 60
@@ -37,7 +38,7 @@ def request_host(request: Request) -> str | None:
 
 
 StoreRef = Annotated[
-    str | None,
+    OneLineText | None,
     Query(
         max_length=30,
         description="The store's subdomain, when the host does not name it (`<subdomain>.<shop domain>`).",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query
-from pydantic import AfterValidator
 
 from bosonline.checkout.leads import LeadFilters, LeadService
 from bosonline.checkout.schemas import LeadOut
 from bosonline.deps import store_service
-from bosonline.kit.fields import no_control_chars
+from bosonline.kit.fields import SearchText
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -27,11 +26,7 @@ async def list_abandoned(
     page: Annotated[PageParams, Depends(page_params)],
     status: Annotated[Literal["open", "converted"] | None, Query()] = None,
     form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, description="Name, or part of the phone."),
-        AfterValidator(no_control_chars),
-    ] = None,
+    q: Annotated[SearchText | None, Query(description="Name, or part of the phone.")] = None,
 ) -> ListEnvelope[LeadOut]:
     """Checkouts buyers started but did not submit (newest first): what they typed, so a CS can follow them up.
     `converted` ones became an order later (same phone on the same form)."""

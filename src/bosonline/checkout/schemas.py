@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from bosonline.bank.schemas import BankAccountPublicOut
-from bosonline.kit.fields import Email, PersonName, RecordId
+from bosonline.kit.fields import SINGLE_LINE, Email, PersonName, RecordId
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.fields import Address, Notes, PaymentMethod, PostalCode, RegionCode
@@ -17,12 +17,13 @@ from bosonline.order.schemas import MoneyOut, OrderItemOut
 MAX_LINES = 20
 MAX_LINE_QUANTITY = 1_000
 
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-VoucherCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
-CourierCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), SINGLE_LINE]
+VoucherCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), SINGLE_LINE]
+CourierCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24), SINGLE_LINE]
 StoreSubdomain = Annotated[
     str | None,
     StringConstraints(max_length=30),
+    SINGLE_LINE,
     Field(description="The store's subdomain, when the request's host does not name it."),
 ]
 LeadToken = Annotated[str, StringConstraints(min_length=16, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]

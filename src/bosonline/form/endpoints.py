@@ -15,7 +15,7 @@ from bosonline.form.errors import FormError
 from bosonline.form.schemas import DuplicateBatchIn, FormIn, FormOut, FormStatusIn, SuccessPageIn, SuccessPageOut
 from bosonline.form.service import FormService
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
-from bosonline.kit.fields import path_id, query_id
+from bosonline.kit.fields import OneLineText, path_id, query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -38,7 +38,7 @@ class FormFilters:
 def form_filters(
     status: Annotated[Literal["active", "inactive"] | None, Query(description="Form status.")] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=150, description="Title or slug contains (literally).")
+        OneLineText | None, Query(min_length=1, max_length=150, description="Title or slug contains (literally).")
     ] = None,
     product_id: Annotated[int | None, query_id("Forms offering this product.")] = None,
 ) -> FormFilters:
@@ -81,7 +81,7 @@ async def download_forms(
     couriers, public URL and order count; `created_at_store_time` is in the store's time zone."""
     rows = exports.form_rows(runtime, ctx, status=filters.status, q=filters.q, product_id=filters.product_id)
     stem = filename_stem("forms", ctx.store.subdomain or str(ctx.store_id), runtime.clock.now(), ctx.store.timezone)
-    return download_response(format, stem, exports.FORM_HEADER, rows)
+    return await download_response(format, stem, exports.FORM_HEADER, rows)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from bosonline.form.rules import DEFAULT_PAYMENT_METHODS, MAX_BATCH, MAX_COURIERS, MAX_ITEMS, SLUG_MAX, TITLE_MAX
 from bosonline.form.success import MAX_MESSAGE, MAX_REDIRECT_URL, MAX_WHATSAPP_TEXT, SuccessMode, check_redirect_url
-from bosonline.kit.fields import RecordId, no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, RecordId, declared
 from bosonline.kit.placeholders import check_placeholders
 from bosonline.kit.schemas import StrictBody
 from bosonline.shipping.couriers import COURIERS
@@ -30,10 +30,8 @@ FormSlug = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=SLUG_MAX, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
     Field(description="The public page's path (`/f/<slug>`): a–z, 0–9 and single inner hyphens, unique in the store."),
 ]
-FormTitle = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), AfterValidator(no_control_chars)
-]
-FormDescription = Annotated[str, Field(max_length=2000), AfterValidator(no_control_chars_but_newlines)]
+FormTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), SINGLE_LINE]
+FormDescription = Annotated[str, Field(max_length=2000), MULTI_LINE]
 MetaPixelId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{5,20}$")]
 TiktokPixelId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9]{5,32}$")]
 Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
@@ -101,18 +99,19 @@ class DuplicateBatchIn(StrictBody):
 MessageText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE),
-    AfterValidator(no_control_chars_but_newlines),
+    MULTI_LINE,
     AfterValidator(check_placeholders),
 ]
 RedirectUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REDIRECT_URL),
     AfterValidator(check_redirect_url),
+    Field(json_schema_extra=declared(HTTP_URL_PATTERN)),
 ]
 WhatsappText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_WHATSAPP_TEXT),
-    AfterValidator(no_control_chars_but_newlines),
+    MULTI_LINE,
     AfterValidator(check_placeholders),
 ]
 

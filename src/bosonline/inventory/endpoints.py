@@ -20,7 +20,7 @@ from bosonline.inventory.schemas import (
 )
 from bosonline.inventory.service import InventoryService
 from bosonline.kit.export import ExportFormat
-from bosonline.kit.fields import query_id
+from bosonline.kit.fields import SearchText, query_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.models.inventory import MovementReason
@@ -46,10 +46,7 @@ Writer = Annotated[InventoryService, Depends(_writer)]
 def inventory_filters(
     warehouse_id: Annotated[int | None, query_id("Only this warehouse (one the store ships from).")] = None,
     product_id: Annotated[int | None, query_id("Only this product's variants.")] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, description="Product name, variant name or SKU contains (literal)."),
-    ] = None,
+    q: Annotated[SearchText | None, Query(description="Product name, variant name or SKU contains (literal).")] = None,
     status: Annotated[VariantStatus | None, Query(description="The variant's status.")] = None,
     low_stock: Annotated[bool, Query(description="Only rows with available ≤ `threshold`.")] = False,
     threshold: Annotated[
@@ -131,4 +128,4 @@ async def download_inventory(
     """Every row of GET /store/inventory for the same filters, as CSV or XLSX, one column per field of a row:
     variant_id, product_id, product_name, variant_name, sku, status, warehouse_id, warehouse, on_hand, reserved,
     available. The date in the file name is today in the store's time zone."""
-    return inventory_download(runtime.db, ctx.store, filters, fmt, runtime.clock.now())
+    return await inventory_download(runtime.db, ctx.store, filters, fmt, runtime.clock.now())

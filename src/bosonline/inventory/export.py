@@ -71,8 +71,8 @@ async def inventory_batches(
                 yield [_cells(row) for row in rows]
 
 
-def inventory_download(
+async def inventory_download(
     db: Database, store: Store, filters: InventoryFilters, fmt: ExportFormat, now: datetime
 ) -> StreamingResponse:
     stem = filename_stem("inventory", store.subdomain or str(store.id), now, store.timezone)
-    return download_response(fmt, stem, HEADER, inventory_batches(db, store.id, filters))
+    return await download_response(fmt, stem, HEADER, inventory_batches(db, store.id, filters))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
-from bosonline.kit.fields import MAX_STOCK, RecordId, StockDelta, StockQuantity, no_control_chars
+from bosonline.kit.fields import MAX_STOCK, SINGLE_LINE, RecordId, StockDelta, StockQuantity
 from bosonline.kit.schemas import ListMeta, RowOut, StrictBody
 
 MAX_LINES = 500
@@ -17,9 +17,7 @@ VariantStatus = Literal["active", "inactive"]
 UpdateReason = Literal["adjustment", "import"]
 
 
-NoteText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_control_chars)
-]
+NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SINGLE_LINE]
 
 
 class WarehouseRef(BaseModel):

@@ -136,13 +136,33 @@ async def _xlsx_body(
             yield chunk
 
 
-def download_response(
+async def _started(batches: AsyncIterator[list[Sequence[Any]]]) -> AsyncIterator[list[Sequence[Any]]]:
+    """`batches` with its first batch already read: a failing first query raises here, while the route can still
+    answer an error envelope, instead of after a 200 and the header row have been sent (a cut-off download)."""
+    try:
+        first = await anext(batches)
+    except StopAsyncIteration:
+        first = None
+
+    async def rest() -> AsyncIterator[list[Sequence[Any]]]:
+        if first is None:
+            return
+        yield first
+        async for batch in batches:
+            yield batch
+
+    return rest()
+
+
+async def download_response(
     fmt: ExportFormat,
     filename_stem: str,
     header: Sequence[str],
     batches: AsyncIterator[list[Sequence[Any]]],
 ) -> StreamingResponse:
-    """A streamed attachment `<filename_stem>.<fmt>` with the right content type."""
+    """A streamed attachment `<filename_stem>.<fmt>` with the right content type; the first batch is read before
+    the response starts."""
+    batches = await _started(batches)
     body = _csv_body(header, batches) if fmt == "csv" else _xlsx_body(header, batches, filename_stem)
     return StreamingResponse(body, media_type=CONTENT_TYPES[fmt], headers=attachment_headers(f"{filename_stem}.{fmt}"))
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from bosonline.errors import ValidationFailed
 from bosonline.kit.clock import as_utc
+from bosonline.kit.fields import OneLineText
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
@@ -29,7 +30,9 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–100).")] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200, description="`meta.next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        OneLineText | None, Query(max_length=200, description="`meta.next_cursor` of the previous page.")
+    ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
 

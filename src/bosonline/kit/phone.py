@@ -51,4 +51,10 @@ def phone_needle(text: str) -> str | None:
     return "62" + digits[1:] if digits.startswith("0") else digits
 
 
-MobilePhone = Annotated[str, Field(min_length=8, max_length=25), AfterValidator(normalize_mobile)]
+# The plain spellings normalize_mobile accepts (it also takes dots, brackets and surrounding spaces).
+MOBILE_PATTERN = r"^(?:\+62 ?|62|0)8[0-9]{2}(?:[ -]?[0-9]){6,9}$"
+MobilePhone = Annotated[
+    str,
+    Field(min_length=8, max_length=25, json_schema_extra={"pattern": MOBILE_PATTERN}),
+    AfterValidator(normalize_mobile),
+]

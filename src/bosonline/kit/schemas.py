@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 T = TypeVar("T")
 B = TypeVar("B", bound=BaseModel)
@@ -46,6 +48,32 @@ class PatchBody(StrictBody):
         if not self.model_fields_set:
             raise ValueError("send at least one field to change")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return partial_edit_schema(schema, handler)
+
+
+def partial_edit_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    """The JSON schema of a partial edit as its validators see it: no field null, at least one sent."""
+    json_schema = not_null_schema(schema, handler)
+    handler.resolve_ref_schema(json_schema)["minProperties"] = 1
+    return json_schema
+
+
+def not_null_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    """The JSON schema of a body whose fields may be left out but are refused as null (`X | None = None` only
+    makes them optional): for a `__get_pydantic_json_schema__`."""
+    json_schema = handler(schema)
+    for prop in handler.resolve_ref_schema(json_schema).get("properties", {}).values():
+        branches = [branch for branch in prop.pop("anyOf", []) if branch != {"type": "null"}]
+        if len(branches) == 1:
+            prop.update(branches[0])
+        elif branches:
+            prop["anyOf"] = branches
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+    return json_schema
 
 
 class DeletedOut(BaseModel):

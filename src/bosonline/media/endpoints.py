@@ -132,7 +132,14 @@ def _matches(if_none_match: str, etag: str) -> bool:
     },
 )
 async def media_file(
-    key: Annotated[str, Path(description="The tail of an image URL: `s<store>/<xx>/<token>.<ext>`.")],
+    key: Annotated[
+        str,
+        Path(
+            max_length=200,
+            json_schema_extra={"pattern": "^" + _KEY.pattern.replace("(?P<ext>", "(?:") + "$"},
+            description="The tail of an image URL: `s<store>/<xx>/<token>.<ext>`.",
+        ),
+    ],
     request: Request,
     runtime: RuntimeDep,
 ) -> Response:

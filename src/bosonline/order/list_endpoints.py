@@ -9,14 +9,16 @@ from typing import Annotated
 from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import download_response, filename_stem
+from bosonline.kit.fields import DAY_2000_2999_PATTERN, OneLineText, SearchText, declared
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order import download
 from bosonline.order.list_schemas import (
+    MAX_STATUS_VALUES,
     PAYMENT_METHOD_PATTERN,
     CourierCode,
     OrderDownloadIn,
@@ -27,6 +29,7 @@ from bosonline.order.list_schemas import (
 )
 from bosonline.order.list_service import OrderListService
 from bosonline.order.recap import OrderRecapService
+from bosonline.order.state import STATUSES
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.tenancy import StoreContext
@@ -38,26 +41,44 @@ Recapper = Annotated[OrderRecapService, store_service(OrderRecapService, Permiss
 ReadCtx = Annotated[StoreContext, Depends(require(Permission.orders_read))]
 
 
+_DAY = declared(DAY_2000_2999_PATTERN)
+_ONE_STATUS = "|".join(STATUSES)
+# One status or a comma list of up to ten (OrderFilterIn splits, trims and checks them, ten in all).
+StatusParam = Annotated[
+    str,
+    Field(
+        max_length=200,
+        json_schema_extra=declared(f"^(?:{_ONE_STATUS})(?:,(?:{_ONE_STATUS})){{0,{MAX_STATUS_VALUES - 1}}}$"),
+    ),
+]
+
+
 def order_filters(
     status: Annotated[
-        list[str] | None,
-        Query(description="Status(es): `pending,confirmed` or `status=pending&status=confirmed`."),
+        list[StatusParam] | None,
+        Query(
+            max_length=MAX_STATUS_VALUES,
+            description="Status(es): `pending,confirmed` or `status=pending&status=confirmed`.",
+        ),
     ] = None,
     payment_status: Annotated[PaymentStatus | None, Query()] = None,
     payment_method: Annotated[
         str | None, Query(max_length=24, pattern=PAYMENT_METHOD_PATTERN, description="bank_transfer, cod, qris, …")
     ] = None,
-    date_from: Annotated[date | None, Query(description="First day, store time zone (YYYY-MM-DD).")] = None,
-    date_to: Annotated[date | None, Query(description="Last day, store time zone, inclusive.")] = None,
+    date_from: Annotated[
+        date | None, Query(description="First day, store time zone (YYYY-MM-DD).", json_schema_extra=_DAY)
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(description="Last day, store time zone, inclusive.", json_schema_extra=_DAY)
+    ] = None,
     handler_id: Annotated[int | None, Query(ge=0, le=2**53, description="Handler (CS) member id; 0: none.")] = None,
     courier: Annotated[CourierCode | None, Query(description="Courier code.")] = None,
     product_id: Annotated[int | None, Query(ge=1, le=2**53, description="Orders with a line of it.")] = None,
-    sku: Annotated[str | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")] = None,
-    form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, description="Order number, buyer name, or part of the phone (08…)."),
+    sku: Annotated[
+        OneLineText | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")
     ] = None,
+    form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    q: Annotated[SearchText | None, Query(description="Order number, buyer name, or part of the phone (08…).")] = None,
 ) -> OrderFilterIn:
     raw = {
         "status": status, "payment_status": payment_status, "payment_method": payment_method,
@@ -106,4 +127,4 @@ async def download_orders(body: OrderDownloadIn, ctx: ReadCtx, runtime: RuntimeD
     rows = download.order_rows(runtime, ctx, body.filters())
     label = ctx.store.subdomain or str(ctx.store_id)
     stem = filename_stem("orders", label, runtime.clock.now(), ctx.store.timezone)
-    return download_response(body.format, stem, download.HEADER, rows)
+    return await download_response(body.format, stem, download.HEADER, rows)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_args
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from bosonline.kit.export import ExportFormat
-from bosonline.kit.fields import RecordId, no_control_chars
+from bosonline.kit.fields import DAY_2000_2999_PATTERN, SINGLE_LINE, RecordId, declared
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.state import STATUSES, OrderStatus
 from bosonline.shipping.couriers import COURIERS
@@ -26,19 +26,25 @@ PaymentMethodCode = Annotated[
     StringConstraints(strip_whitespace=True, pattern=PAYMENT_METHOD_PATTERN),
     Field(description="`bank_transfer`, `cod`, `qris`, … (lowercase code)."),
 ]
-Sku = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(no_control_chars)
-]
+Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), SINGLE_LINE]
 SearchText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
     Field(
         description="Order number or buyer name (contains, any case), or part of the buyer's phone (08… or 628…); "
         "a complete mobile number finds that buyer's orders."
     ),
 ]
-Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31), description="YYYY-MM-DD, 2000–2999.")]
+Day = Annotated[
+    date,
+    Field(
+        ge=date(2000, 1, 1),
+        le=date(2999, 12, 31),
+        description="YYYY-MM-DD, 2000–2999.",
+        json_schema_extra=declared(DAY_2000_2999_PATTERN),
+    ),
+]
 HandlerFilter = Annotated[int, Field(ge=0, le=2**53, description="Store member id of the handler (CS); 0: none.")]
 MAX_STATUS_VALUES = len(STATUSES)
 
@@ -50,7 +56,9 @@ class OrderFilterIn(BaseModel):
     `date_from=date_to=2026-11-21` for a store in Asia/Jakarta."""
 
     status: list[OrderStatus] | None = Field(
-        None, description="One or several statuses: a comma list (`pending,confirmed`) or the parameter repeated."
+        None,
+        max_length=MAX_STATUS_VALUES,
+        description="One or several statuses: a comma list (`pending,confirmed`) or the parameter repeated.",
     )
     payment_status: PaymentStatus | None = None
     payment_method: PaymentMethodCode | None = None

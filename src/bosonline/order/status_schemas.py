@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import no_control_chars_but_newlines
+from bosonline.kit.fields import MULTI_LINE, UNIQUE_ITEMS
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.state import OrderStatus
 
 MAX_BULK = 500
 NOTE_MAX = 500
 
-Note = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), AfterValidator(no_control_chars_but_newlines)
-]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), MULTI_LINE]
 OrderIdIn = Annotated[int, Field(ge=1, le=2**53)]
 
 
@@ -34,7 +32,12 @@ class StatusChangeIn(StrictBody):
 
 
 class BulkStatusChangeIn(StatusChangeIn):
-    ids: list[OrderIdIn] = Field(min_length=1, max_length=MAX_BULK, description=f"1–{MAX_BULK} order ids, each once.")
+    ids: list[OrderIdIn] = Field(
+        min_length=1,
+        max_length=MAX_BULK,
+        description=f"1–{MAX_BULK} order ids, each once.",
+        json_schema_extra=UNIQUE_ITEMS,
+    )
 
     @field_validator("ids")
     @classmethod

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from lokal import parse_qris
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from bosonline.kit.fields import no_control_chars
+from bosonline.kit.fields import SINGLE_LINE
 from bosonline.kit.schemas import StrictBody
 from bosonline.payment.qris import MAX_PAYLOAD_CHARS, static_qris_info
 
@@ -15,7 +15,7 @@ EXAMPLE_PAYLOAD = (
     "00020101021126620017ID.CO.BANKBCA.WWW0118936000140000123456021500088500012345651440014ID.CO.QRIS.WWW"
     "0215ID10200211817450303UMI5204549953033605802ID5911TOKO BERKAH6005DEPOK6105164316304D21B"
 )
-QrisPayload = Annotated[str, Field(min_length=1, max_length=MAX_PAYLOAD_CHARS), AfterValidator(no_control_chars)]
+QrisPayload = Annotated[str, Field(min_length=1, max_length=MAX_PAYLOAD_CHARS), SINGLE_LINE]
 
 
 class QrisIn(StrictBody):

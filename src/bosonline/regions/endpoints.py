@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 
 from bosonline.errors import ValidationFailed
+from bosonline.kit.fields import POSTAL_CODE_PATTERN, REGION_CODE_PATTERN, OneLineText, SearchText, declared
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.regions import service
 from bosonline.regions.schemas import RegionOut
@@ -24,19 +25,22 @@ MAX_LIMIT = 200
 async def list_regions(
     response: Response,
     parent: Annotated[
-        str | None,
+        OneLineText | None,
         Query(
             max_length=20,
+            json_schema_extra=declared(REGION_CODE_PATTERN),
             description='Code of a region ("32.76" or "3276"): its direct children, or with `q` the search is '
             "kept inside it.",
         ),
     ] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, description='Name search, e.g. "depok" or "kec. cibinong".'),
-    ] = None,
+    q: Annotated[SearchText | None, Query(description='Name search, e.g. "depok" or "kec. cibinong".')] = None,
     postal_code: Annotated[
-        str | None, Query(max_length=10, description="5-digit kode pos: the villages that use it.")
+        OneLineText | None,
+        Query(
+            max_length=10,
+            json_schema_extra=declared(POSTAL_CODE_PATTERN),
+            description="5-digit kode pos: the villages that use it.",
+        ),
     ] = None,
     level: Annotated[
         int | None,
@@ -93,7 +97,11 @@ async def get_region(
     response: Response,
     code: Annotated[
         str,
-        Path(max_length=20, description='Kemendagri code, dotted or not: "32.76.01.1006" or "3276011006".'),
+        Path(
+            max_length=20,
+            json_schema_extra=declared(REGION_CODE_PATTERN),
+            description='Kemendagri code, dotted or not: "32.76.01.1006" or "3276011006".',
+        ),
     ],
 ) -> Envelope[RegionOut]:
     """One region by code, with its path and (for a village) kode pos. 404 when no region has the code."""

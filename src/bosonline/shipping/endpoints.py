@@ -8,6 +8,7 @@ from fastapi import Query
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import REGION_CODE_PATTERN, OneLineText, declared
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
@@ -60,9 +61,10 @@ async def replace_rate_card(body: RateCardIn, service: Writer) -> Envelope[RateC
 async def estimate_rates(
     service: Reader,
     destination: Annotated[
-        str,
+        OneLineText,
         Query(
             max_length=20,
+            json_schema_extra=declared(REGION_CODE_PATTERN),
             description='Kemendagri code of a district ("32.76.01") or village ("32.76.01.1006" or "3276011006").',
         ),
     ],

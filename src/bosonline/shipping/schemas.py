@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import Rupiah, no_control_chars
+from bosonline.kit.fields import SINGLE_LINE, Rupiah
 from bosonline.kit.schemas import RowOut, StrictBody
 from bosonline.shipping.couriers import COURIERS, courier_name
 
@@ -37,7 +37,7 @@ ServiceName = Annotated[
 Etd = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
     Field(description="Delivery time as shown to buyers, up to 32 characters.", examples=["2-3 hari"]),
 ]
 

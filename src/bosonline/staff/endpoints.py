@@ -8,7 +8,7 @@ from fastapi import Depends, Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
-from bosonline.kit.fields import path_id
+from bosonline.kit.fields import SearchText, path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -32,7 +32,7 @@ async def list_staff(
     page: Annotated[PageParams, Depends(page_params)],
     role: Annotated[Literal["owner", "admin", "cs"] | None, Query()] = None,
     status: Annotated[Literal["active", "inactive"] | None, Query()] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Name or phone contains.")] = None,
+    q: Annotated[SearchText | None, Query(description="Name or phone contains.")] = None,
 ) -> ListEnvelope[StaffOut]:
     """Staff of the store, oldest first. Owners and admins only."""
     items, result, total = await service.list(page, role=role, status=status, q=q)

@@ -8,6 +8,7 @@ from fastapi import Depends, Query, status
 
 from bosonline.deps import CurrentUser, StoreRead, StoreWrite, account_service
 from bosonline.errors import error_responses
+from bosonline.kit.fields import OneLineText
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.routing import api_router
@@ -64,7 +65,7 @@ async def list_stores(
 async def check_subdomain(
     principal: CurrentUser,
     service: Service,
-    subdomain: Annotated[str, Query(min_length=1, max_length=63, description="The subdomain to check.")],
+    subdomain: Annotated[OneLineText, Query(min_length=1, max_length=63, description="The subdomain to check.")],
 ) -> Envelope[SubdomainCheckOut]:
     return Envelope(data=await service.check_subdomain(subdomain))
 

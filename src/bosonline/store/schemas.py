@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, GetJsonSchemaHandler, StringConstraints, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from bosonline.kit.fields import ShortText
 from bosonline.kit.phone import MobilePhone, ShownPhoneOrNone, e164_of
-from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row
+from bosonline.kit.schemas import PatchBody, RowOut, StrictBody, from_row, not_null_schema
 from bosonline.models import Store, StoreSettings
+from bosonline.store import subdomain
 
 TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
-SubdomainText = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=63)]
+SubdomainText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=63),
+    Field(json_schema_extra=subdomain.SCHEMA),
+]
+# A percentage with at most two decimals, as a JSON number or a string (what the Decimal field accepts).
+PERCENT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
+        {"type": "string", "pattern": r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"},
+    ]
+}
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
@@ -30,7 +44,7 @@ class StoreCreateIn(StrictBody):
 
 
 class StoreSettingsIn(StrictBody):
-    cod_fee_percent: Decimal | None = Field(
+    cod_fee_percent: Annotated[Decimal, WithJsonSchema(PERCENT_SCHEMA)] | None = Field(
         None, ge=0, le=100, decimal_places=2, description="COD fee as % of goods + shipping (default 3)."
     )
     unique_code_enabled: bool | None = Field(None, description="Add a 1–999 unique code to bank transfers.")
@@ -41,6 +55,10 @@ class StoreSettingsIn(StrictBody):
     cs_sees_all_orders: bool | None = Field(
         None, description="false (default): a CS sees only the orders assigned to them; true: every order."
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return not_null_schema(schema, handler)  # StoreService refuses a setting sent as null
 
 
 class StoreUpdateIn(PatchBody):

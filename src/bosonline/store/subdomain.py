@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 _PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,28})[a-z0-9]$")
+# The same rules for a schema (upper case is fine: it is lowered); RESERVED names are still refused.
+SCHEMA = {"pattern": r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){2,29}$", "maxLength": 30}
 
 RESERVED = frozenset(
     {

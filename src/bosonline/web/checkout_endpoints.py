@@ -30,6 +30,7 @@ from bosonline.checkout.schemas import (
 from bosonline.checkout.service import PublicCheckout
 from bosonline.deps import DbDep, RuntimeDep
 from bosonline.errors import CommonError, NotFound, ValidationFailed, error_responses
+from bosonline.kit.fields import OneLineText
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.payment.qris import qris_png
 from bosonline.routing import api_router
@@ -39,7 +40,7 @@ from bosonline.web.pages import render_not_found, render_order_page
 
 router = api_router(prefix="/public", tags=["Checkout"])
 
-FormSlug = Annotated[str, Path(min_length=1, max_length=80, description="The form's slug.")]
+FormSlug = Annotated[OneLineText, Path(min_length=1, max_length=80, description="The form's slug.")]
 SecretSlug = Annotated[str, Path(min_length=16, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 IdempotencyKey = Annotated[
     str,
@@ -101,8 +102,8 @@ async def estimate_rates(
     slug: FormSlug,
     checkout: Checkout,
     host: Host,
-    district: Annotated[str, Query(min_length=2, max_length=16, description="District or village code.")],
-    items: Annotated[str, Query(min_length=1, max_length=400, description='"<variant_id>:<qty>,…"')],
+    district: Annotated[OneLineText, Query(min_length=2, max_length=16, description="District or village code.")],
+    items: Annotated[OneLineText, Query(min_length=1, max_length=400, description='"<variant_id>:<qty>,…"')],
     payment_method: Annotated[str | None, Query(pattern="^(bank_transfer|cod|qris)$")] = None,
     store: StoreRef = None,
 ) -> ListEnvelope[RateOut]:

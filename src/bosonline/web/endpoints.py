@@ -13,6 +13,7 @@ from bosonline.checkout.guards import rate_limited
 from bosonline.checkout.service import public_form_page
 from bosonline.deps import ClientDep, DbDep, RuntimeDep
 from bosonline.errors import NotFound, TooManyRequests
+from bosonline.kit.fields import has_control_chars
 from bosonline.kit.links import RESET_PASSWORD_PATH
 from bosonline.routing import api_router
 from bosonline.web.assets import ASSET_PREFIX, ASSETS
@@ -41,7 +42,7 @@ async def form_page(
         await _page_limit(runtime, client)
     except TooManyRequests as exc:
         return render_too_many(int((exc.headers or {}).get("Retry-After", "60")))
-    if len(slug) > MAX_SLUG or (store is not None and len(store) > MAX_STORE):
+    if len(slug) > MAX_SLUG or (store is not None and (len(store) > MAX_STORE or has_control_chars(store))):
         return render_not_found()
     try:
         page = await public_form_page(db, runtime, request.headers.get("host"), store, slug)

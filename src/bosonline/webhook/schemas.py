@@ -15,7 +15,7 @@ from pydantic import (
     field_validator,
 )
 
-from bosonline.kit.fields import no_control_chars
+from bosonline.kit.fields import HTTP_URL_PATTERN, SINGLE_LINE, UNIQUE_ITEMS, declared
 from bosonline.kit.schemas import RowOut, StrictBody, from_row
 from bosonline.models import WebhookAttempt, WebhookDelivery
 from bosonline.webhook.outbox import EVENTS, WebhookEvent
@@ -42,6 +42,7 @@ WebhookUrl = Annotated[
         description=f"http(s) URL of the receiver, at most {MAX_URL_LENGTH} characters, no user:password@, no "
         "#fragment; its host must be a public internet address. Unique in the store.",
         examples=["https://erp.example.com/hooks/bosonline"],
+        json_schema_extra=declared(HTTP_URL_PATTERN),
     ),
 ]
 Secret = Annotated[
@@ -49,7 +50,7 @@ Secret = Annotated[
     StringConstraints(pattern=r"^[\x21-\x7e]{16,128}$"),
     Field(description="16–128 printable ASCII characters, no spaces. Left out: one is generated (`whsec_…`)."),
 ]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_control_chars)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SINGLE_LINE]
 
 
 class WebhookIn(StrictBody):
@@ -61,6 +62,7 @@ class WebhookIn(StrictBody):
         min_length=1,
         max_length=len(EVENTS),
         description="Events to receive; left out: all of them.",
+        json_schema_extra=UNIQUE_ITEMS,
     )
     description: Description | None = Field(None, description="A note for people, at most 200 characters.")
     secret: Secret | None = None

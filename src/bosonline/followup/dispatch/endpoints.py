@@ -14,7 +14,7 @@ import hmac
 import json
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import PlainTextResponse
 
 from bosonline.deps import DbDep, RuntimeDep
@@ -34,6 +34,7 @@ from bosonline.followup.dispatch.status_service import apply_status_updates, met
 from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET, InboundMessage, StatusUpdate
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, parse_meta_inbound, verify_meta_signature
+from bosonline.kit.fields import OneLineText, path_id
 from bosonline.models import WaIntegration
 from bosonline.routing import api_router
 from bosonline.runtime import Runtime
@@ -42,7 +43,7 @@ router = api_router(prefix="/webhooks/whatsapp", tags=["WhatsApp"])
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
 
-IntegrationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The WhatsApp integration's id.")]
+IntegrationId = Annotated[int, path_id("The WhatsApp integration's id.")]
 
 _SETUP = """
 Which URL to configure (`<host>` is this server's public origin). The webhook secret is generated with the
@@ -103,7 +104,7 @@ async def status_webhook(
     db: DbDep,
     runtime: RuntimeDep,
     secret: Annotated[
-        str | None,
+        OneLineText | None,
         Query(max_length=200, description="Gateways (Fonnte, Wablas, StarSender): the integration's webhook secret."),
     ] = None,
 ) -> dict[str, Any]:
@@ -166,9 +167,9 @@ async def verify_webhook(
     integration_id: IntegrationId,
     db: DbDep,
     runtime: RuntimeDep,
-    mode: Annotated[str | None, Query(alias="hub.mode", max_length=50)] = None,
-    verify_token: Annotated[str | None, Query(alias="hub.verify_token", max_length=200)] = None,
-    challenge: Annotated[str | None, Query(alias="hub.challenge", max_length=500)] = None,
+    mode: Annotated[OneLineText | None, Query(alias="hub.mode", max_length=50)] = None,
+    verify_token: Annotated[OneLineText | None, Query(alias="hub.verify_token", max_length=200)] = None,
+    challenge: Annotated[OneLineText | None, Query(alias="hub.challenge", max_length=500)] = None,
 ) -> PlainTextResponse:
     integration = await StatusRepository(db).integration(integration_id)
     if integration is None:

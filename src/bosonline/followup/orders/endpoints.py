@@ -22,7 +22,7 @@ from bosonline.followup.orders.schemas import (
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
-from bosonline.kit.fields import path_id
+from bosonline.kit.fields import DAY_2000_2100_PATTERN, OneLineText, declared, path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order.errors import OrderError
@@ -114,7 +114,7 @@ async def followup_attempts(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],
     sku: Annotated[
-        str | None,
+        OneLineText | None,
         Query(min_length=1, max_length=64, description="Only orders with a line of this SKU (e.g. ESB-001)."),
     ] = None,
 ) -> ListEnvelope[FollowupAttemptOut]:
@@ -164,10 +164,16 @@ async def followup_stats(
         Query(
             alias="from",
             description="First day (YYYY-MM-DD, store time zone, 2000-01-01…2100-12-31); default 30 days ago.",
+            json_schema_extra=declared(DAY_2000_2100_PATTERN),
         ),
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Last day, inclusive (2000-01-01…2100-12-31); default today.")
+        date | None,
+        Query(
+            alias="to",
+            description="Last day, inclusive (2000-01-01…2100-12-31); default today.",
+            json_schema_extra=declared(DAY_2000_2100_PATTERN),
+        ),
     ] = None,
 ) -> Envelope[FollowupStatsOut]:
     """Per step (Follow Up 1, 2, …) of the orders' follow-ups created in the range (≤ 366 days): how many were

@@ -27,7 +27,7 @@ from bosonline.followup.templates.schemas import (
     ScalevList,
 )
 from bosonline.followup.templates.service import TemplateService
-from bosonline.kit.fields import path_id
+from bosonline.kit.fields import OneLineText, path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.permissions import Permission
@@ -92,7 +92,9 @@ def _v3(text: str) -> dict[str, Any]:
 def v3_page(
     page_size: Annotated[int | None, Query(ge=1, le=MAX_V3_PAGE, description="Page size, 1–25 (default 25).")] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_V3_PAGE, description="Same as `page_size`.")] = None,
-    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        OneLineText | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
 ) -> PageParams:
     return PageParams(limit=page_size or limit or MAX_V3_PAGE, cursor=cursor)
 

@@ -12,7 +12,13 @@ from bosonline.followup import rules
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.schedule import LEAD_IDLE
 from bosonline.integrations.whatsapp.base import PROVIDERS
-from bosonline.kit.fields import RecordIds, no_control_chars, no_control_chars_but_newlines
+from bosonline.kit.fields import (
+    HTTP_URL_PATTERN,
+    MULTI_LINE,
+    SINGLE_LINE,
+    RecordIds,
+    declared,
+)
 from bosonline.kit.phone import ShownPhone
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
 from bosonline.kit.schemas import StrictBody, from_row
@@ -140,7 +146,7 @@ def _http_or_media(value: str) -> str:
 TemplateName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
     Field(description="Name of the follow-up chat, 1–100 characters, e.g. `Follow Up 1`.", examples=["Follow Up 1"]),
 ]
 if TYPE_CHECKING:  # Literals built at run time from the tuples, which type checkers cannot read: str to them
@@ -169,14 +175,18 @@ IsDefault = Annotated[bool, Field(description=IS_DEFAULT_DOC)]
 ImageUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_IMAGE_URL),
-    AfterValidator(no_control_chars),
+    SINGLE_LINE,
     AfterValidator(_http_or_media),
-    Field(description=IMAGE_DOC, examples=["https://cdn.example.com/promo.jpg"]),
+    Field(
+        description=IMAGE_DOC,
+        examples=["https://cdn.example.com/promo.jpg"],
+        json_schema_extra=declared(f"{HTTP_URL_PATTERN}|^/media/[A-Za-z0-9._/-]+$"),
+    ),
 ]
 Text = Annotated[
     str,
     StringConstraints(max_length=rules.MAX_TEXT),
-    AfterValidator(no_control_chars_but_newlines),
+    MULTI_LINE,
     AfterValidator(check_placeholders),
     Field(description=TEXTS_DOC, examples=["Halo Kak {{customer_name}}, pesanan {{order_number}} …"]),
 ]
