@@ -46,7 +46,7 @@ StoreRef = Annotated[
 ]
 # POST quote and Check Voucher name the store in the body, as Request Create Order does; `?store=` still works there.
 DeprecatedStoreRef = Annotated[
-    str | None,
+    OneLineText | None,
     Query(
         max_length=30,
         deprecated=True,
