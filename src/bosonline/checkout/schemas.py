@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from bosonline.bank.schemas import BankAccountPublicOut
 from bosonline.kit.fields import SINGLE_LINE, Email, PersonName, RecordId
 from bosonline.kit.phone import MobilePhone
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import RowOut, StrictBody
 from bosonline.order.fields import Address, Notes, PaymentMethod, PostalCode, RegionCode
 from bosonline.order.schemas import MoneyOut, OrderItemOut
 
@@ -75,7 +75,7 @@ class FormFieldsOut(BaseModel):
     address: Literal["full", "district"]
 
 
-class PublicFormOut(BaseModel):
+class PublicFormOut(RowOut):
     slug: str
     title: str
     description: str

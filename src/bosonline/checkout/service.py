@@ -41,6 +41,7 @@ from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.kit.phone import normalize_mobile
+from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
@@ -209,18 +210,7 @@ class PublicCheckout:
         allowed = [code for code in card if not form.couriers or code in form.couriers]
         return PublicFormPage(
             store=public_store(store),
-            form=PublicFormOut(
-                slug=form.slug or "",
-                title=form.title,
-                description=form.description,
-                fields=FormFieldsOut(**fields_of(form)),
-                payment_methods=list(form.payment_methods),
-                accept_vouchers=form.accept_vouchers,
-                show_stock=form.show_stock,
-                max_quantity=form.max_quantity,
-                meta_pixel_id=form.meta_pixel_id,
-                tiktok_pixel_id=form.tiktok_pixel_id,
-            ),
+            form=from_row(PublicFormOut, form, slug=form.slug or "", fields=FormFieldsOut(**fields_of(form))),
             products=list(products.values()),
             couriers=[CourierOut(code=code, name=courier_name(code)) for code in allowed],
             shipping_required=bool(card),

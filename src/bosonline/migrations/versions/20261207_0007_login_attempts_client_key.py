@@ -1,7 +1,5 @@
 """login attempts: the client key the throttle counts by (an IPv6 /64 is one client)
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-12-07 13:45:00.000000
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

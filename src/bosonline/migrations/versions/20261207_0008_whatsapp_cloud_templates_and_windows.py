@@ -1,7 +1,5 @@
 """whatsapp cloud: meta templates on follow-up chats, buyers' conversation windows
 
-Revision ID: 0008
-Revises: 0006
 Create Date: 2026-12-07 13:30:00
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,5 @@
 """store media library: images.library (product | store)
 
-Revision ID: 0009
-Revises: 0006
 Create Date: 2026-12-07 13:50:00.000000
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0009"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

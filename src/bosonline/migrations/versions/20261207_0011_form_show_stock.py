@@ -1,7 +1,5 @@
 """form show_stock: whether the buyer page shows the remaining stock
 
-Revision ID: 0011
-Revises: 0006
 Create Date: 2026-12-07 14:00:00.000000
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0011"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
