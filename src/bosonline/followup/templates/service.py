@@ -27,7 +27,7 @@ from bosonline.followup.templates.schemas import (
     GenerateIn,
     current_values,
 )
-from bosonline.kit.attributes import assign
+from bosonline.kit.attributes import assign, attributes
 from bosonline.kit.pagination import PageParams
 from bosonline.models import FollowupChat
 from bosonline.tenancy import RepositoryService
@@ -35,6 +35,8 @@ from bosonline.tenancy import RepositoryService
 DELETED_REASON = "template deleted"
 _CATEGORY_LABELS = {"bank_transfer": "bank transfer", "cod": "COD", "epayment": "e-payment"}
 _MEDIA_PROBE = "probe.webp"
+# What a chat generated from the default set takes from it as it is (provider, trigger and sender are chosen).
+_FROM_DEFAULT_SET = ("name", "hours_after", "text_for_bank_transfer", "text_for_cod", "text_for_epayment")
 # Meta's WhatsApp Cloud API sends a text with an image as the image's caption, which it limits to 1,024 characters.
 META_CAPTION_CHARS = 1_024
 # The fields the integration rules read: a PATCH re-checks those rules only when it changes one of them.
@@ -106,12 +108,8 @@ class TemplateService(RepositoryService[TemplateRepository]):
         chats = []
         for template in DEFAULT_SET:
             data = FollowupChatIn(
-                name=template.name,
+                **attributes(template, _FROM_DEFAULT_SET),
                 provider=options.provider,
-                hours_after=template.hours_after,
-                text_for_bank_transfer=template.text_for_bank_transfer,
-                text_for_cod=template.text_for_cod,
-                text_for_epayment=template.text_for_epayment,
                 trigger=rules.ORDER_CREATED,
                 wa_gateway_assignation_type=options.wa_gateway_assignation_type,
                 wa_integration_id=options.wa_integration_id,
