@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         "account's password).",
     )
     login_window_minutes: int = Field(15, ge=1, le=1_440)
+    forgot_password_per_hour: int = Field(
+        20,
+        ge=1,
+        le=100_000,
+        description="Forgot-password requests per client address (IPv6: one /64) per hour, whatever the addresses "
+        "asked for: a flood cannot crowd out real reset e-mails.",
+    )
     max_body_bytes: int = Field(6 * 1024 * 1024, ge=1_024, description="Larger request bodies get 413.")
     db_pool_size: int = Field(10, ge=1, le=200)
     cors_origins: list[str] = Field(default_factory=list)

@@ -149,3 +149,19 @@ async def test_a_cs_uploads_a_payment_proof(client: httpx.AsyncClient, rt: Runti
     assert payment["proof_url"] == proof["url"]
     assert_error(await client.delete(f"/store/media/{proof['id']}", headers=cs), 409, "media_in_use")
     assert_error(await client.delete(f"/store/media/{proof['id']}", headers=shop.headers), 409, "media_in_use")
+
+
+async def test_a_product_image_used_as_a_payment_proof_is_kept(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Proofs named product images before the store library existed (and still may): deleting such an image from
+    the product library must not quietly take the proof off the payment."""
+    shop, placed = await shop_and_order(client, rt)
+    image = await uploaded(client, shop.headers)
+    url = f"/store/order/{placed.id}/confirm-payment"
+    confirmed = await client.post(
+        url, json={"amount": placed.total, "proof_image_id": image["id"]}, headers=shop.headers
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    refused = await client.delete(f"/store/product/image/{image['id']}", headers=shop.headers)
+    assert_error(refused, 409, "media_in_use")
+    detail = await client.get(f"/store/order/{placed.id}", headers=shop.headers)
+    assert detail.json()["data"]["payment"]["history"][0]["proof_url"] == image["url"]

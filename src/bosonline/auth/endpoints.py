@@ -79,10 +79,16 @@ async def logout(principal: CurrentUser, service: Service) -> Envelope[MessageOu
     return Envelope(data=MessageOut(message="Logged out"))
 
 
-@router.post("/password/forgot", status_code=status.HTTP_202_ACCEPTED, summary="Forgot password")
+@router.post(
+    "/password/forgot",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Forgot password",
+    responses=error_responses(CommonError.too_many_requests),
+)
 async def forgot_password(body: ForgotPasswordIn, service: Service, client: ClientDep) -> Envelope[MessageOut]:
     """E-mails a link to the reset page (`/reset-password`) with a single-use token, valid 60 minutes by default,
-    at most 5 per account and hour. Answers the same, in the same time, whether or not the address has an
+    at most 5 per account and hour; more than `BOSONLINE_FORGOT_PASSWORD_PER_HOUR` requests (default 20) from one
+    client address (an IPv6 /64) in an hour → 429 with `Retry-After`. Answers the same, in the same time, whether or not the address has an
     account: the e-mail is sent after the response."""
     await service.forgot_password(email=body.email, client=client)
     return Envelope(data=MessageOut(message="If this address has an account, a reset link is on its way"))

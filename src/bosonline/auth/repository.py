@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import Database, rowcount
+from bosonline.db import Database, row_of, rowcount
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 
 
@@ -54,8 +54,10 @@ class AuthRepository:
         self.session = session
 
     # users
-    async def user_by_email(self, email: str) -> User | None:
-        return await self.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+    async def user_by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        return await row_of(
+            self.session, select(User).where(User.email == email, User.deleted_at.is_(None)), for_update=for_update
+        )
 
     async def user_by_id(self, user_id: int) -> User | None:
         return await self.session.scalar(select(User).where(User.id == user_id, User.deleted_at.is_(None)))

@@ -12,7 +12,7 @@ from bosonline.auth.repository import AuthRepository, count_login_attempt
 from bosonline.auth.schemas import TokenPair
 from bosonline.db import after_commit
 from bosonline.errors import BadRequest, TooManyRequests, Unauthorized, conflict_for
-from bosonline.kit.ratelimit import client_key
+from bosonline.kit.ratelimit import client_key, count_hit
 from bosonline.kit.security import hash_token, new_opaque_token, new_session_id, successor_token
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.user import EMAIL_UNIQUE
@@ -104,7 +104,11 @@ class AuthService:
         if token.rotated_at is not None:
             if now - token.rotated_at < timedelta(seconds=self.rt.settings.refresh_reuse_grace_seconds):
                 # Rotated seconds ago: another tab of the same browser refreshed at the same moment, not a thief.
-                # It gets the same successor the first one got (and a fresh access token).
+                # It gets the same successor the first one got (and a fresh access token), unless that successor
+                # was itself rotated meanwhile: handing it out would make the next refresh look like a theft.
+                current = await self.repo.refresh_token_with_session(hash_token(successor))
+                if current is None or current[0].rotated_at is not None:
+                    raise Unauthorized(INVALID_REFRESH, code=AuthError.invalid_refresh_token)
                 return self._pair(user.id, auth_session.id, successor)
             await self._reused(auth_session.id, now)
         if token.expires_at <= now:
@@ -128,6 +132,15 @@ class AuthService:
         schedules the work (`send_password_reset`, after the response), so that nobody can tell from the answer
         or its latency which addresses have accounts."""
         runtime = self.rt
+        retry_after = await count_hit(
+            runtime.db,
+            f"forgot:{client_key(client.ip)}",
+            limit=runtime.settings.forgot_password_per_hour,
+            window_seconds=3600,
+            now=self.now,
+        )
+        if retry_after is not None:
+            raise TooManyRequests("Too many password reset requests; try again later", retry_after=retry_after)
 
         async def schedule() -> None:
             runtime.background.spawn(lambda: send_password_reset(runtime, email, client), name="password_reset")
@@ -137,7 +150,8 @@ class AuthService:
     async def issue_reset_token(self, email: str, client: Client) -> PasswordReset | None:
         """A new reset token for the account of `email` (retiring its older ones), or None for no account or past
         the hourly limit."""
-        user = await self.repo.user_by_email(email)
+        # Locked: two resets of one account at once take turns, so the hourly limit and "one live token" hold.
+        user = await self.repo.user_by_email(email, for_update=True)
         if user is None or user.email is None:
             return None
         now = self.now

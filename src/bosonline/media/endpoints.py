@@ -88,7 +88,7 @@ async def list_images(service: Reader, page: Annotated[PageParams, Depends(page_
 @router.delete(
     "/store/product/image/{image_id:int}",
     summary="Delete Image",
-    responses=error_responses(MediaError.image_in_use),
+    responses=error_responses(MediaError.image_in_use, MediaError.media_in_use),
 )
 async def delete_image(image_id: ImageId, service: Writer) -> Envelope[ImageDeletedOut]:
     """Deletes an uploaded picture and its files. Refused with 409 `image_in_use` while a product (archived ones

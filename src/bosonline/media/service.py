@@ -165,6 +165,12 @@ class MediaService(MediaLibrary[ImageOut]):
             raise Conflict(
                 "This image is used by a product or a variant; remove it there first", code=MediaError.image_in_use
             )
+        # A payment proof or a template may name a product image too (proofs did before the store library existed).
+        if await self.repo.used_by_store(image.id, self.urls(image).values()):
+            raise Conflict(
+                "A payment proof or a follow-up template uses this image; remove it there first",
+                code=MediaError.media_in_use,
+            )
 
 
 def delete_unless_committed(session: AsyncSession, storage: Storage, keys: list[str]) -> None:

@@ -52,7 +52,7 @@ class SmtpNotifier:
             log.error(
                 "password_reset_mail_failed",
                 error=type(exc).__name__,
-                detail=str(exc)[:300],
+                detail=str(exc).replace(reset.token, "…")[:300],  # a server's reply may quote the message
                 smtp_host=self.settings.smtp_host,
                 message_id=message["Message-ID"],
             )

@@ -64,7 +64,8 @@ class OrderPayments(OrderChange):
     # --- Confirm Payment --------------------------------------------------------------------------------------
 
     async def _check_proof(self, image_id: int) -> None:
-        if await self.repo.one(Image, image_id) is None:
+        # Locked: a concurrent delete of the picture waits for this payment (and then sees it in use).
+        if await self.repo.one(Image, image_id, for_update=True) is None:
             raise ValidationFailed(fields={"proof_image_id": "is not an image of this store"})
 
     async def confirm(self, order_id: int, body: ConfirmPaymentIn) -> OrderDetailOut:
