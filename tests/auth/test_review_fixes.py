@@ -13,9 +13,10 @@ from bosonline.auth.service import AuthService
 from bosonline.models import PasswordResetToken
 from bosonline.principals import Client
 from bosonline.runtime import Runtime
+from tests.auth.test_login import WRONG, attempt
 from tests.auth.test_refresh_logout import assert_works, refresh, rotate
 from tests.envelope import assert_error
-from tests.factories import register
+from tests.factories import PASSWORD, register
 
 ClientAt = Callable[[str], httpx.AsyncClient]
 
@@ -72,3 +73,23 @@ async def test_concurrent_resets_of_one_account_keep_the_hourly_limit(client: ht
             select(func.count()).select_from(PasswordResetToken).where(PasswordResetToken.used_at.is_(None))
         )
     assert live == 1
+
+
+async def test_strangers_cannot_lock_the_owner_out_of_a_device_that_logged_in_before(
+    client: httpx.AsyncClient, client_at: ClientAt, rt: Runtime
+) -> None:
+    """Many addresses spend the account-wide budget; the owner's phone, which logged in to the account before,
+    still logs in (within its own per-client limit), while a new address is still refused."""
+    await register(client, email="pemilik@example.com")
+    phone = client_at("203.0.113.50")
+    assert (await attempt(phone, "pemilik@example.com", PASSWORD)).status_code == 200
+    rt.settings.login_max_failures_per_account = 3
+    try:
+        for n in range(1, 5):
+            await attempt(client_at(f"198.51.100.{n}"), "pemilik@example.com", WRONG)
+        assert_error(
+            await attempt(client_at("198.51.100.99"), "pemilik@example.com", PASSWORD), 429, "too_many_requests"
+        )
+        assert (await attempt(phone, "pemilik@example.com", PASSWORD)).status_code == 200
+    finally:
+        rt.settings.login_max_failures_per_account = 20

@@ -55,7 +55,8 @@ async def login(body: LoginIn, service: Service, client: ClientDep) -> Envelope[
     """The token pair and the account. Wrong email or password → 401 `invalid_credentials` (never says which).
     More than the allowed failures for one email within the window → 429 with `Retry-After`, and the password is
     not checked: by default 5 in 15 minutes from one client (an IPv6 client is its /64), 20 from all addresses
-    together."""
+    together; a client that logged in to the account in the last 90 days is held to its own limit only, so
+    strangers cannot lock the owner out."""
     user, tokens = await service.login(email=body.email, password=body.password, client=client)
     return Envelope(data=SessionOut(**tokens.model_dump(), user=UserOut.model_validate(user)))
 

@@ -141,6 +141,16 @@ class AuthRepository:
             update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(outcome=outcome, user_id=user_id)
         )
 
+    async def has_logged_in(self, email: str, client_key: str, *, since: datetime) -> bool:
+        """Whether `email` logged in successfully from `client_key` after `since`."""
+        stmt = select(LoginAttempt.id).where(
+            LoginAttempt.email == email,
+            LoginAttempt.client_key == client_key,
+            LoginAttempt.created_at > since,
+            LoginAttempt.outcome == "success",
+        )
+        return (await self.session.scalar(stmt.limit(1))) is not None
+
     async def recent_failures(self, email: str, since: datetime, client_key: str | None = None) -> FailureStreak:
         """Failures for `email` after `since`: from every client, or from `client_key` only and then only those
         after that client's last success.

@@ -25,6 +25,9 @@ INVALID_REFRESH = "Refresh token is invalid, expired or revoked; log in again"
 INVALID_RESET = "The reset token is invalid, used or expired; ask for a new one"
 # At most this many reset e-mails per account per hour: the endpoint is public and must not become a spam cannon.
 MAX_RESETS_PER_HOUR = 5
+# A client (address, IPv6 /64) that logged in to an account within this many days is its owner's, not a botnet's:
+# the account-wide limit does not lock it out (its own per-client limit still holds).
+KNOWN_CLIENT_DAYS = 90
 
 
 class AuthService:
@@ -62,14 +65,17 @@ class AuthService:
         # The attempt is counted, committed, before any password is checked: concurrent guesses each see the ones
         # committed before them, so no burst checks more passwords than the limits allow.
         attempt = await count_login_attempt(self.rt.db, self._attempt_row(email, client), now - window)
-        over = [
-            streak
-            for streak, limit in (
-                (attempt.from_client, settings.login_max_failures),
-                (attempt.on_account, settings.login_max_failures_per_account),
+        over = []
+        if attempt.from_client.count > settings.login_max_failures:
+            over.append(attempt.from_client)
+        if attempt.on_account.count > settings.login_max_failures_per_account and not (
+            # strangers spent the account's budget: its owner's own device still gets its per-client tries
+            not over
+            and await self.repo.has_logged_in(
+                email, client_key(client.ip)[:64], since=now - timedelta(days=KNOWN_CLIENT_DAYS)
             )
-            if streak.count > limit
-        ]
+        ):
+            over.append(attempt.on_account)
         if over:
             await self.repo.finish_login_attempt(attempt.id, "throttled", None)
             raise TooManyRequests(
