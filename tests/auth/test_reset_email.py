@@ -105,7 +105,7 @@ async def test_the_email_arrives_in_indonesian_and_its_link_resets_the_password(
     assert text.startswith("Halo Sri Wahyuni,")
     assert "mengatur ulang kata sandi akun Bosonline dengan email sri@example.com" in text
     # who asked: when (in WIB; the frozen clock is 21 Nov 2026 03:00 UTC), from which address and browser
-    assert "21 November 2026 pukul 10.00 WIB dari alamat IP 203.0.113.7, peramban: Mozilla/5.0 (Linux; Android" in text
+    assert "21 November 2026 pukul 10.00 WIB dari alamat IP 203.0.113.7, peramban: Chrome di Android" in text
     assert "Link ini berlaku 60 menit dan hanya bisa dipakai sekali" in text
     assert "Jika Anda tidak meminta ini, abaikan email ini" in text
     html = mail.message.get_body(("html",))

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from bosonline.auth.service import AuthService
 from bosonline.models import PasswordResetToken
+from bosonline.notify import PasswordReset
+from bosonline.notify.reset_email import device_of, who_asked
 from bosonline.principals import Client
 from bosonline.runtime import Runtime
 from tests.auth.test_login import WRONG, attempt
@@ -93,3 +95,20 @@ async def test_strangers_cannot_lock_the_owner_out_of_a_device_that_logged_in_be
         assert (await attempt(phone, "pemilik@example.com", PASSWORD)).status_code == 200
     finally:
         rt.settings.login_max_failures_per_account = 20
+
+
+async def test_the_reset_email_never_quotes_the_requesters_user_agent(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Whoever asks chooses the User-Agent: the victim's genuine e-mail must not carry the asker's words."""
+    await register(client, email="korban@example.com")
+    phishing = "Mozilla/5.0 ALERT: verifikasi akun Anda di evil.example sekarang"
+    response = await client.post(
+        "/auth/password/forgot", json={"email": "korban@example.com"}, headers={"User-Agent": phishing}
+    )
+    assert response.status_code == 202
+    await rt.background.drain(timeout=10)
+    [sent] = rt.notifier.resets  # type: ignore[attr-defined]
+    text = who_asked(PasswordReset(**sent))
+    assert "evil.example" not in text and "ALERT" not in text
+    assert device_of("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36") == (
+        "Chrome di Android"
+    )

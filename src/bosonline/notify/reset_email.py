@@ -30,7 +30,16 @@ _MONTHS = (
     "November",
     "Desember",
 )
-_MAX_AGENT = 120
+# The User-Agent is chosen by whoever asks (an attacker asking for the victim's reset, say): the e-mail names only
+# the browser and system it recognises, in our words, never the header's own text.
+_BROWSERS = (
+    ("SamsungBrowser", "Samsung Internet"), ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"), ("Safari/", "Safari"),
+)  # fmt: skip
+_SYSTEMS = (
+    ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+    ("Mac OS X", "macOS"), ("Linux", "Linux"),
+)  # fmt: skip
 
 
 def when(moment: datetime) -> str:
@@ -39,10 +48,19 @@ def when(moment: datetime) -> str:
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} WIB"
 
 
+def device_of(agent: str | None) -> str | None:
+    """ "Chrome di Android" from a User-Agent, in our own words; None when nothing is recognised."""
+    agent = agent or ""
+    browser = next((label for token, label in _BROWSERS if token in agent), None)
+    system = next((label for token, label in _SYSTEMS if token in agent), None)
+    if browser and system:
+        return f"{browser} di {system}"
+    return browser or system
+
+
 def who_asked(reset: PasswordReset) -> str:
-    agent = (reset.user_agent or "").strip()
-    browser = f", peramban: {agent[:_MAX_AGENT]}" if agent else ""
-    return f"{when(reset.requested_at)} dari alamat IP {reset.ip}{browser}"
+    device = device_of(reset.user_agent)
+    return f"{when(reset.requested_at)} dari alamat IP {reset.ip}" + (f", peramban: {device}" if device else "")
 
 
 def _paragraphs(reset: PasswordReset, link: str, signature: str) -> list[str]:
