@@ -106,6 +106,23 @@ async def test_every_id_parameter_is_within_the_id_range(spec: dict[str, Any]) -
                 assert schema.get("maximum", MAX_ID + 1) <= MAX_ID, at
 
 
+async def test_lists_of_values_each_once_declare_unique_items(spec: dict[str, Any]) -> None:
+    """A list of plain values the server refuses with a repeat ("each once" in its description) says so with
+    uniqueItems (a list of objects unique on some of their fields cannot: its description says it)."""
+    once = {
+        at: schema.get("uniqueItems") is True
+        for where, root in _inputs(spec)
+        for at, schema in _leaves(spec, root, where)
+        if schema.get("type") == "array"
+        and "each once" in schema.get("description", "")
+        and "$ref" not in schema.get("items", {})
+    }
+    assert any(at.startswith("POST /store/form/duplicate body") for at in once), sorted(once)
+    assert [at for at, declared in once.items() if not declared] == []
+    form = spec["components"]["schemas"]["FormIn"]["properties"]
+    assert form["couriers"]["uniqueItems"] is True and form["payment_methods"]["uniqueItems"] is True
+
+
 async def test_text_parameters_declare_that_control_characters_are_refused(spec: dict[str, Any]) -> None:
     """A query or path text refuses a NUL (PostgreSQL cannot take one): the schema says so with a pattern."""
     for where, root in _inputs(spec):
