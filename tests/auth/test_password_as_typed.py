@@ -1,15 +1,16 @@
 """Passwords are taken exactly as typed (request bodies strip every other string); hashes made when they were
-stripped still log in with the typed password and are rehashed as typed."""
+stripped still log in with the typed password and are rehashed as typed. And what the schema says of emails."""
 
 from __future__ import annotations
 
+import email_validator
 import httpx
 from sqlalchemy import select
 
 from bosonline.models import User
 from bosonline.runtime import Runtime
 from tests.auth.helpers import user_by_email
-from tests.envelope import assert_error
+from tests.envelope import assert_error, assert_validation
 from tests.factories import register
 
 SPACED = "  rahasia 123  "
@@ -58,3 +59,13 @@ async def test_a_new_password_keeps_its_spaces(client: httpx.AsyncClient) -> Non
     assert response.status_code == 200, response.text
     assert await login_status(client, "ganti@example.com", SPACED) == 200
     assert await login_status(client, "ganti@example.com", SPACED.strip()) == 401
+
+
+async def test_the_email_description_names_the_domains_refused(client: httpx.AsyncClient) -> None:
+    """Not a pattern (the reserved names end a domain in any case): the description says what the check refuses."""
+    spec = (await client.get("/openapi.json")).json()
+    description = spec["components"]["schemas"]["RegisterIn"]["properties"]["email"]["description"]
+    for name in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        assert f"`.{name}`" in description, name
+        body = {"name": "Budi", "email": f"budi@toko.{name}", "phone": "081234567890", "password": SPACED}
+        assert_validation(await client.post("/auth/register", json=body), "email")
