@@ -29,7 +29,7 @@ class ListEnvelope(BaseModel, Generic[T]):
 
 
 class StrictBody(BaseModel):
-    """Base of request bodies: unknown keys are refused, strings trimmed."""
+    """Base of request bodies: unknown keys are refused, strings trimmed (but passwords: kit.fields.Password)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
