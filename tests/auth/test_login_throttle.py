@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bosonline.kit.clock import FrozenClock
+from bosonline.kit.security import PasswordMatch
 from bosonline.runtime import Runtime
 from tests.auth.helpers import login_attempts
 from tests.auth.test_login import WRONG, attempt, fail_times, retry_after
@@ -21,15 +22,15 @@ ClientAt = Callable[[str], httpx.AsyncClient]
 
 @pytest.fixture
 def password_checks(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every password the runtime's hasher is asked to verify, in order."""
+    """Every password the runtime's hasher is asked to check, in order."""
     checked: list[str] = []
-    verify = rt.passwords.verify
+    check = rt.passwords.check
 
-    async def counting(password_hash: str | None, password: str) -> bool:
+    async def counting(password_hash: str | None, password: str) -> PasswordMatch:
         checked.append(password)
-        return await verify(password_hash, password)
+        return await check(password_hash, password)
 
-    monkeypatch.setattr(rt.passwords, "verify", counting)
+    monkeypatch.setattr(rt.passwords, "check", counting)
     return checked
 
 

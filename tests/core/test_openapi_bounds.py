@@ -14,10 +14,12 @@ import pytest
 
 import bosonline.app  # noqa: F401  (loads every domain, so that every PatchBody subclass exists)
 from bosonline.catalog.schemas import CategoryUpdateIn
+from bosonline.errors import ValidationFailed
 from bosonline.form.success import check_redirect_url
 from bosonline.kit.fields import HTTP_URL_PATTERN, MAX_ID, REGION_CODE_PATTERN, SINGLE_LINE, text_pattern
 from bosonline.kit.schemas import PatchBody
 from bosonline.store.schemas import StoreSettingsIn
+from bosonline.web.checkout_endpoints import ITEMS_PATTERN, parse_items
 from bosonline.webhook.targets import url_problem
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -106,6 +108,23 @@ async def test_every_id_parameter_is_within_the_id_range(spec: dict[str, Any]) -
                 assert schema.get("maximum", MAX_ID + 1) <= MAX_ID, at
 
 
+async def test_lists_of_values_each_once_declare_unique_items(spec: dict[str, Any]) -> None:
+    """A list of plain values the server refuses with a repeat ("each once" in its description) says so with
+    uniqueItems (a list of objects unique on some of their fields cannot: its description says it)."""
+    once = {
+        at: schema.get("uniqueItems") is True
+        for where, root in _inputs(spec)
+        for at, schema in _leaves(spec, root, where)
+        if schema.get("type") == "array"
+        and "each once" in schema.get("description", "")
+        and "$ref" not in schema.get("items", {})
+    }
+    assert any(at.startswith("POST /store/form/duplicate body") for at in once), sorted(once)
+    assert [at for at, declared in once.items() if not declared] == []
+    form = spec["components"]["schemas"]["FormIn"]["properties"]
+    assert form["couriers"]["uniqueItems"] is True and form["payment_methods"]["uniqueItems"] is True
+
+
 async def test_text_parameters_declare_that_control_characters_are_refused(spec: dict[str, Any]) -> None:
     """A query or path text refuses a NUL (PostgreSQL cannot take one): the schema says so with a pattern."""
     for where, root in _inputs(spec):
@@ -163,3 +182,25 @@ def test_url_pattern_accepts_only_what_the_url_checks_accept() -> None:
         assert check_redirect_url(url) == url
     for url in ("ftp://a.b", "https://-a.b", "https://a b", "https://user@a.b", "https://a.b/#x", "https://"):
         assert not re.fullmatch(HTTP_URL_PATTERN, url), url
+
+
+async def test_the_rates_items_pattern_takes_what_parse_items_takes(spec: dict[str, Any]) -> None:
+    [items] = [p for p in spec["paths"]["/public/form/{slug}/rates"]["get"]["parameters"] if p["name"] == "items"]
+    assert items["schema"]["pattern"] == ITEMS_PATTERN
+    for raw in ("12:2,15:1", "7", "1:1000,2", "9" * 15 + ":1"):
+        assert re.search(ITEMS_PATTERN, raw), raw
+        assert parse_items(raw)
+    for raw in ("0:1", "1:0", "1:1001", "12:2,", "a:1", "1:2:3", "", "9" * 16, "1\x002"):
+        assert not re.search(ITEMS_PATTERN, raw), raw
+        if raw != "9" * 16:  # parse_items takes 16 digits up to MAX_ID; the pattern declares 15
+            with pytest.raises(ValidationFailed):
+                parse_items(raw)
+
+
+async def test_the_honeypot_declares_that_only_empty_is_accepted(spec: dict[str, Any]) -> None:
+    """`website` refuses anything typed (422 rejected, tests/checkout/test_refusals.py): the schema says empty."""
+    honeypots = [
+        schema for where, root in _inputs(spec) for at, schema in _leaves(spec, root, where) if at.endswith(".website")
+    ]
+    assert len(honeypots) >= 3  # place an order, save and update a lead
+    assert all(schema["maxLength"] == 0 for schema in honeypots)

@@ -218,3 +218,24 @@ async def test_documented_semantics_match_the_code(client: httpx.AsyncClient) ->
             "a template whose number was deleted can still be renamed",
         ):
             assert fact in patch, (path, fact)
+
+
+async def test_patch_declares_which_fields_may_be_null(client: httpx.AsyncClient) -> None:
+    """Both PATCH routes: the schema declares null only where null is taken (clearing `image` or
+    `wa_integration_id`); a null elsewhere is refused on the field, before the merge."""
+    spec = (await client.get("/openapi.json")).json()
+    for path in ("/store/follow-up-chats/{chat_id}", "/v3/products/{product_id}/follow-up-chats/{chat_id}"):
+        ref = spec["paths"][path]["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        properties = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+        nullable = {name for name, prop in properties.items() if {"type": "null"} in prop.get("anyOf", [])}
+        assert nullable == {"image", "wa_integration_id"}, path
+        assert properties["name"]["type"] == "string" and properties["is_default"]["type"] == "boolean"
+    owner = await seller(client)
+    headers = owner["headers"]
+    chat = await add_template(client, headers, image="https://cdn.example.com/promo.jpg")
+    for field in ("name", "change_status", "is_default", "text_for_cod", "trigger", "wa_gateway_assignation_type"):
+        problems = _fields(await client.patch(f"{URL}/{chat['id']}", json={field: None}, headers=headers))
+        assert problems == {field: "must not be null; leave the field out to keep it"}, (field, problems)
+    response = await client.patch(f"{URL}/{chat['id']}", json={"image": None}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["image"] is None

@@ -72,6 +72,7 @@ async def test_every_filter(client: httpx.AsyncClient, rt: Runtime) -> None:
         ({"status": "confirmed,shipped"}, [c, b]),
         ({"status": ["canceled", "pending"]}, [d, a]),
         ({"status": " confirmed , confirmed "}, [b]),
+        ({"status": ["canceled,pending,canceled,pending,canceled,pending"] * 2}, [d, a]),  # 12 names, 2 statuses
         ({"payment_status": "paid"}, [b]),
         ({"payment_method": "cod"}, [c]),
         ({"payment_method": "va_bca"}, []),

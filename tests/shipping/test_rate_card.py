@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from bosonline.runtime import Runtime
+from bosonline.shipping.couriers import COURIERS
 from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login, seller
 from tests.querycount import count_queries
@@ -90,6 +91,16 @@ async def test_fifty_services_fit_and_read_in_one_query(client: httpx.AsyncClien
         assert await get_card(client, owner["headers"]) == card
     # principal, store context, the card
     assert q.count <= 4, q.statements
+
+
+async def test_the_schema_lists_the_courier_codes_the_card_takes(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    courier = spec["components"]["schemas"]["RateServiceIn"]["properties"]["courier"]
+    assert courier["enum"] == list(COURIERS)
+    owner = await seller(client)
+    card = await set_card(client, owner["headers"], [rate_service(code) for code in courier["enum"]])
+    assert [s["courier"] for s in card] == list(COURIERS)
+    assert_validation(await put_card(client, owner["headers"], [rate_service("fedex")]), "services.0.courier")
 
 
 REFUSED: list[tuple[str, Any, str]] = [

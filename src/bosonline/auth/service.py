@@ -13,7 +13,7 @@ from bosonline.auth.schemas import TokenPair
 from bosonline.db import after_commit
 from bosonline.errors import BadRequest, TooManyRequests, Unauthorized, conflict_for
 from bosonline.kit.ratelimit import client_key, count_hit
-from bosonline.kit.security import hash_token, new_opaque_token, new_session_id, successor_token
+from bosonline.kit.security import PasswordMatch, hash_token, new_opaque_token, new_session_id, successor_token
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.user import EMAIL_UNIQUE
 from bosonline.notify import PasswordReset
@@ -84,14 +84,14 @@ class AuthService:
                 persist=True,
             )
         user = await self.repo.user_by_email(email)
-        valid = await self.rt.passwords.verify(user.password_hash if user else None, password)
-        if user is None or not valid:
+        match = await self.rt.passwords.check(user.password_hash if user else None, password)
+        if user is None or match is PasswordMatch.wrong:
             await self.repo.finish_login_attempt(attempt.id, "failure", user.id if user else None)
             raise Unauthorized(INVALID_CREDENTIALS, code=AuthError.invalid_credentials, persist=True)
         # A success ends the failure streak of this email from this client only (the failures counted against the
         # account from everywhere stay): so nobody can clear what a botnet spent by logging in from elsewhere.
         await self.repo.finish_login_attempt(attempt.id, "success", user.id)
-        if self.rt.passwords.needs_rehash(user.password_hash):
+        if match is PasswordMatch.legacy_stripped or self.rt.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.rt.passwords.hash(password)
         return user, await self.start_session(user, client)
 

@@ -31,7 +31,9 @@ Honeypot = Annotated[
     str,
     Field(
         max_length=200,
-        description="Honeypot: the page hides this field from people; anything typed in it marks a bot (422).",
+        description="Honeypot: the page hides this field from people; anything typed in it marks a bot (422 "
+        "`rejected`). Leave it out or empty.",
+        json_schema_extra={"maxLength": 0},  # what is accepted; the 200 only bounds what a bot's 422 reads
     ),
 ]
 

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from bosonline.form.rules import DEFAULT_PAYMENT_METHODS, MAX_BATCH, MAX_COURIERS, MAX_ITEMS, SLUG_MAX, TITLE_MAX
 from bosonline.form.success import MAX_MESSAGE, MAX_REDIRECT_URL, MAX_WHATSAPP_TEXT, SuccessMode, check_redirect_url
-from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, RecordId, declared
+from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, UNIQUE_ITEMS, RecordId, declared
 from bosonline.kit.placeholders import check_placeholders
 from bosonline.kit.schemas import StrictBody
 from bosonline.shipping.couriers import COURIERS
@@ -71,12 +71,17 @@ class FormIn(StrictBody):
     )
     fields: FieldsIn = Field(default_factory=FieldsIn, description="What the page asks of buyers.")
     payment_methods: list[PaymentMethod] = Field(
-        default_factory=lambda: list(DEFAULT_PAYMENT_METHODS), min_length=1, max_length=3
+        default_factory=lambda: list(DEFAULT_PAYMENT_METHODS),
+        min_length=1,
+        max_length=3,
+        description="Payment methods offered, each once.",
+        json_schema_extra=UNIQUE_ITEMS,
     )
     couriers: list[CourierCode] = Field(
         default_factory=list,
         max_length=MAX_COURIERS,
-        description="Courier codes offered; `[]` offers every courier on the store's rate card.",
+        description="Courier codes offered, each once; `[]` offers every courier on the store's rate card.",
+        json_schema_extra=UNIQUE_ITEMS,
     )
     accept_vouchers: bool = True
     show_stock: bool = Field(
@@ -93,7 +98,12 @@ class FormStatusIn(StrictBody):
 
 
 class DuplicateBatchIn(StrictBody):
-    ids: list[RecordId] = Field(min_length=1, max_length=MAX_BATCH, description=f"1–{MAX_BATCH} form ids, each once.")
+    ids: list[RecordId] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"1–{MAX_BATCH} form ids, each once.",
+        json_schema_extra=UNIQUE_ITEMS,
+    )
 
 
 MessageText = Annotated[

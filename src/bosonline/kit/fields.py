@@ -111,10 +111,23 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 SearchText = Annotated[str, Field(min_length=1, max_length=100), SINGLE_LINE]
 # The same rule without bounds, for query and path texts: give them in Query()/Path() (min_length, max_length).
 OneLineText = Annotated[str, SINGLE_LINE]
-Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lower)]
-# Not stripped: spaces are part of a password. 128 bounds the hashing work one request can ask for.
-Password = Annotated[str, Field(min_length=8, max_length=128, description="8–128 characters.")]
-AnyPassword = Annotated[str, Field(min_length=1, max_length=128)]
+Email = Annotated[
+    EmailStr,
+    Field(
+        max_length=254,
+        description="An email address that can receive mail: domains of special use or reserved (`.test`, "
+        "`.local`, `.localhost`, `.invalid`, `.onion`, `.arpa`) are refused. Compared in lower case.",
+    ),
+    AfterValidator(_lower),
+]
+# Taken exactly as typed (StrictBody strips other strings): spaces are part of a password. 128 bounds the hashing
+# work one request can ask for.
+Password = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False),
+    Field(min_length=8, max_length=128, description="8–128 characters, taken exactly as typed (spaces count)."),
+]
+AnyPassword = Annotated[str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=128)]
 OpaqueToken = Annotated[str, Field(min_length=16, max_length=200)]
 
 # Catalog bounds (documented in the OpenAPI schema through the constraints themselves).

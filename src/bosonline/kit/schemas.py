@@ -3,6 +3,7 @@ wire shape from a row."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
@@ -28,7 +29,7 @@ class ListEnvelope(BaseModel, Generic[T]):
 
 
 class StrictBody(BaseModel):
-    """Base of request bodies: unknown keys are refused, strings trimmed."""
+    """Base of request bodies: unknown keys are refused, strings trimmed (but passwords: kit.fields.Password)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -39,9 +40,7 @@ class PatchBody(StrictBody):
     @field_validator("*", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep it")
-        return value
+        return refuse_null(value)
 
     @model_validator(mode="after")
     def _something(self) -> Self:
@@ -61,11 +60,22 @@ def partial_edit_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> Js
     return json_schema
 
 
-def not_null_schema(schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+def refuse_null(value: object) -> object:
+    """A `mode="before"` field validator of a field that may be left out but not sent as null."""
+    if value is None:
+        raise ValueError("must not be null; leave the field out to keep it")
+    return value
+
+
+def not_null_schema(
+    schema: CoreSchema, handler: GetJsonSchemaHandler, *, nullable: Collection[str] = ()
+) -> JsonSchemaValue:
     """The JSON schema of a body whose fields may be left out but are refused as null (`X | None = None` only
-    makes them optional): for a `__get_pydantic_json_schema__`."""
+    makes them optional), but for those named `nullable`: for a `__get_pydantic_json_schema__`."""
     json_schema = handler(schema)
-    for prop in handler.resolve_ref_schema(json_schema).get("properties", {}).values():
+    for name, prop in handler.resolve_ref_schema(json_schema).get("properties", {}).items():
+        if name in nullable:
+            continue
         branches = [branch for branch in prop.pop("anyOf", []) if branch != {"type": "null"}]
         if len(branches) == 1:
             prop.update(branches[0])

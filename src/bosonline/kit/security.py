@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import hmac
 import secrets
@@ -39,16 +40,36 @@ class Passwords:
         return await anyio.to_thread.run_sync(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
-        return await anyio.to_thread.run_sync(self._verify_sync, password_hash, password)
+        return await self.check(password_hash, password) is not PasswordMatch.wrong
+
+    async def check(self, password_hash: str | None, password: str) -> PasswordMatch:
+        """Which form of `password` the hash is of. Until passwords were taken as typed, request bodies stripped
+        them, so hashes made then are of the stripped password: that form still matches (`legacy_stripped`, to be
+        rehashed as typed). Both tries happen whether or not the account exists, so timing reveals nothing."""
+        return await anyio.to_thread.run_sync(self._check_sync, password_hash, password)
 
     def needs_rehash(self, password_hash: str | None) -> bool:
         return password_hash is not None and self._hasher.check_needs_rehash(password_hash)
+
+    def _check_sync(self, password_hash: str | None, password: str) -> PasswordMatch:
+        if self._verify_sync(password_hash, password):
+            return PasswordMatch.exact
+        stripped = password.strip()
+        if stripped != password and stripped and self._verify_sync(password_hash, stripped):
+            return PasswordMatch.legacy_stripped
+        return PasswordMatch.wrong
 
     def _verify_sync(self, password_hash: str | None, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+
+class PasswordMatch(enum.Enum):
+    wrong = "wrong"
+    exact = "exact"
+    legacy_stripped = "legacy_stripped"
 
 
 def new_opaque_token() -> str:

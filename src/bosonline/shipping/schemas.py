@@ -24,6 +24,7 @@ CourierCode = Annotated[
         + ", ".join(COURIERS)
         + ".",
         examples=["jne"],
+        json_schema_extra={"enum": list(COURIERS)},  # the codes as stored; other cases are taken too
     ),
 ]
 ServiceName = Annotated[

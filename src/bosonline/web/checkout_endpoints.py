@@ -30,7 +30,7 @@ from bosonline.checkout.schemas import (
 from bosonline.checkout.service import PublicCheckout
 from bosonline.deps import DbDep, RuntimeDep
 from bosonline.errors import CommonError, NotFound, ValidationFailed, error_responses
-from bosonline.kit.fields import OneLineText
+from bosonline.kit.fields import OneLineText, declared
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.payment.qris import qris_png
 from bosonline.routing import api_router
@@ -74,6 +74,12 @@ def _service(db: DbDep, runtime: RuntimeDep) -> PublicCheckout:
 Checkout = Annotated[PublicCheckout, Depends(_service)]
 
 
+# What parse_items takes, as a pattern: variant ids from 1 (15 digits stay below MAX_ID), quantities
+# 1–1000 (LineIn's MAX_LINE_QUANTITY).
+_LINE_PATTERN = r"[1-9][0-9]{0,14}(:([1-9][0-9]{0,2}|1000))?"
+ITEMS_PATTERN = rf"^{_LINE_PATTERN}(,{_LINE_PATTERN})*$"
+
+
 def parse_items(raw: str) -> list[LineIn]:
     """`12:2,15:1` → two lines (variant 12 × 2, variant 15 × 1)."""
     lines: list[LineIn] = []
@@ -103,7 +109,15 @@ async def estimate_rates(
     checkout: Checkout,
     host: Host,
     district: Annotated[OneLineText, Query(min_length=2, max_length=16, description="District or village code.")],
-    items: Annotated[OneLineText, Query(min_length=1, max_length=400, description='"<variant_id>:<qty>,…"')],
+    items: Annotated[
+        OneLineText,
+        Query(
+            min_length=1,
+            max_length=400,
+            description='"<variant_id>:<qty>,…" (quantity 1–1000, 1 when left out), e.g. "12:2,15:1".',
+            json_schema_extra=declared(ITEMS_PATTERN),
+        ),
+    ],
     payment_method: Annotated[str | None, Query(pattern="^(bank_transfer|cod|qris)$")] = None,
     store: StoreRef = None,
 ) -> ListEnvelope[RateOut]:

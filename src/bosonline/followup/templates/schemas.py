@@ -6,7 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from bosonline.followup import rules
 from bosonline.followup.render import LEAD_PLACEHOLDERS
@@ -21,7 +32,7 @@ from bosonline.kit.fields import (
 )
 from bosonline.kit.phone import ShownPhone
 from bosonline.kit.placeholders import PLACEHOLDERS, check_placeholders
-from bosonline.kit.schemas import StrictBody, from_row
+from bosonline.kit.schemas import StrictBody, from_row, not_null_schema, refuse_null
 from bosonline.models import FollowupChat, WaIntegration
 from bosonline.order.state import STATUSES
 
@@ -210,8 +221,12 @@ class FollowupChatIn(StrictBody):
     wa_integration_id: IntegrationId | None = None
 
 
+_CLEARABLE = ("image", "wa_integration_id")  # null clears them; the other fields have no null to be
+
+
 class FollowupChatPatch(StrictBody):
-    """Edit a follow-up chat: only the keys given change; the result is validated as a whole (as on create)."""
+    """Edit a follow-up chat: only the keys given change; the result is validated as a whole (as on create).
+    Only `image` and `wa_integration_id` may be sent as null (to clear them)."""
 
     name: TemplateName | None = None
     provider: Provider | None = None
@@ -225,6 +240,15 @@ class FollowupChatPatch(StrictBody):
     trigger: Trigger | None = None
     wa_gateway_assignation_type: Assignation | None = None
     wa_integration_id: IntegrationId | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object, info: ValidationInfo) -> object:
+        return value if info.field_name in _CLEARABLE else refuse_null(value)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return not_null_schema(schema, handler, nullable=_CLEARABLE)
 
 
 class GenerateIn(StrictBody):
