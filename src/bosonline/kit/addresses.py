@@ -41,7 +41,7 @@ SPECIAL_IPV4: tuple[IPv4Network, ...] = tuple(
 )
 
 # The IANA IPv6 Special-Purpose Address Registry (https://www.iana.org/assignments/iana-ipv6-special-registry),
-# plus multicast (IPv6 Multicast Address Space Registry). The ranges that embed an IPv4 address (EMBEDDING_IPV4)
+# plus multicast (IPv6 Multicast Address Space Registry). The ranges that embed an IPv4 address (see embedded_ipv4)
 # are not here: they are judged by the address inside.
 SPECIAL_IPV6: tuple[IPv6Network, ...] = tuple(
     IPv6Network(net)
@@ -70,7 +70,6 @@ IPV4_COMPATIBLE = IPv6Network("::/96")  # ::a.b.c.d, deprecated (RFC 4291)
 NAT64 = IPv6Network("64:ff9b::/96")  # well-known NAT64 prefix: 64:ff9b::a.b.c.d (RFC 6052)
 SIX_TO_FOUR = IPv6Network("2002::/16")  # 6to4: 2002:AABB:CCDD::/48 carries a.b.c.d (RFC 3056)
 TEREDO = IPv6Network("2001::/32")  # Teredo: server IPv4 in bits 32-63, client IPv4 inverted in the last 32 (RFC 4380)
-EMBEDDING_IPV4 = (IPV4_MAPPED, IPV4_COMPATIBLE, NAT64, SIX_TO_FOUR, TEREDO)
 
 
 def embedded_ipv4(address: IPv6Address) -> list[IPv4Address] | None:

@@ -31,7 +31,7 @@ from bosonline.errors import (
 from bosonline.followup.dispatch.meta_window import open_windows
 from bosonline.followup.dispatch.status_repository import StatusRepository
 from bosonline.followup.dispatch.status_service import apply_status_updates, meta_targets
-from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET, InboundMessage, StatusUpdate
+from bosonline.integrations.whatsapp.base import WEBHOOK_SECRET, WHATSAPP_CLOUD, InboundMessage, StatusUpdate
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.status import parse, parse_meta_inbound, verify_meta_signature
 from bosonline.kit.fields import OneLineText, path_id
@@ -115,7 +115,7 @@ async def status_webhook(
         raise NotFound()
     credentials = _credentials(runtime, integration)
     signature = request.headers.get("x-hub-signature-256")
-    if integration.provider == "whatsapp_cloud":
+    if integration.provider == WHATSAPP_CLOUD:
         if not verify_meta_signature(str(credentials.get("app_secret", "")), body, signature):
             raise Unauthorized(
                 "Invalid or missing X-Hub-Signature-256", code=WhatsAppError.invalid_signature, headers={}
@@ -129,11 +129,11 @@ async def status_webhook(
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise BadRequest("Request body is not valid JSON", code=CommonError.invalid_json) from None
     updates = parse(integration.provider, payload)
-    inbound = parse_meta_inbound(payload) if integration.provider == "whatsapp_cloud" else []
+    inbound = parse_meta_inbound(payload) if integration.provider == WHATSAPP_CLOUD else []
     about: list[StatusUpdate | InboundMessage] = [*updates, *inbound]
     now = runtime.clock.now()
     targets = [(integration, updates)]
-    if integration.provider == "whatsapp_cloud":
+    if integration.provider == WHATSAPP_CLOUD:
         routed = await meta_targets(
             db,
             integration,

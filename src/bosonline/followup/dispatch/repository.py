@@ -60,7 +60,7 @@ from bosonline.followup.dispatch.window_repository import last_inbound
 from bosonline.followup.render import load_lead_values, load_order_texts, render
 from bosonline.followup.rules import PACED, PAYMENT_CATEGORIES, payment_category, still_applies, text_field
 from bosonline.followup.schedule import gone_reason, waiting_for
-from bosonline.integrations.whatsapp.base import PROVIDERS, TemplateMessage
+from bosonline.integrations.whatsapp.base import PROVIDERS, WHATSAPP_CLOUD, TemplateMessage
 from bosonline.kit.sql import moment, touch_by_id, update_by_id
 from bosonline.models import CheckoutLead, FollowupChat, FollowupMessage, Order, Store, StoreSettings, WaIntegration
 from bosonline.models.base import UTCDateTime
@@ -284,7 +284,7 @@ class DispatchClaim:
         cloud = [
             (integration.id, to)
             for (_, _, integration, _), (_, to, _) in zip(sending, rendered, strict=True)
-            if integration.provider == "whatsapp_cloud"
+            if integration.provider == WHATSAPP_CLOUD
         ]
         windows = await last_inbound(self.session, {key[0] for key in cloud}, {key[1] for key in cloud})
         for (row, template, integration, slot), (text, to, values) in zip(sending, rendered, strict=True):
@@ -293,7 +293,7 @@ class DispatchClaim:
                 continue
             image = image_url(self.settings, template.image)
             meta: TemplateMessage | None = None
-            if integration.provider == "whatsapp_cloud" and not within_window(
+            if integration.provider == WHATSAPP_CLOUD and not within_window(
                 windows.get((integration.id, to)), self.now
             ):
                 outside = outside_window_send(template.meta_template, values, image)

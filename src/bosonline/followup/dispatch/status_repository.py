@@ -12,13 +12,12 @@ from typing import Any, Protocol
 from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.integrations.whatsapp.base import StatusUpdate
+from bosonline.integrations.whatsapp.base import WHATSAPP_CLOUD, StatusUpdate
 from bosonline.kit.sql import moment, touch_by_id
 from bosonline.models import FollowupMessage, FollowupStatusInbox, WaIntegration
 
 ERROR_CHARS = 500
 INBOX_KEPT = timedelta(days=1)
-CLOUD = "whatsapp_cloud"  # echoes our reference: its statuses never need the inbox
 _messages = FollowupMessage.__table__
 _inbox = FollowupStatusInbox.__table__
 
@@ -74,7 +73,11 @@ class StatusRepository:
         """The store's other whatsapp_cloud integrations (a store has at most 20 integrations)."""
         statement = (
             select(WaIntegration)
-            .where(WaIntegration.store_id == store_id, WaIntegration.provider == CLOUD, WaIntegration.id != besides)
+            .where(
+                WaIntegration.store_id == store_id,
+                WaIntegration.provider == WHATSAPP_CLOUD,
+                WaIntegration.id != besides,
+            )
             .order_by(WaIntegration.id)
         )
         return list(await self.session.scalars(statement))

@@ -27,9 +27,9 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.followup.dispatch.status_repository import CLOUD, ERROR_CHARS, MessageRow, Sender, StatusRepository
+from bosonline.followup.dispatch.status_repository import ERROR_CHARS, MessageRow, Sender, StatusRepository
 from bosonline.followup.rules import PROGRESS
-from bosonline.integrations.whatsapp.base import StatusUpdate
+from bosonline.integrations.whatsapp.base import WHATSAPP_CLOUD, StatusUpdate
 from bosonline.models import WaIntegration
 
 # Rows a status may still change: on their way (or possibly) to the buyer.
@@ -57,7 +57,7 @@ async def apply_status_updates(
     references = {ref for update in updates if (ref := _reference(update.reference)) is not None}
     rows = await repo.messages(integration, {update.message_id for update in updates}, references)
     unmatched = _match(rows, updates, integration.id, now)
-    if unmatched and keep and integration.provider != CLOUD:
+    if unmatched and keep and integration.provider != WHATSAPP_CLOUD:  # Meta echoes our reference: no inbox needed
         await repo.wait_for_recording(integration.id)
         seen = {row.id for row in rows}
         recorded = [

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bosonline.errors import Conflict, NotFound, ValidationFailed
+from bosonline.errors import Conflict, ValidationFailed, found
 from bosonline.followup import rules
 from bosonline.followup.errors import FollowupError
 from bosonline.followup.render import LEAD_PLACEHOLDERS
 from bosonline.followup.templates.meta_schemas import MetaTemplateIn, MetaTemplateOut
 from bosonline.followup.templates.repository import TemplateRepository
+from bosonline.integrations.whatsapp.base import WHATSAPP_CLOUD
 from bosonline.models import FollowupChat
 from bosonline.tenancy import RepositoryService
-
-CLOUD = "whatsapp_cloud"
 
 
 def meta_template_problems(
@@ -24,7 +23,7 @@ def meta_template_problems(
     if not meta:
         return {}
     problems: dict[str, str] = {}
-    if provider != CLOUD:
+    if provider != WHATSAPP_CLOUD:
         problems["provider"] = (
             f"this follow-up chat names the Meta template {meta.get('name')!r}, sent only by whatsapp_cloud: remove "
             "it first (DELETE …/meta-template)"
@@ -54,7 +53,7 @@ class MetaTemplateService(RepositoryService[TemplateRepository]):
 
     async def put(self, chat_id: int, data: MetaTemplateIn) -> MetaTemplateOut:
         chat = await self._chat(chat_id, for_update=True)
-        if chat.provider != CLOUD:
+        if chat.provider != WHATSAPP_CLOUD:
             raise Conflict(
                 f"This follow-up chat sends with {chat.provider}: Meta templates are sent only by whatsapp_cloud "
                 "(change its provider first)",
@@ -79,10 +78,7 @@ class MetaTemplateService(RepositoryService[TemplateRepository]):
         await self.session.flush()
 
     async def _chat(self, chat_id: int, *, for_update: bool = False) -> FollowupChat:
-        chat = await self.repo.any_of_store(chat_id, for_update=for_update)
-        if chat is None:
-            raise NotFound()
-        return chat
+        return found(await self.repo.any_of_store(chat_id, for_update=for_update))
 
 
 def _out(chat: FollowupChat) -> MetaTemplateOut | None:

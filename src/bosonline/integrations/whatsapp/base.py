@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 Outcome = Literal["sent", "retry", "failed", "unknown"]
-PROVIDERS: tuple[str, ...] = ("fonnte", "wablas", "starsender", "whatsapp_cloud")
+WHATSAPP_CLOUD = "whatsapp_cloud"  # Meta's own API: templates, the 24-hour window, statuses echoing our reference
+PROVIDERS: tuple[str, ...] = ("fonnte", "wablas", "starsender", WHATSAPP_CLOUD)
 DeliveryStatus = Literal["sent", "delivered", "read", "failed"]
 
 # The secrets each provider needs (sealed together, with a generated `webhook_secret`, in wa_integrations.credentials):

@@ -11,7 +11,13 @@ from typing import Any
 import httpx
 
 from bosonline.errors import AppError, Conflict, NotFound, ValidationFailed, conflict_for
-from bosonline.integrations.whatsapp.base import CREDENTIAL_FIELDS, WEBHOOK_SECRET, CheckResult, accepted_credentials
+from bosonline.integrations.whatsapp.base import (
+    CREDENTIAL_FIELDS,
+    WEBHOOK_SECRET,
+    WHATSAPP_CLOUD,
+    CheckResult,
+    accepted_credentials,
+)
 from bosonline.integrations.whatsapp.errors import WhatsAppError
 from bosonline.integrations.whatsapp.registry import adapter_for
 from bosonline.integrations.whatsapp.repository import WaIntegrationRepository
@@ -166,7 +172,7 @@ class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
     async def meta_templates(self, integration_id: int) -> MetaTemplatesOut:
         """The approved message templates of a whatsapp_cloud integration's WhatsApp Business Account."""
         integration = await self.repo.found(WaIntegration, integration_id)
-        if integration.provider != "whatsapp_cloud":
+        if integration.provider != WHATSAPP_CLOUD:
             raise Conflict(
                 f"This is a {integration.provider} integration: only whatsapp_cloud has Meta message templates",
                 code=WhatsAppError.not_whatsapp_cloud,
@@ -257,7 +263,7 @@ class WaIntegrationService(RepositoryService[WaIntegrationRepository]):
                 checked_at=integration.last_checked_at,
             )
         secret = (opened or {}).get(WEBHOOK_SECRET)
-        cloud = integration.provider == "whatsapp_cloud"
+        cloud = integration.provider == WHATSAPP_CLOUD
         return from_row(
             WaIntegrationOut,
             integration,
