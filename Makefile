@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Test processes (pytest-xdist): one per CPU; `make test PYTEST_WORKERS=0` runs in this process only.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint audit migrate demo lock clean
+.PHONY: run test lint audit migrate demo lock clean bench-tools
 
 # The virtualenv is rebuilt whenever a lock file or pyproject.toml changes; installs are hash-checked.
 $(BIN)/.runtime-stamp: requirements/runtime.lock pyproject.toml
@@ -44,6 +44,13 @@ audit: $(BIN)/.dev-stamp
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever downloaded.
 $(CHROMIUM):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+# What bench/http_checkout.py needs besides the venv: Debian's wrk, the load generator (run by hand, not by CI).
+WRK ?= /usr/bin/wrk
+bench-tools: $(BIN)/.runtime-stamp $(WRK)
+
+$(WRK):
+	apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 
 migrate: $(BIN)/.runtime-stamp
 	$(BIN)/bosonline migrate
