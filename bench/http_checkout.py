@@ -146,14 +146,18 @@ def wait_healthy(server: Server, timeout: float = 120.0) -> float:
     with httpx.Client(timeout=1.0) as client:
         while time.perf_counter() - started < timeout:
             if server.process.poll() is not None:
-                raise SystemExit(f"{server.name} exited ({server.process.returncode}): see {server.log}")
+                raise SystemExit(f"{server.name} exited ({server.process.returncode}):\n{_tail(server.log)}")
             try:
                 if client.get(f"{server.url}/health").status_code == 200:
                     return time.perf_counter() - started
             except httpx.HTTPError:
                 pass
             time.sleep(0.02)
-    raise SystemExit(f"{server.name} did not answer /health within {timeout:.0f} s: see {server.log}")
+    raise SystemExit(f"{server.name} did not answer /health within {timeout:.0f} s:\n{_tail(server.log)}")
+
+
+def _tail(log: Path, lines: int = 25) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) + f"\n(whole log: {log})"
 
 
 # --- the database -------------------------------------------------------------------------------------------------
@@ -409,7 +413,15 @@ def report(result: Result) -> None:
 
 
 def verify(bench: Bench) -> list[str]:
-    """What the load wrote is what the answers said (see the module docstring); returns the failures."""
+    """What the load wrote is what the answers said (see the module docstring); returns the failures. A query the
+    schema no longer fits is a failure too, naming the error: the bench must then learn the new schema."""
+    try:
+        return _verify(bench)
+    except asyncpg.PostgresError as exc:
+        return [f"cannot verify on this schema ({type(exc).__name__}: {exc}): update verify() in {__file__}"]
+
+
+def _verify(bench: Bench) -> list[str]:
     problems: list[str] = []
     dsn = bench.dsn
     per_run = {
