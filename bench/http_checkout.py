@@ -535,13 +535,16 @@ def git_commit() -> str:
 
 
 @contextmanager
-def scratch_database(admin_dsn: str) -> Iterator[str]:
+def scratch_database(admin_dsn: str, keep: bool) -> Iterator[str]:
     name = f"bosonline_bench_http_{os.getpid()}"
     query(admin_dsn, f'CREATE DATABASE "{name}"')
     try:
         yield name
     finally:
-        query(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            print(f'database kept: {name} (drop it with: DROP DATABASE "{name}")')
+        else:
+            query(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -556,6 +559,7 @@ def main() -> int:
     )
     parser.add_argument("--stores", type=int, default=10)
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs (printed path)")
+    parser.add_argument("--keep-database", action="store_true", help="do not drop the scratch database")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print(
@@ -573,7 +577,7 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()}", flush=True)
 
     logs = Path(tempfile.mkdtemp(prefix="bosonline-bench-http-"))
-    with scratch_database(args.pg) as database:
+    with scratch_database(args.pg, args.keep_database) as database:
         dsn = args.pg.rsplit("/", 1)[0] + f"/{database}"
         bench = Bench(args, args.pg, dsn, database)
         servers: list[Server] = []
