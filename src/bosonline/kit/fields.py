@@ -169,6 +169,12 @@ def query_id(description: str | None = None) -> Any:
     return Query(ge=1, le=MAX_ID, description=description)
 
 
+def day_query(description: str, *, alias: str | None = None, pattern: str = DAY_2000_2100_PATTERN) -> Any:
+    """An optional query parameter naming a day, YYYY-MM-DD, the years it accepts declared as `pattern` (the
+    caller checks them): `Annotated[date | None, day_query("First day.", alias="from")] = None`."""
+    return Query(alias=alias, description=description, json_schema_extra=declared(pattern))
+
+
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 

@@ -22,7 +22,7 @@ from bosonline.followup.orders.schemas import (
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
-from bosonline.kit.fields import DAY_2000_2100_PATTERN, OneLineText, declared, path_id
+from bosonline.kit.fields import OneLineText, day_query, path_id
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order.errors import OrderError
@@ -161,19 +161,10 @@ async def followup_stats(
     service: Stats,
     date_from: Annotated[
         date | None,
-        Query(
-            alias="from",
-            description="First day (YYYY-MM-DD, store time zone, 2000-01-01…2100-12-31); default 30 days ago.",
-            json_schema_extra=declared(DAY_2000_2100_PATTERN),
-        ),
+        day_query("First day (YYYY-MM-DD, store time zone, 2000-01-01…2100-12-31); default 30 days ago.", alias="from"),
     ] = None,
     date_to: Annotated[
-        date | None,
-        Query(
-            alias="to",
-            description="Last day, inclusive (2000-01-01…2100-12-31); default today.",
-            json_schema_extra=declared(DAY_2000_2100_PATTERN),
-        ),
+        date | None, day_query("Last day, inclusive (2000-01-01…2100-12-31); default today.", alias="to")
     ] = None,
 ) -> Envelope[FollowupStatsOut]:
     """Per step (Follow Up 1, 2, …) of the orders' follow-ups created in the range (≤ 366 days): how many were
