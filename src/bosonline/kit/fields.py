@@ -159,6 +159,17 @@ UNIQUE_ITEMS: dict[str, Any] = {"uniqueItems": True}
 RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats), Field(json_schema_extra=UNIQUE_ITEMS)]
 
 
+def id_batch(max_length: int, what: str) -> Any:
+    """The `Field` of a batch of 1–`max_length` ids, each once (declared `uniqueItems`; the model or its service
+    refuses repeats in its own words): `ids: list[RecordId] = id_batch(MAX_BULK, "order")`."""
+    return Field(
+        min_length=1,
+        max_length=max_length,
+        description=f"1–{max_length} {what} ids, each once.",
+        json_schema_extra=UNIQUE_ITEMS,
+    )
+
+
 def path_id(description: str) -> Any:
     """A path parameter naming a record, within the id bounds: `Annotated[int, path_id("Product id.")]`."""
     return Path(ge=1, le=MAX_ID, description=description)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import MULTI_LINE, UNIQUE_ITEMS, RecordId
+from bosonline.kit.fields import MULTI_LINE, RecordId, id_batch
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.state import OrderStatus
 
@@ -31,12 +31,7 @@ class StatusChangeIn(StrictBody):
 
 
 class BulkStatusChangeIn(StatusChangeIn):
-    ids: list[RecordId] = Field(
-        min_length=1,
-        max_length=MAX_BULK,
-        description=f"1–{MAX_BULK} order ids, each once.",
-        json_schema_extra=UNIQUE_ITEMS,
-    )
+    ids: list[RecordId] = id_batch(MAX_BULK, "order")
 
     @field_validator("ids")
     @classmethod
