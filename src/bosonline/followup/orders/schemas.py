@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from bosonline.kit.fields import RecordId
 from bosonline.kit.phone import SHOWN_PHONE
 from bosonline.kit.schemas import RowOut, StrictBody
+
+
+def _manual_link(text: str) -> Any:
+    """The `wa_url` of a follow-up about to be done (its `text` field named): the CS's link for a manual one."""
+    return Field(
+        description=f"https://wa.me/<buyer>?text=<{text}> for a `manual` follow-up (the CS sends it by opening it); "
+        "null for a gateway follow-up, which the dispatcher sends itself (sending it by hand as well would reach the "
+        "buyer twice)."
+    )
 
 
 class FollowupAttemptOut(BaseModel):
@@ -31,11 +41,7 @@ class FollowupAttemptOut(BaseModel):
     channel: str = Field(description="`manual` (the CS sends it with `wa_url`) or the gateway that sends it.")
     due_at: datetime
     is_due: bool = Field(description="Whether its time has come (`hours_after` hours after its clock started).")
-    wa_url: str | None = Field(
-        description="https://wa.me/<buyer>?text=<followup_text> for a `manual` follow-up (the CS sends it by "
-        "opening it); null for a gateway follow-up, which the dispatcher sends itself (sending it by hand as well "
-        "would reach the buyer twice)."
-    )
+    wa_url: str | None = _manual_link("followup_text")
     error: str | None = Field(
         description="Why a gateway follow-up has not gone yet, e.g. `no active WhatsApp number: …` (it goes once "
         "a number is active again) or a failed try to be retried; null otherwise."
@@ -71,10 +77,7 @@ class FollowUpOut(BaseModel):
     step: int
     status: str = Field(description="`sent` (manual: recorded as done) or `scheduled` (gateway: queued, due now).")
     text: str = Field(description="The text as rendered for the order.")
-    wa_url: str | None = Field(
-        description="https://wa.me/<buyer>?text=<text> for a `manual` follow-up (the CS opens it to send it); null "
-        "for a gateway one, which the dispatcher sends itself (sending it by hand as well would reach the buyer twice)."
-    )
+    wa_url: str | None = _manual_link("text")
     skipped_steps: list[int] = Field(description="Earlier steps marked `skipped` by this jump.")
     status_changed: StatusChangedOut | None = Field(description="The order's status move, if the template made one.")
     folowup_attempts: int
