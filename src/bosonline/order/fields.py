@@ -1,4 +1,5 @@
-"""Field types of an order's buyer, delivery and payment, as the checkout request and the order's edits take them."""
+"""Field types of an order's buyer, delivery and payment, as the checkout request and the order's edits take them;
+and the order's id as its routes take it."""
 
 from __future__ import annotations
 
