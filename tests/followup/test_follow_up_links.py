@@ -71,4 +71,4 @@ async def test_follow_up_on_a_gateway_template_gives_no_link(
         f"https://wa.me/6281234567890?text={quote(data['text'], safe='')}",
     )
     spec = (await client.get("/openapi.json")).json()["components"]["schemas"]["FollowUpOut"]["properties"]
-    assert "null for a gateway one" in spec["wa_url"]["description"]
+    assert "null for a gateway follow-up" in spec["wa_url"]["description"]

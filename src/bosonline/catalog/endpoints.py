@@ -53,20 +53,14 @@ Writer = Annotated[ProductService, store_service(ProductService, Permission.cata
 
 @dataclass(frozen=True)
 class ProductFilters:
-    q: str | None
-    status: str | None
-    category_id: int | None
+    """The list's filters: a dependency, FastAPI reads each field from the query."""
+
+    q: Annotated[SearchText | None, Query(description="Name or SKU contains.")] = None
+    status: Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")] = None
+    category_id: Annotated[int | None, query_id()] = None
 
 
-def product_filters(
-    q: Annotated[SearchText | None, Query(description="Name or SKU contains.")] = None,
-    status: Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")] = None,
-    category_id: Annotated[int | None, query_id()] = None,
-) -> ProductFilters:
-    return ProductFilters(q=q, status=status, category_id=category_id)
-
-
-Filters = Annotated[ProductFilters, Depends(product_filters)]
+Filters = Annotated[ProductFilters, Depends()]
 Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
 _WRITE_ERRORS = (

@@ -30,22 +30,16 @@ Writer = Annotated[FormService, store_service(FormService, Permission.forms_writ
 
 @dataclass(frozen=True)
 class FormFilters:
-    status: str | None
-    q: str | None
-    product_id: int | None
+    """The list's filters: a dependency, FastAPI reads each field from the query."""
 
-
-def form_filters(
-    status: Annotated[Literal["active", "inactive"] | None, Query(description="Form status.")] = None,
+    status: Annotated[Literal["active", "inactive"] | None, Query(description="Form status.")] = None
     q: Annotated[
         OneLineText | None, Query(min_length=1, max_length=150, description="Title or slug contains (literally).")
-    ] = None,
-    product_id: Annotated[int | None, query_id("Forms offering this product.")] = None,
-) -> FormFilters:
-    return FormFilters(status=status, q=q, product_id=product_id)
+    ] = None
+    product_id: Annotated[int | None, query_id("Forms offering this product.")] = None
 
 
-Filters = Annotated[FormFilters, Depends(form_filters)]
+Filters = Annotated[FormFilters, Depends()]
 
 
 _conflicts = error_responses

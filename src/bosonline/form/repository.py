@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from bosonline.db import row_of
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import Form, FormItem, Order, Product, ProductVariant
 from bosonline.tenancy import ScopedRepository
 
@@ -40,7 +40,7 @@ class FormRepository(ScopedRepository):
         return stmt
 
     async def page(self, params: PageParams, stmt: Select[Form]) -> tuple[Page[Form], int]:
-        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [Form.id], params, descending=True), total
 
     async def get(self, form_id: int, *, for_update: bool = False) -> Form | None:
@@ -50,7 +50,7 @@ class FormRepository(ScopedRepository):
         return await self.keyed(self._live(), Form, form_ids)
 
     async def count(self) -> int:
-        return int(await self.session.scalar(select(func.count()).select_from(self._live().subquery())) or 0)
+        return await count_rows(self.session, self._live())
 
     async def slugs(self) -> set[str]:
         """Slugs in use in the store: at most one per live form (deleted forms gave theirs up)."""

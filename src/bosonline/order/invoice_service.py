@@ -16,12 +16,13 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from bosonline.errors import NotFound
 from bosonline.kit.export import filename_stem
+from bosonline.kit.fields import RecordId
 from bosonline.kit.phone import display_phone
 from bosonline.kit.schemas import StrictBody, from_row
 from bosonline.models import Order, OrderLine, StoreMember
@@ -35,7 +36,7 @@ MAX_INVOICES = 200
 
 
 class InvoiceIn(StrictBody):
-    ids: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(
+    ids: list[RecordId] = Field(
         min_length=1,
         max_length=MAX_INVOICES,
         description=f"1–{MAX_INVOICES} order ids; one page per order, in this order (a repeated id is printed once).",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
-
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
 from bosonline.inventory.errors import InventoryError
 from bosonline.kit.schemas import Envelope
 from bosonline.order.errors import OrderError
+from bosonline.order.fields import OrderId
 from bosonline.order.schemas import OrderDetailOut
 from bosonline.order.status_schemas import BulkStatusChangeIn, BulkStatusOut, StatusChangeIn
 from bosonline.order.status_service import OrderStatusService
@@ -21,7 +20,6 @@ from bosonline.routing import api_router
 router = api_router(prefix="/store/order", tags=["Order"])
 
 Changer = Annotated[OrderStatusService, store_service(OrderStatusService, Permission.orders_write)]
-OrderId = Annotated[int, Path(ge=1, le=2**53, description="The order's id.")]
 
 
 @router.patch("/status", summary="Bulk Update Order Status")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from bosonline.kit.fields import MULTI_LINE, UNIQUE_ITEMS
+from bosonline.kit.fields import MULTI_LINE, RecordId, id_batch
 from bosonline.kit.schemas import StrictBody
 from bosonline.order.state import OrderStatus
 
@@ -15,7 +15,6 @@ MAX_BULK = 500
 NOTE_MAX = 500
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), MULTI_LINE]
-OrderIdIn = Annotated[int, Field(ge=1, le=2**53)]
 
 
 def _blank_is_none(value: str | None) -> str | None:
@@ -32,12 +31,7 @@ class StatusChangeIn(StrictBody):
 
 
 class BulkStatusChangeIn(StatusChangeIn):
-    ids: list[OrderIdIn] = Field(
-        min_length=1,
-        max_length=MAX_BULK,
-        description=f"1–{MAX_BULK} order ids, each once.",
-        json_schema_extra=UNIQUE_ITEMS,
-    )
+    ids: list[RecordId] = id_batch(MAX_BULK, "order")
 
     @field_validator("ids")
     @classmethod

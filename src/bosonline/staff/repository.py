@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import StoreMember, User
 from bosonline.tenancy import ScopedRepository
 
@@ -38,11 +38,11 @@ class StaffRepository(ScopedRepository):
             stmt = stmt.where(StoreMember.status == status)
         if q:
             stmt = stmt.where(_matches(q))
-        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [StoreMember.id], params), total
 
     async def count(self) -> int:
-        return int(await self.session.scalar(select(func.count()).select_from(self._members().subquery())) or 0)
+        return await count_rows(self.session, self._members())
 
     async def member(self, member_id: int) -> StoreMember | None:
         return await self.session.scalar(self._members().where(StoreMember.id == member_id))

@@ -30,26 +30,20 @@ _CODE_TAKEN = error_responses(VoucherError.voucher_code_taken)
 
 @dataclass(frozen=True)
 class VoucherFilters:
-    status: str | None
-    state: str | None
-    q: str | None
+    """The list's filters: a dependency, FastAPI reads each field from the query."""
 
-
-def voucher_filters(
-    status: Annotated[Literal["active", "inactive"] | None, Query(description="Switched on or off.")] = None,
+    status: Annotated[Literal["active", "inactive"] | None, Query(description="Switched on or off.")] = None
     state: Annotated[
         VoucherState | None, Query(description="From the clock: `scheduled`, `running`, `expired`, `exhausted`.")
-    ] = None,
-    q: Annotated[SearchText | None, Query(description="Code or name contains.")] = None,
-) -> VoucherFilters:
-    return VoucherFilters(status=status, state=state, q=q)
+    ] = None
+    q: Annotated[SearchText | None, Query(description="Code or name contains.")] = None
 
 
 @router.get("", summary="List Voucher")
 async def list_vouchers(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],
-    filters: Annotated[VoucherFilters, Depends(voucher_filters)],
+    filters: Annotated[VoucherFilters, Depends()],
 ) -> ListEnvelope[VoucherOut]:
     """The store's vouchers, newest first, with their products, uses left, `state` on the clock and a `summary`
     in Indonesian. `meta.total` counts the matching vouchers. Deleted vouchers are not listed."""

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, delete, exists, func, i
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import row_of, values_by_key
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import Product, Voucher, VoucherProduct, VoucherRedemption
 
 
@@ -75,7 +75,7 @@ class VoucherRepository:
             stmt = stmt.where(state_condition(state, now))
         if q:
             stmt = stmt.where(_matches(q))
-        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [Voucher.id], params, descending=True), total
 
     async def get(self, voucher_id: int, *, for_update: bool = False) -> Voucher | None:

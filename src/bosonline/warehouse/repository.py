@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import values_by_key
-from bosonline.kit.pagination import Page, PageParams, encode_cursor, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, encode_cursor, keyset_page
 from bosonline.models import InventoryMovement, Stock, Store, StoreWarehouse, User, Warehouse
 
 
@@ -33,7 +33,7 @@ class WarehouseRepository:
         await self.session.execute(select(User.id).where(User.id == owner_id).with_for_update())
 
     async def count(self, owner_id: int) -> int:
-        return int(await self.session.scalar(select(func.count()).select_from(self._owned(owner_id).subquery())) or 0)
+        return await count_rows(self.session, self._owned(owner_id))
 
     async def get(self, owner_id: int, warehouse_id: int) -> Warehouse | None:
         return await self.session.scalar(self._owned(owner_id).where(Warehouse.id == warehouse_id))

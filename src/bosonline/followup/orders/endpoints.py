@@ -22,10 +22,11 @@ from bosonline.followup.orders.schemas import (
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
-from bosonline.kit.fields import DAY_2000_2100_PATTERN, OneLineText, declared, path_id
+from bosonline.kit.fields import OneLineText, day_query
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order.errors import OrderError
+from bosonline.order.fields import OrderId
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -34,7 +35,6 @@ router = api_router(tags=["Follow-up"])
 Reader = Annotated[FollowupOrderService, store_service(FollowupOrderService, Permission.orders_read)]
 Writer = Annotated[FollowupOrderService, store_service(FollowupOrderService, Permission.orders_write)]
 Stats = Annotated[FollowupStats, store_service(FollowupStats, Permission.reports_read)]
-OrderId = Annotated[int, path_id("The order's id.")]
 
 SEMANTICS = """
 Steps are the order's follow-up chat templates in order (Follow Up 1, 2, 3, …): those of its first
@@ -161,19 +161,10 @@ async def followup_stats(
     service: Stats,
     date_from: Annotated[
         date | None,
-        Query(
-            alias="from",
-            description="First day (YYYY-MM-DD, store time zone, 2000-01-01…2100-12-31); default 30 days ago.",
-            json_schema_extra=declared(DAY_2000_2100_PATTERN),
-        ),
+        day_query("First day (YYYY-MM-DD, store time zone, 2000-01-01…2100-12-31); default 30 days ago.", alias="from"),
     ] = None,
     date_to: Annotated[
-        date | None,
-        Query(
-            alias="to",
-            description="Last day, inclusive (2000-01-01…2100-12-31); default today.",
-            json_schema_extra=declared(DAY_2000_2100_PATTERN),
-        ),
+        date | None, day_query("Last day, inclusive (2000-01-01…2100-12-31); default today.", alias="to")
     ] = None,
 ) -> Envelope[FollowupStatsOut]:
     """Per step (Follow Up 1, 2, …) of the orders' follow-ups created in the range (≤ 366 days): how many were

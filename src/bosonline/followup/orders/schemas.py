@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bosonline.kit.fields import RecordId
 from bosonline.kit.phone import SHOWN_PHONE
 from bosonline.kit.schemas import RowOut, StrictBody
 
-Id = Field(ge=1, le=2**53)
+
+def _manual_link(text: str) -> Any:
+    """The `wa_url` of a follow-up about to be done (its `text` field named): the CS's link for a manual one."""
+    return Field(
+        description=f"https://wa.me/<buyer>?text=<{text}> for a `manual` follow-up (the CS sends it by opening it); "
+        "null for a gateway follow-up, which the dispatcher sends itself (sending it by hand as well would reach the "
+        "buyer twice)."
+    )
 
 
 class FollowupAttemptOut(BaseModel):
@@ -32,11 +41,7 @@ class FollowupAttemptOut(BaseModel):
     channel: str = Field(description="`manual` (the CS sends it with `wa_url`) or the gateway that sends it.")
     due_at: datetime
     is_due: bool = Field(description="Whether its time has come (`hours_after` hours after its clock started).")
-    wa_url: str | None = Field(
-        description="https://wa.me/<buyer>?text=<followup_text> for a `manual` follow-up (the CS sends it by "
-        "opening it); null for a gateway follow-up, which the dispatcher sends itself (sending it by hand as well "
-        "would reach the buyer twice)."
-    )
+    wa_url: str | None = _manual_link("followup_text")
     error: str | None = Field(
         description="Why a gateway follow-up has not gone yet, e.g. `no active WhatsApp number: …` (it goes once "
         "a number is active again) or a failed try to be retried; null otherwise."
@@ -44,11 +49,9 @@ class FollowupAttemptOut(BaseModel):
 
 
 class FollowUpIn(StrictBody):
-    order_id: int = Id
-    follow_up_chat_id: int | None = Field(
+    order_id: RecordId
+    follow_up_chat_id: RecordId | None = Field(
         None,
-        ge=1,
-        le=2**53,
         description="The template to do now (one the order has a follow-up of, or of its current set: a template "
         "without a follow-up of the order gets one); default: the order's next follow-up, as the attempts list "
         "shows it.",
@@ -74,10 +77,7 @@ class FollowUpOut(BaseModel):
     step: int
     status: str = Field(description="`sent` (manual: recorded as done) or `scheduled` (gateway: queued, due now).")
     text: str = Field(description="The text as rendered for the order.")
-    wa_url: str | None = Field(
-        description="https://wa.me/<buyer>?text=<text> for a `manual` follow-up (the CS opens it to send it); null "
-        "for a gateway one, which the dispatcher sends itself (sending it by hand as well would reach the buyer twice)."
-    )
+    wa_url: str | None = _manual_link("text")
     skipped_steps: list[int] = Field(description="Earlier steps marked `skipped` by this jump.")
     status_changed: StatusChangedOut | None = Field(description="The order's status move, if the template made one.")
     folowup_attempts: int

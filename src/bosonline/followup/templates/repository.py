@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, exists, func, update
 
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import FollowupChat, FollowupMessage, Form, FormItem, Image, Product, WaIntegration
 from bosonline.tenancy import ScopedRepository
 
@@ -36,8 +36,7 @@ class TemplateRepository(ScopedRepository):
         return await keyset_page(self.session, self._of(product_id), [FollowupChat.position, FollowupChat.id], params)
 
     async def count(self, product_id: int | None) -> int:
-        stmt = select(func.count()).select_from(self._of(product_id).subquery())
-        return int(await self.session.scalar(stmt) or 0)
+        return await count_rows(self.session, self._of(product_id))
 
     async def max_position(self, product_id: int | None) -> int:
         stmt = self._of(product_id).with_only_columns(func.max(FollowupChat.position))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 
 from bosonline.db import rowcount
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import StoreMember
 from bosonline.models.followup import FollowupChat, WaIntegration
 from bosonline.tenancy import ScopedRepository
@@ -22,7 +22,7 @@ class WaIntegrationRepository(ScopedRepository):
             stmt = stmt.where(WaIntegration.provider == provider)
         if is_active is not None:
             stmt = stmt.where(WaIntegration.is_active == is_active)
-        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [WaIntegration.id], params), total
 
     async def phone_holder(self, phone_number: str) -> int | None:
@@ -58,10 +58,9 @@ class WaIntegrationRepository(ScopedRepository):
         return bool(rowcount(result))
 
     async def templates_using(self, integration_id: int) -> int:
-        stmt = select(func.count()).select_from(
-            self.scoped(FollowupChat).where(FollowupChat.wa_integration_id == integration_id).subquery()
+        return await count_rows(
+            self.session, self.scoped(FollowupChat).where(FollowupChat.wa_integration_id == integration_id)
         )
-        return int(await self.session.scalar(stmt) or 0)
 
     async def remove(self, integration_id: int) -> None:
         """Deletes the integration; templates and follow-up rows that named it keep existing with NULL there
