@@ -45,6 +45,9 @@ class Mode:
     name: str
     frozen: bool
     gen0: int | None = None
+    full_ms: float = 0.0
+    full_count: int = 0
+    requests: int = 0
     cpu_ms: dict[str, list[float]] = field(default_factory=dict)
     gc_ms: dict[str, list[float]] = field(default_factory=dict)
     collections: dict[str, list[float]] = field(default_factory=dict)
@@ -63,15 +66,21 @@ class GcClock:
     def __init__(self) -> None:
         self.seconds = 0.0
         self.count = 0
+        self.full_seconds = 0.0  # the oldest generation's collections: the ones that walk everything not frozen
+        self.full_count = 0
         self._started = 0.0
         gc.callbacks.append(self._on)
 
     def _on(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
-        else:
-            self.seconds += time.perf_counter() - self._started
-            self.count += 1
+            return
+        took = time.perf_counter() - self._started
+        self.seconds += took
+        self.count += 1
+        if info["generation"] == 2:
+            self.full_seconds += took
+            self.full_count += 1
 
 
 async def measure(
@@ -79,6 +88,7 @@ async def measure(
 ) -> None:
     mode.apply()
     gc_before, count_before = clock.seconds, clock.count
+    full_before, full_count_before = clock.full_seconds, clock.full_count
     started = time.process_time()
     for _ in range(n):
         response = await call()
@@ -86,6 +96,9 @@ async def measure(
     mode.cpu_ms.setdefault(name, []).append((time.process_time() - started) * 1000 / n)
     mode.gc_ms.setdefault(name, []).append((clock.seconds - gc_before) * 1000 / n)
     mode.collections.setdefault(name, []).append((clock.count - count_before) / n)
+    mode.full_ms += (clock.full_seconds - full_before) * 1000
+    mode.full_count += clock.full_count - full_count_before
+    mode.requests += n
 
 
 async def main(rounds: int, checkouts: int, reads: int, database_url: str | None, gen0: list[int]) -> None:
@@ -126,6 +139,16 @@ async def main(rounds: int, checkouts: int, reads: int, database_url: str | None
                 await measure(mode, clock, "POST /public/checkout", checkout, checkouts, 201)
                 await measure(mode, clock, "GET /store", store, reads, 200)
                 await measure(mode, clock, "10 checkouts at once", concurrent_checkouts, max(1, checkouts // 10), 201)
+        stalls = {}
+        for mode in modes[:2]:  # one full collection each: every request in flight waits for it
+            mode.apply()
+            samples = []
+            for _ in range(3):
+                started = time.perf_counter()
+                gc.collect()
+                samples.append((time.perf_counter() - started) * 1000)
+            stalls[mode.name] = min(samples)
+        tracked = len(gc.get_objects())
     await runtime.db.dispose()
     gc.unfreeze()
     gc.set_threshold(*DEFAULT_THRESHOLD)
@@ -140,6 +163,14 @@ async def main(rounds: int, checkouts: int, reads: int, database_url: str | None
                 f"{name:22} {mode.name:18} {cpu:7.2f} {cpu / base:6.2f} {statistics.median(mode.gc_ms[name]):6.3f}"
                 f" {statistics.median(mode.collections[name]):7.1f}"
             )
+    print(
+        f"one full collection (gc.collect(), {tracked} objects tracked): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in stalls.items())
+    )
+    print("full collections (generation 2) that happened, all requests of a mode together:")
+    for mode in modes:
+        each = mode.full_ms / mode.full_count if mode.full_count else 0.0
+        print(f"  {mode.name:18} {mode.full_count:3d} in {mode.requests} requests, {each:7.2f} ms each")
 
 
 if __name__ == "__main__":
