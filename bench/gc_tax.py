@@ -139,7 +139,7 @@ async def main(rounds: int, checkouts: int, reads: int, database_url: str | None
                 await measure(mode, clock, "POST /public/checkout", checkout, checkouts, 201)
                 await measure(mode, clock, "GET /store", store, reads, 200)
                 await measure(mode, clock, "10 checkouts at once", concurrent_checkouts, max(1, checkouts // 10), 201)
-        stalls = {}
+        stalls, tracked = {}, 0
         for mode in modes[:2]:  # one full collection each: every request in flight waits for it
             mode.apply()
             samples = []
@@ -148,7 +148,8 @@ async def main(rounds: int, checkouts: int, reads: int, database_url: str | None
                 gc.collect()
                 samples.append((time.perf_counter() - started) * 1000)
             stalls[mode.name] = min(samples)
-        tracked = len(gc.get_objects())
+            if not mode.frozen:
+                tracked = len(gc.get_objects())
     await runtime.db.dispose()
     gc.unfreeze()
     gc.set_threshold(*DEFAULT_THRESHOLD)
