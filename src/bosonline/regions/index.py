@@ -230,7 +230,7 @@ class IndexBuild:
         return self._index
 
     def wait(self) -> RegionIndex:
-        """The index, built in this thread's wait (blocking): for scripts, tests and threads."""
+        """The index, once its build (started here if nobody has) is done; blocking: for scripts, tests, threads."""
         self.start()
         with self._done:
             self._done.wait_for(lambda: not self._building)
