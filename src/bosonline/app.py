@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -43,6 +45,8 @@ from bosonline.order.status_endpoints import router as order_status_router
 from bosonline.payment.endpoints import router as qris_router
 from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
+from bosonline.regions.index import index_build as region_index_build
+from bosonline.regions.service import start_loading as start_loading_regions
 from bosonline.runtime import Runtime
 from bosonline.shipping.endpoints import courier_router
 from bosonline.shipping.endpoints import router as shipping_router
@@ -209,14 +213,23 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Runs the embedded background worker (follow-ups, webhooks) beside the API, unless `serve --no-worker` /
-    BOSONLINE_RUN_WORKER=0, says how password reset links are delivered, and at the end lets the e-mails in
-    flight finish (within the SMTP deadline) before it closes the database."""
+    BOSONLINE_RUN_WORKER=0, says how password reset links are delivered, builds the region index and the password
+    checker's dummy hash in the background, and at the end lets the e-mails in flight finish (within the SMTP
+    deadline) before it closes the database."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker: asyncio.Task[None] | None = None
         stop = asyncio.Event()
         log_delivery_mode(settings)
+        # Built after start-up, not before it: the server listens (and /health answers) meanwhile; a request that
+        # needs one of them first waits for it.
+        start_loading_regions()
+        threading.Thread(target=runtime.passwords.warm, name="bosonline-password-warm", daemon=True).start()
+        # What start-up made (modules, routes, schemas: ~220k objects) lives as long as the process: out of the
+        # collector's walks, a full collection takes microseconds instead of tens of milliseconds (bench/gc_tax.py).
+        gc.freeze()
+        regions_frozen = asyncio.create_task(_freeze_when_regions_loaded(), name="bosonline-freeze-regions")
         if settings.run_worker:
             worker = asyncio.create_task(run_app_worker(runtime, stop), name="bosonline-worker")
         try:
@@ -234,5 +247,13 @@ def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], Abstr
             await runtime.background.drain(timeout=settings.smtp_timeout_seconds + 1)
             await runtime.db.dispose()
             process_stopped()
+            regions_frozen.cancel()
+            gc.unfreeze()  # an app stopped inside a longer-lived process (tests) leaves the collector as it was
 
     return lifespan
+
+
+async def _freeze_when_regions_loaded() -> None:
+    """The region tables, built in the background after start-up, live as long as the process too."""
+    if await region_index_build().ready() is not None:
+        gc.freeze()

@@ -3,6 +3,10 @@ database answers within `readiness_timeout_seconds` and is at this version's lat
 
 A load balancer sends traffic to ready processes only; an orchestrator restarts a process only when it is not
 live. A database outage makes every process unready, never "dead": restarting them would not bring it back.
+
+The region index, built in the background after start-up, is not part of readiness: a request that needs it in
+its first second waits for it and answers right (or 503 after a bounded wait), and a build that keeps failing
+should cost the region routes, not take every route of every process out of the load balancer.
 """
 
 from __future__ import annotations

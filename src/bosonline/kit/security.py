@@ -7,6 +7,7 @@ import enum
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,8 +34,22 @@ class Passwords:
             parallelism=settings.argon2_parallelism,
         )
         # Verifying against this when the account does not exist keeps "no such email" as slow as
-        # "wrong password", so timing does not reveal which accounts exist.
-        self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        # "wrong password", so timing does not reveal which accounts exist. Made by `warm()`, which start-up calls
+        # in the background (a hash at the production cost is up to a second of start-up on a busy machine), or by
+        # the first check that needs it.
+        self._dummy_hash: str | None = None
+        self._dummy_lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Makes the hash that checks against unknown accounts; blocking, so call it in a thread."""
+        self._dummy()
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            with self._dummy_lock:
+                if self._dummy_hash is None:
+                    self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy_hash
 
     async def hash(self, password: str) -> str:
         return await anyio.to_thread.run_sync(self._hasher.hash, password)
@@ -61,7 +76,7 @@ class Passwords:
 
     def _verify_sync(self, password_hash: str | None, password: str) -> bool:
         try:
-            return self._hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
+            return self._hasher.verify(password_hash or self._dummy(), password) and password_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

