@@ -19,17 +19,17 @@ from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_db(request: Request) -> AsyncSession:
+async def get_db(request: Request) -> AsyncSession:
     session: AsyncSession = request.state.db
     return session
 
 
-def get_client(request: Request) -> Client:
+async def get_client(request: Request) -> Client:
     return Client(
         ip=request.client.host if request.client else "unknown",
         user_agent=request.headers.get("user-agent"),
@@ -126,7 +126,7 @@ def account_service(service: Callable[[AsyncSession, Runtime], S]) -> Any:
     warehouses one owns): built from the request's session and the runtime. Endpoints declare
     `Service = Annotated[XService, account_service(XService)]`, which type checkers read as `XService`."""
 
-    def build(db: DbDep, runtime: RuntimeDep) -> S:
+    async def build(db: DbDep, runtime: RuntimeDep) -> S:
         return service(db, runtime)
 
     # Real objects, not the strings this module's postponed annotations would give (as in store_service).
@@ -140,7 +140,7 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
     `permission`. Endpoints declare `Reader = Annotated[XService, store_service(XService, Permission.x_read)]`, which
     type checkers read as `XService`."""
 
-    def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
+    async def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
         return service(db, runtime, ctx)
 
     # Real objects, not the strings this module's postponed annotations would give: FastAPI reads them to wire

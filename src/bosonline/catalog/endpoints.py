@@ -58,7 +58,7 @@ class ProductFilters:
     category_id: int | None
 
 
-def product_filters(
+async def product_filters(
     q: Annotated[SearchText | None, Query(description="Name or SKU contains.")] = None,
     status: Annotated[Literal["active", "inactive"] | None, Query(description="Publish status.")] = None,
     category_id: Annotated[int | None, query_id()] = None,
@@ -116,7 +116,7 @@ class Download:
         return await download_response(self.format, stem, header, rows)
 
 
-def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
+async def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
     return Download(ctx, runtime, filters, format)
 
 

@@ -35,7 +35,7 @@ class FormFilters:
     product_id: int | None
 
 
-def form_filters(
+async def form_filters(
     status: Annotated[Literal["active", "inactive"] | None, Query(description="Form status.")] = None,
     q: Annotated[
         OneLineText | None, Query(min_length=1, max_length=150, description="Title or slug contains (literally).")

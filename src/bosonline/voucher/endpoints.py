@@ -35,7 +35,7 @@ class VoucherFilters:
     q: str | None
 
 
-def voucher_filters(
+async def voucher_filters(
     status: Annotated[Literal["active", "inactive"] | None, Query(description="Switched on or off.")] = None,
     state: Annotated[
         VoucherState | None, Query(description="From the clock: `scheduled`, `running`, `expired`, `exhausted`.")
