@@ -35,7 +35,8 @@ def _calls(dependant: Dependant) -> Iterator[Any]:
 
 
 def _is_async(call: Any) -> bool:
-    return inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(getattr(call, "__call__", None))
+    method = type(call).__call__ if not inspect.isroutine(call) and not inspect.isclass(call) else None
+    return inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(method)
 
 
 def test_no_dependency_hops_to_the_thread_pool(app: FastAPI) -> None:
