@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import retried_if_first
 from bosonline.errors import AccessError, BadRequest, Forbidden, NotFound
 from bosonline.models import AuthSession, Store, StoreMember, User
 from bosonline.tenancy import StoreContext
@@ -74,7 +75,8 @@ class PrincipalRepository:
 
     async def principal(self, user_id: int, session_id: str) -> User | None:
         """The user of a live login (session not revoked, user not deleted), or None."""
-        return await self.session.scalar(PRINCIPAL, {"user_id": user_id, "session_id": session_id})
+        params = {"user_id": user_id, "session_id": session_id}
+        return await retried_if_first(self.session, lambda: self.session.scalar(PRINCIPAL, params))
 
     async def principal_in_store(
         self, user_id: int, session_id: str, store_id: int | None
@@ -82,11 +84,15 @@ class PrincipalRepository:
         """The user of a live login with their membership in `store_id` (or, without one, in up to two of their
         stores): no row when the login has ended."""
         params: dict[str, Any] = {"user_id": user_id, "session_id": session_id}
-        if store_id is None:
-            rows = await self.session.execute(PRINCIPAL_IN_ONLY_STORE, params)
-        else:
-            rows = await self.session.execute(PRINCIPAL_IN_STORE, {**params, "store_id": store_id})
-        return [(user, member, store) for user, member, store in rows.all()]
+        stmt = PRINCIPAL_IN_ONLY_STORE
+        if store_id is not None:
+            stmt, params["store_id"] = PRINCIPAL_IN_STORE, store_id
+
+        async def run() -> list[tuple[User, StoreMember | None, Store | None]]:
+            rows = await self.session.execute(stmt, params)
+            return [(user, member, store) for user, member, store in rows.all()]
+
+        return await retried_if_first(self.session, run)
 
     async def membership(self, user_id: int, store_id: int) -> tuple[StoreMember, Store] | None:
         row = (
