@@ -1,9 +1,13 @@
-"""What authentication + store tenancy cost per request, against /health (no database) in the same run.
+"""What authentication + store tenancy cost per request, against /health (no database) and, on PostgreSQL, the
+same lookup in raw asyncpg, in the same run.
 
     .venv/bin/python bench/request_overhead.py [--requests 2000] [--database-url postgresql+asyncpg://...]
 
 In-process (httpx ASGI transport, no network), so the numbers are the app's own work: routing, validation,
-JWT check, principal + membership queries, serialization. Not run by CI.
+JWT check, principal + membership queries, serialization. The raw rows time what GET /store asks the database
+(the caller + store context, then the settings) with asyncpg's prepared statements on one connection, without and
+with the request's transaction (BEGIN … COMMIT): the floor under the database part. Paths are timed in
+interleaved rounds, so that a load change on the machine hits every row alike. Not run by CI.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
 
 from bosonline.app import create_app
@@ -22,14 +29,57 @@ from bosonline.config import Settings
 from bosonline.migrate import upgrade
 from bosonline.wiring import build_runtime
 
+# GET /store's statements as written by hand: principals.PRINCIPAL_IN_ONLY_STORE, then the store's settings.
+RAW_CONTEXT = """
+SELECT u.*, m.*, s.*
+FROM users u JOIN auth_sessions a ON a.user_id = u.id
+LEFT JOIN (store_members m JOIN stores s ON s.id = m.store_id AND s.status = 'active')
+  ON m.user_id = u.id AND m.removed_at IS NULL
+WHERE u.id = $1 AND a.id = $2 AND u.deleted_at IS NULL AND a.revoked_at IS NULL
+ORDER BY s.id LIMIT 2
+"""
+RAW_SETTINGS = "SELECT * FROM store_settings WHERE store_id = $1"
 
-async def timed(client: httpx.AsyncClient, path: str, headers: dict[str, str], n: int) -> list[float]:
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
+Timer = Callable[[], Awaitable[None]]
+
+
+def get(client: httpx.AsyncClient, path: str, headers: dict[str, str]) -> Timer:
+    async def run() -> None:
         response = await client.get(path, headers=headers)
-        samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.text
+
+    return run
+
+
+def raw_lookup(conn: Any, user_id: int, session_id: str, *, transaction: bool) -> Timer:
+    async def lookup() -> None:
+        rows = await conn.fetch(RAW_CONTEXT, user_id, session_id)
+        assert len(rows) == 1
+        assert await conn.fetchrow(RAW_SETTINGS, rows[0]["store_id"]) is not None
+
+    async def run() -> None:
+        if transaction:
+            async with conn.transaction():
+                await lookup()
+        else:
+            await lookup()
+
+    return run
+
+
+async def timed_rounds(
+    timers: dict[str, Timer], n: int, rounds: int = 10
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall time and this process's CPU time (ms) of each run: on a shared machine the wall time of a round trip
+    depends on when the scheduler gives the CPU back, the CPU time does not."""
+    samples: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in timers}
+    for _ in range(rounds):
+        for name, run in timers.items():
+            for _ in range(max(1, n // rounds)):
+                started, cpu = time.perf_counter(), time.process_time()
+                await run()
+                samples[name][0].append((time.perf_counter() - started) * 1000)
+                samples[name][1].append((time.process_time() - cpu) * 1000)
     return samples
 
 
@@ -71,19 +121,44 @@ async def main(requests: int, database_url: str | None) -> None:
                 },
                 headers=headers,
             )
-        await timed(client, "/health", {}, 50)  # warm up
-        rows = {
-            path: summary(await timed(client, path, hdrs, requests))
-            for path, hdrs in (("/health", {}), ("/store", headers), ("/store/staff?limit=25", headers))
+        timers = {
+            "GET /health": get(client, "/health", {}),
+            "GET /store": get(client, "/store", headers),
+            "GET /store/staff?limit=25": get(client, "/store/staff?limit=25", headers),
         }
+        raw = None
+        if runtime.db.engine.dialect.name == "postgresql":
+            claims = runtime.access_tokens.verify(headers["Authorization"].split()[1], runtime.clock.now())
+            url = runtime.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            raw = await asyncpg.connect(url)
+            timers["raw asyncpg: GET /store's 2 statements"] = raw_lookup(
+                raw, claims.user_id, claims.session_id, transaction=False
+            )
+            timers["raw asyncpg: the same in BEGIN..COMMIT"] = raw_lookup(
+                raw, claims.user_id, claims.session_id, transaction=True
+            )
+        await timed_rounds(timers, 100)  # warm up: pool, prepared statements, caches
+        rows = {
+            name: (*summary(wall), statistics.median(cpu))
+            for name, (wall, cpu) in (await timed_rounds(timers, requests)).items()
+        }
+        if raw is not None:
+            await raw.close()
     await runtime.db.dispose()
-    base = rows["/health"][0]
+    base, base_cpu = rows["GET /health"][0], rows["GET /health"][2]
     print(
-        f"database: {runtime.db.engine.dialect.name}; {requests} sequential requests per path; "
-        f"register (argon2id hash) {register_ms:.0f} ms"
+        f"database: {runtime.db.engine.dialect.name}; {requests} sequential requests per row, in 10 interleaved "
+        f"rounds; register (argon2id hash) {register_ms:.0f} ms"
     )
-    for path, (p50, p95) in rows.items():
-        print(f"  {path:<24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  p50 vs /health x{p50 / base:.2f}")
+    print(f"  {'':<40} {'wall p50':>9} {'wall p95':>9} {'x /health':>9} {'CPU p50':>9} {'x /health':>9}")
+    for name, (p50, p95, cpu) in rows.items():
+        print(f"  {name:<40} {p50:9.3f} {p95:9.3f} {p50 / base:9.2f} {cpu:9.3f} {cpu / base_cpu:9.2f}")
+    if raw is not None:
+        store, floor = rows["GET /store"], rows["raw asyncpg: the same in BEGIN..COMMIT"]
+        print(
+            f"  GET /store vs its lookup in raw asyncpg (in a transaction): wall x{store[0] / floor[0]:.2f}, "
+            f"CPU x{store[2] / floor[2]:.2f}"
+        )
 
 
 if __name__ == "__main__":

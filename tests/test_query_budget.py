@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from bosonline.runtime import Runtime
-from tests.factories import add_staff, seller
+from tests.envelope import assert_error
+from tests.factories import add_staff, bearer, create_store, login, register, seller
 from tests.querycount import count_queries
 
 
@@ -14,8 +15,50 @@ async def test_authenticated_store_request_budget(client: httpx.AsyncClient, rt:
     with count_queries(rt) as log:
         response = await client.get("/store", headers=owner["headers"])
     assert response.status_code == 200
-    # principal (user + session), store context (membership + store), settings; the context's rows are reused
-    assert log.count == 3, log.statements
+    # the caller and the store context in one statement (user, live session, membership, store), then settings
+    assert log.count == 2, log.statements
+    with count_queries(rt) as named:
+        response = await client.get("/store", headers=bearer(owner["tokens"], owner["store"]["id"]))
+    assert response.status_code == 200
+    assert named.count == 2, named.statements
+
+
+async def test_account_route_budget(client: httpx.AsyncClient, rt: Runtime) -> None:
+    owner = await seller(client)
+    with count_queries(rt) as log:
+        response = await client.get("/profile/me", headers=owner["headers"])
+    assert response.status_code == 200
+    assert log.count == 2, log.statements  # the caller (user + live session), their memberships
+
+
+async def test_every_refusal_of_a_store_request_takes_one_statement(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """One query tells the refusals apart: each answers after that statement alone."""
+    owner = await seller(client)
+    stranger = await seller(client)
+    second = await create_store(client, stranger["headers"], name="Toko Kedua")
+    newcomer = await register(client)
+    cs = await add_staff(client, owner["headers"], email="cs-budget@example.com")
+    cs_tokens = await login(client, "cs-budget@example.com")
+    deactivated = await client.patch(
+        f"/store/staff/{cs['id']}/status", json={"status": "inactive"}, headers=owner["headers"]
+    )
+    assert deactivated.status_code == 200, deactivated.text
+    ended = await register(client)
+    assert (await client.post("/auth/logout", headers=ended["headers"])).status_code in (200, 204)
+    cases = [
+        (bearer(owner["tokens"], stranger["store"]["id"]), 403, "not_a_member"),
+        (bearer(owner["tokens"], 987654), 403, "not_a_member"),
+        (stranger["headers"], 400, "store_required"),
+        (newcomer["headers"], 404, "no_store"),
+        (bearer(cs_tokens), 403, "member_inactive"),
+        (ended["headers"], 401, "session_revoked"),
+    ]
+    assert second["id"] != stranger["store"]["id"]
+    for headers, status, code in cases:
+        with count_queries(rt) as log:
+            response = await client.get("/store", headers=headers)
+        assert_error(response, status, code)
+        assert log.count == 1, (code, log.statements)
 
 
 async def test_staff_list_does_not_grow_with_staff(client: httpx.AsyncClient, rt: Runtime) -> None:

@@ -2,7 +2,7 @@
 
 SQLite: WAL, foreign keys on, a busy timeout, and write transactions opened with BEGIN IMMEDIATE so that two
 writers queue on the lock instead of failing with "database is locked" halfway through. PostgreSQL: asyncpg with a
-sized pool and pre-ping.
+sized pool, and no pre-ping (see `create_engine`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Select, cast, event, func, text
 from sqlalchemy.engine import CursorResult, Result, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -44,10 +44,38 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     if make_url(url).get_backend_name() == "postgresql":
-        return create_async_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow(pool_size), pool_pre_ping=True, pool_recycle=1800
-        )
+        # No pool_pre_ping: with asyncpg it is three round trips (BEGIN, ";", ROLLBACK) on every checkout, as many as
+        # a whole authenticated GET otherwise needs. A connection the server closed (restart, pg_terminate_backend,
+        # idle timeout) is known closed by asyncpg as soon as the event loop reads its end: `_drop_closed` swaps it
+        # at checkout for nothing. One closed in the instant before a request's first statement fails that
+        # statement, which `retried_if_first` runs again; SQLAlchemy then recycles every connection older than
+        # the failure. pool_recycle bounds a connection's age (server-side timeouts, a silent network path).
+        engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow(pool_size), pool_recycle=1800)
+        event.listen(engine.sync_engine, "checkout", _drop_closed)
+        return engine
     return create_async_engine(url, poolclass=NullPool)
+
+
+def _drop_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Pool checkout: a connection asyncpg knows is closed is replaced (the pool retries on DisconnectionError),
+    without a round trip."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("connection closed by the server")
+
+
+async def retried_if_first(session: AsyncSession, run: Callable[[], Awaitable[T]]) -> T:
+    """`run()` (which executes statements on `session`), run once more on a new connection when it was the session's
+    first work and failed because the connection was gone (nothing ran on it: retrying is safe, whatever `run` does).
+    The request's first statement (its caller and store context, deps.py) uses it, so a request that starts on a
+    connection the server has just dropped does not fail."""
+    fresh = not session.in_transaction()
+    try:
+        return await run()
+    except DBAPIError as exc:
+        if not (fresh and exc.connection_invalidated):
+            raise
+    await session.rollback()  # gives the invalidated connection back; the next statement checks out another one
+    return await run()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import typing
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
@@ -11,25 +13,24 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import AccessError, CommonError, Forbidden, Unauthorized, raises
-from bosonline.kit.security import InvalidToken
-from bosonline.models import User
+from bosonline.kit.security import AccessClaims, InvalidToken
 from bosonline.permissions import Permission
-from bosonline.principals import Client, PrincipalRepository, resolve_store_context
+from bosonline.principals import Client, Principal, PrincipalRepository, store_context
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_db(request: Request) -> AsyncSession:
+async def get_db(request: Request) -> AsyncSession:
     session: AsyncSession = request.state.db
     return session
 
 
-def get_client(request: Request) -> Client:
+async def get_client(request: Request) -> Client:
     return Client(
         ip=request.client.host if request.client else "unknown",
         user_agent=request.headers.get("user-agent"),
@@ -43,40 +44,60 @@ ClientDep = Annotated[Client, Depends(get_client)]
 _bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login, /auth/register or /auth/refresh.")
 
 
-@dataclass(frozen=True)
-class Principal:
-    user: User
-    session_id: str
+_LOGIN_CODES = (CommonError.unauthorized, AccessError.invalid_token, AccessError.token_expired)
 
 
-@raises(CommonError.unauthorized, AccessError.invalid_token, AccessError.token_expired, AccessError.session_revoked)
-async def current_principal(
-    runtime: RuntimeDep,
-    db: DbDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+@raises(*_LOGIN_CODES)
+async def access_claims(
+    runtime: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> AccessClaims:
+    """The claims of the request's access token, checked without the database."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
     if len(credentials.credentials) > 2048:
         raise Unauthorized("Access token is invalid", code=AccessError.invalid_token)
     try:
-        claims = runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
+        return runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
     except InvalidToken as exc:
         if str(exc) == "expired":
             raise Unauthorized("Access token is expired", code=AccessError.token_expired) from exc
         raise Unauthorized("Access token is invalid", code=AccessError.invalid_token) from exc
-    found = await PrincipalRepository(db).principal(claims.user_id, claims.session_id)
-    if found is None or found[0].deleted_at is not None or found[1].revoked_at is not None:
-        raise Unauthorized("Session has ended; log in again", code=AccessError.session_revoked)
-    return Principal(user=found[0], session_id=claims.session_id)
+
+
+ClaimsDep = Annotated[AccessClaims, Depends(access_claims)]
+
+
+def _session_revoked() -> Unauthorized:
+    return Unauthorized("Session has ended; log in again", code=AccessError.session_revoked)
+
+
+@raises(*_LOGIN_CODES, AccessError.session_revoked)  # the token's codes too, so that the docs list them in this order
+async def current_principal(request: Request, claims: ClaimsDep, db: DbDep) -> Principal:
+    """The caller, checked against the database at every request (a revoked login or a deleted user is refused at
+    once): one query, none when the route's store context already read it (`current_store`)."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
+    user = await PrincipalRepository(db).principal(claims.user_id, claims.session_id)
+    if user is None:
+        raise _session_revoked()
+    return Principal(user=user, session_id=claims.session_id)
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
-@raises(AccessError.store_required, AccessError.not_a_member, AccessError.member_inactive, AccessError.no_store)
+@raises(
+    *_LOGIN_CODES,
+    AccessError.session_revoked,
+    AccessError.store_required,
+    AccessError.not_a_member,
+    AccessError.member_inactive,
+    AccessError.no_store,
+)
 async def current_store(
-    principal: CurrentUser,
+    request: Request,
+    claims: ClaimsDep,
     db: DbDep,
     x_store_id: Annotated[
         int | None,
@@ -88,7 +109,13 @@ async def current_store(
         ),
     ] = None,
 ) -> StoreContext:
-    return await resolve_store_context(db, principal.user.id, x_store_id)
+    """The caller and the store the request acts in, in one query (the login's checks as in `current_principal`,
+    then the membership's); the caller is kept for `current_principal` on the same request."""
+    rows = await PrincipalRepository(db).principal_in_store(claims.user_id, claims.session_id, x_store_id)
+    if not rows:
+        raise _session_revoked()
+    request.state.principal = Principal(user=rows[0][0], session_id=claims.session_id)
+    return store_context(x_store_id, [(member, store) for _, member, store in rows])
 
 
 CurrentStore = Annotated[StoreContext, Depends(current_store)]
@@ -126,7 +153,7 @@ def account_service(service: Callable[[AsyncSession, Runtime], S]) -> Any:
     warehouses one owns): built from the request's session and the runtime. Endpoints declare
     `Service = Annotated[XService, account_service(XService)]`, which type checkers read as `XService`."""
 
-    def build(db: DbDep, runtime: RuntimeDep) -> S:
+    async def build(db: DbDep, runtime: RuntimeDep) -> S:
         return service(db, runtime)
 
     # Real objects, not the strings this module's postponed annotations would give (as in store_service).
@@ -140,7 +167,7 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
     `permission`. Endpoints declare `Reader = Annotated[XService, store_service(XService, Permission.x_read)]`, which
     type checkers read as `XService`."""
 
-    def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
+    async def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
         return service(db, runtime, ctx)
 
     # Real objects, not the strings this module's postponed annotations would give: FastAPI reads them to wire
@@ -153,3 +180,27 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
     }
     build.__name__ = f"{getattr(service, '__name__', 'service')}_{permission}"
     return Depends(build)
+
+
+D = TypeVar("D")
+
+
+def query_parameters(filters: type[D]) -> Callable[..., Awaitable[D]]:
+    """`Depends(query_parameters(XFilters))`: a list's filters declared once, as a frozen dataclass whose fields
+    are the query parameters (`Annotated[..., Query(...)]` with defaults). FastAPI would construct the class
+    itself with `Depends()`, but in the thread pool (a class is not a coroutine function); this builds it in the
+    event loop from the same declarations."""
+    hints = typing.get_type_hints(filters, include_extras=True)
+    parameters = [
+        inspect.Parameter(
+            field.name, inspect.Parameter.KEYWORD_ONLY, default=field.default, annotation=hints[field.name]
+        )
+        for field in dataclasses.fields(filters)  # type: ignore[arg-type]
+    ]
+
+    async def dependency(**values: Any) -> D:
+        return filters(**values)
+
+    dependency.__signature__ = inspect.Signature(parameters, return_annotation=filters)  # type: ignore[attr-defined]
+    dependency.__name__ = f"{filters.__name__}_from_query"
+    return dependency

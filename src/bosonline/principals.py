@@ -4,11 +4,14 @@ the caller's only store."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import retried_if_first
 from bosonline.errors import AccessError, BadRequest, Forbidden, NotFound
 from bosonline.models import AuthSession, Store, StoreMember, User
 from bosonline.tenancy import StoreContext
@@ -20,20 +23,76 @@ class Client:
     user_agent: str | None
 
 
+# Built once, at import: SQLAlchemy memoizes a statement's cache key on the statement object, so executing these
+# costs neither building the construct nor walking it for the compiled-statement cache (issue 15).
+_LIVE_LOGIN = (
+    join(User, AuthSession, AuthSession.user_id == User.id),
+    (
+        User.id == bindparam("user_id"),
+        AuthSession.id == bindparam("session_id"),
+        User.deleted_at.is_(None),
+        AuthSession.revoked_at.is_(None),
+    ),
+)
+
+# The user of a live login: no row when the session was revoked (logout, password change, reuse of a refresh token)
+# or the user deleted.
+PRINCIPAL = select(User).select_from(_LIVE_LOGIN[0]).where(*_LIVE_LOGIN[1])
+
+# The memberships an active store's member has (removed ones left out), joined inside the outer join, so that a
+# member of a closed store reads as no membership.
+_MEMBERSHIP = join(StoreMember, Store, and_(Store.id == StoreMember.store_id, Store.status == "active"))
+_OF_THE_USER = and_(StoreMember.user_id == User.id, StoreMember.removed_at.is_(None))
+
+
+def _principal_with_store(*membership: Any) -> Select[User, StoreMember, Store]:
+    return (
+        select(User, StoreMember, Store)
+        .select_from(_LIVE_LOGIN[0].outerjoin(_MEMBERSHIP, and_(_OF_THE_USER, *membership)))
+        .where(*_LIVE_LOGIN[1])
+        .order_by(Store.id)
+        .limit(2)
+    )
+
+
+# Principal and store context in one statement. No row: the login has ended. One row without a member: not a member
+# of that store (or of any, without X-Store-Id). Two rows: several stores and none named.
+PRINCIPAL_IN_STORE = _principal_with_store(StoreMember.store_id == bindparam("store_id"))
+PRINCIPAL_IN_ONLY_STORE = _principal_with_store()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user an access token names, with the login session (`sid`) it belongs to."""
+
+    user: User
+    session_id: str
+
+
 class PrincipalRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def principal(self, user_id: int, session_id: str) -> tuple[User, AuthSession] | None:
-        """The user and the login session an access token names, in one query."""
-        row = (
-            await self.session.execute(
-                select(User, AuthSession)
-                .join(AuthSession, AuthSession.user_id == User.id)
-                .where(User.id == user_id, AuthSession.id == session_id)
-            )
-        ).first()
-        return None if row is None else (row[0], row[1])
+    async def principal(self, user_id: int, session_id: str) -> User | None:
+        """The user of a live login (session not revoked, user not deleted), or None."""
+        params = {"user_id": user_id, "session_id": session_id}
+        return await retried_if_first(self.session, lambda: self.session.scalar(PRINCIPAL, params))
+
+    async def principal_in_store(
+        self, user_id: int, session_id: str, store_id: int | None
+    ) -> list[tuple[User, StoreMember | None, Store | None]]:
+        """The user of a live login with their membership in `store_id` (or, without one, in up to two of their
+        stores): no row when the login has ended."""
+        params: dict[str, Any] = {"user_id": user_id, "session_id": session_id}
+        stmt = PRINCIPAL_IN_ONLY_STORE
+        if store_id is not None:
+            stmt, params["store_id"] = PRINCIPAL_IN_STORE, store_id
+
+        async def run() -> list[tuple[User, StoreMember | None, Store | None]]:
+            rows = await self.session.execute(stmt, params)
+            return [(user, member, store) for user, member, store in rows.all()]
+
+        return await retried_if_first(self.session, run)
 
     async def membership(self, user_id: int, store_id: int) -> tuple[StoreMember, Store] | None:
         row = (
@@ -62,22 +121,28 @@ class PrincipalRepository:
 
 
 async def resolve_store_context(session: AsyncSession, user_id: int, store_id: int | None) -> StoreContext:
+    """The store context of a user known to be signed in (jobs, tests); requests use `principal_in_store`."""
     repo = PrincipalRepository(session)
     if store_id is not None:
         found = await repo.membership(user_id, store_id)
-        if found is None:
-            # The same answer whether the store exists or not: ids of other sellers' stores reveal nothing.
-            raise Forbidden("You are not a member of this store", code=AccessError.not_a_member)
-        member, store = found
-    else:
-        memberships = await repo.memberships(user_id, limit=2)
-        if not memberships:
-            raise NotFound("You have no store yet; create one with POST /store", code=AccessError.no_store)
-        if len(memberships) > 1:
-            raise BadRequest(
-                "You belong to several stores; name one with the X-Store-Id header", code=AccessError.store_required
-            )
-        member, store = memberships[0]
+        return store_context(store_id, [] if found is None else [found])
+    return store_context(None, await repo.memberships(user_id, limit=2))
+
+
+def store_context(store_id: int | None, memberships: Sequence[tuple[StoreMember | None, Store | None]]) -> StoreContext:
+    """The store a request acts in, from the caller's membership in `store_id` (or, without one, up to two of their
+    memberships); the access errors otherwise."""
+    found = [(member, store) for member, store in memberships if member is not None and store is not None]
+    if store_id is not None and not found:
+        # The same answer whether the store exists or not: ids of other sellers' stores reveal nothing.
+        raise Forbidden("You are not a member of this store", code=AccessError.not_a_member)
+    if not found:
+        raise NotFound("You have no store yet; create one with POST /store", code=AccessError.no_store)
+    if len(found) > 1:
+        raise BadRequest(
+            "You belong to several stores; name one with the X-Store-Id header", code=AccessError.store_required
+        )
+    member, store = found[0]
     if member.status != "active":
         raise Forbidden("Your access to this store has been deactivated", code=AccessError.member_inactive)
     return StoreContext(member=member, store=store)

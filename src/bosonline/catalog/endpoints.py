@@ -25,7 +25,7 @@ from bosonline.catalog.schemas import (
     VariantUpdateIn,
 )
 from bosonline.catalog.service import ProductService
-from bosonline.deps import CatalogRead, RuntimeDep, store_service
+from bosonline.deps import CatalogRead, RuntimeDep, query_parameters, store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.fields import SearchText, path_id, query_id
@@ -60,7 +60,7 @@ class ProductFilters:
     category_id: Annotated[int | None, query_id()] = None
 
 
-Filters = Annotated[ProductFilters, Depends()]
+Filters = Annotated[ProductFilters, Depends(query_parameters(ProductFilters))]
 Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
 _WRITE_ERRORS = (
@@ -110,7 +110,7 @@ class Download:
         return await download_response(self.format, stem, header, rows)
 
 
-def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
+async def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
     return Download(ctx, runtime, filters, format)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, status
 from fastapi.responses import StreamingResponse
 
-from bosonline.deps import RuntimeDep, StoreRead, store_service
+from bosonline.deps import RuntimeDep, StoreRead, query_parameters, store_service
 from bosonline.errors import error_responses
 from bosonline.form import exports
 from bosonline.form.errors import FormError
@@ -39,7 +39,7 @@ class FormFilters:
     product_id: Annotated[int | None, query_id("Forms offering this product.")] = None
 
 
-Filters = Annotated[FormFilters, Depends()]
+Filters = Annotated[FormFilters, Depends(query_parameters(FormFilters))]
 
 
 _conflicts = error_responses

@@ -31,11 +31,11 @@ router = api_router(prefix="/store/inventory", tags=["Product"])
 OptionalId = Annotated[int | None, query_id()]
 
 
-def _reader(db: DbDep, runtime: RuntimeDep, ctx: CatalogRead) -> InventoryService:
+async def _reader(db: DbDep, runtime: RuntimeDep, ctx: CatalogRead) -> InventoryService:
     return InventoryService(db, runtime, ctx.store_id, actor_user_id=ctx.user_id)
 
 
-def _writer(db: DbDep, runtime: RuntimeDep, ctx: CatalogWrite) -> InventoryService:
+async def _writer(db: DbDep, runtime: RuntimeDep, ctx: CatalogWrite) -> InventoryService:
     return InventoryService(db, runtime, ctx.store_id, actor_user_id=ctx.user_id)
 
 
@@ -43,7 +43,7 @@ Reader = Annotated[InventoryService, Depends(_reader)]
 Writer = Annotated[InventoryService, Depends(_writer)]
 
 
-def inventory_filters(
+async def inventory_filters(
     warehouse_id: Annotated[int | None, query_id("Only this warehouse (one the store ships from).")] = None,
     product_id: Annotated[int | None, query_id("Only this product's variants.")] = None,
     q: Annotated[SearchText | None, Query(description="Product name, variant name or SKU contains (literal).")] = None,

@@ -28,7 +28,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–100).")] = DEFAULT_LIMIT,
     cursor: Annotated[
         OneLineText | None, Query(max_length=200, description="`meta.next_cursor` of the previous page.")

@@ -53,7 +53,7 @@ StatusParam = Annotated[
 ]
 
 
-def order_filters(
+async def order_filters(
     status: Annotated[
         list[StatusParam] | None,
         Query(

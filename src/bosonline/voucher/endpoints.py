@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, status
 
-from bosonline.deps import store_service
+from bosonline.deps import query_parameters, store_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import SearchText, path_id
 from bosonline.kit.pagination import PageParams, page_params
@@ -43,7 +43,7 @@ class VoucherFilters:
 async def list_vouchers(
     service: Reader,
     page: Annotated[PageParams, Depends(page_params)],
-    filters: Annotated[VoucherFilters, Depends()],
+    filters: Annotated[VoucherFilters, Depends(query_parameters(VoucherFilters))],
 ) -> ListEnvelope[VoucherOut]:
     """The store's vouchers, newest first, with their products, uses left, `state` on the clock and a `summary`
     in Indonesian. `meta.total` counts the matching vouchers. Deleted vouchers are not listed."""

@@ -67,7 +67,7 @@ _VOUCHER_ERRORS = error_responses(
 )
 
 
-def _service(db: DbDep, runtime: RuntimeDep) -> PublicCheckout:
+async def _service(db: DbDep, runtime: RuntimeDep) -> PublicCheckout:
     return PublicCheckout(db, runtime)
 
 

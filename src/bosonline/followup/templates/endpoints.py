@@ -89,7 +89,7 @@ def _v3(text: str) -> dict[str, Any]:
     return {"responses": _V3_ERRORS, "description": _doc(text)}
 
 
-def v3_page(
+async def v3_page(
     page_size: Annotated[int | None, Query(ge=1, le=MAX_V3_PAGE, description="Page size, 1–25 (default 25).")] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_V3_PAGE, description="Same as `page_size`.")] = None,
     cursor: Annotated[
