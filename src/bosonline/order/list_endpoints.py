@@ -53,7 +53,7 @@ StatusParam = Annotated[
 ]
 
 
-def order_filters(
+async def order_filters(
     status: Annotated[
         list[StatusParam] | None,
         Query(
@@ -92,6 +92,7 @@ def order_filters(
 
 
 Filters = Annotated[OrderFilterIn, Depends(order_filters)]
+_ListOut = ListEnvelope[OrderListItemOut]  # the declared type itself: FastAPI serializes it without revalidating
 
 
 @router.get("", summary="Order List")
@@ -107,7 +108,7 @@ async def list_orders(
     other filters (courier, product, SKU, form, search) the orders are counted up to 1,000 and `total` is null
     above that (the recap gives exact figures for any filter)."""
     items, next_cursor, total = await service.list(filters, page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=next_cursor, total=total))
+    return _ListOut(data=items, meta=ListMeta(next_cursor=next_cursor, total=total))
 
 
 @router.get("/recap", summary="Recap Order List")

@@ -3,36 +3,48 @@ whatever the page size (page, line summaries, handlers, total)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import PageParams
-from bosonline.kit.schemas import from_row
-from bosonline.models import Order, StoreMember
+from bosonline.kit.phone import display_phone
 from bosonline.order.list_repository import LineSummary, OrderListRepository
-from bosonline.order.list_schemas import (
-    OrderFilterIn,
-    OrderItemsSummaryOut,
-    OrderListCustomerOut,
-    OrderListHandlerOut,
-    OrderListItemOut,
-)
-from bosonline.order.presenters import customer_phone, line_label
+from bosonline.order.list_schemas import OrderFilterIn, OrderListItemOut
+from bosonline.order.presenters import line_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
+# The page's items validated in one call from plain dicts (pydantic's core builds the models): the endpoint then
+# serializes them through its declared response model.
+_ITEMS = TypeAdapter(list[OrderListItemOut])
 
-def list_item(order: Order, summary: LineSummary | None, handler: StoreMember | None) -> OrderListItemOut:
+
+def list_item(row: Row[Any], summary: LineSummary | None, handler: str | None) -> dict[str, Any]:
+    """An OrderListItemOut's fields, from a row of list_repository.LIST_COLUMNS."""
     items = None
     if summary:
         first = line_label(summary.first_product, summary.first_variant)
-        items = OrderItemsSummaryOut(first=first, lines=summary.lines, quantity=summary.quantity)
-    return from_row(
-        OrderListItemOut,
-        order,
-        customer=OrderListCustomerOut(name=order.customer_name, phone=customer_phone(order)),
-        handler=OrderListHandlerOut(id=handler.id, name=handler.name) if handler else None,
-        items=items,
-    )
+        items = {"first": first, "lines": summary.lines, "quantity": summary.quantity}
+    return {
+        "id": row.id,
+        "number": row.number,
+        "status": row.status,
+        "payment_status": row.payment_status,
+        "payment_method": row.payment_method,
+        "total": row.total,
+        "customer": {"name": row.customer_name, "phone": display_phone(row.customer_phone)},
+        "region_name": row.region_name,
+        "courier": row.courier,
+        "courier_service": row.courier_service,
+        "awb": row.awb,
+        "handler": {"id": row.handler_id, "name": handler} if handler is not None else None,
+        "items": items,
+        "form_id": row.form_id,
+        "created_at": row.created_at,
+    }
 
 
 class OrderListService:
@@ -46,16 +58,15 @@ class OrderListService:
         else exact from the recap counters when the filters are ones they key; else the matching orders counted
         up to list_repository.COUNT_CAP (None above it)."""
         page = await self.repo.page(filters, params)
-        orders: list[Order] = page.items
-        ids = [order.id for order in orders]
-        summaries = await self.repo.line_summaries(ids)
-        handlers = await self.repo.members(order.handler_id for order in orders)
+        rows = page.rows
+        summaries = await self.repo.line_summaries([row.id for row in rows])
+        handlers = await self.repo.member_names({row.handler_id for row in rows if row.handler_id})
         total: int | None
         if params.cursor is None and page.next_cursor is None:
-            total = len(orders)  # the whole result is on this page
+            total = len(rows)  # the whole result is on this page
         elif filters.counter_compatible:
             total = await self.repo.counted_total(filters)
         else:
             total = await self.repo.capped_count(filters)
-        items = [list_item(order, summaries.get(order.id), handlers.get(order.handler_id or 0)) for order in orders]
-        return items, page.next_cursor, total
+        items = [list_item(row, summaries.get(row.id), handlers.get(row.handler_id or 0)) for row in rows]
+        return _ITEMS.validate_python(items), page.next_cursor, total
