@@ -78,7 +78,9 @@ async def order_filters(
         OneLineText | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")
     ] = None,
     form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
-    q: Annotated[SearchText | None, Query(description="Order number, buyer name, or part of the phone (08…).")] = None,
+    q: Annotated[
+        SearchText | None, Query(description="Order number, buyer name, or phone (08…: from its start).")
+    ] = None,
 ) -> OrderFilterIn:
     raw = {
         "status": status, "payment_status": payment_status, "payment_method": payment_method,
