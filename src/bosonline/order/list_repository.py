@@ -170,7 +170,13 @@ def _counter_where(shape: _Shape) -> list[ColumnElement[bool]]:
 
 def _page(shape: _Shape, dated: bool, after: bool) -> Select[Any]:
     keys = _BY_CREATION if dated else _BY_ID
-    stmt = select(*LIST_COLUMNS).where(*_where(shape))
+    # The handler's name in the same statement (a member who left the store still names their orders).
+    handler = and_(_members.id == _orders.handler_id, _members.store_id == _orders.store_id)
+    stmt = (
+        select(*LIST_COLUMNS, _members.name.label("handler_name"))
+        .select_from(Order.__table__.outerjoin(StoreMember.__table__, handler))
+        .where(*_where(shape))
+    )
     if after:
         stmt = stmt.where(after_cursor(keys, descending=True))
     return stmt.order_by(*(key.desc() for key in keys)).limit(bindparam("limit"))
@@ -219,9 +225,6 @@ _LINE_ROWS = (
     .where(_lines.store_id == bindparam("store_id"), _lines.order_id.in_(bindparam("order_ids", expanding=True)))
     .order_by(_lines.order_id, _lines.position, _lines.id)
 )
-_MEMBER_NAMES = select(_members.id, _members.name).where(
-    _members.store_id == bindparam("store_id"), _members.id.in_(bindparam("member_ids", expanding=True))
-)
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class OrderPage:
-    rows: list[Row[Any]]  # LIST_COLUMNS, newest first
+    rows: list[Row[Any]]  # LIST_COLUMNS and handler_name, newest first
     next_cursor: str | None
 
 
@@ -307,7 +310,7 @@ class OrderListRepository(OrderRepository):
         return base.where(*_where(shape)).params(values)
 
     async def page(self, filters: OrderFilterIn, params: PageParams) -> OrderPage:
-        """Newest first, only the columns the list shows (LIST_COLUMNS)."""
+        """Newest first, only the columns the list shows (LIST_COLUMNS), and the handler's name."""
         shape, values = await self._shaped(filters)
         dated = shape.day_from or shape.day_to
         keys = _BY_CREATION if dated else _BY_ID
@@ -342,13 +345,6 @@ class OrderListRepository(OrderRepository):
                     seen.first_product, seen.first_variant, seen.lines + 1, seen.quantity + quantity
                 )
         return summaries
-
-    async def member_names(self, member_ids: set[int]) -> dict[int, str]:
-        """Names of the store's members among `member_ids` (no query for none)."""
-        if not member_ids:
-            return {}
-        values = {"store_id": self.ctx.store_id, "member_ids": sorted(member_ids)}
-        return {int(member_id): str(name) for member_id, name in await self.session.execute(_MEMBER_NAMES, values)}
 
     async def capped_count(self, filters: OrderFilterIn) -> int | None:
         """Matching orders, counted up to COUNT_CAP (None above it)."""

@@ -1,5 +1,5 @@
 """Order List: the orders of the store a caller may see, filtered, newest first, in a fixed number of queries
-whatever the page size (page, line summaries, handlers, total)."""
+whatever the page size (page with its handlers, line summaries, total)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from bosonline.tenancy import StoreContext
 _ITEMS = TypeAdapter(list[OrderListItemOut])
 
 
-def list_item(row: Row[Any], summary: LineSummary | None, handler: str | None) -> dict[str, Any]:
-    """An OrderListItemOut's fields, from a row of list_repository.LIST_COLUMNS."""
+def list_item(row: Row[Any], summary: LineSummary | None) -> dict[str, Any]:
+    """An OrderListItemOut's fields, from a row of OrderListRepository.page."""
     items = None
     if summary:
         first = line_label(summary.first_product, summary.first_variant)
@@ -40,7 +40,7 @@ def list_item(row: Row[Any], summary: LineSummary | None, handler: str | None) -
         "courier": row.courier,
         "courier_service": row.courier_service,
         "awb": row.awb,
-        "handler": {"id": row.handler_id, "name": handler} if handler is not None else None,
+        "handler": {"id": row.handler_id, "name": row.handler_name} if row.handler_name is not None else None,
         "items": items,
         "form_id": row.form_id,
         "created_at": row.created_at,
@@ -60,7 +60,6 @@ class OrderListService:
         page = await self.repo.page(filters, params)
         rows = page.rows
         summaries = await self.repo.line_summaries([row.id for row in rows])
-        handlers = await self.repo.member_names({row.handler_id for row in rows if row.handler_id})
         total: int | None
         if params.cursor is None and page.next_cursor is None:
             total = len(rows)  # the whole result is on this page
@@ -68,5 +67,5 @@ class OrderListService:
             total = await self.repo.counted_total(filters)
         else:
             total = await self.repo.capped_count(filters)
-        items = [list_item(row, summaries.get(row.id), handlers.get(row.handler_id or 0)) for row in rows]
+        items = [list_item(row, summaries.get(row.id)) for row in rows]
         return _ITEMS.validate_python(items), page.next_cursor, total
