@@ -389,7 +389,7 @@ def report(result: Compared, runs: int) -> None:
     print(f"\n{result.label}: {runs} runs, endpoint and raw SQL interleaved")
     for listed, sql, _ in result.statements:
         print(f"  {'list' if listed else 'auth'}  {' '.join(sql.split())[:110]}")
-    print(f"  {'':<58} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"  {'':<58} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8}")
     rows = [
         ("endpoint (in-process HTTP)", result.endpoint),
         ("  of which process CPU", result.cpu),
@@ -398,7 +398,7 @@ def report(result: Compared, runs: int) -> None:
         (f"raw SQL: the list's {mine} statements (asyncpg)", result.raw_list),
     ]
     for label, samples in rows:
-        print(f"  {label:<58} {statistics.median(samples):8.2f} {p95(samples):8.2f}")
+        print(f"  {label:<58} {statistics.median(samples):8.2f} {p95(samples):8.2f} {min(samples):8.2f}")
     endpoint, raw = statistics.median(result.endpoint), statistics.median(result.raw_all)
     service, raw_list = statistics.median(result.service), statistics.median(result.raw_list)
     print(

@@ -3,10 +3,10 @@ whatever the page size (page with its handlers, line summaries, total)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import PageParams
@@ -22,28 +22,31 @@ from bosonline.tenancy import StoreContext
 _ITEMS = TypeAdapter(list[OrderListItemOut])
 
 
-def list_item(row: Row[Any], summary: LineSummary | None) -> dict[str, Any]:
-    """An OrderListItemOut's fields, from a row of OrderListRepository.page."""
+def list_item(row: Sequence[Any], summary: LineSummary | None) -> dict[str, Any]:
+    """An OrderListItemOut's fields, from a row of OrderListRepository.page (unpacked: a row's attributes are
+    looked up by name, its items are not)."""
+    (order_id, number, status, payment_status, payment_method, total, customer_name, customer_phone, region_name,
+     courier, courier_service, awb, handler_id, form_id, created_at, handler_name) = row  # fmt: skip
     items = None
     if summary:
         first = line_label(summary.first_product, summary.first_variant)
         items = {"first": first, "lines": summary.lines, "quantity": summary.quantity}
     return {
-        "id": row.id,
-        "number": row.number,
-        "status": row.status,
-        "payment_status": row.payment_status,
-        "payment_method": row.payment_method,
-        "total": row.total,
-        "customer": {"name": row.customer_name, "phone": display_phone(row.customer_phone)},
-        "region_name": row.region_name,
-        "courier": row.courier,
-        "courier_service": row.courier_service,
-        "awb": row.awb,
-        "handler": {"id": row.handler_id, "name": row.handler_name} if row.handler_name is not None else None,
+        "id": order_id,
+        "number": number,
+        "status": status,
+        "payment_status": payment_status,
+        "payment_method": payment_method,
+        "total": total,
+        "customer": {"name": customer_name, "phone": display_phone(customer_phone)},
+        "region_name": region_name,
+        "courier": courier,
+        "courier_service": courier_service,
+        "awb": awb,
+        "handler": {"id": handler_id, "name": handler_name} if handler_name is not None else None,
         "items": items,
-        "form_id": row.form_id,
-        "created_at": row.created_at,
+        "form_id": form_id,
+        "created_at": created_at,
     }
 
 
