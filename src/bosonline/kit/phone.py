@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import lokal
@@ -49,6 +50,26 @@ def phone_needle(text: str) -> str | None:
     if len(digits) < 3:
         return None
     return "62" + digits[1:] if digits.startswith("0") else digits
+
+
+E164_MOBILE_MAX = 14  # 62 + 8xx + up to 9 digits (MOBILE_PATTERN): no mobile number extends one this long
+_SEPARATORS = str.maketrans("", "", " -.()")
+_PHONE_START = re.compile(r"(?:\+?628|08)[0-9]*")
+
+
+def phone_prefix(text: str) -> str | None:
+    """The 628… digits a search text starts a buyer's mobile number with, or None when it does not look like one.
+
+    It looks like one when, spaces, dashes, dots and brackets aside, it is digits starting with `08`, `628` or
+    `+628`, at least 6 digits in the 08 form (7 as 628…), at most a whole number (E164_MOBILE_MAX). Shorter ones
+    also occur in order numbers (INV/20260812/…, sequence 08123 or 62812) and are left to the general search; from 6
+    digits an 08… string cannot be in an order number (a date holds 08 only as a month, `08DD`, and a sequence
+    with a leading zero has 5 digits), and a 628… one only in a store past its 6,280,000th order."""
+    compact = text.translate(_SEPARATORS)
+    if not _PHONE_START.fullmatch(compact):
+        return None
+    digits = "62" + compact[1:] if compact.startswith("0") else compact.removeprefix("+")
+    return digits if 7 <= len(digits) <= E164_MOBILE_MAX else None
 
 
 # The plain spellings normalize_mobile accepts (it also takes dots, brackets and surrounding spaces).

@@ -56,6 +56,8 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_store_id_handler_id_id", "store_id", "handler_id", "id"),
         Index("ix_orders_store_id_created_at", "store_id", "created_at"),
         Index("ix_orders_store_id_customer_id", "store_id", "customer_id"),
+        # A search text that looks like a phone number: its buyers' orders (order/list_repository.py).
+        Index("ix_orders_store_id_customer_phone", "store_id", "customer_phone", "id"),
     )
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))

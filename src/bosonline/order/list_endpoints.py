@@ -78,7 +78,9 @@ async def order_filters(
         OneLineText | None, Query(min_length=1, max_length=64, description="Orders with a line of it.")
     ] = None,
     form_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
-    q: Annotated[SearchText | None, Query(description="Order number, buyer name, or part of the phone (08…).")] = None,
+    q: Annotated[
+        SearchText | None, Query(description="Order number, buyer name, or phone (08…: from its start).")
+    ] = None,
 ) -> OrderFilterIn:
     raw = {
         "status": status, "payment_status": payment_status, "payment_method": payment_method,
@@ -92,6 +94,7 @@ async def order_filters(
 
 
 Filters = Annotated[OrderFilterIn, Depends(order_filters)]
+_ListOut = ListEnvelope[OrderListItemOut]  # the declared type itself: FastAPI serializes it without revalidating
 
 
 @router.get("", summary="Order List")
@@ -107,7 +110,7 @@ async def list_orders(
     other filters (courier, product, SKU, form, search) the orders are counted up to 1,000 and `total` is null
     above that (the recap gives exact figures for any filter)."""
     items, next_cursor, total = await service.list(filters, page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=next_cursor, total=total))
+    return _ListOut(data=items, meta=ListMeta(next_cursor=next_cursor, total=total))
 
 
 @router.get("/recap", summary="Recap Order List")

@@ -1,28 +1,37 @@
 """SQL of the order list, its recap and its download: the filters as conditions on `orders`, the page, the
 line summaries of a page (one query), and the totals, from the recap counters when the filters allow it.
 
+Statements built once: the conditions of a set of filters depend only on which filters are given (their shape,
+`_Shape`), not on their values, so each shape's statements (page, total, recap) are built the first time it is
+seen and kept (`_STATEMENTS`; a few dozen shapes in practice, bounded by the filter combinations), with bound
+parameters for the values; a request builds only the parameters. They are Core statements over the tables: rows,
+not ORM objects, and no ORM compilation per request.
+
 Query plans on a large store (bench/orders_large.py): a first page is a backward range read of one of the
-`(store_id, …, id)` indexes of `orders` (of `(store_id, created_at)` with a date filter); a complete phone number
-the recap and the totals of counter-compatible filters read `order_daily_stats` (about a hundred rows per
-store-day), never `orders`. The free-text search (`LIKE '%…%'` on number, name and phone digits) is served on
-PostgreSQL by the trigram indexes of migration 0004 (models/order.py SEARCH_INDEXES); elsewhere it reads the
-store's orders.
+`(store_id, …, id)` indexes of `orders` (of `(store_id, created_at)` with a date filter); the recap and the
+totals of counter-compatible filters read `order_daily_stats` (about a hundred rows per store-day), never
+`orders`. A search text that looks like a phone number (kit.phone.phone_prefix: 08…, 628…, +628…) matches the
+buyers' phones that start with it through the `(store_id, customer_phone, id)` index of migration 0015: the
+number's range `[prefix, next prefix)` (one plain index serves it on both databases and any collation, phones
+being digits), an equality for a whole number. Other text (`LIKE '%…%'` on number, name and phone digits) is
+served on PostgreSQL by the trigram indexes of migration 0004 (models/order.py SEARCH_INDEXES); elsewhere it
+reads the store's orders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy.sql.elements import BindParameter
 
-from bosonline.kit.pagination import Page, PageParams, keyset_page
-from bosonline.kit.phone import phone_needle
-from bosonline.models import Order, OrderDailyStat, OrderLine
+from bosonline.kit.pagination import PageParams, after_cursor, cursor_params, encode_cursor
+from bosonline.kit.phone import E164_MOBILE_MAX, phone_needle, phone_prefix
+from bosonline.models import Order, OrderDailyStat, OrderLine, StoreMember
 from bosonline.order.list_schemas import OrderFilterIn
 from bosonline.order.repository import OrderRepository
 
@@ -31,11 +40,20 @@ from bosonline.order.repository import OrderRepository
 # cost more than the page: on a store of a million orders, counting a common name ("siti") to 10,000 reads ~120,000
 # orders (0.2–1 s, bench/orders_large.py); to 1,000 a tenth of that.
 COUNT_CAP = 1_000
+_orders = Order.__table__.c
+_lines = OrderLine.__table__.c
+_stats = OrderDailyStat.__table__.c
+_members = StoreMember.__table__.c
 LIST_COLUMNS = (
-    Order.id, Order.number, Order.status, Order.payment_status, Order.payment_method, Order.total,
-    Order.customer_name, Order.customer_phone, Order.region_name, Order.courier, Order.courier_service, Order.awb,
-    Order.handler_id, Order.form_id, Order.created_at,
+    _orders.id, _orders.number, _orders.status, _orders.payment_status, _orders.payment_method, _orders.total,
+    _orders.customer_name, _orders.customer_phone, _orders.region_name, _orders.courier, _orders.courier_service,
+    _orders.awb, _orders.handler_id, _orders.form_id, _orders.created_at,
 )  # fmt: skip
+_BY_ID = (_orders.id,)
+# With a date range, by creation time through the (store_id, created_at) index: by id alone, last year's month
+# would be found by walking every newer order backwards (1.4 s instead of 1 ms on a million).
+_BY_CREATION = (_orders.created_at, _orders.id)
+_LIKE_ESCAPE = "/"
 
 
 def day_bounds(day_from: date | None, day_to: date | None, timezone: str) -> tuple[datetime | None, datetime | None]:
@@ -44,6 +62,169 @@ def day_bounds(day_from: date | None, day_to: date | None, timezone: str) -> tup
     start = datetime.combine(day_from, time.min, tzinfo=zone).astimezone(UTC) if day_from else None
     end = datetime.combine(day_to + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC) if day_to else None
     return start, end
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern (escape `/`) of the strings containing `text` as typed."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _prefix_end(digits: str) -> str:
+    """The least digit string after every string starting with `digits` (62819 → 6282): digit strings starting
+    with `digits` are exactly those in [digits, end)."""
+    kept = digits.rstrip("9")
+    return kept[:-1] + str(int(kept[-1]) + 1)
+
+
+class _Shape(NamedTuple):
+    """Which filters are given (not their values): the conditions of a shape are the same for every request."""
+
+    cs: bool = False  # a CS who sees only their orders
+    statuses: int = 0  # 0, 1 (an equality) or 2 (several)
+    payment_status: bool = False
+    payment_method: bool = False
+    day_from: bool = False
+    day_to: bool = False
+    handler: str = ""  # "", "none", "id"
+    courier: bool = False
+    form: bool = False
+    product: bool = False
+    sku: bool = False
+    search: str = ""  # "", "text" (number, name), "text+phone" (and phone digits), "phone" (prefix), "phone="
+
+
+def _where(shape: _Shape) -> list[ColumnElement[bool]]:
+    """The conditions of `shape` on `orders`, its values as bound parameters (named as in `_parameters`)."""
+    o = _orders
+    where: list[ColumnElement[bool]] = [o.store_id == bindparam("store_id")]
+    if shape.cs:
+        where.append(o.handler_id == bindparam("member_id"))
+    if shape.statuses == 1:
+        where.append(o.status == bindparam("status"))
+    elif shape.statuses:
+        where.append(o.status.in_(bindparam("statuses", expanding=True)))
+    if shape.payment_status:
+        where.append(o.payment_status == bindparam("payment_status"))
+    if shape.payment_method:
+        where.append(o.payment_method == bindparam("payment_method"))
+    if shape.day_from:
+        where.append(o.created_at >= bindparam("start"))
+    if shape.day_to:
+        where.append(o.created_at < bindparam("end"))
+    if shape.handler == "none":
+        where.append(o.handler_id.is_(None))
+    elif shape.handler:
+        where.append(o.handler_id == bindparam("handler_id"))
+    if shape.courier:
+        where.append(o.courier == bindparam("courier"))
+    if shape.form:
+        where.append(o.form_id == bindparam("form_id"))
+    # Orders with a line of the product, and (each its own condition) with a line of the SKU.
+    if shape.product:
+        where.append(_has_line(_lines.product_id == bindparam("product_id")))
+    if shape.sku:
+        where.append(_has_line(func.lower(_lines.sku) == bindparam("sku")))
+    if shape.search == "phone=":
+        where.append(o.customer_phone == bindparam("phone"))
+    elif shape.search == "phone":
+        where.append(and_(o.customer_phone >= bindparam("phone"), o.customer_phone < bindparam("phone_end")))
+    elif shape.search:
+        text: BindParameter[str] = bindparam("text")
+        found = [
+            func.lower(o.number).like(text, escape=_LIKE_ESCAPE),
+            func.lower(o.customer_name).like(text, escape=_LIKE_ESCAPE),
+        ]
+        if shape.search == "text+phone":
+            found.append(o.customer_phone.like(bindparam("digits"), escape=_LIKE_ESCAPE))
+        where.append(or_(*found))
+    return where
+
+
+def _has_line(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    line = select(_lines.id).where(_lines.order_id == _orders.id, _lines.store_id == bindparam("store_id"), condition)
+    return exists(line)
+
+
+def _counter_where(shape: _Shape) -> list[ColumnElement[bool]]:
+    """The same filters as conditions on the recap counters' keys (counter-compatible shapes only)."""
+    s = _stats
+    where: list[ColumnElement[bool]] = [s.store_id == bindparam("store_id")]
+    if shape.cs:
+        where.append(s.handler_id == bindparam("member_id"))
+    if shape.statuses:
+        where.append(s.status.in_(bindparam("statuses", expanding=True)))
+    if shape.payment_status:
+        where.append(s.payment_status == bindparam("payment_status"))
+    if shape.payment_method:
+        where.append(s.payment_method == bindparam("payment_method"))
+    if shape.handler:
+        where.append(s.handler_id == bindparam("stat_handler"))  # 0 is "no handler" there
+    # The counters' day is the creation date in the store's time zone: the date filter maps onto it exactly.
+    if shape.day_from:
+        where.append(s.day >= bindparam("day_from"))
+    if shape.day_to:
+        where.append(s.day <= bindparam("day_to"))
+    return where
+
+
+def _page(shape: _Shape, dated: bool, after: bool) -> Select[Any]:
+    keys = _BY_CREATION if dated else _BY_ID
+    # The handler's name in the same statement (a member who left the store still names their orders).
+    handler = and_(_members.id == _orders.handler_id, _members.store_id == _orders.store_id)
+    stmt = (
+        select(*LIST_COLUMNS, _members.name.label("handler_name"))
+        .select_from(Order.__table__.outerjoin(StoreMember.__table__, handler))
+        .where(*_where(shape))
+    )
+    if after:
+        stmt = stmt.where(after_cursor(keys, descending=True))
+    return stmt.order_by(*(key.desc() for key in keys)).limit(bindparam("limit"))
+
+
+def _capped_count(shape: _Shape) -> Select[Any]:
+    inner = select(_orders.id).where(*_where(shape)).limit(bindparam("cap")).subquery()
+    return select(func.count()).select_from(inner)
+
+
+def _counted_total(shape: _Shape) -> Select[Any]:
+    return select(func.coalesce(func.sum(_stats.orders), 0)).where(*_counter_where(shape))
+
+
+def _counter_recap(shape: _Shape) -> Select[Any]:
+    return (
+        select(_stats.status, _stats.payment_status, func.sum(_stats.orders), func.sum(_stats.total))
+        .where(*_counter_where(shape))
+        .group_by(_stats.status, _stats.payment_status)
+    )
+
+
+def _order_recap(shape: _Shape) -> Select[Any]:
+    return (
+        select(_orders.status, _orders.payment_status, func.count(), func.coalesce(func.sum(_orders.total), 0))
+        .where(*_where(shape))
+        .group_by(_orders.status, _orders.payment_status)
+    )
+
+
+_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+def _statement(build: Callable[..., Select[Any]], *shape: Any) -> Select[Any]:
+    """`build(*shape)`, built the first time and kept: the same object each time, so that SQLAlchemy finds its
+    compiled form by the cache key memoized on it instead of walking a new statement."""
+    key = (build, *shape)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build(*shape)
+    return stmt
+
+
+_LINE_ROWS = (
+    select(_lines.order_id, _lines.product_name, _lines.variant_name, _lines.quantity)
+    .where(_lines.store_id == bindparam("store_id"), _lines.order_id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(_lines.order_id, _lines.position, _lines.id)
+)
 
 
 @dataclass(frozen=True)
@@ -62,78 +243,94 @@ class Aggregate:
     total: int
 
 
+@dataclass(frozen=True)
+class OrderPage:
+    rows: list[Row[Any]]  # LIST_COLUMNS and handler_name, newest first
+    next_cursor: str | None
+
+
 class OrderListRepository(OrderRepository):
     """The orders a caller may see (CS rule included, see OrderRepository), filtered."""
 
-    def conditions(self, filters: OrderFilterIn) -> list[ColumnElement[bool]]:
-        """`filters` as conditions on `orders` (the store scope and the CS rule are added by `filtered`)."""
-        where: list[ColumnElement[bool]] = []
-        if filters.status:
-            statuses = filters.status
-            where.append(Order.status == statuses[0] if len(statuses) == 1 else Order.status.in_(statuses))
-        if filters.payment_status:
-            where.append(Order.payment_status == filters.payment_status)
-        if filters.payment_method:
-            where.append(Order.payment_method == filters.payment_method)
-        start, end = day_bounds(filters.date_from, filters.date_to, self.ctx.store.timezone)
-        if start is not None:
-            where.append(Order.created_at >= start)
-        if end is not None:
-            where.append(Order.created_at < end)
-        if filters.handler_id is not None:
-            handler = filters.handler_id
-            where.append(Order.handler_id.is_(None) if handler == 0 else Order.handler_id == handler)
-        if filters.courier:
-            where.append(Order.courier == filters.courier)
-        if filters.form_id is not None:
-            where.append(Order.form_id == filters.form_id)
-        # Orders with a line of the product, and (each its own condition) with a line of the SKU.
-        if filters.product_id is not None:
-            where.append(self._has_line(OrderLine.product_id == filters.product_id))
-        if filters.sku:
-            where.append(self._has_line(func.lower(OrderLine.sku) == filters.sku.lower()))
+    async def _shaped(self, filters: OrderFilterIn) -> tuple[_Shape, dict[str, Any]]:
+        """The shape of `filters` and the values of its bound parameters (those of `_where` and `_counter_where`)."""
+        values: dict[str, Any] = {"store_id": self.ctx.store_id}
+        cs = await self.cs_limited()
+        if cs:
+            values["member_id"] = self.ctx.member_id
+        statuses = filters.status or []
+        if len(statuses) == 1:
+            values["status"] = statuses[0]
+        values["statuses"] = statuses
+        values["payment_status"] = filters.payment_status
+        values["payment_method"] = filters.payment_method
+        values["start"], values["end"] = day_bounds(filters.date_from, filters.date_to, self.ctx.store.timezone)
+        values["day_from"], values["day_to"] = filters.date_from, filters.date_to
+        handler = filters.handler_id
+        values["handler_id"] = values["stat_handler"] = handler
+        values["courier"] = filters.courier
+        values["form_id"] = filters.form_id
+        values["product_id"] = filters.product_id
+        values["sku"] = filters.sku.lower() if filters.sku else None
+        search = ""
         if filters.q:
-            text = filters.q.lower()
-            found = [
-                func.lower(Order.number).contains(text, autoescape=True),
-                func.lower(Order.customer_name).contains(text, autoescape=True),
-            ]
-            if (needle := phone_needle(filters.q)) is not None:
-                found.append(Order.customer_phone.contains(needle, autoescape=True))
-            where.append(or_(*found))
-        return where
-
-    def _has_line(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
-        line = select(OrderLine.id).where(
-            OrderLine.order_id == Order.id, OrderLine.store_id == self.ctx.store_id, condition
+            if (prefix := phone_prefix(filters.q)) is not None:
+                search = "phone=" if len(prefix) == E164_MOBILE_MAX else "phone"
+                values["phone"], values["phone_end"] = prefix, _prefix_end(prefix)
+            else:
+                values["text"] = _contains(filters.q.lower())
+                if (needle := phone_needle(filters.q)) is not None:
+                    search = "text+phone"
+                    values["digits"] = _contains(needle)
+                else:
+                    search = "text"
+        shape = _Shape(
+            cs=cs,
+            statuses=min(len(statuses), 2),
+            payment_status=filters.payment_status is not None,
+            payment_method=filters.payment_method is not None,
+            day_from=filters.date_from is not None,
+            day_to=filters.date_to is not None,
+            handler="" if handler is None else "none" if handler == 0 else "id",
+            courier=filters.courier is not None,
+            form=filters.form_id is not None,
+            product=filters.product_id is not None,
+            sku=filters.sku is not None,
+            search=search,
         )
-        return exists(line)
+        return shape, values
 
     async def filtered(
         self, filters: OrderFilterIn, stmt: Select[*tuple[Any, ...]] | None = None
     ) -> Select[*tuple[Any, ...]]:
-        """`stmt` (default: the orders) limited to the store, what the caller may see, and the filters."""
-        base = self.scoped(Order) if stmt is None else stmt.where(Order.store_id == self.ctx.store_id)
-        return (await self.restrict(base)).where(*self.conditions(filters))
+        """`stmt` (default: the orders) limited to the store, what the caller may see, and the filters, their
+        values bound in it (a statement of its own, for the download)."""
+        shape, values = await self._shaped(filters)
+        base = select(Order) if stmt is None else stmt
+        return base.where(*_where(shape)).params(values)
 
-    async def page(self, filters: OrderFilterIn, params: PageParams) -> Page[Order]:
-        """Newest first, only the columns the list shows."""
-        stmt = (await self.filtered(filters)).options(load_only(*LIST_COLUMNS))
-        # With a date range, by creation time through the (store_id, created_at) index: by id alone, last year's
-        # month would be found by walking every newer order backwards (1.4 s instead of 1 ms on a million).
-        dated = filters.date_from is not None or filters.date_to is not None
-        keys = [Order.created_at, Order.id] if dated else [Order.id]
-        return await keyset_page(self.session, stmt, keys, params, descending=True)
+    async def page(self, filters: OrderFilterIn, params: PageParams) -> OrderPage:
+        """Newest first, only the columns the list shows (LIST_COLUMNS), and the handler's name."""
+        shape, values = await self._shaped(filters)
+        dated = shape.day_from or shape.day_to
+        keys = _BY_CREATION if dated else _BY_ID
+        if params.cursor:
+            values |= cursor_params(params.cursor, keys)
+        values["limit"] = params.limit + 1
+        stmt = _statement(_page, shape, dated, params.cursor is not None)
+        rows = list((await self.session.execute(stmt, values)).all())
+        next_cursor = None
+        if len(rows) > params.limit:
+            rows = rows[: params.limit]
+            last = rows[-1]
+            next_cursor = encode_cursor([last.created_at, last.id] if dated else [last.id])
+        return OrderPage(rows, next_cursor)
 
     async def line_rows(self, order_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
         """(order id, product name, variant name, quantity) of the orders' lines, in order (one query)."""
         if not order_ids:
             return []
-        rows = await self.session.execute(
-            select(OrderLine.order_id, OrderLine.product_name, OrderLine.variant_name, OrderLine.quantity)
-            .where(OrderLine.store_id == self.ctx.store_id, OrderLine.order_id.in_(order_ids))
-            .order_by(OrderLine.order_id, OrderLine.position, OrderLine.id)
-        )
+        rows = await self.session.execute(_LINE_ROWS, {"store_id": self.ctx.store_id, "order_ids": list(order_ids)})
         return [(order_id, product, variant, quantity) for order_id, product, variant, quantity in rows]
 
     async def line_summaries(self, order_ids: Sequence[int]) -> dict[int, LineSummary]:
@@ -151,50 +348,25 @@ class OrderListRepository(OrderRepository):
 
     async def capped_count(self, filters: OrderFilterIn) -> int | None:
         """Matching orders, counted up to COUNT_CAP (None above it)."""
-        inner = (await self.filtered(filters, select(Order.id))).limit(COUNT_CAP + 1).subquery()
-        found = int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)
+        shape, values = await self._shaped(filters)
+        values["cap"] = COUNT_CAP + 1
+        found = int(await self.session.scalar(_statement(_capped_count, shape), values) or 0)
         return None if found > COUNT_CAP else found
 
     # The recap counters (order_daily_stats): the same filters, as conditions on the counters' keys.
 
-    async def _counter_conditions(self, filters: OrderFilterIn) -> list[ColumnElement[bool]]:
-        stat = OrderDailyStat
-        where: list[ColumnElement[bool]] = [stat.store_id == self.ctx.store_id]
-        if await self.cs_limited():
-            where.append(stat.handler_id == self.ctx.member_id)
-        if filters.status:
-            where.append(stat.status.in_(filters.status))
-        if filters.payment_status:
-            where.append(stat.payment_status == filters.payment_status)
-        if filters.payment_method:
-            where.append(stat.payment_method == filters.payment_method)
-        if filters.handler_id is not None:
-            where.append(stat.handler_id == filters.handler_id)  # 0 is "no handler" there too
-        # The counters' day is the creation date in the store's time zone: the date filter maps onto it exactly.
-        if filters.date_from:
-            where.append(stat.day >= filters.date_from)
-        if filters.date_to:
-            where.append(stat.day <= filters.date_to)
-        return where
-
     async def counted_total(self, filters: OrderFilterIn) -> int:
         """Matching orders from the counters (counter-compatible filters only)."""
-        stmt = select(func.coalesce(func.sum(OrderDailyStat.orders), 0)).where(*await self._counter_conditions(filters))
-        return int(await self.session.scalar(stmt) or 0)
+        shape, values = await self._shaped(filters)
+        return int(await self.session.scalar(_statement(_counted_total, shape), values) or 0)
 
     async def counter_recap(self, filters: OrderFilterIn) -> list[Aggregate]:
-        stat = OrderDailyStat
-        stmt = (
-            select(stat.status, stat.payment_status, func.sum(stat.orders), func.sum(stat.total))
-            .where(*await self._counter_conditions(filters))
-            .group_by(stat.status, stat.payment_status)
-        )
-        return [Aggregate(s, p, int(n or 0), int(t or 0)) for s, p, n, t in await self.session.execute(stmt)]
+        shape, values = await self._shaped(filters)
+        rows = await self.session.execute(_statement(_counter_recap, shape), values)
+        return [Aggregate(s, p, int(n or 0), int(t or 0)) for s, p, n, t in rows]
 
     async def order_recap(self, filters: OrderFilterIn) -> list[Aggregate]:
         """The same figures aggregated over the matching orders (filters the counters do not key)."""
-        stmt = await self.filtered(
-            filters, select(Order.status, Order.payment_status, func.count(), func.coalesce(func.sum(Order.total), 0))
-        )
-        stmt = stmt.group_by(Order.status, Order.payment_status)
-        return [Aggregate(s, p, int(n or 0), int(t or 0)) for s, p, n, t in await self.session.execute(stmt)]
+        shape, values = await self._shaped(filters)
+        rows = await self.session.execute(_statement(_order_recap, shape), values)
+        return [Aggregate(s, p, int(n or 0), int(t or 0)) for s, p, n, t in rows]

@@ -32,8 +32,9 @@ SearchText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     SINGLE_LINE,
     Field(
-        description="Order number or buyer name (contains, any case), or part of the buyer's phone (08… or 628…); "
-        "a complete mobile number finds that buyer's orders."
+        description="Order number or buyer name (contains, any case), or the buyer's phone: a number typed as "
+        "08…, 62… or +62… (6 digits or more) finds the buyers whose number starts with it, other digits are "
+        "looked for anywhere in the number."
     ),
 ]
 Day = Annotated[

@@ -1,38 +1,53 @@
 """Order List: the orders of the store a caller may see, filtered, newest first, in a fixed number of queries
-whatever the page size (page, line summaries, handlers, total)."""
+whatever the page size (page with its handlers, line summaries, total)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import PageParams
-from bosonline.kit.schemas import from_row
-from bosonline.models import Order, StoreMember
+from bosonline.kit.phone import display_phone
 from bosonline.order.list_repository import LineSummary, OrderListRepository
-from bosonline.order.list_schemas import (
-    OrderFilterIn,
-    OrderItemsSummaryOut,
-    OrderListCustomerOut,
-    OrderListHandlerOut,
-    OrderListItemOut,
-)
-from bosonline.order.presenters import customer_phone, line_label
+from bosonline.order.list_schemas import OrderFilterIn, OrderListItemOut
+from bosonline.order.presenters import line_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
+# The page's items validated in one call from plain dicts (pydantic's core builds the models): the endpoint then
+# serializes them through its declared response model.
+_ITEMS = TypeAdapter(list[OrderListItemOut])
 
-def list_item(order: Order, summary: LineSummary | None, handler: StoreMember | None) -> OrderListItemOut:
+
+def list_item(row: Sequence[Any], summary: LineSummary | None) -> dict[str, Any]:
+    """An OrderListItemOut's fields, from a row of OrderListRepository.page (unpacked: a row's attributes are
+    looked up by name, its items are not)."""
+    (order_id, number, status, payment_status, payment_method, total, customer_name, customer_phone, region_name,
+     courier, courier_service, awb, handler_id, form_id, created_at, handler_name) = row  # fmt: skip
     items = None
     if summary:
         first = line_label(summary.first_product, summary.first_variant)
-        items = OrderItemsSummaryOut(first=first, lines=summary.lines, quantity=summary.quantity)
-    return from_row(
-        OrderListItemOut,
-        order,
-        customer=OrderListCustomerOut(name=order.customer_name, phone=customer_phone(order)),
-        handler=OrderListHandlerOut(id=handler.id, name=handler.name) if handler else None,
-        items=items,
-    )
+        items = {"first": first, "lines": summary.lines, "quantity": summary.quantity}
+    return {
+        "id": order_id,
+        "number": number,
+        "status": status,
+        "payment_status": payment_status,
+        "payment_method": payment_method,
+        "total": total,
+        "customer": {"name": customer_name, "phone": display_phone(customer_phone)},
+        "region_name": region_name,
+        "courier": courier,
+        "courier_service": courier_service,
+        "awb": awb,
+        "handler": {"id": handler_id, "name": handler_name} if handler_name is not None else None,
+        "items": items,
+        "form_id": form_id,
+        "created_at": created_at,
+    }
 
 
 class OrderListService:
@@ -46,16 +61,14 @@ class OrderListService:
         else exact from the recap counters when the filters are ones they key; else the matching orders counted
         up to list_repository.COUNT_CAP (None above it)."""
         page = await self.repo.page(filters, params)
-        orders: list[Order] = page.items
-        ids = [order.id for order in orders]
-        summaries = await self.repo.line_summaries(ids)
-        handlers = await self.repo.members(order.handler_id for order in orders)
+        rows = page.rows
+        summaries = await self.repo.line_summaries([row.id for row in rows])
         total: int | None
         if params.cursor is None and page.next_cursor is None:
-            total = len(orders)  # the whole result is on this page
+            total = len(rows)  # the whole result is on this page
         elif filters.counter_compatible:
             total = await self.repo.counted_total(filters)
         else:
             total = await self.repo.capped_count(filters)
-        items = [list_item(order, summaries.get(order.id), handlers.get(order.handler_id or 0)) for order in orders]
-        return items, page.next_cursor, total
+        items = [list_item(row, summaries.get(row.id)) for row in rows]
+        return _ITEMS.validate_python(items), page.next_cursor, total

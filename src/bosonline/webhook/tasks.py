@@ -61,6 +61,31 @@ class Claimed:
 
 
 _CLAIMED = tuple(field.name for field in fields(Claimed))
+_webhooks = Webhook.__table__
+
+# The claim's statements, built once (the worker runs them every few seconds).
+_CLAIM = (
+    select(
+        _deliveries.c.id,
+        _deliveries.c.store_id,
+        _deliveries.c.event,
+        _deliveries.c.unique_id,
+        _deliveries.c.body,
+        _deliveries.c.attempts,
+        _deliveries.c.next_attempt_at,
+        _webhooks.c.url,
+        _webhooks.c.secret,
+        _webhooks.c.status.label("endpoint_status"),
+    )
+    .join(_webhooks, _webhooks.c.id == _deliveries.c.webhook_id)
+    .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= moment("_now"))
+    .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
+    .limit(bindparam("_batch"))
+    .with_for_update(skip_locked=True, of=_deliveries)
+)
+_CLAIMED_IDS = _deliveries.c.id.in_(bindparam("_ids", expanding=True))
+_TO_SENDING = update(_deliveries).where(_CLAIMED_IDS).values(status="sending", locked_until=moment("_lease"))
+_TO_INACTIVE = update(_deliveries).where(_CLAIMED_IDS).values(status="failed", last_error=INACTIVE, locked_until=None)
 
 _RESULT = update_by_id(
     _deliveries,
@@ -93,43 +118,16 @@ class WebhookJob(SendingJob):
 
     async def claim(self, now: datetime) -> tuple[list[Claimed], int, datetime]:
         lease_until = now + self.lease
-        stmt = (
-            select(
-                WebhookDelivery.id,
-                WebhookDelivery.store_id,
-                WebhookDelivery.event,
-                WebhookDelivery.unique_id,
-                WebhookDelivery.body,
-                WebhookDelivery.attempts,
-                WebhookDelivery.next_attempt_at,
-                Webhook.url,
-                Webhook.secret,
-                Webhook.status.label("endpoint_status"),
-            )
-            .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-            .limit(self.settings.worker_batch_size)
-            .with_for_update(skip_locked=True, of=WebhookDelivery)
-        )
         async with self.rt.db.session() as session:
-            rows = (await session.execute(stmt)).all()
+            rows = (await session.execute(_CLAIM, {"_now": now, "_batch": self.settings.worker_batch_size})).all()
             if not rows:
                 return [], 0, lease_until
             active = [row for row in rows if row.endpoint_status == "active"]
             inactive = [row.id for row in rows if row.endpoint_status != "active"]
             if active:
-                await session.execute(
-                    update(WebhookDelivery)
-                    .where(WebhookDelivery.id.in_([row.id for row in active]))
-                    .values(status="sending", locked_until=lease_until)
-                )
+                await session.execute(_TO_SENDING, {"_ids": [row.id for row in active], "_lease": lease_until})
             if inactive:
-                await session.execute(
-                    update(WebhookDelivery)
-                    .where(WebhookDelivery.id.in_(inactive))
-                    .values(status="failed", last_error=INACTIVE, locked_until=None)
-                )
+                await session.execute(_TO_INACTIVE, {"_ids": inactive})
             await session.commit()
         claimed = [Claimed(**attributes(row, _CLAIMED)) for row in active]
         return claimed, len(inactive), lease_until

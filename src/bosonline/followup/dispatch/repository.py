@@ -99,6 +99,26 @@ _TO_END = touch_by_id(
 _WAIT = touch_by_id(_messages, due_at=moment("_due"), error=bindparam("_error"))
 _HOLD = _WAIT.values(integration_id=bindparam("_integration"))
 _PACE = update_by_id(_integrations, next_send_at=moment("_next"))
+# The claim's read, built once (the worker runs it every few seconds): due rows, oldest first, locked.
+_DUE = (
+    select(
+        _messages.c.id,
+        _messages.c.store_id,
+        _messages.c.order_id,
+        _messages.c.lead_id,
+        _messages.c.template_id,
+        _messages.c.trigger,
+        _messages.c.due_at,
+        _messages.c.attempts,
+        _messages.c.actor_member_id,
+        _messages.c.integration_id,
+        _messages.c.error,
+    )
+    .where(_messages.c.status == "scheduled", _messages.c.channel.in_(PROVIDERS), _messages.c.due_at <= moment("_now"))
+    .order_by(_messages.c.due_at, _messages.c.id)
+    .limit(bindparam("_batch"))
+    .with_for_update(skip_locked=True, of=_messages)
+)
 _CURSOR = (
     update(_store_settings)
     .where(_store_settings.c.store_id == bindparam("_store"))
@@ -359,30 +379,8 @@ class DispatchClaim:
     # --- reads -------------------------------------------------------------------------------------------------
 
     async def _due(self) -> list[_Due]:
-        stmt = (
-            select(
-                FollowupMessage.id,
-                FollowupMessage.store_id,
-                FollowupMessage.order_id,
-                FollowupMessage.lead_id,
-                FollowupMessage.template_id,
-                FollowupMessage.trigger,
-                FollowupMessage.due_at,
-                FollowupMessage.attempts,
-                FollowupMessage.actor_member_id,
-                FollowupMessage.integration_id,
-                FollowupMessage.error,
-            )
-            .where(
-                FollowupMessage.status == "scheduled",
-                FollowupMessage.channel.in_(PROVIDERS),
-                FollowupMessage.due_at <= self.now,
-            )
-            .order_by(FollowupMessage.due_at, FollowupMessage.id)
-            .limit(self.settings.worker_batch_size)
-            .with_for_update(skip_locked=True, of=FollowupMessage)
-        )
-        return [_Due(*row) for row in await self.session.execute(stmt)]
+        rows = await self.session.execute(_DUE, {"_now": self.now, "_batch": self.settings.worker_batch_size})
+        return [_Due(*row) for row in rows]
 
     async def _by_id(self, model: Any, ids: set[int]) -> dict[int, Any]:
         if not ids:
