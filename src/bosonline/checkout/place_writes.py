@@ -6,7 +6,6 @@ id is a Ref to the order's INSERT wherever a row needs it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.checkout.place_repository import ORDER, PlaceRepository
 from bosonline.db import Check, Ref, RefText, Write
 from bosonline.followup.rules import ABANDONED
-from bosonline.followup.schedule import creation_candidates, creation_rows, due_now
+from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
 from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
 from bosonline.order.stats import counter_row, counter_upsert, snapshot
 from bosonline.order.timeline import order_payload
 from bosonline.voucher.rules import VoucherQuote
-from bosonline.webhook.outbox import WebhookOutbox, delivery_row, dumps, timestamp
+from bosonline.webhook.outbox import delivery_row, dumps, timestamp
 
 CREATED = "order.created"
 
@@ -40,6 +39,8 @@ class NewOrder:
     voucher: VoucherQuote | None
     check_buyer_uses: bool
     timezone: str  # the store's: the recap counters' day
+    templates: list[FollowupChat]  # the store's follow-up templates
+    webhooks: list[tuple[int, frozenset[str]]]  # the store's active subscriptions: (id, events)
 
 
 def row_values(row: Any) -> dict[str, Any]:
@@ -86,13 +87,13 @@ async def order_writes(
         }
         writes.append(repo.redemption(redemption))
     product_ids = [line.product_id for line in new.lines if line.product_id]
-    templates: Sequence[FollowupChat] = list(await session.scalars(creation_candidates(store_id, product_ids)))
+    templates = [template for template in new.templates if is_creation_candidate(template, product_ids)]
     abandoned = any(template.trigger == ABANDONED for template in templates)
     writes += repo.leads(store_id, order.form_id or 0, new.phone, new.lead_token, now, with_followups=abandoned)
     followups = creation_rows(templates, store_id, order, product_ids, now)
     if followups:
         writes.append(repo.followups([row | {"order_id": order_id} for row in followups]))
-    deliveries = await _deliveries(session, order, new.lines, now)
+    deliveries = _deliveries(order, new.lines, [webhook for webhook, events in new.webhooks if CREATED in events], now)
     if deliveries:
         writes.append(repo.outbox(deliveries))
     wake = bool(deliveries) or due_now(followups, now)
@@ -136,13 +137,10 @@ def _variant_of(line: OrderLine) -> int:
     return line.variant_id or 0
 
 
-async def _deliveries(
-    session: AsyncSession, order: Order, lines: list[OrderLine], now: datetime
-) -> list[dict[str, Any]]:
+def _deliveries(order: Order, lines: list[OrderLine], endpoints: list[int], now: datetime) -> list[dict[str, Any]]:
     """The order.created deliveries, one per subscribed endpoint. The body names the order's id, which the chain
     creates: it is written as the text around it (`"id":` is the first key of `data.order`, and nothing a buyer
     types comes before it)."""
-    endpoints = await WebhookOutbox(session, order.store_id, now).endpoints_for(CREATED)
     if not endpoints:
         return []
     customer_id = order.customer_id

@@ -31,7 +31,7 @@ from bosonline.checkout.cart import (
 from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, PlaceRepository
 from bosonline.checkout.place_writes import NewOrder, order_writes
-from bosonline.checkout.repository import CheckoutRepository, WarehouseStock
+from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
     AppliedVoucherOut,
     CheckoutIn,
@@ -48,13 +48,14 @@ from bosonline.checkout.schemas import (
     QuoteOut,
     RateOut,
 )
+from bosonline.checkout.store_data import StoreData
 from bosonline.db import run_chain
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
 from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
-from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
+from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.fields import buyer_columns
 from bosonline.order.pricing import (
@@ -70,7 +71,7 @@ from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import delivery_region
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
-from bosonline.shipping.rates import RateQuery, rate_provider
+from bosonline.shipping.rates import RateQuery, card_rates, rate_provider
 from bosonline.shipping.repository import rate_card_rows
 from bosonline.voucher.checkout import VoucherRefused, checkout_vouchers, claim_voucher, quote_voucher
 from bosonline.voucher.rules import VoucherQuote
@@ -181,8 +182,8 @@ class PublicCheckout:
             rates=[RateOut(**rate.__dict__) for rate in shipping.rates],
         )
 
-    async def _cart(self, form: Form, lines: list[LineIn]) -> Cart:
-        offered = {o.variant.id: o for o in await self.repo.offered(form)}
+    async def _cart(self, form: Form, lines: list[LineIn], known: list[Offered] | None = None) -> Cart:
+        offered = {o.variant.id: o for o in (known if known is not None else await self.repo.offered(form))}
         items: list[CartItem] = []
         seen: set[int] = set()
         for index, line in enumerate(lines):
@@ -212,7 +213,9 @@ class PublicCheckout:
         body: QuoteIn | CheckoutIn,
         *,
         required: bool,
+        card: list[ShippingRate] | None = None,
     ) -> Shipping:
+        """The chosen rate and every rate; `card`: the store's rate card already in hand (checkout's cache)."""
         query = RateQuery(
             store_id=store_id,
             destination_region=region.code,
@@ -221,9 +224,13 @@ class PublicCheckout:
             couriers=tuple(form.couriers or ()),
             cod=body.payment_method == "cod",
         )
-        rates = await rate_provider(self.rt).rates(self.session, query)
+        if card is not None:
+            rates = card_rates(card, query)
+        else:
+            rates = await rate_provider(self.rt).rates(self.session, query)
         if body.courier is None:
-            if required and (rates or await self._card_couriers(store_id)):
+            has_card = bool(card) if card is not None else bool(await self._card_couriers(store_id))
+            if required and (rates or has_card):
                 if not rates:
                     raise ValidationFailed(
                         fields={"region_code": f"no courier of this store delivers to {region.path}"}
@@ -284,19 +291,23 @@ class PublicCheckout:
             raise NotFound()
         store, settings, form = entry.store, entry.settings, entry.form
         fingerprint = request_hash(body)
+        data = StoreData(self.session, store.id, store.data_version)
         if entry.key_hash is not None:
-            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint), False
+            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data)), False
         now = self.rt.clock.now()
         self._check_fields(form, settings, body)
         region = await delivery_region(body.region_code, body.postal_code)
-        cart = await self._cart(form, body.items)
+        cart = await self._cart(form, body.items, await data.offered(form))
         warehouse = self._warehouse(
             cart, await self.repo.warehouse_stock(store.id, [i.offered.variant.id for i in cart.items])
         )
-        shipping = await self._shipping(store.id, form, region, cart, warehouse.region_code, body, required=True)
+        card = await data.rate_card()
+        shipping = await self._shipping(
+            store.id, form, region, cart, warehouse.region_code, body, required=True, card=card
+        )
         voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
         money = self._money(settings, cart, shipping, voucher, body.payment_method)
-        cs, owner = await self.repo.handlers(store.id)
+        cs, owner = await data.handlers()
 
         quantities = {item.offered.variant.id: item.quantity for item in cart.items}
         reserved = await self.place_repo.reserve(store.id, warehouse.warehouse_id, quantities, now)
@@ -335,6 +346,8 @@ class PublicCheckout:
             voucher=voucher,
             check_buyer_uses=quota_per_buyer is not None,
             timezone=store.timezone,
+            templates=await data.templates(),
+            webhooks=await data.webhooks(),
         )
         checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
         written = await run_chain(self.session, checks, writes)
@@ -354,7 +367,8 @@ class PublicCheckout:
             line.order_id = order.id
         if wake:
             wake_worker_after_commit(self.session)
-        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form)), True
+        accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
+        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form, accounts)), True
 
     async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
         """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4). Read after
@@ -467,7 +481,14 @@ class PublicCheckout:
             position=position,
         )
 
-    async def _replay(self, key_hash: str, order_id: int | None, fingerprint: str) -> PublicOrderOut:
+    async def _replay(
+        self,
+        key_hash: str,
+        order_id: int | None,
+        fingerprint: str,
+        known: tuple[Store, Form, StoreData] | None = None,
+    ) -> PublicOrderOut:
+        """The order the key made; `known`: the store, form and store data the entry read brought."""
         if key_hash != fingerprint:
             raise ValidationFailed(
                 "This Idempotency-Key was used for a different order",
@@ -476,7 +497,18 @@ class PublicCheckout:
             )
         if order_id is None:  # a key of the claim-then-attach days that never got its order
             raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
-        return await self.buyer_page.public(await self.repo.order_by_id(order_id))
+        order = await self.repo.order_by_id(order_id)
+        if known is None:
+            return await self.buyer_page.public(order)
+        store, form, data = known
+        context = OrderContext(
+            store=store,
+            lines=await self.repo.lines_of(order.id),
+            handler=await self.repo.member(order.handler_id),
+            form=form if order.form_id == form.id else await self.repo.form_by_id(order.store_id, order.form_id),
+            accounts=await data.bank_accounts() if order.payment_method == "bank_transfer" else [],
+        )
+        return await self.buyer_page.public(order, context)
 
     async def order(self, secret_slug: str) -> PublicOrderOut:
         order = await self.repo.order_by_secret(secret_slug)

@@ -153,9 +153,14 @@ def _candidates(store_id: int, product_ids: Sequence[int], *, abandoned: bool = 
     return select(FollowupChat).where(FollowupChat.store_id == store_id, or_(*conditions))
 
 
-def creation_candidates(store_id: int, product_ids: Sequence[int]) -> Any:
-    """The templates a new order with these products may get, and the store's `abandoned` ones (a SELECT)."""
-    return _candidates(store_id, product_ids, abandoned=True)
+def is_creation_candidate(template: FollowupChat, product_ids: Sequence[int]) -> bool:
+    """_candidates(…, abandoned=True) in Python, for templates already loaded (checkout caches a store's)."""
+    return (
+        template.product_id is None
+        or template.is_default
+        or template.product_id in product_ids
+        or template.trigger == ABANDONED
+    )
 
 
 def creation_rows(
