@@ -240,6 +240,14 @@ async def test_checkout_round_trips(client: httpx.AsyncClient, rt: Runtime, shop
         assert (await place(client, shop, items=three, phone="081200000001")).status_code == 201
     assert len(transaction_statements(many)) == len(statements)  # nothing grows with the lines
 
+    await make_voucher(rt, shop, "HEMAT", quota_per_buyer=3)
+    with count_queries(rt, transactions=True) as voucher:
+        assert (await place(client, shop, voucher_code="hemat", phone="081200000002")).status_code == 201
+    # + the voucher's read (voucher, products, this buyer's uses: one SELECT) and its claim (the conditional UPDATE
+    # whose row lock the per-buyer count in the chain of writes reads after); SQLite runs that count and the
+    # redemption's INSERT as statements of their own
+    assert len(transaction_statements(voucher)) == len(statements) + (2 if dialect == "postgresql" else 4)
+
     with count_queries(rt, transactions=True) as replay:
         assert (await place(client, shop, key="budget-replay-1")).status_code == 201
     with count_queries(rt, transactions=True) as replay:

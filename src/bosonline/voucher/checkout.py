@@ -54,21 +54,20 @@ async def quote_voucher(
 ) -> VoucherQuote:
     """The discount the store's voucher `code` (any case) gives this cart, or VoucherRefused naming why not.
     `shipping_cost` None (courier not chosen yet): a shipping voucher is valid with discount 0. `phone` (E.164
-    digits) given: the per-buyer quota is checked too. Two or three queries."""
+    digits) given: the per-buyer quota is checked too. One query."""
     code = code.strip()
     if not _CODE.fullmatch(code):
         raise VoucherRefused("not_found")
-    repo = VoucherRepository(session, store_id)
-    voucher = await repo.by_code(code.upper())
-    if voucher is None:
+    found = await VoucherRepository(session, store_id).for_quote(code.upper(), phone)
+    if found is None:
         raise VoucherRefused("not_found")
+    voucher, product_ids, uses = found
     refusal = availability_refusal(voucher, now)
     if refusal is not None:
         raise refusal
-    product_ids = (await repo.product_ids_of([voucher.id])).get(voucher.id, [])
     discount = quoted_discount(voucher, set(product_ids), lines, shipping_cost, now)
     limit = voucher.quota_per_buyer
-    if phone is not None and limit is not None and await repo.redemptions_by(voucher.id, phone) >= limit:
+    if phone is not None and limit is not None and uses >= limit:
         raise VoucherRefused("buyer_limit_reached")
     return VoucherQuote(
         voucher_id=voucher.id,
