@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bosonline.app import create_app
+from bosonline.checkout import store_data
 from bosonline.config import Settings
 from bosonline.kit.clock import FrozenClock
 from bosonline.migrate import upgrade
@@ -167,6 +168,8 @@ async def rt(runtime: Runtime) -> AsyncIterator[Runtime]:
     yield runtime
     assert await runtime.background.drain(timeout=30), "background work (reset e-mails) still running"
     await wipe(runtime)
+    # SQLite hands the emptied tables' ids out again: a new store 1 would find the old store 1's cached data.
+    store_data.CACHE.clear()
 
 
 @pytest.fixture

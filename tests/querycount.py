@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,15 +26,33 @@ class QueryLog:
 
 
 @contextmanager
-def count_queries(rt: Runtime) -> Iterator[QueryLog]:
+def count_queries(rt: Runtime, *, transactions: bool = False) -> Iterator[QueryLog]:
+    """With `transactions`, BEGIN, COMMIT, ROLLBACK and SAVEPOINTs are logged too, whether the driver sends them
+    as statements or not (asyncpg's BEGIN and COMMIT never pass through a cursor): each is a round trip."""
     log = QueryLog()
     engine = rt.db.engine.sync_engine
+    sqlite = engine.dialect.name == "sqlite"
 
     def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         log.statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", before)
+    def named(name: str) -> Callable[..., None]:
+        def record(*_: Any) -> None:
+            log.statements.append(name)
+
+        return record
+
+    listeners: list[tuple[str, Callable[..., None]]] = [("before_cursor_execute", before)]
+    if transactions:
+        # SQLite's BEGIN IMMEDIATE is its own statement (db.py); elsewhere the driver sends BEGIN for the "begin" event.
+        listeners += [("commit", named("COMMIT")), ("rollback", named("ROLLBACK"))]
+        listeners += [("savepoint", named("SAVEPOINT")), ("release_savepoint", named("RELEASE SAVEPOINT"))]
+        if not sqlite:
+            listeners.append(("begin", named("BEGIN")))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield log
     finally:
-        event.remove(engine, "before_cursor_execute", before)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)

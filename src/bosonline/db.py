@@ -7,16 +7,17 @@ sized pool, and no pre-ping (see `create_engine`).
 
 from __future__ import annotations
 
+import json
 import typing
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, cast, event, func, text
+from sqlalchemy import Date, Insert, Select, String, Update, cast, event, func, literal, select, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -204,6 +205,128 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Any, rows: list[dict
     stock row another request is creating at the same moment) without failing the transaction."""
     # executemany form: one cached statement, whatever the number of rows.
     return session.execute(dialect_insert(session, table).on_conflict_do_nothing(), rows)
+
+
+# --- a chain of writes: one statement on PostgreSQL (data-modifying CTEs), one after another on SQLite ----------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The `column` that an earlier write of the chain returned (its first row; NULL/None when it returned none)."""
+
+    write: str
+    column: str
+
+
+@dataclass(frozen=True)
+class RefText:
+    """Text with a Ref's value between `before` and `after` (a JSON body that names a row the chain creates)."""
+
+    before: str
+    ref: Ref
+    after: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """One INSERT (its `rows` are the VALUES, one or many) or UPDATE (`rows[0]` is its SET) of a chain. Values may
+    be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back."""
+
+    name: str
+    statement: Insert | Update
+    rows: Sequence[Mapping[str, Any]]
+    returning: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A scalar SELECT as the database is before the chain's writes."""
+
+    name: str
+    statement: Select[Any]
+
+
+@dataclass
+class ChainResult:
+    checks: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+
+    def first(self, write: str, column: str) -> Any:
+        rows = self.rows.get(write) or []
+        return rows[0][column] if rows else None
+
+
+async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequence[Write]) -> ChainResult:
+    """Runs `checks` then `writes` in order, each write seeing what the earlier ones returned through Refs.
+
+    PostgreSQL: ONE statement, every write a data-modifying CTE (`WITH a AS (INSERT … RETURNING …), b AS (…)`)
+    and the checks and returned rows in its SELECT: one round trip. All parts share the statement's snapshot, so
+    a check does not see the chain's own writes, and no two writes may touch the same row. SQLite: one statement
+    after the other (in process, round trips cost nothing), checks first: the same outcome."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return await _run_chain_as_ctes(session, checks, writes)
+    result = ChainResult(checks={check.name: await session.scalar(check.statement) for check in checks}, rows={})
+    for write in writes:
+        rows = [{key: _python_value(value, result) for key, value in row.items()} for row in write.rows]
+        table = write.statement.table
+        returning = [table.c[name] for name in write.returning]
+        if isinstance(write.statement, Update):
+            stmt: Any = write.statement.values(rows[0])
+            if returning:
+                stmt = stmt.returning(*returning)
+            found = await session.execute(stmt)
+        elif returning:
+            found = await session.execute(write.statement.returning(*returning), rows)
+        else:
+            found = await session.execute(write.statement, rows)
+        result.rows[write.name] = [dict(row._mapping) for row in found] if returning else []
+    return result
+
+
+def _python_value(value: Any, result: ChainResult) -> Any:
+    if isinstance(value, Ref):
+        return result.first(value.write, value.column)
+    if isinstance(value, RefText):
+        return f"{value.before}{result.first(value.ref.write, value.ref.column)}{value.after}"
+    return value
+
+
+async def _run_chain_as_ctes(session: AsyncSession, checks: Sequence[Check], writes: Sequence[Write]) -> ChainResult:
+    ctes: dict[str, Any] = {}
+
+    def sql_value(value: Any) -> Any:
+        if isinstance(value, Ref):
+            return select(ctes[value.write].c[value.column]).scalar_subquery()
+        if isinstance(value, RefText):
+            inner = cast(sql_value(value.ref), String)
+            return literal(value.before, String) + inner + literal(value.after, String)
+        return value
+
+    for write in writes:
+        table = write.statement.table
+        rows = [{key: sql_value(value) for key, value in row.items()} for row in write.rows]
+        stmt: Any = write.statement.values(rows[0] if isinstance(write.statement, Update) else rows)
+        returning = [table.c[name] for name in write.returning] or list(table.primary_key)[:1]
+        ctes[write.name] = stmt.returning(*returning).cte(f"w_{write.name}")
+    outputs: list[Any] = [check.statement.scalar_subquery().label(f"c_{check.name}") for check in checks]
+    outputs += [
+        select(func.json_agg(ctes[write.name].table_valued())).scalar_subquery().label(f"w_{write.name}")
+        for write in writes
+        if write.returning
+    ]
+    row = (await session.execute(select(*outputs).add_cte(*ctes.values()))).one()._mapping
+    return ChainResult(
+        checks={check.name: row[f"c_{check.name}"] for check in checks},
+        rows={write.name: _json_rows(row[f"w_{write.name}"]) if write.returning else [] for write in writes},
+    )
+
+
+def _json_rows(value: Any) -> list[dict[str, Any]]:
+    """json_agg's result: asyncpg hands JSON over as text; NULL when the write returned no row."""
+    if value is None:
+        return []
+    rows: list[dict[str, Any]] = json.loads(value) if isinstance(value, str) else value
+    return rows
 
 
 _LOCK_NOT_AVAILABLE = "55P03"

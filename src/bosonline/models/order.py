@@ -152,8 +152,9 @@ class OrderEvent(IdMixin, Base):
 
 
 class CheckoutKey(IdMixin, Base):
-    """An `Idempotency-Key` of `POST /public/checkout`, claimed first in the checkout's transaction: a replay, or
-    a concurrent duplicate, finds it and answers with the same order. A failed checkout rolls it back."""
+    """An `Idempotency-Key` of `POST /public/checkout`, written once with its order at the end of the checkout's
+    transaction: a replay finds it in the checkout's first read; a concurrent duplicate's INSERT waits for it, finds
+    it taken, rolls back and answers with the same order. A failed checkout leaves no key."""
 
     __tablename__ = "checkout_keys"
     __table_args__ = (CHECKOUT_KEY_UNIQUE,)

@@ -28,6 +28,8 @@ class Store(IdMixin, TimestampMixin, Base):
     timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | closed
     owner_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"), index=True)
+    # Moved by database triggers on every change of the data checkout caches (migration 0012): the cache's key.
+    data_version: Mapped[int] = mapped_column(BigInteger, server_default="0", default=0)
 
     settings: Mapped[StoreSettings] = relationship(lazy="raise", uselist=False)
 

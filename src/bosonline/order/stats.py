@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select
@@ -62,23 +62,31 @@ class StatsDelta:
         self._changes.clear()
 
 
+def counter_upsert(session: AsyncSession) -> Any:
+    """`INSERT … ON CONFLICT DO UPDATE` adding a row's `orders` and `total` to its key's counters (values: counter_row)."""
+    table = OrderDailyStat.__table__
+    stmt = dialect_insert(session, table)
+    return stmt.on_conflict_do_update(
+        index_elements=[
+            table.c.store_id,
+            table.c.day,
+            table.c.status,
+            table.c.payment_status,
+            table.c.payment_method,
+            table.c.handler_id,
+        ],
+        set_={"orders": table.c.orders + stmt.excluded.orders, "total": table.c.total + stmt.excluded.total},
+    )
+
+
+def counter_row(store_id: int, key: StatsKey, orders: int, total: int) -> dict[str, Any]:
+    return {"store_id": store_id, "orders": orders, "total": total, **key._asdict()}
+
+
 async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None:
     """One `INSERT … ON CONFLICT DO UPDATE` per key that changed; nothing when the change nets out."""
-    table = OrderDailyStat.__table__
     for key, orders, total in delta.pending():
-        stmt = dialect_insert(session, table).values(store_id=store_id, orders=orders, total=total, **key._asdict())
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[
-                table.c.store_id,
-                table.c.day,
-                table.c.status,
-                table.c.payment_status,
-                table.c.payment_method,
-                table.c.handler_id,
-            ],
-            set_={"orders": table.c.orders + stmt.excluded.orders, "total": table.c.total + stmt.excluded.total},
-        )
-        await session.execute(stmt)
+        await session.execute(counter_upsert(session).values(counter_row(store_id, key, orders, total)))
     delta.clear()
 
 

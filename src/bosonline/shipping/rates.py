@@ -7,6 +7,7 @@ protocol later; today every store is priced from its own card (`PUT /store/shipp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -79,23 +80,33 @@ class RateCardProvider:
     name = "rate_card"
 
     async def rates(self, session: AsyncSession, query: RateQuery) -> list[Rate]:
-        province = query.destination_region[:2]
-        found: list[Rate] = []
-        for row in await rate_card_rows(session, query.store_id, couriers=query.couriers, cod_only=query.cod):
-            price = card_price(row, province, query.weight_g)
-            if price is not None:
-                found.append(
-                    Rate(
-                        courier=row.courier,
-                        courier_name=courier_name(row.courier),
-                        service=row.service,
-                        price=price,
-                        etd=row.etd,
-                        cod=row.cod,
-                    )
+        return card_rates(
+            await rate_card_rows(session, query.store_id, couriers=query.couriers, cod_only=query.cod), query
+        )
+
+
+def card_rates(card: Sequence[ShippingRate], query: RateQuery) -> list[Rate]:
+    """RateCardProvider's answer from card rows already loaded (checkout caches the card): the rows that pass the
+    query's courier and COD filters and deliver there, cheapest first."""
+    province = query.destination_region[:2]
+    found: list[Rate] = []
+    for row in card:
+        if (query.couriers and row.courier not in query.couriers) or (query.cod and not row.cod):
+            continue
+        price = card_price(row, province, query.weight_g)
+        if price is not None:
+            found.append(
+                Rate(
+                    courier=row.courier,
+                    courier_name=courier_name(row.courier),
+                    service=row.service,
+                    price=price,
+                    etd=row.etd,
+                    cod=row.cod,
                 )
-        found.sort(key=lambda rate: (rate.price, rate.courier, rate.service))
-        return found
+            )
+    found.sort(key=lambda rate: (rate.price, rate.courier, rate.service))
+    return found
 
 
 _RATE_CARD = RateCardProvider()

@@ -35,6 +35,7 @@ __all__ = [
     "VoucherQuote",
     "VoucherRefused",
     "checkout_vouchers",
+    "claim_voucher",
     "quote_voucher",
     "redeem_voucher",
 ]
@@ -53,21 +54,20 @@ async def quote_voucher(
 ) -> VoucherQuote:
     """The discount the store's voucher `code` (any case) gives this cart, or VoucherRefused naming why not.
     `shipping_cost` None (courier not chosen yet): a shipping voucher is valid with discount 0. `phone` (E.164
-    digits) given: the per-buyer quota is checked too. Two or three queries."""
+    digits) given: the per-buyer quota is checked too. One query."""
     code = code.strip()
     if not _CODE.fullmatch(code):
         raise VoucherRefused("not_found")
-    repo = VoucherRepository(session, store_id)
-    voucher = await repo.by_code(code.upper())
-    if voucher is None:
+    found = await VoucherRepository(session, store_id).for_quote(code.upper(), phone)
+    if found is None:
         raise VoucherRefused("not_found")
+    voucher, product_ids, uses = found
     refusal = availability_refusal(voucher, now)
     if refusal is not None:
         raise refusal
-    product_ids = (await repo.product_ids_of([voucher.id])).get(voucher.id, [])
     discount = quoted_discount(voucher, set(product_ids), lines, shipping_cost, now)
     limit = voucher.quota_per_buyer
-    if phone is not None and limit is not None and await repo.redemptions_by(voucher.id, phone) >= limit:
+    if phone is not None and limit is not None and uses >= limit:
         raise VoucherRefused("buyer_limit_reached")
     return VoucherQuote(
         voucher_id=voucher.id,
@@ -89,10 +89,7 @@ async def redeem_voucher(
     follows it sees every committed use by that phone (READ COMMITTED reads a fresh snapshot per statement) and
     no concurrent checkout can count past either quota."""
     repo = VoucherRepository(session, store_id)
-    claimed = await repo.claim_use(quote.voucher_id, now)
-    if claimed is None:
-        raise await _why_unusable(session, store_id, quote.voucher_id, now)
-    quota_per_buyer = claimed[0]
+    quota_per_buyer = await claim_voucher(session, store_id, quote, now)
     if quota_per_buyer is not None and await repo.redemptions_by(quote.voucher_id, phone) >= quota_per_buyer:
         raise VoucherRefused("buyer_limit_reached")
     await repo.add_redemption(
@@ -100,6 +97,17 @@ async def redeem_voucher(
             voucher_id=quote.voucher_id, order_id=order_id, phone=phone, discount=quote.discount, created_at=now
         )
     )
+
+
+async def claim_voucher(session: AsyncSession, store_id: int, quote: VoucherQuote, now: datetime) -> int | None:
+    """Counts one use of the quoted voucher (its row lock held until commit) and returns its per-buyer quota, or
+    raises VoucherRefused when it can no longer be used (roll back then). The caller counts the buyer's uses in a
+    later statement (a fresh snapshot, taken after the lock) and records the redemption."""
+    claimed = await VoucherRepository(session, store_id).claim_use(quote.voucher_id, now)
+    if claimed is None:
+        raise await _why_unusable(session, store_id, quote.voucher_id, now)
+    quota: int | None = claimed[0]
+    return quota
 
 
 async def _why_unusable(session: AsyncSession, store_id: int, voucher_id: int, now: datetime) -> VoucherRefused:

@@ -11,7 +11,21 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, delete, exists, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import row_of, values_by_key
@@ -88,6 +102,29 @@ class VoucherRepository:
 
     async def by_code(self, code_key: str) -> Voucher | None:
         return await self.session.scalar(self._live().where(Voucher.code_key == code_key))
+
+    async def for_quote(self, code_key: str, phone: str | None) -> tuple[Voucher, list[int], int] | None:
+        """The live voucher with this code, its product ids (ascending) and `phone`'s uses of it (0 without a
+        phone), in one SELECT (checkout's hot path: one row per product, the voucher repeated)."""
+        uses: Any = literal(0)
+        if phone is not None:
+            uses = (
+                select(func.count())
+                .where(VoucherRedemption.voucher_id == Voucher.id, VoucherRedemption.phone == phone)
+                .scalar_subquery()
+            )
+        rows = (
+            await self.session.execute(
+                self._live()
+                .add_columns(VoucherProduct.product_id, uses)
+                .outerjoin(VoucherProduct, VoucherProduct.voucher_id == Voucher.id)
+                .where(Voucher.code_key == code_key)
+                .order_by(VoucherProduct.product_id)
+            )
+        ).all()
+        if not rows:
+            return None
+        return rows[0][0], [int(row[1]) for row in rows if row[1] is not None], int(rows[0][2] or 0)
 
     async def code_holder(self, code_key: str) -> int | None:
         return await self.session.scalar(self._live().with_only_columns(Voucher.id).where(Voucher.code_key == code_key))

@@ -109,7 +109,7 @@ class WebhookOutbox:
         self.now = now
         self._subscriptions: list[tuple[int, frozenset[str]]] | None = None
 
-    async def _endpoints_for(self, event: str) -> list[int]:
+    async def endpoints_for(self, event: str) -> list[int]:
         if self._subscriptions is None:
             rows = await self.session.execute(
                 select(Webhook.id, Webhook.events)
@@ -130,7 +130,7 @@ class WebhookOutbox:
         for event, data, order_id in events:
             if event not in EVENTS:
                 raise ValueError(f"unknown webhook event {event!r}")
-            endpoints = await self._endpoints_for(event)
+            endpoints = await self.endpoints_for(event)
             if not endpoints:
                 continue
             data_json = dumps(data)

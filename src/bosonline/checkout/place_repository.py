@@ -1,0 +1,233 @@
+"""The SQL of placing an order (POST /public/checkout), a measured hot path: every statement here saves round trips.
+
+On PostgreSQL a checkout is: BEGIN, the entry read (store, settings, form and the Idempotency-Key's row in one
+SELECT), the stock read, [the voucher], the reservation (one conditional UPDATE for every line), the store's
+counters (the store's row lock, taken last), [the taken unique codes], the writes (one statement of data-modifying
+CTEs, db.run_chain) and COMMIT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, Update, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.db import Check, Ref, Write, dialect_insert
+from bosonline.models import (
+    CheckoutKey,
+    CheckoutLead,
+    Customer,
+    FollowupMessage,
+    Form,
+    InventoryMovement,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Stock,
+    Store,
+    StoreSettings,
+    VoucherRedemption,
+    WebhookDelivery,
+)
+
+ORDER = "order"
+LINES = "lines"
+KEY = "key"
+BUYER_USES = "buyer_uses"
+
+_ENTRY = (
+    select(Store, StoreSettings, Form, CheckoutKey.request_hash, CheckoutKey.order_id)
+    .join(StoreSettings, StoreSettings.store_id == Store.id)
+    .join(Form, Form.store_id == Store.id)
+    .outerjoin(CheckoutKey, and_(CheckoutKey.store_id == Store.id, CheckoutKey.key == bindparam("key")))
+    .where(
+        Store.subdomain == bindparam("subdomain"),
+        Store.status == "active",
+        Form.slug == bindparam("slug"),
+        Form.deleted_at.is_(None),
+        Form.status == "active",
+    )
+)
+
+_SETTINGS = StoreSettings.__table__
+# The store's order number and CS rotator in one UPDATE: its row lock orders the store's checkouts, so it is
+# taken as late as possible (only the unique codes and the writes follow it before COMMIT).
+_COUNTERS = (
+    update(_SETTINGS)
+    .where(_SETTINGS.c.store_id == bindparam("store"))
+    .values(order_seq=_SETTINGS.c.order_seq + 1, cs_cursor=_SETTINGS.c.cs_cursor + 1, updated_at=bindparam("now"))
+    .returning(_SETTINGS.c.order_seq, _SETTINGS.c.cs_cursor)
+)
+
+_STOCKS = Stock.__table__
+
+
+@cache
+def _reserve_statement(lines: int) -> Update:
+    """`reserved += qty` for `lines` variants of one warehouse, only where qty is available, in one statement.
+    The rows are locked in variant order first (the FOR UPDATE subquery; SQLite's write lock is already
+    exclusive), so two checkouts sharing variants never deadlock; built once per number of lines."""
+    variants = [bindparam(f"v{n}", type_=BigInteger) for n in range(lines)]
+    qty = case(*((_STOCKS.c.variant_id == variants[n], bindparam(f"q{n}", type_=Integer)) for n in range(lines)))
+    locked = (
+        select(_STOCKS.c.id)
+        .where(
+            _STOCKS.c.store_id == bindparam("store"),
+            _STOCKS.c.warehouse_id == bindparam("warehouse"),
+            _STOCKS.c.variant_id.in_(variants),
+        )
+        .order_by(_STOCKS.c.variant_id)
+        .with_for_update()
+    )
+    return (
+        update(_STOCKS)
+        .where(_STOCKS.c.id.in_(locked), _STOCKS.c.on_hand - _STOCKS.c.reserved >= qty)
+        .values(reserved=_STOCKS.c.reserved + qty, updated_at=bindparam("now"))
+        .returning(_STOCKS.c.variant_id, _STOCKS.c.on_hand, _STOCKS.c.reserved)
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    store: Store
+    settings: StoreSettings
+    form: Form
+    key_hash: str | None  # the Idempotency-Key's row, when it was used already
+    key_order_id: int | None
+
+
+class PlaceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def entry(self, subdomain: str, slug: str, key: str) -> Entry | None:
+        """An active store's live, active form and what its Idempotency-Key `key` holds, in one SELECT."""
+        row = (await self.session.execute(_ENTRY, {"subdomain": subdomain, "slug": slug, "key": key})).first()
+        return Entry(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+    async def reserve(
+        self, store_id: int, warehouse_id: int, quantities: dict[int, int], now: datetime
+    ) -> dict[int, tuple[int, int]]:
+        """Reserves `quantities` (variant → units) in the warehouse; {variant: (on_hand, reserved) after} for the
+        lines that fit. Fewer than asked: the caller must roll the transaction back (no savepoint: the failure
+        path pays, not every checkout)."""
+        ordered = sorted(quantities.items())
+        params: dict[str, Any] = {"store": store_id, "warehouse": warehouse_id, "now": now}
+        for n, (variant_id, qty) in enumerate(ordered):
+            params[f"v{n}"] = variant_id
+            params[f"q{n}"] = qty
+        rows = await self.session.execute(_reserve_statement(len(ordered)), params)
+        return {int(variant): (int(on_hand), int(reserved)) for variant, on_hand, reserved in rows}
+
+    async def available(self, warehouse_id: int, variant_ids: list[int]) -> dict[int, int]:
+        """On hand − reserved now (the refusal's "n left"; read on the failure path only)."""
+        rows = await self.session.execute(
+            select(_STOCKS.c.variant_id, _STOCKS.c.on_hand - _STOCKS.c.reserved).where(
+                _STOCKS.c.warehouse_id == warehouse_id, _STOCKS.c.variant_id.in_(variant_ids)
+            )
+        )
+        return {int(variant): int(left) for variant, left in rows}
+
+    async def counters(self, store_id: int, now: datetime) -> tuple[int, int]:
+        row = (await self.session.execute(_COUNTERS, {"store": store_id, "now": now})).one()
+        return int(row[0]), int(row[1])
+
+    # --- the writes, as one chain (db.run_chain) ----------------------------------------------------------------
+
+    def customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> Write:
+        stmt = dialect_insert(self.session, Customer.__table__)
+        upsert = stmt.on_conflict_do_update(
+            index_elements=[Customer.store_id, Customer.phone],
+            set_={"name": stmt.excluded.name, "email": func.coalesce(stmt.excluded.email, Customer.email)}
+            | {"updated_at": now},
+        )
+        row = {"store_id": store_id, "phone": phone, "name": name, "email": email, "created_at": now, "updated_at": now}
+        return Write("customer", upsert, [row], returning=("id",))
+
+    @staticmethod
+    def order(values: dict[str, Any]) -> Write:
+        return Write(ORDER, insert(Order.__table__), [values], returning=("id",))
+
+    @staticmethod
+    def lines(rows: list[dict[str, Any]]) -> Write:
+        return Write(LINES, insert(OrderLine.__table__), rows, returning=("id", "position"))
+
+    @staticmethod
+    def event(values: dict[str, Any]) -> Write:
+        return Write("event", insert(OrderEvent.__table__), [values])
+
+    @staticmethod
+    def movements(rows: list[dict[str, Any]]) -> Write:
+        return Write("movements", insert(InventoryMovement.__table__), rows)
+
+    @staticmethod
+    def redemption(values: dict[str, Any]) -> Write:
+        return Write("redemption", insert(VoucherRedemption.__table__), [values])
+
+    @staticmethod
+    def buyer_uses(voucher_id: int, phone: str) -> Check:
+        """The buyer's uses of the voucher before this order (read after the voucher's row lock was taken)."""
+        return Check(
+            BUYER_USES,
+            select(func.count())
+            .select_from(VoucherRedemption)
+            .where(VoucherRedemption.voucher_id == voucher_id, VoucherRedemption.phone == phone),
+        )
+
+    @staticmethod
+    def leads(
+        store_id: int, form_id: int, phone: str, token: str | None, now: datetime, *, with_followups: bool
+    ) -> list[Write]:
+        """The buyer's open leads become converted; with `with_followups`, their waiting follow-ups are canceled
+        first (both read the leads as they were before the chain)."""
+        match = and_(CheckoutLead.form_id == form_id, CheckoutLead.phone == phone)
+        if token is not None:
+            match = or_(match, CheckoutLead.token == token)
+        open_leads = and_(CheckoutLead.store_id == store_id, CheckoutLead.status == "open", match)
+        writes: list[Write] = []
+        if with_followups:
+            messages = FollowupMessage.__table__
+            canceled = update(messages).where(
+                messages.c.store_id == store_id,
+                messages.c.status == "scheduled",
+                messages.c.lead_id.in_(select(CheckoutLead.id).where(open_leads)),
+            )
+            row = {"status": "canceled", "error": "checkout became an order", "updated_at": now, "locked_until": None}
+            writes.append(Write("lead_followups", canceled, [row]))
+        converted = update(CheckoutLead.__table__).where(open_leads)
+        writes.append(
+            Write(
+                "leads", converted, [{"status": "converted", "converted_order_id": Ref(ORDER, "id"), "updated_at": now}]
+            )
+        )
+        return writes
+
+    @staticmethod
+    def followups(rows: list[dict[str, Any]]) -> Write:
+        return Write("followups", insert(FollowupMessage.__table__), rows)
+
+    @staticmethod
+    def outbox(rows: list[dict[str, Any]]) -> Write:
+        return Write("outbox", insert(WebhookDelivery.__table__), rows)
+
+    def stats(self, statement: Any, row: dict[str, Any]) -> Write:
+        return Write("stats", statement, [row])
+
+    def key(self, store_id: int, key: str, request_hash: str, now: datetime) -> Write:
+        """The Idempotency-Key, written once with its order: nothing returned means a concurrent checkout with
+        the same key committed first (PostgreSQL waits for it here), and this one must roll back and replay."""
+        stmt = dialect_insert(self.session, CheckoutKey.__table__).on_conflict_do_nothing(
+            index_elements=[CheckoutKey.store_id, CheckoutKey.key]
+        )
+        row = {
+            "store_id": store_id,
+            "key": key,
+            "request_hash": request_hash,
+            "order_id": Ref(ORDER, "id"),
+            "created_at": now,
+        }
+        return Write(KEY, stmt, [row], returning=("id",))

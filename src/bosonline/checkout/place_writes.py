@@ -1,0 +1,164 @@
+"""Everything a new order writes, as one chain of writes (db.run_chain: one statement on PostgreSQL): the customer,
+the order, its lines and `created` event, the stock movements of its reservation, the voucher's redemption, the
+leads it converts, its follow-up rows, its webhook deliveries (the outbox), the recap counters and the
+Idempotency-Key. The same rules as OrderTimeline.created (order/timeline.py), written without a flush: the order's
+id is a Ref to the order's INSERT wherever a row needs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bosonline.checkout.place_repository import ORDER, PlaceRepository
+from bosonline.db import Check, Ref, RefText, Write
+from bosonline.followup.rules import ABANDONED
+from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
+from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
+from bosonline.order.stats import counter_row, counter_upsert, snapshot
+from bosonline.order.timeline import order_payload
+from bosonline.voucher.rules import VoucherQuote
+from bosonline.webhook.outbox import delivery_row, dumps, timestamp
+
+CREATED = "order.created"
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """A priced order about to be written: the transient rows (not in the session) and what goes with them."""
+
+    order: Order
+    lines: list[OrderLine]
+    event: OrderEvent
+    reserved: dict[int, tuple[int, int]]  # variant → (on_hand, reserved) after the reservation
+    phone: str
+    lead_token: str | None
+    voucher: VoucherQuote | None
+    check_buyer_uses: bool
+    timezone: str  # the store's: the recap counters' day
+    templates: list[FollowupChat]  # the store's follow-up templates
+    webhooks: list[tuple[int, frozenset[str]]]  # the store's active subscriptions: (id, events)
+
+
+def row_values(row: Any) -> dict[str, Any]:
+    """An ORM object's column values for a Core INSERT, without its id; a column left unset takes its scalar
+    default, which the object is given too (the response reads it)."""
+    table = inspect(type(row)).local_table
+    values: dict[str, Any] = {}
+    for column in table.columns:
+        if column.key == "id":
+            continue
+        value = getattr(row, column.key)
+        if value is None and column.default is not None and column.default.is_scalar:
+            value = column.default.arg
+            setattr(row, column.key, value)
+        if value is not None or column.nullable:
+            values[column.key] = value
+    return values
+
+
+async def order_writes(
+    session: AsyncSession, repo: PlaceRepository, new: NewOrder, key: str, fingerprint: str, now: datetime
+) -> tuple[list[Check], list[Write], bool]:
+    """The checks and writes of the chain, and whether the worker has something to send as soon as it commits."""
+    order = new.order
+    store_id = order.store_id
+    checks: list[Check] = []
+    writes = [repo.customer(store_id, order.customer_phone, order.customer_name, order.customer_email, now)]
+    order_row = row_values(order) | {"customer_id": Ref("customer", "id")}
+    writes.append(repo.order(order_row))
+    order_id = Ref(ORDER, "id")
+    writes.append(repo.lines([row_values(line) | {"order_id": order_id} for line in new.lines]))
+    writes.append(repo.event(row_values(new.event) | {"order_id": order_id}))
+    writes.append(repo.movements(_movements(store_id, order, new.lines, new.reserved, order_id, now)))
+    if new.voucher is not None:
+        if new.check_buyer_uses:
+            checks.append(repo.buyer_uses(new.voucher.voucher_id, new.phone))
+        redemption = {
+            "store_id": store_id,
+            "voucher_id": new.voucher.voucher_id,
+            "order_id": order_id,
+            "phone": new.phone,
+            "discount": new.voucher.discount,
+            "created_at": now,
+        }
+        writes.append(repo.redemption(redemption))
+    product_ids = [line.product_id for line in new.lines if line.product_id]
+    templates = [template for template in new.templates if is_creation_candidate(template, product_ids)]
+    abandoned = any(template.trigger == ABANDONED for template in templates)
+    writes += repo.leads(store_id, order.form_id or 0, new.phone, new.lead_token, now, with_followups=abandoned)
+    followups = creation_rows(templates, store_id, order, product_ids, now)
+    if followups:
+        writes.append(repo.followups([row | {"order_id": order_id} for row in followups]))
+    deliveries = _deliveries(order, new.lines, [webhook for webhook, events in new.webhooks if CREATED in events], now)
+    if deliveries:
+        writes.append(repo.outbox(deliveries))
+    wake = bool(deliveries) or due_now(followups, now)
+    snap = snapshot(order, new.timezone)
+    writes.append(repo.stats(counter_upsert(session), counter_row(store_id, snap.key, 1, snap.total)))
+    writes.append(repo.key(store_id, key, fingerprint, now))
+    return checks, writes, wake
+
+
+def _movements(
+    store_id: int,
+    order: Order,
+    lines: list[OrderLine],
+    reserved: dict[int, tuple[int, int]],
+    order_id: Ref,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    rows = []
+    for line in sorted(lines, key=_variant_of):
+        on_hand, held = reserved[_variant_of(line)]
+        rows.append(
+            {
+                "store_id": store_id,
+                "variant_id": line.variant_id,
+                "warehouse_id": order.warehouse_id,
+                "reason": "order_reserved",
+                "delta_on_hand": 0,
+                "delta_reserved": line.quantity,
+                "on_hand_after": on_hand,
+                "reserved_after": held,
+                "note": None,
+                "actor_user_id": None,
+                "order_id": order_id,
+                "created_at": now,
+            }
+        )
+    return rows
+
+
+def _variant_of(line: OrderLine) -> int:
+    return line.variant_id or 0
+
+
+def _deliveries(order: Order, lines: list[OrderLine], endpoints: list[int], now: datetime) -> list[dict[str, Any]]:
+    """The order.created deliveries, one per subscribed endpoint. The body names the order's id, which the chain
+    creates: it is written as the text around it (`"id":` is the first key of `data.order`, and nothing a buyer
+    types comes before it)."""
+    if not endpoints:
+        return []
+    customer_id = order.customer_id
+    order.customer_id = 0  # not known yet (the chain upserts it), and not in the webhook's customer block
+    data_json = dumps({"order": order_payload(order, lines)})
+    order.customer_id = customer_id
+    rows = []
+    for webhook_id in endpoints:
+        row = delivery_row(
+            store_id=order.store_id,
+            webhook_id=webhook_id,
+            event=CREATED,
+            order_id=None,
+            stamp=timestamp(now),
+            data_json=data_json,
+            now=now,
+        )
+        before, found, after = row["body"].partition('"id":null')
+        assert found, "order_payload begins with the order's id"
+        rows.append(row | {"order_id": Ref(ORDER, "id"), "body": RefText(before + '"id":', Ref(ORDER, "id"), after)})
+    return rows
