@@ -3,7 +3,7 @@ database counter now (one autocommit statement, on PostgreSQL on the request's o
 and the `limits` library's fixed window when it is installed), in the same run.
 
     .venv/bin/python bench/ratelimit.py [--hits 1000] [--tasks 4] [--rounds 3]
-        [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit]
+        [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit_bench]
         [--redis-url redis://127.0.0.1:6379/15]
 
 Each "request" opens a session, optionally counts a hit, runs `SELECT 1` (its own work) and ends its transaction,
@@ -11,7 +11,8 @@ as `rate_limited` + `TransactionalRoute` do; `--tasks` of them run concurrently.
 time minus the same loop without a counter (the baseline, measured in the same run): CPU of this process
 (time.process_time; PostgreSQL's and Redis's own CPU is not in it) and wall time. PostgreSQL runs the new counter on
 the migrated (UNLOGGED) table and once more on a LOGGED copy of it, to show what the WAL flush would cost. Every
-key is new to the run and limits are never reached (the common path). Not run by CI.
+key is new to the run and limits are never reached (the common path). Give it a database of its own (it is
+migrated, and the table switched to LOGGED and back, while it runs). Not run by CI.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ if __name__ == "__main__":
     parser.add_argument("--hits", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit")
+    parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15", help="'' to leave Redis out")
     args = parser.parse_args()
     asyncio.run(main(args.hits, args.tasks, args.rounds, args.database_url, args.redis_url or None))
