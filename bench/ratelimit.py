@@ -170,7 +170,9 @@ if __name__ == "__main__":
     parser.add_argument("--hits", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit_bench")
+    parser.add_argument(
+        "--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit_bench"
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15", help="'' to leave Redis out")
     args = parser.parse_args()
     asyncio.run(main(args.hits, args.tasks, args.rounds, args.database_url, args.redis_url or None))
