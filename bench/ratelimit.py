@@ -1,6 +1,7 @@
 """What one rate-limit hit costs a request: the counter before step 8 (its own session and transaction), the
 database counter now (one autocommit statement, on PostgreSQL on the request's own connection), and Redis (ours,
-and the `limits` library's fixed window when it is installed), in the same run.
+and the `limits` library's fixed window when it is installed: `.venv/bin/pip install 'limits>=5.8,<6'`;
+it is not a dependency), in the same run. Results and the decision: kit/ratelimit.py's docstring.
 
     .venv/bin/python bench/ratelimit.py [--hits 1000] [--tasks 4] [--rounds 3]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bosonline_ratelimit_bench]
