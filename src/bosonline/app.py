@@ -245,6 +245,7 @@ def _lifespan(runtime: Runtime, settings: Settings) -> Callable[[FastAPI], Abstr
                 except Exception:  # noqa: BLE001 — stopping must not fail the shutdown; the database holds the work
                     structlog.get_logger("bosonline.worker").exception("worker_stop_failed")
             await runtime.background.drain(timeout=settings.smtp_timeout_seconds + 1)
+            await runtime.rate_limits.close()
             await runtime.db.dispose()
             process_stopped()
             regions_frozen.cancel()

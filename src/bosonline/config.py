@@ -95,6 +95,18 @@ class Settings(BaseSettings):
         le=100_000,
         description="Checkouts and abandoned-checkout saves per client address (IPv6: one /64) per minute.",
     )
+    redis_url: str | None = Field(
+        None,
+        max_length=500,
+        description="Redis that counts the rate limits (redis://host:6379/0, rediss:// with TLS); default: the "
+        "database counts them. While Redis does not answer, the database counts them.",
+    )
+    redis_timeout_seconds: float = Field(
+        0.25,
+        ge=0.005,
+        le=5,
+        description="Deadline of one rate-limit call to Redis; past it the hit is counted in the database.",
+    )
 
     # Outgoing webhooks and the background worker (webhook/, worker/).
     run_worker: bool = Field(

@@ -72,6 +72,10 @@ WHATSAPP_SENDS = Counter(
     "(refused), unknown (may have gone out: never repeated).",
     ["provider", "outcome"],
 )
+RATE_LIMIT_FALLBACKS = Counter(
+    "bosonline_rate_limit_fallbacks",
+    "Rate-limit hits counted in the database because the configured Redis did not answer (kit/ratelimit.py).",
+)
 WEBHOOK_DELIVERIES = Counter(
     "bosonline_webhook_deliveries",
     "Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), failed (given up, or the "

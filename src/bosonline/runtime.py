@@ -12,8 +12,10 @@ from bosonline.db import Database
 from bosonline.kit.background import Background
 from bosonline.kit.clock import Clock, SystemClock
 from bosonline.kit.crypto import SecretBox
+from bosonline.kit.ratelimit import RateLimits
 from bosonline.kit.security import AccessTokens, Passwords
 from bosonline.kit.storage import Storage, storage_for
+from bosonline.metrics import RATE_LIMIT_FALLBACKS
 from bosonline.notify import Notifier, notifier_for
 
 T = TypeVar("T")
@@ -39,6 +41,7 @@ class Runtime:
     notifier: Notifier
     storage: Storage  # uploaded images (kit/storage.py)
     secrets: SecretBox  # provider credentials at rest (kit/crypto.py)
+    rate_limits: RateLimits  # per-client request counters: Redis when configured, else the database
     background: Background = field(default_factory=Background)  # work done after the response (kit/background.py)
     plugs: dict[Seam[Any], Any] = field(default_factory=dict)  # filled by bosonline/wiring.py
 
@@ -55,13 +58,20 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None, notifier: Notifier | None = None) -> Runtime:
+        db = Database.connect(settings.effective_database_url, pool_size=settings.db_pool_size)
         return cls(
             settings=settings,
-            db=Database.connect(settings.effective_database_url, pool_size=settings.db_pool_size),
+            db=db,
             clock=clock or SystemClock(),
             passwords=Passwords(settings),
             access_tokens=AccessTokens(settings.effective_secret_key, settings.access_token_ttl_seconds),
             notifier=notifier or notifier_for(settings),
             storage=storage_for(settings),
             secrets=SecretBox(settings.effective_encryption_keys),
+            rate_limits=RateLimits(
+                db,
+                redis_url=settings.redis_url,
+                redis_timeout_seconds=settings.redis_timeout_seconds,
+                on_fallback=RATE_LIMIT_FALLBACKS.inc,
+            ),
         )

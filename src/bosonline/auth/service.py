@@ -12,7 +12,7 @@ from bosonline.auth.repository import AuthRepository, count_login_attempt
 from bosonline.auth.schemas import TokenPair
 from bosonline.db import after_commit
 from bosonline.errors import BadRequest, TooManyRequests, Unauthorized, conflict_for
-from bosonline.kit.ratelimit import client_key, count_hit
+from bosonline.kit.ratelimit import client_key
 from bosonline.kit.security import PasswordMatch, hash_token, new_opaque_token, new_session_id, successor_token
 from bosonline.models import AuthSession, LoginAttempt, PasswordResetToken, RefreshToken, User
 from bosonline.models.user import EMAIL_UNIQUE
@@ -138,12 +138,12 @@ class AuthService:
         schedules the work (`send_password_reset`, after the response), so that nobody can tell from the answer
         or its latency which addresses have accounts."""
         runtime = self.rt
-        retry_after = await count_hit(
-            runtime.db,
+        retry_after = await runtime.rate_limits.hit(
             f"forgot:{client_key(client.ip)}",
             limit=runtime.settings.forgot_password_per_hour,
             window_seconds=3600,
             now=self.now,
+            session=self.session,
         )
         if retry_after is not None:
             raise TooManyRequests("Too many password reset requests; try again later", retry_after=retry_after)

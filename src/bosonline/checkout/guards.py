@@ -7,25 +7,29 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from bosonline.deps import ClientDep, RuntimeDep
+from bosonline.deps import ClientDep, DbDep, RuntimeDep
 from bosonline.errors import CommonError, TooManyRequests, ValidationFailed, raises
 from bosonline.kit.fields import OneLineText
-from bosonline.kit.ratelimit import client_key, count_hit
+from bosonline.kit.ratelimit import client_key
 
 WINDOW_SECONDS = 60
 
 
 def rate_limited(bucket: str, *, checkout: bool = False) -> Callable[..., Awaitable[None]]:
     """Dependency: counts the request against the client's budget for `bucket` (429 + Retry-After when over); the
-    client is its address as `client_key` reads it (an IPv6 /64 is one client). Declared as a route dependency, so it runs before the request's own session is used: on SQLite that
-    session may hold the write lock the counter needs."""
+    client is its address as `client_key` reads it (an IPv6 /64 is one client). The hit is committed before the
+    request's transaction begins (kit/ratelimit.py), so a refused or failed request still counts. Declared as a route
+    dependency, so it runs before the request's own session is used: on SQLite that session takes the write lock
+    the counter needs."""
 
     @raises(CommonError.too_many_requests)
-    async def dependency(runtime: RuntimeDep, client: ClientDep) -> None:
+    async def dependency(runtime: RuntimeDep, client: ClientDep, db: DbDep) -> None:
         settings = runtime.settings
         limit = settings.checkout_rate_limit_per_minute if checkout else settings.public_rate_limit_per_minute
         key = f"{bucket}:{client_key(client.ip)}"
-        wait = await count_hit(runtime.db, key, limit=limit, window_seconds=WINDOW_SECONDS, now=runtime.clock.now())
+        wait = await runtime.rate_limits.hit(
+            key, limit=limit, window_seconds=WINDOW_SECONDS, now=runtime.clock.now(), session=db
+        )
         if wait is not None:
             raise TooManyRequests("Too many requests from this address; try again shortly", retry_after=wait)
 
@@ -33,7 +37,7 @@ def rate_limited(bucket: str, *, checkout: bool = False) -> Callable[..., Awaita
     return dependency
 
 
-def request_host(request: Request) -> str | None:
+async def request_host(request: Request) -> str | None:
     return request.headers.get("host")
 
 

@@ -1,4 +1,6 @@
-"""Fixed-window request counters (public endpoints, per client IP), shared by every process through the database."""
+"""Fixed-window request counters (public endpoints, per client IP), shared by every process through the database
+(when no Redis is configured, or while it does not answer: kit/ratelimit.py). UNLOGGED on PostgreSQL (migration
+0013): a crash empties it, which only forgets counts."""
 
 from __future__ import annotations
 

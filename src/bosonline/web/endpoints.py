@@ -39,7 +39,7 @@ async def form_page(
     that names no active form answers the friendly 404 page (HTML, like the page itself); the page counts in
     the same per-IP budget as the public API and answers an HTML 429 when over it."""
     try:
-        await _page_limit(runtime, client)
+        await _page_limit(runtime, client, db)
     except TooManyRequests as exc:
         return render_too_many(int((exc.headers or {}).get("Retry-After", "60")))
     if len(slug) > MAX_SLUG or (store is not None and (len(store) > MAX_STORE or has_control_chars(store))):
