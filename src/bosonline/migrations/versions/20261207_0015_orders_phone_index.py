@@ -18,7 +18,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0013"
 
 _NAME = "ix_orders_store_id_customer_phone"
 
