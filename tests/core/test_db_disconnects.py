@@ -74,5 +74,7 @@ async def test_a_request_starting_on_a_dead_connection_runs_its_first_statement_
         await asyncio.sleep(0.05)  # asyncpg has read the end of each: they are closed, and checked out as they are
         await _all_ok(client, owner["headers"], 3)
     finally:
-        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+        event.listen(
+            rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True
+        )  # first, as db.py has it
     assert not set(pids) & set(await _pooled_pids(rt, 3))
