@@ -16,9 +16,6 @@ from fastapi.routing import APIRoute
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-# checkout/guards.py::request_host is made async on the rate-limiting branch (issue 15); drop it from here then.
-STILL_SYNC = {"bosonline.checkout.guards.request_host"}
-
 
 def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
     for route in routes:
@@ -48,7 +45,7 @@ def test_no_dependency_hops_to_the_thread_pool(app: FastAPI) -> None:
         for call in _calls(route.dependant)
         if not _is_async(call)
     }
-    assert sync <= STILL_SYNC, sorted(sync - STILL_SYNC)
+    assert not sync, sorted(sync)
     for route in routes:
         assert _is_async(route.endpoint), route.path
 
