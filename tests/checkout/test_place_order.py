@@ -197,13 +197,14 @@ async def test_checkout_query_budget(client: httpx.AsyncClient, rt: Runtime, sho
 
 
 def checkout_statements(log: QueryLog) -> int:
-    """Statements of the checkout's own transaction (the rate limiter's counter runs in its own)."""
+    """Statements of the checkout's own transaction (the rate limiter's counter is one statement before it, outside
+    it: on SQLite on a connection of its own, on PostgreSQL sent to asyncpg directly, unseen here)."""
     return log.count - sum(1 for sql in log.statements if "rate_limit_windows" in sql)
 
 
 def transaction_statements(log: QueryLog) -> list[str]:
-    """Every statement the checkout sends, BEGIN, SAVEPOINT and COMMIT included; only the rate limiter's own
-    transaction (being reworked apart) is left out."""
+    """Every statement the checkout sends, BEGIN, SAVEPOINT and COMMIT included; only the rate limiter's counter
+    (one autocommit statement before the transaction, see checkout_statements) is left out."""
     transactions: list[list[str]] = []
     for sql in log.statements:
         if sql.startswith("BEGIN") or not transactions:
