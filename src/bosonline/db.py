@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Insert, Select, String, Update, cast, event, func, literal, select, text
+from sqlalchemy import ARRAY, Date, Insert, Select, String, Update, cast, event, func, literal, select, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -232,13 +232,14 @@ class RefText:
 
 @dataclass(frozen=True)
 class Write:
-    """One INSERT (its `rows` are the VALUES, one or many) or UPDATE (`rows[0]` is its SET) of a chain. Values may
-    be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back."""
+    """One INSERT (its `rows`: one, or any number with `many`) or UPDATE (`rows[0]` is its SET) of a chain. Values
+    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back."""
 
     name: str
     statement: Insert | Update
     rows: Sequence[Mapping[str, Any]]
     returning: Sequence[str] = ()
+    many: bool = False  # an INSERT of any number of rows: PostgreSQL reads them from arrays (one cached statement)
 
 
 @dataclass(frozen=True)
@@ -295,20 +296,29 @@ def _python_value(value: Any, result: ChainResult) -> Any:
 
 
 async def _run_chain_as_ctes(session: AsyncSession, checks: Sequence[Check], writes: Sequence[Write]) -> ChainResult:
+    """The chain as one statement whose SQL depends on which writes it has, never on their values nor on how many
+    rows a `many` write has: every value is a bound parameter (typed, NULL included), and a `many` INSERT reads its
+    rows from arrays (`INSERT … SELECT … FROM unnest(:col, …)`). So SQLAlchemy caches the compiled statement; a
+    multi-row VALUES is never cached."""
     ctes: dict[str, Any] = {}
 
-    def sql_value(value: Any) -> Any:
+    def sql_value(value: Any, type_: Any) -> Any:
         if isinstance(value, Ref):
             return select(ctes[value.write].c[value.column]).scalar_subquery()
         if isinstance(value, RefText):
-            inner = cast(sql_value(value.ref), String)
-            return literal(value.before, String) + inner + literal(value.after, String)
-        return value
+            return literal(value.before, String) + _ref_text(sql_value(value.ref, None)) + literal(value.after, String)
+        return literal(value, type_)
 
     for write in writes:
         table = write.statement.table
-        rows = [{key: sql_value(value) for key, value in row.items()} for row in write.rows]
-        stmt: Any = write.statement.values(rows[0] if isinstance(write.statement, Update) else rows)
+        stmt: Any
+        if isinstance(write.statement, Insert) and write.many:
+            stmt = _insert_from_arrays(write.statement, write.rows, lambda ref: sql_value(ref, None))
+        else:
+            if len(write.rows) > 1:
+                raise ValueError(f"write {write.name!r}: several rows need many=True")
+            values = {key: sql_value(value, table.c[key].type) for key, value in write.rows[0].items()}
+            stmt = write.statement.values(values)
         returning = [table.c[name] for name in write.returning] or list(table.primary_key)[:1]
         ctes[write.name] = stmt.returning(*returning).cte(f"w_{write.name}")
     outputs: list[Any] = [check.statement.scalar_subquery().label(f"c_{check.name}") for check in checks]
@@ -322,6 +332,55 @@ async def _run_chain_as_ctes(session: AsyncSession, checks: Sequence[Check], wri
         checks={check.name: row[f"c_{check.name}"] for check in checks},
         rows={write.name: _json_rows(row[f"w_{write.name}"]) if write.returning else [] for write in writes},
     )
+
+
+def _ref_text(ref: Any) -> Any:
+    return cast(ref, String)
+
+
+def _insert_from_arrays(statement: Insert, rows: Sequence[Mapping[str, Any]], ref_sql: Callable[[Ref], Any]) -> Any:
+    """`INSERT INTO t (a, b, …) SELECT u.a, u.b, … FROM unnest(:a, :b, …) AS u(a, b, …)`: one typed array per
+    column. A column that is a Ref (the same one in every row) is its scalar subquery; a RefText's text around the
+    Ref comes from two arrays."""
+    table = statement.table
+    keys = list(rows[0])
+    if any(list(row) != keys for row in rows):
+        raise ValueError("every row of a many-row write has the same columns")
+    arrays: list[tuple[str, Any, list[Any]]] = []  # (name in the unnest, element type, values)
+    refs: dict[str, Ref | RefText] = {}  # the columns that are a Ref (or a RefText's), the first row's
+    for key in keys:
+        values = [row[key] for row in rows]
+        first = values[0]
+        if not isinstance(first, Ref | RefText):
+            if any(isinstance(value, Ref | RefText) for value in values):
+                raise ValueError(f"column {key!r}: the same Ref in every row, or none")
+            arrays.append((key, table.c[key].type, values))
+            continue
+        if any(not isinstance(value, type(first)) or _ref_of(value) != _ref_of(first) for value in values):
+            raise ValueError(f"column {key!r}: the same Ref in every row, or none")
+        refs[key] = first
+        if isinstance(first, RefText):
+            arrays.append((f"{key}__before", String(), [value.before for value in values]))
+            arrays.append((f"{key}__after", String(), [value.after for value in values]))
+    unnest = (
+        func.unnest(*(cast(literal(values, ARRAY(type_)), ARRAY(type_)) for _, type_, values in arrays))
+        .table_valued(*(name for name, _, _ in arrays))
+        .render_derived(name="u")
+    )
+
+    def selected(key: str) -> Any:
+        ref = refs.get(key)
+        if ref is None:
+            return unnest.c[key]
+        if isinstance(ref, Ref):
+            return ref_sql(ref)
+        return unnest.c[f"{key}__before"] + _ref_text(ref_sql(ref.ref)) + unnest.c[f"{key}__after"]
+
+    return statement.from_select(keys, select(*(selected(key) for key in keys)).select_from(unnest))
+
+
+def _ref_of(value: Ref | RefText) -> Ref:
+    return value if isinstance(value, Ref) else value.ref
 
 
 def _json_rows(value: Any) -> list[dict[str, Any]]:

@@ -154,7 +154,7 @@ class PlaceRepository:
 
     @staticmethod
     def lines(rows: list[dict[str, Any]]) -> Write:
-        return Write(LINES, insert(OrderLine.__table__), rows, returning=("id", "position"))
+        return Write(LINES, insert(OrderLine.__table__), rows, returning=("id", "position"), many=True)
 
     @staticmethod
     def event(values: dict[str, Any]) -> Write:
@@ -162,7 +162,7 @@ class PlaceRepository:
 
     @staticmethod
     def movements(rows: list[dict[str, Any]]) -> Write:
-        return Write("movements", insert(InventoryMovement.__table__), rows)
+        return Write("movements", insert(InventoryMovement.__table__), rows, many=True)
 
     @staticmethod
     def redemption(values: dict[str, Any]) -> Write:
@@ -208,11 +208,11 @@ class PlaceRepository:
 
     @staticmethod
     def followups(rows: list[dict[str, Any]]) -> Write:
-        return Write("followups", insert(FollowupMessage.__table__), rows)
+        return Write("followups", insert(FollowupMessage.__table__), rows, many=True)
 
     @staticmethod
     def outbox(rows: list[dict[str, Any]]) -> Write:
-        return Write("outbox", insert(WebhookDelivery.__table__), rows)
+        return Write("outbox", insert(WebhookDelivery.__table__), rows, many=True)
 
     def stats(self, statement: Any, row: dict[str, Any]) -> Write:
         return Write("stats", statement, [row])
