@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from bosonline import db as db_module
 from bosonline.runtime import Runtime
+from tests.checkout.helpers import make_checkout_shop, place
 from tests.factories import seller
 
 pytestmark = pytest.mark.postgres_only
@@ -78,3 +79,41 @@ async def test_a_request_starting_on_a_dead_connection_runs_its_first_statement_
             rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True
         )  # first, as db.py has it
     assert not set(pids) & set(await _pooled_pids(rt, 3))
+
+
+async def test_a_checkout_starting_on_a_dead_connection_is_not_a_server_error(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
+    """The checkout's first statement is the rate limiter's counter, sent to asyncpg on the request's connection:
+    a connection dropped just after the pool's check is replaced there too, and the order is placed."""
+    shop = await make_checkout_shop(client, rt)
+    pids = await _pooled_pids(rt, 3)
+    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+    try:
+        await _terminate(rt, pids, wait=True)
+        await asyncio.sleep(0.05)
+        statuses = [(await place(client, shop, phone=f"08123456780{n}")).status_code for n in range(3)]
+    finally:
+        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)
+    assert statuses == [201] * 3
+
+
+async def test_a_checkout_counted_elsewhere_starting_on_a_dead_connection_is_placed(
+    client: httpx.AsyncClient, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the counts in Redis the checkout's first statement is its entry read: run again on a new connection."""
+    shop = await make_checkout_shop(client, rt)
+
+    async def counted_in_redis(*_: object, **__: object) -> None:
+        return None
+
+    monkeypatch.setattr(rt.rate_limits, "hit", counted_in_redis)
+    pids = await _pooled_pids(rt, 3)
+    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+    try:
+        await _terminate(rt, pids, wait=True)
+        await asyncio.sleep(0.05)
+        statuses = [(await place(client, shop, phone=f"08123456781{n}")).status_code for n in range(3)]
+    finally:
+        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)
+    assert statuses == [201] * 3

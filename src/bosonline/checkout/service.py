@@ -49,7 +49,7 @@ from bosonline.checkout.schemas import (
     RateOut,
 )
 from bosonline.checkout.store_data import StoreData
-from bosonline.db import run_chain
+from bosonline.db import retried_if_first, run_chain
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
 from bosonline.kit.phone import normalize_mobile
@@ -286,7 +286,13 @@ class PublicCheckout:
             )
         subdomain = store_from_host(host, self.rt.settings.shop_domain) or (body.store or "").strip().lower()
         slug = body.form.strip().lower()
-        entry = await self.place_repo.entry(subdomain, slug, key) if subdomain else None
+        # The request's first statement when the rate limit is counted elsewhere (Redis): run again on a new
+        # connection when the server had dropped this one (db.retried_if_first).
+        entry = (
+            await retried_if_first(self.session, lambda: self.place_repo.entry(subdomain, slug, key))
+            if subdomain
+            else None
+        )
         if entry is None:
             raise NotFound()
         store, settings, form = entry.store, entry.settings, entry.form

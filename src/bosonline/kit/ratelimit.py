@@ -79,6 +79,7 @@ log = structlog.get_logger("bosonline.ratelimit")
 
 REDIS_RETRY_SECONDS = 5.0  # after a failed Redis call, count in the database for this long before trying again
 _CLEANUP_EVERY_SECONDS = 300
+_DEAD_CONNECTION_RETRIES = 3  # dropped connections given up in a row before the count fails (the pool renews them)
 _KEEP_SECONDS = 3600
 
 # The same text on SQLite (3.35+) and PostgreSQL; `text()` compiles once per process.
@@ -91,6 +92,7 @@ _COUNT_POSTGRES = (
     "ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_windows.hits + 1 RETURNING hits"
 )
 _FORGET = text("DELETE FROM rate_limit_windows WHERE window_start < :before")
+_FORGET_POSTGRES = "DELETE FROM rate_limit_windows WHERE window_start < $1"
 _REDIS_COUNT = """
 local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
@@ -190,14 +192,9 @@ class RateLimits:
 
     async def _count_in_database(self, key: str, window_start: int, session: AsyncSession | None) -> int:
         if session is not None and not self.db.sqlite:
-            connection = await session.connection()  # asyncpg: no BEGIN yet, it is sent with the first statement
-            driver = (await connection.get_raw_connection()).driver_connection
-            if driver is not None and not driver.is_in_transaction():
-                # Outside a transaction asyncpg runs a statement on its own (autocommit), before the request's
-                # BEGIN; straight to the driver (its statement cache): a tenth of SQLAlchemy's CPU per call.
-                hits = int(await driver.fetchval(_COUNT_POSTGRES, key, window_start))
-                await self._forget_old_windows(window_start)
-                return hits
+            found = await self._count_on_request_connection(session, key, window_start)
+            if found is not None:
+                return found
         params = {"key": key, "window_start": window_start}
         async with self.db.engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -205,11 +202,48 @@ class RateLimits:
             await self._forget_old_windows(window_start, autocommit)
         return hits
 
+    async def _count_on_request_connection(self, session: AsyncSession, key: str, window_start: int) -> int | None:
+        """The count, on the request's own connection before its BEGIN; None when that connection is already in a
+        transaction. The request's first statement: a connection the server dropped (there is no pre-ping, db.py)
+        is given up and the count sent on the next one, as `db.retried_if_first` does for SQLAlchemy's statements
+        (the driver's own errors do not pass through SQLAlchemy, which would otherwise give a 500)."""
+        for attempt in range(_DEAD_CONNECTION_RETRIES + 1):
+            connection = await session.connection()  # asyncpg: no BEGIN yet, it is sent with the first statement
+            driver = (await connection.get_raw_connection()).driver_connection
+            if driver is None or driver.is_in_transaction():
+                return None
+            try:
+                if not driver.is_closed():
+                    # Outside a transaction asyncpg runs a statement on its own (autocommit), before the request's
+                    # BEGIN; straight to the driver (its statement cache): a tenth of SQLAlchemy's CPU per call.
+                    hits = int(await driver.fetchval(_COUNT_POSTGRES, key, window_start))
+                    if self._cleanup_due():  # on the same connection, still before the request's BEGIN
+                        await driver.execute(_FORGET_POSTGRES, window_start - _KEEP_SECONDS)
+                    return hits
+            except Exception:
+                if not driver.is_closed() or attempt == _DEAD_CONNECTION_RETRIES:
+                    raise
+            if attempt == _DEAD_CONNECTION_RETRIES:
+                break
+            # As SQLAlchemy does on a disconnect: this connection and every pooled one older than it are replaced
+            # (the server dropped them together, as a rule), not given back to the next requests.
+            raw = await connection.get_raw_connection()
+            self.db.engine.sync_engine.pool._invalidate(raw, None, _checkin=False)
+            await connection.invalidate()
+            await session.rollback()  # the next `session.connection()` checks out another one
+        raise ConnectionError("no live database connection for the rate limit's count")
+
+    def _cleanup_due(self) -> bool:
+        """Whether this process deletes old windows now (once every few minutes); the time is taken when it does."""
+        if time.monotonic() - self._last_cleanup < _CLEANUP_EVERY_SECONDS:
+            return False
+        self._last_cleanup = time.monotonic()
+        return True
+
     async def _forget_old_windows(self, window_start: int, connection: AsyncConnection | None = None) -> None:
         """Deletes windows older than an hour, once every few minutes per process."""
-        if time.monotonic() - self._last_cleanup < _CLEANUP_EVERY_SECONDS:
+        if not self._cleanup_due():
             return
-        self._last_cleanup = time.monotonic()
         if connection is not None:
             await connection.execute(_FORGET, {"before": window_start - _KEEP_SECONDS})
             return
