@@ -20,6 +20,7 @@ kept as it is: with PYTHONDONTWRITEBYTECODE=1 every spawn compiles the package's
 from __future__ import annotations
 
 import argparse
+import asyncio
 import compileall
 import io
 import os
@@ -36,6 +37,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 2.0
@@ -145,6 +149,27 @@ def spawn(src: Path, data_dir: Path, case: Case, first: str) -> dict[str, tuple[
             process.wait()
 
 
+def own_database(case: Case, version: str) -> Case:
+    """`case` on a database of `version`'s own (`<database>_<version>`, created when missing): a schema migrated by
+    one version cannot be served by the other, which does not know its newest revision."""
+    if case.database_url is None:
+        return case
+    url = make_url(case.database_url)
+    name = f"{url.database}_{version}"
+
+    async def create() -> None:
+        server = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(server)
+        try:
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    return Case(case.name, url.set(database=name).render_as_string(hide_password=False), case.workers)
+
+
 def migrate(src: Path, data_dir: Path, case: Case) -> None:
     subprocess.run(command("migrate"), env=environment(src, data_dir, case), check=True, capture_output=True)
 
@@ -179,16 +204,17 @@ def main() -> None:
         )
         for number, case in enumerate(cases):
             data_dirs = {name: root / f"data-{name}-{number}" for name in versions}
+            own = {name: own_database(case, name) for name in versions}
             for name, src in versions.items():
                 data_dirs[name].mkdir()
-                migrate(src, data_dirs[name], case)
+                migrate(src, data_dirs[name], own[name])
             samples: dict[str, dict[str, list[tuple[float, float]]]] = {
                 name: {key: [] for key in labels} for name in versions
             }
             for _ in range(args.runs):
                 for name, src in versions.items():
                     for first in ("/health", LOOKUP):
-                        for key, sample in spawn(src, data_dirs[name], case, first).items():
+                        for key, sample in spawn(src, data_dirs[name], own[name], first).items():
                             samples[name][key].append(sample)
             for key, label in labels.items():
                 wall = [statistics.median(w for w, _ in samples[name][key]) for name in versions]
