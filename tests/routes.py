@@ -1,0 +1,16 @@
+"""Every API route of an app, inside included routers too (for tests that walk them all)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
+
+
+def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif (included := getattr(route, "original_router", None)) is not None:  # FastAPI's included routers
+            yield from api_routes(included.routes)
