@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -47,21 +46,6 @@ async def _terminate(rt: Runtime, pids: list[int], *, wait: bool) -> None:
         await admin.dispose()
 
 
-@contextlib.asynccontextmanager
-async def _pool_killed_behind_its_check(rt: Runtime) -> AsyncIterator[None]:
-    """Pooled connections killed while the pool's check of closed connections is off (a connection dropped just
-    after that check): the block's first statements meet dead connections."""
-    pids = await _pooled_pids(rt, 3)
-    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
-    try:
-        await _terminate(rt, pids, wait=True)
-        await asyncio.sleep(0.05)  # asyncpg has read the end of each: they are closed, and checked out as they are
-        yield
-    finally:
-        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)  # first, as in db.py
-    assert not set(pids) & set(await _pooled_pids(rt, 3))
-
-
 async def _all_ok(client: httpx.AsyncClient, headers: dict[str, str], n: int) -> None:
     statuses = [(await client.get("/store", headers=headers)).status_code for _ in range(n)]
     statuses += [
@@ -84,8 +68,17 @@ async def test_a_request_starting_on_a_dead_connection_runs_its_first_statement_
     """Without the checkout's check (a connection dropped just after it), the first statement meets the dead
     connection: it is run again on a new one, and the pool renews the others."""
     owner = await seller(client)
-    async with _pool_killed_behind_its_check(rt):
+    pids = await _pooled_pids(rt, 3)
+    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+    try:
+        await _terminate(rt, pids, wait=True)
+        await asyncio.sleep(0.05)  # asyncpg has read the end of each: they are closed, and checked out as they are
         await _all_ok(client, owner["headers"], 3)
+    finally:
+        event.listen(
+            rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True
+        )  # first, as db.py has it
+    assert not set(pids) & set(await _pooled_pids(rt, 3))
 
 
 async def test_a_checkout_starting_on_a_dead_connection_is_not_a_server_error(
@@ -94,8 +87,14 @@ async def test_a_checkout_starting_on_a_dead_connection_is_not_a_server_error(
     """The checkout's first statement is the rate limiter's counter, sent to asyncpg on the request's connection:
     a connection dropped just after the pool's check is replaced there too, and the order is placed."""
     shop = await make_checkout_shop(client, rt)
-    async with _pool_killed_behind_its_check(rt):
+    pids = await _pooled_pids(rt, 3)
+    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+    try:
+        await _terminate(rt, pids, wait=True)
+        await asyncio.sleep(0.05)
         statuses = [(await place(client, shop, phone=f"08123456780{n}")).status_code for n in range(3)]
+    finally:
+        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)
     assert statuses == [201] * 3
 
 
@@ -109,6 +108,12 @@ async def test_a_checkout_counted_elsewhere_starting_on_a_dead_connection_is_pla
         return None
 
     monkeypatch.setattr(rt.rate_limits, "hit", counted_in_redis)
-    async with _pool_killed_behind_its_check(rt):
+    pids = await _pooled_pids(rt, 3)
+    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+    try:
+        await _terminate(rt, pids, wait=True)
+        await asyncio.sleep(0.05)
         statuses = [(await place(client, shop, phone=f"08123456781{n}")).status_code for n in range(3)]
+    finally:
+        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)
     assert statuses == [201] * 3
