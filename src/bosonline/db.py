@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import typing
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, Date, Insert, Select, String, Update, cast, event, func, literal, select, text
+from sqlalchemy import ARRAY, Date, Insert, Select, String, Update, bindparam, cast, event, func, select, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -192,9 +192,19 @@ async def values_by_key(
     return found
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite": what the session's engine speaks."""
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
     """`INSERT` in the session's dialect, with its `on_conflict_do_nothing` / `on_conflict_do_update`."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    return insert_in(dialect_of(session), table)
+
+
+def insert_in(dialect: str, table: Any) -> Any:
+    """`INSERT` in `dialect` (see dialect_of): for statements built once per dialect."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert(table)
@@ -233,21 +243,28 @@ class RefText:
 @dataclass(frozen=True)
 class Write:
     """One INSERT (its `rows`: one, or any number with `many`) or UPDATE (`rows[0]` is its SET) of a chain. Values
-    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back."""
+    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back.
+
+    `statement` is built once (a module-level or cached construct), never per call: PostgreSQL's chain is cached by
+    the identity of its statements. Values of the statement's own bound parameters (an UPDATE's WHERE) go in
+    `params`, never inline."""
 
     name: str
     statement: Insert | Update
     rows: Sequence[Mapping[str, Any]]
     returning: Sequence[str] = ()
     many: bool = False  # an INSERT of any number of rows: PostgreSQL reads them from arrays (one cached statement)
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Check:
-    """A scalar SELECT as the database is before the chain's writes."""
+    """A scalar SELECT as the database is before the chain's writes; built once, like a Write's statement, its
+    bound parameters' values in `params`."""
 
     name: str
     statement: Select[Any]
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -269,7 +286,9 @@ async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequ
     after the other (in process, round trips cost nothing), checks first: the same outcome."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         return await _run_chain_as_ctes(session, checks, writes)
-    result = ChainResult(checks={check.name: await session.scalar(check.statement) for check in checks}, rows={})
+    result = ChainResult(
+        checks={check.name: await session.scalar(check.statement, dict(check.params)) for check in checks}, rows={}
+    )
     for write in writes:
         rows = [{key: _python_value(value, result) for key, value in row.items()} for row in write.rows]
         table = write.statement.table
@@ -278,7 +297,9 @@ async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequ
             stmt: Any = write.statement.values(rows[0])
             if returning:
                 stmt = stmt.returning(*returning)
-            found = await session.execute(stmt)
+            found = await session.execute(stmt, dict(write.params))
+        elif write.params:
+            raise ValueError(f"write {write.name!r}: an INSERT takes its values from its rows")
         elif returning:
             found = await session.execute(write.statement.returning(*returning), rows)
         else:
@@ -295,30 +316,129 @@ def _python_value(value: Any, result: ChainResult) -> Any:
     return value
 
 
+# A chain's shape: per check (name, statement); per write (name, statement, many, returning, and per column of its
+# first row whether the value is a Ref, a RefText or a plain value). Statements count by identity (they are built
+# once), and the entry keeps them alive, so an id cannot be reused while its entry exists.
+_Shape = tuple[Any, ...]
+_CHAINS: OrderedDict[_Shape, tuple[Any, tuple[Any, ...]]] = OrderedDict()
+_CHAINS_KEPT = 256
+
+
+def _param(write: str, key: str) -> str:
+    return f"{write}__{key}"
+
+
+def _kind(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, Ref):
+        return ("ref", value.write, value.column)
+    if isinstance(value, RefText):
+        return ("text", value.ref.write, value.ref.column)
+    return None
+
+
+def _chain_shape(checks: Sequence[Check], writes: Sequence[Write]) -> _Shape:
+    return (
+        tuple((check.name, id(check.statement)) for check in checks),
+        tuple(
+            (
+                write.name,
+                id(write.statement),
+                write.many,
+                tuple(write.returning),
+                tuple((key, _kind(value)) for key, value in write.rows[0].items()),
+            )
+            for write in writes
+        ),
+    )
+
+
+def _chain_params(checks: Sequence[Check], writes: Sequence[Write]) -> dict[str, Any]:
+    """The bound values of a chain of `_chain_shape`: its statements' own, then every row value by column (a
+    `many` write's as one array per column)."""
+    params: dict[str, Any] = {}
+    for check in checks:
+        params.update(check.params)
+    for write in writes:
+        params.update(write.params)
+        if write.many:
+            _check_many_rows(write)
+            columns: Any = zip(*(row.values() for row in write.rows), strict=True)
+            for key, values in zip(write.rows[0], columns, strict=True):
+                first = values[0]
+                if isinstance(first, RefText):
+                    params[_param(write.name, key + "__before")] = [value.before for value in values]
+                    params[_param(write.name, key + "__after")] = [value.after for value in values]
+                elif not isinstance(first, Ref):
+                    params[_param(write.name, key)] = list(values)
+            continue
+        if len(write.rows) > 1:
+            raise ValueError(f"write {write.name!r}: several rows need many=True")
+        for key, value in write.rows[0].items():
+            if isinstance(value, RefText):
+                params[_param(write.name, key + "__before")] = value.before
+                params[_param(write.name, key + "__after")] = value.after
+            elif not isinstance(value, Ref):
+                params[_param(write.name, key)] = value
+    return params
+
+
+def _check_many_rows(write: Write) -> None:
+    """Every row of a `many` write has the first row's columns, and a column holding a Ref holds the same one in
+    every row (the statement reads it once)."""
+    first = write.rows[0]
+    keys = list(first)
+    for row in write.rows[1:]:
+        if list(row) != keys:
+            raise ValueError("every row of a many-row write has the same columns")
+        for key in keys:
+            if _kind(row[key]) != _kind(first[key]):
+                raise ValueError(f"column {key!r}: the same Ref in every row, or none")
+
+
 async def _run_chain_as_ctes(session: AsyncSession, checks: Sequence[Check], writes: Sequence[Write]) -> ChainResult:
     """The chain as one statement whose SQL depends on which writes it has, never on their values nor on how many
     rows a `many` write has: every value is a bound parameter (typed, NULL included), and a `many` INSERT reads its
-    rows from arrays (`INSERT … SELECT … FROM unnest(:col, …)`). So SQLAlchemy caches the compiled statement; a
-    multi-row VALUES is never cached."""
+    rows from arrays (`INSERT … SELECT … FROM unnest(:col, …)`). The statement is built once per shape and kept,
+    so a checkout only binds values (its cache key and compiled form are SQLAlchemy's, memoized on the object)."""
+    shape = _chain_shape(checks, writes)
+    kept = _CHAINS.get(shape)
+    if kept is None:
+        kept = (_chain_statement(checks, writes), (*(c.statement for c in checks), *(w.statement for w in writes)))
+        _CHAINS[shape] = kept
+        if len(_CHAINS) > _CHAINS_KEPT:
+            _CHAINS.popitem(last=False)
+    row = (await session.execute(kept[0], _chain_params(checks, writes))).one()._mapping
+    return ChainResult(
+        checks={check.name: row[f"c_{check.name}"] for check in checks},
+        rows={write.name: _json_rows(row[f"w_{write.name}"]) if write.returning else [] for write in writes},
+    )
+
+
+def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
     ctes: dict[str, Any] = {}
 
-    def sql_value(value: Any, type_: Any) -> Any:
+    def ref_sql(ref: Ref) -> Any:
+        return select(ctes[ref.write].c[ref.column]).scalar_subquery()
+
+    def sql_value(write: str, key: str, value: Any, type_: Any) -> Any:
         if isinstance(value, Ref):
-            return select(ctes[value.write].c[value.column]).scalar_subquery()
+            return ref_sql(value)
         if isinstance(value, RefText):
-            return literal(value.before, String) + _ref_text(sql_value(value.ref, None)) + literal(value.after, String)
-        return literal(value, type_)
+            before = bindparam(_param(write, key + "__before"), type_=String)
+            after = bindparam(_param(write, key + "__after"), type_=String)
+            return before + _ref_text(ref_sql(value.ref)) + after
+        return bindparam(_param(write, key), type_=type_)
 
     for write in writes:
         table = write.statement.table
         stmt: Any
         if isinstance(write.statement, Insert) and write.many:
-            stmt = _insert_from_arrays(write.statement, write.rows, lambda ref: sql_value(ref, None))
+            stmt = _insert_from_arrays(write, ref_sql)
         else:
-            if len(write.rows) > 1:
-                raise ValueError(f"write {write.name!r}: several rows need many=True")
-            values = {key: sql_value(value, table.c[key].type) for key, value in write.rows[0].items()}
-            stmt = write.statement.values(values)
+            row = write.rows[0]
+            stmt = write.statement.values(
+                {key: sql_value(write.name, key, value, table.c[key].type) for key, value in row.items()}
+            )
         returning = [table.c[name] for name in write.returning] or list(table.primary_key)[:1]
         ctes[write.name] = stmt.returning(*returning).cte(f"w_{write.name}")
     outputs: list[Any] = [check.statement.scalar_subquery().label(f"c_{check.name}") for check in checks]
@@ -327,60 +447,46 @@ async def _run_chain_as_ctes(session: AsyncSession, checks: Sequence[Check], wri
         for write in writes
         if write.returning
     ]
-    row = (await session.execute(select(*outputs).add_cte(*ctes.values()))).one()._mapping
-    return ChainResult(
-        checks={check.name: row[f"c_{check.name}"] for check in checks},
-        rows={write.name: _json_rows(row[f"w_{write.name}"]) if write.returning else [] for write in writes},
-    )
+    return select(*outputs).add_cte(*ctes.values())
 
 
 def _ref_text(ref: Any) -> Any:
     return cast(ref, String)
 
 
-def _insert_from_arrays(statement: Insert, rows: Sequence[Mapping[str, Any]], ref_sql: Callable[[Ref], Any]) -> Any:
+def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
     """`INSERT INTO t (a, b, …) SELECT u.a, u.b, … FROM unnest(:a, :b, …) AS u(a, b, …)`: one typed array per
     column. A column that is a Ref (the same one in every row) is its scalar subquery; a RefText's text around the
     Ref comes from two arrays."""
+    statement = write.statement
+    assert isinstance(statement, Insert)
     table = statement.table
-    keys = list(rows[0])
-    if any(list(row) != keys for row in rows):
-        raise ValueError("every row of a many-row write has the same columns")
-    arrays: list[tuple[str, Any, list[Any]]] = []  # (name in the unnest, element type, values)
-    refs: dict[str, Ref | RefText] = {}  # the columns that are a Ref (or a RefText's), the first row's
+    first = write.rows[0]
+    keys = list(first)
+    arrays: list[tuple[str, Any]] = []  # (name in the unnest and of its parameter, element type)
     for key in keys:
-        values = [row[key] for row in rows]
-        first = values[0]
-        if not isinstance(first, Ref | RefText):
-            if any(isinstance(value, Ref | RefText) for value in values):
-                raise ValueError(f"column {key!r}: the same Ref in every row, or none")
-            arrays.append((key, table.c[key].type, values))
-            continue
-        if any(not isinstance(value, type(first)) or _ref_of(value) != _ref_of(first) for value in values):
-            raise ValueError(f"column {key!r}: the same Ref in every row, or none")
-        refs[key] = first
-        if isinstance(first, RefText):
-            arrays.append((f"{key}__before", String(), [value.before for value in values]))
-            arrays.append((f"{key}__after", String(), [value.after for value in values]))
+        value = first[key]
+        if isinstance(value, RefText):
+            arrays += [(f"{key}__before", String()), (f"{key}__after", String())]
+        elif not isinstance(value, Ref):
+            arrays.append((key, table.c[key].type))
     unnest = (
-        func.unnest(*(cast(literal(values, ARRAY(type_)), ARRAY(type_)) for _, type_, values in arrays))
-        .table_valued(*(name for name, _, _ in arrays))
+        func.unnest(
+            *(cast(bindparam(_param(write.name, name), type_=ARRAY(type_)), ARRAY(type_)) for name, type_ in arrays)
+        )
+        .table_valued(*(name for name, _ in arrays))
         .render_derived(name="u")
     )
 
     def selected(key: str) -> Any:
-        ref = refs.get(key)
-        if ref is None:
-            return unnest.c[key]
-        if isinstance(ref, Ref):
-            return ref_sql(ref)
-        return unnest.c[f"{key}__before"] + _ref_text(ref_sql(ref.ref)) + unnest.c[f"{key}__after"]
+        value = first[key]
+        if isinstance(value, Ref):
+            return ref_sql(value)
+        if isinstance(value, RefText):
+            return unnest.c[f"{key}__before"] + _ref_text(ref_sql(value.ref)) + unnest.c[f"{key}__after"]
+        return unnest.c[key]
 
     return statement.from_select(keys, select(*(selected(key) for key in keys)).select_from(unnest))
-
-
-def _ref_of(value: Ref | RefText) -> Ref:
-    return value if isinstance(value, Ref) else value.ref
 
 
 def _json_rows(value: Any) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, Update, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import Check, Ref, Write, dialect_insert
+from bosonline.db import Check, Ref, Write, dialect_of, insert_in
 from bosonline.models import (
     CheckoutKey,
     CheckoutLead,
@@ -136,47 +136,36 @@ class PlaceRepository:
         row = (await self.session.execute(_COUNTERS, {"store": store_id, "now": now})).one()
         return int(row[0]), int(row[1])
 
-    # --- the writes, as one chain (db.run_chain) ----------------------------------------------------------------
+    # --- the writes, as one chain (db.run_chain): every statement built once, values bound per checkout ---------
 
     def customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> Write:
-        stmt = dialect_insert(self.session, Customer.__table__)
-        upsert = stmt.on_conflict_do_update(
-            index_elements=[Customer.store_id, Customer.phone],
-            set_={"name": stmt.excluded.name, "email": func.coalesce(stmt.excluded.email, Customer.email)}
-            | {"updated_at": now},
-        )
         row = {"store_id": store_id, "phone": phone, "name": name, "email": email, "created_at": now, "updated_at": now}
-        return Write("customer", upsert, [row], returning=("id",))
+        return Write("customer", _customer_upsert(dialect_of(self.session)), [row], returning=("id",))
 
     @staticmethod
     def order(values: dict[str, Any]) -> Write:
-        return Write(ORDER, insert(Order.__table__), [values], returning=("id",))
+        return Write(ORDER, _INSERT_ORDER, [values], returning=("id",))
 
     @staticmethod
     def lines(rows: list[dict[str, Any]]) -> Write:
-        return Write(LINES, insert(OrderLine.__table__), rows, returning=("id", "position"), many=True)
+        return Write(LINES, _INSERT_LINES, rows, returning=("id", "position"), many=True)
 
     @staticmethod
     def event(values: dict[str, Any]) -> Write:
-        return Write("event", insert(OrderEvent.__table__), [values])
+        return Write("event", _INSERT_EVENT, [values])
 
     @staticmethod
     def movements(rows: list[dict[str, Any]]) -> Write:
-        return Write("movements", insert(InventoryMovement.__table__), rows, many=True)
+        return Write("movements", _INSERT_MOVEMENTS, rows, many=True)
 
     @staticmethod
     def redemption(values: dict[str, Any]) -> Write:
-        return Write("redemption", insert(VoucherRedemption.__table__), [values])
+        return Write("redemption", _INSERT_REDEMPTION, [values])
 
     @staticmethod
     def buyer_uses(voucher_id: int, phone: str) -> Check:
         """The buyer's uses of the voucher before this order (read after the voucher's row lock was taken)."""
-        return Check(
-            BUYER_USES,
-            select(func.count())
-            .select_from(VoucherRedemption)
-            .where(VoucherRedemption.voucher_id == voucher_id, VoucherRedemption.phone == phone),
-        )
+        return Check(BUYER_USES, _BUYER_USES, {"buyer_uses_voucher": voucher_id, "buyer_uses_phone": phone})
 
     @staticmethod
     def leads(
@@ -184,35 +173,25 @@ class PlaceRepository:
     ) -> list[Write]:
         """The buyer's open leads become converted; with `with_followups`, their waiting follow-ups are canceled
         first (both read the leads as they were before the chain)."""
-        match = and_(CheckoutLead.form_id == form_id, CheckoutLead.phone == phone)
+        canceled, converted = _lead_updates(token is not None)
+        params = {"lead_store": store_id, "lead_form": form_id, "lead_phone": phone}
         if token is not None:
-            match = or_(match, CheckoutLead.token == token)
-        open_leads = and_(CheckoutLead.store_id == store_id, CheckoutLead.status == "open", match)
+            params["lead_token"] = token
         writes: list[Write] = []
         if with_followups:
-            messages = FollowupMessage.__table__
-            canceled = update(messages).where(
-                messages.c.store_id == store_id,
-                messages.c.status == "scheduled",
-                messages.c.lead_id.in_(select(CheckoutLead.id).where(open_leads)),
-            )
             row = {"status": "canceled", "error": "checkout became an order", "updated_at": now, "locked_until": None}
-            writes.append(Write("lead_followups", canceled, [row]))
-        converted = update(CheckoutLead.__table__).where(open_leads)
-        writes.append(
-            Write(
-                "leads", converted, [{"status": "converted", "converted_order_id": Ref(ORDER, "id"), "updated_at": now}]
-            )
-        )
+            writes.append(Write("lead_followups", canceled, [row], params=params))
+        converted_row = {"status": "converted", "converted_order_id": Ref(ORDER, "id"), "updated_at": now}
+        writes.append(Write("leads", converted, [converted_row], params=params))
         return writes
 
     @staticmethod
     def followups(rows: list[dict[str, Any]]) -> Write:
-        return Write("followups", insert(FollowupMessage.__table__), rows, many=True)
+        return Write("followups", _INSERT_FOLLOWUPS, rows, many=True)
 
     @staticmethod
     def outbox(rows: list[dict[str, Any]]) -> Write:
-        return Write("outbox", insert(WebhookDelivery.__table__), rows, many=True)
+        return Write("outbox", _INSERT_OUTBOX, rows, many=True)
 
     def stats(self, statement: Any, row: dict[str, Any]) -> Write:
         return Write("stats", statement, [row])
@@ -220,9 +199,6 @@ class PlaceRepository:
     def key(self, store_id: int, key: str, request_hash: str, now: datetime) -> Write:
         """The Idempotency-Key, written once with its order: nothing returned means a concurrent checkout with
         the same key committed first (PostgreSQL waits for it here), and this one must roll back and replay."""
-        stmt = dialect_insert(self.session, CheckoutKey.__table__).on_conflict_do_nothing(
-            index_elements=[CheckoutKey.store_id, CheckoutKey.key]
-        )
         row = {
             "store_id": store_id,
             "key": key,
@@ -230,4 +206,58 @@ class PlaceRepository:
             "order_id": Ref(ORDER, "id"),
             "created_at": now,
         }
-        return Write(KEY, stmt, [row], returning=("id",))
+        return Write(KEY, _key_insert(dialect_of(self.session)), [row], returning=("id",))
+
+
+_INSERT_ORDER = insert(Order.__table__)
+_INSERT_LINES = insert(OrderLine.__table__)
+_INSERT_EVENT = insert(OrderEvent.__table__)
+_INSERT_MOVEMENTS = insert(InventoryMovement.__table__)
+_INSERT_REDEMPTION = insert(VoucherRedemption.__table__)
+_INSERT_FOLLOWUPS = insert(FollowupMessage.__table__)
+_INSERT_OUTBOX = insert(WebhookDelivery.__table__)
+_BUYER_USES = (
+    select(func.count())
+    .select_from(VoucherRedemption)
+    .where(
+        VoucherRedemption.voucher_id == bindparam("buyer_uses_voucher"),
+        VoucherRedemption.phone == bindparam("buyer_uses_phone"),
+    )
+)
+
+
+@cache
+def _customer_upsert(dialect: str) -> Any:
+    stmt = insert_in(dialect, Customer.__table__)
+    return stmt.on_conflict_do_update(
+        index_elements=[Customer.store_id, Customer.phone],
+        set_={
+            "name": stmt.excluded.name,
+            "email": func.coalesce(stmt.excluded.email, Customer.email),
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+
+
+@cache
+def _key_insert(dialect: str) -> Any:
+    return insert_in(dialect, CheckoutKey.__table__).on_conflict_do_nothing(
+        index_elements=[CheckoutKey.store_id, CheckoutKey.key]
+    )
+
+
+@cache
+def _lead_updates(with_token: bool) -> tuple[Update, Update]:
+    """The UPDATEs of leads (their waiting follow-ups canceled; the leads converted), matching the buyer's form and
+    phone, or also the page's lead token."""
+    match = and_(CheckoutLead.form_id == bindparam("lead_form"), CheckoutLead.phone == bindparam("lead_phone"))
+    if with_token:
+        match = or_(match, CheckoutLead.token == bindparam("lead_token"))
+    open_leads = and_(CheckoutLead.store_id == bindparam("lead_store"), CheckoutLead.status == "open", match)
+    messages = FollowupMessage.__table__
+    canceled = update(messages).where(
+        messages.c.store_id == bindparam("lead_store"),
+        messages.c.status == "scheduled",
+        messages.c.lead_id.in_(select(CheckoutLead.id).where(open_leads)),
+    )
+    return canceled, update(CheckoutLead.__table__).where(open_leads)

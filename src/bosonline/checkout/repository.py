@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.models import (
@@ -41,6 +41,19 @@ class WarehouseStock:
     warehouse_id: int
     region_code: str
     available: dict[int, int]  # variant id → on hand − reserved
+
+
+# Built once (a checkout's hot path): the variants are an expanding IN.
+_WAREHOUSE_STOCK = (
+    select(Warehouse.id, Warehouse.region_code, Stock.variant_id, Stock.on_hand - Stock.reserved)
+    .join(StoreWarehouse, StoreWarehouse.warehouse_id == Warehouse.id)
+    .outerjoin(
+        Stock,
+        and_(Stock.warehouse_id == Warehouse.id, Stock.variant_id.in_(bindparam("variants", expanding=True))),
+    )
+    .where(StoreWarehouse.store_id == bindparam("store"), Warehouse.deleted_at.is_(None))
+    .order_by(Warehouse.is_default.desc(), Warehouse.id)
+)
 
 
 class CheckoutRepository:
@@ -134,13 +147,7 @@ class CheckoutRepository:
 
     async def warehouse_stock(self, store_id: int, variant_ids: Sequence[int]) -> list[WarehouseStock]:
         """The store's warehouses, default first, each with what it holds of `variant_ids` (missing: 0)."""
-        rows = await self.session.execute(
-            select(Warehouse.id, Warehouse.region_code, Stock.variant_id, Stock.on_hand - Stock.reserved)
-            .join(StoreWarehouse, StoreWarehouse.warehouse_id == Warehouse.id)
-            .outerjoin(Stock, and_(Stock.warehouse_id == Warehouse.id, Stock.variant_id.in_(list(variant_ids))))
-            .where(StoreWarehouse.store_id == store_id, Warehouse.deleted_at.is_(None))
-            .order_by(Warehouse.is_default.desc(), Warehouse.id)
-        )
+        rows = await self.session.execute(_WAREHOUSE_STOCK, {"store": store_id, "variants": list(variant_ids)})
         found: dict[int, WarehouseStock] = {}
         for warehouse_id, region_code, variant_id, available in rows:
             entry = found.setdefault(warehouse_id, WarehouseStock(warehouse_id, region_code, {}))

@@ -33,18 +33,30 @@ CACHE_ENTRIES = 1024
 
 @dataclass(frozen=True)
 class Frozen:
-    """A row's column values."""
+    """A row's column values: the immutable ones shared, the mutable ones (JSON lists and dicts) copied per use."""
 
     values: tuple[tuple[str, Any], ...]
+    mutable: tuple[tuple[str, Any], ...]
 
     @classmethod
     def of(cls, row: Base) -> Frozen:
         columns = inspect(type(row)).local_table.columns
-        return cls(tuple((column.key, copy.deepcopy(getattr(row, column.key))) for column in columns))
+        values = [(column.key, copy.deepcopy(getattr(row, column.key))) for column in columns]
+        return cls(
+            tuple((key, value) for key, value in values if not isinstance(value, list | dict | set)),
+            tuple((key, value) for key, value in values if isinstance(value, list | dict | set)),
+        )
 
     def build(self, model: type[M]) -> M:
-        """A new transient instance (never in a session), its JSON values copied: the caller may not change ours."""
-        return model(**{key: copy.deepcopy(value) for key, value in self.values})
+        """A new transient instance (never in a session), its JSON values copied: the caller may not change ours.
+        Made the way SQLAlchemy's loader makes instances (state, then the values in its dict), not through the
+        constructor's instrumented setattr per column: a checkout builds a dozen of these."""
+        instance: M = model.__mapper__.class_manager.new_instance()
+        values = instance.__dict__
+        values.update(self.values)
+        for key, value in self.mutable:
+            values[key] = copy.deepcopy(value)
+        return instance
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import dialect_insert
 from bosonline.models import Customer, Order
+
+# Built once: checkout reads it after the store's counters, in its lock.
+_TAKEN_CODES = select(Order.unique_code).where(
+    Order.store_id == bindparam("store"),
+    Order.created_at >= bindparam("since"),
+    Order.payment_method == "bank_transfer",
+    Order.payment_status == "unpaid",
+    Order.total + Order.unique_code == bindparam("amount"),
+)
+_TAKEN_CODES_EXCEPT = _TAKEN_CODES.where(Order.id != bindparam("except_order"))
 
 
 class CustomerRepository:
@@ -22,16 +32,11 @@ class CustomerRepository:
     ) -> set[int]:
         """Codes of the store's recent unpaid bank transfers whose amount before the code is `amount` (other than
         `except_order_id`, an order being re-priced)."""
-        stmt = select(Order.unique_code).where(
-            Order.store_id == store_id,
-            Order.created_at >= since,
-            Order.payment_method == "bank_transfer",
-            Order.payment_status == "unpaid",
-            Order.total + Order.unique_code == amount,
-        )
+        params = {"store": store_id, "since": since, "amount": amount}
+        stmt = _TAKEN_CODES
         if except_order_id is not None:
-            stmt = stmt.where(Order.id != except_order_id)
-        return set(await self.session.scalars(stmt))
+            stmt, params["except_order"] = _TAKEN_CODES_EXCEPT, except_order_id
+        return set(await self.session.scalars(stmt, params))
 
     async def upsert_customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> int:
         insert = dialect_insert(self.session, Customer).values(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import dialect_insert, local_day
+from bosonline.db import dialect_of, insert_in, local_day
 from bosonline.kit.clock import as_utc
 from bosonline.models import Order, OrderDailyStat, StoreSettings
 
@@ -64,8 +65,13 @@ class StatsDelta:
 
 def counter_upsert(session: AsyncSession) -> Any:
     """`INSERT … ON CONFLICT DO UPDATE` adding a row's `orders` and `total` to its key's counters (values: counter_row)."""
+    return _counter_upsert(dialect_of(session))
+
+
+@cache
+def _counter_upsert(dialect: str) -> Any:
     table = OrderDailyStat.__table__
-    stmt = dialect_insert(session, table)
+    stmt = insert_in(dialect, table)
     return stmt.on_conflict_do_update(
         index_elements=[
             table.c.store_id,
