@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from bosonline.db import Hot
 from bosonline.runtime import Runtime
 
 
@@ -51,8 +52,16 @@ def count_queries(rt: Runtime, *, transactions: bool = False) -> Iterator[QueryL
             listeners.append(("begin", named("BEGIN")))
     for name, listener in listeners:
         event.listen(engine, name, listener)
+    send = Hot._send
+
+    async def sent_straight(driver: Any, sql: str, args: list[Any]) -> Any:  # db.Hot's, past SQLAlchemy's events
+        log.statements.append(sql)
+        return await send(driver, sql, args)
+
+    Hot._send = staticmethod(sent_straight)  # type: ignore[method-assign]
     try:
         yield log
     finally:
+        Hot._send = staticmethod(send)  # type: ignore[method-assign]
         for name, listener in listeners:
             event.remove(engine, name, listener)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, Update, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import Check, Ref, Write, dialect_of, insert_in
+from bosonline.db import Check, Hot, Ref, Write, dialect_of, insert_in
 from bosonline.models import (
     CheckoutKey,
     CheckoutLead,
@@ -56,7 +56,7 @@ _ENTRY = (
 _SETTINGS = StoreSettings.__table__
 # The store's order number and CS rotator in one UPDATE: its row lock orders the store's checkouts, so it is
 # taken as late as possible (only the unique codes and the writes follow it before COMMIT).
-_COUNTERS = (
+_COUNTERS = Hot(
     update(_SETTINGS)
     .where(_SETTINGS.c.store_id == bindparam("store"))
     .values(order_seq=_SETTINGS.c.order_seq + 1, cs_cursor=_SETTINGS.c.cs_cursor + 1, updated_at=bindparam("now"))
@@ -67,7 +67,7 @@ _STOCKS = Stock.__table__
 
 
 @cache
-def _reserve_statement(lines: int) -> Update:
+def _reserve_statement(lines: int) -> Hot:
     """`reserved += qty` for `lines` variants of one warehouse, only where qty is available, in one statement.
     The rows are locked in variant order first (the FOR UPDATE subquery; SQLite's write lock is already
     exclusive), so two checkouts sharing variants never deadlock; built once per number of lines."""
@@ -83,7 +83,7 @@ def _reserve_statement(lines: int) -> Update:
         .order_by(_STOCKS.c.variant_id)
         .with_for_update()
     )
-    return (
+    return Hot(
         update(_STOCKS)
         .where(_STOCKS.c.id.in_(locked), _STOCKS.c.on_hand - _STOCKS.c.reserved >= qty)
         .values(reserved=_STOCKS.c.reserved + qty, updated_at=bindparam("now"))
@@ -120,7 +120,7 @@ class PlaceRepository:
         for n, (variant_id, qty) in enumerate(ordered):
             params[f"v{n}"] = variant_id
             params[f"q{n}"] = qty
-        rows = await self.session.execute(_reserve_statement(len(ordered)), params)
+        rows = await _reserve_statement(len(ordered)).rows(self.session, params)
         return {int(variant): (int(on_hand), int(reserved)) for variant, on_hand, reserved in rows}
 
     async def available(self, warehouse_id: int, variant_ids: list[int]) -> dict[int, int]:
@@ -133,7 +133,7 @@ class PlaceRepository:
         return {int(variant): int(left) for variant, left in rows}
 
     async def counters(self, store_id: int, now: datetime) -> tuple[int, int]:
-        row = (await self.session.execute(_COUNTERS, {"store": store_id, "now": now})).one()
+        (row,) = await _COUNTERS.rows(self.session, {"store": store_id, "now": now})
         return int(row[0]), int(row[1])
 
     # --- the writes, as one chain (db.run_chain): every statement built once, values bound per checkout ---------

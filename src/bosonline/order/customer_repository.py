@@ -9,18 +9,20 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import dialect_insert
+from bosonline.db import Hot, dialect_insert
 from bosonline.models import Customer, Order
 
 # Built once: checkout reads it after the store's counters, in its lock.
-_TAKEN_CODES = select(Order.unique_code).where(
-    Order.store_id == bindparam("store"),
-    Order.created_at >= bindparam("since"),
-    Order.payment_method == "bank_transfer",
-    Order.payment_status == "unpaid",
-    Order.total + Order.unique_code == bindparam("amount"),
+_TAKEN_CODES = Hot(
+    select(Order.unique_code).where(
+        Order.store_id == bindparam("store"),
+        Order.created_at >= bindparam("since"),
+        Order.payment_method == "bank_transfer",
+        Order.payment_status == "unpaid",
+        Order.total + Order.unique_code == bindparam("amount"),
+    )
 )
-_TAKEN_CODES_EXCEPT = _TAKEN_CODES.where(Order.id != bindparam("except_order"))
+_TAKEN_CODES_EXCEPT = Hot(_TAKEN_CODES.statement.where(Order.id != bindparam("except_order")))
 
 
 class CustomerRepository:
@@ -36,7 +38,7 @@ class CustomerRepository:
         stmt = _TAKEN_CODES
         if except_order_id is not None:
             stmt, params["except_order"] = _TAKEN_CODES_EXCEPT, except_order_id
-        return set(await self.session.scalars(stmt, params))
+        return {row[0] for row in await stmt.rows(self.session, params)}
 
     async def upsert_customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> int:
         insert = dialect_insert(self.session, Customer).values(
