@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import row_of
 from bosonline.errors import found as found_or_404
+from bosonline.kit.pagination import count_rows
 from bosonline.models import Store, StoreMember
 from bosonline.permissions import Permission, Role, has_permission
 
@@ -127,8 +128,30 @@ class ScopedRepository:
 
     async def count_of(self, model: type[Any]) -> int:
         """How many `model` rows the store has."""
-        stmt = select(func.count()).select_from(self.scoped(model).subquery())
-        return int(await self.session.scalar(stmt) or 0)
+        return await count_rows(self.session, self.scoped(model))
+
+
+class RowRepository(ScopedRepository, Generic[M]):
+    """A ScopedRepository over one kind of row, `model`: `rows()` is every row of it the domain can see (the
+    store's; a subclass leaves out those it hides: deleted forms, archived products, another library's images),
+    and `get`, `get_many` and `count` read from it."""
+
+    model: type[M]
+
+    def rows(self) -> Select[M]:
+        return self.scoped(self.model)
+
+    async def get(self, row_id: int, *, for_update: bool = False) -> M | None:
+        """The visible row of that id (locked with for_update), or None."""
+        return await row_of(self.session, self.rows().where(self.model.id == row_id), for_update=for_update)
+
+    async def get_many(self, row_ids: Iterable[int]) -> dict[int, M]:
+        """The visible rows of those ids, by id (no query for none)."""
+        return await self.keyed(self.rows(), self.model, row_ids)
+
+    async def count(self) -> int:
+        """How many visible rows there are (a store's count against its limit)."""
+        return await count_rows(self.session, self.rows())
 
 
 class ScopedService:

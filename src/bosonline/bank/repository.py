@@ -6,7 +6,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.models import BankAccount
-from bosonline.tenancy import ScopedRepository
+from bosonline.tenancy import RowRepository
 
 
 def display_order(stmt: Select[BankAccount]) -> Select[BankAccount]:
@@ -19,19 +19,14 @@ async def active_accounts_of(session: AsyncSession, store_id: int) -> list[BankA
     return list(await session.scalars(display_order(stmt)))
 
 
-class BankAccountRepository(ScopedRepository):
+class BankAccountRepository(RowRepository[BankAccount]):
+    model = BankAccount
+
     async def list(self, *, status: str | None) -> list[BankAccount]:
         stmt = self.scoped(BankAccount)
         if status:
             stmt = stmt.where(BankAccount.status == status)
         return list(await self.session.scalars(display_order(stmt)))
-
-    async def get(self, account_id: int) -> BankAccount | None:
-        return await self.session.scalar(self.scoped(BankAccount).where(BankAccount.id == account_id))
-
-    async def count(self) -> int:
-        stmt = select(func.count()).select_from(BankAccount).where(BankAccount.store_id == self.ctx.store_id)
-        return int(await self.session.scalar(stmt) or 0)
 
     async def next_position(self) -> int:
         stmt = select(func.max(BankAccount.position)).where(BankAccount.store_id == self.ctx.store_id)

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 
-from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import (
     Category,
@@ -22,7 +21,7 @@ from bosonline.models import (
     Stock,
     VoucherProduct,
 )
-from bosonline.tenancy import ScopedRepository
+from bosonline.tenancy import RowRepository, ScopedRepository
 
 SORTS: dict[str, tuple[list[Any], bool]] = {
     "newest": ([Product.id], True),
@@ -105,13 +104,16 @@ def _matches(q: str, store_id: int) -> ColumnElement[bool]:
 _STOCK_SUMS = (func.sum(Stock.on_hand), func.sum(Stock.reserved))
 
 
-class ProductRepository(ScopedRepository):
-    def _live(self) -> Select[Product]:
+class ProductRepository(RowRepository[Product]):
+    model = Product
+
+    def rows(self) -> Select[Product]:
+        """Live products: archived ones (kept for the orders that name them) are invisible."""
         return self.scoped(Product).where(Product.archived_at.is_(None))
 
     def filtered(self, *, q: str | None, category_id: int | None, status: str | None = None) -> Select[Product]:
         """Live products matching a list's search, category and status (used by lists, counts and downloads)."""
-        stmt = self._live()
+        stmt = self.rows()
         if q:
             stmt = stmt.where(_matches(q, self.ctx.store_id))
         if category_id:
@@ -131,9 +133,6 @@ class ProductRepository(ScopedRepository):
         filtered = self.filtered(q=q, category_id=category_id).subquery()
         rows = await self.session.execute(select(filtered.c.status, func.count()).group_by(filtered.c.status))
         return dict(rows.all())
-
-    async def get(self, product_id: int, *, for_update: bool = False) -> Product | None:
-        return await row_of(self.session, self._live().where(Product.id == product_id), for_update=for_update)
 
     async def slugs_like(self, base: str) -> set[str]:
         rows = await self.session.scalars(

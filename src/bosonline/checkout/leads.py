@@ -25,7 +25,7 @@ from bosonline.checkout.schemas import (
 from bosonline.checkout.service import PublicCheckout
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.followup.schedule import restart_lead_clock, schedule_lead
-from bosonline.kit.pagination import Page, PageParams, keyset_page
+from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.kit.phone import display_phone, phone_needle
 from bosonline.models import CheckoutLead, Form, Order
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code
@@ -115,7 +115,7 @@ class LeadRepository(ScopedRepository):
             if (needle := phone_needle(filters.q)) is not None:  # 0812… as the seller sees it, stored as 62812…
                 conditions.append(CheckoutLead.phone.contains(needle, autoescape=True))
             stmt = stmt.where(or_(*conditions))
-        total = int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [CheckoutLead.id], params, descending=True), total
 
     async def forms(self, form_ids: set[int]) -> dict[int, Form]:

@@ -7,19 +7,21 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
-from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import Form, FormItem, Order, Product, ProductVariant
-from bosonline.tenancy import ScopedRepository
+from bosonline.tenancy import RowRepository
 
 
-class FormRepository(ScopedRepository):
-    def _live(self) -> Select[Form]:
+class FormRepository(RowRepository[Form]):
+    model = Form
+
+    def rows(self) -> Select[Form]:
+        """Live forms: deleted ones are invisible."""
         return self.scoped(Form).where(Form.deleted_at.is_(None))
 
     def filtered(self, *, status: str | None, q: str | None, product_id: int | None) -> Select[Form]:
         """Live forms matching a list's filters (used by the list, its total and the download)."""
-        stmt = self._live()
+        stmt = self.rows()
         if status:
             stmt = stmt.where(Form.status == status)
         if q:
@@ -42,15 +44,6 @@ class FormRepository(ScopedRepository):
     async def page(self, params: PageParams, stmt: Select[Form]) -> tuple[Page[Form], int]:
         total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [Form.id], params, descending=True), total
-
-    async def get(self, form_id: int, *, for_update: bool = False) -> Form | None:
-        return await row_of(self.session, self._live().where(Form.id == form_id), for_update=for_update)
-
-    async def get_many(self, form_ids: Iterable[int]) -> dict[int, Form]:
-        return await self.keyed(self._live(), Form, form_ids)
-
-    async def count(self) -> int:
-        return await count_rows(self.session, self._live())
 
     async def slugs(self) -> set[str]:
         """Slugs in use in the store: at most one per live form (deleted forms gave theirs up)."""

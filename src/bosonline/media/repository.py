@@ -8,33 +8,26 @@ from collections.abc import Iterable
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import row_of
-from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
+from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import FollowupChat, Image, OrderPayment, ProductImage, ProductVariant
-from bosonline.tenancy import ScopedRepository, StoreContext
+from bosonline.tenancy import RowRepository, StoreContext
 
 
-class MediaRepository(ScopedRepository):
+class MediaRepository(RowRepository[Image]):
+    model = Image
+
     def __init__(self, session: AsyncSession, ctx: StoreContext, library: str = "product") -> None:
         super().__init__(session, ctx)
         self.library = library
 
-    def images(self) -> Select[Image]:
+    def rows(self) -> Select[Image]:
+        """The library's images (`get` for_update, PostgreSQL: a product being saved with the image at the same
+        moment waits, or we do)."""
         return self.scoped(Image).where(Image.library == self.library)
-
-    async def get(self, image_id: int, *, for_update: bool = False) -> Image | None:
-        # for_update, PostgreSQL: a product being saved with this image at the same moment waits, or we do
-        return await row_of(self.session, self.images().where(Image.id == image_id), for_update=for_update)
-
-    async def get_many(self, image_ids: Iterable[int]) -> dict[int, Image]:
-        return await self.keyed(self.images(), Image, image_ids)
-
-    async def count(self) -> int:
-        return await count_rows(self.session, self.images())
 
     async def page(self, params: PageParams) -> tuple[Page[Image], int]:
         total = await self.count()
-        return await keyset_page(self.session, self.images(), [Image.id], params, descending=True), total
+        return await keyset_page(self.session, self.rows(), [Image.id], params, descending=True), total
 
     async def in_use(self, image_id: int) -> bool:
         """Whether any product (archived ones included: orders may still show them) or variant uses the image."""

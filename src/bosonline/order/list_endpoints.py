@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError
 
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import download_response, filename_stem
-from bosonline.kit.fields import DAY_2000_2999_PATTERN, OneLineText, SearchText, declared
+from bosonline.kit.fields import DAY_2000_2999_PATTERN, OneLineText, SearchText, day_query, declared
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
 from bosonline.order import download
@@ -41,7 +41,6 @@ Recapper = Annotated[OrderRecapService, store_service(OrderRecapService, Permiss
 ReadCtx = Annotated[StoreContext, Depends(require(Permission.orders_read))]
 
 
-_DAY = declared(DAY_2000_2999_PATTERN)
 _ONE_STATUS = "|".join(STATUSES)
 # One status or a comma list of up to ten (OrderFilterIn splits, trims and checks them, ten in all).
 StatusParam = Annotated[
@@ -66,10 +65,10 @@ async def order_filters(
         str | None, Query(max_length=24, pattern=PAYMENT_METHOD_PATTERN, description="bank_transfer, cod, qris, …")
     ] = None,
     date_from: Annotated[
-        date | None, Query(description="First day, store time zone (YYYY-MM-DD).", json_schema_extra=_DAY)
+        date | None, day_query("First day, store time zone (YYYY-MM-DD).", pattern=DAY_2000_2999_PATTERN)
     ] = None,
     date_to: Annotated[
-        date | None, Query(description="Last day, store time zone, inclusive.", json_schema_extra=_DAY)
+        date | None, day_query("Last day, store time zone, inclusive.", pattern=DAY_2000_2999_PATTERN)
     ] = None,
     handler_id: Annotated[int | None, Query(ge=0, le=2**53, description="Handler (CS) member id; 0: none.")] = None,
     courier: Annotated[CourierCode | None, Query(description="Courier code.")] = None,

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.models import StoreMember, User
-from bosonline.tenancy import ScopedRepository
+from bosonline.tenancy import RowRepository
 
 
 def _matches(q: str) -> ColumnElement[bool]:
@@ -24,14 +24,17 @@ def _matches(q: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-class StaffRepository(ScopedRepository):
-    def _members(self) -> Select[StoreMember]:
+class StaffRepository(RowRepository[StoreMember]):
+    model = StoreMember
+
+    def rows(self) -> Select[StoreMember]:
+        """Members of the store: removed ones are invisible (but to `member_of_user`)."""
         return self.scoped(StoreMember).where(StoreMember.removed_at.is_(None))
 
     async def page(
         self, params: PageParams, *, role: str | None, status: str | None, q: str | None
     ) -> tuple[Page[StoreMember], int]:
-        stmt = self._members()
+        stmt = self.rows()
         if role:
             stmt = stmt.where(StoreMember.role == role)
         if status:
@@ -40,12 +43,6 @@ class StaffRepository(ScopedRepository):
             stmt = stmt.where(_matches(q))
         total = await count_rows(self.session, stmt)
         return await keyset_page(self.session, stmt, [StoreMember.id], params), total
-
-    async def count(self) -> int:
-        return await count_rows(self.session, self._members())
-
-    async def member(self, member_id: int) -> StoreMember | None:
-        return await self.session.scalar(self._members().where(StoreMember.id == member_id))
 
     async def member_of_user(self, user_id: int) -> StoreMember | None:
         """Including removed memberships, which are restored when the person is added back."""

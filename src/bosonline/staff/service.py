@@ -105,7 +105,7 @@ class StaffService(ScopedService):
         await self.session.flush()
 
     async def _member(self, member_id: int) -> StoreMember:
-        return found(await self.repo.member(member_id))
+        return found(await self.repo.get(member_id))
 
     async def _managed_member(self, member_id: int) -> StoreMember:
         member = await self._member(member_id)

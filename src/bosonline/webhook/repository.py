@@ -11,22 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.db import row_of
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Webhook, WebhookAttempt, WebhookDelivery
-from bosonline.tenancy import ScopedRepository
+from bosonline.tenancy import RowRepository
 
 MAX_ATTEMPTS_SHOWN = 100
 
 
-class WebhookRepository(ScopedRepository):
+class WebhookRepository(RowRepository[Webhook]):
+    model = Webhook
+
     # Endpoints ----------------------------------------------------------------------------------------------
 
     async def all(self) -> list[Webhook]:
         return list(await self.session.scalars(self.scoped(Webhook).order_by(Webhook.id)))
-
-    async def get(self, webhook_id: int, *, for_update: bool = False) -> Webhook | None:
-        return await self.one(Webhook, webhook_id, for_update=for_update)
-
-    async def count(self) -> int:
-        return await self.count_of(Webhook)
 
     async def url_holder(self, url: str) -> int | None:
         return await self.session.scalar(self.scoped(Webhook).with_only_columns(Webhook.id).where(Webhook.url == url))
