@@ -100,10 +100,11 @@ async def test_two_instances_sharing_redis_share_one_budget(
 ) -> None:
     prefix = f"test:{uuid.uuid4().hex}:"  # tests run in parallel: keys of their own
     own = rt.rate_limits
-    rt.rate_limits = RateLimits(rt.db, redis_url=redis_url, redis_prefix=prefix)
+    # A loaded test machine may be slower than the production deadline (its own test below): no fallback here.
+    rt.rate_limits = RateLimits(rt.db, redis_url=redis_url, redis_prefix=prefix, redis_timeout_seconds=5)
     try:
         async with second_instance(rt, database_url, tmp_path) as other:
-            other.rate_limits = RateLimits(other.db, redis_url=redis_url, redis_prefix=prefix)
+            other.rate_limits = RateLimits(other.db, redis_url=redis_url, redis_prefix=prefix, redis_timeout_seconds=5)
             with public_limit(rt, other, per_minute=3):
                 one, two = client_of(rt, "198.51.100.21"), client_of(other, "198.51.100.21")
                 async with one, two:
@@ -250,3 +251,88 @@ async def test_redis_that_does_not_answer_meets_the_deadline(rt: Runtime) -> Non
         await server.wait_closed()
     assert fallbacks == [1, 1]
     assert await windows(rt) == {"public:hung": 2}
+
+
+class RedisLink:
+    """A TCP link to the real Redis that can be cut (connections dropped, new ones refused) and restored on the same
+    port: what a Redis restart or a network outage looks like to the app."""
+
+    def __init__(self, target: str) -> None:
+        address = target.split("//", 1)[1].split("/", 1)[0]
+        self.host, port = address.rsplit(":", 1)
+        self.target_port = int(port)
+        self.port = 0
+        self.server: asyncio.Server | None = None
+        self.open: list[asyncio.StreamWriter] = []
+
+    async def up(self) -> None:
+        self.server = await asyncio.start_server(self._forward, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def down(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.open:
+            writer.close()
+        await self.server.wait_closed()
+        self.open.clear()
+
+    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(self.host, self.target_port)
+        self.open += [writer, upstream_writer]
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                sink.close()
+
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+
+
+async def test_redis_is_used_again_once_it_is_back(
+    rt: Runtime, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During an outage the hits go to the database; after the retry pause, the next hit finds Redis again and
+    counts there (one budget: a window counted partly in each place is not merged, so the limit may let a few more
+    through once, never fewer)."""
+    monkeypatch.setattr("bosonline.kit.ratelimit.REDIS_RETRY_SECONDS", 0.2)
+    link = RedisLink(redis_url)
+    await link.up()
+    prefix = f"test:{uuid.uuid4().hex}:"
+    fallbacks: list[int] = []
+    limits = RateLimits(
+        rt.db,
+        redis_url=f"redis://127.0.0.1:{link.port}/0",
+        redis_prefix=prefix,
+        redis_timeout_seconds=0.5,
+        on_fallback=lambda: fallbacks.append(1),
+    )
+    now = rt.clock.now()
+
+    async def hit() -> None:
+        assert await limits.hit("public:flaky", limit=100, window_seconds=60, now=now) is None
+
+    try:
+        await hit()  # Redis up
+        await link.down()
+        await hit()  # refused: counted in the database, Redis paused
+        await hit()  # within the pause: straight to the database, Redis not asked
+        await link.up()
+        await asyncio.sleep(0.3)  # the pause is over
+        await hit()  # Redis again
+        await hit()
+        assert limits.redis is not None
+        keys = [key async for key in limits.redis.scan_iter(f"{prefix}*")]
+        assert len(keys) == 1
+        assert int(await limits.redis.get(keys[0])) == 3  # before the outage, and the two after
+        await limits.redis.delete(*keys)
+    finally:
+        await limits.close()
+        await link.down()
+    assert fallbacks == [1, 1]
+    assert await windows(rt) == {"public:flaky": 2}
