@@ -34,7 +34,7 @@ from bosonline.logging import configure_logging
 from bosonline.media.endpoints import router as media_router
 from bosonline.media.store_media_endpoints import router as store_media_router
 from bosonline.metrics import process_stopped, watch_pool
-from bosonline.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from bosonline.middleware import RequestMiddleware
 from bosonline.monitoring import router as metrics_router
 from bosonline.notify import log_delivery_mode
 from bosonline.order.edit_endpoints import router as order_edit_router
@@ -197,8 +197,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     watch_pool(runtime.db.engine)
     install_error_handlers(app)
     include_flat(app, ROUTERS)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # One layer of ours (request id, access log, metrics, body limit); with CORS, CORS goes between its two halves.
     if settings.cors_origins:
+        app.add_middleware(RequestMiddleware, request_id=False, max_bytes=settings.max_body_bytes)
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
@@ -206,7 +207,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             allow_headers=["*"],
             expose_headers=["X-Request-Id", "Retry-After"],
         )
-    app.add_middleware(RequestIdMiddleware)
+        app.add_middleware(RequestMiddleware)
+    else:
+        app.add_middleware(RequestMiddleware, max_bytes=settings.max_body_bytes)
     return app
 
 
