@@ -65,7 +65,7 @@ class TransactionalRoute(APIRoute):
 
         async def transactional(request: Request) -> Response:
             db = request.app.state.runtime.db
-            async with db.session(write=request.method not in _READ_METHODS) as session:
+            async with db.request_session(write=request.method not in _READ_METHODS) as session:
                 request.state.db = session
                 try:
                     response = await handler(request)
