@@ -26,8 +26,8 @@ class RequestMiddleware:
     - `request_id`: takes a sane incoming X-Request-Id or makes one, returns it, binds it to every log line, and logs
       and measures (metrics.py) each request;
     - `max_bytes`: 413 for bodies over the limit, by Content-Length up front, or while streaming a body without one
-      (chunked). A body with a Content-Length is framed by the server to that length: only a body without one is
-      counted as it is read.
+      (chunked). A body with a Content-Length is framed by the server to that length, and an HTTP/1.x request with
+      neither header has none: only a chunked body (or one of another protocol) is counted as it is read.
 
     `create_app` puts one layer with both outermost; with CORS on, CORS goes between a request-id layer (so that its
     preflight answers carry an id and are logged) and a body-limit layer (so that a 413 carries CORS headers)."""
@@ -42,11 +42,14 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = length = None
+        chunked = False
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value
             elif name == b"content-length":
                 length = value
+            elif name == b"transfer-encoding":
+                chunked = True
         max_bytes = self.max_bytes
         counted = False  # the body is counted as it is read (no Content-Length)
         if max_bytes is not None:
@@ -69,7 +72,8 @@ class RequestMiddleware:
                     )
                     return
             else:
-                counted = True
+                # HTTP/1.x: a request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3)
+                counted = chunked or scope.get("http_version") not in ("1.1", "1.0")
         if not self.request_id:
             if counted:
                 await _limited(self.app, scope, receive, send, max_bytes)  # type: ignore[arg-type]
