@@ -1,8 +1,8 @@
 """One transaction per request, committed by the framework after the handler returns.
 
 Every router is built with `TransactionalRoute`: the route opens a session (SQLite write lock taken up front
-for non-GET requests), puts it on `request.state.db`, runs the endpoint, and commits when the response is a
-success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
+for non-GET requests; on PostgreSQL a GET's runs without a transaction, `db.Database.request_session`), puts it on
+`request.state.db`, runs the endpoint, and commits when the response is a success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
 Callbacks registered with `db.after_commit` run once the commit has succeeded.
 
 Each route documents the error codes it can answer: those it declares (`responses=error_responses(...)`) and
