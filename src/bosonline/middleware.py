@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
+import random
 import re
 import time
 
@@ -132,7 +132,7 @@ def _request_id(incoming: bytes | None) -> str:
         text = incoming.decode("latin-1")
         if _SAFE_REQUEST_ID.fullmatch(text):
             return text
-    return os.urandom(16).hex()
+    return f"{random.getrandbits(128):032x}"  # a correlation id, not a secret: no system call for it
 
 
 async def _limited(app: ASGIApp, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
