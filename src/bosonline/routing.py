@@ -22,6 +22,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.utils import create_model_field
 from pydantic import BaseModel
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
 
 from bosonline.db import pop_after_commit
 from bosonline.errors import AppError, with_dependency_errors
@@ -54,11 +57,19 @@ class TransactionalRoute(APIRoute):
         declared = kwargs.get("responses") or {}
         super().__init__(path, endpoint, **{**kwargs, "responses": _without_models(declared)})
         self.responses = with_dependency_errors(declared, self.dependant)
+        self._literal_start = self.path_format.split("{", 1)[0]
         self.response_fields = {
             status: _error_field(status, response["model"])
             for status, response in self.responses.items()
             if response.get("model")
         }
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # The app's table is flat (app.include_flat): a request is tried against every route before its own. The
+        # path's literal start (up to its first parameter) tells most of them apart without their regex (issue 15).
+        if scope["type"] == "http" and not get_route_path(scope).startswith(self._literal_start):
+            return Match.NONE, {}
+        return super().matches(scope)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
