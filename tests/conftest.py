@@ -5,6 +5,7 @@ with a clock they can move and a notifier that records what it was asked to send
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -15,12 +16,13 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from bosonline.app import create_app
 from bosonline.checkout import store_data
 from bosonline.config import Settings
+from bosonline.db import READ_REQUEST_OPTION
 from bosonline.kit.clock import FrozenClock
 from bosonline.migrate import upgrade
 from bosonline.models import Base
@@ -125,10 +127,30 @@ async def reset_schema(runtime: Runtime) -> None:
             await conn.execute(text("CREATE SCHEMA public"))
 
 
+# What a read request's session may send: it runs without a transaction on PostgreSQL (db.Database.request_session),
+# so a write there would be committed on its own, statement by statement, even when the request then fails.
+_READ = re.compile(r"^\s*(SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK)\b", re.IGNORECASE)
+_WRITE_OR_LOCK = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b|\bFOR (NO KEY )?(UPDATE|SHARE)\b", re.IGNORECASE)
+WRITES_IN_READ_REQUESTS: list[str] = []
+
+
+def watch_read_requests(rt: Runtime) -> None:
+    """Records every statement that writes (or locks rows) on a read request's connection; `rt` fails the test."""
+
+    def check(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not conn.get_execution_options().get(READ_REQUEST_OPTION):
+            return
+        if not _READ.match(statement) or _WRITE_OR_LOCK.search(statement):
+            WRITES_IN_READ_REQUESTS.append(statement)
+
+    event.listen(rt.db.engine.sync_engine, "before_cursor_execute", check)
+
+
 @pytest.fixture(scope="session")
 async def runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]:
     settings = test_settings(tmp_path_factory.mktemp("data"), database_url)
     rt = build_runtime(settings, clock=FrozenClock(), notifier=RecordingNotifier())
+    watch_read_requests(rt)
     await reset_schema(rt)
     await upgrade(rt.db)
     yield rt
@@ -165,7 +187,10 @@ async def rt(runtime: Runtime) -> AsyncIterator[Runtime]:
     """The session's runtime with a fresh clock, an empty notifier and empty tables."""
     runtime.clock = FrozenClock()
     runtime.notifier = RecordingNotifier()
+    WRITES_IN_READ_REQUESTS.clear()
     yield runtime
+    writes, WRITES_IN_READ_REQUESTS[:] = list(WRITES_IN_READ_REQUESTS), []
+    assert not writes, f"a read request (GET) wrote, outside any transaction on PostgreSQL: {writes}"
     assert await runtime.background.drain(timeout=30), "background work (reset e-mails) still running"
     await wipe(runtime)
     # SQLite hands the emptied tables' ids out again: a new store 1 would find the old store 1's cached data.

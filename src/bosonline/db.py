@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 SQLITE_WRITE_OPTION = "bosonline_sqlite_write"
+# Marks the connections of a read request's session (`Database.request_session`): tests check nothing writes on them.
+READ_REQUEST_OPTION = "bosonline_read_request"
 T = TypeVar("T")
 
 
@@ -104,13 +106,14 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 @dataclass
 class Database:
-    """Engine plus the two session factories (reads, and writes that take SQLite's lock up front)."""
+    """Engine plus the session factories (reads, writes that take SQLite's lock up front, and read requests')."""
 
     url: str
     engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
     sqlite: bool = field(default=False)
+    request_reads: async_sessionmaker[AsyncSession] | None = None
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:
@@ -118,16 +121,29 @@ class Database:
         sqlite = is_sqlite(url)
         write_bind = engine.execution_options(**{SQLITE_WRITE_OPTION: True}) if sqlite else engine
         options: dict[str, Any] = {"expire_on_commit": False, "autoflush": False}
+        # A read request on PostgreSQL needs no transaction: under READ COMMITTED each statement sees its own snapshot
+        # inside one too, and a GET writes nothing (tests/conftest.py fails any write on these connections).
+        reads: dict[str, Any] = {READ_REQUEST_OPTION: True}
+        if engine.dialect.name == "postgresql":
+            reads["isolation_level"] = "AUTOCOMMIT"
         return cls(
             url=url,
             engine=engine,
             read_sessions=async_sessionmaker(engine, **options),
             write_sessions=async_sessionmaker(write_bind, **options),
             sqlite=sqlite,
+            request_reads=async_sessionmaker(engine.execution_options(**reads), **options),
         )
 
     def session(self, *, write: bool = True) -> AsyncSession:
         return (self.write_sessions if write else self.read_sessions)()
+
+    def request_session(self, *, write: bool) -> AsyncSession:
+        """The session of an HTTP request (`routing.TransactionalRoute`). A read request's, on PostgreSQL, sends no
+        BEGIN and no COMMIT (two of a GET's four round trips): each statement runs on its own (autocommit)."""
+        if write:
+            return self.write_sessions()
+        return (self.request_reads or self.read_sessions)()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

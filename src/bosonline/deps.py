@@ -37,6 +37,9 @@ async def get_client(request: Request) -> Client:
     )
 
 
+# The dependencies every request solves (the caller, the store context, the services) read the runtime and the session
+# from the request themselves instead of depending on these: FastAPI solves each dependency of a route on every request,
+# a cached one too (issue 15). Endpoints use them as they like.
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbDep = Annotated[AsyncSession, Depends(get_db)]
 ClientDep = Annotated[Client, Depends(get_client)]
@@ -49,9 +52,10 @@ _LOGIN_CODES = (CommonError.unauthorized, AccessError.invalid_token, AccessError
 
 @raises(*_LOGIN_CODES)
 async def access_claims(
-    runtime: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> AccessClaims:
     """The claims of the request's access token, checked without the database."""
+    runtime: Runtime = request.app.state.runtime
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
     if len(credentials.credentials) > 2048:
@@ -72,13 +76,13 @@ def _session_revoked() -> Unauthorized:
 
 
 @raises(*_LOGIN_CODES, AccessError.session_revoked)  # the token's codes too, so that the docs list them in this order
-async def current_principal(request: Request, claims: ClaimsDep, db: DbDep) -> Principal:
+async def current_principal(request: Request, claims: ClaimsDep) -> Principal:
     """The caller, checked against the database at every request (a revoked login or a deleted user is refused at
     once): one query, none when the route's store context already read it (`current_store`)."""
     known: Principal | None = getattr(request.state, "principal", None)
     if known is not None:
         return known
-    user = await PrincipalRepository(db).principal(claims.user_id, claims.session_id)
+    user = await PrincipalRepository(request.state.db).principal(claims.user_id, claims.session_id)
     if user is None:
         raise _session_revoked()
     return Principal(user=user, session_id=claims.session_id)
@@ -87,7 +91,7 @@ async def current_principal(request: Request, claims: ClaimsDep, db: DbDep) -> P
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
-@raises(
+_STORE_CODES = (
     *_LOGIN_CODES,
     AccessError.session_revoked,
     AccessError.store_required,
@@ -95,37 +99,42 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
     AccessError.member_inactive,
     AccessError.no_store,
 )
-async def current_store(
-    request: Request,
-    claims: ClaimsDep,
-    db: DbDep,
-    x_store_id: Annotated[
-        int | None,
-        Header(
-            alias="X-Store-Id",
-            ge=1,
-            le=2**53,
-            description="The store to act in; optional when the caller belongs to exactly one store.",
-        ),
-    ] = None,
-) -> StoreContext:
+StoreIdHeader = Annotated[
+    int | None,
+    Header(
+        alias="X-Store-Id",
+        ge=1,
+        le=2**53,
+        description="The store to act in; optional when the caller belongs to exactly one store.",
+    ),
+]
+
+
+@raises(*_STORE_CODES)
+async def current_store(request: Request, claims: ClaimsDep, x_store_id: StoreIdHeader = None) -> StoreContext:
     """The caller and the store the request acts in, in one query (the login's checks as in `current_principal`,
-    then the membership's); the caller is kept for `current_principal` on the same request."""
-    rows = await PrincipalRepository(db).principal_in_store(claims.user_id, claims.session_id, x_store_id)
+    then the membership's), once per request; the caller is kept for `current_principal` on the same request."""
+    known: StoreContext | None = getattr(request.state, "store_context", None)
+    if known is not None:
+        return known
+    rows = await PrincipalRepository(request.state.db).principal_in_store(claims.user_id, claims.session_id, x_store_id)
     if not rows:
         raise _session_revoked()
     request.state.principal = Principal(user=rows[0][0], session_id=claims.session_id)
-    return store_context(x_store_id, [(member, store) for _, member, store in rows])
+    request.state.store_context = context = store_context(x_store_id, [(member, store) for _, member, store in rows])
+    return context
 
 
 CurrentStore = Annotated[StoreContext, Depends(current_store)]
 
 
 def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
-    """Dependency: the request's store context, if the caller's role there grants `permission`."""
+    """Dependency: the request's store context, if the caller's role there grants `permission`. It reads the context
+    itself (`current_store`, called, not depended on): one dependency fewer for FastAPI to solve on every request."""
 
-    @raises(AccessError.permission_denied)
-    async def dependency(ctx: CurrentStore) -> StoreContext:
+    @raises(AccessError.permission_denied, *_STORE_CODES)  # the order the docs list them in
+    async def dependency(request: Request, claims: ClaimsDep, x_store_id: StoreIdHeader = None) -> StoreContext:
+        ctx = await current_store(request, claims, x_store_id)
         if not ctx.can(permission):
             raise Forbidden(
                 f"Your role ({ctx.role}) in this store does not allow this ({permission})",
@@ -153,11 +162,11 @@ def account_service(service: Callable[[AsyncSession, Runtime], S]) -> Any:
     warehouses one owns): built from the request's session and the runtime. Endpoints declare
     `Service = Annotated[XService, account_service(XService)]`, which type checkers read as `XService`."""
 
-    async def build(db: DbDep, runtime: RuntimeDep) -> S:
-        return service(db, runtime)
+    async def build(request: Request) -> S:
+        return service(request.state.db, request.app.state.runtime)
 
     # Real objects, not the strings this module's postponed annotations would give (as in store_service).
-    build.__annotations__ = {"db": DbDep, "runtime": RuntimeDep}
+    build.__annotations__ = {"request": Request}
     build.__name__ = getattr(service, "__name__", "service")
     return Depends(build)
 
@@ -167,14 +176,13 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
     `permission`. Endpoints declare `Reader = Annotated[XService, store_service(XService, Permission.x_read)]`, which
     type checkers read as `XService`."""
 
-    async def build(db: AsyncSession, runtime: Runtime, ctx: StoreContext) -> S:
-        return service(db, runtime, ctx)
+    async def build(request: Request, ctx: StoreContext) -> S:
+        return service(request.state.db, request.app.state.runtime, ctx)
 
     # Real objects, not the strings this module's postponed annotations would give: FastAPI reads them to wire
     # the dependencies, and `permission` only exists in this closure.
     build.__annotations__ = {
-        "db": DbDep,
-        "runtime": RuntimeDep,
+        "request": Request,
         "ctx": Annotated[StoreContext, Depends(require(permission))],
         "return": service,
     }

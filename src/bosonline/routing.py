@@ -1,8 +1,8 @@
 """One transaction per request, committed by the framework after the handler returns.
 
 Every router is built with `TransactionalRoute`: the route opens a session (SQLite write lock taken up front
-for non-GET requests), puts it on `request.state.db`, runs the endpoint, and commits when the response is a
-success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
+for non-GET requests; on PostgreSQL a GET's runs without a transaction, `db.Database.request_session`), puts it on
+`request.state.db`, runs the endpoint, and commits when the response is a success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
 Callbacks registered with `db.after_commit` run once the commit has succeeded.
 
 Each route documents the error codes it can answer: those it declares (`responses=error_responses(...)`) and
@@ -22,6 +22,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.utils import create_model_field
 from pydantic import BaseModel
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
 
 from bosonline.db import pop_after_commit
 from bosonline.errors import AppError, with_dependency_errors
@@ -54,18 +57,26 @@ class TransactionalRoute(APIRoute):
         declared = kwargs.get("responses") or {}
         super().__init__(path, endpoint, **{**kwargs, "responses": _without_models(declared)})
         self.responses = with_dependency_errors(declared, self.dependant)
+        self._literal_start = self.path_format.split("{", 1)[0]
         self.response_fields = {
             status: _error_field(status, response["model"])
             for status, response in self.responses.items()
             if response.get("model")
         }
 
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # The app's table is flat (app.include_flat): a request is tried against every route before its own. The
+        # path's literal start (up to its first parameter) tells most of them apart without their regex (issue 15).
+        if scope["type"] == "http" and not get_route_path(scope).startswith(self._literal_start):
+            return Match.NONE, {}
+        return super().matches(scope)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def transactional(request: Request) -> Response:
             db = request.app.state.runtime.db
-            async with db.session(write=request.method not in _READ_METHODS) as session:
+            async with db.request_session(write=request.method not in _READ_METHODS) as session:
                 request.state.db = session
                 try:
                     response = await handler(request)
