@@ -1,7 +1,7 @@
 """Cold start of `bosonline serve`: from spawning the process to its first 200, this code against a baseline.
 
     .venv/bin/python bench/cold_start.py [--baseline main] [--runs 5] [--database-url postgresql+asyncpg://...]
-                                         [--bytecode]
+                                         [--no-bytecode]
 
 For each case (SQLite with one worker; with --database-url also PostgreSQL with one and two workers) it spawns
 `bosonline serve` `--runs` times per version, alternating baseline and this code so that both see the same load,
@@ -12,9 +12,10 @@ and times three answers on a fresh process:
 It prints the median of each, the ratio this/baseline, and PASS/FAIL against the 2 s goal of issue 15.
 
 Both versions run from copies exported into a temporary directory (the baseline from `git archive`, this code from
-the working tree), against a database migrated beforehand, so no spawn applies migrations. The environment is
-kept as it is: with PYTHONDONTWRITEBYTECODE=1 every spawn compiles the package's modules again (~0.3 s);
-`--bytecode` compiles both copies first, as `pip install` does in a deployment. Not run by CI.
+the working tree), against a database migrated beforehand, so no spawn applies migrations. Both copies are compiled
+to bytecode first, as `make run` (`make bytecode`) and `pip install` in a deployment do; `--no-bytecode` leaves
+them as they are, so that with PYTHONDONTWRITEBYTECODE=1 (as on this project's machines) every spawn compiles the
+package's modules again (~0.3 s). Not run by CI.
 """
 
 from __future__ import annotations
@@ -179,7 +180,12 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git ref to compare with (default: main)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", help="PostgreSQL (asyncpg) URL: adds the PostgreSQL cases")
-    parser.add_argument("--bytecode", action="store_true", help="compile both copies first, as pip install does")
+    parser.add_argument(
+        "--bytecode",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="compile both copies first, as `make run` and pip install do (default; --no-bytecode: leave them as they are)",
+    )
     parser.add_argument("--only-postgresql", action="store_true", help="skip the SQLite case")
     args = parser.parse_args()
 
@@ -196,7 +202,11 @@ def main() -> None:
             "baseline": export(args.baseline, root / "baseline", bytecode=args.bytecode),
             "this": export(None, root / "this", bytecode=args.bytecode),
         }
-        bytecode = "compiled" if args.bytecode else "as the environment does"
+        bytecode = (
+            "compiled"
+            if args.bytecode
+            else f"as the environment does (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+        )
         print(f"baseline {args.baseline}, {args.runs} spawns per version and case, bytecode {bytecode}")
         print(f"load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs); medians in seconds")
         print(
