@@ -11,7 +11,9 @@ and times three answers on a fresh process:
 - `/public/regions/{code}` on another spawn (a look-up), polled from the spawn like /health.
 It prints the median of each, the ratio this/baseline, and PASS/FAIL against the 2 s goal of issue 15.
 
-Both versions run from copies exported into a temporary directory (the baseline from `git archive`, this code from
+Each version runs as its `bosonline` command (a script importing its `[project.scripts]` entry point, as pip writes
+it: the worker processes of `--workers 2` run it again). Both versions run from copies exported into a temporary
+directory (the baseline from `git archive`, this code from
 the working tree), against a database migrated beforehand, so no spawn applies migrations. Both copies are compiled
 to bytecode first, as `make run` (`make bytecode`) and `pip install` in a deployment do; `--no-bytecode` leaves
 them as they are, so that with PYTHONDONTWRITEBYTECODE=1 (as on this project's machines) every spawn compiles the
@@ -34,6 +36,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -56,18 +59,41 @@ class Case:
     workers: int
 
 
-def export(ref: str | None, into: Path, *, bytecode: bool) -> Path:
-    """The package's source at `ref` (None: the working tree) under `into`/src."""
+@dataclass(frozen=True)
+class Version:
+    src: Path  # on PYTHONPATH
+    script: Path  # the `bosonline` command, as pip writes it for this version's entry point
+
+
+def export(ref: str | None, into: Path, *, bytecode: bool) -> Version:
+    """The package's source at `ref` (None: the working tree) under `into`/src, and its `bosonline` command."""
     src = into / "src"
     if ref is None:
         shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
     else:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "src", "pyproject.toml"], check=True, capture_output=True
+        )
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(into, filter="data")
     if bytecode:
         compileall.compile_dir(src, quiet=1)
-    return src
+    return Version(src, console_script(into))
+
+
+def console_script(into: Path) -> Path:
+    """`bosonline` as pip writes the console script of `[project.scripts]`: a file that imports the entry point.
+    A file, not `python -c`: `serve --workers N` spawns its workers with multiprocessing, which runs the parent's
+    script again in each of them (and so imports what it imports)."""
+    entry = tomllib.loads((into / "pyproject.toml").read_text())["project"]["scripts"]["bosonline"]
+    module, function = entry.split(":")
+    script = into / "bin" / "bosonline"
+    script.parent.mkdir()
+    script.write_text(
+        f"import sys\nfrom {module} import {function}\nif __name__ == '__main__':\n    sys.exit({function}())\n"
+    )
+    return script
 
 
 def free_port() -> int:
@@ -103,28 +129,28 @@ def get(url: str, timeout: float) -> int | None:
         return None
 
 
-def environment(src: Path, data_dir: Path, case: Case) -> dict[str, str]:
+def environment(version: Version, data_dir: Path, case: Case) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("BOSONLINE_", "PROMETHEUS_"))}
-    env.update(PYTHONPATH=str(src), BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING")
+    env.update(PYTHONPATH=str(version.src), BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING")
     if case.database_url:
         env["BOSONLINE_DATABASE_URL"] = case.database_url
     return env
 
 
-def command(*args: str) -> list[str]:
+def command(version: Version, *args: str) -> list[str]:
     # `bosonline` as the console script does it, from the copy on PYTHONPATH (it comes before the editable install).
-    return [sys.executable, "-c", "from bosonline.cli import main; main()", *args]
+    return [sys.executable, str(version.script), *args]
 
 
-def spawn(src: Path, data_dir: Path, case: Case, first: str) -> dict[str, tuple[float, float]]:
+def spawn(version: Version, data_dir: Path, case: Case, first: str) -> dict[str, tuple[float, float]]:
     """(wall seconds, CPU seconds of the server's processes) from spawning `serve` to a 200 on `first` (polled),
     and, when `first` is /health, to a 200 on the region search asked right after it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
-        command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(case.workers)),
-        env=environment(src, data_dir, case),
+        command(version, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(case.workers)),
+        env=environment(version, data_dir, case),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its uvicorn worker processes are stopped with it
@@ -171,8 +197,10 @@ def own_database(case: Case, version: str) -> Case:
     return Case(case.name, url.set(database=name).render_as_string(hide_password=False), case.workers)
 
 
-def migrate(src: Path, data_dir: Path, case: Case) -> None:
-    subprocess.run(command("migrate"), env=environment(src, data_dir, case), check=True, capture_output=True)
+def migrate(version: Version, data_dir: Path, case: Case) -> None:
+    subprocess.run(
+        command(version, "migrate"), env=environment(version, data_dir, case), check=True, capture_output=True
+    )
 
 
 def main() -> None:
@@ -215,16 +243,16 @@ def main() -> None:
         for number, case in enumerate(cases):
             data_dirs = {name: root / f"data-{name}-{number}" for name in versions}
             own = {name: own_database(case, name) for name in versions}
-            for name, src in versions.items():
+            for name, version in versions.items():
                 data_dirs[name].mkdir()
-                migrate(src, data_dirs[name], own[name])
+                migrate(version, data_dirs[name], own[name])
             samples: dict[str, dict[str, list[tuple[float, float]]]] = {
                 name: {key: [] for key in labels} for name in versions
             }
             for _ in range(args.runs):
-                for name, src in versions.items():
+                for name, version in versions.items():
                     for first in ("/health", LOOKUP):
-                        for key, sample in spawn(src, data_dirs[name], own[name], first).items():
+                        for key, sample in spawn(version, data_dirs[name], own[name], first).items():
                             samples[name][key].append(sample)
             for key, label in labels.items():
                 wall = [statistics.median(w for w, _ in samples[name][key]) for name in versions]
