@@ -96,7 +96,7 @@ def serve(
     if workers > 1 and settings.effective_database_url.startswith("sqlite"):
         raise typer.BadParameter("several workers need PostgreSQL (BOSONLINE_DATABASE_URL)", param_hint="--workers")
     if migrate:
-        # The collector off meanwhile: what this makes (SQLAlchemy, the models) lives as long as the process, a
+        # The collector off meanwhile: what this makes (SQLAlchemy's modules, mostly) lives as long as the process, a
         # collection would only walk it (bosonline.asgi builds the app the same way).
         gc.disable()
         try:
