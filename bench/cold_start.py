@@ -1,7 +1,7 @@
 """Cold start of `bosonline serve`: from spawning the process to its first 200, this code against a baseline.
 
     .venv/bin/python bench/cold_start.py [--baseline main] [--runs 5] [--database-url postgresql+asyncpg://...]
-                                         [--bytecode]
+                                         [--no-bytecode]
 
 For each case (SQLite with one worker; with --database-url also PostgreSQL with one and two workers) it spawns
 `bosonline serve` `--runs` times per version, alternating baseline and this code so that both see the same load,
@@ -11,10 +11,13 @@ and times three answers on a fresh process:
 - `/public/regions/{code}` on another spawn (a look-up), polled from the spawn like /health.
 It prints the median of each, the ratio this/baseline, and PASS/FAIL against the 2 s goal of issue 15.
 
-Both versions run from copies exported into a temporary directory (the baseline from `git archive`, this code from
-the working tree), against a database migrated beforehand, so no spawn applies migrations. The environment is
-kept as it is: with PYTHONDONTWRITEBYTECODE=1 every spawn compiles the package's modules again (~0.3 s);
-`--bytecode` compiles both copies first, as `pip install` does in a deployment. Not run by CI.
+Each version runs as its `bosonline` command (a script importing its `[project.scripts]` entry point, as pip writes
+it: the worker processes of `--workers 2` run it again). Both versions run from copies exported into a temporary
+directory (the baseline from `git archive`, this code from
+the working tree), against a database migrated beforehand, so no spawn applies migrations. Both copies are compiled
+to bytecode first, as `make run` (`make bytecode`) and `pip install` in a deployment do; `--no-bytecode` leaves
+them as they are, so that with PYTHONDONTWRITEBYTECODE=1 (as on this project's machines) every spawn compiles the
+package's modules again (~0.3 s). Not run by CI.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -55,18 +59,41 @@ class Case:
     workers: int
 
 
-def export(ref: str | None, into: Path, *, bytecode: bool) -> Path:
-    """The package's source at `ref` (None: the working tree) under `into`/src."""
+@dataclass(frozen=True)
+class Version:
+    src: Path  # on PYTHONPATH
+    script: Path  # the `bosonline` command, as pip writes it for this version's entry point
+
+
+def export(ref: str | None, into: Path, *, bytecode: bool) -> Version:
+    """The package's source at `ref` (None: the working tree) under `into`/src, and its `bosonline` command."""
     src = into / "src"
     if ref is None:
         shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
     else:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "src", "pyproject.toml"], check=True, capture_output=True
+        )
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(into, filter="data")
     if bytecode:
         compileall.compile_dir(src, quiet=1)
-    return src
+    return Version(src, console_script(into))
+
+
+def console_script(into: Path) -> Path:
+    """`bosonline` as pip writes the console script of `[project.scripts]`: a file that imports the entry point.
+    A file, not `python -c`: `serve --workers N` spawns its workers with multiprocessing, which runs the parent's
+    script again in each of them (and so imports what it imports)."""
+    entry = tomllib.loads((into / "pyproject.toml").read_text())["project"]["scripts"]["bosonline"]
+    module, function = entry.split(":")
+    script = into / "bin" / "bosonline"
+    script.parent.mkdir()
+    script.write_text(
+        f"import sys\nfrom {module} import {function}\nif __name__ == '__main__':\n    sys.exit({function}())\n"
+    )
+    return script
 
 
 def free_port() -> int:
@@ -102,28 +129,28 @@ def get(url: str, timeout: float) -> int | None:
         return None
 
 
-def environment(src: Path, data_dir: Path, case: Case) -> dict[str, str]:
+def environment(version: Version, data_dir: Path, case: Case) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("BOSONLINE_", "PROMETHEUS_"))}
-    env.update(PYTHONPATH=str(src), BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING")
+    env.update(PYTHONPATH=str(version.src), BOSONLINE_DATA_DIR=str(data_dir), BOSONLINE_LOG_LEVEL="WARNING")
     if case.database_url:
         env["BOSONLINE_DATABASE_URL"] = case.database_url
     return env
 
 
-def command(*args: str) -> list[str]:
+def command(version: Version, *args: str) -> list[str]:
     # `bosonline` as the console script does it, from the copy on PYTHONPATH (it comes before the editable install).
-    return [sys.executable, "-c", "from bosonline.cli import main; main()", *args]
+    return [sys.executable, str(version.script), *args]
 
 
-def spawn(src: Path, data_dir: Path, case: Case, first: str) -> dict[str, tuple[float, float]]:
+def spawn(version: Version, data_dir: Path, case: Case, first: str) -> dict[str, tuple[float, float]]:
     """(wall seconds, CPU seconds of the server's processes) from spawning `serve` to a 200 on `first` (polled),
     and, when `first` is /health, to a 200 on the region search asked right after it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
-        command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(case.workers)),
-        env=environment(src, data_dir, case),
+        command(version, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(case.workers)),
+        env=environment(version, data_dir, case),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its uvicorn worker processes are stopped with it
@@ -170,8 +197,10 @@ def own_database(case: Case, version: str) -> Case:
     return Case(case.name, url.set(database=name).render_as_string(hide_password=False), case.workers)
 
 
-def migrate(src: Path, data_dir: Path, case: Case) -> None:
-    subprocess.run(command("migrate"), env=environment(src, data_dir, case), check=True, capture_output=True)
+def migrate(version: Version, data_dir: Path, case: Case) -> None:
+    subprocess.run(
+        command(version, "migrate"), env=environment(version, data_dir, case), check=True, capture_output=True
+    )
 
 
 def main() -> None:
@@ -179,7 +208,12 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git ref to compare with (default: main)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", help="PostgreSQL (asyncpg) URL: adds the PostgreSQL cases")
-    parser.add_argument("--bytecode", action="store_true", help="compile both copies first, as pip install does")
+    parser.add_argument(
+        "--bytecode",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="compile both copies first, as `make run` and pip install do (default; --no-bytecode: leave them as they are)",
+    )
     parser.add_argument("--only-postgresql", action="store_true", help="skip the SQLite case")
     args = parser.parse_args()
 
@@ -196,7 +230,11 @@ def main() -> None:
             "baseline": export(args.baseline, root / "baseline", bytecode=args.bytecode),
             "this": export(None, root / "this", bytecode=args.bytecode),
         }
-        bytecode = "compiled" if args.bytecode else "as the environment does"
+        bytecode = (
+            "compiled"
+            if args.bytecode
+            else f"as the environment does (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+        )
         print(f"baseline {args.baseline}, {args.runs} spawns per version and case, bytecode {bytecode}")
         print(f"load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs); medians in seconds")
         print(
@@ -205,16 +243,16 @@ def main() -> None:
         for number, case in enumerate(cases):
             data_dirs = {name: root / f"data-{name}-{number}" for name in versions}
             own = {name: own_database(case, name) for name in versions}
-            for name, src in versions.items():
+            for name, version in versions.items():
                 data_dirs[name].mkdir()
-                migrate(src, data_dirs[name], own[name])
+                migrate(version, data_dirs[name], own[name])
             samples: dict[str, dict[str, list[tuple[float, float]]]] = {
                 name: {key: [] for key in labels} for name in versions
             }
             for _ in range(args.runs):
-                for name, src in versions.items():
+                for name, version in versions.items():
                     for first in ("/health", LOOKUP):
-                        for key, sample in spawn(src, data_dirs[name], own[name], first).items():
+                        for key, sample in spawn(version, data_dirs[name], own[name], first).items():
                             samples[name][key].append(sample)
             for key, label in labels.items():
                 wall = [statistics.median(w for w, _ in samples[name][key]) for name in versions]

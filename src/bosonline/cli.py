@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import secrets
@@ -35,16 +36,27 @@ def _exit_with(message: str, cause: BaseException) -> NoReturn:
     raise typer.Exit(1) from cause
 
 
-def _migrate(settings: Settings) -> str | None:
+def _migrate(settings: Settings, *, only_if_behind: bool = False) -> str | None:
+    """Applies pending migrations; `only_if_behind`: when the database is at the latest revision already, as read
+    without Alembic (`schema_revision`), nothing more is done, and Alembic is not even imported (`serve`'s start)."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from bosonline.db import Database
-    from bosonline.migrate import current_revision, upgrade
+    from bosonline.schema_revision import RevisionsUnclear, current_revision, head_revision
 
     async def run() -> str | None:
         db = Database.connect(settings.effective_database_url)
         try:
+            if only_if_behind:
+                try:
+                    current = await current_revision(db)
+                    if current == head_revision():
+                        return current
+                except RevisionsUnclear:
+                    pass  # Alembic decides
+            from bosonline.migrate import upgrade
+
             await upgrade(db)
             return await current_revision(db)
         finally:
@@ -84,7 +96,13 @@ def serve(
     if workers > 1 and settings.effective_database_url.startswith("sqlite"):
         raise typer.BadParameter("several workers need PostgreSQL (BOSONLINE_DATABASE_URL)", param_hint="--workers")
     if migrate:
-        revision = _migrate(settings)
+        # The collector off meanwhile: what this makes (SQLAlchemy's modules, mostly) lives as long as the process, a
+        # collection would only walk it (bosonline.asgi builds the app the same way).
+        gc.disable()
+        try:
+            revision = _migrate(settings, only_if_behind=True)
+        finally:
+            gc.enable()
         console.print(f"[green]database at revision {revision}[/green]")
     settings.effective_secret_key  # noqa: B018 - generate it once, before several workers race for it
     from bosonline.serving import serving
@@ -92,7 +110,7 @@ def serve(
     # JSON logs for uvicorn too, the metrics directory of several workers, the connection budget, the start-up line.
     with serving(settings, host=host, port=port, workers=workers) as logging_options:
         uvicorn.run(
-            "bosonline.app:create_app",
+            "bosonline.asgi:create_app",  # the app imported and built with the garbage collector off
             factory=True,
             host=host,
             port=port,
@@ -118,7 +136,7 @@ def _require_database_file(url: str, create_with: str) -> None:
 
 
 async def _require_latest_revision(db: Database) -> None:
-    from bosonline.migrate import current_revision, head_revision
+    from bosonline.schema_revision import current_revision, head_revision
 
     current, head = await current_revision(db), head_revision()
     if current != head:

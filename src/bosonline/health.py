@@ -12,7 +12,6 @@ should cost the region routes, not take every route of every process out of the 
 from __future__ import annotations
 
 import asyncio
-from functools import cache
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -20,8 +19,8 @@ from pydantic import BaseModel, Field
 from bosonline import __version__
 from bosonline.errors import OpsError, ServiceUnavailable, error_responses
 from bosonline.kit.schemas import Envelope
-from bosonline.migrate import current_revision, head_revision
 from bosonline.runtime import Runtime
+from bosonline.schema_revision import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
 
@@ -58,16 +57,10 @@ async def ready(request: Request) -> Envelope[ReadyOut]:
             current = await current_revision(runtime.db)
     except Exception as exc:  # any failure to reach the database within the timeout means "not ready"
         raise ServiceUnavailable("Database unreachable", code=OpsError.database_unreachable) from exc
-    head = _head_revision()
+    head = head_revision()
     if current != head:
         raise ServiceUnavailable(
             f"The database is at migration {current or 'none'}, this version needs {head}: run `bosonline migrate`",
             code=OpsError.migrations_pending,
         )
     return Envelope(data=ReadyOut(status="ready", database="ok", migration=str(head), version=__version__))
-
-
-@cache
-def _head_revision() -> str | None:
-    """Read from the migration scripts once: they do not change while the process runs."""
-    return head_revision()

@@ -28,6 +28,7 @@ from starlette.types import Scope
 
 from bosonline.db import pop_after_commit
 from bosonline.errors import AppError, with_dependency_errors
+from bosonline.kit.dependants import sub_dependencies_analysed_once
 
 if TYPE_CHECKING:
     from fastapi._compat import ModelField
@@ -55,7 +56,8 @@ class TransactionalRoute(APIRoute):
         # (status, model) gets one field, shared, and the route is built once, with the codes of its dependencies
         # added after (building it again for them analysed its dependencies twice: a third of the app's import).
         declared = kwargs.get("responses") or {}
-        super().__init__(path, endpoint, **{**kwargs, "responses": _without_models(declared)})
+        with sub_dependencies_analysed_once():  # the same few, for every route: once (start-up time)
+            super().__init__(path, endpoint, **{**kwargs, "responses": _without_models(declared)})
         self.responses = with_dependency_errors(declared, self.dependant)
         self._literal_start = self.path_format.split("{", 1)[0]
         self.response_fields = {
