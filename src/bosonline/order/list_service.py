@@ -26,7 +26,7 @@ def list_item(row: Sequence[Any], summary: LineSummary | None) -> dict[str, Any]
     """An OrderListItemOut's fields, from a row of OrderListRepository.page (unpacked: a row's attributes are
     looked up by name, its items are not)."""
     (order_id, number, status, payment_status, payment_method, total, customer_name, customer_phone, region_name,
-     courier, courier_service, awb, handler_id, form_id, created_at, handler_name) = row  # fmt: skip
+     courier, courier_service, awb, handler_id, form_id, created_at, handler_name, *_) = row  # fmt: skip
     items = None
     if summary:
         first = line_label(summary.first_product, summary.first_variant)
@@ -59,13 +59,15 @@ class OrderListService:
     ) -> tuple[list[OrderListItemOut], str | None, int | None]:
         """The page, the next cursor, and `total`: the page's size when the whole result fits on a first page;
         else exact from the recap counters when the filters are ones they key; else the matching orders counted
-        up to list_repository.COUNT_CAP (None above it)."""
+        up to list_repository.COUNT_CAP (None above it). One statement, two when a first page of filters the
+        counters do not key has a next page (OrderListRepository.page)."""
         page = await self.repo.page(filters, params)
-        rows = page.rows
-        summaries = await self.repo.line_summaries([row.id for row in rows])
+        rows, summaries = page.rows, page.summaries
         total: int | None
         if params.cursor is None and page.next_cursor is None:
             total = len(rows)  # the whole result is on this page
+        elif page.counted:
+            total = page.total
         elif filters.counter_compatible:
             total = await self.repo.counted_total(filters)
         else:
