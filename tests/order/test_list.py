@@ -11,6 +11,7 @@ import pytest
 
 from bosonline.kit.pagination import encode_cursor
 from bosonline.order import list_repository
+from bosonline.order.list_schemas import ORDER_LIST_JSON, ORDER_LIST_MODEL
 from bosonline.runtime import Runtime
 from tests.envelope import assert_validation
 from tests.factories import add_staff, seller
@@ -47,7 +48,32 @@ async def test_list_shows_what_a_cs_needs_newest_first(client: httpx.AsyncClient
     assert item["handler"]["id"] == first.handler_id and item["handler"]["name"].startswith("CS ")
     assert item["items"] == {"first": "Kaos Polos (Merah / L)", "lines": 2, "quantity": 3}
     assert item["form_id"] == shop.form_id and item["created_at"].startswith("2026-11-21T03:00:00")
+    # Written from plain dicts (list_schemas.ORDER_LIST_JSON): byte for byte what the declared model writes.
+    assert ORDER_LIST_MODEL.model_validate_json(response.content).model_dump_json().encode() == response.content
+    assert response.headers["content-type"] == "application/json"
     await stats_match(rt, shop.store_id)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"handler": None, "items": None, "courier": None, "courier_service": None, "form_id": None},
+        {"awb": "JP0012345678", "form_id": 7, "total": 0, "customer": {"name": 'Budi "50%" <b>', "phone": "0857"}},
+        {"created_at": datetime(2026, 11, 21, 3, 0, 0, 123456, tzinfo=UTC), "number": "INV/ü/€/\u2028"},
+    ],
+)
+def test_the_list_is_written_as_its_declared_model_writes_it(changes: dict[str, Any]) -> None:
+    item = {
+        "id": 12, "number": "INV/20261121/00001", "status": "pending", "payment_status": "unpaid",
+        "payment_method": "bank_transfer", "total": 150_000, "customer": {"name": "Siti", "phone": "081234567890"},
+        "region_name": "Beji, Kota Depok, Jawa Barat", "courier": "jne", "courier_service": "REG", "awb": None,
+        "handler": {"id": 3, "name": "CS 1"}, "items": {"first": "Kaos Polos (Merah / L)", "lines": 2, "quantity": 3},
+        "form_id": None, "created_at": NOW,
+    } | changes  # fmt: skip
+    for meta in ({"next_cursor": None, "total": 1}, {"next_cursor": "WzEyXQ", "total": None}):
+        body = {"data": [item, item], "meta": meta}
+        assert ORDER_LIST_JSON.dump_json(body) == ORDER_LIST_MODEL.model_validate(body).model_dump_json().encode()
 
 
 async def test_every_filter(client: httpx.AsyncClient, rt: Runtime) -> None:
