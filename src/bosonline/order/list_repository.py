@@ -178,9 +178,16 @@ def _page(shape: _Shape, dated: bool, after: bool, count: str) -> Select[Any]:
     their order; with `count` ("counters", "capped"), the result's total as a last column (the same in every row:
     an uncorrelated subquery, evaluated once)."""
     keys = _BY_CREATION if dated else _BY_ID
-    # The handler's name in the same statement (a member who left the store still names their orders).
-    handler = and_(_members.id == _orders.handler_id, _members.store_id == _orders.store_id)
-    listed = (*LIST_COLUMNS, _members.name.label("handler_name"))
+    # The handler's name in the same statement (a member who left the store still names their orders), as a
+    # subquery by its primary key rather than a join: PostgreSQL plans the statement at each execution, and the
+    # join cost a third of that (0.1–0.4 ms).
+    handler_name = (
+        select(_members.name)
+        .where(_members.id == _orders.handler_id, _members.store_id == _orders.store_id)
+        .scalar_subquery()
+        .label("handler_name")
+    )
+    listed = (*LIST_COLUMNS, handler_name)
     if shape._replace(search="") == _Shape() and shape.search in ("phone", "phone="):
         # A phone search alone: the page's ids first, from the (store_id, customer_phone, id) index alone (every
         # order of the number's range, sorted by id), then only those orders read. Reading the range's orders
@@ -191,15 +198,12 @@ def _page(shape: _Shape, dated: bool, after: bool, count: str) -> Select[Any]:
         found = ids.order_by(_orders.id.desc()).limit(bindparam("limit")).subquery("found")
         page = (
             select(*listed)
-            .select_from(
-                found.join(Order.__table__, _orders.id == found.c.id).outerjoin(StoreMember.__table__, handler)
-            )
+            .select_from(found.join(Order.__table__, _orders.id == found.c.id))
             .where(_orders.store_id == bindparam("store_id"))
             .subquery("page")
         )
     else:
-        orders = select(*listed).select_from(Order.__table__.outerjoin(StoreMember.__table__, handler))
-        orders = orders.where(*_where(shape))
+        orders = select(*listed).where(*_where(shape))
         if after:
             orders = orders.where(after_cursor(keys, descending=True))
         page = orders.order_by(*(key.desc() for key in keys)).limit(bindparam("limit")).subquery("page")
