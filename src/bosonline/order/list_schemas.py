@@ -3,14 +3,17 @@ list and the recap read it from the query string, the download from its body), a
 
 from __future__ import annotations
 
+import types
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_args
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union, get_args, get_origin
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationInfo, field_validator
+from typing_extensions import TypedDict
 
 from bosonline.kit.export import ExportFormat
 from bosonline.kit.fields import DAY_2000_2999_PATTERN, SINGLE_LINE, RecordId, declared
-from bosonline.kit.schemas import StrictBody
+from bosonline.kit.schemas import ListEnvelope, StrictBody
 from bosonline.order.state import STATUSES, OrderStatus
 from bosonline.shipping.couriers import COURIERS
 
@@ -176,3 +179,32 @@ class OrderRecapOut(BaseModel):
         description="`counters`: summed from the daily recap counters (filters on status, payment, handler and "
         "dates only); `orders`: aggregated over the matching orders (other filters)."
     )
+
+
+# Order List's answer is written from plain dicts by a serializer of the same shape as its declared response model
+# (ListEnvelope[OrderListItemOut], which the OpenAPI document shows): no model objects are built for a page, and
+# pydantic's core writes the JSON bytes. The dict types are derived from the models' fields (nested models, lists
+# and optionals followed), so the two cannot drift; tests/order/test_list.py checks that they write the same JSON.
+
+
+def _twin_type(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return serialization_twin(annotation)
+    origin = get_origin(annotation)
+    if origin is Union or origin is types.UnionType:
+        return Union[tuple(_twin_type(arg) for arg in get_args(annotation))]  # noqa: UP007 (built at run time)
+    if origin is list:
+        return list[_twin_type(get_args(annotation)[0])]  # type: ignore[misc]
+    return annotation
+
+
+@cache
+def serialization_twin(model: type[BaseModel]) -> Any:
+    """A TypedDict with `model`'s fields and their types (nested models as their own twins): serialized from a
+    dict with those keys, it writes the JSON the model writes (plain fields only: no aliases, no serializers)."""
+    fields = {name: _twin_type(field.annotation) for name, field in model.model_fields.items()}
+    return TypedDict(f"{model.__name__}Dict", fields)  # type: ignore[operator]
+
+
+ORDER_LIST_MODEL = ListEnvelope[OrderListItemOut]
+ORDER_LIST_JSON: TypeAdapter[Any] = TypeAdapter(serialization_twin(ORDER_LIST_MODEL))

@@ -6,27 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.kit.pagination import PageParams
 from bosonline.kit.phone import display_phone
 from bosonline.order.list_repository import LineSummary, OrderListRepository
-from bosonline.order.list_schemas import OrderFilterIn, OrderListItemOut
+from bosonline.order.list_schemas import OrderFilterIn
 from bosonline.order.presenters import line_label
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
-# The page's items validated in one call from plain dicts (pydantic's core builds the models): the endpoint then
-# serializes them through its declared response model.
-_ITEMS = TypeAdapter(list[OrderListItemOut])
-
 
 def list_item(row: Sequence[Any], summary: LineSummary | None) -> dict[str, Any]:
     """An OrderListItemOut's fields, from a row of OrderListRepository.page (unpacked: a row's attributes are
-    looked up by name, its items are not)."""
+    looked up by name, its items are not), as the endpoint writes them (list_schemas.ORDER_LIST_JSON)."""
     (order_id, number, status, payment_status, payment_method, total, customer_name, customer_phone, region_name,
-     courier, courier_service, awb, handler_id, form_id, created_at, handler_name) = row  # fmt: skip
+     courier, courier_service, awb, handler_id, form_id, created_at, handler_name, *_) = row  # fmt: skip
     items = None
     if summary:
         first = line_label(summary.first_product, summary.first_variant)
@@ -56,19 +51,20 @@ class OrderListService:
 
     async def list(
         self, filters: OrderFilterIn, params: PageParams
-    ) -> tuple[list[OrderListItemOut], str | None, int | None]:
+    ) -> tuple[list[dict[str, Any]], str | None, int | None]:
         """The page, the next cursor, and `total`: the page's size when the whole result fits on a first page;
         else exact from the recap counters when the filters are ones they key; else the matching orders counted
-        up to list_repository.COUNT_CAP (None above it)."""
+        up to list_repository.COUNT_CAP (None above it). One statement, two when a first page of filters the
+        counters do not key has a next page (OrderListRepository.page)."""
         page = await self.repo.page(filters, params)
-        rows = page.rows
-        summaries = await self.repo.line_summaries([row.id for row in rows])
+        rows, summaries = page.rows, page.summaries
         total: int | None
         if params.cursor is None and page.next_cursor is None:
             total = len(rows)  # the whole result is on this page
+        elif page.counted:
+            total = page.total
         elif filters.counter_compatible:
             total = await self.repo.counted_total(filters)
         else:
             total = await self.repo.capped_count(filters)
-        items = [list_item(row, summaries.get(row.id)) for row in rows]
-        return _ITEMS.validate_python(items), page.next_cursor, total
+        return [list_item(row, summaries.get(row.id)) for row in rows], page.next_cursor, total
