@@ -211,8 +211,7 @@ def notifier(rt: Runtime) -> RecordingNotifier:
 
 @pytest.fixture(scope="session")
 def app(runtime: Runtime) -> FastAPI:
-    """One app per session: FastAPI builds each included router's routes lazily on an app's first requests
-    (≈ 250 ms for the order routes), which a new app per test paid again in every test."""
+    """One app per session: building one (its middleware stack, on its first request) is paid once."""
     return create_app(runtime=runtime)
 
 
