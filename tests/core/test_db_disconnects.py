@@ -39,8 +39,12 @@ async def _terminate(rt: Runtime, pids: list[int], *, wait: bool) -> None:
                 text(f"SELECT bool_and(pg_terminate_backend(pid)) FROM unnest(ARRAY[{listed}]) pid")
             )
             assert killed
+            await conn.commit()
             alive = text(f"SELECT count(*) FROM pg_stat_activity WHERE pid IN ({listed})")
+            # Each look in a transaction of its own: PostgreSQL reads pg_stat_activity once per transaction, so a
+            # backend still exiting at the first look would stay "alive" for every later one (the wait never ended).
             while wait and await conn.scalar(alive):
+                await conn.rollback()
                 await asyncio.sleep(0.01)
     finally:
         await admin.dispose()
