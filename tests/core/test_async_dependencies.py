@@ -7,22 +7,14 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 
-
-def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif (included := getattr(route, "original_router", None)) is not None:  # FastAPI's included routers
-            yield from _api_routes(included.routes)
+from tests.routes import api_routes
 
 
 def _calls(dependant: Dependant) -> Iterator[Any]:
@@ -37,7 +29,7 @@ def _is_async(call: Any) -> bool:
 
 
 def test_no_dependency_hops_to_the_thread_pool(app: FastAPI) -> None:
-    routes = list(_api_routes(app.routes))
+    routes = list(api_routes(app.routes))
     assert len(routes) > 100
     sync = {
         f"{call.__module__}.{getattr(call, '__qualname__', call)}"
@@ -52,7 +44,7 @@ def test_no_dependency_hops_to_the_thread_pool(app: FastAPI) -> None:
 
 def test_json_routes_serialize_through_their_declared_type(app: FastAPI) -> None:
     untyped = []
-    for route in _api_routes(app.routes):
+    for route in api_routes(app.routes):
         if route.response_field is not None:
             continue
         returns = typing.get_type_hints(route.endpoint).get("return")

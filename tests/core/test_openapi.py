@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute
+
+from tests.routes import api_routes
 
 TAGS = {
     "auth",
@@ -58,14 +58,6 @@ PUBLIC = {
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif (included := getattr(route, "original_router", None)) is not None:  # FastAPI's included routers
-            yield from _api_routes(included.routes)
-
-
 def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for path, item in spec["paths"].items():
         for method, operation in item.items():
@@ -84,7 +76,7 @@ async def spec(client: httpx.AsyncClient) -> dict[str, Any]:
 async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> None:
     served = {
         (method.lower(), route.path_format)
-        for route in _api_routes(app.routes)
+        for route in api_routes(app.routes)
         if route.include_in_schema
         for method in route.methods
         if method != "HEAD"
@@ -96,7 +88,7 @@ async def test_every_route_is_documented(spec: dict[str, Any], app: FastAPI) -> 
     # the schema.
     hidden = {
         (method, route.path)
-        for route in _api_routes(app.routes)
+        for route in api_routes(app.routes)
         if not route.include_in_schema
         for method in route.methods
     }

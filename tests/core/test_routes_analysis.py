@@ -3,25 +3,17 @@ tree must still be what FastAPI's own analysis makes of it, and every route must
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_dependant, get_parameterless_sub_dependant
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute
 
 from bosonline import routing
 from bosonline.kit import dependants
-
-
-def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif (included := getattr(route, "original_router", None)) is not None:  # FastAPI's included routers
-            yield from _api_routes(included.routes)
+from tests.routes import api_routes
 
 
 def _fastapis_own(route: APIRoute) -> Dependant:
@@ -70,7 +62,7 @@ def _nodes(dependant: Dependant) -> Iterator[Dependant]:
 
 
 async def test_every_route_has_fastapis_own_dependency_tree(app: FastAPI) -> None:
-    routes = list(_api_routes(app.routes))
+    routes = list(api_routes(app.routes))
     assert len(routes) > 150
     for route in routes:
         assert _shape(route.dependant) == _shape(_fastapis_own(route)), route.path
@@ -78,7 +70,7 @@ async def test_every_route_has_fastapis_own_dependency_tree(app: FastAPI) -> Non
 
 
 async def test_no_two_routes_share_a_dependant(app: FastAPI) -> None:
-    nodes = [node for route in _api_routes(app.routes) for node in _nodes(route.dependant)]
+    nodes = [node for route in api_routes(app.routes) for node in _nodes(route.dependant)]
     assert len({id(node) for node in nodes}) == len(nodes)
     # ... nor its lists (FastAPI inserts a route's `dependencies=[...]` into its tree's list)
     lists = [node.dependencies for node in nodes] + [node.query_params for node in nodes]
