@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -50,6 +51,20 @@ async def _terminate(rt: Runtime, pids: list[int], *, wait: bool) -> None:
         await admin.dispose()
 
 
+@contextlib.asynccontextmanager
+async def _killed_behind_the_pools_check(rt: Runtime) -> AsyncIterator[list[int]]:
+    """Three pooled connections terminated with the pool's own check (`_drop_closed`) off: as if the server dropped
+    them in the instant after the pool handed one out. The block's requests meet them dead; yields their pids."""
+    pids = await _pooled_pids(rt, 3)
+    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
+    try:
+        await _terminate(rt, pids, wait=True)
+        await asyncio.sleep(0.05)  # asyncpg has read the end of each: they are closed, and checked out as they are
+        yield pids
+    finally:
+        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)  # first, as in db.py
+
+
 async def _all_ok(client: httpx.AsyncClient, headers: dict[str, str], n: int) -> None:
     statuses = [(await client.get("/store", headers=headers)).status_code for _ in range(n)]
     statuses += [
@@ -72,16 +87,8 @@ async def test_a_request_starting_on_a_dead_connection_runs_its_first_statement_
     """Without the checkout's check (a connection dropped just after it), the first statement meets the dead
     connection: it is run again on a new one, and the pool renews the others."""
     owner = await seller(client)
-    pids = await _pooled_pids(rt, 3)
-    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
-    try:
-        await _terminate(rt, pids, wait=True)
-        await asyncio.sleep(0.05)  # asyncpg has read the end of each: they are closed, and checked out as they are
+    async with _killed_behind_the_pools_check(rt) as pids:
         await _all_ok(client, owner["headers"], 3)
-    finally:
-        event.listen(
-            rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True
-        )  # first, as db.py has it
     assert not set(pids) & set(await _pooled_pids(rt, 3))
 
 
@@ -91,14 +98,8 @@ async def test_a_checkout_starting_on_a_dead_connection_is_not_a_server_error(
     """The checkout's first statement is the rate limiter's counter, sent to asyncpg on the request's connection:
     a connection dropped just after the pool's check is replaced there too, and the order is placed."""
     shop = await make_checkout_shop(client, rt)
-    pids = await _pooled_pids(rt, 3)
-    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
-    try:
-        await _terminate(rt, pids, wait=True)
-        await asyncio.sleep(0.05)
+    async with _killed_behind_the_pools_check(rt):
         statuses = [(await place(client, shop, phone=f"08123456780{n}")).status_code for n in range(3)]
-    finally:
-        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)
     assert statuses == [201] * 3
 
 
@@ -112,12 +113,6 @@ async def test_a_checkout_counted_elsewhere_starting_on_a_dead_connection_is_pla
         return None
 
     monkeypatch.setattr(rt.rate_limits, "hit", counted_in_redis)
-    pids = await _pooled_pids(rt, 3)
-    event.remove(rt.db.engine.sync_engine, "checkout", db_module._drop_closed)
-    try:
-        await _terminate(rt, pids, wait=True)
-        await asyncio.sleep(0.05)
+    async with _killed_behind_the_pools_check(rt):
         statuses = [(await place(client, shop, phone=f"08123456781{n}")).status_code for n in range(3)]
-    finally:
-        event.listen(rt.db.engine.sync_engine, "checkout", db_module._drop_closed, insert=True)
     assert statuses == [201] * 3

@@ -98,17 +98,7 @@ class _Shape(NamedTuple):
 def _where(shape: _Shape) -> list[ColumnElement[bool]]:
     """The conditions of `shape` on `orders`, its values as bound parameters (named as in `_parameters`)."""
     o = _orders
-    where: list[ColumnElement[bool]] = [o.store_id == bindparam("store_id")]
-    if shape.cs:
-        where.append(o.handler_id == bindparam("member_id"))
-    if shape.statuses == 1:
-        where.append(o.status == bindparam("status"))
-    elif shape.statuses:
-        where.append(o.status.in_(bindparam("statuses", expanding=True)))
-    if shape.payment_status:
-        where.append(o.payment_status == bindparam("payment_status"))
-    if shape.payment_method:
-        where.append(o.payment_method == bindparam("payment_method"))
+    where = _key_where(o, shape)
     if shape.day_from:
         where.append(o.created_at >= bindparam("start"))
     if shape.day_to:
@@ -142,6 +132,23 @@ def _where(shape: _Shape) -> list[ColumnElement[bool]]:
     return where
 
 
+def _key_where(columns: Any, shape: _Shape) -> list[ColumnElement[bool]]:
+    """The filters orders and their recap counters share by column: store, the CS's own orders, status (one as an
+    equality: an expanding IN is re-rendered at every execution), payment status and method."""
+    where: list[ColumnElement[bool]] = [columns.store_id == bindparam("store_id")]
+    if shape.cs:
+        where.append(columns.handler_id == bindparam("member_id"))
+    if shape.statuses == 1:
+        where.append(columns.status == bindparam("status"))
+    elif shape.statuses:
+        where.append(columns.status.in_(bindparam("statuses", expanding=True)))
+    if shape.payment_status:
+        where.append(columns.payment_status == bindparam("payment_status"))
+    if shape.payment_method:
+        where.append(columns.payment_method == bindparam("payment_method"))
+    return where
+
+
 def _has_line(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     line = select(_lines.id).where(_lines.order_id == _orders.id, _lines.store_id == bindparam("store_id"), condition)
     return exists(line)
@@ -150,18 +157,7 @@ def _has_line(condition: ColumnElement[bool]) -> ColumnElement[bool]:
 def _counter_where(shape: _Shape) -> list[ColumnElement[bool]]:
     """The same filters as conditions on the recap counters' keys (counter-compatible shapes only)."""
     s = _stats
-    where: list[ColumnElement[bool]] = [s.store_id == bindparam("store_id")]
-    if shape.cs:
-        where.append(s.handler_id == bindparam("member_id"))
-    # One status as an equality, as on orders: an expanding IN is re-rendered at every execution.
-    if shape.statuses == 1:
-        where.append(s.status == bindparam("status"))
-    elif shape.statuses:
-        where.append(s.status.in_(bindparam("statuses", expanding=True)))
-    if shape.payment_status:
-        where.append(s.payment_status == bindparam("payment_status"))
-    if shape.payment_method:
-        where.append(s.payment_method == bindparam("payment_method"))
+    where = _key_where(s, shape)
     if shape.handler:
         where.append(s.handler_id == bindparam("stat_handler"))  # 0 is "no handler" there
     # The counters' day is the creation date in the store's time zone: the date filter maps onto it exactly.
