@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from bosonline.db import Hot
+from bosonline.hot_sql import Hot
 from bosonline.runtime import Runtime
 
 
@@ -54,7 +54,7 @@ def count_queries(rt: Runtime, *, transactions: bool = False) -> Iterator[QueryL
         event.listen(engine, name, listener)
     send = Hot._send
 
-    async def sent_straight(driver: Any, sql: str, args: list[Any]) -> Any:  # db.Hot's, past SQLAlchemy's events
+    async def sent_straight(driver: Any, sql: str, args: list[Any]) -> Any:  # hot_sql.Hot's, past SQLAlchemy's events
         log.statements.append(sql)
         return await send(driver, sql, args)
 

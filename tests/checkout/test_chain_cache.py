@@ -1,6 +1,6 @@
-"""The checkout's chain of writes (db.run_chain) is one statement on PostgreSQL whose SQL does not depend on the
+"""The checkout's chain of writes (hot_sql.run_chain) is one statement on PostgreSQL whose SQL does not depend on the
 order's values nor on how many lines, stock movements, follow-ups and webhook deliveries it writes: it is built and
-compiled once per shape and kept (db._CHAINS), then only bound to each checkout's values (a multi-row VALUES
+compiled once per shape and kept (hot_sql._CHAINS), then only bound to each checkout's values (a multi-row VALUES
 would be built and compiled anew for every checkout)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bosonline import db
+from bosonline import hot_sql
 from bosonline.models import FollowupMessage, InventoryMovement, Order, OrderLine, WebhookDelivery
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import make_checkout_shop, place
@@ -23,16 +23,16 @@ from tests.webhook.helpers import add_webhook
 
 @contextmanager
 def chain_builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The chain statements built (db._chain_statement) meanwhile: the number of writes of each."""
+    """The chain statements built (hot_sql._chain_statement) meanwhile: the number of writes of each."""
     built: list[int] = []
-    build = db._chain_statement
+    build = hot_sql._chain_statement
 
     def counted(checks: Any, writes: Any) -> Any:
         built.append(len(writes))
         return build(checks, writes)
 
-    monkeypatch.setattr(db, "_chain_statement", counted)
-    db._CHAINS.clear()
+    monkeypatch.setattr(hot_sql, "_chain_statement", counted)
+    hot_sql._CHAINS.clear()
     yield built
 
 
@@ -60,7 +60,7 @@ async def test_the_chain_statement_is_built_once(
         many = await place(client, shop, items=three, phone="081200000002", notes="Tolong cepat", email="a@b.id")
         assert one.status_code == many.status_code == 201, (one.text, many.text)
         assert len(built) == 1, built  # built for the first; the second, with other values and counts, reuses it
-        (kept,) = db._CHAINS.values()
+        (kept,) = hot_sql._CHAINS.values()
         assert kept[0]._compiled is not None  # and compiled once, kept with it
 
     # …and it wrote every row of both orders.

@@ -1,4 +1,4 @@
-"""db.Hot: a hot-path statement sent straight to asyncpg inside the session's transaction on PostgreSQL, through
+"""hot_sql.Hot: a hot-path statement sent straight to asyncpg inside the session's transaction on PostgreSQL, through
 SQLAlchemy otherwise. Its answers, its errors and its transaction are the ones SQLAlchemy would give."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import BigInteger, Integer, String, bindparam, cast, insert, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bosonline.db import Hot
+from bosonline.hot_sql import Hot
 from bosonline.models import Customer
 from bosonline.runtime import Runtime
 from tests.querycount import count_queries

@@ -3,7 +3,7 @@
 On PostgreSQL a checkout is: BEGIN, the entry read (store, settings, form and the Idempotency-Key's row in one
 SELECT), the stock read, [the voucher], the reservation (one conditional UPDATE for every line), the store's
 counters (the store's row lock, taken last), [the taken unique codes], the writes (one statement of data-modifying
-CTEs, db.run_chain) and COMMIT.
+CTEs, hot_sql.run_chain) and COMMIT.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, Update, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import Check, Hot, Ref, Write, dialect_of, insert_in
+from bosonline.db import dialect_of, insert_in
+from bosonline.hot_sql import Check, Hot, Ref, Write
 from bosonline.models import (
     CheckoutKey,
     CheckoutLead,
@@ -136,7 +137,7 @@ class PlaceRepository:
         (row,) = await _COUNTERS.rows(self.session, {"store": store_id, "now": now})
         return int(row[0]), int(row[1])
 
-    # --- the writes, as one chain (db.run_chain): every statement built once, values bound per checkout ---------
+    # --- the writes, as one chain (hot_sql.run_chain): every statement built once, values bound per checkout ---------
 
     def customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> Write:
         row = {"store_id": store_id, "phone": phone, "name": name, "email": email, "created_at": now, "updated_at": now}

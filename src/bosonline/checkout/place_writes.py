@@ -1,4 +1,4 @@
-"""Everything a new order writes, as one chain of writes (db.run_chain: one statement on PostgreSQL): the customer,
+"""Everything a new order writes, as one chain of writes (hot_sql.run_chain: one statement on PostgreSQL): the customer,
 the order, its lines and `created` event, the stock movements of its reservation, the voucher's redemption, the
 leads it converts, its follow-up rows, its webhook deliveries (the outbox), the recap counters and the
 Idempotency-Key. The same rules as OrderTimeline.created (order/timeline.py), written without a flush: the order's
@@ -14,9 +14,9 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.place_repository import ORDER, PlaceRepository
-from bosonline.db import Check, Ref, RefText, Write
 from bosonline.followup.rules import ABANDONED
 from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
+from bosonline.hot_sql import Check, Ref, RefText, Write
 from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
 from bosonline.order.stats import counter_row, counter_upsert, snapshot
 from bosonline.order.timeline import order_payload

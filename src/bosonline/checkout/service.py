@@ -49,9 +49,10 @@ from bosonline.checkout.schemas import (
     RateOut,
 )
 from bosonline.checkout.store_data import StoreData
-from bosonline.db import retried_if_first, run_chain
+from bosonline.db import retried_if_first
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
+from bosonline.hot_sql import run_chain
 from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls

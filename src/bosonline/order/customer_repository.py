@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import Hot, dialect_insert
+from bosonline.db import dialect_insert
+from bosonline.hot_sql import Hot
 from bosonline.models import Customer, Order
 
 # Built once: checkout reads it after the store's counters, in its lock.

@@ -1,0 +1,354 @@
+"""SQL of the measured hot paths (checkout): statements compiled once and sent straight to asyncpg inside the
+session's transaction (`Hot`), and a chain of writes that is one statement on PostgreSQL (`run_chain`)."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ARRAY, Insert, Select, String, Update, bindparam, cast, func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# --- hot-path statements: compiled once, sent straight to asyncpg ------------------------------------------------
+
+
+class Hot:
+    """A statement of a measured hot path (checkout), built once. On PostgreSQL, inside the session's transaction,
+    its SQL is compiled once and sent straight to asyncpg on the session's own connection (asyncpg's statement
+    cache): about a fifth of the CPU of `session.execute`, which costs ~200 µs per call in SQLAlchemy's layers.
+    Elsewhere (SQLite), or before the transaction has begun (SQLAlchemy sends BEGIN with its first statement),
+    through SQLAlchemy. Errors are SQLAlchemy's either way (IntegrityError, OperationalError, …)."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: Any = None
+
+    async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[Any]:
+        """The result rows, by position (`row[0]`, or unpacked)."""
+        return await self._run(session, params, by_name=False)
+
+    async def mappings(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+        """The result rows, by column name."""
+        return await self._run(session, params, by_name=True)
+
+    async def _run(self, session: AsyncSession, params: Mapping[str, Any], *, by_name: bool) -> Sequence[Any]:
+        connection = await session.connection()
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        if connection.dialect.name != "postgresql" or getattr(adapted, "_transaction", None) is None:
+            result = await session.execute(self.statement, dict(params))
+            return result.mappings().all() if by_name else result.all()
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self.statement.compile(dialect=connection.dialect)
+            if compiled.post_compile_params or compiled.literal_execute_params:
+                raise ValueError("a Hot statement binds every value as one parameter (no expanding IN)")
+            self._compiled = compiled
+        values = compiled.construct_params(params)
+        processors = compiled._bind_processors
+        args = [processors[name](values[name]) if name in processors else values[name] for name in compiled.positiontup]
+        try:
+            return await self._send(adapted.driver_connection, compiled.string, args)  # type: ignore[union-attr]
+        except Exception as error:  # noqa: BLE001 — whatever the driver raises is translated, as SQLAlchemy does
+            _raise_as_sqlalchemy(connection, adapted, compiled.string, args, error)
+
+    @staticmethod
+    async def _send(driver: Any, sql: str, args: list[Any]) -> Sequence[Any]:
+        """One round trip (asyncpg's Records answer both by position and by name)."""
+        found: Sequence[Any] = await driver.fetch(sql, *args)
+        return found
+
+
+def _raise_as_sqlalchemy(connection: Any, adapted: Any, sql: str, args: list[Any], error: Exception) -> typing.NoReturn:
+    """What SQLAlchemy raises for the driver's `error`: the adapter's DBAPI-shaped error, wrapped (an error the
+    adapter does not translate goes on as it is)."""
+    dialect = connection.dialect
+    try:
+        adapted._handle_exception(error)
+    except dialect.loaded_dbapi.Error as dbapi_error:
+        disconnected = dialect.is_disconnect(dbapi_error, adapted, None)
+        raise DBAPIError.instance(
+            sql, args, dbapi_error, dialect.loaded_dbapi.Error, dialect=dialect, connection_invalidated=disconnected
+        ) from error
+    raise error  # _handle_exception always raises
+
+
+# --- a chain of writes: one statement on PostgreSQL (data-modifying CTEs), one after another on SQLite ----------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The `column` that an earlier write of the chain returned (its first row; NULL/None when it returned none)."""
+
+    write: str
+    column: str
+
+
+@dataclass(frozen=True)
+class RefText:
+    """Text with a Ref's value between `before` and `after` (a JSON body that names a row the chain creates)."""
+
+    before: str
+    ref: Ref
+    after: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """One INSERT (its `rows`: one, or any number with `many`) or UPDATE (`rows[0]` is its SET) of a chain. Values
+    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back.
+
+    `statement` is built once (a module-level or cached construct), never per call: PostgreSQL's chain is cached by
+    the identity of its statements. Values of the statement's own bound parameters (an UPDATE's WHERE) go in
+    `params`, never inline."""
+
+    name: str
+    statement: Insert | Update
+    rows: Sequence[Mapping[str, Any]]
+    returning: Sequence[str] = ()
+    many: bool = False  # an INSERT of any number of rows: PostgreSQL reads them from arrays (one cached statement)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A scalar SELECT as the database is before the chain's writes; built once, like a Write's statement, its
+    bound parameters' values in `params`."""
+
+    name: str
+    statement: Select[Any]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ChainResult:
+    checks: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+
+    def first(self, write: str, column: str) -> Any:
+        rows = self.rows.get(write) or []
+        return rows[0][column] if rows else None
+
+
+async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequence[Write]) -> ChainResult:
+    """Runs `checks` then `writes` in order, each write seeing what the earlier ones returned through Refs.
+
+    PostgreSQL: ONE statement, every write a data-modifying CTE (`WITH a AS (INSERT … RETURNING …), b AS (…)`)
+    and the checks and returned rows in its SELECT: one round trip. All parts share the statement's snapshot, so
+    a check does not see the chain's own writes, and no two writes may touch the same row. SQLite: one statement
+    after the other (in process, round trips cost nothing), checks first: the same outcome."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return await _run_chain_as_ctes(session, checks, writes)
+    result = ChainResult(
+        checks={check.name: await session.scalar(check.statement, dict(check.params)) for check in checks}, rows={}
+    )
+    for write in writes:
+        rows = [{key: _python_value(value, result) for key, value in row.items()} for row in write.rows]
+        table = write.statement.table
+        returning = [table.c[name] for name in write.returning]
+        if isinstance(write.statement, Update):
+            stmt: Any = write.statement.values(rows[0])
+            if returning:
+                stmt = stmt.returning(*returning)
+            found = await session.execute(stmt, dict(write.params))
+        elif write.params:
+            raise ValueError(f"write {write.name!r}: an INSERT takes its values from its rows")
+        elif returning:
+            found = await session.execute(write.statement.returning(*returning), rows)
+        else:
+            found = await session.execute(write.statement, rows)
+        result.rows[write.name] = [dict(row._mapping) for row in found] if returning else []
+    return result
+
+
+def _python_value(value: Any, result: ChainResult) -> Any:
+    if isinstance(value, Ref):
+        return result.first(value.write, value.column)
+    if isinstance(value, RefText):
+        return f"{value.before}{result.first(value.ref.write, value.ref.column)}{value.after}"
+    return value
+
+
+# A chain's shape: per check (name, statement); per write (name, statement, many, returning, and per column of its
+# first row whether the value is a Ref, a RefText or a plain value). Statements count by identity (they are built
+# once), and the entry keeps them alive, so an id cannot be reused while its entry exists.
+_Shape = tuple[Any, ...]
+_CHAINS: OrderedDict[_Shape, tuple[Hot, tuple[Any, ...]]] = OrderedDict()
+_CHAINS_KEPT = 256
+
+
+def _param(write: str, key: str) -> str:
+    return f"{write}__{key}"
+
+
+def _kind(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, Ref):
+        return ("ref", value.write, value.column)
+    if isinstance(value, RefText):
+        return ("text", value.ref.write, value.ref.column)
+    return None
+
+
+def _chain_shape(checks: Sequence[Check], writes: Sequence[Write]) -> _Shape:
+    return (
+        tuple((check.name, id(check.statement)) for check in checks),
+        tuple(
+            (
+                write.name,
+                id(write.statement),
+                write.many,
+                tuple(write.returning),
+                tuple((key, _kind(value)) for key, value in write.rows[0].items()),
+            )
+            for write in writes
+        ),
+    )
+
+
+def _chain_params(checks: Sequence[Check], writes: Sequence[Write]) -> dict[str, Any]:
+    """The bound values of a chain of `_chain_shape`: its statements' own, then every row value by column (a
+    `many` write's as one array per column)."""
+    params: dict[str, Any] = {}
+    for check in checks:
+        params.update(check.params)
+    for write in writes:
+        params.update(write.params)
+        if write.many:
+            _check_many_rows(write)
+            columns: Any = zip(*(row.values() for row in write.rows), strict=True)
+            for key, values in zip(write.rows[0], columns, strict=True):
+                first = values[0]
+                if isinstance(first, RefText):
+                    params[_param(write.name, key + "__before")] = [value.before for value in values]
+                    params[_param(write.name, key + "__after")] = [value.after for value in values]
+                elif not isinstance(first, Ref):
+                    params[_param(write.name, key)] = list(values)
+            continue
+        if len(write.rows) > 1:
+            raise ValueError(f"write {write.name!r}: several rows need many=True")
+        for key, value in write.rows[0].items():
+            if isinstance(value, RefText):
+                params[_param(write.name, key + "__before")] = value.before
+                params[_param(write.name, key + "__after")] = value.after
+            elif not isinstance(value, Ref):
+                params[_param(write.name, key)] = value
+    return params
+
+
+def _check_many_rows(write: Write) -> None:
+    """Every row of a `many` write has the first row's columns, and a column holding a Ref holds the same one in
+    every row (the statement reads it once)."""
+    first = write.rows[0]
+    keys = list(first)
+    for row in write.rows[1:]:
+        if list(row) != keys:
+            raise ValueError("every row of a many-row write has the same columns")
+        for key in keys:
+            if _kind(row[key]) != _kind(first[key]):
+                raise ValueError(f"column {key!r}: the same Ref in every row, or none")
+
+
+async def _run_chain_as_ctes(session: AsyncSession, checks: Sequence[Check], writes: Sequence[Write]) -> ChainResult:
+    """The chain as one statement whose SQL depends on which writes it has, never on their values nor on how many
+    rows a `many` write has: every value is a bound parameter (typed, NULL included), and a `many` INSERT reads its
+    rows from arrays (`INSERT … SELECT … FROM unnest(:col, …)`). The statement is built once per shape and kept,
+    so a checkout only binds values (its cache key and compiled form are SQLAlchemy's, memoized on the object)."""
+    shape = _chain_shape(checks, writes)
+    kept = _CHAINS.get(shape)
+    if kept is None:
+        kept = (Hot(_chain_statement(checks, writes)), (*(c.statement for c in checks), *(w.statement for w in writes)))
+        _CHAINS[shape] = kept
+        if len(_CHAINS) > _CHAINS_KEPT:
+            _CHAINS.popitem(last=False)
+    (row,) = await kept[0].mappings(session, _chain_params(checks, writes))
+    return ChainResult(
+        checks={check.name: row[f"c_{check.name}"] for check in checks},
+        rows={write.name: _json_rows(row[f"w_{write.name}"]) if write.returning else [] for write in writes},
+    )
+
+
+def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
+    ctes: dict[str, Any] = {}
+
+    def ref_sql(ref: Ref) -> Any:
+        return select(ctes[ref.write].c[ref.column]).scalar_subquery()
+
+    def sql_value(write: str, key: str, value: Any, type_: Any) -> Any:
+        if isinstance(value, Ref):
+            return ref_sql(value)
+        if isinstance(value, RefText):
+            before = bindparam(_param(write, key + "__before"), type_=String)
+            after = bindparam(_param(write, key + "__after"), type_=String)
+            return before + _ref_text(ref_sql(value.ref)) + after
+        return bindparam(_param(write, key), type_=type_)
+
+    for write in writes:
+        table = write.statement.table
+        stmt: Any
+        if isinstance(write.statement, Insert) and write.many:
+            stmt = _insert_from_arrays(write, ref_sql)
+        else:
+            row = write.rows[0]
+            stmt = write.statement.values(
+                {key: sql_value(write.name, key, value, table.c[key].type) for key, value in row.items()}
+            )
+        returning = [table.c[name] for name in write.returning] or list(table.primary_key)[:1]
+        ctes[write.name] = stmt.returning(*returning).cte(f"w_{write.name}")
+    outputs: list[Any] = [check.statement.scalar_subquery().label(f"c_{check.name}") for check in checks]
+    outputs += [
+        select(func.json_agg(ctes[write.name].table_valued())).scalar_subquery().label(f"w_{write.name}")
+        for write in writes
+        if write.returning
+    ]
+    return select(*outputs).add_cte(*ctes.values())
+
+
+def _ref_text(ref: Any) -> Any:
+    return cast(ref, String)
+
+
+def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
+    """`INSERT INTO t (a, b, …) SELECT u.a, u.b, … FROM unnest(:a, :b, …) AS u(a, b, …)`: one typed array per
+    column. A column that is a Ref (the same one in every row) is its scalar subquery; a RefText's text around the
+    Ref comes from two arrays."""
+    statement = write.statement
+    assert isinstance(statement, Insert)
+    table = statement.table
+    first = write.rows[0]
+    keys = list(first)
+    arrays: list[tuple[str, Any]] = []  # (name in the unnest and of its parameter, element type)
+    for key in keys:
+        value = first[key]
+        if isinstance(value, RefText):
+            arrays += [(f"{key}__before", String()), (f"{key}__after", String())]
+        elif not isinstance(value, Ref):
+            arrays.append((key, table.c[key].type))
+    unnest = (
+        func.unnest(
+            *(cast(bindparam(_param(write.name, name), type_=ARRAY(type_)), ARRAY(type_)) for name, type_ in arrays)
+        )
+        .table_valued(*(name for name, _ in arrays))
+        .render_derived(name="u")
+    )
+
+    def selected(key: str) -> Any:
+        value = first[key]
+        if isinstance(value, Ref):
+            return ref_sql(value)
+        if isinstance(value, RefText):
+            return unnest.c[f"{key}__before"] + _ref_text(ref_sql(value.ref)) + unnest.c[f"{key}__after"]
+        return unnest.c[key]
+
+    return statement.from_select(keys, select(*(selected(key) for key in keys)).select_from(unnest))
+
+
+def _json_rows(value: Any) -> list[dict[str, Any]]:
+    """json_agg's result: asyncpg hands JSON over as text; NULL when the write returned no row."""
+    if value is None:
+        return []
+    rows: list[dict[str, Any]] = json.loads(value) if isinstance(value, str) else value
+    return rows
