@@ -9,23 +9,16 @@ through the app in-process (httpx ASGI transport). tracemalloc counts Python all
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import tempfile
 import time
 import tracemalloc
 from datetime import UTC, datetime
-from pathlib import Path
 
-import httpx
+from common import in_process, options, seller
 from sqlalchemy import insert, select
 
-from bosonline.app import create_app
-from bosonline.config import Settings
-from bosonline.migrate import upgrade
 from bosonline.models import Product, ProductVariant
 from bosonline.runtime import Runtime
-from bosonline.wiring import build_runtime
 
 PER_PRODUCT = 100
 
@@ -65,27 +58,8 @@ async def measure(label: str, work) -> tuple[float, float]:  # type: ignore[no-u
 
 
 async def main(variants: int, database_url: str | None) -> None:
-    settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=database_url, log_level="ERROR"
-    )
-    runtime = build_runtime(settings)
-    await upgrade(runtime.db)
-    app = create_app(runtime=runtime)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
-    ) as client:
-        email = f"bench-{time.time_ns()}@example.com"
-        reg = await client.post(
-            "/auth/register", json={"name": "Bench", "email": email, "phone": "081234567890", "password": "rahasia-123"}
-        )
-        headers = {"Authorization": f"Bearer {reg.json()['data']['tokens']['access_token']}"}
-        store = (
-            await client.post(
-                "/store",
-                json={"name": "Bench", "subdomain": f"bench{time.time_ns() % 10**9}", "phone": "081234567890"},
-                headers=headers,
-            )
-        ).json()["data"]
+    async with in_process(database_url) as (runtime, client):
+        headers, store = await seller(client)
         await seed(runtime, store["id"], variants)
         print(f"database: {runtime.db.engine.dialect.name}; {variants:,} variants")
 
@@ -110,12 +84,7 @@ async def main(variants: int, database_url: str | None) -> None:
         for fmt in ("csv", "xlsx"):
             _, peak = await measure(f"streamed Download Variant ({fmt})", lambda fmt=fmt: download(fmt))
             print(f"    peak memory vs baseline: x{peak / baseline:.2f}")
-    await runtime.db.dispose()
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--variants", type=int, default=50_000)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    asyncio.run(main(args.variants, args.database_url))
+    asyncio.run(main(**options(__doc__, variants=50_000)))

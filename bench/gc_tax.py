@@ -1,13 +1,14 @@
 """What the garbage collector costs a request-heavy process, with and without `gc.freeze()` of the start-up objects
 (what `serve` does after start-up) and a larger first-generation threshold, in the same run.
 
-    .venv/bin/python bench/gc_tax.py [--rounds 6] [--checkouts 60] [--reads 200] [--database-url postgresql+asyncpg://...]
+    .venv/bin/python bench/gc_tax.py [--rounds 6] [--checkouts 60] [--reads 200] [--gen0 10000 ...]
+        [--database-url postgresql+asyncpg://...]
 
 In process (httpx ASGI transport): the store of bench/checkout.py, then rounds of sequential checkouts and of
 `GET /store`, each round once per mode, modes interleaved so that they share the machine's load:
 - `as started`: the collector as Python starts it, nothing frozen (what `serve` did before);
 - `frozen`: everything alive after start-up moved to the permanent generation (`gc.freeze()`);
-- `frozen, gen0 N`: frozen, and a first-generation threshold of N instead of 700.
+- `frozen, gen0 N`: frozen, and a first-generation threshold of N instead of 700 (each N of `--gen0`).
 Also bursts of 10 concurrent checkouts (per burst, not per request).
 Prints, per mode, CPU ms per request (process time, median over rounds), the collector's own ms per request and
 collections per request (from gc.callbacks), and the ratio to `as started`. Not run by CI.
@@ -15,26 +16,17 @@ collections per request (from gc.callbacks), and the ratio to `as started`. Not 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import statistics
-import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
+from common import in_process, options
 
-from bosonline.app import create_app
-from bosonline.config import Settings
-from bosonline.migrate import upgrade
-from bosonline.wiring import build_runtime
-
-sys.path.insert(0, str(Path(__file__).parent))
 from checkout import order, setup  # bench/checkout.py builds the store the way a seller does
 
 DEFAULT_THRESHOLD = gc.get_threshold()
@@ -102,20 +94,11 @@ async def measure(
 
 
 async def main(rounds: int, checkouts: int, reads: int, database_url: str | None, gen0: list[int]) -> None:
-    settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")),
-        database_url=database_url,
-        log_level="ERROR",
-        public_rate_limit_per_minute=100_000,
-        checkout_rate_limit_per_minute=100_000,
-    )
-    runtime = build_runtime(settings)
-    await upgrade(runtime.db)
-    app = create_app(runtime=runtime)
     modes = [Mode("as started", frozen=False), Mode("frozen", frozen=True)]
     modes += [Mode(f"frozen, gen0 {n}", frozen=True, gen0=n) for n in gen0]
     clock = GcClock()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600) as c:
+    limits = {"public_rate_limit_per_minute": 100_000, "checkout_rate_limit_per_minute": 100_000}
+    async with in_process(database_url, **limits) as (runtime, c):
         headers, subdomain, slug, variants, _ = await setup(c)
         counter = iter(range(10**9))
 
@@ -150,7 +133,6 @@ async def main(rounds: int, checkouts: int, reads: int, database_url: str | None
             stalls[mode.name] = min(samples)
             if not mode.frozen:
                 tracked = len(gc.get_objects())
-    await runtime.db.dispose()
     gc.unfreeze()
     gc.set_threshold(*DEFAULT_THRESHOLD)
 
@@ -175,11 +157,4 @@ async def main(rounds: int, checkouts: int, reads: int, database_url: str | None
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--checkouts", type=int, default=60)
-    parser.add_argument("--reads", type=int, default=200)
-    parser.add_argument("--database-url")
-    parser.add_argument("--gen0", type=int, nargs="*", default=[10_000], help="first-generation thresholds to try")
-    args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.checkouts, args.reads, args.database_url, args.gen0))
+    asyncio.run(main(**options(__doc__, rounds=6, checkouts=60, reads=200, gen0=[10_000])))

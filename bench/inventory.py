@@ -3,52 +3,42 @@
     .venv/bin/python bench/inventory.py [--variants 20000] [--warehouses 3] [--database-url postgresql+asyncpg://...]
 
 Seeds one store with `--variants` variants (100 per product) shipped from `--warehouses` warehouses, with stock
-recorded for half of the pairs, then times each request in-process (httpx ASGI transport, no network). Products
-and warehouses are written straight through the models. Not run by CI.
+recorded for half of the pairs, then times each request in-process (httpx ASGI transport, no network). The
+warehouses are made through the API; products, variants and stock are written straight through the models. Not run
+by CI.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import httpx
+from common import in_process, median_p95, options, seller
 from sqlalchemy import insert, select, text
 
-from bosonline.app import create_app
-from bosonline.config import Settings
-from bosonline.migrate import upgrade
-from bosonline.models import Product, ProductVariant, Stock, StoreWarehouse, Warehouse
+from bosonline.models import Product, ProductVariant, Stock
 from bosonline.runtime import Runtime
-from bosonline.wiring import build_runtime
 
 
-async def seed(
-    runtime: Runtime, store_id: int, owner_id: int, variants: int, warehouses: int
-) -> tuple[list[int], list[int]]:
+async def ship_from(client: httpx.AsyncClient, headers: dict[str, str], warehouses: int) -> list[int]:
+    """The seller's warehouses, made and linked to the store through the API."""
+    ids = []
+    for i in range(warehouses):
+        body = {"name": f"Gudang {i + 1}", "contact_name": "Bench", "contact_phone": "081234567890",
+                "address": "Jl. Bench 1", "region_code": "32.73.01"}  # fmt: skip
+        made = await client.post("/profile/warehouse", json=body, headers=headers)
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["data"]["id"])
+    linked = await client.put("/store/warehouse", json={"warehouse_ids": ids}, headers=headers)
+    assert linked.status_code == 200, linked.text
+    return ids
+
+
+async def seed(runtime: Runtime, store_id: int, variants: int, warehouse_ids: list[int]) -> list[int]:
     now = runtime.clock.now()
     async with runtime.db.session() as session:
-        warehouse_ids = []
-        for i in range(warehouses):
-            warehouse = Warehouse(
-                owner_id=owner_id,
-                name=f"Gudang {i + 1}",
-                contact_name="Bench",
-                contact_phone="6281234567890",
-                address="Jl. Bench 1",
-                region_code="32.73.01",
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(warehouse)
-            await session.flush()
-            session.add(StoreWarehouse(store_id=store_id, warehouse_id=warehouse.id, created_at=now))
-            warehouse_ids.append(warehouse.id)
         products = [
             {
                 "store_id": store_id,
@@ -112,7 +102,7 @@ async def seed(
         async with runtime.db.engine.connect() as conn:
             await conn.execute(text("ANALYZE"))
             await conn.commit()
-    return variant_ids, warehouse_ids
+    return variant_ids
 
 
 async def timed(call: Callable[[], Awaitable[httpx.Response]], n: int) -> tuple[float, float]:
@@ -122,33 +112,15 @@ async def timed(call: Callable[[], Awaitable[httpx.Response]], n: int) -> tuple[
         response = await call()
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.text[:300]
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return median_p95(samples)
 
 
 async def main(variants: int, warehouses: int, database_url: str | None, repeat: int) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="bosonline-bench-"))
-    settings = Settings(data_dir=data_dir, database_url=database_url, log_level="ERROR")
-    runtime = build_runtime(settings)
-    await upgrade(runtime.db)
-    app = create_app(runtime=runtime)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
-    ) as client:
-        email = f"bench-{time.time_ns()}@example.com"
-        reg = await client.post(
-            "/auth/register",
-            json={"name": "Bench", "email": email, "phone": "081234567890", "password": "rahasia-123"},
-        )
-        headers = {"Authorization": f"Bearer {reg.json()['data']['tokens']['access_token']}"}
-        store = await client.post(
-            "/store",
-            json={"name": "Bench", "subdomain": f"bench{time.time_ns() % 10**9}", "phone": "081234567890"},
-            headers=headers,
-        )
-        store_id, owner_id = store.json()["data"]["id"], reg.json()["data"]["user"]["id"]
+    async with in_process(database_url) as (runtime, client):
+        headers, store = await seller(client)
         started = time.perf_counter()
-        variant_ids, warehouse_ids = await seed(runtime, store_id, owner_id, variants, warehouses)
+        warehouse_ids = await ship_from(client, headers, warehouses)
+        variant_ids = await seed(runtime, store["id"], variants, warehouse_ids)
         seed_s = time.perf_counter() - started
 
         middle = await client.get("/store/inventory", params={"limit": 100}, headers=headers)
@@ -193,7 +165,6 @@ async def main(variants: int, warehouses: int, database_url: str | None, repeat:
             response = await client.get("/store/inventory/download", params={"format": fmt}, headers=headers)
             assert response.status_code == 200
             downloads[fmt] = ((time.perf_counter() - started) * 1000, len(response.content))
-    await runtime.db.dispose()
 
     rows = len(variant_ids) * len(warehouse_ids)
     print(
@@ -208,10 +179,4 @@ async def main(variants: int, warehouses: int, database_url: str | None, repeat:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--variants", type=int, default=20_000)
-    parser.add_argument("--warehouses", type=int, default=3)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    asyncio.run(main(args.variants, args.warehouses, args.database_url, args.repeat))
+    asyncio.run(main(**options(__doc__, variants=20_000, warehouses=3, repeat=20)))

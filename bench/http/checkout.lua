@@ -1,8 +1,9 @@
 -- wrk script of bench/http_checkout.py: POST <path> (default /public/checkout) with a checkout body, every request
 -- a new buyer phone and a fresh Idempotency-Key, spread round-robin over the stores given.
 --   wrk ... -s checkout.lua URL -- <run 10-99> <path> <subdomain>:<form slug>:<variant id>:<variant id> ...
--- Each thread counts 2xx and other answers (the summary's "BENCH {...}" line: bench/http_checkout.py reads it).
-local threads = {}
+-- Each thread counts 2xx and other answers (the summary's "BENCH {...}" line: bench/http_checkout.py reads it):
+-- response() and done() are count.lua's, loaded from the folder this script is in.
+dofile((debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "") .. "count.lua")
 
 function setup(thread)
   thread:set("id", #threads + 1)
@@ -40,28 +41,4 @@ function request()
     ["Idempotency-Key"] = string.format("bench-%02d-%d-%d", run, id, counter),
   }
   return wrk.format("POST", path, headers, body)
-end
-
-function response(status, headers, body)
-  if status >= 200 and status < 300 then
-    ok = ok + 1
-  else
-    refused = refused + 1
-    if sample == "" then sample = (string.gsub(status .. " " .. string.sub(body or "", 1, 300), '[%c"\\]', " ")) end
-  end
-end
-
-function done(summary, latency, requests)
-  local total_ok, total_refused, first = 0, 0, ""
-  for _, thread in ipairs(threads) do
-    total_ok = total_ok + thread:get("ok")
-    total_refused = total_refused + thread:get("refused")
-    if first == "" then first = thread:get("sample") end
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"ok":%d,"refused":%d,"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,' ..
-    '"timeouts":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"status_errors":%d,"sample":"%s"}\n',
-    total_ok, total_refused, summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.timeout, e.connect, e.read, e.write, e.status, first))
 end

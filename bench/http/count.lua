@@ -1,6 +1,6 @@
 -- wrk script of bench/http_checkout.py for GETs (headers from -H): counts 2xx and other answers per thread and
--- prints the same "BENCH {...}" summary line as checkout.lua.
-local threads = {}
+-- prints the "BENCH {...}" summary line (checkout.lua loads this file for the same counting and line).
+threads = {}  -- global, not returned (wrk runs this file as a script): checkout.lua, which loads it, adds to it
 
 function setup(thread)
   table.insert(threads, thread)
