@@ -1,4 +1,5 @@
-"""The one assertion every error test uses: the body is the project's error envelope, and leaks nothing."""
+"""The envelopes' assertions: the error envelope every error test checks (and that it leaks nothing), and the
+success envelopes' data and pages."""
 
 from __future__ import annotations
 
@@ -43,3 +44,17 @@ def assert_error(
 def assert_validation(response: httpx.Response, *fields: str, case: object = None) -> dict[str, Any]:
     """422 validation_error naming at least these fields."""
     return assert_error(response, 422, "validation_error", fields=list(fields), case=case)
+
+
+def assert_data(response: httpx.Response, status: int = 200) -> Any:
+    """A success with this status; its `data`."""
+    assert response.status_code == status, response.text
+    return response.json()["data"]
+
+
+def assert_page(response: httpx.Response) -> dict[str, Any]:
+    """A 200 list page: `data` and `meta`, nothing else; the whole body."""
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"data", "meta"}
+    return body  # type: ignore[no-any-return]

@@ -15,6 +15,11 @@ def unique(prefix: str) -> str:
     return f"{prefix}{next(_seq)}"
 
 
+def with_overrides(values: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A request body: the valid `values` with `overrides` applied; an override of `...` leaves the field out."""
+    return {key: value for key, value in {**values, **overrides}.items() if value is not ...}
+
+
 def bearer(tokens: dict[str, Any], store_id: int | None = None) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     if store_id is not None:
@@ -81,3 +86,11 @@ async def add_staff(
     response = await client.post("/store/staff", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["data"]  # type: ignore[no-any-return]
+
+
+async def staff_headers(
+    client: httpx.AsyncClient, owner_headers: dict[str, str], *, role: str, email: str
+) -> dict[str, str]:
+    """The headers of a new member of the owner's store with this role, logged in."""
+    await add_staff(client, owner_headers, role=role, email=email)
+    return bearer(await login(client, email))

@@ -11,18 +11,19 @@ import httpx
 from bosonline.runtime import Runtime
 from tests.auth.helpers import count_users, get_me, sessions_of, user_by_email
 from tests.envelope import assert_error, assert_validation
-from tests.factories import PASSWORD, register, unique
+from tests.factories import PASSWORD, register, unique, with_overrides
 
 
 def body(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "name": "Budi Santoso",
-        "email": f"{unique('reg')}@example.com",
-        "phone": "081234567890",
-        "password": PASSWORD,
-    }
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not ...}
+    return with_overrides(
+        {
+            "name": "Budi Santoso",
+            "email": f"{unique('reg')}@example.com",
+            "phone": "081234567890",
+            "password": PASSWORD,
+        },
+        overrides,
+    )
 
 
 async def test_register_returns_user_and_logged_in_tokens(client: httpx.AsyncClient, rt: Runtime) -> None:

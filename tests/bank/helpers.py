@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from bosonline.models import BankAccount
 from bosonline.runtime import Runtime
+from tests.factories import with_overrides
 
 
 def account_body(**overrides: Any) -> dict[str, Any]:
     """A valid POST body (BCA); an override of `...` leaves the field out."""
-    values: dict[str, Any] = {"bank_code": "014", "holder_name": "Budi Santoso", "account_number": "1234567890"}
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not ...}
+    return with_overrides(
+        {"bank_code": "014", "holder_name": "Budi Santoso", "account_number": "1234567890"}, overrides
+    )
 
 
 async def create_account(client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:

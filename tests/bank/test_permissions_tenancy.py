@@ -10,7 +10,7 @@ import httpx
 from bosonline.runtime import Runtime
 from tests.bank.helpers import account_body, account_row, accounts_of, create_account, snapshot
 from tests.envelope import assert_error
-from tests.factories import add_staff, bearer, create_store, login, seller
+from tests.factories import create_store, seller, staff_headers
 
 
 def writes(account_id: int) -> list[tuple[str, str, dict[str, Any] | None]]:
@@ -25,8 +25,7 @@ def writes(account_id: int) -> list[tuple[str, str, dict[str, Any] | None]]:
 async def test_cs_reads_but_cannot_write(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     created = await create_account(client, owner["headers"])
-    await add_staff(client, owner["headers"], role="cs", email="cs-bank@example.com")
-    cs = bearer(await login(client, "cs-bank@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-bank@example.com")
     listed = await client.get("/store/rekening", headers=cs)
     assert listed.status_code == 200 and [a["id"] for a in listed.json()["data"]] == [created["id"]]
     assert (await client.get(f"/store/rekening/{created['id']}", headers=cs)).json()["data"] == created
@@ -40,8 +39,7 @@ async def test_cs_reads_but_cannot_write(client: httpx.AsyncClient, rt: Runtime)
 async def test_admin_writes(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     created = await create_account(client, owner["headers"])
-    await add_staff(client, owner["headers"], role="admin", email="admin-bank@example.com")
-    admin = bearer(await login(client, "admin-bank@example.com"))
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin-bank@example.com")
     for method, path, body in writes(created["id"]):
         response = await client.request(method, path, json=body, headers=admin)
         assert response.status_code in (200, 201), (method, path, response.text)

@@ -12,7 +12,7 @@ from bosonline.models import Image, Product, ProductImage, ProductVariant
 from bosonline.principals import resolve_store_context
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, seller
+from tests.factories import seller, staff_headers
 from tests.media.helpers import jpeg, png, stored_file, uploaded
 from tests.querycount import count_queries
 
@@ -90,8 +90,7 @@ async def test_list_bounds_and_empty(client: httpx.AsyncClient) -> None:
 async def test_list_is_for_every_role_and_members_only(client: httpx.AsyncClient) -> None:
     owner = await seller(client)
     await uploaded(client, owner["headers"])
-    await add_staff(client, owner["headers"], role="cs", email="cs-list@example.com")
-    cs = bearer(await login(client, "cs-list@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-list@example.com")
     assert len((await client.get("/store/product/image", headers=cs)).json()["data"]) == 1
     assert_error(await client.get("/store/product/image"), 401, "unauthorized")
 
@@ -118,8 +117,7 @@ async def test_delete_tenancy_roles_and_bad_ids(client: httpx.AsyncClient, rt: R
     response = await client.delete(f"/store/product/image/{theirs['id']}", headers=owner["headers"])
     assert_error(response, 404, "not_found", message="Record not found")
     assert stored_file(rt, theirs["url"]).exists()
-    await add_staff(client, owner["headers"], role="cs", email="cs-del@example.com")
-    cs = bearer(await login(client, "cs-del@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-del@example.com")
     assert_error(await client.delete(f"/store/product/image/{mine['id']}", headers=cs), 403, "permission_denied")
     assert_error(await client.delete(f"/store/product/image/{mine['id']}"), 401, "unauthorized")
     assert_error(await client.delete("/store/product/image/999999999", headers=owner["headers"]), 404, "not_found")

@@ -19,7 +19,7 @@ from bosonline.media.repository import MediaRepository
 from bosonline.models import Image
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, register, seller
+from tests.factories import bearer, register, seller, staff_headers
 from tests.media.helpers import (
     JAKARTA_GPS,
     encode,
@@ -294,10 +294,8 @@ async def test_lossless_webp_stays_lossless(client: httpx.AsyncClient, rt: Runti
 
 async def test_roles(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    await add_staff(client, owner["headers"], role="admin", email="admin-media@example.com")
-    await add_staff(client, owner["headers"], role="cs", email="cs-media@example.com")
-    admin = bearer(await login(client, "admin-media@example.com"))
-    cs = bearer(await login(client, "cs-media@example.com"))
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin-media@example.com")
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-media@example.com")
     assert (await upload(client, admin, jpeg())).status_code == 201
     assert_error(await upload(client, cs, jpeg()), 403, "permission_denied")
     assert len(await image_rows(rt)) == 1

@@ -13,7 +13,7 @@ from bosonline.kit.clock import FrozenClock
 from bosonline.payment.qris import dynamic_qris, qris_png
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, create_store, login, seller
+from tests.factories import create_store, seller, staff_headers
 from tests.payment.helpers import DYNAMIC_QRIS, NMID, STATIC_QRIS, qris_payload, with_bad_crc
 from tests.store.helpers import settings_row
 
@@ -170,8 +170,7 @@ async def test_dynamic_refusal_explains(client: httpx.AsyncClient) -> None:
 async def test_cs_reads_and_downloads_but_cannot_change(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     await save(client, owner["headers"])
-    await add_staff(client, owner["headers"], role="cs", email="cs-qris@example.com")
-    cs = bearer(await login(client, "cs-qris@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-qris@example.com")
     assert (await client.get("/store/qris", headers=cs)).json() == {"data": EXPECTED}
     _png_of(await client.get("/store/qris/png?amount=20000", headers=cs))
     other = qris_payload(merchant_name="PUNYA CS")
@@ -179,8 +178,7 @@ async def test_cs_reads_and_downloads_but_cannot_change(client: httpx.AsyncClien
     assert_error(await client.delete("/store/qris", headers=cs), 403, "permission_denied")
     assert await stored_payload(rt, owner["store"]["id"]) == STATIC_QRIS
 
-    await add_staff(client, owner["headers"], role="admin", email="admin-qris@example.com")
-    admin = bearer(await login(client, "admin-qris@example.com"))
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin-qris@example.com")
     assert (await save(client, admin, other))["merchant_name"] == "PUNYA CS"
     assert (await client.delete("/store/qris", headers=admin)).status_code == 200
 

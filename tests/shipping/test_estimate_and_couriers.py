@@ -9,7 +9,7 @@ import httpx
 
 from bosonline.shipping.couriers import COURIERS
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, seller
+from tests.factories import seller, staff_headers
 from tests.shipping.helpers import DENPASAR_DISTRICT, DEPOK_VILLAGE, GAMBIR_DISTRICT, rate_service, set_card
 
 CARD = [
@@ -99,8 +99,7 @@ async def test_estimate_is_for_every_member_and_uses_only_the_stores_card(client
     other = await seller(client)
     await set_card(client, owner["headers"], CARD)
     await set_card(client, other["headers"], [rate_service("tiki", "ONS", price=30000)])
-    await add_staff(client, owner["headers"], role="cs", email="cs-cek@example.com")
-    cs = bearer(await login(client, "cs-cek@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-cek@example.com")
     response = await estimate(client, cs, destination=DEPOK_VILLAGE, weight_g=500)
     assert response.status_code == 200
     assert "tiki" not in {r["courier"] for r in response.json()["data"]}
@@ -166,8 +165,7 @@ async def test_courier_list_is_the_stores_own_and_cs_may_read_it(client: httpx.A
     other = await seller(client)
     await set_card(client, owner["headers"], CARD)
     await set_card(client, other["headers"], [rate_service("lion", "REGPACK")])
-    await add_staff(client, owner["headers"], role="cs", email="cs-kurir@example.com")
-    cs = bearer(await login(client, "cs-kurir@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-kurir@example.com")
     response = await client.get("/store/courier", headers=cs)
     assert [c["code"] for c in response.json()["data"]] == ["jne", "sicepat", "kurir_toko"]
     theirs = await client.get("/store/courier", headers=other["headers"])

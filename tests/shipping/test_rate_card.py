@@ -11,7 +11,7 @@ import httpx
 from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import COURIERS
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, seller
+from tests.factories import bearer, create_store, seller, staff_headers
 from tests.querycount import count_queries
 from tests.shipping.helpers import get_card, put_card, rate_rows, rate_service, set_card
 
@@ -202,13 +202,8 @@ async def test_a_store_sees_and_replaces_only_its_own_card(client: httpx.AsyncCl
 
 async def test_a_member_of_two_stores_edits_the_one_named(client: httpx.AsyncClient) -> None:
     owner = await seller(client)
-    second = await client.post(
-        "/store",
-        json={"name": "Toko Kedua", "subdomain": "tokokedua", "phone": "081298765432"},
-        headers=owner["headers"],
-    )
-    assert second.status_code == 201, second.text
-    first_id, second_id = owner["store"]["id"], second.json()["data"]["id"]
+    second = await create_store(client, owner["headers"], subdomain="tokokedua", name="Toko Kedua")
+    first_id, second_id = owner["store"]["id"], second["id"]
     tokens = owner["tokens"]
     await set_card(client, bearer(tokens, first_id), [rate_service("jne")])
     await set_card(client, bearer(tokens, second_id), [rate_service("jnt"), rate_service("pos")])
@@ -219,15 +214,13 @@ async def test_a_member_of_two_stores_edits_the_one_named(client: httpx.AsyncCli
 async def test_cs_reads_the_card_but_cannot_replace_it(client: httpx.AsyncClient) -> None:
     owner = await seller(client)
     card = await set_card(client, owner["headers"], [rate_service()])
-    await add_staff(client, owner["headers"], role="cs", email="cs-ongkir@example.com")
-    cs = bearer(await login(client, "cs-ongkir@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs-ongkir@example.com")
     assert await get_card(client, cs) == card
     assert_error(await put_card(client, cs, []), 403, "permission_denied")
     assert_error(await put_card(client, cs, [rate_service("jnt")]), 403, "permission_denied")
     assert await get_card(client, owner["headers"]) == card
     # An admin may.
-    await add_staff(client, owner["headers"], role="admin", email="admin-ongkir@example.com")
-    admin = bearer(await login(client, "admin-ongkir@example.com"))
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin-ongkir@example.com")
     assert await set_card(client, admin, []) == []
 
 

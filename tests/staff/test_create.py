@@ -8,32 +8,16 @@ import httpx
 
 from bosonline.models import StoreMember, User
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error, assert_validation
-from tests.factories import PASSWORD, add_staff, bearer, login, register, seller
+from tests.envelope import assert_data, assert_error, assert_validation
+from tests.factories import PASSWORD, add_staff, bearer, login, register, seller, staff_headers
+from tests.staff.helpers import staff_body
 from tests.store.helpers import count, member_row, users_with_email
-
-
-def staff_body(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "name": "Putri CS",
-        "phone": "081398765432",
-        "email": "putri@example.com",
-        "password": PASSWORD,
-        "role": "cs",
-    }
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not ...}
 
 
 async def test_create_staff_with_a_new_account_that_can_log_in(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    response = await client.post(
-        "/store/staff",
-        json=staff_body(email="  Putri@Example.COM ", phone="+62 813-9876-5432", password="kata sandi 99"),
-        headers=owner["headers"],
-    )
-    assert response.status_code == 201, response.text
-    data = response.json()["data"]
+    body = staff_body(email="  Putri@Example.COM ", phone="+62 813-9876-5432", password="kata sandi 99")
+    data = assert_data(await client.post("/store/staff", json=body, headers=owner["headers"]), 201)
     assert (
         data["name"],
         data["email"],
@@ -80,13 +64,8 @@ async def test_an_existing_account_is_attached_not_duplicated(client: httpx.Asyn
     existing = await register(client, email="lama@example.com", name="Akun Lama", password="password-lama-1")
     owner = await seller(client)
     users_before = await count(rt, User)
-    response = await client.post(
-        "/store/staff",
-        json=staff_body(email="LAMA@example.com", name="Nama Di Toko", password="password-baru-2"),
-        headers=owner["headers"],
-    )
-    assert response.status_code == 201, response.text
-    data = response.json()["data"]
+    body = staff_body(email="LAMA@example.com", name="Nama Di Toko", password="password-baru-2")
+    data = assert_data(await client.post("/store/staff", json=body, headers=owner["headers"]), 201)
     assert data["user_id"] == existing["user"]["id"]
     assert (data["name"], data["email"]) == ("Nama Di Toko", "lama@example.com")
     assert await count(rt, User) == users_before
@@ -212,8 +191,7 @@ async def test_bad_staff_input_is_refused(client: httpx.AsyncClient, rt: Runtime
 async def test_a_failed_create_leaves_no_account_behind(client: httpx.AsyncClient, rt: Runtime) -> None:
     """An admin trying to add an admin is refused before anything is written."""
     owner = await seller(client)
-    await add_staff(client, owner["headers"], role="admin", email="admin@example.com")
-    admin = bearer(await login(client, "admin@example.com"))
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin@example.com")
     response = await client.post("/store/staff", json=staff_body(email="baru@example.com", role="admin"), headers=admin)
     assert_error(response, 403, "permission_denied")
     assert await users_with_email(rt, "baru@example.com") == []

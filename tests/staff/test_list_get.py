@@ -6,8 +6,9 @@ from typing import Any
 
 import httpx
 
-from tests.envelope import assert_error, assert_validation
+from tests.envelope import assert_error, assert_page, assert_validation
 from tests.factories import add_staff, bearer, login, seller
+from tests.staff.helpers import member_requests
 
 STAFF_KEYS = {
     "id",
@@ -47,11 +48,7 @@ async def crew(client: httpx.AsyncClient) -> dict[str, Any]:
 
 
 async def staff_list(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
-    response = await client.get("/store/staff", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert set(body) == {"data", "meta"}
-    return body  # type: ignore[no-any-return]
+    return assert_page(await client.get("/store/staff", params=params, headers=headers))
 
 
 async def test_list_shows_every_member_oldest_first(client: httpx.AsyncClient) -> None:
@@ -180,12 +177,7 @@ async def test_malformed_staff_ids_are_validation_errors(client: httpx.AsyncClie
     owner = await seller(client)
     headers = owner["headers"]
     for staff_id in ["0", "-1", "abc", "1.5", str(2**53 + 1), str(2**64), "9" * 40, "1e3"]:
-        for method, path, payload in [
-            ("GET", f"/store/staff/{staff_id}", None),
-            ("PUT", f"/store/staff/{staff_id}", {"name": "X"}),
-            ("PATCH", f"/store/staff/{staff_id}/status", {"status": "active"}),
-            ("DELETE", f"/store/staff/{staff_id}", None),
-        ]:
+        for method, path, payload in member_requests(staff_id):
             response = await client.request(method, path, json=payload, headers=headers)
             assert_validation(response, "staff_id", case=(method, staff_id))
 
@@ -194,11 +186,6 @@ async def test_missing_staff_ids_are_not_found(client: httpx.AsyncClient) -> Non
     owner = await seller(client)
     headers = owner["headers"]
     for staff_id in [999999, 2**53, 2**31 + 7]:
-        for method, path, payload in [
-            ("GET", f"/store/staff/{staff_id}", None),
-            ("PUT", f"/store/staff/{staff_id}", {"name": "X"}),
-            ("PATCH", f"/store/staff/{staff_id}/status", {"status": "inactive"}),
-            ("DELETE", f"/store/staff/{staff_id}", None),
-        ]:
+        for method, path, payload in member_requests(staff_id):
             response = await client.request(method, path, json=payload, headers=headers)
             assert_error(response, 404, "not_found", message="Record not found", case=(method, staff_id))

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error
-from tests.factories import PASSWORD, add_staff, bearer, login, seller
+from tests.envelope import assert_data, assert_error
+from tests.factories import add_staff, bearer, login, seller
+from tests.staff.helpers import member_changes, staff_body
 from tests.store.helpers import member_row
 
 
@@ -22,14 +23,6 @@ async def store_with_roles(client: httpx.AsyncClient) -> dict[str, Any]:
         member = await add_staff(client, owner["headers"], role=role, email=email, name=key.upper())
         people[key] = {"member": member, "headers": bearer(await login(client, email))}
     return people
-
-
-def actions(member_id: int) -> list[tuple[str, str, dict[str, Any] | None]]:
-    return [
-        ("PUT", f"/store/staff/{member_id}", {"name": "Diubah"}),
-        ("PATCH", f"/store/staff/{member_id}/status", {"status": "inactive"}),
-        ("DELETE", f"/store/staff/{member_id}", None),
-    ]
 
 
 async def snapshot(rt: Runtime, member_id: int) -> tuple[Any, ...]:
@@ -49,20 +42,12 @@ async def test_cs_cannot_read_or_manage_staff(client: httpx.AsyncClient, rt: Run
     )
     assert_error(await client.get(f"/store/staff/{people['cs']['member']['id']}", headers=cs), 403, "permission_denied")
     created = await client.post(
-        "/store/staff",
-        json={
-            "name": "X",
-            "phone": "081311112222",
-            "email": "x@example.com",
-            "password": PASSWORD,
-            "role": "cs",
-        },
-        headers=cs,
+        "/store/staff", json=staff_body(name="X", phone="081311112222", email="x@example.com"), headers=cs
     )
     assert_error(created, 403, "permission_denied")
     for target in ("owner", "admin", "cs", "cs2"):
         before = await snapshot(rt, people[target]["member"]["id"])
-        for method, path, payload in actions(people[target]["member"]["id"]):
+        for method, path, payload in member_changes(people[target]["member"]["id"]):
             assert_error(await client.request(method, path, json=payload, headers=cs), 403, "permission_denied")
         assert await snapshot(rt, people[target]["member"]["id"]) == before
     # A missing id gives away nothing more to a CS either.
@@ -74,7 +59,7 @@ async def test_owner_manages_admins_and_cs(client: httpx.AsyncClient, rt: Runtim
     people = await store_with_roles(client)
     owner = people["owner"]["headers"]
     member_id = people[target]["member"]["id"]
-    for method, path, payload in actions(member_id):
+    for method, path, payload in member_changes(member_id):
         response = await client.request(method, path, json=payload, headers=owner)
         assert response.status_code == 200, (method, response.text)
     member = await member_row(rt, member_id)
@@ -94,34 +79,15 @@ async def test_admin_manages_cs_only(client: httpx.AsyncClient, rt: Runtime) -> 
     people = await store_with_roles(client)
     admin = people["admin"]["headers"]
 
-    created = await client.post(
-        "/store/staff",
-        json={
-            "name": "CS Baru",
-            "phone": "081311112222",
-            "email": "baru@example.com",
-            "password": PASSWORD,
-            "role": "cs",
-        },
-        headers=admin,
-    )
-    assert created.status_code == 201, created.text
-    refused = await client.post(
-        "/store/staff",
-        json={
-            "name": "Admin Baru",
-            "phone": "081311112222",
-            "email": "adm@example.com",
-            "password": PASSWORD,
-            "role": "admin",
-        },
-        headers=admin,
-    )
+    new_cs = staff_body(name="CS Baru", phone="081311112222", email="baru@example.com")
+    assert_data(await client.post("/store/staff", json=new_cs, headers=admin), 201)
+    new_admin = staff_body(name="Admin Baru", phone="081311112222", email="adm@example.com", role="admin")
+    refused = await client.post("/store/staff", json=new_admin, headers=admin)
     assert_error(refused, 403, "permission_denied")
 
     other_admin = people["admin2"]["member"]["id"]
     before = await snapshot(rt, other_admin)
-    for method, path, payload in actions(other_admin):
+    for method, path, payload in member_changes(other_admin):
         assert_error(await client.request(method, path, json=payload, headers=admin), 403, "permission_denied")
     assert_error(
         await client.put(f"/store/staff/{other_admin}", json={"role": "cs"}, headers=admin),
@@ -140,7 +106,7 @@ async def test_admin_manages_cs_only(client: httpx.AsyncClient, rt: Runtime) -> 
     member = await member_row(rt, cs_id)
     assert member is not None and member.role == "cs"
     # ...but edits and removes CS freely.
-    for method, path, payload in actions(cs_id):
+    for method, path, payload in member_changes(cs_id):
         response = await client.request(method, path, json=payload, headers=admin)
         assert response.status_code == 200, (method, response.text)
     same_role = await client.put(f"/store/staff/{people['cs2']['member']['id']}", json={"role": "cs"}, headers=admin)
@@ -153,7 +119,7 @@ async def test_nobody_manages_the_owner(client: httpx.AsyncClient, rt: Runtime, 
     owner_id = people["owner"]["member"]["id"]
     before = await snapshot(rt, owner_id)
     headers = people[actor]["headers"]
-    for method, path, payload in actions(owner_id):
+    for method, path, payload in member_changes(owner_id):
         assert_error(await client.request(method, path, json=payload, headers=headers), 403, "owner_protected")
     for payload in ({"role": "admin"}, {"role": "cs"}, {"phone": "081311112222"}):
         assert_error(
@@ -170,7 +136,7 @@ async def test_nobody_manages_themselves(client: httpx.AsyncClient, rt: Runtime)
     admin_id = people["admin"]["member"]["id"]
     admin = people["admin"]["headers"]
     before = await snapshot(rt, admin_id)
-    for method, path, payload in actions(admin_id):
+    for method, path, payload in member_changes(admin_id):
         assert_error(await client.request(method, path, json=payload, headers=admin), 403, "self_management")
     assert_error(
         await client.put(f"/store/staff/{admin_id}", json={"role": "cs"}, headers=admin),
@@ -193,7 +159,7 @@ async def test_an_inactive_admin_can_do_nothing(client: httpx.AsyncClient, rt: R
     admin = people["admin"]["headers"]
     cs_id = people["cs"]["member"]["id"]
     assert_error(await client.get("/store/staff", headers=admin), 403, "member_inactive")
-    for method, path, payload in actions(cs_id):
+    for method, path, payload in member_changes(cs_id):
         assert_error(await client.request(method, path, json=payload, headers=admin), 403, "member_inactive")
     assert (await snapshot(rt, cs_id))[3:] == ("active", None)
 

@@ -8,7 +8,8 @@ import httpx
 
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
-from tests.factories import PASSWORD, add_staff, bearer, login, seller
+from tests.factories import add_staff, bearer, login, seller, staff_headers
+from tests.staff.helpers import member_requests, staff_body
 from tests.store.helpers import member_row, settings_row, store_row
 
 
@@ -42,12 +43,7 @@ async def test_another_stores_staff_id_is_not_found(client: httpx.AsyncClient, r
         member_id = b["store"]["member_id"] if target == "owner" else b[target]["id"]
         before = await snapshot(rt, member_id)
         for headers in (a["headers"], bearer(a["tokens"], a["store"]["id"])):
-            for method, path, payload in [
-                ("GET", f"/store/staff/{member_id}", None),
-                ("PUT", f"/store/staff/{member_id}", {"name": "Dibajak", "role": "cs"}),
-                ("PATCH", f"/store/staff/{member_id}/status", {"status": "inactive"}),
-                ("DELETE", f"/store/staff/{member_id}", None),
-            ]:
+            for method, path, payload in member_requests(member_id, {"name": "Dibajak", "role": "cs"}):
                 response = await client.request(method, path, json=payload, headers=headers)
                 error = assert_error(response, 404, "not_found", message="Record not found", case=(target, method))
                 assert "fields" not in error
@@ -60,8 +56,7 @@ async def test_another_stores_staff_id_is_not_found(client: httpx.AsyncClient, r
 
 async def test_an_admin_of_a_cannot_reach_b_either(client: httpx.AsyncClient, rt: Runtime) -> None:
     a, b = await two_sellers(client)
-    await add_staff(client, a["headers"], email="a-admin@example.com", role="admin")
-    admin = bearer(await login(client, "a-admin@example.com"))
+    admin = await staff_headers(client, a["headers"], role="admin", email="a-admin@example.com")
     before = await snapshot(rt, b["cs"]["id"])
     assert_error(await client.get(f"/store/staff/{b['cs']['id']}", headers=admin), 404, "not_found")
     assert_error(await client.delete(f"/store/staff/{b['cs']['id']}", headers=admin), 404, "not_found")
@@ -82,18 +77,9 @@ async def test_naming_another_store_in_the_header_is_forbidden(client: httpx.Asy
         (
             "POST",
             "/store/staff",
-            {
-                "name": "Penyusup",
-                "phone": "081311112222",
-                "email": "x@example.com",
-                "password": PASSWORD,
-                "role": "admin",
-            },
+            staff_body(name="Penyusup", phone="081311112222", email="x@example.com", role="admin"),
         ),
-        ("GET", f"/store/staff/{member_id}", None),
-        ("PUT", f"/store/staff/{member_id}", {"name": "Dibajak"}),
-        ("PATCH", f"/store/staff/{member_id}/status", {"status": "inactive"}),
-        ("DELETE", f"/store/staff/{member_id}", None),
+        *member_requests(member_id, {"name": "Dibajak"}),
     ]
     for method, path, payload in requests:
         response = await client.request(method, path, json=payload, headers=foreign)

@@ -8,7 +8,7 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error, assert_validation
+from tests.envelope import assert_data, assert_error, assert_validation
 from tests.factories import add_staff, bearer, login, seller
 from tests.store.helpers import member_row
 
@@ -22,9 +22,9 @@ async def team(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, Any
 async def test_edit_name_phone_and_role(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock) -> None:
     owner, cs = await team(client)
     clock.advance(minutes=3)
-    response = await client.put(f"/store/staff/{cs['id']}", json={"name": "Putri Ayu"}, headers=owner["headers"])
-    assert response.status_code == 200, response.text
-    data = response.json()["data"]
+    data = assert_data(
+        await client.put(f"/store/staff/{cs['id']}", json={"name": "Putri Ayu"}, headers=owner["headers"])
+    )
     assert (data["name"], data["phone"], data["role"], data["status"], data["email"]) == (
         "Putri Ayu",
         cs["phone"],
@@ -34,13 +34,8 @@ async def test_edit_name_phone_and_role(client: httpx.AsyncClient, rt: Runtime, 
     )
     assert data["updated_at"] != cs["updated_at"] and data["created_at"] == cs["created_at"]
 
-    response = await client.put(
-        f"/store/staff/{cs['id']}",
-        json={"phone": "0857-2222-3333", "role": "admin"},
-        headers=owner["headers"],
-    )
-    assert response.status_code == 200, response.text
-    data = response.json()["data"]
+    edit = {"phone": "0857-2222-3333", "role": "admin"}
+    data = assert_data(await client.put(f"/store/staff/{cs['id']}", json=edit, headers=owner["headers"]))
     assert (data["name"], data["phone"], data["phone_e164"], data["role"]) == (
         "Putri Ayu",
         "085722223333",

@@ -9,28 +9,21 @@ from sqlalchemy import select
 
 from bosonline.models import Store, StoreMember
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, register, seller, unique
+from tests.envelope import assert_data, assert_error, assert_validation
+from tests.factories import add_staff, bearer, login, register, seller, unique, with_overrides
 from tests.store.helpers import DEFAULT_SETTINGS, count, members_of_store, settings_row, store_row
 
 
 def body(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {"name": "Toko Berkah", "subdomain": unique("toko"), "phone": "081298765432"}
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not ...}
+    return with_overrides({"name": "Toko Berkah", "subdomain": unique("toko"), "phone": "081298765432"}, overrides)
 
 
 async def test_create_store_makes_the_caller_owner_with_default_settings(
     client: httpx.AsyncClient, rt: Runtime
 ) -> None:
     user = await register(client)
-    response = await client.post(
-        "/store",
-        json={"name": "  Toko Berkah  ", "subdomain": "berkah-jaya", "phone": "+62 812 9876 5432"},
-        headers=user["headers"],
-    )
-    assert response.status_code == 201, response.text
-    data = response.json()["data"]
+    body = {"name": "  Toko Berkah  ", "subdomain": "berkah-jaya", "phone": "+62 812 9876 5432"}
+    data = assert_data(await client.post("/store", json=body, headers=user["headers"]), 201)
     assert data["name"] == "Toko Berkah"
     assert data["subdomain"] == "berkah-jaya"
     assert data["phone"] == "081298765432"

@@ -6,7 +6,7 @@ import httpx
 
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, create_store, login, register, seller
+from tests.factories import bearer, create_store, register, seller, staff_headers
 from tests.store.helpers import store_row
 
 
@@ -163,10 +163,8 @@ async def test_change_subdomain_to_an_invalid_one_is_refused(client: httpx.Async
 
 async def test_only_owner_and_admin_change_the_subdomain(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    await add_staff(client, owner["headers"], email="cs@example.com", role="cs")
-    await add_staff(client, owner["headers"], email="admin@example.com", role="admin")
-    cs = bearer(await login(client, "cs@example.com"))
-    admin = bearer(await login(client, "admin@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs@example.com")
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin@example.com")
 
     assert_error(
         await client.put("/store/subdomain", json={"subdomain": "punya-cs"}, headers=cs),

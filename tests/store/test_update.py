@@ -9,8 +9,8 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, create_store, login, seller
+from tests.envelope import assert_data, assert_error, assert_validation
+from tests.factories import bearer, create_store, seller, staff_headers
 from tests.store.helpers import DEFAULT_SETTINGS, settings_row, store_row
 
 
@@ -22,17 +22,15 @@ async def test_only_the_fields_sent_change(client: httpx.AsyncClient, rt: Runtim
     owner = await seller(client)
     before = owner["store"]
     clock.advance(minutes=5)
-    response = await put_store(client, owner["headers"], {"name": "Toko Baru"})
-    assert response.status_code == 200, response.text
-    after = response.json()["data"]
+    after = assert_data(await put_store(client, owner["headers"], {"name": "Toko Baru"}))
     assert after["name"] == "Toko Baru"
     for key in ("subdomain", "phone", "timezone", "settings", "owner_id", "member_id", "role", "created_at"):
         assert after[key] == before[key], key
     assert after["updated_at"] != before["updated_at"]
 
-    response = await put_store(client, owner["headers"], {"phone": "0813-1111-2222", "timezone": "Asia/Jayapura"})
-    assert response.status_code == 200, response.text
-    data = response.json()["data"]
+    data = assert_data(
+        await put_store(client, owner["headers"], {"phone": "0813-1111-2222", "timezone": "Asia/Jayapura"})
+    )
     assert (data["name"], data["phone"], data["phone_e164"], data["timezone"]) == (
         "Toko Baru",
         "081311112222",
@@ -193,10 +191,8 @@ async def test_bad_store_edits_are_refused(client: httpx.AsyncClient, rt: Runtim
 
 async def test_cs_cannot_edit_the_store_but_admin_can(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    await add_staff(client, owner["headers"], email="cs@example.com", role="cs")
-    await add_staff(client, owner["headers"], email="admin@example.com", role="admin")
-    cs = bearer(await login(client, "cs@example.com"))
-    admin = bearer(await login(client, "admin@example.com"))
+    cs = await staff_headers(client, owner["headers"], role="cs", email="cs@example.com")
+    admin = await staff_headers(client, owner["headers"], role="admin", email="admin@example.com")
 
     assert (await client.get("/store", headers=cs)).json()["data"]["role"] == "cs"
     for payload in ({"name": "Punya CS"}, {"settings": {"cod_fee_percent": 0}}):

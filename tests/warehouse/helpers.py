@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bosonline.models import Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
+from tests.factories import with_overrides
 from tests.inventory.helpers import make_product
 from tests.inventory.helpers import put_stock as inventory_put_stock
 
@@ -23,15 +24,16 @@ SENAYAN_POSTAL = "12190"
 
 def warehouse_body(**overrides: Any) -> dict[str, Any]:
     """A valid POST body; an override of `...` leaves the field out."""
-    values: dict[str, Any] = {
-        "name": "Gudang Depok",
-        "contact_name": "Budi Santoso",
-        "contact_phone": "0812-3456-7890",
-        "address": "Jl. Margonda Raya No. 100",
-        "region_code": DEPOK_VILLAGE,
-    }
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not ...}
+    return with_overrides(
+        {
+            "name": "Gudang Depok",
+            "contact_name": "Budi Santoso",
+            "contact_phone": "0812-3456-7890",
+            "address": "Jl. Margonda Raya No. 100",
+            "region_code": DEPOK_VILLAGE,
+        },
+        overrides,
+    )
 
 
 async def create_warehouse(client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:

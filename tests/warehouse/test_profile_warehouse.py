@@ -6,7 +6,7 @@ import httpx
 
 from bosonline.models import InventoryMovement, Stock, Warehouse
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error
+from tests.envelope import assert_data, assert_error
 from tests.factories import add_staff, create_store, register, seller
 from tests.warehouse.helpers import (
     DEPOK_POSTAL,
@@ -29,13 +29,9 @@ async def test_create_normalizes_resolves_the_region_and_fills_the_postal_code(
     client: httpx.AsyncClient, rt: Runtime
 ) -> None:
     account = await register(client)
-    response = await client.post(
-        "/profile/warehouse",
-        json=warehouse_body(name="  Gudang Utama ", contact_phone="+62 812-3456-7890", region_code="3276011006"),
-        headers=account["headers"],
+    data = await create_warehouse(
+        client, account["headers"], name="  Gudang Utama ", contact_phone="+62 812-3456-7890", region_code="3276011006"
     )
-    assert response.status_code == 201, response.text
-    data = response.json()["data"]
     assert data["name"] == "Gudang Utama"
     assert (data["contact_phone"], data["contact_phone_e164"]) == ("081234567890", "6281234567890")
     assert (data["region_code"], data["postal_code"]) == (DEPOK_VILLAGE, DEPOK_POSTAL)
@@ -124,19 +120,14 @@ async def test_detail_and_edit(client: httpx.AsyncClient, rt: Runtime) -> None:
     assert detail.status_code == 200
     assert detail.json()["data"] == created
 
-    edited = await client.put(
-        f"/profile/warehouse/{created['id']}",
-        json=warehouse_body(
-            name="Gudang Senayan",
-            contact_name="Siti",
-            contact_phone="6281398765432",
-            address="Jl. Asia Afrika 8",
-            region_code=SENAYAN_VILLAGE,
-        ),
-        headers=account["headers"],
+    body = warehouse_body(
+        name="Gudang Senayan",
+        contact_name="Siti",
+        contact_phone="6281398765432",
+        address="Jl. Asia Afrika 8",
+        region_code=SENAYAN_VILLAGE,
     )
-    assert edited.status_code == 200, edited.text
-    data = edited.json()["data"]
+    data = assert_data(await client.put(f"/profile/warehouse/{created['id']}", json=body, headers=account["headers"]))
     assert (data["name"], data["contact_name"], data["contact_phone"], data["address"]) == (
         "Gudang Senayan",
         "Siti",

@@ -8,7 +8,7 @@ import httpx
 
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
-from tests.factories import add_staff, bearer, login, seller
+from tests.factories import seller, staff_headers
 from tests.querycount import count_queries
 from tests.warehouse.helpers import create_warehouse, warehouse_body, warehouse_row
 
@@ -26,8 +26,7 @@ async def test_another_accounts_warehouse_is_not_found(client: httpx.AsyncClient
     await create_warehouse(client, b["headers"], name="Gudang B2")
     before = await snapshot(rt, theirs["id"])
     # A's own admin or CS (other accounts too) see nothing of B's warehouses either.
-    await add_staff(client, a["headers"], role="admin", email="a-admin@example.com")
-    admin = bearer(await login(client, "a-admin@example.com"))
+    admin = await staff_headers(client, a["headers"], role="admin", email="a-admin@example.com")
     for headers in (a["headers"], admin):
         for method, path, body in (
             ("GET", f"/profile/warehouse/{theirs['id']}", None),
