@@ -52,6 +52,11 @@ def assert_data(response: httpx.Response, status: int = 200) -> Any:
     return response.json()["data"]
 
 
+def fields(data: dict[str, Any], *names: str) -> tuple[Any, ...]:
+    """These fields of a response's data, in this order: several checked in one comparison."""
+    return tuple(data[name] for name in names)
+
+
 def assert_page(response: httpx.Response) -> dict[str, Any]:
     """A 200 list page: `data` and `meta`, nothing else; the whole body."""
     assert response.status_code == 200, response.text

@@ -31,25 +31,32 @@ async def snapshot(rt: Runtime, member_id: int) -> tuple[Any, ...]:
     return (member.name, member.phone, member.role, member.status, member.removed_at)
 
 
+async def assert_unchanged_by(
+    client: httpx.AsyncClient, rt: Runtime, headers: dict[str, str], member_id: int, code: str, *edits: dict[str, Any]
+) -> None:
+    """Every change of the member (`member_changes`, then these edits) is refused with 403 `code`; the member's row
+    stays as it was."""
+    before = await snapshot(rt, member_id)
+    for method, path, payload in member_changes(member_id) + [("PUT", f"/store/staff/{member_id}", e) for e in edits]:
+        response = await client.request(method, path, json=payload, headers=headers)
+        assert_error(response, 403, code, case=(method, payload))
+    assert await snapshot(rt, member_id) == before
+
+
 async def test_cs_cannot_read_or_manage_staff(client: httpx.AsyncClient, rt: Runtime) -> None:
     people = await store_with_roles(client)
     cs = people["cs"]["headers"]
     assert_error(await client.get("/store/staff", headers=cs), 403, "permission_denied")
-    assert_error(
-        await client.get(f"/store/staff/{people['cs2']['member']['id']}", headers=cs),
-        403,
-        "permission_denied",
-    )
-    assert_error(await client.get(f"/store/staff/{people['cs']['member']['id']}", headers=cs), 403, "permission_denied")
+    for target in ("cs2", "cs"):
+        assert_error(
+            await client.get(f"/store/staff/{people[target]['member']['id']}", headers=cs), 403, "permission_denied"
+        )
     created = await client.post(
         "/store/staff", json=staff_body(name="X", phone="081311112222", email="x@example.com"), headers=cs
     )
     assert_error(created, 403, "permission_denied")
     for target in ("owner", "admin", "cs", "cs2"):
-        before = await snapshot(rt, people[target]["member"]["id"])
-        for method, path, payload in member_changes(people[target]["member"]["id"]):
-            assert_error(await client.request(method, path, json=payload, headers=cs), 403, "permission_denied")
-        assert await snapshot(rt, people[target]["member"]["id"]) == before
+        await assert_unchanged_by(client, rt, cs, people[target]["member"]["id"], "permission_denied")
     # A missing id gives away nothing more to a CS either.
     assert_error(await client.get("/store/staff/999999", headers=cs), 403, "permission_denied")
 
@@ -86,23 +93,12 @@ async def test_admin_manages_cs_only(client: httpx.AsyncClient, rt: Runtime) -> 
     assert_error(refused, 403, "permission_denied")
 
     other_admin = people["admin2"]["member"]["id"]
-    before = await snapshot(rt, other_admin)
-    for method, path, payload in member_changes(other_admin):
-        assert_error(await client.request(method, path, json=payload, headers=admin), 403, "permission_denied")
-    assert_error(
-        await client.put(f"/store/staff/{other_admin}", json={"role": "cs"}, headers=admin),
-        403,
-        "permission_denied",
-    )
-    assert await snapshot(rt, other_admin) == before
+    await assert_unchanged_by(client, rt, admin, other_admin, "permission_denied", {"role": "cs"})
 
     cs_id = people["cs"]["member"]["id"]
     # An admin may not make a CS an admin...
-    assert_error(
-        await client.put(f"/store/staff/{cs_id}", json={"role": "admin"}, headers=admin),
-        403,
-        "permission_denied",
-    )
+    promoted = await client.put(f"/store/staff/{cs_id}", json={"role": "admin"}, headers=admin)
+    assert_error(promoted, 403, "permission_denied")
     member = await member_row(rt, cs_id)
     assert member is not None and member.role == "cs"
     # ...but edits and removes CS freely.
@@ -117,17 +113,8 @@ async def test_admin_manages_cs_only(client: httpx.AsyncClient, rt: Runtime) -> 
 async def test_nobody_manages_the_owner(client: httpx.AsyncClient, rt: Runtime, actor: str) -> None:
     people = await store_with_roles(client)
     owner_id = people["owner"]["member"]["id"]
-    before = await snapshot(rt, owner_id)
-    headers = people[actor]["headers"]
-    for method, path, payload in member_changes(owner_id):
-        assert_error(await client.request(method, path, json=payload, headers=headers), 403, "owner_protected")
-    for payload in ({"role": "admin"}, {"role": "cs"}, {"phone": "081311112222"}):
-        assert_error(
-            await client.put(f"/store/staff/{owner_id}", json=payload, headers=headers),
-            403,
-            "owner_protected",
-        )
-    assert await snapshot(rt, owner_id) == before
+    edits = ({"role": "admin"}, {"role": "cs"}, {"phone": "081311112222"})
+    await assert_unchanged_by(client, rt, people[actor]["headers"], owner_id, "owner_protected", *edits)
     assert (await client.get("/store", headers=people["owner"]["headers"])).json()["data"]["role"] == "owner"
 
 
@@ -135,15 +122,7 @@ async def test_nobody_manages_themselves(client: httpx.AsyncClient, rt: Runtime)
     people = await store_with_roles(client)
     admin_id = people["admin"]["member"]["id"]
     admin = people["admin"]["headers"]
-    before = await snapshot(rt, admin_id)
-    for method, path, payload in member_changes(admin_id):
-        assert_error(await client.request(method, path, json=payload, headers=admin), 403, "self_management")
-    assert_error(
-        await client.put(f"/store/staff/{admin_id}", json={"role": "cs"}, headers=admin),
-        403,
-        "self_management",
-    )
-    assert await snapshot(rt, admin_id) == before
+    await assert_unchanged_by(client, rt, admin, admin_id, "self_management", {"role": "cs"})
     # Reading oneself is fine.
     me = await client.get(f"/store/staff/{admin_id}", headers=admin)
     assert me.status_code == 200 and me.json()["data"]["role"] == "admin"

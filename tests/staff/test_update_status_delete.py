@@ -8,7 +8,7 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.envelope import assert_data, assert_error, assert_validation
+from tests.envelope import assert_data, assert_error, assert_validation, fields
 from tests.factories import add_staff, bearer, login, seller
 from tests.store.helpers import member_row
 
@@ -36,12 +36,8 @@ async def test_edit_name_phone_and_role(client: httpx.AsyncClient, rt: Runtime, 
 
     edit = {"phone": "0857-2222-3333", "role": "admin"}
     data = assert_data(await client.put(f"/store/staff/{cs['id']}", json=edit, headers=owner["headers"]))
-    assert (data["name"], data["phone"], data["phone_e164"], data["role"]) == (
-        "Putri Ayu",
-        "085722223333",
-        "6285722223333",
-        "admin",
-    )
+    expected = ("Putri Ayu", "085722223333", "6285722223333", "admin")
+    assert fields(data, "name", "phone", "phone_e164", "role") == expected
     member = await member_row(rt, cs["id"])
     assert member is not None
     assert (member.name, member.phone, member.role) == ("Putri Ayu", "6285722223333", "admin")

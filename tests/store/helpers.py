@@ -9,6 +9,11 @@ from sqlalchemy import func, select
 from bosonline.models import Store, StoreMember, StoreSettings, User
 from bosonline.runtime import Runtime
 
+# What a subdomain may not be, on creation and on a change: a hyphen at either end or twice in a row, other
+# characters than a-z, 0-9 and hyphens, shorter than 3 or longer than 30, a reserved name (in any case, any padding).
+BAD_SUBDOMAINS = ["-toko", "toko-", "to--ko", "toko_ku", "toko.ku", "toko ku", "tokö", "-abc", "abc-", "a--b", "a_b",
+                  "a.b", "ab", "a" * 31, "a" * 64, "", "www", "api", "admin", "WWW", " Admin "]  # fmt: skip
+
 DEFAULT_SETTINGS = {
     "cod_fee_percent": 3.0,
     "unique_code_enabled": True,

@@ -7,7 +7,7 @@ import httpx
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
 from tests.factories import bearer, create_store, register, seller, staff_headers
-from tests.store.helpers import store_row
+from tests.store.helpers import BAD_SUBDOMAINS, store_row
 
 
 async def check(client: httpx.AsyncClient, headers: dict[str, str], subdomain: str) -> dict[str, object]:
@@ -138,20 +138,7 @@ async def test_change_subdomain_to_a_taken_one_is_a_conflict(client: httpx.Async
 
 async def test_change_subdomain_to_an_invalid_one_is_refused(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    for subdomain in [
-        "ab",
-        "www",
-        "api",
-        "admin",
-        "-abc",
-        "abc-",
-        "a--b",
-        "a_b",
-        "a.b",
-        "a" * 31,
-        "a" * 64,
-        "",
-    ]:
+    for subdomain in BAD_SUBDOMAINS:
         response = await client.put("/store/subdomain", json={"subdomain": subdomain}, headers=owner["headers"])
         assert_validation(response, "subdomain", case=subdomain)
     for payload in [{}, {"subdomain": None}, {"subdomain": 12345}, {"subdomain": "abc", "x": 1}, ["abc"]]:
@@ -166,11 +153,8 @@ async def test_only_owner_and_admin_change_the_subdomain(client: httpx.AsyncClie
     cs = await staff_headers(client, owner["headers"], role="cs", email="cs@example.com")
     admin = await staff_headers(client, owner["headers"], role="admin", email="admin@example.com")
 
-    assert_error(
-        await client.put("/store/subdomain", json={"subdomain": "punya-cs"}, headers=cs),
-        403,
-        "permission_denied",
-    )
+    refused = await client.put("/store/subdomain", json={"subdomain": "punya-cs"}, headers=cs)
+    assert_error(refused, 403, "permission_denied")
     store = await store_row(rt, owner["store"]["id"])
     assert store is not None and store.subdomain == owner["store"]["subdomain"]
     assert (await check(client, cs, "punya-cs"))["available"] is True

@@ -20,6 +20,19 @@ DEPOK_POSTAL = "16431"
 PANCORAN_MAS = "32.76.01"
 SENAYAN_VILLAGE = "31.74.07.1006"
 SENAYAN_POSTAL = "12190"
+# The regions as a warehouse shows them.
+DEPOK_REGION = {
+    "code": DEPOK_VILLAGE,
+    "name": "Depok",
+    "path": "Depok, Pancoran Mas, Kota Depok, Jawa Barat",
+    "level": 4,
+}
+PANCORAN_MAS_REGION = {
+    "code": PANCORAN_MAS,
+    "name": "Pancoran Mas",
+    "path": "Pancoran Mas, Kota Depok, Jawa Barat",
+    "level": 3,
+}
 
 
 def warehouse_body(**overrides: Any) -> dict[str, Any]:

@@ -6,12 +6,14 @@ import httpx
 
 from bosonline.models import InventoryMovement, Stock, Warehouse
 from bosonline.runtime import Runtime
-from tests.envelope import assert_data, assert_error
+from tests.envelope import assert_data, assert_error, fields
 from tests.factories import add_staff, create_store, register, seller
 from tests.warehouse.helpers import (
     DEPOK_POSTAL,
+    DEPOK_REGION,
     DEPOK_VILLAGE,
     PANCORAN_MAS,
+    PANCORAN_MAS_REGION,
     SENAYAN_POSTAL,
     SENAYAN_VILLAGE,
     create_warehouse,
@@ -35,12 +37,7 @@ async def test_create_normalizes_resolves_the_region_and_fills_the_postal_code(
     assert data["name"] == "Gudang Utama"
     assert (data["contact_phone"], data["contact_phone_e164"]) == ("081234567890", "6281234567890")
     assert (data["region_code"], data["postal_code"]) == (DEPOK_VILLAGE, DEPOK_POSTAL)
-    assert data["region"] == {
-        "code": DEPOK_VILLAGE,
-        "name": "Depok",
-        "path": "Depok, Pancoran Mas, Kota Depok, Jawa Barat",
-        "level": 4,
-    }
+    assert data["region"] == DEPOK_REGION
     assert data["is_default"] is True  # the account's first
     assert data["store_ids"] == []  # no store yet
     row = await warehouse_row(rt, data["id"])
@@ -57,12 +54,7 @@ async def test_a_district_is_enough_and_its_postal_code_is_optional(client: http
     account = await register(client)
     bare = await create_warehouse(client, account["headers"], region_code="32.76.01")
     assert (bare["region_code"], bare["postal_code"]) == (PANCORAN_MAS, None)
-    assert bare["region"] == {
-        "code": PANCORAN_MAS,
-        "name": "Pancoran Mas",
-        "path": "Pancoran Mas, Kota Depok, Jawa Barat",
-        "level": 3,
-    }
+    assert bare["region"] == PANCORAN_MAS_REGION
     # A kode pos of one of the district's villages is accepted with the district.
     with_postal = await create_warehouse(client, account["headers"], region_code="327601", postal_code=DEPOK_POSTAL)
     assert (with_postal["region_code"], with_postal["postal_code"]) == (PANCORAN_MAS, DEPOK_POSTAL)
@@ -128,12 +120,8 @@ async def test_detail_and_edit(client: httpx.AsyncClient, rt: Runtime) -> None:
         region_code=SENAYAN_VILLAGE,
     )
     data = assert_data(await client.put(f"/profile/warehouse/{created['id']}", json=body, headers=account["headers"]))
-    assert (data["name"], data["contact_name"], data["contact_phone"], data["address"]) == (
-        "Gudang Senayan",
-        "Siti",
-        "081398765432",
-        "Jl. Asia Afrika 8",
-    )
+    expected = ("Gudang Senayan", "Siti", "081398765432", "Jl. Asia Afrika 8")
+    assert fields(data, "name", "contact_name", "contact_phone", "address") == expected
     # The region changed, and the old village's kode pos was not kept: the new village's is filled in.
     assert (data["region_code"], data["postal_code"], data["region"]["name"]) == (
         SENAYAN_VILLAGE,
