@@ -26,15 +26,22 @@ def simple_product(**fields: Any) -> dict[str, Any]:
 
 
 def sized_product(
-    sizes: tuple[str, ...] = ("100gr", "200gr"), colors: tuple[str, ...] = (), **fields: Any
+    sizes: tuple[str, ...] = ("100gr", "200gr"),
+    colors: tuple[str, ...] = (),
+    skus: tuple[str | None, ...] = (),
+    **fields: Any,
 ) -> dict[str, Any]:
-    """A product with `Ukuran` (and optionally `Warna`) attributes and one variant per combination."""
+    """A product with `Ukuran` (and optionally `Warna`) attributes and one variant per combination; `skus` are the
+    first variants' SKUs (None: none)."""
     attributes: list[dict[str, Any]] = [{"name": "Ukuran", "items": list(sizes)}]
     combos: list[list[str]] = [[size] for size in sizes]
     if colors:
         attributes.append({"name": "Warna", "items": list(colors)})
         combos = [[size, color] for size in sizes for color in colors]
     variants = [variant(price=10_000 * (index + 1), options=combo) for index, combo in enumerate(combos)]
+    for each, sku in zip(variants, skus, strict=False):
+        if sku is not None:
+            each["sku"] = sku
     body: dict[str, Any] = {
         "name": unique("Madu Hutan "),
         "weight_g": 300,

@@ -73,9 +73,7 @@ async def test_removing_a_variant_that_holds_stock_is_409(client: httpx.AsyncCli
 async def test_removed_variant_frees_its_sku(client: httpx.AsyncClient) -> None:
     owner = await seller(client)
     h = owner["headers"]
-    body = sized_product(sizes=("100gr", "200gr"))
-    body["variants"][1]["sku"] = "MADU-200"
-    product = await create_product(client, h, body)
+    product = await create_product(client, h, sized_product(sizes=("100gr", "200gr"), skus=(None, "MADU-200")))
     shrunk = sized_product(sizes=("100gr",), name=product["name"])
     response = await client.put(f"/store/product/{product['id']}", json=shrunk, headers=h)
     assert response.status_code == 200 and response.json()["data"]["variant_count"] == 1
@@ -88,9 +86,7 @@ async def test_removed_variant_frees_its_sku(client: httpx.AsyncClient) -> None:
 async def test_edit_can_move_a_sku_between_its_own_variants(client: httpx.AsyncClient) -> None:
     owner = await seller(client)
     h = owner["headers"]
-    body = sized_product(sizes=("100gr", "200gr"))
-    body["variants"][0]["sku"] = "A-1"
-    product = await create_product(client, h, body)
+    product = await create_product(client, h, sized_product(sizes=("100gr", "200gr"), skus=("A-1",)))
     body = _as_input(product)
     body["variants"][0]["sku"], body["variants"][1]["sku"] = None, "a-1"
     response = await client.put(f"/store/product/{product['id']}", json=body, headers=h)
@@ -175,9 +171,7 @@ async def test_delete_archives_an_ordered_product(client: httpx.AsyncClient, rt:
 async def test_duplicate_copies_without_skus_or_stock(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
     h = owner["headers"]
-    body = sized_product(sizes=("100gr", "200gr"), sku="ORI")
-    body["variants"][0]["sku"] = "ORI-100"
-    product = await create_product(client, h, body)
+    product = await create_product(client, h, sized_product(sizes=("100gr", "200gr"), skus=("ORI-100",), sku="ORI"))
     await put_stock(rt, owner["store"], product["variants"][0]["id"], 9)
     response = await client.post(f"/store/product/{product['id']}/duplicate", headers=h)
     assert response.status_code == 201, response.text

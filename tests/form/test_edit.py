@@ -88,21 +88,26 @@ async def test_status(client: httpx.AsyncClient, shop: Shop) -> None:
     assert response.json()["data"]["status"] == "active"
 
 
+def form_changes(url: str, body: dict[str, Any], status: str = "inactive") -> list[tuple[str, str, Any]]:
+    """Every change of the form at `url`: `body` its edit, `status` the one it is switched to."""
+    return [
+        ("PUT", url, body),
+        ("PATCH", f"{url}/status", {"status": status}),
+        ("DELETE", url, None),
+        ("POST", f"{url}/duplicate", None),
+        ("POST", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
+        ("PUT", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
+    ]
+
+
 async def test_delete_is_soft_and_frees_the_slug(client: httpx.AsyncClient, shop: Shop, rt: Runtime) -> None:
     form = await create_form(client, shop, slug="promo-lebaran")
     order_id = await insert_order(rt, shop.store["id"], form["id"])
     url = f"/store/form/{form['id']}"
     response = await client.delete(url, headers=shop.headers)
     assert response.status_code == 200 and response.json() == {"data": {"id": form["id"], "deleted": True}}
-    for method, path, body in (
-        ("GET", url, None),
-        ("PUT", url, form_body(shop)),
-        ("PATCH", f"{url}/status", {"status": "active"}),
-        ("DELETE", url, None),
-        ("POST", f"{url}/duplicate", None),
-        ("GET", f"{url}/success-page", None),
-        ("PUT", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
-    ):
+    reads = [("GET", url, None), ("GET", f"{url}/success-page", None)]
+    for method, path, body in reads + form_changes(url, form_body(shop), status="active"):
         assert_error(await client.request(method, path, json=body, headers=shop.headers), 404, "not_found")
     batch = await client.post("/store/form/duplicate", json={"ids": [form["id"]]}, headers=shop.headers)
     assert_validation(batch, "ids.0")
@@ -121,16 +126,8 @@ async def test_another_stores_form_is_404_and_unchanged(client: httpx.AsyncClien
     form = await create_form(client, shop)
     intruder = await make_shop(client)
     url = f"/store/form/{form['id']}"
-    for method, path, body in (
-        ("GET", url, None),
-        ("PUT", url, form_body(intruder)),
-        ("PATCH", f"{url}/status", {"status": "inactive"}),
-        ("DELETE", url, None),
-        ("POST", f"{url}/duplicate", None),
-        ("GET", f"{url}/success-page", None),
-        ("POST", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
-        ("PUT", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
-    ):
+    reads = [("GET", url, None), ("GET", f"{url}/success-page", None)]
+    for method, path, body in reads + form_changes(url, form_body(intruder)):
         response = await client.request(method, path, json=body, headers=intruder.headers)
         assert_error(response, 404, "not_found", message="Record not found", case=(method, path))
     batch = await client.post("/store/form/duplicate", json={"ids": [form["id"]]}, headers=intruder.headers)
@@ -151,16 +148,8 @@ async def test_cs_reads_but_cannot_write(client: httpx.AsyncClient, shop: Shop) 
     assert (await client.get("/store/form", headers=cs)).status_code == 200
     assert (await client.get(f"{url}/success-page", headers=cs)).status_code == 200
     assert (await client.get("/store/form/download", headers=cs)).status_code == 200
-    for method, path, body in (
-        ("POST", "/store/form", form_body(shop)),
-        ("PUT", url, form_body(shop)),
-        ("PATCH", f"{url}/status", {"status": "inactive"}),
-        ("DELETE", url, None),
-        ("POST", f"{url}/duplicate", None),
-        ("POST", "/store/form/duplicate", {"ids": [form["id"]]}),
-        ("POST", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
-        ("PUT", f"{url}/success-page", {"mode": "message", "message": "Hai"}),
-    ):
+    creations = [("POST", "/store/form", form_body(shop)), ("POST", "/store/form/duplicate", {"ids": [form["id"]]})]
+    for method, path, body in creations + form_changes(url, form_body(shop)):
         response = await client.request(method, path, json=body, headers=cs)
         assert_error(response, 403, "permission_denied", case=(method, path))
     admin = await add_staff(client, shop.headers, role="admin", phone="081311112222")
