@@ -52,6 +52,12 @@ def assert_data(response: httpx.Response, status: int = 200) -> Any:
     return response.json()["data"]
 
 
+def refusals(values_by_field: dict[str, list[Any]], prefix: str = "") -> list[tuple[dict[str, Any], str]]:
+    """Validation cases from a table of the values each field refuses: ({field: value}, the field the 422 names,
+    after `prefix`)."""
+    return [({field: value}, prefix + field) for field, values in values_by_field.items() for value in values]
+
+
 def fields(data: dict[str, Any], *names: str) -> tuple[Any, ...]:
     """These fields of a response's data, in this order: several checked in one comparison."""
     return tuple(data[name] for name in names)

@@ -8,7 +8,7 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.envelope import assert_data, assert_error, assert_validation, fields
+from tests.envelope import assert_data, assert_error, assert_validation, fields, refusals
 from tests.factories import add_staff, bearer, login, seller
 from tests.store.helpers import member_row
 
@@ -55,21 +55,17 @@ async def test_edit_name_phone_and_role(client: httpx.AsyncClient, rt: Runtime, 
 
 async def test_bad_edits_are_refused(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner, cs = await team(client)
-    cases: list[tuple[Any, str]] = [
-        ({}, "body"),
-        ({"name": None}, "name"),
-        ({"phone": None}, "phone"),
-        ({"role": None}, "role"),
-        ({"role": "owner"}, "role"),
-        ({"role": "boss"}, "role"),
-        ({"name": ""}, "name"),
-        ({"name": "x" * 101}, "name"),
-        ({"phone": "12345"}, "phone"),
-        ({"email": "baru@example.com"}, "email"),
-        ({"status": "inactive"}, "status"),
-        ({"password": "password-baru"}, "password"),
-        ({"name": "Sah", "role": "owner"}, "role"),
-    ]
+    cases: list[tuple[Any, str]] = [({}, "body"), ({"name": "Sah", "role": "owner"}, "role")]
+    cases += refusals(
+        {
+            "name": [None, "", "x" * 101],
+            "phone": [None, "12345"],
+            "role": [None, "owner", "boss"],
+            "email": ["baru@example.com"],  # not editable here: each of these is the account's own
+            "status": ["inactive"],
+            "password": ["password-baru"],
+        }
+    )
     for payload, field in cases:
         response = await client.put(f"/store/staff/{cs['id']}", json=payload, headers=owner["headers"])
         assert_validation(response, field, case=payload)

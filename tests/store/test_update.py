@@ -9,7 +9,7 @@ import httpx
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
-from tests.envelope import assert_data, assert_error, assert_validation, fields
+from tests.envelope import assert_data, assert_error, assert_validation, fields, refusals
 from tests.factories import bearer, create_store, seller, staff_headers
 from tests.store.helpers import DEFAULT_SETTINGS, settings_row, store_row
 
@@ -93,32 +93,20 @@ async def test_cod_fee_accepts_two_decimals_between_0_and_100(client: httpx.Asyn
         assert settings is not None and settings.cod_fee_bps == stored_bps, value
 
 
-BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
-    ({"cod_fee_percent": 3.555}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": "0.001"}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": -0.01}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": 100.01}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": "abc"}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": "NaN"}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": "Infinity"}, "settings.cod_fee_percent"),
-    ({"cod_fee_percent": None}, "settings.cod_fee_percent"),
-    ({"unique_code_enabled": None}, "settings.unique_code_enabled"),
-    ({"unique_code_enabled": "maybe"}, "settings.unique_code_enabled"),
-    ({"unique_code_min": 0}, "settings.unique_code_min"),
-    ({"unique_code_max": 1000}, "settings.unique_code_max"),
-    ({"unique_code_min": 1.5}, "settings.unique_code_min"),
-    ({"unique_code_min": None}, "settings.unique_code_min"),
-    ({"unique_code_min": 500, "unique_code_max": 100}, "settings.unique_code_min"),
-    ({"quiet_hours_start": "24:00"}, "settings.quiet_hours_start"),
-    ({"quiet_hours_start": "7:00"}, "settings.quiet_hours_start"),
-    ({"quiet_hours_end": "07:60"}, "settings.quiet_hours_end"),
-    ({"quiet_hours_end": "0700"}, "settings.quiet_hours_end"),
-    ({"quiet_hours_end": "07:00:00"}, "settings.quiet_hours_end"),
-    ({"quiet_hours_end": ""}, "settings.quiet_hours_end"),
-    ({"quiet_hours_end": None}, "settings.quiet_hours_end"),
-    ({"quiet_hours_end": 700}, "settings.quiet_hours_end"),
-    ({"cod_fee_bps": 300}, "settings.cod_fee_bps"),
-]
+# Each setting with the values it refuses (the 422 names `settings.<setting>`); then a range upside down.
+BAD_SETTINGS = refusals(
+    {
+        "cod_fee_percent": [3.555, "0.001", -0.01, 100.01, "abc", "NaN", "Infinity", None],
+        "unique_code_enabled": [None, "maybe"],
+        "unique_code_min": [0, 1.5, None],
+        "unique_code_max": [1000],
+        "quiet_hours_start": ["24:00", "7:00"],
+        "quiet_hours_end": ["07:60", "0700", "07:00:00", "", None, 700],
+        "cod_fee_bps": [300],  # the stored name is not the API's
+    },
+    prefix="settings.",
+)
+BAD_SETTINGS.append(({"unique_code_min": 500, "unique_code_max": 100}, "settings.unique_code_min"))
 
 
 async def test_bad_settings_are_refused_and_nothing_changes(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -154,23 +142,18 @@ async def test_unique_code_range_is_checked_against_the_stored_bounds(client: ht
 
 async def test_bad_store_edits_are_refused(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    cases: list[tuple[Any, str]] = [
-        ({}, "body"),
-        ({"name": None}, "name"),
-        ({"phone": None}, "phone"),
-        ({"timezone": None}, "timezone"),
-        ({"settings": None}, "settings"),
-        ({"name": ""}, "name"),
-        ({"name": "x" * 101}, "name"),
-        ({"phone": "0215551234"}, "phone"),
-        ({"timezone": "Asia/Singapore"}, "timezone"),
-        ({"subdomain": "lewat-sini"}, "subdomain"),
-        ({"owner_id": 99}, "owner_id"),
-        ({"status": "closed"}, "status"),
-        ({"settings": {"unknown": 1}}, "settings.unknown"),
-        ({"settings": "3"}, "settings"),
-        ([], "body"),
-    ]
+    cases: list[tuple[Any, str]] = [({}, "body"), ([], "body"), ({"settings": {"unknown": 1}}, "settings.unknown")]
+    cases += refusals(
+        {
+            "name": [None, "", "x" * 101],
+            "phone": [None, "0215551234"],
+            "timezone": [None, "Asia/Singapore"],
+            "settings": [None, "3"],
+            "subdomain": ["lewat-sini"],  # changed on its own route
+            "owner_id": [99],
+            "status": ["closed"],
+        }
+    )
     for payload, field in cases:
         assert_validation(await put_store(client, owner["headers"], payload), field, case=payload)
     store = await store_row(rt, owner["store"]["id"])
