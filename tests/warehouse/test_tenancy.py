@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from bosonline.runtime import Runtime
-from tests.envelope import assert_error
+from tests.envelope import assert_data, assert_error, assert_page
 from tests.factories import seller, staff_headers
 from tests.querycount import count_queries
 from tests.warehouse.helpers import create_warehouse, warehouse_body, warehouse_row
@@ -54,20 +54,11 @@ async def test_another_accounts_warehouse_is_not_found(client: httpx.AsyncClient
 
 async def test_list_queries_do_not_grow_with_warehouses(client: httpx.AsyncClient, rt: Runtime) -> None:
     owner = await seller(client)
-    await create_warehouse(client, owner["headers"])
+    ids = [(await create_warehouse(client, owner["headers"]))["id"]]
     with count_queries(rt) as small:
-        assert (await client.get("/profile/warehouse", headers=owner["headers"])).status_code == 200
-    for n in range(8):
-        await create_warehouse(client, owner["headers"], name=f"Gudang {n}")
-    await client.put(
-        "/store/warehouse",
-        json={
-            "warehouse_ids": [
-                w["id"] for w in (await client.get("/profile/warehouse", headers=owner["headers"])).json()["data"]
-            ]
-        },
-        headers=owner["headers"],
-    )
+        assert_page(await client.get("/profile/warehouse", headers=owner["headers"]))
+    ids += [(await create_warehouse(client, owner["headers"], name=f"Gudang {n}"))["id"] for n in range(8)]
+    assert_data(await client.put("/store/warehouse", json={"warehouse_ids": ids}, headers=owner["headers"]))
     with count_queries(rt) as large:
         response = await client.get("/profile/warehouse", headers=owner["headers"])
     assert len(response.json()["data"]) == 9
