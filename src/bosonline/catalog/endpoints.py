@@ -29,7 +29,7 @@ from bosonline.deps import CatalogRead, RuntimeDep, query_parameters, store_serv
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.export import ExportFormat, download_response, filename_stem
 from bosonline.kit.fields import SearchText, path_id, query_id
-from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope
 from bosonline.media.errors import MediaError
 from bosonline.permissions import Permission
@@ -75,7 +75,7 @@ _WRITE_ERRORS = (
 @router.get("", summary="Product List")
 async def list_products(
     service: Reader,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     filters: Filters,
     sort: Annotated[ProductSort, Query(description="Order of the list.")] = "newest",
 ) -> ProductListOut:
