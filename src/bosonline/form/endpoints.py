@@ -14,7 +14,7 @@ from bosonline.form import exports
 from bosonline.form.errors import FormError
 from bosonline.form.schemas import DuplicateBatchIn, FormIn, FormOut, FormStatusIn, SuccessPageIn, SuccessPageOut
 from bosonline.form.service import FormService
-from bosonline.kit.export import ExportFormat, download_response, filename_stem
+from bosonline.kit.export import FormatQuery, download_response, filename_stem
 from bosonline.kit.fields import OneLineText, path_id, query_id
 from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope
@@ -67,7 +67,7 @@ async def download_forms(
     ctx: StoreRead,
     runtime: RuntimeDep,
     filters: Filters,
-    format: Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")] = "csv",
+    format: FormatQuery = "csv",
 ) -> StreamingResponse:
     """Every form matching the list's filters, one row each (oldest first), with its products, payment methods,
     couriers, public URL and order count; `created_at_store_time` is in the store's time zone."""
