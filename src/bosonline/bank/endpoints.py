@@ -20,7 +20,7 @@ from bosonline.bank.service import BankAccountService
 from bosonline.deps import CurrentUser, store_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import OneLineText, path_id
-from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -56,7 +56,7 @@ async def list_bank_accounts(
     """The store's bank accounts in display order (the order buyers see them), oldest first. A store has at
     most 20, so the list comes in one page."""
     items = await service.list(status=status)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
+    return ListEnvelope.whole(items)
 
 
 @router.get("/{account_id:int}", summary="Rekening Detail")

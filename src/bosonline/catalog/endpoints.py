@@ -27,9 +27,9 @@ from bosonline.catalog.schemas import (
 from bosonline.catalog.service import ProductService
 from bosonline.deps import CatalogRead, RuntimeDep, query_parameters, store_service
 from bosonline.errors import CommonError, error_responses
-from bosonline.kit.export import ExportFormat, download_response, filename_stem
+from bosonline.kit.export import ExportFormat, FormatQuery, download_response, filename_stem
 from bosonline.kit.fields import SearchText, path_id, query_id
-from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope
 from bosonline.media.errors import MediaError
 from bosonline.permissions import Permission
@@ -61,7 +61,6 @@ class ProductFilters:
 
 
 Filters = Annotated[ProductFilters, Depends(query_parameters(ProductFilters))]
-Format = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
 _WRITE_ERRORS = (
     CommonError.not_found,
@@ -75,7 +74,7 @@ _WRITE_ERRORS = (
 @router.get("", summary="Product List")
 async def list_products(
     service: Reader,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     filters: Filters,
     sort: Annotated[ProductSort, Query(description="Order of the list.")] = "newest",
 ) -> ProductListOut:
@@ -110,7 +109,9 @@ class Download:
         return await download_response(self.format, stem, header, rows)
 
 
-async def download_params(ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: Format = "csv") -> Download:
+async def download_params(
+    ctx: CatalogRead, runtime: RuntimeDep, filters: Filters, format: FormatQuery = "csv"
+) -> Download:
     return Download(ctx, runtime, filters, format)
 
 

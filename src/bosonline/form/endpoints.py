@@ -14,10 +14,10 @@ from bosonline.form import exports
 from bosonline.form.errors import FormError
 from bosonline.form.schemas import DuplicateBatchIn, FormIn, FormOut, FormStatusIn, SuccessPageIn, SuccessPageOut
 from bosonline.form.service import FormService
-from bosonline.kit.export import ExportFormat, download_response, filename_stem
+from bosonline.kit.export import FormatQuery, download_response, filename_stem
 from bosonline.kit.fields import OneLineText, path_id, query_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -56,12 +56,10 @@ async def create_form(body: FormIn, service: Writer) -> Envelope[FormOut]:
 
 
 @router.get("", summary="Form list")
-async def list_forms(
-    service: Reader, page: Annotated[PageParams, Depends(page_params)], filters: Filters
-) -> ListEnvelope[FormOut]:
+async def list_forms(service: Reader, page: PageQuery, filters: Filters) -> ListEnvelope[FormOut]:
     """The store's forms, newest first, with their items and order counts; `meta.total` counts the matches."""
     items, result, total = await service.list(page, status=filters.status, q=filters.q, product_id=filters.product_id)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return ListEnvelope.page(items, result.next_cursor, total)
 
 
 @router.get("/download", summary="Form list Download", response_class=StreamingResponse)
@@ -69,7 +67,7 @@ async def download_forms(
     ctx: StoreRead,
     runtime: RuntimeDep,
     filters: Filters,
-    format: Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")] = "csv",
+    format: FormatQuery = "csv",
 ) -> StreamingResponse:
     """Every form matching the list's filters, one row each (oldest first), with its products, payment methods,
     couriers, public URL and order count; `created_at_store_time` is in the store's time zone."""

@@ -21,8 +21,8 @@ from bosonline.inventory.schemas import (
 from bosonline.inventory.service import InventoryService
 from bosonline.kit.export import ExportFormat
 from bosonline.kit.fields import SearchText, query_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.models.inventory import MovementReason
 from bosonline.routing import api_router
 
@@ -69,9 +69,7 @@ Filters = Annotated[InventoryFilters, Depends(inventory_filters)]
 
 
 @router.get("", summary="Inventory")
-async def list_inventory(
-    service: Reader, filters: Filters, page: Annotated[PageParams, Depends(page_params)]
-) -> InventoryListEnvelope:
+async def list_inventory(service: Reader, filters: Filters, page: PageQuery) -> InventoryListEnvelope:
     """Stock of every live variant in every warehouse the store ships from, one row per (variant, warehouse),
     ordered by variant id then warehouse id. A pair nobody has stocked yet shows 0 on hand and `updated_at` null.
     `available` = `on_hand` − `reserved` (units held by unshipped orders). `meta` adds the row count and the sums
@@ -93,7 +91,7 @@ async def update_inventory(body: InventoryUpdateIn, service: Writer) -> Envelope
 @router.get("/movements", summary="Inventory movements")
 async def list_movements(
     service: Reader,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     variant_id: OptionalId = None,
     warehouse_id: OptionalId = None,
     reason: Annotated[MovementReason | None, Query()] = None,
@@ -105,7 +103,7 @@ async def list_movements(
     items, next_cursor = await service.movements(
         MovementFilters(variant_id=variant_id, warehouse_id=warehouse_id, reason=reason, order_id=order_id), page
     )
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=next_cursor))
+    return ListEnvelope.page(items, next_cursor)
 
 
 @router.get(

@@ -15,17 +15,20 @@ import io
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 ExportFormat = Literal["csv", "xlsx"]
+# A download route's `?format=`.
+FormatQuery = Annotated[ExportFormat, Query(description="`csv` (UTF-8 with BOM) or `xlsx`.")]
 
 CONTENT_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",

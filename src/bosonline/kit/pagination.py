@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -35,6 +35,10 @@ async def page_params(
     ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
+
+
+# A list route's `?limit=` and `?cursor=`: `page: PageQuery`.
+PageQuery = Annotated[PageParams, Depends(page_params)]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -27,6 +27,16 @@ class ListEnvelope(BaseModel, Generic[T]):
     data: list[T]
     meta: ListMeta
 
+    @classmethod
+    def whole(cls, items: list[T]) -> Self:
+        """A list that comes in one page: no cursor, and its length is the total."""
+        return cls(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
+
+    @classmethod
+    def page(cls, items: list[T], next_cursor: str | None, total: int | None = None) -> Self:
+        """One page of a keyset-paginated list (`total` where it is cheap to count)."""
+        return cls(data=items, meta=ListMeta(next_cursor=next_cursor, total=total))
+
 
 class StrictBody(BaseModel):
     """Base of request bodies: unknown keys are refused, strings trimmed (but passwords: kit.fields.Password)."""

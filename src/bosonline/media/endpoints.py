@@ -7,14 +7,14 @@ import hashlib
 import re
 from typing import Annotated
 
-from fastapi import Depends, File, Path, Request, UploadFile, status
+from fastapi import File, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
 from bosonline.deps import RuntimeDep, store_service
 from bosonline.errors import CommonError, NotFound, error_responses
 from bosonline.kit.fields import path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageParams, PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.kit.storage import InvalidKey, MissingObject
 from bosonline.media.errors import MediaError
 from bosonline.media.images import CONTENT_TYPES, EXTENSIONS
@@ -57,7 +57,7 @@ async def stored(file: UploadFile, service: MediaLibrary[O], runtime: Runtime) -
 async def listed(service: MediaLibrary[O], page: PageParams) -> ListEnvelope[O]:
     """A list route's answer (either library): one page, newest first, with the library's total."""
     items, result, total = await service.list(page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return ListEnvelope.page(items, result.next_cursor, total)
 
 
 @router.post(
@@ -80,7 +80,7 @@ async def upload_image(
 
 
 @router.get("/store/product/image", summary="Images")
-async def list_images(service: Reader, page: Annotated[PageParams, Depends(page_params)]) -> ListEnvelope[ImageOut]:
+async def list_images(service: Reader, page: PageQuery) -> ListEnvelope[ImageOut]:
     """The store's uploaded pictures, newest first (for a media picker)."""
     return await listed(service, page)
 

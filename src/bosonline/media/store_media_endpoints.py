@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, File, UploadFile, status
+from fastapi import File, UploadFile, status
 
 from bosonline.deps import RuntimeDep, store_service
 from bosonline.errors import CommonError, error_responses
 from bosonline.kit.fields import path_id
-from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.media.endpoints import listed, stored
 from bosonline.media.errors import MediaError
@@ -49,7 +49,7 @@ async def upload_media(
 
 
 @router.get("", summary="Media")
-async def list_media(service: Reader, page: Annotated[PageParams, Depends(page_params)]) -> ListEnvelope[StoreMediaOut]:
+async def list_media(service: Reader, page: PageQuery) -> ListEnvelope[StoreMediaOut]:
     """The store's own media, newest first (product images are not listed here)."""
     return await listed(service, page)
 

@@ -14,7 +14,7 @@ from pydantic import Field, ValidationError
 from bosonline.deps import RuntimeDep, require, store_service
 from bosonline.kit.export import download_response, filename_stem
 from bosonline.kit.fields import DAY_2000_2999_PATTERN, OneLineText, SearchText, day_query, declared
-from bosonline.kit.pagination import PageParams, page_params
+from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope
 from bosonline.order import download
 from bosonline.order.list_schemas import (
@@ -99,7 +99,7 @@ Filters = Annotated[OrderFilterIn, Depends(order_filters)]
 # Declared as ListEnvelope[OrderListItemOut] (the OpenAPI document's shape); written from the page's plain dicts by
 # the serializer of that shape (list_schemas.ORDER_LIST_JSON), without building a model per order.
 @router.get("", summary="Order List", response_model=ORDER_LIST_MODEL)
-async def list_orders(service: Lister, filters: Filters, page: Annotated[PageParams, Depends(page_params)]) -> Response:
+async def list_orders(service: Lister, filters: Filters, page: PageQuery) -> Response:
     """Orders of the store, newest first (by id; with a date filter by creation time, then id), with buyer,
     money, shipment, handler (CS) and a summary of the items. A CS sees only the orders assigned to them unless
     the store lets CS see every order (`cs_sees_all_orders`). Dates are days in the store's time zone.

@@ -8,7 +8,7 @@ from fastapi import Path, Query, Response
 
 from bosonline.errors import ValidationFailed
 from bosonline.kit.fields import POSTAL_CODE_PATTERN, REGION_CODE_PATTERN, OneLineText, SearchText, declared
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.regions import service
 from bosonline.regions.schemas import RegionOut
 from bosonline.routing import api_router
@@ -86,10 +86,7 @@ async def list_regions(
         found = await service.children(parent)
         total = len(found)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    return ListEnvelope(
-        data=[RegionOut.model_validate(region) for region in found[:limit]],
-        meta=ListMeta(next_cursor=None, total=total),
-    )
+    return ListEnvelope.page([RegionOut.model_validate(region) for region in found[:limit]], None, total)
 
 
 @router.get("/{code}", summary="Region detail")

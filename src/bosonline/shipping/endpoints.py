@@ -9,7 +9,7 @@ from fastapi import Query
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import REGION_CODE_PATTERN, OneLineText, declared
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.shipping.errors import ShippingError
@@ -78,9 +78,7 @@ async def estimate_rates(
     A per-kg service charges every started kilogram (1001 g pays 2 kg). `destination` must be a district or
     village: anything else answers 422 naming `destination`."""
     rates = await service.estimate(destination, weight_g=weight_g, cod=cod)
-    return ListEnvelope(
-        data=[RateOut.model_validate(rate) for rate in rates], meta=ListMeta(next_cursor=None, total=len(rates))
-    )
+    return ListEnvelope.whole([RateOut.model_validate(rate) for rate in rates])
 
 
 @courier_router.get("", summary="Courier List")
@@ -97,4 +95,4 @@ async def list_couriers(
     """The couriers the store ships with: those on its rate card, in card order, each with its services. With
     `all=true`, every known courier code and name (those on the card with their services, the rest with none)."""
     couriers = await service.couriers(include_all=include_all)
-    return ListEnvelope(data=couriers, meta=ListMeta(next_cursor=None, total=len(couriers)))
+    return ListEnvelope.whole(couriers)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, status
+from fastapi import Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import SearchText, path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import DeletedOut, Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.staff.errors import StaffError
@@ -29,14 +29,14 @@ Writer = Annotated[StaffService, store_service(StaffService, Permission.staff_wr
 @router.get("", summary="Staff")
 async def list_staff(
     service: Reader,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     role: Annotated[Literal["owner", "admin", "cs"] | None, Query()] = None,
     status: Annotated[Literal["active", "inactive"] | None, Query()] = None,
     q: Annotated[SearchText | None, Query(description="Name or phone contains.")] = None,
 ) -> ListEnvelope[StaffOut]:
     """Staff of the store, oldest first. Owners and admins only."""
     items, result, total = await service.list(page, role=role, status=status, q=q)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return ListEnvelope.page(items, result.next_cursor, total)
 
 
 @router.get("/{staff_id}", summary="Staff detail")

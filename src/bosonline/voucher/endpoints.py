@@ -10,8 +10,8 @@ from fastapi import Depends, Query, status
 from bosonline.deps import query_parameters, store_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import SearchText, path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.voucher.errors import VoucherError
@@ -42,13 +42,13 @@ class VoucherFilters:
 @router.get("", summary="List Voucher")
 async def list_vouchers(
     service: Reader,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     filters: Annotated[VoucherFilters, Depends(query_parameters(VoucherFilters))],
 ) -> ListEnvelope[VoucherOut]:
     """The store's vouchers, newest first, with their products, uses left, `state` on the clock and a `summary`
     in Indonesian. `meta.total` counts the matching vouchers. Deleted vouchers are not listed."""
     items, result, total = await service.list(page, status=filters.status, state=filters.state, q=filters.q)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return ListEnvelope.page(items, result.next_cursor, total)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Voucher", responses=_CODE_TAKEN)

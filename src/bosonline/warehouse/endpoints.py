@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, status
+from fastapi import status
 
 from bosonline.deps import CatalogRead, CatalogWrite, CurrentUser, account_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.routing import api_router
 from bosonline.warehouse.errors import WarehouseError
 from bosonline.warehouse.schemas import (
@@ -38,13 +38,11 @@ _HAS_STOCK = error_responses(WarehouseError.warehouse_has_stock)
 
 
 @profile_router.get("", summary="Warehouse")
-async def list_warehouses(
-    principal: CurrentUser, service: Service, page: Annotated[PageParams, Depends(page_params)]
-) -> ListEnvelope[WarehouseOut]:
+async def list_warehouses(principal: CurrentUser, service: Service, page: PageQuery) -> ListEnvelope[WarehouseOut]:
     """The caller's warehouses: the default first, then the others oldest first. Warehouses belong to the
     account, not to a store: each store picks which of its owner's warehouses it ships from (`store_ids`)."""
     items, result, total = await service.account_page(principal.user.id, page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return ListEnvelope.page(items, result.next_cursor, total)
 
 
 @profile_router.post(
@@ -110,7 +108,7 @@ async def delete_warehouse(
 async def list_store_warehouses(ctx: CatalogRead, service: Service) -> ListEnvelope[StoreWarehouseOut]:
     """The warehouses the store ships from, with their details: the owner's default first, then by id."""
     items = await service.store_list(ctx)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
+    return ListEnvelope.whole(items)
 
 
 @store_router.put("", summary="Edit Store Warehouse", responses=_HAS_STOCK, operation_id="warehouse_set_for_store")
@@ -121,4 +119,4 @@ async def set_store_warehouses(
     a deleted one answers 404). Taking off a warehouse that still holds units of this store (on hand or
     reserved) answers 409 `warehouse_has_stock`. Owners and admins."""
     items = await service.set_store_warehouses(ctx, body.warehouse_ids)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
+    return ListEnvelope.whole(items)

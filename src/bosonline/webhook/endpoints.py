@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, status
+from fastapi import Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
 from bosonline.kit.fields import path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.webhook.errors import WebhookError
@@ -96,7 +96,7 @@ def _doc(text: str) -> dict[str, Any]:
 )
 async def list_webhooks(service: Manager) -> ListEnvelope[WebhookOut]:
     items = await service.list()
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
+    return ListEnvelope.whole(items)
 
 
 @router.post(
@@ -169,14 +169,14 @@ async def test_webhook(webhook_id: WebhookId, service: Manager) -> Envelope[Deli
 async def list_deliveries(
     webhook_id: WebhookId,
     service: Manager,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     status: Annotated[DeliveryStatus | None, Query(description="Only deliveries in this status.")] = None,
 ) -> ListEnvelope[DeliveryOut]:
     """The endpoint's deliveries, newest first (keyset pagination): event, status, attempts, next attempt, last
     answer or error. `pending` waits for its next attempt, `sending` is in flight, `delivered` got a 2xx, `failed`
     used up its attempts (or its endpoint was inactive)."""
     items, result = await service.deliveries(webhook_id, page, status=status)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor))
+    return ListEnvelope.page(items, result.next_cursor)
 
 
 @router.get("/deliveries/{delivery_id:int}", summary="Webhook Delivery Detail")

@@ -6,7 +6,7 @@ import inspect
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Query
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
@@ -23,8 +23,8 @@ from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
 from bosonline.kit.fields import OneLineText, day_query
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.order.errors import OrderError
 from bosonline.order.fields import OrderId
 from bosonline.permissions import Permission
@@ -112,14 +112,14 @@ store's order or one a CS may not see."""
 @router.get("/store/order/followup-attempts", summary="Follow Up Attempts", description=documented(ATTEMPTS_DOC))
 async def followup_attempts(
     service: Reader,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     sku: Annotated[
         OneLineText | None,
         Query(min_length=1, max_length=64, description="Only orders with a line of this SKU (e.g. ESB-001)."),
     ] = None,
 ) -> ListEnvelope[FollowupAttemptOut]:
     items, cursor = await service.attempts(sku, page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=cursor))
+    return ListEnvelope.page(items, cursor)
 
 
 @router.post(

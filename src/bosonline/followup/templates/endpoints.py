@@ -28,8 +28,8 @@ from bosonline.followup.templates.schemas import (
 )
 from bosonline.followup.templates.service import TemplateService
 from bosonline.kit.fields import OneLineText, path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageParams, PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -104,7 +104,7 @@ def _scalev_list(items: list[FollowupChatOut], next_cursor: str | None = None) -
 
 
 def _store_list(items: list[FollowupChatOut]) -> ListEnvelope[FollowupChatOut]:
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=None, total=len(items)))
+    return ListEnvelope.whole(items)
 
 
 # Scalev v3: per product ----------------------------------------------------------------------------------------
@@ -192,11 +192,9 @@ async def v3_delete(product_id: ProductId, chat_id: ChatId, service: Writer) -> 
         "whose products have no templates of their own."
     ),
 )
-async def store_list(
-    service: Reader, page: Annotated[PageParams, Depends(page_params)]
-) -> ListEnvelope[FollowupChatOut]:
+async def store_list(service: Reader, page: PageQuery) -> ListEnvelope[FollowupChatOut]:
     items, next_cursor = await service.list(None, page)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=next_cursor, total=await service.count(None)))
+    return ListEnvelope.page(items, next_cursor, await service.count(None))
 
 
 @store_router.post(

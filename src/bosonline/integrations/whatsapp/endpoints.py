@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, status
+from fastapi import Query, status
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
@@ -23,8 +23,8 @@ from bosonline.integrations.whatsapp.schemas import (
 )
 from bosonline.integrations.whatsapp.service import WaIntegrationService
 from bosonline.kit.fields import path_id
-from bosonline.kit.pagination import PageParams, page_params
-from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.kit.pagination import PageQuery
+from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.permissions import Permission
 from bosonline.routing import api_router
 
@@ -70,12 +70,12 @@ def _doc(text: str) -> dict[str, Any]:
 )
 async def list_integrations(
     service: Manager,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageQuery,
     provider: Annotated[Provider | None, Query(description="Only integrations of this provider.")] = None,
     is_active: Annotated[bool | None, Query(description="Only active (true) or inactive (false) ones.")] = None,
 ) -> ListEnvelope[WaIntegrationOut]:
     items, result, total = await service.list(page, provider=provider, is_active=is_active)
-    return ListEnvelope(data=items, meta=ListMeta(next_cursor=result.next_cursor, total=total))
+    return ListEnvelope.page(items, result.next_cursor, total)
 
 
 @router.post(
