@@ -69,8 +69,8 @@ POOL_MAX_OVERFLOW = Gauge(
 )
 CONNECTIONS_OPENED = Counter(
     "bosonline_db_connections_opened",
-    "New database connections the pools opened (all processes): after warm-up, only to replace one the server "
-    "closed or one past its age (pool_recycle); a rate that follows the load is a pool that churns.",
+    "New database connections the pools opened (all processes). PostgreSQL, after warm-up: only to replace one the "
+    "server closed or one past its age (pool_recycle); a rate that follows the load is a pool that churns.",
 )
 WHATSAPP_SENDS = Counter(
     "bosonline_whatsapp_sends",
