@@ -23,7 +23,9 @@ Each line: completed (2xx) requests/s, p50/p99 latency (wrk), non-2xx answers, t
 processes (utime+stime of the whole process tree from /proc, children included) and of the database backends
 serving it (pg_stat_activity's pids). wrk stops without waiting for the answers in flight: each run is followed by
 a wait until the servers are idle, the CPU is read after it, and a checkout run's requests done are the orders its
-Idempotency-Keys made (its 2xx plus those in flight). Before the scenarios of a server, 8 concurrent checkouts
+Idempotency-Keys made (its 2xx plus those in flight). Under each line, the new PostgreSQL connections the servers
+opened during the measured run (pg_stat_database.sessions; a pool that churns opens them under bursts, each one
+a TCP connect, SSL attempt, authentication and set-up round trips). Before the scenarios of a server, 8 concurrent checkouts
 make sure that every worker process has served one (a worker's first checkout loads the region tables).
 Then the issue's goals with PASS/FAIL (informative: the machine is shared and noisy; the exit status is 0 whatever
 they say), the rows each server wrote per order (the reference must do the same work), and a correctness check of
@@ -174,6 +176,13 @@ def query(dsn: str, sql: str, *args: Any) -> list[asyncpg.Record]:
     return asyncio.run(run())
 
 
+def sessions(dsn: str, database: str) -> int:
+    """Connections PostgreSQL has accepted to `database` so far (pg_stat_database.sessions, PostgreSQL 14+): a
+    backend reports its own at its first idle moment, so the count is current once the servers have settled."""
+    rows = query(dsn, "SELECT sessions FROM pg_stat_database WHERE datname = $1", database)
+    return int(rows[0]["sessions"])
+
+
 def backend_pids(dsn: str, database: str) -> list[int]:
     rows = query(dsn, "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", database)
     return [row["pid"] for row in rows]
@@ -261,6 +270,7 @@ class Result:
     socket_errors: int = 0
     server_cpu_s: float = 0.0
     db_cpu_s: float = 0.0
+    connections: int = 0  # new PostgreSQL connections during the measured run (the servers' pools opened them)
     sample: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -322,6 +332,7 @@ class Bench:
         self.settle(server)
         pids = backend_pids(self.admin_dsn, self.database)
         server_before, db_before = tree_cpu(server.process.pid), pids_cpu(pids)
+        sessions_before = sessions(self.admin_dsn, self.database)
         summary, run = one(self.args.duration)
         # wrk stops without waiting for the answers in flight: the servers finish them before the CPU is read, and
         # for checkouts the work done is the orders the run's keys made (its 2xx plus those in flight).
@@ -329,6 +340,7 @@ class Bench:
         # a pool may have opened connections during the run: their backends count from zero
         server_after = tree_cpu(server.process.pid)
         db_after = pids_cpu(sorted(set(pids) | set(backend_pids(self.admin_dsn, self.database))))
+        opened = sessions(self.admin_dsn, self.database) - sessions_before
         done = summary["ok"]
         if shops is not None and path == "/public/checkout":
             try:
@@ -350,6 +362,7 @@ class Bench:
             socket_errors=summary["connect_errors"] + summary["read_errors"] + summary["write_errors"],
             server_cpu_s=spent(server_before, server_after),
             db_cpu_s=spent(db_before, db_after),
+            connections=opened,
             sample=summary["sample"],
         )
 
@@ -408,6 +421,8 @@ def report(result: Result) -> None:
         f"CPU/req server {result.cpu_ms(result.server_cpu_s):6.2f} ms  db {result.cpu_ms(result.db_cpu_s):5.2f} ms",
         flush=True,
     )
+    per_1000 = result.connections * 1000 / result.done if result.done else float("nan")
+    print(f"      new PostgreSQL connections {result.connections} ({per_1000:.1f} per 1,000 requests done)")
     if result.sample:
         print(f"      first non-2xx: {result.sample[:200]}")
 

@@ -51,7 +51,13 @@ class Settings(BaseSettings):
         "asked for: a flood cannot crowd out real reset e-mails.",
     )
     max_body_bytes: int = Field(6 * 1024 * 1024, ge=1_024, description="Larger request bodies get 413.")
-    db_pool_size: int = Field(10, ge=1, le=200)
+    db_pool_size: int = Field(
+        20,
+        ge=1,
+        le=200,
+        description="PostgreSQL connections one process may hold: its pool opens them as needed and keeps them "
+        "(no overflow); a request that finds them all in use waits for one.",
+    )
     cors_origins: list[str] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

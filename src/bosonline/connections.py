@@ -1,10 +1,10 @@
 """The connection budget: can every process's pool be full at once without PostgreSQL refusing connections?
 
-Each process (`serve` worker, `bosonline worker`) holds one pool of BOSONLINE_DB_POOL_SIZE connections and may open
-as many again under load (db.max_overflow). When all of them together can ask for more than the server accepts
-(`max_connections`, less the slots kept for superusers and, from PostgreSQL 16, `reserved_connections`), a busy
-moment ends in "too many clients" errors. `bosonline serve` checks this at start-up and logs a warning that says
-what to change. SQLite has no server and no such limit: nothing is checked.
+Each process (`serve` worker, `bosonline worker`) holds one pool of at most BOSONLINE_DB_POOL_SIZE connections, plus
+db.MAX_OVERFLOW beyond it (none: the pool is the process's whole budget). When all of them together can ask for
+more than the server accepts (`max_connections`, less the slots kept for superusers and, from PostgreSQL 16,
+`reserved_connections`), a busy moment ends in "too many clients" errors. `bosonline serve` checks this at start-up
+and logs a warning that says what to change. SQLite has no server and no such limit: nothing is checked.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import structlog
 from sqlalchemy import text
 
 from bosonline.config import Settings
-from bosonline.db import Database, is_sqlite, max_overflow
+from bosonline.db import MAX_OVERFLOW, Database, is_sqlite
 
 log = structlog.get_logger("bosonline.connections")
 
@@ -34,7 +34,7 @@ class Budget:
 
     @property
     def per_process(self) -> int:
-        return self.pool_size + max_overflow(self.pool_size)
+        return self.pool_size + MAX_OVERFLOW
 
     @property
     def needed(self) -> int:

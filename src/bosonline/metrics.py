@@ -1,7 +1,7 @@
 """Prometheus metrics: what is counted, and how one scrape sees every process.
 
 Samples are written where things happen: requests by the access middleware (middleware.py), WhatsApp sends and
-webhook deliveries by the worker's jobs, the database pool by its checkout/checkin events (`watch_pool`). The
+webhook deliveries by the worker's jobs, the database pool by its checkout/checkin/connect events (`watch_pool`). The
 worker's queues are not counted here: a scrape reads them from the database (`Backlog`, monitoring.py), so they
 are right whichever process runs the worker, and a stopped worker shows as a growing queue.
 
@@ -48,7 +48,7 @@ REQUEST_SECONDS = Histogram(
 IN_FLIGHT = Gauge("bosonline_http_requests_in_flight", "HTTP requests being answered now.", multiprocess_mode="livesum")
 POOL_SIZE = Gauge(
     "bosonline_db_pool_size",
-    "Connections the database pools keep (pool size, all processes).",
+    "Connections the database pools may keep (pool size, all processes); on PostgreSQL, the most they open.",
     multiprocess_mode="livesum",
 )
 POOL_CHECKED_OUT = Gauge(
@@ -58,13 +58,19 @@ POOL_CHECKED_OUT = Gauge(
 )
 POOL_OVERFLOW = Gauge(
     "bosonline_db_pool_overflow",
-    "Database connections open beyond the pool size now (all processes); at the maximum, requests wait.",
+    "Database connections open beyond the pool size now (all processes): always 0 on PostgreSQL, whose pools have "
+    "no overflow (requests wait once checked_out reaches the size); SQLite's file pool may open up to its maximum.",
     multiprocess_mode="livesum",
 )
 POOL_MAX_OVERFLOW = Gauge(
     "bosonline_db_pool_max_overflow",
-    "Connections a pool may open beyond its size (all processes).",
+    "Connections a pool may open beyond its size (all processes): 0 on PostgreSQL.",
     multiprocess_mode="livesum",
+)
+CONNECTIONS_OPENED = Counter(
+    "bosonline_db_connections_opened",
+    "New database connections the pools opened (all processes). PostgreSQL, after warm-up: only to replace one the "
+    "server closed or one past its age (pool_recycle); a rate that follows the load is a pool that churns.",
 )
 WHATSAPP_SENDS = Counter(
     "bosonline_whatsapp_sends",
@@ -132,6 +138,7 @@ class _PoolWatch:
         for name, step in (("checkout", (1, 0)), ("checkin", (-1, 0)), ("connect", (0, 1)), ("close", (0, -1))):
             event.listen(pool, name, self._counter(*step))
         event.listen(pool, "close_detached", self._counter(0, -1))
+        event.listen(pool, "connect", lambda *_: CONNECTIONS_OPENED.inc())
 
     def _counter(self, in_use: int, opened: int) -> Callable[..., None]:
         def count(*_: Any) -> None:

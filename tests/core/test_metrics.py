@@ -13,7 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import greenlet_spawn
 
 from bosonline.runtime import Runtime
 from tests.conftest import test_settings as make_settings
@@ -21,6 +23,7 @@ from tests.core.apps import app_client
 from tests.scrape import TOKEN, enable_metrics, samples, scrape, value
 
 LATENCY = "bosonline_http_request_duration_seconds_count"
+OPENED = "bosonline_db_connections_opened_total"
 
 
 async def test_metrics_are_off_without_a_token(client: httpx.AsyncClient) -> None:
@@ -93,18 +96,45 @@ async def test_pool_gauges_follow_the_connections_in_use(
     enable_metrics(rt, monkeypatch)
     pool = rt.db.engine.sync_engine.pool
     assert isinstance(pool, QueuePool)  # PostgreSQL's pool and SQLite's file pool alike
-    size = pool.size()
-    async with AsyncExitStack() as held:
-        for _ in range(size + 2):  # the whole pool and two connections beyond it
-            await held.enter_async_context(rt.db.engine.connect())
-        during = await scrape(client)
-        overflow = pool.overflow()  # connections open beyond the size, the scrape's own returned one included
-    after = await scrape(client)
+    size, fixed = pool.size(), pool._max_overflow == 0
+    assert fixed == (not rt.db.sqlite)  # PostgreSQL: no overflow; SQLite's file pool: size 5, overflow 10
+    # PostgreSQL: the whole pool (the scrape takes the last connection); SQLite: two connections beyond the size
+    holding = size - 1 if fixed else size + 2
+    await greenlet_spawn(pool.dispose)  # from an empty pool: every connection below is a new one
+    before = await scrape(client)
+    opened: list[object] = []
+
+    def count(connection: object, _record: object) -> None:
+        opened.append(connection)
+
+    event.listen(pool, "connect", count)
+    try:
+        async with AsyncExitStack() as held:
+            for _ in range(holding):
+                await held.enter_async_context(rt.db.engine.connect())
+            during = await scrape(client)
+            overflow = pool.overflow()  # connections open beyond the size, the scrape's own returned one included
+        after = await scrape(client)
+        async with AsyncExitStack() as held:  # the same again, after the warm-up
+            for _ in range(holding):
+                await held.enter_async_context(rt.db.engine.connect())
+            again = await scrape(client)
+        kept = pool.checkedin() + pool.checkedout()
+    finally:
+        event.remove(pool, "connect", count)
+        await greenlet_spawn(pool.dispose)  # the whole pool back to the server (shared by other test sessions)
     assert value(during, "bosonline_db_pool_size") == size
-    assert value(during, "bosonline_db_pool_checked_out") == size + 2
-    assert value(during, "bosonline_db_pool_overflow") == overflow >= 2
+    assert value(during, "bosonline_db_pool_checked_out") == holding
+    assert value(during, "bosonline_db_pool_overflow") == overflow
+    assert overflow == 0 if fixed else overflow >= 2
     assert value(during, "bosonline_db_pool_max_overflow") == pool._max_overflow
     assert value(after, "bosonline_db_pool_checked_out") == 0
+    # the held ones and the scrape's, less the one the first scrape had opened (and kept)
+    assert value(during, OPENED) - value(before, OPENED) == holding
+    assert value(again, OPENED) - value(before, OPENED) == len(opened)
+    if fixed:  # every connection kept: none opened again after the warm-up, and never more than the pool
+        assert value(again, OPENED) == value(during, OPENED)
+        assert kept == size
 
 
 @pytest.fixture

@@ -76,7 +76,8 @@ async def test_serve_on_postgresql_budget_warning_and_metrics_of_every_worker(da
         for found in scrapes
     }
     assert min(counted) >= 40  # whichever process answered, it counted the other's requests too
-    assert {value(found, "bosonline_db_pool_size") for found in scrapes} == {2 * 10}  # both live pools, added up
+    assert {value(found, "bosonline_db_pool_size") for found in scrapes} == {2 * 20}  # both live pools, added up
+    assert {value(found, "bosonline_db_pool_max_overflow") for found in scrapes} == {0}
     serving_pids = {line["event"] for line in logged if line["event"].startswith("Started server process")}
     assert len(serving_pids) == 2, serving_pids
     [budget] = [line for line in logged if line["event"] == "connection_budget_exceeded"]
