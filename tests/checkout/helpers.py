@@ -18,13 +18,13 @@ from bosonline.models import (
     ProductVariant,
     ShippingRate,
     Stock,
-    StoreSettings,
     Voucher,
     VoucherProduct,
 )
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
 from tests.inventory.helpers import make_product, make_warehouse, put_stock
+from tests.orders_support import add_row, set_store_settings
 
 _seq = itertools.count(1)
 DEPOK_DISTRICT = "32.76.01"  # Pancoran Mas, Kota Depok, Jawa Barat (province 32)
@@ -76,84 +76,51 @@ async def make_checkout_shop(
         member = await add_staff(client, owner["headers"], name=f"CS {n + 1}", phone=f"08139876543{n}")
         cs_members.append(member["id"])
     slug = f"promo-{next(_seq)}"
-    now = rt.clock.now()
+    form = await add_row(
+        rt,
+        Form,
+        store_id=store_id,
+        slug=slug,
+        title="Promo Kaos & Kopi",
+        description="",
+        status="active",
+        fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
+        payment_methods=list(payment_methods),
+        couriers=[],
+        accept_vouchers=True,
+        max_quantity=max_quantity,
+        success_page={},
+    )
     async with rt.db.session() as session:
-        form = Form(
-            store_id=store_id,
-            slug=slug,
-            title="Promo Kaos & Kopi",
-            description="",
-            status="active",
-            fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
-            payment_methods=list(payment_methods),
-            couriers=[],
-            accept_vouchers=True,
-            max_quantity=max_quantity,
-            success_page={},
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(form)
-        await session.flush()
         session.add_all(
             [
                 FormItem(store_id=store_id, form_id=form.id, product_id=kaos, variant_id=None, position=0),
                 FormItem(store_id=store_id, form_id=form.id, product_id=kopi, variant_id=kopi_variant, position=1),
             ]
         )
-        if rates:
-            session.add_all(
-                [
-                    ShippingRate(
-                        store_id=store_id,
-                        courier="jne",
-                        service="REG",
-                        pricing="per_kg",
-                        price=10_000,
-                        province_prices={"31": 9_000},
-                        etd="2-3 hari",
-                        cod=True,
-                        position=0,
-                        created_at=now,
-                        updated_at=now,
-                    ),
-                    ShippingRate(
-                        store_id=store_id,
-                        courier="sicepat",
-                        service="BEST",
-                        pricing="flat",
-                        price=15_000,
-                        province_prices={},
-                        etd="1 hari",
-                        cod=False,
-                        position=1,
-                        created_at=now,
-                        updated_at=now,
-                    ),
-                ]
-            )
-        session.add(
-            BankAccount(
-                store_id=store_id,
-                bank_code="014",
-                holder_name="Budi Santoso",
-                account_number="1234567890",
-                status="active",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == store_id).values(qris_payload=SAMPLE_QRIS)
-        )
         await session.commit()
-        form_id = form.id
+    if rates:
+        await add_rate(
+            rt,
+            store_id,
+            "jne",
+            "REG",
+            10_000,
+            pricing="per_kg",
+            province_prices={"31": 9_000},
+            etd="2-3 hari",
+            cod=True,
+            position=0,
+        )
+        await add_rate(rt, store_id, "sicepat", "BEST", 15_000, etd="1 hari", cod=False, position=1)
+    await add_bank_account(rt, store_id, "1234567890", bank="014")
+    await set_store_settings(rt, store_id, qris_payload=SAMPLE_QRIS)
     return CheckoutShop(
         owner=owner,
         store_id=store_id,
         subdomain=owner["store"]["subdomain"],
         warehouse=warehouse,
-        form_id=form_id,
+        form_id=form.id,
         slug=slug,
         kaos=kaos,
         red=red,
@@ -162,6 +129,50 @@ async def make_checkout_shop(
         kopi_variant=kopi_variant,
         cs_members=cs_members,
     )
+
+
+async def add_rate(
+    rt: Runtime,
+    store_id: int,
+    courier: str,
+    service: str,
+    price: int,
+    *,
+    cod: bool,
+    pricing: str = "flat",
+    province_prices: dict[str, int] | None = None,
+    etd: str = "2 hari",
+    position: int = 5,
+) -> int:
+    """A shipping rate of the store (the shipping API has its own tests); returns its id."""
+    rate = await add_row(
+        rt,
+        ShippingRate,
+        store_id=store_id,
+        courier=courier,
+        service=service,
+        pricing=pricing,
+        price=price,
+        province_prices=province_prices or {},
+        etd=etd,
+        cod=cod,
+        position=position,
+    )
+    return rate.id
+
+
+async def add_bank_account(rt: Runtime, store_id: int, number: str, *, bank: str, status: str = "active") -> int:
+    """A bank account of the store held by Budi Santoso (the bank API has its own tests); returns its id."""
+    account = await add_row(
+        rt,
+        BankAccount,
+        store_id=store_id,
+        bank_code=bank,
+        holder_name="Budi Santoso",
+        account_number=number,
+        status=status,
+    )
+    return account.id
 
 
 async def make_voucher(rt: Runtime, shop: CheckoutShop, code: str = "HEMAT10", **values: Any) -> int:

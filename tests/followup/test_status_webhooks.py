@@ -19,7 +19,7 @@ from bosonline.models import FollowupChat, FollowupMessage, FollowupStatusInbox,
 from bosonline.runtime import Runtime
 from tests.factories import seller
 from tests.followup.dispatch_helpers import integration as dispatch_integration
-from tests.followup.dispatch_helpers import job, rows, schedule, setup
+from tests.followup.dispatch_helpers import job, row, rows, schedule, setup
 from tests.followup.fakes import (
     FakeGateway,
     fonnte_status,
@@ -29,6 +29,7 @@ from tests.followup.fakes import (
     starsender_status,
     wablas_status,
 )
+from tests.orders_support import add_row
 from tests.querycount import count_queries
 
 APP_SECRET = "meta-app-secret-" + "x" * 16
@@ -51,17 +52,15 @@ async def make_integration(
         "starsender": {"token": "t"},
         "whatsapp_cloud": {"phone_number_id": phone_number_id, "access_token": "t", "app_secret": app_secret},
     }[provider] | {"webhook_secret": HOOK_SECRET}
-    async with rt.db.session() as session:
-        integration = WaIntegration(
-            store_id=store_id,
-            name=f"WA {provider}",
-            phone_number=f"6281{next(_phones)}",
-            provider=provider,
-            credentials=rt.secrets.seal(credentials),
-        )
-        session.add(integration)
-        await session.commit()
-        return integration
+    return await add_row(
+        rt,
+        WaIntegration,
+        store_id=store_id,
+        name=f"WA {provider}",
+        phone_number=f"6281{next(_phones)}",
+        provider=provider,
+        credentials=rt.secrets.seal(credentials),
+    )
 
 
 async def make_message(
@@ -71,33 +70,24 @@ async def make_message(
     status: str = "sent",
     provider_message_id: str | None = None,
 ) -> int:
-    async with rt.db.session() as session:
-        now = rt.clock.now()
-        message = FollowupMessage(
-            store_id=store_id,
-            step=1,
-            template_name="Follow Up 1",
-            trigger="order_created",
-            channel=integration.provider if integration else "fonnte",
-            status=status,
-            due_at=now,
-            integration_id=integration.id if integration else None,
-            phone="6281234567890",
-            text="Halo",
-            provider_message_id=provider_message_id,
-            sent_at=now if status in ("sent",) else None,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(message)
-        await session.commit()
-        return message.id
-
-
-async def row(rt: Runtime, message_id: int) -> FollowupMessage:
-    async with rt.db.session(write=False) as session:
-        found = (await session.execute(select(FollowupMessage).where(FollowupMessage.id == message_id))).scalar_one()
-        return found
+    now = rt.clock.now()
+    message = await add_row(
+        rt,
+        FollowupMessage,
+        store_id=store_id,
+        step=1,
+        template_name="Follow Up 1",
+        trigger="order_created",
+        channel=integration.provider if integration else "fonnte",
+        status=status,
+        due_at=now,
+        integration_id=integration.id if integration else None,
+        phone="6281234567890",
+        text="Halo",
+        provider_message_id=provider_message_id,
+        sent_at=now if status in ("sent",) else None,
+    )
+    return message.id
 
 
 async def post_meta(

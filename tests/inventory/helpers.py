@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from bosonline.models import InventoryMovement, Product, ProductVariant, Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, bearer, login, seller
+from tests.orders_support import add_row
 
 _seq = itertools.count(1)
 
@@ -22,31 +23,24 @@ async def make_warehouse(
     rt: Runtime, owner_id: int, *, name: str = "Gudang Utama", ships_for: int | None = None
 ) -> int:
     """A warehouse of the account `owner_id`; `ships_for` = a store id that ships from it."""
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        warehouse = Warehouse(
-            owner_id=owner_id,
-            name=name,
-            contact_name="Budi",
-            contact_phone="6281234567890",
-            address="Jl. Merdeka 1",
-            region_code="32.73.01",
-            postal_code="40111",
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(warehouse)
-        await session.flush()
-        if ships_for is not None:
-            session.add(StoreWarehouse(store_id=ships_for, warehouse_id=warehouse.id, created_at=now))
-        await session.commit()
-        return warehouse.id
+    warehouse = await add_row(
+        rt,
+        Warehouse,
+        owner_id=owner_id,
+        name=name,
+        contact_name="Budi",
+        contact_phone="6281234567890",
+        address="Jl. Merdeka 1",
+        region_code="32.73.01",
+        postal_code="40111",
+    )
+    if ships_for is not None:
+        await ship_from(rt, ships_for, warehouse.id)
+    return warehouse.id
 
 
 async def ship_from(rt: Runtime, store_id: int, warehouse_id: int) -> None:
-    async with rt.db.session() as session:
-        session.add(StoreWarehouse(store_id=store_id, warehouse_id=warehouse_id, created_at=rt.clock.now()))
-        await session.commit()
+    await add_row(rt, StoreWarehouse, store_id=store_id, warehouse_id=warehouse_id)
 
 
 async def make_product(
@@ -138,18 +132,16 @@ async def put_stock(
     rt: Runtime, store_id: int, variant_id: int, warehouse_id: int, on_hand: int, reserved: int = 0
 ) -> int:
     """Writes a Stock row as it stands (no movement), as if earlier changes had happened; returns its id."""
-    async with rt.db.session() as session:
-        stock = Stock(
-            store_id=store_id,
-            variant_id=variant_id,
-            warehouse_id=warehouse_id,
-            on_hand=on_hand,
-            reserved=reserved,
-            updated_at=rt.clock.now(),
-        )
-        session.add(stock)
-        await session.commit()
-        return stock.id
+    stock = await add_row(
+        rt,
+        Stock,
+        store_id=store_id,
+        variant_id=variant_id,
+        warehouse_id=warehouse_id,
+        on_hand=on_hand,
+        reserved=reserved,
+    )
+    return stock.id
 
 
 async def archive_variant(rt: Runtime, variant_id: int, when: datetime) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sqlalchemy import update
 
-from bosonline.models import OrderEvent, OrderPayment, StoreSettings
+from bosonline.models import OrderEvent, OrderPayment
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import BUYER_E164
 from tests.factories import add_staff, seller
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders, stats_match
+from tests.orders_support import set_store_settings
 from tests.querycount import count_queries
 
 
@@ -121,9 +121,5 @@ async def test_cs_sees_only_their_orders_unless_the_store_allows(client: httpx.A
     cs = await cs_login(client, shop, "cs-one@example.com")
     assert (await client.get(f"/store/order/{mine.id}", headers=cs)).status_code == 200
     assert (await client.get(f"/store/order/{theirs.id}", headers=cs)).status_code == 404
-    async with rt.db.session() as session:
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(cs_sees_all_orders=True)
-        )
-        await session.commit()
+    await set_store_settings(rt, shop.store_id, cs_sees_all_orders=True)
     assert (await client.get(f"/store/order/{theirs.id}", headers=cs)).status_code == 200

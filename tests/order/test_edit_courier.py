@@ -5,34 +5,12 @@ from __future__ import annotations
 import httpx
 from lokal import parse_qris
 
-from bosonline.models import ShippingRate
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import make_voucher
+from tests.checkout.helpers import add_rate, make_voucher
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
 from tests.order.helpers import make_checkout_shop, order_row, place_orders, stats_match
 
 SICEPAT = {"courier": "sicepat", "service": "BEST"}  # flat 15,000, no COD
-
-
-async def add_rate(rt: Runtime, store_id: int, courier: str, service: str, price: int, *, cod: bool) -> None:
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        session.add(
-            ShippingRate(
-                store_id=store_id,
-                courier=courier,
-                service=service,
-                pricing="flat",
-                price=price,
-                province_prices={},
-                etd="2 hari",
-                cod=cod,
-                position=5,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        await session.commit()
 
 
 async def test_courier_change_reprices_shipping_and_keeps_the_formula(client: httpx.AsyncClient, rt: Runtime) -> None:
