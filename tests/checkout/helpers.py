@@ -17,13 +17,12 @@ from bosonline.models import (
     FormItem,
     ProductVariant,
     ShippingRate,
-    Stock,
     Voucher,
     VoucherProduct,
 )
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
-from tests.inventory.helpers import make_product, make_warehouse, put_stock
+from tests.inventory.helpers import make_product, make_warehouse, put_stock, stock_of
 from tests.orders_support import add_row, set_store_settings
 
 _seq = itertools.count(1)
@@ -75,30 +74,14 @@ async def make_checkout_shop(
     for n in range(cs):
         member = await add_staff(client, owner["headers"], name=f"CS {n + 1}", phone=f"08139876543{n}")
         cs_members.append(member["id"])
-    slug = f"promo-{next(_seq)}"
-    form = await add_row(
+    form_id, slug = await add_form(
         rt,
-        Form,
-        store_id=store_id,
-        slug=slug,
-        title="Promo Kaos & Kopi",
-        description="",
-        status="active",
-        fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
+        store_id,
+        [(kaos, None), (kopi, kopi_variant)],
         payment_methods=list(payment_methods),
-        couriers=[],
-        accept_vouchers=True,
+        fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
         max_quantity=max_quantity,
-        success_page={},
     )
-    async with rt.db.session() as session:
-        session.add_all(
-            [
-                FormItem(store_id=store_id, form_id=form.id, product_id=kaos, variant_id=None, position=0),
-                FormItem(store_id=store_id, form_id=form.id, product_id=kopi, variant_id=kopi_variant, position=1),
-            ]
-        )
-        await session.commit()
     if rates:
         await add_rate(
             rt,
@@ -120,7 +103,7 @@ async def make_checkout_shop(
         store_id=store_id,
         subdomain=owner["store"]["subdomain"],
         warehouse=warehouse,
-        form_id=form.id,
+        form_id=form_id,
         slug=slug,
         kaos=kaos,
         red=red,
@@ -129,6 +112,42 @@ async def make_checkout_shop(
         kopi_variant=kopi_variant,
         cs_members=cs_members,
     )
+
+
+async def add_form(
+    rt: Runtime,
+    store_id: int,
+    items: list[tuple[int, int | None]],
+    *,
+    payment_methods: list[str],
+    fields: dict[str, str],
+    max_quantity: int,
+) -> tuple[int, str]:
+    """An active checkout form "Promo Kaos & Kopi" selling `items` (product id, variant id or None for all its
+    variants) in that order and taking vouchers (the form API has its own tests). Returns (id, slug)."""
+    slug = f"promo-{next(_seq)}"
+    form = await add_row(
+        rt,
+        Form,
+        store_id=store_id,
+        status="active",
+        slug=slug,
+        title="Promo Kaos & Kopi",
+        description="",
+        fields=fields,
+        payment_methods=payment_methods,
+        couriers=[],
+        accept_vouchers=True,
+        max_quantity=max_quantity,
+        success_page={},
+    )
+    async with rt.db.session() as session:
+        session.add_all(
+            FormItem(store_id=store_id, form_id=form.id, product_id=product, variant_id=variant, position=position)
+            for position, (product, variant) in enumerate(items)
+        )
+        await session.commit()
+    return form.id, slug
 
 
 async def add_rate(
@@ -200,14 +219,20 @@ async def make_voucher(rt: Runtime, shop: CheckoutShop, code: str = "HEMAT10", *
         return voucher.id
 
 
+def cart(shop: CheckoutShop, **extra: Any) -> dict[str, Any]:
+    """What the pricing POSTs (quote, voucher check) start from: 2 × red to Depok; `extra` adds fields."""
+    return {"items": [{"variant_id": shop.red, "quantity": 2}], "region_code": DEPOK_DISTRICT, **extra}
+
+
 def order_body(shop: CheckoutShop, **overrides: Any) -> dict[str, Any]:
+    """A checkout body: the cart, Siti Aminah's details, JNE REG, bank transfer; an override of None leaves the
+    field out."""
     body: dict[str, Any] = {
         "form": shop.slug,
         "store": shop.subdomain,
-        "items": [{"variant_id": shop.red, "quantity": 2}],
+        **cart(shop),
         "name": "Siti Aminah",
         "phone": BUYER_PHONE,
-        "region_code": DEPOK_DISTRICT,
         "address": "Jl. Margonda Raya No. 10",
         "courier": "jne",
         "courier_service": "REG",
@@ -226,15 +251,10 @@ async def place(
 
 
 async def stock_row(rt: Runtime, variant_id: int, warehouse_id: int) -> tuple[int, int]:
-    async with rt.db.session(write=False) as session:
-        row = (
-            await session.execute(
-                select(Stock.on_hand, Stock.reserved).where(
-                    Stock.variant_id == variant_id, Stock.warehouse_id == warehouse_id
-                )
-            )
-        ).one()
-        return int(row[0]), int(row[1])
+    """(on_hand, reserved) of a Stock row that must exist."""
+    row = await stock_of(rt, variant_id, warehouse_id)
+    assert row is not None, (variant_id, warehouse_id)
+    return row
 
 
 async def count(rt: Runtime, model: Any, *where: Any) -> int:

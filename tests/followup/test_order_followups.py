@@ -8,7 +8,6 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import httpx
-import pytest
 
 from bosonline.kit.clock import FrozenClock
 from bosonline.runtime import Runtime
@@ -38,11 +37,6 @@ def rupiah(amount: int) -> str:
 
 
 SEED_KEYS = ["folowup_attempts", "customer_name", "customer_phone", "followup_text"]
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt, cs=0)
 
 
 async def test_attempts_answer_the_seed_shape(

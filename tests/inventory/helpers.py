@@ -144,6 +144,15 @@ async def put_stock(
     return stock.id
 
 
+async def list_page(client: httpx.AsyncClient, path: str, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+    """GET a list route: 200, and the list envelope ({"data", "meta"}) as the body."""
+    response = await client.get(path, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert set(page) == {"data", "meta"}, page
+    return page  # type: ignore[no-any-return]
+
+
 async def archive_variant(rt: Runtime, variant_id: int, when: datetime) -> None:
     async with rt.db.session() as session:
         await session.execute(update(ProductVariant).where(ProductVariant.id == variant_id).values(archived_at=when))
@@ -231,3 +240,23 @@ async def make_shop(client: httpx.AsyncClient, rt: Runtime) -> Shop:
         kopi=kopi,
         kopi_variant=kopi_variant,
     )
+
+
+@dataclass
+class OtherStore:
+    """Another seller's store, shipping from its own warehouse "Gudang Mereka", with one stocked variant there."""
+
+    headers: dict[str, str]  # its owner's
+    store_id: int
+    warehouse: int
+    variant: int
+
+
+async def make_other_store(client: httpx.AsyncClient, rt: Runtime, on_hand: int) -> OtherStore:
+    """A second store (for tenancy tests), `on_hand` of its one variant in its warehouse."""
+    other = await seller(client)
+    store_id = other["store"]["id"]
+    warehouse = await make_warehouse(rt, other["user"]["id"], name="Gudang Mereka", ships_for=store_id)
+    _, (variant,) = await make_product(rt, store_id, name="Kaos Polos")
+    await put_stock(rt, store_id, variant, warehouse, on_hand)
+    return OtherStore(other["headers"], store_id, warehouse, variant)

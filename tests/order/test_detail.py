@@ -9,6 +9,7 @@ from bosonline.models import OrderEvent, OrderPayment
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import BUYER_E164
 from tests.factories import add_staff, seller
+from tests.order.edit_helpers import formula
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders, stats_match
 from tests.orders_support import set_store_settings
 from tests.querycount import count_queries
@@ -30,19 +31,7 @@ async def test_detail_of_a_placed_order(client: httpx.AsyncClient, rt: Runtime) 
         ("Kaos Polos", "Merah / L", 2)
     ]
     money = order["money"]
-    assert (
-        money["total"]
-        == placed.total
-        == (
-            money["product_price"]
-            - money["product_discount"]
-            + money["shipping_cost"]
-            - money["shipping_discount"]
-            + money["cod_fee"]
-            + money["other_fee"]
-            - money["unique_code"]
-        )
-    )
+    assert money["total"] == placed.total == formula(money)
     assert order["payment"]["method"] == "bank_transfer"
     assert order["payment"]["category"] == "bank_transfer"
     assert order["payment"]["status"] == "unpaid"

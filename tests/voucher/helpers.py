@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bosonline.models import Customer, Order, Voucher, VoucherProduct, VoucherRedemption
 from bosonline.runtime import Runtime
+from bosonline.voucher.checkout import VoucherQuote, VoucherRefused, redeem_voucher
 from tests.factories import unique
 from tests.orders_support import add_row
 
@@ -63,6 +64,18 @@ async def make_order(rt: Runtime, store_id: int, *, phone: str = "6281234567890"
         region_name="Beji, Kota Depok, Jawa Barat",
     )
     return order.id
+
+
+async def redeem_in_own_transaction(rt: Runtime, store_id: int, quote: VoucherQuote, order_id: int, phone: str) -> str:
+    """redeem_voucher for the order in a transaction of its own, as a checkout does: "ok", or the refusal's reason."""
+    async with rt.db.session() as session:
+        try:
+            await redeem_voucher(session, store_id, quote, order_id=order_id, phone=phone, now=rt.clock.now())
+        except VoucherRefused as exc:
+            await session.rollback()
+            return exc.reason
+        await session.commit()
+        return "ok"
 
 
 async def voucher_row(rt: Runtime, voucher_id: int) -> Voucher | None:
