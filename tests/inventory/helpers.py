@@ -153,6 +153,16 @@ async def list_page(client: httpx.AsyncClient, path: str, headers: dict[str, str
     return page  # type: ignore[no-any-return]
 
 
+async def inventory(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+    """GET /store/inventory (List Inventory): one page."""
+    return await list_page(client, "/store/inventory", headers, **params)
+
+
+async def history(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+    """GET /store/inventory/movements (the stock change log): one page."""
+    return await list_page(client, "/store/inventory/movements", headers, **params)
+
+
 async def archive_variant(rt: Runtime, variant_id: int, when: datetime) -> None:
     async with rt.db.session() as session:
         await session.execute(update(ProductVariant).where(ProductVariant.id == variant_id).values(archived_at=when))

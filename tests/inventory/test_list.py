@@ -16,7 +16,7 @@ from tests.inventory.helpers import (
     archive_product,
     archive_variant,
     bulk_variants,
-    list_page,
+    inventory,
     make_other_store,
     make_product,
     put_stock,
@@ -36,10 +36,6 @@ ROW_KEYS = {
     "available",
     "updated_at",
 }
-
-
-async def inventory(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
-    return await list_page(client, "/store/inventory", headers, **params)
 
 
 def pairs(body: dict[str, Any]) -> list[tuple[int, int]]:

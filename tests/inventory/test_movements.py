@@ -10,7 +10,7 @@ from bosonline.inventory.service import InventoryService, StockLine
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login
-from tests.inventory.helpers import Shop, bulk_variants, list_page, make_other_store, make_product
+from tests.inventory.helpers import Shop, bulk_variants, history, make_other_store, make_product
 from tests.querycount import count_queries
 
 MOVEMENT_KEYS = {
@@ -31,10 +31,6 @@ MOVEMENT_KEYS = {
     "actor",
     "created_at",
 }
-
-
-async def history(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
-    return await list_page(client, "/store/inventory/movements", headers, **params)
 
 
 async def change(client: httpx.AsyncClient, headers: dict[str, str], *lines: dict[str, Any], **body: Any) -> None:
