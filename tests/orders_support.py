@@ -14,16 +14,26 @@ from bosonline.runtime import Runtime
 Row = TypeVar("Row")
 
 
-async def add_row(rt: Runtime, model: type[Row], **values: Any) -> Row:
-    """One row of `model` with `values`, its created_at / updated_at (where the model has them) now unless given;
-    committed, so the returned row carries its id."""
+def new_row(rt: Runtime, model: type[Row], **values: Any) -> Row:
+    """An unsaved row of `model` with `values`, its created_at / updated_at (where the model has them) now unless
+    given."""
     now = rt.clock.now()
     stamps = {name: now for name in ("created_at", "updated_at") if hasattr(model, name)}
+    return model(**(stamps | values))
+
+
+async def add_rows(rt: Runtime, *rows: Any) -> None:
+    """Writes `rows` in one transaction; afterwards each carries its id."""
     async with rt.db.session() as session:
-        row = model(**(stamps | values))
-        session.add(row)
+        session.add_all(rows)
         await session.commit()
-        return row
+
+
+async def add_row(rt: Runtime, model: type[Row], **values: Any) -> Row:
+    """Writes one row of `model` (as `new_row`) in a transaction of its own and returns it, id and all."""
+    row = new_row(rt, model, **values)
+    await add_rows(rt, row)
+    return row
 
 
 async def set_store_settings(rt: Runtime, store_id: int, **values: Any) -> None:

@@ -17,13 +17,14 @@ from bosonline.models import (
     FormItem,
     ProductVariant,
     ShippingRate,
+    StoreSettings,
     Voucher,
     VoucherProduct,
 )
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
 from tests.inventory.helpers import make_product, make_warehouse, put_stock, stock_of
-from tests.orders_support import add_row, set_store_settings
+from tests.orders_support import new_row
 
 _seq = itertools.count(1)
 DEPOK_DISTRICT = "32.76.01"  # Pancoran Mas, Kota Depok, Jawa Barat (province 32)
@@ -74,30 +75,15 @@ async def make_checkout_shop(
     for n in range(cs):
         member = await add_staff(client, owner["headers"], name=f"CS {n + 1}", phone=f"08139876543{n}")
         cs_members.append(member["id"])
-    form_id, slug = await add_form(
+    form_id, slug = await add_checkout_setup(
         rt,
         store_id,
         [(kaos, None), (kopi, kopi_variant)],
+        rates=rates,
         payment_methods=list(payment_methods),
         fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
         max_quantity=max_quantity,
     )
-    if rates:
-        await add_rate(
-            rt,
-            store_id,
-            "jne",
-            "REG",
-            10_000,
-            pricing="per_kg",
-            province_prices={"31": 9_000},
-            etd="2-3 hari",
-            cod=True,
-            position=0,
-        )
-        await add_rate(rt, store_id, "sicepat", "BEST", 15_000, etd="1 hari", cod=False, position=1)
-    await add_bank_account(rt, store_id, "1234567890", bank="014")
-    await set_store_settings(rt, store_id, qris_payload=SAMPLE_QRIS)
     return CheckoutShop(
         owner=owner,
         store_id=store_id,
@@ -114,19 +100,15 @@ async def make_checkout_shop(
     )
 
 
-async def add_form(
-    rt: Runtime,
-    store_id: int,
-    items: list[tuple[int, int | None]],
-    *,
-    payment_methods: list[str],
-    fields: dict[str, str],
-    max_quantity: int,
+async def add_checkout_setup(
+    rt: Runtime, store_id: int, items: list[tuple[int, int | None]], *, rates: bool, **form: Any
 ) -> tuple[int, str]:
-    """An active checkout form "Promo Kaos & Kopi" selling `items` (product id, variant id or None for all its
-    variants) in that order and taking vouchers (the form API has its own tests). Returns (id, slug)."""
+    """What the checkout needs besides products, in one transaction (the APIs that write these have their own
+    tests): an active form "Promo Kaos & Kopi" selling `items` (product id, variant id or None for all its variants)
+    in that order and taking vouchers, with `form` columns; a BCA account, a QRIS payload and, with `rates`, JNE REG
+    (per kg, cheaper to Jakarta) and SiCepat BEST (flat, no COD). Returns the form's (id, slug)."""
     slug = f"promo-{next(_seq)}"
-    form = await add_row(
+    row = new_row(
         rt,
         Form,
         store_id=store_id,
@@ -134,23 +116,32 @@ async def add_form(
         slug=slug,
         title="Promo Kaos & Kopi",
         description="",
-        fields=fields,
-        payment_methods=payment_methods,
         couriers=[],
         accept_vouchers=True,
-        max_quantity=max_quantity,
         success_page={},
+        **form,
     )
+    jne = rate_row(rt, store_id, "jne", "REG", 10_000, cod=True, pricing="per_kg", province_prices={"31": 9_000})
     async with rt.db.session() as session:
+        session.add(row)
+        await session.flush()
         session.add_all(
-            FormItem(store_id=store_id, form_id=form.id, product_id=product, variant_id=variant, position=position)
+            FormItem(store_id=store_id, form_id=row.id, product_id=product, variant_id=variant, position=position)
             for position, (product, variant) in enumerate(items)
         )
+        session.add(bank_account_row(rt, store_id, "1234567890", bank="014"))
+        if rates:
+            session.add_all(
+                [jne, rate_row(rt, store_id, "sicepat", "BEST", 15_000, cod=False, etd="1 hari", position=1)]
+            )
+        await session.execute(
+            update(StoreSettings).where(StoreSettings.store_id == store_id).values(qris_payload=SAMPLE_QRIS)
+        )
         await session.commit()
-    return form.id, slug
+    return row.id, slug
 
 
-async def add_rate(
+def rate_row(
     rt: Runtime,
     store_id: int,
     courier: str,
@@ -160,11 +151,11 @@ async def add_rate(
     cod: bool,
     pricing: str = "flat",
     province_prices: dict[str, int] | None = None,
-    etd: str = "2 hari",
-    position: int = 5,
-) -> int:
-    """A shipping rate of the store (the shipping API has its own tests); returns its id."""
-    rate = await add_row(
+    etd: str = "2-3 hari",
+    position: int = 0,
+) -> ShippingRate:
+    """An unsaved shipping rate of the store."""
+    return new_row(
         rt,
         ShippingRate,
         store_id=store_id,
@@ -177,12 +168,11 @@ async def add_rate(
         cod=cod,
         position=position,
     )
-    return rate.id
 
 
-async def add_bank_account(rt: Runtime, store_id: int, number: str, *, bank: str, status: str = "active") -> int:
-    """A bank account of the store held by Budi Santoso (the bank API has its own tests); returns its id."""
-    account = await add_row(
+def bank_account_row(rt: Runtime, store_id: int, number: str, *, bank: str, status: str = "active") -> BankAccount:
+    """An unsaved bank account of the store, held by Budi Santoso."""
+    return new_row(
         rt,
         BankAccount,
         store_id=store_id,
@@ -191,7 +181,6 @@ async def add_bank_account(rt: Runtime, store_id: int, number: str, *, bank: str
         account_number=number,
         status=status,
     )
-    return account.id
 
 
 async def make_voucher(rt: Runtime, shop: CheckoutShop, code: str = "HEMAT10", **values: Any) -> int:

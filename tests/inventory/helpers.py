@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, update
 from bosonline.models import InventoryMovement, Product, ProductVariant, Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, bearer, login, seller
-from tests.orders_support import add_row
+from tests.orders_support import add_row, new_row
 
 _seq = itertools.count(1)
 
@@ -23,7 +23,7 @@ async def make_warehouse(
     rt: Runtime, owner_id: int, *, name: str = "Gudang Utama", ships_for: int | None = None
 ) -> int:
     """A warehouse of the account `owner_id`; `ships_for` = a store id that ships from it."""
-    warehouse = await add_row(
+    warehouse = new_row(
         rt,
         Warehouse,
         owner_id=owner_id,
@@ -34,8 +34,12 @@ async def make_warehouse(
         region_code="32.73.01",
         postal_code="40111",
     )
-    if ships_for is not None:
-        await ship_from(rt, ships_for, warehouse.id)
+    async with rt.db.session() as session:
+        session.add(warehouse)
+        await session.flush()  # its id
+        if ships_for is not None:
+            session.add(new_row(rt, StoreWarehouse, store_id=ships_for, warehouse_id=warehouse.id))
+        await session.commit()
     return warehouse.id
 
 

@@ -6,9 +6,10 @@ import httpx
 from lokal import parse_qris
 
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import add_rate, make_voucher
+from tests.checkout.helpers import make_voucher, rate_row
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
 from tests.order.helpers import make_checkout_shop, order_row, place_orders, stats_match
+from tests.orders_support import add_rows
 
 SICEPAT = {"courier": "sicepat", "service": "BEST"}  # flat 15,000, no COD
 
@@ -63,7 +64,7 @@ async def test_cod_orders_need_a_cod_service_and_their_fee_follows(client: httpx
     assert (order.cod_fee, order.unique_code) == (3_300, 0)  # 3 % of 110,000
     response = await client.put(f"/store/order/{placed.id}/courier", json=SICEPAT, headers=shop.headers)
     assert response.status_code == 422 and response.json()["error"]["code"] == "courier_not_cod"
-    await add_rate(rt, shop.store_id, "anteraja", "REG", 20_000, cod=True)
+    await add_rows(rt, rate_row(rt, shop.store_id, "anteraja", "REG", 20_000, cod=True, etd="2 hari", position=5))
     response = await client.put(
         f"/store/order/{placed.id}/courier",
         json={"courier": "anteraja", "service": "REG"},

@@ -14,13 +14,19 @@ from bosonline.kit.clock import FrozenClock
 from bosonline.kit.money import rupiah
 from bosonline.models import BankAccount, Image, OrderPayment
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import add_bank_account, count
+from tests.checkout.helpers import bank_account_row, count
 from tests.order.edit_helpers import cs_headers, events, move, shop_and_order, stranger_store
 from tests.order.helpers import CheckoutShop, order_row, stats_match
-from tests.orders_support import add_row
+from tests.orders_support import add_row, add_rows
 
 _keys = itertools.count(1)
-MANDIRI = "008"
+
+
+async def add_account(rt: Runtime, store_id: int, number: str, status: str = "active") -> int:
+    """A Mandiri (008) account of the store."""
+    account = bank_account_row(rt, store_id, number, bank="008", status=status)
+    await add_rows(rt, account)
+    return account.id
 
 
 async def add_image(rt: Runtime, store_id: int) -> int:
@@ -48,7 +54,7 @@ async def test_confirming_the_exact_total_marks_the_order_paid(
     client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock
 ) -> None:
     shop, placed = await shop_and_order(client, rt)
-    account = await add_bank_account(rt, shop.store_id, "9876543210", bank=MANDIRI)
+    account = await add_account(rt, shop.store_id, "9876543210")
     proof = await add_image(rt, shop.store_id)
     clock.advance(minutes=10)
     paid_at = clock.now() - timedelta(minutes=7)
@@ -124,7 +130,7 @@ async def test_an_overpayment_note_keeps_the_sellers_own_words(client: httpx.Asy
 async def test_cod_orders_are_confirmed_when_the_courier_remits(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt, payment_method="cod")
     await move(rt, placed.id, status="completed")
-    account = await add_bank_account(rt, shop.store_id, "5555555555", bank=MANDIRI, status="inactive")
+    account = await add_account(rt, shop.store_id, "5555555555", status="inactive")
     response = await confirm(client, shop, placed.id, amount=placed.total, bank_account_id=account)
     assert response.status_code == 200, response.text
     detail = response.json()["data"]
@@ -137,7 +143,7 @@ async def test_confirm_payment_refusals(client: httpx.AsyncClient, rt: Runtime) 
     shop, placed = await shop_and_order(client, rt, cs=1)
     other, other_store = await stranger_store(client)
     foreign_image = await add_image(rt, other_store)
-    foreign_account = await add_bank_account(rt, other_store, "1111111111", bank=MANDIRI)
+    foreign_account = await add_account(rt, other_store, "1111111111")
     now = rt.clock.now()
     for body, field in (
         ({"amount": 0}, "amount"),
@@ -170,7 +176,7 @@ async def test_confirm_payment_refusals(client: httpx.AsyncClient, rt: Runtime) 
 async def test_payment_details_copy_an_active_account(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt, cs=1)
     url = f"/store/order/{placed.id}/payment"
-    account = await add_bank_account(rt, shop.store_id, "9876543210", bank=MANDIRI)
+    account = await add_account(rt, shop.store_id, "9876543210")
     response = await client.put(url, json={"bank_account_id": account, "payer_name": "Siti"}, headers=shop.headers)
     assert response.status_code == 200, response.text
     payment = response.json()["data"]["payment"]
@@ -187,9 +193,9 @@ async def test_payment_details_copy_an_active_account(client: httpx.AsyncClient,
     payment = response.json()["data"]["payment"]
     assert payment["payer_name"] is None and payment["bank_account"]["id"] == account
 
-    inactive = await add_bank_account(rt, shop.store_id, "4444444444", bank=MANDIRI, status="inactive")
+    inactive = await add_account(rt, shop.store_id, "4444444444", status="inactive")
     other, other_store = await stranger_store(client)
-    foreign = await add_bank_account(rt, other_store, "1111111111", bank=MANDIRI)
+    foreign = await add_account(rt, other_store, "1111111111")
     for body in (
         {"bank_account_id": inactive},
         {"bank_account_id": foreign},
