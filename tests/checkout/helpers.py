@@ -17,14 +17,14 @@ from bosonline.models import (
     FormItem,
     ProductVariant,
     ShippingRate,
-    Stock,
     StoreSettings,
     Voucher,
     VoucherProduct,
 )
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
-from tests.inventory.helpers import make_product, make_warehouse, put_stock
+from tests.inventory.helpers import make_product, make_warehouse, put_stock, stock_of
+from tests.orders_support import new_row
 
 _seq = itertools.count(1)
 DEPOK_DISTRICT = "32.76.01"  # Pancoran Mas, Kota Depok, Jawa Barat (province 32)
@@ -75,79 +75,15 @@ async def make_checkout_shop(
     for n in range(cs):
         member = await add_staff(client, owner["headers"], name=f"CS {n + 1}", phone=f"08139876543{n}")
         cs_members.append(member["id"])
-    slug = f"promo-{next(_seq)}"
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        form = Form(
-            store_id=store_id,
-            slug=slug,
-            title="Promo Kaos & Kopi",
-            description="",
-            status="active",
-            fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
-            payment_methods=list(payment_methods),
-            couriers=[],
-            accept_vouchers=True,
-            max_quantity=max_quantity,
-            success_page={},
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(form)
-        await session.flush()
-        session.add_all(
-            [
-                FormItem(store_id=store_id, form_id=form.id, product_id=kaos, variant_id=None, position=0),
-                FormItem(store_id=store_id, form_id=form.id, product_id=kopi, variant_id=kopi_variant, position=1),
-            ]
-        )
-        if rates:
-            session.add_all(
-                [
-                    ShippingRate(
-                        store_id=store_id,
-                        courier="jne",
-                        service="REG",
-                        pricing="per_kg",
-                        price=10_000,
-                        province_prices={"31": 9_000},
-                        etd="2-3 hari",
-                        cod=True,
-                        position=0,
-                        created_at=now,
-                        updated_at=now,
-                    ),
-                    ShippingRate(
-                        store_id=store_id,
-                        courier="sicepat",
-                        service="BEST",
-                        pricing="flat",
-                        price=15_000,
-                        province_prices={},
-                        etd="1 hari",
-                        cod=False,
-                        position=1,
-                        created_at=now,
-                        updated_at=now,
-                    ),
-                ]
-            )
-        session.add(
-            BankAccount(
-                store_id=store_id,
-                bank_code="014",
-                holder_name="Budi Santoso",
-                account_number="1234567890",
-                status="active",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == store_id).values(qris_payload=SAMPLE_QRIS)
-        )
-        await session.commit()
-        form_id = form.id
+    form_id, slug = await add_checkout_setup(
+        rt,
+        store_id,
+        [(kaos, None), (kopi, kopi_variant)],
+        rates=rates,
+        payment_methods=list(payment_methods),
+        fields=fields or {"email": "optional", "notes": "optional", "address": "full"},
+        max_quantity=max_quantity,
+    )
     return CheckoutShop(
         owner=owner,
         store_id=store_id,
@@ -161,6 +97,89 @@ async def make_checkout_shop(
         kopi=kopi,
         kopi_variant=kopi_variant,
         cs_members=cs_members,
+    )
+
+
+async def add_checkout_setup(
+    rt: Runtime, store_id: int, items: list[tuple[int, int | None]], *, rates: bool, **form: Any
+) -> tuple[int, str]:
+    """What the checkout needs besides products, in one transaction (the APIs that write these have their own
+    tests): an active form "Promo Kaos & Kopi" selling `items` (product id, variant id or None for all its variants)
+    in that order and taking vouchers, with `form` columns; a BCA account, a QRIS payload and, with `rates`, JNE REG
+    (per kg, cheaper to Jakarta) and SiCepat BEST (flat, no COD). Returns the form's (id, slug)."""
+    slug = f"promo-{next(_seq)}"
+    row = new_row(
+        rt,
+        Form,
+        store_id=store_id,
+        status="active",
+        slug=slug,
+        title="Promo Kaos & Kopi",
+        description="",
+        couriers=[],
+        accept_vouchers=True,
+        success_page={},
+        **form,
+    )
+    jne = rate_row(rt, store_id, "jne", "REG", 10_000, cod=True, pricing="per_kg", province_prices={"31": 9_000})
+    async with rt.db.session() as session:
+        session.add(row)
+        await session.flush()
+        session.add_all(
+            FormItem(store_id=store_id, form_id=row.id, product_id=product, variant_id=variant, position=position)
+            for position, (product, variant) in enumerate(items)
+        )
+        session.add(bank_account_row(rt, store_id, "1234567890", bank="014"))
+        if rates:
+            session.add_all(
+                [jne, rate_row(rt, store_id, "sicepat", "BEST", 15_000, cod=False, etd="1 hari", position=1)]
+            )
+        await session.execute(
+            update(StoreSettings).where(StoreSettings.store_id == store_id).values(qris_payload=SAMPLE_QRIS)
+        )
+        await session.commit()
+    return row.id, slug
+
+
+def rate_row(
+    rt: Runtime,
+    store_id: int,
+    courier: str,
+    service: str,
+    price: int,
+    *,
+    cod: bool,
+    pricing: str = "flat",
+    province_prices: dict[str, int] | None = None,
+    etd: str = "2-3 hari",
+    position: int = 0,
+) -> ShippingRate:
+    """An unsaved shipping rate of the store."""
+    return new_row(
+        rt,
+        ShippingRate,
+        store_id=store_id,
+        courier=courier,
+        service=service,
+        pricing=pricing,
+        price=price,
+        province_prices=province_prices or {},
+        etd=etd,
+        cod=cod,
+        position=position,
+    )
+
+
+def bank_account_row(rt: Runtime, store_id: int, number: str, *, bank: str, status: str = "active") -> BankAccount:
+    """An unsaved bank account of the store, held by Budi Santoso."""
+    return new_row(
+        rt,
+        BankAccount,
+        store_id=store_id,
+        bank_code=bank,
+        holder_name="Budi Santoso",
+        account_number=number,
+        status=status,
     )
 
 
@@ -189,14 +208,20 @@ async def make_voucher(rt: Runtime, shop: CheckoutShop, code: str = "HEMAT10", *
         return voucher.id
 
 
+def cart(shop: CheckoutShop, **extra: Any) -> dict[str, Any]:
+    """What the pricing POSTs (quote, voucher check) start from: 2 × red to Depok; `extra` adds fields."""
+    return {"items": [{"variant_id": shop.red, "quantity": 2}], "region_code": DEPOK_DISTRICT, **extra}
+
+
 def order_body(shop: CheckoutShop, **overrides: Any) -> dict[str, Any]:
+    """A checkout body: the cart, Siti Aminah's details, JNE REG, bank transfer; an override of None leaves the
+    field out."""
     body: dict[str, Any] = {
         "form": shop.slug,
         "store": shop.subdomain,
-        "items": [{"variant_id": shop.red, "quantity": 2}],
+        **cart(shop),
         "name": "Siti Aminah",
         "phone": BUYER_PHONE,
-        "region_code": DEPOK_DISTRICT,
         "address": "Jl. Margonda Raya No. 10",
         "courier": "jne",
         "courier_service": "REG",
@@ -215,15 +240,10 @@ async def place(
 
 
 async def stock_row(rt: Runtime, variant_id: int, warehouse_id: int) -> tuple[int, int]:
-    async with rt.db.session(write=False) as session:
-        row = (
-            await session.execute(
-                select(Stock.on_hand, Stock.reserved).where(
-                    Stock.variant_id == variant_id, Stock.warehouse_id == warehouse_id
-                )
-            )
-        ).one()
-        return int(row[0]), int(row[1])
+    """(on_hand, reserved) of a Stock row that must exist."""
+    row = await stock_of(rt, variant_id, warehouse_id)
+    assert row is not None, (variant_id, warehouse_id)
+    return row
 
 
 async def count(rt: Runtime, model: Any, *where: Any) -> int:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import CheckoutShop, make_checkout_shop, place
 from tests.envelope import assert_error, assert_validation
 from tests.factories import add_staff, bearer, login
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt)
 
 
 def lead_body(shop: CheckoutShop, **values: object) -> dict[str, object]:

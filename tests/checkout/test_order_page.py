@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import CheckoutShop, make_checkout_shop, place
+from tests.checkout.helpers import CheckoutShop, place
 from tests.envelope import assert_error
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt)
 
 
 async def test_status_page_json_and_html(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:

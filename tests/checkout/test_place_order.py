@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import lokal
-import pytest
 from sqlalchemy import select
 
 from bosonline.models import Customer, Order, OrderEvent, OrderLine, StoreMember
@@ -25,11 +24,6 @@ from tests.checkout.helpers import (
 )
 from tests.envelope import assert_error, assert_validation
 from tests.querycount import QueryLog, count_queries
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt)
 
 
 async def test_bank_transfer_order(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:

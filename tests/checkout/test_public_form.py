@@ -7,11 +7,12 @@ import pytest
 
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import (
-    DEPOK_DISTRICT,
     JAKARTA_DISTRICT,
     CheckoutShop,
+    cart,
     make_checkout_shop,
     make_voucher,
+    place,
 )
 from tests.envelope import assert_error, assert_validation
 from tests.inventory.helpers import make_warehouse, put_stock
@@ -81,19 +82,10 @@ async def test_rates(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop)
 
 async def test_quote_matches_the_order(client: httpx.AsyncClient, rt: Runtime, shop: CheckoutShop) -> None:
     await make_voucher(rt, shop, "HEMAT", value=10)
-    body = {
-        "items": [{"variant_id": shop.red, "quantity": 2}],
-        "region_code": DEPOK_DISTRICT,
-        "courier": "jne",
-        "courier_service": "REG",
-        "payment_method": "cod",
-        "voucher_code": "hemat",
-    }
+    body = cart(shop, courier="jne", courier_service="REG", payment_method="cod", voucher_code="hemat")
     quote = await client.post(f"/public/form/{shop.slug}/quote", params={"store": shop.subdomain}, json=body)
     assert quote.status_code == 200, quote.text
     money = quote.json()["data"]["money"]
-    from tests.checkout.helpers import place
-
     order = await place(client, shop, payment_method="cod", voucher_code="hemat")
     assert order.json()["data"]["money"] == money
     assert quote.json()["data"]["voucher"]["discount"] == 10_000

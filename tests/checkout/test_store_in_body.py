@@ -3,23 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import DEPOK_DISTRICT, CheckoutShop, make_checkout_shop, make_voucher, place
+from tests.checkout.helpers import CheckoutShop, cart, make_checkout_shop, make_voucher, place
 from tests.envelope import assert_validation
 
 
 @pytest.fixture
 async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
     return await make_checkout_shop(client, rt, stock=7)
-
-
-def cart(shop: CheckoutShop, **extra: Any) -> dict[str, Any]:
-    return {"items": [{"variant_id": shop.red, "quantity": 2}], "region_code": DEPOK_DISTRICT, **extra}
 
 
 async def test_quote_takes_the_store_in_the_body_like_checkout(client: httpx.AsyncClient, shop: CheckoutShop) -> None:

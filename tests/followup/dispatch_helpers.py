@@ -17,6 +17,7 @@ from bosonline.models import FollowupChat, FollowupMessage, StoreSettings, WaInt
 from bosonline.runtime import Runtime
 from tests.followup.fakes import FakeGateway
 from tests.order.helpers import CheckoutShop, Placed, make_checkout_shop, place_orders
+from tests.orders_support import add_row, set_store_settings
 
 _numbers = itertools.count(1)
 TOKEN = "fonnte-device-token"
@@ -63,24 +64,20 @@ async def add_wa(
 ) -> int:
     """A WhatsApp integration row with sealed credentials (by default just the token); the integration API has its
     own tests, other tests write the row."""
-    now = rt.clock.now()
     secrets = credentials if credentials is not None else {"token": token, "webhook_secret": "hook-secret"}
-    async with rt.db.session() as session:
-        integration = WaIntegration(
-            store_id=store_id,
-            name=name or f"WA {provider}",
-            phone_number=phone or f"62813{next(_numbers):08d}",
-            provider=provider,
-            credentials=sealed if sealed is not None else rt.secrets.seal(secrets),
-            pacing_per_minute=pacing,
-            is_active=active,
-            owner_member_id=owner_member_id,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(integration)
-        await session.commit()
-        return integration.id
+    integration = await add_row(
+        rt,
+        WaIntegration,
+        store_id=store_id,
+        name=name or f"WA {provider}",
+        phone_number=phone or f"62813{next(_numbers):08d}",
+        provider=provider,
+        credentials=sealed if sealed is not None else rt.secrets.seal(secrets),
+        pacing_per_minute=pacing,
+        is_active=active,
+        owner_member_id=owner_member_id,
+    )
+    return integration.id
 
 
 async def add_template(
@@ -120,12 +117,7 @@ async def add_template(
 
 async def insert_template(rt: Runtime, store_id: int, product_id: int | None, **values: Any) -> FollowupChat:
     """A FollowupChat row with exactly `values` (the template API has its own tests)."""
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        template = FollowupChat(store_id=store_id, product_id=product_id, created_at=now, updated_at=now, **values)
-        session.add(template)
-        await session.commit()
-        return template
+    return await add_row(rt, FollowupChat, store_id=store_id, product_id=product_id, **values)
 
 
 async def schedule(
@@ -190,13 +182,7 @@ async def set_active(rt: Runtime, integration_id: int, active: bool) -> None:
 
 
 async def set_quiet_hours(rt: Runtime, store_id: int, start: time, end: time) -> None:
-    async with rt.db.session() as session:
-        await session.execute(
-            update(StoreSettings)
-            .where(StoreSettings.store_id == store_id)
-            .values(quiet_hours_start=start, quiet_hours_end=end)
-        )
-        await session.commit()
+    await set_store_settings(rt, store_id, quiet_hours_start=start, quiet_hours_end=end)
 
 
 async def rotator_cursor(rt: Runtime, store_id: int) -> int:

@@ -14,6 +14,7 @@ from bosonline.models import CheckoutLead, FollowupMessage, ProductVariant, Sku
 from bosonline.runtime import Runtime
 from tests.followup.dispatch_helpers import insert_template
 from tests.order.helpers import CheckoutShop
+from tests.orders_support import add_row
 
 _numbers = itertools.count(20_000_001)
 
@@ -79,23 +80,19 @@ async def register_product_sku(rt: Runtime, store_id: int, product_id: int, sku:
 
 async def add_lead(rt: Runtime, store_id: int, form_id: int, variant_id: int, *, phone: str) -> int:
     """An abandoned checkout (open) as the checkout writes it; the leads API has its own tests."""
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        lead = CheckoutLead(
-            store_id=store_id,
-            form_id=form_id,
-            token=uuid.uuid4().hex[:24],
-            name="Rina",
-            phone=phone,
-            items=[{"variant_id": variant_id, "quantity": 1}],
-            payment_method="bank_transfer",
-            status="open",
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(lead)
-        await session.commit()
-        return lead.id
+    lead = await add_row(
+        rt,
+        CheckoutLead,
+        store_id=store_id,
+        form_id=form_id,
+        token=uuid.uuid4().hex[:24],
+        name="Rina",
+        phone=phone,
+        items=[{"variant_id": variant_id, "quantity": 1}],
+        payment_method="bank_transfer",
+        status="open",
+    )
+    return lead.id
 
 
 async def set_lead(rt: Runtime, lead_id: int, **values: Any) -> None:

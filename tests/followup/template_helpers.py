@@ -10,6 +10,7 @@ import httpx
 
 from bosonline.models import FollowupMessage
 from bosonline.runtime import Runtime
+from tests.orders_support import add_row
 
 _seq = itertools.count(1)
 
@@ -66,24 +67,20 @@ async def add_template(
 async def insert_message(
     rt: Runtime, store_id: int, template_id: int, order_id: int, *, status: str = "scheduled", step: int = 1
 ) -> int:
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        message = FollowupMessage(
-            store_id=store_id,
-            order_id=order_id,
-            template_id=template_id,
-            step=step,
-            template_name="Follow Up",
-            trigger="order_created",
-            channel="manual",
-            status=status,
-            due_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(message)
-        await session.commit()
-        return message.id
+    message = await add_row(
+        rt,
+        FollowupMessage,
+        store_id=store_id,
+        order_id=order_id,
+        template_id=template_id,
+        step=step,
+        template_name="Follow Up",
+        trigger="order_created",
+        channel="manual",
+        status=status,
+        due_at=rt.clock.now(),
+    )
+    return message.id
 
 
 async def message_row(rt: Runtime, message_id: int) -> FollowupMessage:

@@ -85,11 +85,7 @@ async def test_pacing_waits_for_slots_within_the_batch_and_numbers_are_independe
 
 
 async def test_a_paced_backlog_is_postponed_once_each_to_its_own_slot(
-    client: httpx.AsyncClient,
-    rt: Runtime,
-    clock: FrozenClock,
-    fonnte: FakeGateway,
-    monkeypatch: pytest.MonkeyPatch,
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """500 follow-ups due at once on a number paced at 10 a minute, the worker polling for 10 minutes: 100 go, one
     every 6 s; each of the others is postponed once, to a slot of its own, and nothing is rendered twice."""
@@ -196,11 +192,7 @@ def _moving(clock: FrozenClock) -> Any:
 
 
 async def test_a_send_that_starts_late_pushes_the_next_batch_back(
-    client: httpx.AsyncClient,
-    rt: Runtime,
-    clock: FrozenClock,
-    fonnte: FakeGateway,
-    monkeypatch: pytest.MonkeyPatch,
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One a second, one connection: the first send takes 4 s, so the second (slot +1 s) starts at +4 s. The next
     batch does not send at its slot (+2 s, long past) but 1 s after that real start."""
@@ -220,11 +212,7 @@ async def test_a_send_that_starts_late_pushes_the_next_batch_back(
 
 
 async def test_sends_of_a_number_held_up_behind_others_keep_their_spacing(
-    client: httpx.AsyncClient,
-    rt: Runtime,
-    clock: FrozenClock,
-    fonnte: FakeGateway,
-    monkeypatch: pytest.MonkeyPatch,
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, fonnte: FakeGateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One connection, taken 4 s by another number's send: the paced number's two sends (slots +0 s and +1 s)
     cannot both go the moment it is free; the second waits the spacing after the first's real start."""

@@ -8,11 +8,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import httpx
-import pytest
-from sqlalchemy import update
 
 from bosonline.kit.clock import FrozenClock
-from bosonline.models import StoreSettings
 from bosonline.runtime import Runtime
 from bosonline.worker import wakeup
 from tests.checkout.helpers import BUYER_PHONE
@@ -31,6 +28,7 @@ from tests.followup.order_helpers import (
 )
 from tests.order.helpers import CheckoutShop, cs_login, make_checkout_shop, order_row, place_orders
 from tests.order.status_helpers import patch_status
+from tests.orders_support import set_store_settings
 from tests.querycount import count_queries
 
 
@@ -39,11 +37,6 @@ def rupiah(amount: int) -> str:
 
 
 SEED_KEYS = ["folowup_attempts", "customer_name", "customer_phone", "followup_text"]
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt, cs=0)
 
 
 async def test_attempts_answer_the_seed_shape(
@@ -116,11 +109,7 @@ async def test_cs_sees_their_own_orders_unless_the_store_lets_them(client: httpx
     assert_error(await follow_up(client, ani, theirs), 404, "not_found")
     assert (await client.get(f"/store/order/{theirs}/chats", headers=ani)).status_code == 404
     assert (await client.get(f"/store/order/{theirs}/message-history", headers=ani)).status_code == 404
-    async with rt.db.session() as session:
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(cs_sees_all_orders=True)
-        )
-        await session.commit()
+    await set_store_settings(rt, shop.store_id, cs_sees_all_orders=True)
     assert len((await attempts(client, ani)).json()["data"]) == 4
     assert (await follow_up(client, ani, theirs)).status_code == 200
     rows = await messages(rt, order_id=theirs)

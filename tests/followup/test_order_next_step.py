@@ -24,14 +24,9 @@ from tests.followup.order_helpers import (
     register_product_sku,
     register_sku,
 )
-from tests.order.helpers import CheckoutShop, make_checkout_shop, order_row, place_orders
+from tests.order.helpers import CheckoutShop, order_row, place_orders
 from tests.order.status_helpers import patch_status
 from tests.querycount import count_queries
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt, cs=0)
 
 
 @pytest.mark.parametrize("change_status", [False, True])

@@ -7,7 +7,6 @@ import asyncio
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from bosonline.followup.rules import PACED
@@ -19,14 +18,9 @@ from tests.checkout.helpers import place
 from tests.checkout.test_place_order import checkout_statements
 from tests.followup.dispatch_helpers import add_wa
 from tests.followup.order_helpers import add_template, messages, set_message
-from tests.order.helpers import CheckoutShop, make_checkout_shop, place_orders
+from tests.order.helpers import CheckoutShop, place_orders
 from tests.order.status_helpers import patch_status
 from tests.querycount import count_queries
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> CheckoutShop:
-    return await make_checkout_shop(client, rt, cs=0)
 
 
 async def four_templates(rt: Runtime, shop: CheckoutShop) -> list[int]:

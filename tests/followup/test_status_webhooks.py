@@ -19,7 +19,7 @@ from bosonline.models import FollowupChat, FollowupMessage, FollowupStatusInbox,
 from bosonline.runtime import Runtime
 from tests.factories import seller
 from tests.followup.dispatch_helpers import integration as dispatch_integration
-from tests.followup.dispatch_helpers import job, rows, schedule, setup
+from tests.followup.dispatch_helpers import job, row, rows, schedule, setup
 from tests.followup.fakes import (
     FakeGateway,
     fonnte_status,
@@ -29,6 +29,7 @@ from tests.followup.fakes import (
     starsender_status,
     wablas_status,
 )
+from tests.orders_support import add_row
 from tests.querycount import count_queries
 
 APP_SECRET = "meta-app-secret-" + "x" * 16
@@ -51,17 +52,15 @@ async def make_integration(
         "starsender": {"token": "t"},
         "whatsapp_cloud": {"phone_number_id": phone_number_id, "access_token": "t", "app_secret": app_secret},
     }[provider] | {"webhook_secret": HOOK_SECRET}
-    async with rt.db.session() as session:
-        integration = WaIntegration(
-            store_id=store_id,
-            name=f"WA {provider}",
-            phone_number=f"6281{next(_phones)}",
-            provider=provider,
-            credentials=rt.secrets.seal(credentials),
-        )
-        session.add(integration)
-        await session.commit()
-        return integration
+    return await add_row(
+        rt,
+        WaIntegration,
+        store_id=store_id,
+        name=f"WA {provider}",
+        phone_number=f"6281{next(_phones)}",
+        provider=provider,
+        credentials=rt.secrets.seal(credentials),
+    )
 
 
 async def make_message(
@@ -71,33 +70,24 @@ async def make_message(
     status: str = "sent",
     provider_message_id: str | None = None,
 ) -> int:
-    async with rt.db.session() as session:
-        now = rt.clock.now()
-        message = FollowupMessage(
-            store_id=store_id,
-            step=1,
-            template_name="Follow Up 1",
-            trigger="order_created",
-            channel=integration.provider if integration else "fonnte",
-            status=status,
-            due_at=now,
-            integration_id=integration.id if integration else None,
-            phone="6281234567890",
-            text="Halo",
-            provider_message_id=provider_message_id,
-            sent_at=now if status in ("sent",) else None,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(message)
-        await session.commit()
-        return message.id
-
-
-async def row(rt: Runtime, message_id: int) -> FollowupMessage:
-    async with rt.db.session(write=False) as session:
-        found = (await session.execute(select(FollowupMessage).where(FollowupMessage.id == message_id))).scalar_one()
-        return found
+    now = rt.clock.now()
+    message = await add_row(
+        rt,
+        FollowupMessage,
+        store_id=store_id,
+        step=1,
+        template_name="Follow Up 1",
+        trigger="order_created",
+        channel=integration.provider if integration else "fonnte",
+        status=status,
+        due_at=now,
+        integration_id=integration.id if integration else None,
+        phone="6281234567890",
+        text="Halo",
+        provider_message_id=provider_message_id,
+        sent_at=now if status in ("sent",) else None,
+    )
+    return message.id
 
 
 async def post_meta(
@@ -119,8 +109,13 @@ async def store_id(client: httpx.AsyncClient) -> int:
     return int((await seller(client))["store"]["id"])
 
 
-async def test_meta_statuses_move_forward(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock):
-    store = await store_id(client)
+@pytest.fixture
+async def store(client: httpx.AsyncClient) -> int:
+    """A seller's store (its id)."""
+    return await store_id(client)
+
+
+async def test_meta_statuses_move_forward(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, store: int):
     meta = await make_integration(rt, store)
     first = await make_message(rt, meta, store, provider_message_id="wamid.A")
     second = await make_message(rt, meta, store, provider_message_id="wamid.B")
@@ -137,8 +132,7 @@ async def test_meta_statuses_move_forward(client: httpx.AsyncClient, rt: Runtime
     assert as_utc(a.sent_at) == clock.now() - timedelta(minutes=5)  # kept
 
 
-async def test_out_of_order_and_failed_after_delivered_are_ignored(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_out_of_order_and_failed_after_delivered_are_ignored(client: httpx.AsyncClient, rt: Runtime, store: int):
     meta = await make_integration(rt, store)
     read_first = await make_message(rt, meta, store, provider_message_id="wamid.R")
     delivered = await make_message(rt, meta, store, provider_message_id="wamid.D")
@@ -160,8 +154,7 @@ async def test_out_of_order_and_failed_after_delivered_are_ignored(client: httpx
     assert (await row(rt, delivered)).status == "delivered"
 
 
-async def test_failed_before_delivery_is_recorded(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_failed_before_delivery_is_recorded(client: httpx.AsyncClient, rt: Runtime, store: int):
     meta = await make_integration(rt, store)
     message = await make_message(rt, meta, store, provider_message_id="wamid.F")
     error = {"code": 131026, "title": "Message undeliverable", "error_data": {"details": "not on WhatsApp"}}
@@ -175,8 +168,7 @@ async def test_failed_before_delivery_is_recorded(client: httpx.AsyncClient, rt:
     assert (await row(rt, message)).status == "failed"
 
 
-async def test_unknown_send_is_resolved_by_the_echoed_reference(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_unknown_send_is_resolved_by_the_echoed_reference(client: httpx.AsyncClient, rt: Runtime, store: int):
     meta = await make_integration(rt, store)
     message = await make_message(rt, meta, store, status="unknown")
 
@@ -215,8 +207,7 @@ async def test_another_stores_message_does_not_change(client: httpx.AsyncClient,
     assert (await row(rt, foreign_unknown)).status == "unknown"
 
 
-async def test_bad_or_missing_signature_is_401_and_changes_nothing(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_bad_or_missing_signature_is_401_and_changes_nothing(client: httpx.AsyncClient, rt: Runtime, store: int):
     meta = await make_integration(rt, store)
     message = await make_message(rt, meta, store, provider_message_id="wamid.S")
     statuses = [meta_status("wamid.S", "read")]
@@ -232,8 +223,7 @@ async def test_bad_or_missing_signature_is_401_and_changes_nothing(client: httpx
     assert (await row(rt, message)).status == "sent"
 
 
-async def test_gateway_secret_in_the_url(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_gateway_secret_in_the_url(client: httpx.AsyncClient, rt: Runtime, store: int):
     fonnte = await make_integration(rt, store, "fonnte")
     message = await make_message(rt, fonnte, store, provider_message_id="80000001")
     url = f"/webhooks/whatsapp/{fonnte.id}"
@@ -249,8 +239,7 @@ async def test_gateway_secret_in_the_url(client: httpx.AsyncClient, rt: Runtime)
     assert (await row(rt, message)).status == "read"
 
 
-async def test_wablas_and_starsender_statuses(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_wablas_and_starsender_statuses(client: httpx.AsyncClient, rt: Runtime, store: int):
     wablas = await make_integration(rt, store, "wablas")
     starsender = await make_integration(rt, store, "starsender")
     w = await make_message(rt, wablas, store, provider_message_id="wablas-1")
@@ -268,8 +257,7 @@ async def test_wablas_and_starsender_statuses(client: httpx.AsyncClient, rt: Run
     assert (await row(rt, s)).status == "failed"
 
 
-async def test_irrelevant_events_and_malformed_json(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_irrelevant_events_and_malformed_json(client: httpx.AsyncClient, rt: Runtime, store: int):
     fonnte = await make_integration(rt, store, "fonnte")
     url = f"/webhooks/whatsapp/{fonnte.id}?secret={HOOK_SECRET}"
 
@@ -286,8 +274,7 @@ async def test_irrelevant_events_and_malformed_json(client: httpx.AsyncClient, r
         assert response.status_code == 400, body[:20]
 
 
-async def test_oversized_body_is_413(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_oversized_body_is_413(client: httpx.AsyncClient, rt: Runtime, store: int):
     fonnte = await make_integration(rt, store, "fonnte")
     body = b'{"x":"' + b"a" * (1024 * 1024 + 10) + b'"}'
     response = await client.post(f"/webhooks/whatsapp/{fonnte.id}?secret={HOOK_SECRET}", content=body)
@@ -302,8 +289,7 @@ async def test_unknown_integration_is_404(client: httpx.AsyncClient, rt: Runtime
     assert (await client.post("/webhooks/whatsapp/abc", json={})).status_code == 422
 
 
-async def test_meta_verification_handshake(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_meta_verification_handshake(client: httpx.AsyncClient, rt: Runtime, store: int):
     meta = await make_integration(rt, store)
     url = f"/webhooks/whatsapp/{meta.id}"
 
@@ -324,8 +310,7 @@ async def test_meta_verification_handshake(client: httpx.AsyncClient, rt: Runtim
         assert response.json()["error"]["code"] == "verification_failed"
 
 
-async def test_a_batch_of_updates_costs_few_queries(client: httpx.AsyncClient, rt: Runtime):
-    store = await store_id(client)
+async def test_a_batch_of_updates_costs_few_queries(client: httpx.AsyncClient, rt: Runtime, store: int):
     meta = await make_integration(rt, store)
     for index in range(30):
         await make_message(rt, meta, store, provider_message_id=f"wamid.{index}")
@@ -434,9 +419,8 @@ async def test_meta_statuses_are_routed_by_phone_number_id(client: httpx.AsyncCl
 
 
 async def test_meta_status_of_the_urls_own_number_or_without_metadata_stays_with_it(
-    client: httpx.AsyncClient, rt: Runtime
+    client: httpx.AsyncClient, rt: Runtime, store: int
 ):
-    store = await store_id(client)
     meta = await make_integration(rt, store, phone_number_id="1111111111")
     message = await make_message(rt, meta, store, provider_message_id="wamid.A")
     payload = meta_status_payload([meta_status("wamid.A", "delivered")])
@@ -538,8 +522,9 @@ async def test_recording_costs_one_query_more_when_nothing_waits(
     assert [message.status for message in await rows(rt, FollowupMessage.id.in_(ids))] == ["sent"] * 3
 
 
-async def test_unmatched_gateway_statuses_are_kept_a_day(client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock):
-    store = await store_id(client)
+async def test_unmatched_gateway_statuses_are_kept_a_day(
+    client: httpx.AsyncClient, rt: Runtime, clock: FrozenClock, store: int
+):
     fonnte = await make_integration(rt, store, "fonnte")
     meta = await make_integration(rt, store)
     url = f"/webhooks/whatsapp/{fonnte.id}"

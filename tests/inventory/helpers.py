@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from bosonline.models import InventoryMovement, Product, ProductVariant, Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, bearer, login, seller
+from tests.orders_support import add_row, new_row
 
 _seq = itertools.count(1)
 
@@ -22,31 +23,28 @@ async def make_warehouse(
     rt: Runtime, owner_id: int, *, name: str = "Gudang Utama", ships_for: int | None = None
 ) -> int:
     """A warehouse of the account `owner_id`; `ships_for` = a store id that ships from it."""
-    now = rt.clock.now()
+    warehouse = new_row(
+        rt,
+        Warehouse,
+        owner_id=owner_id,
+        name=name,
+        contact_name="Budi",
+        contact_phone="6281234567890",
+        address="Jl. Merdeka 1",
+        region_code="32.73.01",
+        postal_code="40111",
+    )
     async with rt.db.session() as session:
-        warehouse = Warehouse(
-            owner_id=owner_id,
-            name=name,
-            contact_name="Budi",
-            contact_phone="6281234567890",
-            address="Jl. Merdeka 1",
-            region_code="32.73.01",
-            postal_code="40111",
-            created_at=now,
-            updated_at=now,
-        )
         session.add(warehouse)
-        await session.flush()
+        await session.flush()  # its id
         if ships_for is not None:
-            session.add(StoreWarehouse(store_id=ships_for, warehouse_id=warehouse.id, created_at=now))
+            session.add(new_row(rt, StoreWarehouse, store_id=ships_for, warehouse_id=warehouse.id))
         await session.commit()
-        return warehouse.id
+    return warehouse.id
 
 
 async def ship_from(rt: Runtime, store_id: int, warehouse_id: int) -> None:
-    async with rt.db.session() as session:
-        session.add(StoreWarehouse(store_id=store_id, warehouse_id=warehouse_id, created_at=rt.clock.now()))
-        await session.commit()
+    await add_row(rt, StoreWarehouse, store_id=store_id, warehouse_id=warehouse_id)
 
 
 async def make_product(
@@ -138,18 +136,35 @@ async def put_stock(
     rt: Runtime, store_id: int, variant_id: int, warehouse_id: int, on_hand: int, reserved: int = 0
 ) -> int:
     """Writes a Stock row as it stands (no movement), as if earlier changes had happened; returns its id."""
-    async with rt.db.session() as session:
-        stock = Stock(
-            store_id=store_id,
-            variant_id=variant_id,
-            warehouse_id=warehouse_id,
-            on_hand=on_hand,
-            reserved=reserved,
-            updated_at=rt.clock.now(),
-        )
-        session.add(stock)
-        await session.commit()
-        return stock.id
+    stock = await add_row(
+        rt,
+        Stock,
+        store_id=store_id,
+        variant_id=variant_id,
+        warehouse_id=warehouse_id,
+        on_hand=on_hand,
+        reserved=reserved,
+    )
+    return stock.id
+
+
+async def list_page(client: httpx.AsyncClient, path: str, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+    """GET a list route: 200, and the list envelope ({"data", "meta"}) as the body."""
+    response = await client.get(path, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert set(page) == {"data", "meta"}, page
+    return page  # type: ignore[no-any-return]
+
+
+async def inventory(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+    """GET /store/inventory (List Inventory): one page."""
+    return await list_page(client, "/store/inventory", headers, **params)
+
+
+async def history(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+    """GET /store/inventory/movements (the stock change log): one page."""
+    return await list_page(client, "/store/inventory/movements", headers, **params)
 
 
 async def archive_variant(rt: Runtime, variant_id: int, when: datetime) -> None:
@@ -239,3 +254,23 @@ async def make_shop(client: httpx.AsyncClient, rt: Runtime) -> Shop:
         kopi=kopi,
         kopi_variant=kopi_variant,
     )
+
+
+@dataclass
+class OtherStore:
+    """Another seller's store, shipping from its own warehouse "Gudang Mereka", with one stocked variant there."""
+
+    headers: dict[str, str]  # its owner's
+    store_id: int
+    warehouse: int
+    variant: int
+
+
+async def make_other_store(client: httpx.AsyncClient, rt: Runtime, on_hand: int) -> OtherStore:
+    """A second store (for tenancy tests), `on_hand` of its one variant in its warehouse."""
+    other = await seller(client)
+    store_id = other["store"]["id"]
+    warehouse = await make_warehouse(rt, other["user"]["id"], name="Gudang Mereka", ships_for=store_id)
+    _, (variant,) = await make_product(rt, store_id, name="Kaos Polos")
+    await put_stock(rt, store_id, variant, warehouse, on_hand)
+    return OtherStore(other["headers"], store_id, warehouse, variant)

@@ -8,18 +8,12 @@ import asyncio
 import time
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from bosonline.inventory.service import InsufficientStock, InventoryService, StockLine
 from bosonline.models import InventoryMovement
 from bosonline.runtime import Runtime
-from tests.inventory.helpers import Shop, make_shop, movements, put_stock, stock_of
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> Shop:
-    return await make_shop(client, rt)
+from tests.inventory.helpers import Shop, movements, put_stock, stock_of
 
 
 async def test_twenty_adjustments_at_once_all_count(client: httpx.AsyncClient, rt: Runtime, shop: Shop) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import update
 
 from bosonline.models import Warehouse
@@ -17,9 +16,9 @@ from tests.inventory.helpers import (
     archive_product,
     archive_variant,
     bulk_variants,
+    inventory,
+    make_other_store,
     make_product,
-    make_shop,
-    make_warehouse,
     put_stock,
 )
 from tests.querycount import count_queries
@@ -39,21 +38,8 @@ ROW_KEYS = {
 }
 
 
-async def inventory(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
-    response = await client.get("/store/inventory", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert set(body) == {"data", "meta"}
-    return body  # type: ignore[no-any-return]
-
-
 def pairs(body: dict[str, Any]) -> list[tuple[int, int]]:
     return [(row["variant_id"], row["warehouse"]["id"]) for row in body["data"]]
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> Shop:
-    return await make_shop(client, rt)
 
 
 async def test_no_stock_rows_yet_lists_every_pair_as_zeros(client: httpx.AsyncClient, shop: Shop) -> None:
@@ -284,16 +270,13 @@ async def test_cs_can_read(client: httpx.AsyncClient, shop: Shop) -> None:
 
 
 async def test_other_stores_rows_never_show(client: httpx.AsyncClient, rt: Runtime, shop: Shop) -> None:
-    other = await seller(client)
-    other_store, other_user = other["store"]["id"], other["user"]["id"]
-    theirs = await make_warehouse(rt, other_user, name="Gudang Mereka", ships_for=other_store)
-    _, (their_variant,) = await make_product(rt, other_store, name="Kaos Polos")
-    await put_stock(rt, other_store, their_variant, theirs, 50)
+    other = await make_other_store(client, rt, 50)
+    theirs, their_variant = other.warehouse, other.variant
     mine = await inventory(client, shop.headers)
     assert their_variant not in {v for v, _ in pairs(mine)} and theirs not in {w for _, w in pairs(mine)}
     assert mine["meta"]["total_on_hand"] == 0
     # filtering by their ids finds nothing rather than their data
     assert (await inventory(client, shop.headers, warehouse_id=theirs))["meta"]["total"] == 0
     assert (await inventory(client, shop.headers, product_id=their_variant))["data"] == []
-    theirs_listed = await inventory(client, other["headers"])
+    theirs_listed = await inventory(client, other.headers)
     assert pairs(theirs_listed) == [(their_variant, theirs)] and theirs_listed["meta"]["total_on_hand"] == 50

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 from bosonline.inventory.service import InventoryService, StockLine
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, seller
-from tests.inventory.helpers import Shop, bulk_variants, make_product, make_shop, make_warehouse, put_stock
+from tests.factories import add_staff, bearer, login
+from tests.inventory.helpers import Shop, bulk_variants, history, make_other_store, make_product
 from tests.querycount import count_queries
 
 MOVEMENT_KEYS = {
@@ -32,17 +31,6 @@ MOVEMENT_KEYS = {
     "actor",
     "created_at",
 }
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> Shop:
-    return await make_shop(client, rt)
-
-
-async def history(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
-    response = await client.get("/store/inventory/movements", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def change(client: httpx.AsyncClient, headers: dict[str, str], *lines: dict[str, Any], **body: Any) -> None:
@@ -147,17 +135,13 @@ async def test_bad_parameters(client: httpx.AsyncClient, shop: Shop) -> None:
 
 
 async def test_only_this_stores_movements(client: httpx.AsyncClient, rt: Runtime, shop: Shop) -> None:
-    other = await seller(client)
-    other_store = other["store"]["id"]
-    theirs = await make_warehouse(rt, other["user"]["id"], ships_for=other_store)
-    _, (their_variant,) = await make_product(rt, other_store)
-    await put_stock(rt, other_store, their_variant, theirs, 0)
-    await change(client, other["headers"], {"variant_id": their_variant, "warehouse_id": theirs, "set": 9})
+    other = await make_other_store(client, rt, 0)
+    await change(client, other.headers, {"variant_id": other.variant, "warehouse_id": other.warehouse, "set": 9})
     await change(client, shop.headers, {"variant_id": shop.kaos_red, "warehouse_id": shop.main, "set": 1})
     mine = await history(client, shop.headers)
     assert [m["variant_id"] for m in mine["data"]] == [shop.kaos_red]
-    assert (await history(client, shop.headers, variant_id=their_variant))["data"] == []
-    assert [m["variant_id"] for m in (await history(client, other["headers"]))["data"]] == [their_variant]
+    assert (await history(client, shop.headers, variant_id=other.variant))["data"] == []
+    assert [m["variant_id"] for m in (await history(client, other.headers))["data"]] == [other.variant]
 
 
 async def test_page_cost_is_constant(client: httpx.AsyncClient, rt: Runtime, shop: Shop) -> None:

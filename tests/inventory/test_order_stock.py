@@ -10,8 +10,14 @@ from bosonline.errors import Conflict
 from bosonline.inventory.service import InsufficientStock, InventoryService, Shortage, StockLine, StockMovement
 from bosonline.models import InventoryMovement, Store
 from bosonline.runtime import Runtime
-from tests.factories import seller
-from tests.inventory.helpers import Shop, make_product, make_shop, make_warehouse, movements, put_stock, stock_of
+from tests.inventory.helpers import (
+    Shop,
+    make_other_store,
+    make_shop,
+    movements,
+    put_stock,
+    stock_of,
+)
 
 
 @pytest.fixture
@@ -141,11 +147,7 @@ async def test_quantities_must_be_positive(rt: Runtime, shop: Shop) -> None:
 
 
 async def test_another_stores_stock_cannot_be_reserved(client: httpx.AsyncClient, rt: Runtime, shop: Shop) -> None:
-    other = await seller(client)
-    other_store = other["store"]["id"]
-    theirs = await make_warehouse(rt, other["user"]["id"], ships_for=other_store)
-    _, (their_variant,) = await make_product(rt, other_store)
-    await put_stock(rt, other_store, their_variant, theirs, 100)
+    other = await make_other_store(client, rt, 100)
     with pytest.raises(InsufficientStock):
-        await run(rt, shop.store_id, "reserve", [StockLine(their_variant, theirs, 1)])
-    assert await stock_of(rt, their_variant, theirs) == (100, 0)
+        await run(rt, shop.store_id, "reserve", [StockLine(other.variant, other.warehouse, 1)])
+    assert await stock_of(rt, other.variant, other.warehouse) == (100, 0)

@@ -6,31 +6,24 @@ import time
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import update
 
 from bosonline.models import InventoryMovement, Stock, Warehouse
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error, assert_validation
-from tests.factories import add_staff, bearer, login, seller
+from tests.factories import add_staff, bearer, login
 from tests.inventory.helpers import (
     Shop,
     archive_variant,
     bulk_variants,
     count_rows,
+    make_other_store,
     make_product,
-    make_shop,
-    make_warehouse,
     movements,
     put_stock,
     stock_of,
 )
 from tests.querycount import count_queries
-
-
-@pytest.fixture
-async def shop(client: httpx.AsyncClient, rt: Runtime) -> Shop:
-    return await make_shop(client, rt)
 
 
 async def put(
@@ -238,11 +231,8 @@ async def test_reserved_units_cannot_be_removed(client: httpx.AsyncClient, rt: R
 
 
 async def test_tenancy(client: httpx.AsyncClient, rt: Runtime, clock: Any, shop: Shop) -> None:
-    other = await seller(client)
-    other_store, other_user = other["store"]["id"], other["user"]["id"]
-    theirs = await make_warehouse(rt, other_user, name="Gudang Mereka", ships_for=other_store)
-    _, (their_variant,) = await make_product(rt, other_store)
-    await put_stock(rt, other_store, their_variant, theirs, 8)
+    other = await make_other_store(client, rt, 8)
+    theirs, their_variant = other.warehouse, other.variant
     _, (archived,) = await make_product(rt, shop.store_id, name="Lama")
     await archive_variant(rt, archived, clock.now())
     for line, field in (
@@ -259,7 +249,7 @@ async def test_tenancy(client: httpx.AsyncClient, rt: Runtime, clock: Any, shop:
     # acting in the other store needs a membership there
     response = await put(
         client,
-        {**shop.headers, "X-Store-Id": str(other_store)},
+        {**shop.headers, "X-Store-Id": str(other.store_id)},
         [{"variant_id": their_variant, "warehouse_id": theirs, "set": 1}],
     )
     assert response.status_code == 403

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sqlalchemy import update
 
-from bosonline.models import OrderEvent, OrderPayment, StoreSettings
+from bosonline.models import OrderEvent, OrderPayment
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import BUYER_E164
 from tests.factories import add_staff, seller
+from tests.order.edit_helpers import formula
 from tests.order.helpers import cs_login, make_checkout_shop, place_orders, stats_match
+from tests.orders_support import set_store_settings
 from tests.querycount import count_queries
 
 
@@ -30,19 +31,7 @@ async def test_detail_of_a_placed_order(client: httpx.AsyncClient, rt: Runtime) 
         ("Kaos Polos", "Merah / L", 2)
     ]
     money = order["money"]
-    assert (
-        money["total"]
-        == placed.total
-        == (
-            money["product_price"]
-            - money["product_discount"]
-            + money["shipping_cost"]
-            - money["shipping_discount"]
-            + money["cod_fee"]
-            + money["other_fee"]
-            - money["unique_code"]
-        )
-    )
+    assert money["total"] == placed.total == formula(money)
     assert order["payment"]["method"] == "bank_transfer"
     assert order["payment"]["category"] == "bank_transfer"
     assert order["payment"]["status"] == "unpaid"
@@ -121,9 +110,5 @@ async def test_cs_sees_only_their_orders_unless_the_store_allows(client: httpx.A
     cs = await cs_login(client, shop, "cs-one@example.com")
     assert (await client.get(f"/store/order/{mine.id}", headers=cs)).status_code == 200
     assert (await client.get(f"/store/order/{theirs.id}", headers=cs)).status_code == 404
-    async with rt.db.session() as session:
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(cs_sees_all_orders=True)
-        )
-        await session.commit()
+    await set_store_settings(rt, shop.store_id, cs_sees_all_orders=True)
     assert (await client.get(f"/store/order/{theirs.id}", headers=cs)).status_code == 200

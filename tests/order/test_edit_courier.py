@@ -5,34 +5,13 @@ from __future__ import annotations
 import httpx
 from lokal import parse_qris
 
-from bosonline.models import ShippingRate
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import make_voucher
+from tests.checkout.helpers import make_voucher, rate_row
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
 from tests.order.helpers import make_checkout_shop, order_row, place_orders, stats_match
+from tests.orders_support import add_rows
 
 SICEPAT = {"courier": "sicepat", "service": "BEST"}  # flat 15,000, no COD
-
-
-async def add_rate(rt: Runtime, store_id: int, courier: str, service: str, price: int, *, cod: bool) -> None:
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        session.add(
-            ShippingRate(
-                store_id=store_id,
-                courier=courier,
-                service=service,
-                pricing="flat",
-                price=price,
-                province_prices={},
-                etd="2 hari",
-                cod=cod,
-                position=5,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        await session.commit()
 
 
 async def test_courier_change_reprices_shipping_and_keeps_the_formula(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -85,7 +64,7 @@ async def test_cod_orders_need_a_cod_service_and_their_fee_follows(client: httpx
     assert (order.cod_fee, order.unique_code) == (3_300, 0)  # 3 % of 110,000
     response = await client.put(f"/store/order/{placed.id}/courier", json=SICEPAT, headers=shop.headers)
     assert response.status_code == 422 and response.json()["error"]["code"] == "courier_not_cod"
-    await add_rate(rt, shop.store_id, "anteraja", "REG", 20_000, cod=True)
+    await add_rows(rt, rate_row(rt, shop.store_id, "anteraja", "REG", 20_000, cod=True, etd="2 hari", position=5))
     response = await client.put(
         f"/store/order/{placed.id}/courier",
         json={"courier": "anteraja", "service": "REG"},

@@ -14,7 +14,8 @@ from tests.order.helpers import order_row, stats_match
 
 
 def body(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    """A new buyer in Gambir, Jakarta Pusat; `overrides` replace fields."""
+    return {
         "name": "Siti Rahma",
         "phone": "+62 857 1234 567",
         "email": "siti@example.com",
@@ -22,9 +23,7 @@ def body(**overrides: Any) -> dict[str, Any]:
         "region_code": "3171011001",
         "postal_code": "10110",
         "notes": "Titip satpam",
-    }
-    data.update(overrides)
-    return data
+    } | overrides
 
 
 async def test_edit_customer_replaces_the_buyer_and_records_it(client: httpx.AsyncClient, rt: Runtime) -> None:

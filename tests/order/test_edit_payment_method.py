@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import httpx
 from lokal import parse_qris
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from bosonline.models import BankAccount, StoreSettings
+from bosonline.models import BankAccount
 from bosonline.runtime import Runtime
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
 from tests.order.helpers import order_row, stats_match
+from tests.orders_support import set_store_settings
 
 
 async def switch(client: httpx.AsyncClient, order_id: int, method: str, headers: dict[str, str]) -> httpx.Response:
@@ -64,11 +65,7 @@ async def test_switching_methods_recomputes_fee_code_and_qris(client: httpx.Asyn
 
 async def test_codes_are_not_drawn_when_the_store_disables_them(client: httpx.AsyncClient, rt: Runtime) -> None:
     shop, placed = await shop_and_order(client, rt, payment_method="cod")
-    async with rt.db.session() as session:
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(unique_code_enabled=False)
-        )
-        await session.commit()
+    await set_store_settings(rt, shop.store_id, unique_code_enabled=False)
     response = await switch(client, placed.id, "bank_transfer", shop.headers)
     assert response.json()["data"]["money"]["unique_code"] == 0
     assert response.json()["data"]["money"]["total"] == 110_000
@@ -80,11 +77,7 @@ async def test_payment_method_refusals(client: httpx.AsyncClient, rt: Runtime) -
     assert response.status_code == 422 and response.json()["error"]["code"] == "courier_not_cod"
     for method in ("ovo", "", "COD"):
         assert (await switch(client, placed.id, method, shop.headers)).status_code == 422
-    async with rt.db.session() as session:
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(qris_payload=None)
-        )
-        await session.commit()
+    await set_store_settings(rt, shop.store_id, qris_payload=None)
     response = await switch(client, placed.id, "qris", shop.headers)
     assert response.status_code == 422 and "payment_method" in response.json()["error"]["fields"]
     assert (await switch(client, placed.id, "qris", await stranger(client))).status_code == 404

@@ -14,47 +14,36 @@ from bosonline.kit.clock import FrozenClock
 from bosonline.kit.money import rupiah
 from bosonline.models import BankAccount, Image, OrderPayment
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import count
+from tests.checkout.helpers import bank_account_row, count
 from tests.order.edit_helpers import cs_headers, events, move, shop_and_order, stranger_store
 from tests.order.helpers import CheckoutShop, order_row, stats_match
+from tests.orders_support import add_row, add_rows
 
 _keys = itertools.count(1)
 
 
-async def add_account(rt: Runtime, store_id: int, number: str, status: str = "active", bank: str = "008") -> int:
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        account = BankAccount(
-            store_id=store_id,
-            bank_code=bank,
-            holder_name="Budi Santoso",
-            account_number=number,
-            status=status,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(account)
-        await session.commit()
-        return account.id
+async def add_account(rt: Runtime, store_id: int, number: str, status: str = "active") -> int:
+    """A Mandiri (008) account of the store."""
+    account = bank_account_row(rt, store_id, number, bank="008", status=status)
+    await add_rows(rt, account)
+    return account.id
 
 
 async def add_image(rt: Runtime, store_id: int) -> int:
     key = f"test/{store_id}/proof-{next(_keys)}"
-    async with rt.db.session() as session:
-        image = Image(
-            store_id=store_id,
-            storage_key=f"{key}.jpg",
-            thumb_key=f"{key}-thumb.jpg",
-            content_type="image/jpeg",
-            width=10,
-            height=10,
-            size_bytes=100,
-            sha256="0" * 64,
-            created_at=rt.clock.now(),
-        )
-        session.add(image)
-        await session.commit()
-        return image.id
+    image = await add_row(
+        rt,
+        Image,
+        store_id=store_id,
+        storage_key=f"{key}.jpg",
+        thumb_key=f"{key}-thumb.jpg",
+        content_type="image/jpeg",
+        width=10,
+        height=10,
+        size_bytes=100,
+        sha256="0" * 64,
+    )
+    return image.id
 
 
 async def confirm(client: httpx.AsyncClient, shop: CheckoutShop, order_id: int, **body: Any) -> httpx.Response:

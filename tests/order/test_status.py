@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import update
 
-from bosonline.models import StoreSettings
 from bosonline.order.state import STATUSES, TRANSITIONS
 from bosonline.runtime import Runtime
 from tests.factories import add_staff, seller
 from tests.order.helpers import cs_login, make_checkout_shop, order_row, place_orders, stats_match
 from tests.order.status_helpers import clone_orders, patch_status, set_status
+from tests.orders_support import set_store_settings
 
 
 async def test_every_allowed_transition_and_every_forbidden_one(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -144,11 +143,7 @@ async def test_a_cs_changes_only_their_orders(client: httpx.AsyncClient, rt: Run
     assert response.status_code == 200, response.text
     assert response.json()["data"]["events"][-1]["actor"] == "Ani"
 
-    async with rt.db.session() as session:  # a store that lets CS see every order
-        await session.execute(
-            update(StoreSettings).where(StoreSettings.store_id == shop.store_id).values(cs_sees_all_orders=True)
-        )
-        await session.commit()
+    await set_store_settings(rt, shop.store_id, cs_sees_all_orders=True)  # a store that lets CS see every order
     response = await patch_status(client, headers, theirs.id, status="confirmed")
     assert response.status_code == 200, response.text
     await stats_match(rt, shop.store_id)

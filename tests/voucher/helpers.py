@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from bosonline.models import Customer, Order, Voucher, VoucherProduct, VoucherRedemption
 from bosonline.runtime import Runtime
+from bosonline.voucher.checkout import VoucherQuote, VoucherRefused, redeem_voucher
 from tests.factories import unique
+from tests.orders_support import add_row
 
 _seq = itertools.count(1)
 
@@ -39,32 +41,41 @@ async def create_voucher(client: httpx.AsyncClient, headers: dict[str, str], **f
 
 async def make_order(rt: Runtime, store_id: int, *, phone: str = "6281234567890", name: str = "Siti Aminah") -> int:
     """A customer (reused by phone) and a pending order of theirs; returns the order id."""
-    now = rt.clock.now()
-    async with rt.db.session() as session:
-        customer = await session.scalar(select(Customer).where(Customer.store_id == store_id, Customer.phone == phone))
-        if customer is None:
-            customer = Customer(store_id=store_id, phone=phone, name=name, created_at=now, updated_at=now)
-            session.add(customer)
-            await session.flush()
-        n = next(_seq)
-        order = Order(
-            store_id=store_id,
-            number=f"INV/20261121/{n:05d}",
-            secret_slug=f"slug{n:012d}",
-            customer_id=customer.id,
-            payment_method="cod",
-            product_price=150_000,
-            total=150_000,
-            customer_name=name,
-            customer_phone=phone,
-            region_code="32.76.01",
-            region_name="Beji, Kota Depok, Jawa Barat",
-            created_at=now,
-            updated_at=now,
+    async with rt.db.session(write=False) as session:
+        customer_id = await session.scalar(
+            select(Customer.id).where(Customer.store_id == store_id, Customer.phone == phone)
         )
-        session.add(order)
+    if customer_id is None:
+        customer_id = (await add_row(rt, Customer, store_id=store_id, phone=phone, name=name)).id
+    n = next(_seq)
+    order = await add_row(
+        rt,
+        Order,
+        store_id=store_id,
+        number=f"INV/20261121/{n:05d}",
+        secret_slug=f"slug{n:012d}",
+        customer_id=customer_id,
+        payment_method="cod",
+        product_price=150_000,
+        total=150_000,
+        customer_name=name,
+        customer_phone=phone,
+        region_code="32.76.01",
+        region_name="Beji, Kota Depok, Jawa Barat",
+    )
+    return order.id
+
+
+async def redeem_in_own_transaction(rt: Runtime, store_id: int, quote: VoucherQuote, order_id: int, phone: str) -> str:
+    """redeem_voucher for the order in a transaction of its own, as a checkout does: "ok", or the refusal's reason."""
+    async with rt.db.session() as session:
+        try:
+            await redeem_voucher(session, store_id, quote, order_id=order_id, phone=phone, now=rt.clock.now())
+        except VoucherRefused as exc:
+            await session.rollback()
+            return exc.reason
         await session.commit()
-        return order.id
+        return "ok"
 
 
 async def voucher_row(rt: Runtime, voucher_id: int) -> Voucher | None:

@@ -25,7 +25,7 @@ from bosonline.voucher.checkout import (
 from tests.factories import seller
 from tests.inventory.helpers import archive_product, make_product
 from tests.querycount import count_queries
-from tests.voucher.helpers import create_voucher, make_order, redemption_count, voucher_row
+from tests.voucher.helpers import create_voucher, make_order, redeem_in_own_transaction, redemption_count, voucher_row
 
 SITI = "6281234567890"
 BUDI = "6281398765432"
@@ -70,15 +70,7 @@ async def refused(rt: Runtime, store_id: int, code: str, lines: Sequence[CartLin
 
 async def redeem(rt: Runtime, store_id: int, q: VoucherQuote, *, phone: str = SITI) -> str:
     """Redeems for a new order of `phone` in its own transaction: "ok", or the refusal's reason."""
-    order_id = await make_order(rt, store_id, phone=phone)
-    async with rt.db.session() as session:
-        try:
-            await redeem_voucher(session, store_id, q, order_id=order_id, phone=phone, now=rt.clock.now())
-        except VoucherRefused as exc:
-            await session.rollback()
-            return exc.reason
-        await session.commit()
-        return "ok"
+    return await redeem_in_own_transaction(rt, store_id, q, await make_order(rt, store_id, phone=phone), phone)
 
 
 async def test_quote_product_voucher(client: httpx.AsyncClient, rt: Runtime, shop: Shop) -> None:

@@ -12,21 +12,10 @@ from sqlalchemy import select
 
 from bosonline.models import VoucherRedemption
 from bosonline.runtime import Runtime
-from bosonline.voucher.checkout import CartLine, VoucherQuote, VoucherRefused, quote_voucher, redeem_voucher
+from bosonline.voucher.checkout import CartLine, VoucherQuote, quote_voucher
 from tests.factories import seller
 from tests.inventory.helpers import make_product
-from tests.voucher.helpers import create_voucher, make_order, redemption_count, voucher_row
-
-
-async def redeem_in_own_transaction(rt: Runtime, store_id: int, quote: VoucherQuote, order_id: int, phone: str) -> str:
-    async with rt.db.session() as session:
-        try:
-            await redeem_voucher(session, store_id, quote, order_id=order_id, phone=phone, now=rt.clock.now())
-        except VoucherRefused as exc:
-            await session.rollback()
-            return exc.reason
-        await session.commit()
-        return "ok"
+from tests.voucher.helpers import create_voucher, make_order, redeem_in_own_transaction, redemption_count, voucher_row
 
 
 async def setup(client: httpx.AsyncClient, rt: Runtime, **fields: object) -> tuple[int, int, VoucherQuote]:
