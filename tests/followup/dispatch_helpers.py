@@ -3,6 +3,7 @@ rows (their APIs have their own tests), a runtime pointed at fake gateways, and 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 from dataclasses import dataclass
@@ -192,13 +193,17 @@ async def rotator_cursor(rt: Runtime, store_id: int) -> int:
         )
 
 
-async def drain(followups: FollowupJob, limit: int = 1000) -> int:
-    """run_once until a batch handles nothing; how many it handled in all."""
+async def drain(followups: FollowupJob, limit: int = 1000, *, shared_with: Runtime | None = None) -> int:
+    """run_once until a batch handles nothing; how many it handled in all. With `shared_with` (several dispatchers
+    on one queue) an empty batch ends the drain only when no follow-up is left to send: a claim skips the rows and
+    integrations another claim holds beyond its bounded wait (they wait for its next batch, as in the worker loop)."""
     handled = 0
     for _ in range(limit):
         count = await followups.run_once()
         if not count:
-            return handled
+            if shared_with is None or not await rows(shared_with, FollowupMessage.status == "scheduled"):
+                return handled
+            await asyncio.sleep(0.01)
         handled += count
     raise AssertionError("the dispatcher never ran dry")
 

@@ -56,7 +56,7 @@ async def test_concurrent_dispatchers_send_every_row_exactly_once(
     workers = [job(small) for _ in range(3)]
     try:
         async with asyncio.timeout(120):  # a deadlock would hang here
-            handled = await asyncio.gather(*(drain(worker) for worker in workers))
+            handled = await asyncio.gather(*(drain(worker, shared_with=rt) for worker in workers))
     finally:
         for worker in workers:
             await worker.aclose()
