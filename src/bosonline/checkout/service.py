@@ -11,7 +11,7 @@ of it back: no reservation, customer, key or order is left behind.
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -78,6 +78,15 @@ from bosonline.voucher.checkout import VoucherRefused, checkout_vouchers, claim_
 from bosonline.voucher.rules import VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
 from bosonline.webhook.outbox import wake_worker_after_commit
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An order `place` wrote (`created`) or found (a replay), and what its buyer's page needs."""
+
+    order: Order
+    context: OrderContext
+    created: bool
 
 
 class PublicCheckout:
@@ -275,12 +284,14 @@ class PublicCheckout:
 
     # --- placing the order ------------------------------------------------------------------------------------
 
-    async def place(self, host: str | None, body: CheckoutIn, key: str) -> tuple[PublicOrderOut, bool]:
-        """The order and True, or — for a key already used with the same body — the order it made and False.
+    async def place(self, host: str | None, body: CheckoutIn, key: str) -> Placed:
+        """The order written (created), or — for a key already used with the same body — the order it made, with
+        everything its buyer's page needs: `receipt` builds the page without a statement, after COMMIT.
 
         Reads first (the entry read brings the key's row: a replay does nothing else), then claims what is
         scarce (stock, the voucher's use), then takes the store's counters (its row lock) as late as possible:
-        only the unique codes and the writes (one statement on PostgreSQL) follow it before COMMIT."""
+        only the unique codes and the writes (one statement on PostgreSQL) follow it before COMMIT, which the
+        caller sends before it builds the page (web/checkout_endpoints.py)."""
         if body.website:
             raise ValidationFailed(
                 "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
@@ -300,7 +311,7 @@ class PublicCheckout:
         fingerprint = request_hash(body)
         data = StoreData(self.session, store.id, store.data_version)
         if entry.key_hash is not None:
-            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data)), False
+            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data))
         now = self.rt.clock.now()
         self._check_fields(form, settings, body)
         region = await delivery_region(body.region_code, body.postal_code)
@@ -363,7 +374,8 @@ class PublicCheckout:
             again = await self.place_repo.entry(subdomain, slug, key)
             if again is None or again.key_hash is None:
                 raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
-            return await self._replay(again.key_hash, again.key_order_id, fingerprint), False
+            known = (again.store, again.form, StoreData(self.session, again.store.id, again.store.data_version))
+            return await self._replay(again.key_hash, again.key_order_id, fingerprint, known)
         if quota_per_buyer is not None and int(written.checks[BUYER_USES]) >= quota_per_buyer:
             raise VoucherRefused("buyer_limit_reached")
         order.id = int(written.first(ORDER, "id"))
@@ -375,7 +387,11 @@ class PublicCheckout:
         if wake:
             wake_worker_after_commit(self.session)
         accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
-        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form, accounts)), True
+        return Placed(order, OrderContext(store, lines, handler, form, accounts), created=True)
+
+    def receipt(self, placed: Placed) -> PublicOrderOut:
+        """The buyer's page of a placed order (no statement: everything is in `placed`)."""
+        return self.buyer_page.page(placed.order, placed.context)
 
     async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
         """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4). Read after
@@ -489,12 +505,8 @@ class PublicCheckout:
         )
 
     async def _replay(
-        self,
-        key_hash: str,
-        order_id: int | None,
-        fingerprint: str,
-        known: tuple[Store, Form, StoreData] | None = None,
-    ) -> PublicOrderOut:
+        self, key_hash: str, order_id: int | None, fingerprint: str, known: tuple[Store, Form, StoreData]
+    ) -> Placed:
         """The order the key made; `known`: the store, form and store data the entry read brought."""
         if key_hash != fingerprint:
             raise ValidationFailed(
@@ -505,8 +517,6 @@ class PublicCheckout:
         if order_id is None:  # a key of the claim-then-attach days that never got its order
             raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
         order = await self.repo.order_by_id(order_id)
-        if known is None:
-            return await self.buyer_page.public(order)
         store, form, data = known
         context = OrderContext(
             store=store,
@@ -515,7 +525,7 @@ class PublicCheckout:
             form=form if order.form_id == form.id else await self.repo.form_by_id(order.store_id, order.form_id),
             accounts=await data.bank_accounts() if order.payment_method == "bank_transfer" else [],
         )
-        return await self.buyer_page.public(order, context)
+        return Placed(order, context, created=False)
 
     async def order(self, secret_slug: str) -> PublicOrderOut:
         order = await self.repo.order_by_secret(secret_slug)
