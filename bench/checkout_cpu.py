@@ -20,23 +20,18 @@ import asyncio
 import gc
 import statistics
 import sys
-import tempfile
 import time
-import uuid
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import event
 
-from bosonline.app import create_app
-from bosonline.config import Settings
 from bosonline.hot_sql import Hot
-from bosonline.migrate import upgrade
-from bosonline.wiring import build_runtime
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkout import order, setup  # bench/checkout.py, beside this script
+from checkout import bench_app, checkouts, setup  # bench/checkout.py, beside this script
 
 
 class Statements:
@@ -63,17 +58,13 @@ def count_statements(engine: Any, log: Statements) -> None:
     Hot._send = staticmethod(counted)  # type: ignore[method-assign]
 
 
+async def created(response: Awaitable[httpx.Response]) -> None:
+    answer = await response
+    assert answer.status_code == 201, answer.text
+
+
 async def main(database_url: str, orders: int, rounds: int, templates: bool) -> None:
-    settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="bosonline-cpu-")),
-        database_url=database_url,
-        log_level="ERROR",
-        public_rate_limit_per_minute=100_000,
-        checkout_rate_limit_per_minute=100_000,
-    )
-    runtime = build_runtime(settings)
-    await upgrade(runtime.db)
-    app = create_app(runtime=runtime)
+    runtime, app = await bench_app(database_url)
     log = Statements()
     count_statements(runtime.db.engine.sync_engine, log)
     transport = httpx.ASGITransport(app=app)
@@ -82,19 +73,10 @@ async def main(database_url: str, orders: int, rounds: int, templates: bool) -> 
         if templates:
             generated = await client.post(f"/v3/products/{product_id}/follow-up-chats/generate", headers=headers)
             assert generated.status_code == 201, generated.text
-        counter = iter(range(10**9))
-
-        async def checkout() -> None:
-            n = next(counter)
-            response = await client.post(
-                "/public/checkout",
-                json=order(subdomain, slug, variants[n % 2], n),
-                headers={"Idempotency-Key": str(uuid.uuid4())},
-            )
-            assert response.status_code == 201, response.text
+        checkout = checkouts(client, subdomain, slug, variants)
 
         for _ in range(20):  # warm-up: caches, compiled statements, asyncpg's prepared statements
-            await checkout()
+            await created(checkout())
         per_round = max(orders // rounds, 1)
         gc.collect()
         results = []
@@ -102,7 +84,7 @@ async def main(database_url: str, orders: int, rounds: int, templates: bool) -> 
         for _ in range(rounds):
             started = time.process_time()
             for _ in range(per_round):
-                await checkout()
+                await created(checkout())
             results.append((time.process_time() - started) * 1000 / per_round)
         log.counting = False
         statements = log.count / (per_round * rounds)

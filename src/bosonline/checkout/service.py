@@ -2,8 +2,8 @@
 
 Placing an order is one transaction: read the store, form and Idempotency-Key (a replay stops there), check and
 price everything, reserve stock (one conditional UPDATE) and the voucher's use (conditional UPDATE), then take the
-store's next order number and CS (one UPDATE whose row lock serializes the store's checkouts: taken last), draw
-the unique code, and write the customer, order, lines, event, movements, redemption, leads, follow-ups, outbox,
+store's next order number and CS (one UPDATE whose row lock serializes the store's checkouts: taken last), then
+draw the unique code and write the customer, order, lines, event, movements, redemption, leads, follow-ups, outbox,
 counters and the key in one chain (checkout/place_writes.py; one statement on PostgreSQL). Any refusal rolls all
 of it back: no reservation, customer, key or order is left behind.
 """
@@ -11,7 +11,7 @@ of it back: no reservation, customer, key or order is left behind.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from bosonline.checkout.cart import (
     store_from_host,
 )
 from bosonline.checkout.errors import CheckoutError
-from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, PlaceRepository
+from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, UNIQUE_CODE, PlaceRepository
 from bosonline.checkout.place_writes import NewOrder, order_writes
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
@@ -52,19 +52,18 @@ from bosonline.checkout.store_data import StoreData
 from bosonline.db import retried_if_first
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
-from bosonline.hot_sql import run_chain
+from bosonline.hot_sql import Write, run_chain
 from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
-from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.fields import buyer_columns
 from bosonline.order.pricing import (
     UNIQUE_CODE_LOOKBACK,
     Money,
-    draw_unique_code,
     money_columns,
     price_order,
+    unique_code_range,
     unit_price,
 )
 from bosonline.order.schemas import MoneyOut
@@ -290,8 +289,8 @@ class PublicCheckout:
 
         Reads first (the entry read brings the key's row: a replay does nothing else), then claims what is
         scarce (stock, the voucher's use), then takes the store's counters (its row lock) as late as possible:
-        only the unique codes and the writes (one statement on PostgreSQL) follow it before COMMIT, which the
-        caller sends before it builds the page (web/checkout_endpoints.py)."""
+        only the writes (one statement on PostgreSQL, which draws the unique code too) follow it before COMMIT,
+        which the caller sends before it builds the page (web/checkout_endpoints.py)."""
         if body.website:
             raise ValidationFailed(
                 "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
@@ -333,8 +332,6 @@ class PublicCheckout:
             raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
         quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now) if voucher else None
         sequence, cursor = await self.place_repo.counters(store.id, now)
-        if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
-            money = await self._with_unique_code(store.id, settings, money, now)
 
         order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
         handler = cs[(cursor - 1) % len(cs)] if cs else owner
@@ -366,6 +363,7 @@ class PublicCheckout:
             timezone=store.timezone,
             templates=await data.templates(),
             webhooks=await data.webhooks(),
+            unique_code=self._unique_code(store.id, settings, body.payment_method, money, now),
         )
         checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
         written = await run_chain(self.session, checks, writes)
@@ -379,6 +377,9 @@ class PublicCheckout:
         if quota_per_buyer is not None and int(written.checks[BUYER_USES]) >= quota_per_buyer:
             raise VoucherRefused("buyer_limit_reached")
         order.id = int(written.first(ORDER, "id"))
+        if new.unique_code is not None:
+            order.unique_code = int(written.first(UNIQUE_CODE, "code"))
+            order.total = int(written.first(UNIQUE_CODE, "total"))
         order.customer_id = int(written.first("customer", "id"))
         line_ids = {int(row["position"]): int(row["id"]) for row in written.rows[LINES]}
         for line in lines:
@@ -393,14 +394,20 @@ class PublicCheckout:
         """The buyer's page of a placed order (no statement: everything is in `placed`)."""
         return self.buyer_page.page(placed.order, placed.context)
 
-    async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
-        """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4). Read after
-        the store's counters: that lock orders the store's checkouts, and this statement's snapshot follows it, so
-        it sees every transfer committed before."""
+    def _unique_code(
+        self, store_id: int, settings: StoreSettings, method: str, money: Money, now: datetime
+    ) -> Write | None:
+        """A bank transfer's unique code, which no other open transfer of the same amount uses (DESIGN.md §4), as
+        the chain's first part: drawn in the chain's statement, which follows the store's counters (that lock
+        orders the store's checkouts, and the statement's snapshot follows it, so it sees every transfer committed
+        before). None: no code (another method, codes off, or no code fits the amount: the money keeps 0)."""
+        if method != "bank_transfer" or not settings.unique_code_enabled:
+            return None
         amount = money.before_unique_code
-        taken = await CustomerRepository(self.session).taken_unique_codes(store_id, amount, now - UNIQUE_CODE_LOOKBACK)
-        code = draw_unique_code(amount, settings.unique_code_min, settings.unique_code_max, taken)
-        return replace(money, unique_code=code)
+        codes = unique_code_range(amount, settings.unique_code_min, settings.unique_code_max)
+        if codes is None:
+            return None
+        return self.place_repo.unique_code(store_id, amount, codes, now - UNIQUE_CODE_LOOKBACK)
 
     async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: dict[int, tuple[int, int]]) -> OutOfStock:
         """Another checkout took the stock since it was read: 409 naming what is left (the caller's transaction
