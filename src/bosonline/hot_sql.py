@@ -37,8 +37,7 @@ class Hot:
         return await self._run(session, params, by_name=True)
 
     async def _run(self, session: AsyncSession, params: Mapping[str, Any], *, by_name: bool) -> Sequence[Any]:
-        connection = await session.connection()
-        adapted = (await connection.get_raw_connection()).dbapi_connection
+        connection, adapted = await _connection_of(session)
         if connection.dialect.name != "postgresql" or getattr(adapted, "_transaction", None) is None:
             result = await session.execute(self.statement, dict(params))
             return result.mappings().all() if by_name else result.all()
@@ -52,7 +51,7 @@ class Hot:
         processors = compiled._bind_processors
         args = [processors[name](values[name]) if name in processors else values[name] for name in compiled.positiontup]
         try:
-            return await self._send(adapted.driver_connection, compiled.string, args)  # type: ignore[union-attr]
+            return await self._send(adapted.driver_connection, compiled.string, args)
         except Exception as error:  # noqa: BLE001 — whatever the driver raises is translated, as SQLAlchemy does
             _raise_as_sqlalchemy(connection, adapted, compiled.string, args, error)
 
@@ -61,6 +60,23 @@ class Hot:
         """One round trip (asyncpg's Records answer both by position and by name)."""
         found: Sequence[Any] = await driver.fetch(sql, *args)
         return found
+
+
+_CONNECTION_KEY = "hot_sql.connection"
+
+
+async def _connection_of(session: AsyncSession) -> tuple[Any, Any]:
+    """The session's connection and its DBAPI adapter (asyncpg's underneath), kept in `session.info` for the
+    session's transaction: asking SQLAlchemy costs two greenlet hops per statement. A new transaction (after a
+    commit or a rollback) asks again."""
+    transaction = session.sync_session.get_transaction()
+    kept = session.info.get(_CONNECTION_KEY)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1], kept[2]
+    connection = await session.connection()
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    session.info[_CONNECTION_KEY] = (session.sync_session.get_transaction(), connection, adapted)
+    return connection, adapted
 
 
 def _raise_as_sqlalchemy(connection: Any, adapted: Any, sql: str, args: list[Any], error: Exception) -> typing.NoReturn:
