@@ -75,6 +75,8 @@ async def main(database_url: str, orders: int, rounds: int, templates: bool) -> 
             assert generated.status_code == 201, generated.text
         checkout = checkouts(client, subdomain, slug, variants)
 
+        while (await checkout()).status_code == 503:  # the region index is still being built (a busy machine)
+            await asyncio.sleep(0.5)
         for _ in range(20):  # warm-up: caches, compiled statements, asyncpg's prepared statements
             await created(checkout())
         per_round = max(orders // rounds, 1)

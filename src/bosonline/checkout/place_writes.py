@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect
@@ -18,6 +19,7 @@ from bosonline.followup.rules import ABANDONED
 from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
 from bosonline.hot_sql import Check, Ref, RefText, Write
 from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
+from bosonline.models.base import Base
 from bosonline.order.stats import counter_row, counter_upsert, snapshot
 from bosonline.order.timeline import order_payload
 from bosonline.voucher.rules import VoucherQuote
@@ -44,21 +46,36 @@ class NewOrder:
     unique_code: Write | None = None  # a bank transfer's code, drawn in the chain (the order's money holds 0 for it)
 
 
-def row_values(row: Any) -> dict[str, Any]:
+def row_values(row: Base) -> dict[str, Any]:
     """An ORM object's column values for a Core INSERT, without its id; a column left unset takes its scalar
-    default, which the object is given too (the response reads it)."""
-    table = inspect(type(row)).local_table
+    default, which the object is given too (the response reads it). Read from the instance's dict (a transient
+    object holds what it was given there), not through the instrumented attributes: a checkout reads ~100."""
+    given = row.__dict__
     values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.key == "id":
-            continue
-        value = getattr(row, column.key)
-        if value is None and column.default is not None and column.default.is_scalar:
-            value = column.default.arg
-            setattr(row, column.key, value)
-        if value is not None or column.nullable:
-            values[column.key] = value
+    for key, default, nullable in _columns(type(row)):
+        value = given.get(key)
+        if value is None and default is not _NO_DEFAULT:
+            value = default
+            setattr(row, key, value)
+        if value is not None or nullable:
+            values[key] = value
     return values
+
+
+_NO_DEFAULT = object()
+
+
+@cache
+def _columns(model: type[Base]) -> tuple[tuple[str, Any, bool], ...]:
+    """(key, scalar default or _NO_DEFAULT, nullable) of each column of the model's table but its id."""
+    table = inspect(model).local_table
+    found = []
+    for column in table.columns:
+        scalar = column.default is not None and getattr(column.default, "is_scalar", False)
+        default = getattr(column.default, "arg", None) if scalar else _NO_DEFAULT
+        if column.key != "id":
+            found.append((column.key, default, bool(column.nullable)))
+    return tuple(found)
 
 
 async def order_writes(
