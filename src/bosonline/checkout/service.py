@@ -331,30 +331,19 @@ class PublicCheckout:
         if len(reserved) < len(quantities):
             raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
         quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now) if voucher else None
-        sequence, cursor = await self.place_repo.counters(store.id, now)
-
-        order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
-        handler = cs[(cursor - 1) % len(cs)] if cs else owner
-        order.handler_id = handler.id if handler else None
+        # Everything the writes need but the store's counters, built before they are taken (their lock is held
+        # until COMMIT): the order, its lines and event, the store's templates and subscriptions, the code draw.
+        order = self._order(store, form, body, region, cart, shipping, voucher, money, now)
         order.warehouse_id = warehouse.warehouse_id
         if body.payment_method == "qris":
             order.qris_payload = dynamic_qris(settings.qris_payload or "", money.total)
         lines = [
             self._line(store.id, warehouse.warehouse_id, position, item) for position, item in enumerate(cart.items)
         ]
-        event = OrderEvent(
-            store_id=store.id,
-            kind="created",
-            actor_label="buyer",
-            to_status="pending",
-            note=f"Pesanan dibuat lewat formulir {form.slug}",
-            data={"form_id": form.id, "payment_method": body.payment_method},
-            created_at=now,
-        )
         new = NewOrder(
             order=order,
             lines=lines,
-            event=event,
+            event=_created_event(store.id, form, body.payment_method, now),
             reserved=reserved,
             phone=body.phone,
             lead_token=body.lead_token,
@@ -365,6 +354,10 @@ class PublicCheckout:
             webhooks=await data.webhooks(),
             unique_code=self._unique_code(store.id, settings, body.payment_method, money, now),
         )
+        sequence, cursor = await self.place_repo.counters(store.id, now)
+        order.number = _order_number(store.timezone, sequence, now)
+        handler = cs[(cursor - 1) % len(cs)] if cs else owner
+        order.handler_id = handler.id if handler else None
         checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
         written = await run_chain(self.session, checks, writes)
         if written.first(KEY, "id") is None:  # a concurrent checkout with this key committed first
@@ -469,13 +462,11 @@ class PublicCheckout:
         shipping: Shipping,
         voucher: VoucherQuote | None,
         money: Money,
-        sequence: int,
         now: datetime,
     ) -> Order:
-        day = now.astimezone(ZoneInfo(store.timezone)).strftime("%Y%m%d")
+        """The new order but its number and handler (the store's counters give them)."""
         return Order(
             store_id=store.id,
-            number=f"INV/{day}/{sequence:05d}",
             secret_slug=secrets.token_urlsafe(16),
             form_id=form.id,
             status="pending",
@@ -545,6 +536,23 @@ class PublicCheckout:
         if order is None or not order.qris_payload:
             raise NotFound()
         return order.qris_payload
+
+
+def _order_number(timezone: str, sequence: int, now: datetime) -> str:
+    """`INV/<day in the store's time zone>/<the store's sequence, 5 digits at least>`."""
+    return f"INV/{now.astimezone(ZoneInfo(timezone)).strftime('%Y%m%d')}/{sequence:05d}"
+
+
+def _created_event(store_id: int, form: Form, method: str, now: datetime) -> OrderEvent:
+    return OrderEvent(
+        store_id=store_id,
+        kind="created",
+        actor_label="buyer",
+        to_status="pending",
+        note=f"Pesanan dibuat lewat formulir {form.slug}",
+        data={"form_id": form.id, "payment_method": method},
+        created_at=now,
+    )
 
 
 def _phone_or_none(raw: str | None) -> str | None:
