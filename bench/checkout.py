@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from bosonline.app import create_app
 from bosonline.config import Settings
 from bosonline.migrate import upgrade
+from bosonline.runtime import Runtime
 from bosonline.wiring import build_runtime
 
 DEPOK_VILLAGE = "32.76.01.1006"
@@ -119,6 +121,39 @@ def order(subdomain: str, slug: str, variant_id: int, n: int) -> dict[str, Any]:
     }
 
 
+def checkouts(
+    client: httpx.AsyncClient, subdomain: str, slug: str, variants: list[int]
+) -> Callable[[], Awaitable[httpx.Response]]:
+    """A new buyer's checkout (`order`'s body, a fresh Idempotency-Key) at each call."""
+    counter = iter(range(10**9))
+
+    def checkout() -> Awaitable[httpx.Response]:
+        n = next(counter)
+        return client.post(
+            "/public/checkout",
+            json=order(subdomain, slug, variants[n % 2], n),
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+
+    return checkout
+
+
+async def bench_app(database_url: str | None, **settings: Any) -> tuple[Runtime, FastAPI]:
+    """The app on a migrated database (a temporary data directory, rate limits that never refuse)."""
+    runtime = build_runtime(
+        Settings(
+            data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")),
+            database_url=database_url,
+            log_level="ERROR",
+            public_rate_limit_per_minute=100_000,
+            checkout_rate_limit_per_minute=100_000,
+            **settings,
+        )
+    )
+    await upgrade(runtime.db)
+    return runtime, create_app(runtime=runtime)
+
+
 async def timed(call: Callable[[], Awaitable[httpx.Response]], repeat: int, status: int = 200) -> list[float]:
     samples = []
     for _ in range(repeat):
@@ -136,17 +171,7 @@ def report(name: str, samples: list[float], baseline: float) -> None:
 
 
 async def main(orders: int, concurrency: int, database_url: str | None) -> None:
-    settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")),
-        database_url=database_url,
-        log_level="ERROR",
-        public_rate_limit_per_minute=100_000,
-        checkout_rate_limit_per_minute=100_000,
-        db_pool_size=max(10, concurrency // 2),
-    )
-    runtime = build_runtime(settings)
-    await upgrade(runtime.db)
-    app = create_app(runtime=runtime)
+    runtime, app = await bench_app(database_url, db_pool_size=max(10, concurrency // 2))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
         headers, subdomain, slug, variants, product_id = await setup(client)
@@ -171,16 +196,7 @@ async def main(orders: int, concurrency: int, database_url: str | None) -> None:
             ),
             baseline,
         )
-        counter = iter(range(10**9))
-
-        def checkout() -> Awaitable[httpx.Response]:
-            n = next(counter)
-            return client.post(
-                "/public/checkout",
-                json=order(subdomain, slug, variants[n % 2], n),
-                headers={"Idempotency-Key": str(uuid.uuid4())},
-            )
-
+        checkout = checkouts(client, subdomain, slug, variants)
         report("POST /public/checkout (sequential)", await timed(checkout, orders, 201), baseline)
         generated = await client.post(f"/v3/products/{product_id}/follow-up-chats/generate", headers=headers)
         assert generated.status_code == 201, generated.text

@@ -37,8 +37,7 @@ class Hot:
         return await self._run(session, params, by_name=True)
 
     async def _run(self, session: AsyncSession, params: Mapping[str, Any], *, by_name: bool) -> Sequence[Any]:
-        connection = await session.connection()
-        adapted = (await connection.get_raw_connection()).dbapi_connection
+        connection, adapted = await _connection_of(session)
         if connection.dialect.name != "postgresql" or getattr(adapted, "_transaction", None) is None:
             result = await session.execute(self.statement, dict(params))
             return result.mappings().all() if by_name else result.all()
@@ -52,7 +51,7 @@ class Hot:
         processors = compiled._bind_processors
         args = [processors[name](values[name]) if name in processors else values[name] for name in compiled.positiontup]
         try:
-            return await self._send(adapted.driver_connection, compiled.string, args)  # type: ignore[union-attr]
+            return await self._send(adapted.driver_connection, compiled.string, args)
         except Exception as error:  # noqa: BLE001 — whatever the driver raises is translated, as SQLAlchemy does
             _raise_as_sqlalchemy(connection, adapted, compiled.string, args, error)
 
@@ -61,6 +60,23 @@ class Hot:
         """One round trip (asyncpg's Records answer both by position and by name)."""
         found: Sequence[Any] = await driver.fetch(sql, *args)
         return found
+
+
+_CONNECTION_KEY = "hot_sql.connection"
+
+
+async def _connection_of(session: AsyncSession) -> tuple[Any, Any]:
+    """The session's connection and its DBAPI adapter (asyncpg's underneath), kept in `session.info` for the
+    session's transaction: asking SQLAlchemy costs two greenlet hops per statement. A new transaction (after a
+    commit or a rollback) asks again."""
+    transaction = session.sync_session.get_transaction()
+    kept = session.info.get(_CONNECTION_KEY)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1], kept[2]
+    connection = await session.connection()
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    session.info[_CONNECTION_KEY] = (session.sync_session.get_transaction(), connection, adapted)
+    return connection, adapted
 
 
 def _raise_as_sqlalchemy(connection: Any, adapted: Any, sql: str, args: list[Any], error: Exception) -> typing.NoReturn:
@@ -90,11 +106,15 @@ class Ref:
 
 @dataclass(frozen=True)
 class RefText:
-    """Text with a Ref's value between `before` and `after` (a JSON body that names a row the chain creates)."""
+    """Text with Refs' values in it: `texts[0] refs[0] texts[1] … refs[-1] texts[-1]` (a JSON body that names a row
+    the chain creates, or a value it draws)."""
 
-    before: str
-    ref: Ref
-    after: str
+    texts: tuple[str, ...]
+    refs: tuple[Ref, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.texts) != len(self.refs) + 1 or not self.refs:
+            raise ValueError("a RefText is text, then a Ref and text, any number of times (one at least)")
 
 
 @dataclass(frozen=True)
@@ -102,12 +122,16 @@ class Write:
     """One INSERT (its `rows`: one, or any number with `many`) or UPDATE (`rows[0]` is its SET) of a chain. Values
     may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back.
 
+    Or a SELECT of at most one row whose columns (`returning` names them) later writes read through Refs: a value
+    drawn in the chain's own statement (`rows` is `[{}]`, its values in `params`). It sees the database as it is
+    before the chain's writes: it comes first.
+
     `statement` is built once (a module-level or cached construct), never per call: PostgreSQL's chain is cached by
     the identity of its statements. Values of the statement's own bound parameters (an UPDATE's WHERE) go in
     `params`, never inline."""
 
     name: str
-    statement: Insert | Update
+    statement: Insert | Update | Select[Any]
     rows: Sequence[Mapping[str, Any]]
     returning: Sequence[str] = ()
     many: bool = False  # an INSERT of any number of rows: PostgreSQL reads them from arrays (one cached statement)
@@ -147,6 +171,10 @@ async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequ
         checks={check.name: await session.scalar(check.statement, dict(check.params)) for check in checks}, rows={}
     )
     for write in writes:
+        if isinstance(write.statement, Select):
+            drawn = (await session.execute(write.statement, dict(write.params))).mappings().first()
+            result.rows[write.name] = [dict(drawn)] if drawn is not None else []
+            continue
         rows = [{key: _python_value(value, result) for key, value in row.items()} for row in write.rows]
         table = write.statement.table
         returning = [table.c[name] for name in write.returning]
@@ -169,7 +197,10 @@ def _python_value(value: Any, result: ChainResult) -> Any:
     if isinstance(value, Ref):
         return result.first(value.write, value.column)
     if isinstance(value, RefText):
-        return f"{value.before}{result.first(value.ref.write, value.ref.column)}{value.after}"
+        parts = [value.texts[0]]
+        for ref, text in zip(value.refs, value.texts[1:], strict=True):
+            parts += [str(result.first(ref.write, ref.column)), text]
+        return "".join(parts)
     return value
 
 
@@ -185,11 +216,11 @@ def _param(write: str, key: str) -> str:
     return f"{write}__{key}"
 
 
-def _kind(value: Any) -> tuple[str, ...] | None:
+def _kind(value: Any) -> tuple[Any, ...] | None:
     if isinstance(value, Ref):
         return ("ref", value.write, value.column)
     if isinstance(value, RefText):
-        return ("text", value.ref.write, value.ref.column)
+        return ("text", *((ref.write, ref.column) for ref in value.refs))
     return None
 
 
@@ -223,8 +254,8 @@ def _chain_params(checks: Sequence[Check], writes: Sequence[Write]) -> dict[str,
             for key, values in zip(write.rows[0], columns, strict=True):
                 first = values[0]
                 if isinstance(first, RefText):
-                    params[_param(write.name, key + "__before")] = [value.before for value in values]
-                    params[_param(write.name, key + "__after")] = [value.after for value in values]
+                    for n in range(len(first.texts)):
+                        params[_param(write.name, f"{key}__t{n}")] = [value.texts[n] for value in values]
                 elif not isinstance(first, Ref):
                     params[_param(write.name, key)] = list(values)
             continue
@@ -232,8 +263,8 @@ def _chain_params(checks: Sequence[Check], writes: Sequence[Write]) -> dict[str,
             raise ValueError(f"write {write.name!r}: several rows need many=True")
         for key, value in write.rows[0].items():
             if isinstance(value, RefText):
-                params[_param(write.name, key + "__before")] = value.before
-                params[_param(write.name, key + "__after")] = value.after
+                for n, text in enumerate(value.texts):
+                    params[_param(write.name, f"{key}__t{n}")] = text
             elif not isinstance(value, Ref):
                 params[_param(write.name, key)] = value
     return params
@@ -281,12 +312,14 @@ def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
         if isinstance(value, Ref):
             return ref_sql(value)
         if isinstance(value, RefText):
-            before = bindparam(_param(write, key + "__before"), type_=String)
-            after = bindparam(_param(write, key + "__after"), type_=String)
-            return before + _ref_text(ref_sql(value.ref)) + after
+            texts = [bindparam(_param(write, f"{key}__t{n}"), type_=String) for n in range(len(value.texts))]
+            return _joined(texts, [ref_sql(ref) for ref in value.refs])
         return bindparam(_param(write, key), type_=type_)
 
     for write in writes:
+        if isinstance(write.statement, Select):
+            ctes[write.name] = write.statement.cte(f"w_{write.name}")
+            continue
         table = write.statement.table
         stmt: Any
         if isinstance(write.statement, Insert) and write.many:
@@ -307,8 +340,12 @@ def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
     return select(*outputs).add_cte(*ctes.values())
 
 
-def _ref_text(ref: Any) -> Any:
-    return cast(ref, String)
+def _joined(texts: Sequence[Any], refs: Sequence[Any]) -> Any:
+    """`texts[0] || refs[0] || texts[1] || …` in SQL, each Ref's value as text."""
+    joined = texts[0]
+    for ref, text in zip(refs, texts[1:], strict=True):
+        joined = joined + cast(ref, String) + text
+    return joined
 
 
 def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
@@ -324,7 +361,7 @@ def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
     for key in keys:
         value = first[key]
         if isinstance(value, RefText):
-            arrays += [(f"{key}__before", String()), (f"{key}__after", String())]
+            arrays += [(f"{key}__t{n}", String()) for n in range(len(value.texts))]
         elif not isinstance(value, Ref):
             arrays.append((key, table.c[key].type))
     unnest = (
@@ -340,7 +377,8 @@ def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
         if isinstance(value, Ref):
             return ref_sql(value)
         if isinstance(value, RefText):
-            return unnest.c[f"{key}__before"] + _ref_text(ref_sql(value.ref)) + unnest.c[f"{key}__after"]
+            texts = [unnest.c[f"{key}__t{n}"] for n in range(len(value.texts))]
+            return _joined(texts, [ref_sql(ref) for ref in value.refs])
         return unnest.c[key]
 
     return statement.from_select(keys, select(*(selected(key) for key in keys)).select_from(unnest))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,14 +75,16 @@ class BuyerPage:
                 handler=await self.repo.member(order.handler_id),
                 form=await self.repo.form_by_id(order.store_id, order.form_id),
             )
+        if known.accounts is None:
+            accounts = await public_bank_accounts(self.session, order.store_id) if _by_transfer(order) else []
+            known = replace(known, accounts=accounts)
+        return self.page(order, known)
+
+    def page(self, order: Order, known: OrderContext) -> PublicOrderOut:
+        """The buyer's view from what is in hand: no statement (checkout builds it after COMMIT). `known.accounts`:
+        the store's accounts when the order is paid by transfer (None counts as none)."""
         store, lines, handler = known.store, known.lines, known.handler
-        accounts: list[BankAccountPublicOut] = []
-        if order.payment_method == "bank_transfer":
-            accounts = (
-                known.accounts
-                if known.accounts is not None
-                else await public_bank_accounts(self.session, order.store_id)
-            )
+        accounts = (known.accounts or []) if _by_transfer(order) else []
         status_url = public_order_url(self.rt.settings, order.secret_slug)
         values = placeholder_values(order, store, lines, handler, accounts, status_url)
         page = success_page_of(known.form) if known.form is not None else None
@@ -111,3 +113,7 @@ class BuyerPage:
             ),
             status_url=status_url,
         )
+
+
+def _by_transfer(order: Order) -> bool:
+    return order.payment_method == "bank_transfer"

@@ -2,8 +2,8 @@
 
 On PostgreSQL a checkout is: BEGIN, the entry read (store, settings, form and the Idempotency-Key's row in one
 SELECT), the stock read, [the voucher], the reservation (one conditional UPDATE for every line), the store's
-counters (the store's row lock, taken last), [the taken unique codes], the writes (one statement of data-modifying
-CTEs, hot_sql.run_chain) and COMMIT.
+counters (the store's row lock, taken last), the writes (one statement of data-modifying CTEs, hot_sql.run_chain;
+a bank transfer's unique code is drawn in it) and COMMIT.
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ from bosonline.models import (
     VoucherRedemption,
     WebhookDelivery,
 )
+from bosonline.order.customer_repository import unique_code_draw
 
 ORDER = "order"
 LINES = "lines"
 KEY = "key"
+UNIQUE_CODE = "unique_code"
 BUYER_USES = "buyer_uses"
 
 _ENTRY = (
@@ -56,7 +58,7 @@ _ENTRY = (
 
 _SETTINGS = StoreSettings.__table__
 # The store's order number and CS rotator in one UPDATE: its row lock orders the store's checkouts, so it is
-# taken as late as possible (only the unique codes and the writes follow it before COMMIT).
+# taken as late as possible (only the writes, with the unique code they draw, follow it before COMMIT).
 _COUNTERS = Hot(
     update(_SETTINGS)
     .where(_SETTINGS.c.store_id == bindparam("store"))
@@ -138,6 +140,15 @@ class PlaceRepository:
         return int(row[0]), int(row[1])
 
     # --- the writes, as one chain (hot_sql.run_chain): every statement built once, values bound per checkout ---------
+
+    def unique_code(self, store_id: int, amount: int, codes: tuple[int, int], since: datetime) -> Write:
+        """A bank transfer's unique code drawn in the chain (its `code` and the order's `total` with it): among
+        `codes`, one no recent unpaid transfer of `amount` uses (customer_repository.unique_code_draw). The chain's
+        statement follows the store's counters, so its snapshot sees every transfer committed before that lock."""
+        params = {"code_store": store_id, "code_since": since, "code_amount": amount}
+        params |= {"code_low": codes[0], "code_high": codes[1]}
+        statement = unique_code_draw(dialect_of(self.session))
+        return Write(UNIQUE_CODE, statement, [{}], returning=("code", "total"), params=params)
 
     def customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> Write:
         row = {"store_id": store_id, "phone": phone, "name": name, "email": email, "created_at": now, "updated_at": now}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect
@@ -18,6 +19,7 @@ from bosonline.followup.rules import ABANDONED
 from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
 from bosonline.hot_sql import Check, Ref, RefText, Write
 from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
+from bosonline.models.base import Base
 from bosonline.order.stats import counter_row, counter_upsert, snapshot
 from bosonline.order.timeline import order_payload
 from bosonline.voucher.rules import VoucherQuote
@@ -41,23 +43,39 @@ class NewOrder:
     timezone: str  # the store's: the recap counters' day
     templates: list[FollowupChat]  # the store's follow-up templates
     webhooks: list[tuple[int, frozenset[str]]]  # the store's active subscriptions: (id, events)
+    unique_code: Write | None = None  # a bank transfer's code, drawn in the chain (the order's money holds 0 for it)
 
 
-def row_values(row: Any) -> dict[str, Any]:
+def row_values(row: Base) -> dict[str, Any]:
     """An ORM object's column values for a Core INSERT, without its id; a column left unset takes its scalar
-    default, which the object is given too (the response reads it)."""
-    table = inspect(type(row)).local_table
+    default, which the object is given too (the response reads it). Read from the instance's dict (a transient
+    object holds what it was given there), not through the instrumented attributes: a checkout reads ~100."""
+    given = row.__dict__
     values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.key == "id":
-            continue
-        value = getattr(row, column.key)
-        if value is None and column.default is not None and column.default.is_scalar:
-            value = column.default.arg
-            setattr(row, column.key, value)
-        if value is not None or column.nullable:
-            values[column.key] = value
+    for key, default, nullable in _columns(type(row)):
+        value = given.get(key)
+        if value is None and default is not _NO_DEFAULT:
+            value = default
+            setattr(row, key, value)
+        if value is not None or nullable:
+            values[key] = value
     return values
+
+
+_NO_DEFAULT = object()
+
+
+@cache
+def _columns(model: type[Base]) -> tuple[tuple[str, Any, bool], ...]:
+    """(key, scalar default or _NO_DEFAULT, nullable) of each column of the model's table but its id."""
+    table = inspect(model).local_table
+    found = []
+    for column in table.columns:
+        scalar = column.default is not None and getattr(column.default, "is_scalar", False)
+        default = getattr(column.default, "arg", None) if scalar else _NO_DEFAULT
+        if column.key != "id":
+            found.append((column.key, default, bool(column.nullable)))
+    return tuple(found)
 
 
 async def order_writes(
@@ -67,8 +85,10 @@ async def order_writes(
     order = new.order
     store_id = order.store_id
     checks: list[Check] = []
-    writes = [repo.customer(store_id, order.customer_phone, order.customer_name, order.customer_email, now)]
-    order_row = row_values(order) | {"customer_id": Ref("customer", "id")}
+    drawn = drawn_money(new.unique_code)
+    writes = [new.unique_code] if new.unique_code is not None else []
+    writes.append(repo.customer(store_id, order.customer_phone, order.customer_name, order.customer_email, now))
+    order_row = row_values(order) | {"customer_id": Ref("customer", "id")} | drawn
     writes.append(repo.order(order_row))
     order_id = Ref(ORDER, "id")
     writes.append(repo.lines([row_values(line) | {"order_id": order_id} for line in new.lines]))
@@ -93,12 +113,16 @@ async def order_writes(
     followups = creation_rows(templates, store_id, order, product_ids, now)
     if followups:
         writes.append(repo.followups([row | {"order_id": order_id} for row in followups]))
-    deliveries = _deliveries(order, new.lines, [webhook for webhook, events in new.webhooks if CREATED in events], now)
+    endpoints = [webhook for webhook, events in new.webhooks if CREATED in events]
+    deliveries = _deliveries(order, new.lines, endpoints, now, drawn)
     if deliveries:
         writes.append(repo.outbox(deliveries))
     wake = bool(deliveries) or due_now(followups, now)
     snap = snapshot(order, new.timezone)
-    writes.append(repo.stats(counter_upsert(session), counter_row(store_id, snap.key, 1, snap.total)))
+    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total)
+    if drawn:
+        stats["total"] = drawn["total"]
+    writes.append(repo.stats(counter_upsert(session), stats))
     writes.append(repo.key(store_id, key, fingerprint, now))
     return checks, writes, wake
 
@@ -137,16 +161,29 @@ def _variant_of(line: OrderLine) -> int:
     return line.variant_id or 0
 
 
-def _deliveries(order: Order, lines: list[OrderLine], endpoints: list[int], now: datetime) -> list[dict[str, Any]]:
+def drawn_money(unique_code: Write | None) -> dict[str, Ref]:
+    """The order's columns that the chain's unique code draw sets (none without a draw)."""
+    if unique_code is None:
+        return {}
+    return {"unique_code": Ref(unique_code.name, "code"), "total": Ref(unique_code.name, "total")}
+
+
+def _deliveries(
+    order: Order, lines: list[OrderLine], endpoints: list[int], now: datetime, drawn: dict[str, Ref]
+) -> list[dict[str, Any]]:
     """The order.created deliveries, one per subscribed endpoint. The body names the order's id, which the chain
-    creates: it is written as the text around it (`"id":` is the first key of `data.order`, and nothing a buyer
-    types comes before it)."""
+    creates, and the unique code and total it draws (`drawn`): it is written as the text around them (each
+    `"<key>":null` once in it: a quote in what a buyer types is escaped)."""
     if not endpoints:
         return []
-    customer_id = order.customer_id
+    holes = {"id": Ref(ORDER, "id"), **drawn}
+    kept = {key: getattr(order, key) for key in ("customer_id", *holes)}
     order.customer_id = 0  # not known yet (the chain upserts it), and not in the webhook's customer block
+    for key in holes:
+        setattr(order, key, None)
     data_json = dumps({"order": order_payload(order, lines)})
-    order.customer_id = customer_id
+    for key, value in kept.items():
+        setattr(order, key, value)
     rows = []
     for webhook_id in endpoints:
         row = delivery_row(
@@ -158,7 +195,18 @@ def _deliveries(order: Order, lines: list[OrderLine], endpoints: list[int], now:
             data_json=data_json,
             now=now,
         )
-        before, found, after = row["body"].partition('"id":null')
-        assert found, "order_payload begins with the order's id"
-        rows.append(row | {"order_id": Ref(ORDER, "id"), "body": RefText(before + '"id":', Ref(ORDER, "id"), after)})
+        rows.append(row | {"order_id": Ref(ORDER, "id"), "body": _with_holes(row["body"], holes)})
     return rows
+
+
+def _with_holes(body: str, holes: dict[str, Ref]) -> RefText:
+    """`body` with the value of each `"<key>":null` of `holes` the Ref's."""
+    marks = sorted((body.find(f'"{key}":null'), key) for key in holes)
+    texts, start = [], 0
+    for at, key in marks:
+        mark = f'"{key}":null'
+        assert at >= 0 and body.count(mark) == 1, f"the payload names {key} once"
+        texts.append(body[start : at + len(mark) - len("null")])
+        start = at + len(mark)
+    texts.append(body[start:])
+    return RefText(tuple(texts), tuple(holes[key] for _, key in marks))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import ARRAY, BigInteger, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import dialect_of
+from bosonline.hot_sql import Hot
 from bosonline.models import (
     Form,
     FormItem,
@@ -43,17 +46,22 @@ class WarehouseStock:
     available: dict[int, int]  # variant id → on hand − reserved
 
 
-# Built once (a checkout's hot path): the variants are an expanding IN.
-_WAREHOUSE_STOCK = (
-    select(Warehouse.id, Warehouse.region_code, Stock.variant_id, Stock.on_hand - Stock.reserved)
-    .join(StoreWarehouse, StoreWarehouse.warehouse_id == Warehouse.id)
-    .outerjoin(
-        Stock,
-        and_(Stock.warehouse_id == Warehouse.id, Stock.variant_id.in_(bindparam("variants", expanding=True))),
+@cache
+def _warehouse_stock(dialect: str) -> Hot:
+    """The store's warehouses and what they hold of some variants; built once per dialect (a checkout's hot path):
+    on PostgreSQL the variants are one array parameter (`= ANY($2)`, so the statement is sent straight to asyncpg,
+    hot_sql.Hot), elsewhere an expanding IN."""
+    if dialect == "postgresql":
+        variants = Stock.variant_id == func.any(bindparam("variants", type_=ARRAY(BigInteger)))
+    else:
+        variants = Stock.variant_id.in_(bindparam("variants", expanding=True))
+    return Hot(
+        select(Warehouse.id, Warehouse.region_code, Stock.variant_id, Stock.on_hand - Stock.reserved)
+        .join(StoreWarehouse, StoreWarehouse.warehouse_id == Warehouse.id)
+        .outerjoin(Stock, and_(Stock.warehouse_id == Warehouse.id, variants))
+        .where(StoreWarehouse.store_id == bindparam("store"), Warehouse.deleted_at.is_(None))
+        .order_by(Warehouse.is_default.desc(), Warehouse.id)
     )
-    .where(StoreWarehouse.store_id == bindparam("store"), Warehouse.deleted_at.is_(None))
-    .order_by(Warehouse.is_default.desc(), Warehouse.id)
-)
 
 
 class CheckoutRepository:
@@ -147,7 +155,8 @@ class CheckoutRepository:
 
     async def warehouse_stock(self, store_id: int, variant_ids: Sequence[int]) -> list[WarehouseStock]:
         """The store's warehouses, default first, each with what it holds of `variant_ids` (missing: 0)."""
-        rows = await self.session.execute(_WAREHOUSE_STOCK, {"store": store_id, "variants": list(variant_ids)})
+        statement = _warehouse_stock(dialect_of(self.session))
+        rows = await statement.rows(self.session, {"store": store_id, "variants": list(variant_ids)})
         found: dict[int, WarehouseStock] = {}
         for warehouse_id, region_code, variant_id, available in rows:
             entry = found.setdefault(warehouse_id, WarehouseStock(warehouse_id, region_code, {}))

@@ -2,8 +2,8 @@
 
 Placing an order is one transaction: read the store, form and Idempotency-Key (a replay stops there), check and
 price everything, reserve stock (one conditional UPDATE) and the voucher's use (conditional UPDATE), then take the
-store's next order number and CS (one UPDATE whose row lock serializes the store's checkouts: taken last), draw
-the unique code, and write the customer, order, lines, event, movements, redemption, leads, follow-ups, outbox,
+store's next order number and CS (one UPDATE whose row lock serializes the store's checkouts: taken last), then
+draw the unique code and write the customer, order, lines, event, movements, redemption, leads, follow-ups, outbox,
 counters and the key in one chain (checkout/place_writes.py; one statement on PostgreSQL). Any refusal rolls all
 of it back: no reservation, customer, key or order is left behind.
 """
@@ -11,7 +11,7 @@ of it back: no reservation, customer, key or order is left behind.
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from bosonline.checkout.cart import (
     store_from_host,
 )
 from bosonline.checkout.errors import CheckoutError
-from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, PlaceRepository
+from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, UNIQUE_CODE, PlaceRepository
 from bosonline.checkout.place_writes import NewOrder, order_writes
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
@@ -52,19 +52,18 @@ from bosonline.checkout.store_data import StoreData
 from bosonline.db import retried_if_first
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
-from bosonline.hot_sql import run_chain
+from bosonline.hot_sql import Write, run_chain
 from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
-from bosonline.order.customer_repository import CustomerRepository
 from bosonline.order.fields import buyer_columns
 from bosonline.order.pricing import (
     UNIQUE_CODE_LOOKBACK,
     Money,
-    draw_unique_code,
     money_columns,
     price_order,
+    unique_code_range,
     unit_price,
 )
 from bosonline.order.schemas import MoneyOut
@@ -78,6 +77,15 @@ from bosonline.voucher.checkout import VoucherRefused, checkout_vouchers, claim_
 from bosonline.voucher.rules import VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
 from bosonline.webhook.outbox import wake_worker_after_commit
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An order `place` wrote (`created`) or found (a replay), and what its buyer's page needs."""
+
+    order: Order
+    context: OrderContext
+    created: bool
 
 
 class PublicCheckout:
@@ -275,12 +283,14 @@ class PublicCheckout:
 
     # --- placing the order ------------------------------------------------------------------------------------
 
-    async def place(self, host: str | None, body: CheckoutIn, key: str) -> tuple[PublicOrderOut, bool]:
-        """The order and True, or — for a key already used with the same body — the order it made and False.
+    async def place(self, host: str | None, body: CheckoutIn, key: str) -> Placed:
+        """The order written (created), or — for a key already used with the same body — the order it made, with
+        everything its buyer's page needs: `receipt` builds the page without a statement, after COMMIT.
 
         Reads first (the entry read brings the key's row: a replay does nothing else), then claims what is
         scarce (stock, the voucher's use), then takes the store's counters (its row lock) as late as possible:
-        only the unique codes and the writes (one statement on PostgreSQL) follow it before COMMIT."""
+        only the writes (one statement on PostgreSQL, which draws the unique code too) follow it before COMMIT,
+        which the caller sends before it builds the page (web/checkout_endpoints.py)."""
         if body.website:
             raise ValidationFailed(
                 "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
@@ -300,7 +310,7 @@ class PublicCheckout:
         fingerprint = request_hash(body)
         data = StoreData(self.session, store.id, store.data_version)
         if entry.key_hash is not None:
-            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data)), False
+            return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data))
         now = self.rt.clock.now()
         self._check_fields(form, settings, body)
         region = await delivery_region(body.region_code, body.postal_code)
@@ -321,32 +331,19 @@ class PublicCheckout:
         if len(reserved) < len(quantities):
             raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
         quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now) if voucher else None
-        sequence, cursor = await self.place_repo.counters(store.id, now)
-        if body.payment_method == "bank_transfer" and settings.unique_code_enabled:
-            money = await self._with_unique_code(store.id, settings, money, now)
-
-        order = self._order(store, form, body, region, cart, shipping, voucher, money, sequence, now)
-        handler = cs[(cursor - 1) % len(cs)] if cs else owner
-        order.handler_id = handler.id if handler else None
+        # Everything the writes need but the store's counters, built before they are taken (their lock is held
+        # until COMMIT): the order, its lines and event, the store's templates and subscriptions, the code draw.
+        order = self._order(store, form, body, region, cart, shipping, voucher, money, now)
         order.warehouse_id = warehouse.warehouse_id
         if body.payment_method == "qris":
             order.qris_payload = dynamic_qris(settings.qris_payload or "", money.total)
         lines = [
             self._line(store.id, warehouse.warehouse_id, position, item) for position, item in enumerate(cart.items)
         ]
-        event = OrderEvent(
-            store_id=store.id,
-            kind="created",
-            actor_label="buyer",
-            to_status="pending",
-            note=f"Pesanan dibuat lewat formulir {form.slug}",
-            data={"form_id": form.id, "payment_method": body.payment_method},
-            created_at=now,
-        )
         new = NewOrder(
             order=order,
             lines=lines,
-            event=event,
+            event=_created_event(store.id, form, body.payment_method, now),
             reserved=reserved,
             phone=body.phone,
             lead_token=body.lead_token,
@@ -355,7 +352,12 @@ class PublicCheckout:
             timezone=store.timezone,
             templates=await data.templates(),
             webhooks=await data.webhooks(),
+            unique_code=self._unique_code(store.id, settings, body.payment_method, money, now),
         )
+        sequence, cursor = await self.place_repo.counters(store.id, now)
+        order.number = _order_number(store.timezone, sequence, now)
+        handler = cs[(cursor - 1) % len(cs)] if cs else owner
+        order.handler_id = handler.id if handler else None
         checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
         written = await run_chain(self.session, checks, writes)
         if written.first(KEY, "id") is None:  # a concurrent checkout with this key committed first
@@ -363,10 +365,14 @@ class PublicCheckout:
             again = await self.place_repo.entry(subdomain, slug, key)
             if again is None or again.key_hash is None:
                 raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
-            return await self._replay(again.key_hash, again.key_order_id, fingerprint), False
+            known = (again.store, again.form, StoreData(self.session, again.store.id, again.store.data_version))
+            return await self._replay(again.key_hash, again.key_order_id, fingerprint, known)
         if quota_per_buyer is not None and int(written.checks[BUYER_USES]) >= quota_per_buyer:
             raise VoucherRefused("buyer_limit_reached")
         order.id = int(written.first(ORDER, "id"))
+        if new.unique_code is not None:
+            order.unique_code = int(written.first(UNIQUE_CODE, "code"))
+            order.total = int(written.first(UNIQUE_CODE, "total"))
         order.customer_id = int(written.first("customer", "id"))
         line_ids = {int(row["position"]): int(row["id"]) for row in written.rows[LINES]}
         for line in lines:
@@ -375,16 +381,26 @@ class PublicCheckout:
         if wake:
             wake_worker_after_commit(self.session)
         accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
-        return await self.buyer_page.public(order, OrderContext(store, lines, handler, form, accounts)), True
+        return Placed(order, OrderContext(store, lines, handler, form, accounts), created=True)
 
-    async def _with_unique_code(self, store_id: int, settings: StoreSettings, money: Money, now: datetime) -> Money:
-        """The money with a unique code no other open transfer of the same amount uses (DESIGN.md §4). Read after
-        the store's counters: that lock orders the store's checkouts, and this statement's snapshot follows it, so
-        it sees every transfer committed before."""
+    def receipt(self, placed: Placed) -> PublicOrderOut:
+        """The buyer's page of a placed order (no statement: everything is in `placed`)."""
+        return self.buyer_page.page(placed.order, placed.context)
+
+    def _unique_code(
+        self, store_id: int, settings: StoreSettings, method: str, money: Money, now: datetime
+    ) -> Write | None:
+        """A bank transfer's unique code, which no other open transfer of the same amount uses (DESIGN.md §4), as
+        the chain's first part: drawn in the chain's statement, which follows the store's counters (that lock
+        orders the store's checkouts, and the statement's snapshot follows it, so it sees every transfer committed
+        before). None: no code (another method, codes off, or no code fits the amount: the money keeps 0)."""
+        if method != "bank_transfer" or not settings.unique_code_enabled:
+            return None
         amount = money.before_unique_code
-        taken = await CustomerRepository(self.session).taken_unique_codes(store_id, amount, now - UNIQUE_CODE_LOOKBACK)
-        code = draw_unique_code(amount, settings.unique_code_min, settings.unique_code_max, taken)
-        return replace(money, unique_code=code)
+        codes = unique_code_range(amount, settings.unique_code_min, settings.unique_code_max)
+        if codes is None:
+            return None
+        return self.place_repo.unique_code(store_id, amount, codes, now - UNIQUE_CODE_LOOKBACK)
 
     async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: dict[int, tuple[int, int]]) -> OutOfStock:
         """Another checkout took the stock since it was read: 409 naming what is left (the caller's transaction
@@ -446,13 +462,11 @@ class PublicCheckout:
         shipping: Shipping,
         voucher: VoucherQuote | None,
         money: Money,
-        sequence: int,
         now: datetime,
     ) -> Order:
-        day = now.astimezone(ZoneInfo(store.timezone)).strftime("%Y%m%d")
+        """The new order but its number and handler (the store's counters give them)."""
         return Order(
             store_id=store.id,
-            number=f"INV/{day}/{sequence:05d}",
             secret_slug=secrets.token_urlsafe(16),
             form_id=form.id,
             status="pending",
@@ -489,12 +503,8 @@ class PublicCheckout:
         )
 
     async def _replay(
-        self,
-        key_hash: str,
-        order_id: int | None,
-        fingerprint: str,
-        known: tuple[Store, Form, StoreData] | None = None,
-    ) -> PublicOrderOut:
+        self, key_hash: str, order_id: int | None, fingerprint: str, known: tuple[Store, Form, StoreData]
+    ) -> Placed:
         """The order the key made; `known`: the store, form and store data the entry read brought."""
         if key_hash != fingerprint:
             raise ValidationFailed(
@@ -505,8 +515,6 @@ class PublicCheckout:
         if order_id is None:  # a key of the claim-then-attach days that never got its order
             raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
         order = await self.repo.order_by_id(order_id)
-        if known is None:
-            return await self.buyer_page.public(order)
         store, form, data = known
         context = OrderContext(
             store=store,
@@ -515,7 +523,7 @@ class PublicCheckout:
             form=form if order.form_id == form.id else await self.repo.form_by_id(order.store_id, order.form_id),
             accounts=await data.bank_accounts() if order.payment_method == "bank_transfer" else [],
         )
-        return await self.buyer_page.public(order, context)
+        return Placed(order, context, created=False)
 
     async def order(self, secret_slug: str) -> PublicOrderOut:
         order = await self.repo.order_by_secret(secret_slug)
@@ -528,6 +536,23 @@ class PublicCheckout:
         if order is None or not order.qris_payload:
             raise NotFound()
         return order.qris_payload
+
+
+def _order_number(timezone: str, sequence: int, now: datetime) -> str:
+    """`INV/<day in the store's time zone>/<the store's sequence, 5 digits at least>`."""
+    return f"INV/{now.astimezone(ZoneInfo(timezone)).strftime('%Y%m%d')}/{sequence:05d}"
+
+
+def _created_event(store_id: int, form: Form, method: str, now: datetime) -> OrderEvent:
+    return OrderEvent(
+        store_id=store_id,
+        kind="created",
+        actor_label="buyer",
+        to_status="pending",
+        note=f"Pesanan dibuat lewat formulir {form.slug}",
+        data={"form_id": form.id, "payment_method": method},
+        created_at=now,
+    )
 
 
 def _phone_or_none(raw: str | None) -> str | None:

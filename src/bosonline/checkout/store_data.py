@@ -16,9 +16,10 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import inspect, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bosonline.bank.schemas import BankAccountPublicOut
 from bosonline.checkout.repository import CheckoutRepository, Offered
@@ -88,6 +89,18 @@ class LruCache:
 
 
 CACHE = LruCache(CACHE_ENTRIES)
+# Engine → its URL as text, the cache keys' database: a URL object renders itself as text at every hash.
+_DATABASES: WeakKeyDictionary[Engine | AsyncEngine, str] = WeakKeyDictionary()
+
+
+def _database_of(session: AsyncSession) -> str | None:
+    if session.bind is None:
+        return None
+    engine = session.bind.engine
+    found = _DATABASES.get(engine)
+    if found is None:
+        found = _DATABASES[engine] = engine.url.render_as_string(hide_password=False)
+    return found
 
 
 class StoreData:
@@ -102,8 +115,7 @@ class StoreData:
         # The database too: one process may serve several (tests, the CLI). Store ids are never reused within one
         # (PostgreSQL sequences; SQLite would hand out only a deleted newest id again, and stores are closed, not
         # deleted).
-        database = self.session.bind.engine.url if self.session.bind is not None else None
-        return (database, self.store_id, self.version, kind, *more)
+        return (_database_of(self.session), self.store_id, self.version, kind, *more)
 
     async def offered(self, form: Form) -> list[Offered]:
         key = self._key("offered", form.id)

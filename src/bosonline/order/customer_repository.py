@@ -5,25 +5,57 @@ members, so every statement names the store."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import dialect_insert
 from bosonline.hot_sql import Hot
 from bosonline.models import Customer, Order
 
-# Built once: checkout reads it after the store's counters, in its lock.
-_TAKEN_CODES = Hot(
-    select(Order.unique_code).where(
-        Order.store_id == bindparam("store"),
-        Order.created_at >= bindparam("since"),
+
+def _taken_codes(prefix: str = "") -> Select[int]:
+    """Codes of the store's recent unpaid bank transfers of one amount before the code (parameters `store`, `since`,
+    `amount`, named with `prefix`)."""
+    return select(Order.unique_code).where(
+        Order.store_id == bindparam(f"{prefix}store"),
+        Order.created_at >= bindparam(f"{prefix}since"),
         Order.payment_method == "bank_transfer",
         Order.payment_status == "unpaid",
-        Order.total + Order.unique_code == bindparam("amount"),
+        Order.total + Order.unique_code == bindparam(f"{prefix}amount", type_=BigInteger),
     )
-)
+
+
+# Built once: an order edit that re-prices a transfer reads them (pricing.draw_unique_code then picks one).
+_TAKEN_CODES = Hot(_taken_codes())
 _TAKEN_CODES_EXCEPT = Hot(_TAKEN_CODES.statement.where(Order.id != bindparam("except_order")))
+
+
+@cache
+def unique_code_draw(dialect: str) -> Select[tuple[int, int]]:
+    """`SELECT code, total`: one code of [code_low, code_high] that none of the codes `_taken_codes` finds uses (any
+    code of the range when all are, at random among them), and `code_amount − code` — pricing.draw_unique_code's rule
+    in SQL, so that checkout draws it in its chain of writes (hot_sql.Write of a SELECT), in the statement whose
+    snapshot follows the store's counters lock. Parameters `code_store`, `code_since`, `code_amount`, `code_low`,
+    `code_high`; the range must not be empty. Built once per dialect: PostgreSQL counts with generate_series, SQLite
+    (which may lack it) with a recursive CTE."""
+    low, high = bindparam("code_low", type_=Integer), bindparam("code_high", type_=Integer)
+    codes: Any
+    if dialect == "postgresql":
+        codes = func.generate_series(low, high).table_valued("value").render_derived(name="codes")
+    else:
+        first = select(low.label("value")).cte("codes", recursive=True)
+        codes = first.union_all(select(first.c.value + 1).where(first.c.value < high))
+    code = codes.c.value
+    total = bindparam("code_amount", type_=BigInteger) - code
+    return (
+        select(code.label("code"), total.label("total"))
+        .select_from(codes)
+        .order_by(code.in_(_taken_codes("code_")), func.random())
+        .limit(1)
+    )
 
 
 class CustomerRepository:

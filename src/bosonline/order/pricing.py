@@ -104,11 +104,19 @@ def price_order(
     )
 
 
+def unique_code_range(amount: int, low: int, high: int) -> tuple[int, int] | None:
+    """The codes a transfer of `amount` may get: [low, high], never taking the total below Rp1; None when none."""
+    high = min(high, amount - 1)
+    return (low, high) if high >= low else None
+
+
 def draw_unique_code(amount: int, low: int, high: int, taken: Collection[int]) -> int:
     """A code in [low, high] that no other open transfer of the same amount uses, so that a transfer of
-    `amount − code` points at one order. The code never takes the total below Rp1. 0 when nothing fits."""
-    high = min(high, amount - 1)
-    if high < low:
+    `amount − code` points at one order. The code never takes the total below Rp1. 0 when nothing fits.
+    (Checkout draws the same way in SQL: customer_repository.unique_code_draw.)"""
+    codes = unique_code_range(amount, low, high)
+    if codes is None:
         return 0
+    low, high = codes
     free = [code for code in range(low, high + 1) if code not in taken]
     return secrets.choice(free) if free else secrets.randbelow(high - low + 1) + low

@@ -182,7 +182,7 @@ async def check_voucher(
     },
 )
 async def create_order(
-    body: CheckoutIn, key: IdempotencyKey, checkout: Checkout, host: Host, response: Response
+    body: CheckoutIn, key: IdempotencyKey, checkout: Checkout, host: Host, response: Response, db: DbDep
 ) -> Envelope[PublicOrderOut]:
     """Places the order: checks the form, items, quantities, phone, region, courier, payment method and
     voucher; prices it (voucher, shipping, COD fee, unique transfer code); reserves stock; creates or reuses the
@@ -191,11 +191,14 @@ async def create_order(
 
     `success` says where the page goes next (message, redirect or WhatsApp); `payment` what the buyer pays and
     how (bank accounts with the exact amount, or the order's QRIS)."""
-    order, created = await checkout.place(host, body, key)
-    if not created:
+    placed = await checkout.place(host, body, key)
+    # Committed before the page is built and serialized: the store's counters row (its order number and CS), which
+    # every checkout of the store waits for, is locked until COMMIT (docs/architecture.md, Transactions).
+    await db.commit()
+    if not placed.created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
-    return Envelope(data=order)
+    return Envelope(data=checkout.receipt(placed))
 
 
 @router.post(
