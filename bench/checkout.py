@@ -171,7 +171,7 @@ def report(name: str, samples: list[float], baseline: float) -> None:
 
 
 async def main(orders: int, concurrency: int, database_url: str | None) -> None:
-    runtime, app = await bench_app(database_url, db_pool_size=max(10, concurrency // 2))
+    runtime, app = await bench_app(database_url, db_pool_size=max(20, concurrency))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
         headers, subdomain, slug, variants, product_id = await setup(client)
