@@ -15,12 +15,13 @@ async def test_authenticated_store_request_budget(client: httpx.AsyncClient, rt:
     with count_queries(rt) as log:
         response = await client.get("/store", headers=owner["headers"])
     assert response.status_code == 200
-    # the caller and the store context in one statement (user, live session, membership, store), then settings
-    assert log.count == 2, log.statements
+    # the caller, the store context and the store's settings in one statement (user, live session, membership,
+    # store, settings)
+    assert log.count == 1, log.statements
     with count_queries(rt) as named:
         response = await client.get("/store", headers=bearer(owner["tokens"], owner["store"]["id"]))
     assert response.status_code == 200
-    assert named.count == 2, named.statements
+    assert named.count == 1, named.statements
 
 
 async def test_account_route_budget(client: httpx.AsyncClient, rt: Runtime) -> None:

@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
 
 from bosonline import __version__
@@ -140,6 +141,11 @@ TAGS = [
 ]
 
 
+# FastAPI's native OpenTelemetry, off unless BOSONLINE_TELEMETRY: on, FastAPI asks the OpenTelemetry providers on
+# every request whether one is configured, and wraps each request, its dependencies, endpoint and serialization.
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
 # Order matters where paths overlap: /store/order/followup…, /recap, /download, /invoice and /status come before
 # /store/order/{order_id}.
 ROUTERS = (
@@ -192,6 +198,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=_lifespan(runtime, settings),
+        telemetry=None if settings.telemetry else NO_TELEMETRY,
     )
     app.state.runtime = runtime
     watch_pool(runtime.db.engine)

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         "(no overflow); a request that finds them all in use waits for one.",
     )
     cors_origins: list[str] = Field(default_factory=list)
+    telemetry: bool = Field(
+        False,
+        description="FastAPI's own OpenTelemetry spans, metrics and logs of each request, sent to the providers the "
+        "process configures (FASTAPI_OTEL_AUTO_CONFIGURE, OTEL_*). Off: no per-request telemetry work.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile. Tests lower them.

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.requests import HTTPConnection
+from fastapi.security import HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import AccessError, CommonError, Forbidden, Unauthorized, raises
@@ -44,29 +45,37 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbDep = Annotated[AsyncSession, Depends(get_db)]
 ClientDep = Annotated[Client, Depends(get_client)]
 
-_bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login, /auth/register or /auth/refresh.")
-
-
 _LOGIN_CODES = (CommonError.unauthorized, AccessError.invalid_token, AccessError.token_expired)
 
 
-@raises(*_LOGIN_CODES)
-async def access_claims(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> AccessClaims:
-    """The claims of the request's access token, checked without the database."""
-    runtime: Runtime = request.app.state.runtime
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
-    if len(credentials.credentials) > 2048:
-        raise Unauthorized("Access token is invalid", code=AccessError.invalid_token)
-    try:
-        return runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
-    except InvalidToken as exc:
-        if str(exc) == "expired":
-            raise Unauthorized("Access token is expired", code=AccessError.token_expired) from exc
-        raise Unauthorized("Access token is invalid", code=AccessError.invalid_token) from exc
+class AccessToken(HTTPBearer):
+    """The bearer scheme of the OpenAPI document (`HTTPBearer`), whose value is the access token's claims, checked
+    without the database: one dependency where FastAPI solved two (the scheme, then a function reading it), for
+    every authenticated request (issue 15)."""
 
+    async def __call__(self, request: HTTPConnection) -> AccessClaims:  # type: ignore[override]
+        credentials = await super().__call__(request)  # None without a bearer token (auto_error is off)
+        if credentials is None:
+            raise Unauthorized("Authentication required: send Authorization: Bearer <access token>")
+        if len(credentials.credentials) > 2048:
+            raise Unauthorized("Access token is invalid", code=AccessError.invalid_token)
+        runtime: Runtime = request.app.state.runtime
+        try:
+            return runtime.access_tokens.verify(credentials.credentials, runtime.clock.now())
+        except InvalidToken as exc:
+            if str(exc) == "expired":
+                raise Unauthorized("Access token is expired", code=AccessError.token_expired) from exc
+            raise Unauthorized("Access token is invalid", code=AccessError.invalid_token) from exc
+
+
+access_claims = raises(*_LOGIN_CODES)(
+    AccessToken(
+        scheme_name="HTTPBearer",
+        auto_error=False,
+        description="Access token from /auth/login, /auth/register or /auth/refresh.",
+    )
+)
+"""The claims of the request's access token (a dependency)."""
 
 ClaimsDep = Annotated[AccessClaims, Depends(access_claims)]
 
@@ -114,27 +123,40 @@ StoreIdHeader = Annotated[
 async def current_store(request: Request, claims: ClaimsDep, x_store_id: StoreIdHeader = None) -> StoreContext:
     """The caller and the store the request acts in, in one query (the login's checks as in `current_principal`,
     then the membership's), once per request; the caller is kept for `current_principal` on the same request."""
+    return await _store_context(request, claims, x_store_id, settings=False)
+
+
+async def _store_context(
+    request: Request, claims: AccessClaims, x_store_id: int | None, *, settings: bool
+) -> StoreContext:
+    """`current_store`; with `settings`, its statement also reads the store's settings row (`StoreContext.settings`)."""
     known: StoreContext | None = getattr(request.state, "store_context", None)
     if known is not None:
         return known
-    rows = await PrincipalRepository(request.state.db).principal_in_store(claims.user_id, claims.session_id, x_store_id)
+    rows = await PrincipalRepository(request.state.db).principal_in_store(
+        claims.user_id, claims.session_id, x_store_id, settings=settings
+    )
     if not rows:
         raise _session_revoked()
     request.state.principal = Principal(user=rows[0][0], session_id=claims.session_id)
-    request.state.store_context = context = store_context(x_store_id, [(member, store) for _, member, store in rows])
+    context = store_context(x_store_id, [(member, store) for _, member, store, _ in rows])
+    if settings:
+        context = dataclasses.replace(context, settings=next(row[3] for row in rows if row[2] is context.store))
+    request.state.store_context = context
     return context
 
 
 CurrentStore = Annotated[StoreContext, Depends(current_store)]
 
 
-def require(permission: Permission) -> Callable[..., Awaitable[StoreContext]]:
+def require(permission: Permission, *, settings: bool = False) -> Callable[..., Awaitable[StoreContext]]:
     """Dependency: the request's store context, if the caller's role there grants `permission`. It reads the context
-    itself (`current_store`, called, not depended on): one dependency fewer for FastAPI to solve on every request."""
+    itself (`current_store`, called, not depended on): one dependency fewer for FastAPI to solve on every request.
+    `settings`: for routes that read the store's settings, loaded by the same statement (one round trip fewer)."""
 
     @raises(AccessError.permission_denied, *_STORE_CODES)  # the order the docs list them in
     async def dependency(request: Request, claims: ClaimsDep, x_store_id: StoreIdHeader = None) -> StoreContext:
-        ctx = await current_store(request, claims, x_store_id)
+        ctx = await _store_context(request, claims, x_store_id, settings=settings)
         if not ctx.can(permission):
             raise Forbidden(
                 f"Your role ({ctx.role}) in this store does not allow this ({permission})",

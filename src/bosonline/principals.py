@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import retried_if_first
 from bosonline.errors import AccessError, BadRequest, Forbidden, NotFound
-from bosonline.models import AuthSession, Store, StoreMember, User
+from bosonline.models import AuthSession, Store, StoreMember, StoreSettings, User
 from bosonline.tenancy import StoreContext
 
 
@@ -45,20 +45,27 @@ _MEMBERSHIP = join(StoreMember, Store, and_(Store.id == StoreMember.store_id, St
 _OF_THE_USER = and_(StoreMember.user_id == User.id, StoreMember.removed_at.is_(None))
 
 
-def _principal_with_store(*membership: Any) -> Select[User, StoreMember, Store]:
-    return (
-        select(User, StoreMember, Store)
-        .select_from(_LIVE_LOGIN[0].outerjoin(_MEMBERSHIP, and_(_OF_THE_USER, *membership)))
-        .where(*_LIVE_LOGIN[1])
-        .order_by(Store.id)
-        .limit(2)
-    )
+def _principal_with_store(*membership: Any, settings: bool = False) -> Select[Any]:
+    joined = _LIVE_LOGIN[0].outerjoin(_MEMBERSHIP, and_(_OF_THE_USER, *membership))
+    entities: tuple[Any, ...] = (User, StoreMember, Store)
+    if settings:  # the store's settings row too (its primary key is the store's id)
+        joined = joined.outerjoin(StoreSettings, StoreSettings.store_id == Store.id)
+        entities += (StoreSettings,)
+    return select(*entities).select_from(joined).where(*_LIVE_LOGIN[1]).order_by(Store.id).limit(2)
 
 
 # Principal and store context in one statement. No row: the login has ended. One row without a member: not a member
-# of that store (or of any, without X-Store-Id). Two rows: several stores and none named.
-PRINCIPAL_IN_STORE = _principal_with_store(StoreMember.store_id == bindparam("store_id"))
-PRINCIPAL_IN_ONLY_STORE = _principal_with_store()
+# of that store (or of any, without X-Store-Id). Two rows: several stores and none named. By (store named, with the
+# store's settings).
+_PRINCIPAL_IN_STORE = {
+    (named, settings): _principal_with_store(
+        *([StoreMember.store_id == bindparam("store_id")] if named else []), settings=settings
+    )
+    for named in (True, False)
+    for settings in (True, False)
+}
+PRINCIPAL_IN_STORE = _PRINCIPAL_IN_STORE[True, False]
+PRINCIPAL_IN_ONLY_STORE = _PRINCIPAL_IN_STORE[False, False]
 
 
 @dataclass(frozen=True)
@@ -79,18 +86,18 @@ class PrincipalRepository:
         return await retried_if_first(self.session, lambda: self.session.scalar(PRINCIPAL, params))
 
     async def principal_in_store(
-        self, user_id: int, session_id: str, store_id: int | None
-    ) -> list[tuple[User, StoreMember | None, Store | None]]:
+        self, user_id: int, session_id: str, store_id: int | None, *, settings: bool = False
+    ) -> list[tuple[User, StoreMember | None, Store | None, StoreSettings | None]]:
         """The user of a live login with their membership in `store_id` (or, without one, in up to two of their
-        stores): no row when the login has ended."""
+        stores), and with `settings` each store's settings row (else None): no row when the login has ended."""
         params: dict[str, Any] = {"user_id": user_id, "session_id": session_id}
-        stmt = PRINCIPAL_IN_ONLY_STORE
         if store_id is not None:
-            stmt, params["store_id"] = PRINCIPAL_IN_STORE, store_id
+            params["store_id"] = store_id
+        stmt = _PRINCIPAL_IN_STORE[store_id is not None, settings]
 
-        async def run() -> list[tuple[User, StoreMember | None, Store | None]]:
+        async def run() -> list[tuple[User, StoreMember | None, Store | None, StoreSettings | None]]:
             rows = await self.session.execute(stmt, params)
-            return [(user, member, store) for user, member, store in rows.all()]
+            return [(row[0], row[1], row[2], row[3] if settings else None) for row in rows.all()]
 
         return await retried_if_first(self.session, run)
 

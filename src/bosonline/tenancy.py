@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.db import row_of
 from bosonline.errors import found as found_or_404
 from bosonline.kit.pagination import count_rows
-from bosonline.models import Store, StoreMember
+from bosonline.models import Store, StoreMember, StoreSettings
 from bosonline.permissions import Permission, Role, has_permission
 
 if TYPE_CHECKING:
@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class StoreContext:
     """The store a request acts in and the caller's membership there, as loaded when the context was resolved
-    (principals.py): endpoints reuse these rows instead of reading them again."""
+    (principals.py): endpoints reuse these rows instead of reading them again. `settings`: the store's settings
+    row, when the route asked for it with the context (`deps.require(..., settings=True)`, same statement)."""
 
     member: StoreMember
     store: Store
+    settings: StoreSettings | None = None
 
     @property
     def user_id(self) -> int:

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 
-from bosonline.deps import CurrentUser, StoreRead, StoreWrite, account_service
+from bosonline.deps import CurrentUser, account_service, require
 from bosonline.errors import error_responses
 from bosonline.kit.fields import OneLineText
 from bosonline.kit.pagination import PageParams, page_params
 from bosonline.kit.schemas import Envelope, ListEnvelope, ListMeta
+from bosonline.permissions import Permission
 from bosonline.routing import api_router
 from bosonline.store.errors import StoreError
 from bosonline.store.schemas import (
@@ -22,11 +23,15 @@ from bosonline.store.schemas import (
     SubdomainIn,
 )
 from bosonline.store.service import StoreService
+from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store", tags=["Store"])
 
 
 Service = Annotated[StoreService, account_service(lambda db, runtime: StoreService(db, runtime.clock))]
+# Every answer of these routes shows the store's settings: the store context's statement reads them too.
+StoreRead = Annotated[StoreContext, Depends(require(Permission.store_read, settings=True))]
+StoreWrite = Annotated[StoreContext, Depends(require(Permission.store_write, settings=True))]
 
 
 @router.post(

@@ -64,7 +64,7 @@ class StoreService:
         return await self.current(StoreContext(member=owner_member, store=store))
 
     async def current(self, ctx: StoreContext) -> StoreOut:
-        settings = await self.repo.settings_of(ctx.store_id)
+        settings = ctx.settings or await self.repo.settings_of(ctx.store_id)
         return from_row(
             StoreOut, ctx.store, role=ctx.member.role, member_id=ctx.member_id, settings=StoreSettingsOut.of(settings)
         )
@@ -77,7 +77,7 @@ class StoreService:
         if moved:  # the recap counters' days are store-local days
             await rebuild_order_stats(self.session, store.id, store.timezone)
         if data.settings is not None:
-            self._apply_settings(await self.repo.settings_of(store.id), data.settings, now)
+            self._apply_settings(ctx.settings or await self.repo.settings_of(store.id), data.settings, now)
         store.updated_at = now
         await self.session.flush()
         return await self.current(ctx)
