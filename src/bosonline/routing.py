@@ -26,7 +26,7 @@ from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
-from bosonline.db import pop_after_commit
+from bosonline.db import AfterCommit, pop_after_commit
 from bosonline.errors import AppError, with_dependency_errors
 from bosonline.kit.dependants import sub_dependencies_analysed_once
 
@@ -89,21 +89,29 @@ class TransactionalRoute(APIRoute):
                         await session.rollback()
                     raise
                 except BaseException:
+                    # A handler that committed itself (Request Create Order) and failed afterwards, before any
+                    # new statement: its work stands, so what it registered for after the commit still runs.
+                    committed = pop_after_commit(session) if not session.in_transaction() else []
                     await session.rollback()
+                    await _run_after_commit(committed)
                     raise
                 callbacks = pop_after_commit(session)
                 if response.status_code >= 400:
                     await session.rollback()  # nothing was committed: nothing to announce or clean up
                     return response
                 await session.commit()
-                for callback in callbacks:
-                    try:
-                        await callback()
-                    except Exception:  # the commit stands; a failed notification must not turn it into a 500
-                        log.exception("after_commit_failed")
+                await _run_after_commit(callbacks)
                 return response
 
         return transactional
+
+
+async def _run_after_commit(callbacks: list[AfterCommit]) -> None:
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # the commit stands; a failed notification must not turn it into a 500
+            log.exception("after_commit_failed")
 
 
 def _without_models(responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:

@@ -354,6 +354,8 @@ class PublicCheckout:
             webhooks=await data.webhooks(),
             unique_code=self._unique_code(store.id, settings, body.payment_method, money, now),
         )
+        # Read before the store's counters row is locked: a cache miss must not hold every other checkout up.
+        accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
         sequence, cursor = await self.place_repo.counters(store.id, now)
         order.number = _order_number(store.timezone, sequence, now)
         handler = cs[(cursor - 1) % len(cs)] if cs else owner
@@ -380,7 +382,6 @@ class PublicCheckout:
             line.order_id = order.id
         if wake:
             wake_worker_after_commit(self.session)
-        accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
         return Placed(order, OrderContext(store, lines, handler, form, accounts), created=True)
 
     def receipt(self, placed: Placed) -> PublicOrderOut:
