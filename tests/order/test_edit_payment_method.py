@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+import pytest
 from lokal import parse_qris
 from sqlalchemy import select
 
 from bosonline.models import BankAccount
+from bosonline.order.stats import lock_store_counters
 from bosonline.runtime import Runtime
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
 from tests.order.helpers import order_row, stats_match
@@ -100,3 +104,19 @@ async def test_payment_method_refusals(client: httpx.AsyncClient, rt: Runtime) -
     assert await events(rt, placed.id, "payment_method_changed") == []
     assert (await order_row(rt, placed.id)).payment_method == "bank_transfer"
     await stats_match(rt, shop.store_id)
+
+
+@pytest.mark.postgres_only
+async def test_a_code_redrawn_by_an_edit_waits_for_the_checkouts_lock(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """Checkout draws a transfer's unique code under the store's counters lock (its settings row); an edit that
+    draws one must take the same lock, or a checkout of the same amount could draw the same code meanwhile."""
+    shop, placed = await shop_and_order(client, rt)
+    assert (await switch(client, placed.id, "cod", shop.headers)).status_code == 200
+    async with rt.db.session() as holder:
+        await lock_store_counters(holder, shop.store_id)  # a checkout of this store, between its counters and COMMIT
+        edit = asyncio.create_task(switch(client, placed.id, "bank_transfer", shop.headers))
+        await asyncio.sleep(0.5)
+        assert not edit.done()
+    response = await asyncio.wait_for(edit, 10)
+    assert response.status_code == 200, response.text
+    assert 1 <= response.json()["data"]["money"]["unique_code"] <= 999

@@ -96,11 +96,17 @@ async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None
     delta.clear()
 
 
+async def lock_store_counters(session: AsyncSession, store_id: int) -> None:
+    """Take the store's settings row, the lock every checkout takes for its counters (order number, CS, unique
+    code): until COMMIT no order is placed in the store, and statements after it see every one placed before."""
+    await session.execute(select(StoreSettings.store_id).where(StoreSettings.store_id == store_id).with_for_update())
+
+
 async def rebuild(session: AsyncSession, store_id: int, timezone: str) -> None:
     """The store's counters recomputed from its orders with days in `timezone` (the store changed its time zone:
     days must keep meaning what the date filters mean). Takes the store's settings row first, as checkout does
     for its counters, so that no order is placed in between."""
-    await session.execute(select(StoreSettings.store_id).where(StoreSettings.store_id == store_id).with_for_update())
+    await lock_store_counters(session, store_id)
     await session.execute(delete(OrderDailyStat).where(OrderDailyStat.store_id == store_id))
     day = local_day(session, Order.created_at, timezone)
     handler = func.coalesce(Order.handler_id, 0)
