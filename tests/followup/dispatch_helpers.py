@@ -201,11 +201,17 @@ async def drain(followups: FollowupJob, limit: int = 1000, *, shared_with: Runti
     for _ in range(limit):
         count = await followups.run_once()
         if not count:
-            if shared_with is None or not await rows(shared_with, FollowupMessage.status == "scheduled"):
+            if shared_with is None or not await any_left_to_send(shared_with):
                 return handled
             await asyncio.sleep(0.01)
         handled += count
     raise AssertionError("the dispatcher never ran dry")
+
+
+async def any_left_to_send(rt: Runtime) -> bool:
+    async with rt.db.session(write=False) as session:
+        left = select(FollowupMessage.id).where(FollowupMessage.status == "scheduled").exists()
+        return bool(await session.scalar(select(left)))
 
 
 @dataclass
