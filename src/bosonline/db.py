@@ -125,8 +125,8 @@ class Database:
     engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
+    request_reads: async_sessionmaker[AsyncSession]
     sqlite: bool = field(default=False)
-    request_reads: async_sessionmaker[AsyncSession] | None = None
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 20) -> Database:
@@ -156,7 +156,7 @@ class Database:
         BEGIN and no COMMIT (two of a GET's four round trips): each statement runs on its own (autocommit)."""
         if write:
             return self.write_sessions()
-        return (self.request_reads or self.read_sessions)()
+        return self.request_reads()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -14,6 +14,8 @@ from sqlalchemy import ARRAY, Insert, Select, String, Update, bindparam, cast, f
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bosonline.db import dialect_of
+
 # --- hot-path statements: compiled once, sent straight to asyncpg ------------------------------------------------
 
 
@@ -165,7 +167,7 @@ async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequ
     and the checks and returned rows in its SELECT: one round trip. All parts share the statement's snapshot, so
     a check does not see the chain's own writes, and no two writes may touch the same row. SQLite: one statement
     after the other (in process, round trips cost nothing), checks first: the same outcome."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         return await _run_chain_as_ctes(session, checks, writes)
     result = ChainResult(
         checks={check.name: await session.scalar(check.statement, dict(check.params)) for check in checks}, rows={}

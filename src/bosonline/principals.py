@@ -64,8 +64,6 @@ _PRINCIPAL_IN_STORE = {
     for named in (True, False)
     for settings in (True, False)
 }
-PRINCIPAL_IN_STORE = _PRINCIPAL_IN_STORE[True, False]
-PRINCIPAL_IN_ONLY_STORE = _PRINCIPAL_IN_STORE[False, False]
 
 
 @dataclass(frozen=True)
