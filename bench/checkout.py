@@ -14,21 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
-
-from bosonline.app import create_app
-from bosonline.config import Settings
-from bosonline.migrate import upgrade
-from bosonline.runtime import Runtime
-from bosonline.wiring import build_runtime
+from common import in_process
 
 DEPOK_VILLAGE = "32.76.01.1006"
 
@@ -138,20 +130,8 @@ def checkouts(
     return checkout
 
 
-async def bench_app(database_url: str | None, **settings: Any) -> tuple[Runtime, FastAPI]:
-    """The app on a migrated database (a temporary data directory, rate limits that never refuse)."""
-    runtime = build_runtime(
-        Settings(
-            data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")),
-            database_url=database_url,
-            log_level="ERROR",
-            public_rate_limit_per_minute=100_000,
-            checkout_rate_limit_per_minute=100_000,
-            **settings,
-        )
-    )
-    await upgrade(runtime.db)
-    return runtime, create_app(runtime=runtime)
+# Rate limits that never refuse: every checkout of the bench comes from one client address.
+UNLIMITED = {"public_rate_limit_per_minute": 100_000, "checkout_rate_limit_per_minute": 100_000}
 
 
 async def timed(call: Callable[[], Awaitable[httpx.Response]], repeat: int, status: int = 200) -> list[float]:
@@ -171,9 +151,7 @@ def report(name: str, samples: list[float], baseline: float) -> None:
 
 
 async def main(orders: int, concurrency: int, database_url: str | None) -> None:
-    runtime, app = await bench_app(database_url, db_pool_size=max(20, concurrency))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
+    async with in_process(database_url, db_pool_size=max(20, concurrency), **UNLIMITED) as (_, client):
         headers, subdomain, slug, variants, product_id = await setup(client)
         health = await timed(lambda: client.get("/health"), 200)
         baseline = statistics.median(health)
@@ -213,7 +191,6 @@ async def main(orders: int, concurrency: int, database_url: str | None) -> None:
             f"{concurrency} concurrent checkouts (one store): {elapsed * 1000:.0f} ms, "
             f"{concurrency / elapsed:.0f} orders/s"
         )
-    await runtime.db.dispose()
 
 
 if __name__ == "__main__":

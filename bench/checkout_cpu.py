@@ -31,7 +31,9 @@ from sqlalchemy import event
 from bosonline.hot_sql import Hot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkout import bench_app, checkouts, setup  # bench/checkout.py, beside this script
+from common import in_process
+
+from checkout import UNLIMITED, checkouts, setup  # bench/checkout.py, beside this script
 
 
 class Statements:
@@ -64,11 +66,9 @@ async def created(response: Awaitable[httpx.Response]) -> None:
 
 
 async def main(database_url: str, orders: int, rounds: int, templates: bool) -> None:
-    runtime, app = await bench_app(database_url)
     log = Statements()
-    count_statements(runtime.db.engine.sync_engine, log)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
+    async with in_process(database_url, **UNLIMITED) as (runtime, client):
+        count_statements(runtime.db.engine.sync_engine, log)
         headers, subdomain, slug, variants, product_id = await setup(client)
         if templates:
             generated = await client.post(f"/v3/products/{product_id}/follow-up-chats/generate", headers=headers)
@@ -90,7 +90,6 @@ async def main(database_url: str, orders: int, rounds: int, templates: bool) -> 
             results.append((time.process_time() - started) * 1000 / per_round)
         log.counting = False
         statements = log.count / (per_round * rounds)
-    await runtime.db.dispose()
     print("CPU per checkout by round (ms): " + " ".join(f"{r:.2f}" for r in results))
     print(f"median {statistics.median(results):.2f} ms   min {min(results):.2f} ms   statements {statements:.2f}")
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from common import median_p95
 
 from bosonline.app import create_app
 from bosonline.config import Settings
@@ -94,11 +95,6 @@ def low(samples: list[float]) -> float:
     return sorted(samples)[len(samples) // 10]
 
 
-def summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
-
-
 async def main(requests: int, database_url: str | None, only: str | None) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bosonline-bench-"))
     settings = Settings(data_dir=data_dir, database_url=database_url, log_level="ERROR")
@@ -154,7 +150,7 @@ async def main(requests: int, database_url: str | None, only: str | None) -> Non
             )
         await timed_rounds(timers, 100)  # warm up: pool, prepared statements, caches
         rows = {
-            name: (*summary(wall), statistics.median(cpu), low(cpu))
+            name: (*median_p95(wall), statistics.median(cpu), low(cpu))
             for name, (wall, cpu) in (await timed_rounds(timers, requests)).items()
         }
         if raw is not None:

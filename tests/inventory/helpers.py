@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 
 from bosonline.models import InventoryMovement, Product, ProductVariant, Stock, StoreWarehouse, Warehouse
 from bosonline.runtime import Runtime
+from tests.envelope import assert_page
 from tests.factories import add_staff, bearer, login, seller
 from tests.orders_support import add_row, new_row
 
@@ -150,11 +151,7 @@ async def put_stock(
 
 async def list_page(client: httpx.AsyncClient, path: str, headers: dict[str, str], **params: Any) -> dict[str, Any]:
     """GET a list route: 200, and the list envelope ({"data", "meta"}) as the body."""
-    response = await client.get(path, params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    page = response.json()
-    assert set(page) == {"data", "meta"}, page
-    return page  # type: ignore[no-any-return]
+    return assert_page(await client.get(path, params=params, headers=headers))
 
 
 async def inventory(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
