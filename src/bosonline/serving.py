@@ -1,5 +1,7 @@
 """What `bosonline serve` does around uvicorn: our JSON logs for uvicorn's own loggers, the metrics directory that
-lets one scrape see every worker process, the connection budget check, and a start-up line saying where it listens.
+lets one scrape see every worker process, the checks before serving (the caller's, then the connection budget), and
+a start-up line saying where it listens. With several workers the checks run while the workers import the app,
+behind a start gate (`start_gate`).
 """
 
 from __future__ import annotations
@@ -8,7 +10,8 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +21,7 @@ from sqlalchemy.engine import make_url
 from bosonline.config import Settings
 from bosonline.connections import check_connection_budget
 from bosonline.logging import configure_logging, uvicorn_log_config
+from bosonline.start_gate import Gate, start_gate
 
 log = structlog.get_logger("bosonline.serve")
 
@@ -26,16 +30,56 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @contextmanager
-def serving(settings: Settings, *, host: str, port: int, workers: int) -> Iterator[dict[str, Any]]:
-    """Around `uvicorn.run(...)`: yields the options uvicorn needs for our logs."""
+def serving(
+    settings: Settings, *, host: str, port: int, workers: int, checks: Callable[[], None]
+) -> Iterator[dict[str, Any]]:
+    """Around `uvicorn.run(...)`: yields the options uvicorn needs for our logs. `checks` (pending migrations) and
+    the connection budget run first with one worker; with several, beside `uvicorn.run` and its workers' imports,
+    and what they raise is raised when uvicorn has stopped (its workers never served: see `start_gate`)."""
     configure_logging(settings.log_level, settings.log_format)
-    with _metrics_dir(settings, workers):
+    options = {
+        "log_config": uvicorn_log_config(settings.log_level, settings.log_format),
+        "log_level": settings.log_level.lower(),
+    }
+
+    def check() -> None:
+        checks()
         asyncio.run(check_connection_budget(settings, serve_processes=workers))
-        log.info("serving", **_where(settings, host, port, workers))
-        yield {
-            "log_config": uvicorn_log_config(settings.log_level, settings.log_format),
-            "log_level": settings.log_level.lower(),
-        }
+
+    with _metrics_dir(settings, workers):
+        if workers == 1:
+            check()
+            log.info("serving", **_where(settings, host, port, workers))
+            yield options
+            return
+        with start_gate() as gate, _beside(check, gate):
+            log.info("serving", **_where(settings, host, port, workers))
+            yield options
+
+
+@contextmanager
+def _beside(check: Callable[[], None], gate: Gate) -> Iterator[None]:
+    """Runs `check` in a thread meanwhile, then opens or shuts `gate`; at the end, waits for it (a migration is not
+    cut short) and raises what it raised."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            check()
+        except BaseException as exc:  # noqa: BLE001 - typer.Exit (message printed) or anything else: re-raised below
+            failed.append(exc)
+            gate.shut()
+        else:
+            gate.open()
+
+    thread = threading.Thread(target=run, name="bosonline-serve-checks")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 @contextmanager
