@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import httpx
 import pytest
-from sqlalchemy import event
 
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
 from tests.factories import add_staff, bearer, create_store, login, register, seller
-from tests.querycount import count_queries
+from tests.querycount import count_queries, on_the_wire
 
 
 async def test_authenticated_store_request_budget(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -49,24 +45,8 @@ async def test_get_store_on_the_wire(client: httpx.AsyncClient, rt: Runtime) -> 
     """What asyncpg sends for GET /store, whoever sends it (SQLAlchemy or hot_sql): one SELECT, on one
     connection."""
     owner = await seller(client)
-    sent: list[tuple[int, str]] = []
-
-    def watch(dbapi_connection: Any, *_: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        driver.add_query_logger(lambda record: sent.append((id(driver), record.query)))
-
-    def unwatch(dbapi_connection: Any, *_: Any) -> None:
-        dbapi_connection.driver_connection._query_loggers.clear()
-
-    pool = rt.db.engine.sync_engine.pool
-    event.listen(pool, "checkout", watch)
-    event.listen(pool, "checkin", unwatch)
-    try:
+    async with on_the_wire(rt) as sent:
         response = await client.get("/store", headers=owner["headers"])
-    finally:
-        event.remove(pool, "checkout", watch)
-        event.remove(pool, "checkin", unwatch)
-    await asyncio.sleep(0)  # asyncpg calls its query loggers soon after the query, not during it
     assert response.status_code == 200
     assert response.json()["data"]["id"] == owner["store"]["id"]
     assert [query.split()[0].upper() for _, query in sent] == ["SELECT"], sent
