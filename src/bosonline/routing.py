@@ -71,8 +71,11 @@ class TransactionalRoute(APIRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         # The app's table is flat (app.include_flat): a request is tried against every route before its own. The
         # path's literal start (up to its first parameter) tells most of them apart without their regex (issue 15).
-        if scope["type"] == "http" and not get_route_path(scope).startswith(self._literal_start):
-            return Match.NONE, {}
+        if scope["type"] == "http":
+            # get_route_path(scope) is the path itself without a root_path; called for every route a request passes
+            path = get_route_path(scope) if scope.get("root_path") else scope["path"]
+            if not path.startswith(self._literal_start):
+                return Match.NONE, {}
         return super().matches(scope)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
