@@ -578,6 +578,11 @@ def main() -> int:
     parser.add_argument("--stores", type=int, default=10)
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs (printed path)")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the scratch database")
+    parser.add_argument(
+        "--only",
+        choices=["reads"],
+        help="reads: only GET /store (authenticated) and GET /health, and their goal (one store seeded)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print(
@@ -635,10 +640,17 @@ def run(bench: Bench, logs: Path, servers: list[Server]) -> list[str]:
     started = time.perf_counter()
     tag = str(int(time.time()) % 100_000)
     with httpx.Client(base_url=bosonline.url, timeout=60) as client:
-        shops = [seed(client, n, tag) for n in range(args.stores)]
+        shops = [seed(client, n, tag) for n in range(1 if args.only == "reads" else args.stores)]
     print(f"seeded {len(shops)} stores through the API in {time.perf_counter() - started:.1f} s", flush=True)
 
     results: dict[str, Result] = {}
+    if args.only == "reads":
+        print("\nscenarios (2xx answers/s, wrk latency, refusals; CPU per request done: server processes, database backends):")  # fmt: skip
+        reads(bench, bosonline, shops, results)
+        bosonline.stop()
+        print("\ngoals (issue 15; informative, the machine is shared):")
+        store_goal(results)
+        return []
     bench.prime(bosonline, "/public/checkout", shops)
     print(
         "\nscenarios (2xx answers/s, wrk latency, refusals; CPU per request done: server processes, database backends):"
@@ -649,11 +661,7 @@ def run(bench: Bench, logs: Path, servers: list[Server]) -> list[str]:
     ):
         results[key] = bench.load(name, bosonline, "/public/checkout", chosen)
         report(results[key])
-    auth = [f"Authorization: {shops[0].headers['Authorization']}"]
-    results["store"] = bench.load("GET /store (authenticated)", bosonline, "/store", None, auth)
-    report(results["store"])
-    results["health"] = bench.load("GET /health", bosonline, "/health", None)
-    report(results["health"])
+    reads(bench, bosonline, shops, results)
     bosonline.stop()
 
     query(
@@ -706,12 +714,25 @@ def run(bench: Bench, logs: Path, servers: list[Server]) -> list[str]:
     goal(
         f"one store / ten stores (timeouts: {one.timeouts})", spread, ">= 0.8", spread >= 0.8 and not one.timeouts, "x"
     )
-    store_cost = results["health"].rate / results["store"].rate if results["store"].rate else float("inf")
-    goal("GET /store cost / GET /health cost (throughput)", store_cost, "<= 2", store_cost <= 2, "x")
+    store_goal(results)
     goal("cold start (median of 3)", cold_start, "<= 2", cold_start <= 2, "s")
 
     print("\ncorrectness after the load:")
     return verify(bench)
+
+
+def reads(bench: Bench, bosonline: Server, shops: list[Shop], results: dict[str, Result]) -> None:
+    """GET /store as the first store's seller, then GET /health, on the same server."""
+    auth = [f"Authorization: {shops[0].headers['Authorization']}"]
+    results["store"] = bench.load("GET /store (authenticated)", bosonline, "/store", None, auth)
+    report(results["store"])
+    results["health"] = bench.load("GET /health", bosonline, "/health", None)
+    report(results["health"])
+
+
+def store_goal(results: dict[str, Result]) -> None:
+    store_cost = results["health"].rate / results["store"].rate if results["store"].rate else float("inf")
+    goal("GET /store cost / GET /health cost (throughput)", store_cost, "<= 2", store_cost <= 2, "x")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -65,3 +66,37 @@ def count_queries(rt: Runtime, *, transactions: bool = False) -> Iterator[QueryL
         Hot._send = staticmethod(send)  # type: ignore[method-assign]
         for name, listener in listeners:
             event.remove(engine, name, listener)
+
+
+@asynccontextmanager
+async def on_the_wire(rt: Runtime, *, statements: bool = False) -> AsyncIterator[list[tuple[int, str]]]:
+    """(connection, SQL) of what PostgreSQL is sent while the block runs, in order: what asyncpg is asked directly
+    (its query log: hot_sql's statements, BEGIN, COMMIT, ROLLBACK) on the connections checked out meanwhile, and
+    with `statements` SQLAlchemy's statements, once executed."""
+    sent: list[tuple[int, str]] = []
+
+    def watch(dbapi_connection: Any, *_: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        driver.add_query_logger(lambda record: sent.append((id(driver), record.query)))
+
+    def unwatch(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.driver_connection._query_loggers.clear()
+
+    def log_statement(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append((id(connection.connection.driver_connection), statement))
+
+    engine = rt.db.engine.sync_engine
+    hooks: list[tuple[Any, str, Callable[..., None]]] = [
+        (engine.pool, "checkout", watch),
+        (engine.pool, "checkin", unwatch),
+    ]
+    if statements:
+        hooks.append((engine, "after_cursor_execute", log_statement))
+    for target, name, hook in hooks:
+        event.listen(target, name, hook)
+    try:
+        yield sent
+        await asyncio.sleep(0)  # asyncpg calls its query loggers soon after each query, not during it
+    finally:
+        for target, name, hook in hooks:
+            event.remove(target, name, hook)

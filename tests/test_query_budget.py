@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from bosonline.runtime import Runtime
 from tests.envelope import assert_error
 from tests.factories import add_staff, bearer, create_store, login, register, seller
-from tests.querycount import count_queries
+from tests.querycount import count_queries, on_the_wire
 
 
 async def test_authenticated_store_request_budget(client: httpx.AsyncClient, rt: Runtime) -> None:
@@ -22,6 +23,34 @@ async def test_authenticated_store_request_budget(client: httpx.AsyncClient, rt:
         response = await client.get("/store", headers=bearer(owner["tokens"], owner["store"]["id"]))
     assert response.status_code == 200
     assert named.count == 1, named.statements
+
+
+async def test_authenticated_read_sends_one_statement_and_no_transaction(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
+    """GET /store: one statement (caller, live session, membership, store, settings), and on PostgreSQL nothing
+    else: no BEGIN, COMMIT or ROLLBACK (a read request runs outside a transaction, its context read without a
+    session). SQLite reads in a transaction, BEGIN then COMMIT."""
+    owner = await seller(client)
+    with count_queries(rt, transactions=True) as log:
+        response = await client.get("/store", headers=owner["headers"])
+    assert response.status_code == 200
+    assert log.count == 1, log.statements
+    plumbing = [sql.split()[0].upper() for sql in log.statements if not sql.lstrip().upper().startswith("SELECT")]
+    assert plumbing == (["BEGIN", "COMMIT"] if rt.db.sqlite else []), log.statements
+
+
+@pytest.mark.postgres_only
+async def test_get_store_on_the_wire(client: httpx.AsyncClient, rt: Runtime) -> None:
+    """What asyncpg sends for GET /store, whoever sends it (SQLAlchemy or hot_sql): one SELECT, on one
+    connection."""
+    owner = await seller(client)
+    async with on_the_wire(rt) as sent:
+        response = await client.get("/store", headers=owner["headers"])
+    assert response.status_code == 200
+    assert response.json()["data"]["id"] == owner["store"]["id"]
+    assert [query.split()[0].upper() for _, query in sent] == ["SELECT"], sent
+    assert len({connection for connection, _ in sent}) == 1, sent
 
 
 async def test_account_route_budget(client: httpx.AsyncClient, rt: Runtime) -> None:

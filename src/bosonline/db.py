@@ -127,6 +127,9 @@ class Database:
     write_sessions: async_sessionmaker[AsyncSession]
     request_reads: async_sessionmaker[AsyncSession]
     sqlite: bool = field(default=False)
+    # Read requests' sessions run each statement on its own, outside any transaction (PostgreSQL): such a request
+    # may read on another connection than its session's and see the same (routing.reads_outside_session).
+    reads_without_transaction: bool = field(default=False)
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 20) -> Database:
@@ -146,6 +149,7 @@ class Database:
             write_sessions=async_sessionmaker(write_bind, **options),
             sqlite=sqlite,
             request_reads=async_sessionmaker(engine.execution_options(**reads), **options),
+            reads_without_transaction="isolation_level" in reads,
         )
 
     def session(self, *, write: bool = True) -> AsyncSession:

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.errors import AccessError, CommonError, Forbidden, Unauthorized, raises
 from bosonline.kit.security import AccessClaims, InvalidToken
 from bosonline.permissions import Permission
-from bosonline.principals import Client, Principal, PrincipalRepository, store_context
+from bosonline.principals import Client, Principal, PrincipalRepository, principal_in_store_pooled, store_context
+from bosonline.routing import reads_outside_session, request_session
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
@@ -27,8 +28,7 @@ async def get_runtime(request: Request) -> Runtime:
 
 
 async def get_db(request: Request) -> AsyncSession:
-    session: AsyncSession = request.state.db
-    return session
+    return request_session(request)
 
 
 async def get_client(request: Request) -> Client:
@@ -68,12 +68,9 @@ class AccessToken(HTTPBearer):
             raise Unauthorized("Access token is invalid", code=AccessError.invalid_token) from exc
 
 
+_BEARER_DESCRIPTION = "Access token from /auth/login, /auth/register or /auth/refresh."
 access_claims = raises(*_LOGIN_CODES)(
-    AccessToken(
-        scheme_name="HTTPBearer",
-        auto_error=False,
-        description="Access token from /auth/login, /auth/register or /auth/refresh.",
-    )
+    AccessToken(scheme_name="HTTPBearer", auto_error=False, description=_BEARER_DESCRIPTION)
 )
 """The claims of the request's access token (a dependency)."""
 
@@ -91,7 +88,7 @@ async def current_principal(request: Request, claims: ClaimsDep) -> Principal:
     known: Principal | None = getattr(request.state, "principal", None)
     if known is not None:
         return known
-    user = await PrincipalRepository(request.state.db).principal(claims.user_id, claims.session_id)
+    user = await PrincipalRepository(request_session(request)).principal(claims.user_id, claims.session_id)
     if user is None:
         raise _session_revoked()
     return Principal(user=user, session_id=claims.session_id)
@@ -133,9 +130,15 @@ async def _store_context(
     known: StoreContext | None = getattr(request.state, "store_context", None)
     if known is not None:
         return known
-    rows = await PrincipalRepository(request.state.db).principal_in_store(
-        claims.user_id, claims.session_id, x_store_id, settings=settings
-    )
+    if reads_outside_session(request):  # the same statement, without opening the request's session for it
+        runtime: Runtime = request.app.state.runtime
+        rows = await principal_in_store_pooled(
+            runtime.db.engine, claims.user_id, claims.session_id, x_store_id, settings=settings
+        )
+    else:
+        rows = await PrincipalRepository(request_session(request)).principal_in_store(
+            claims.user_id, claims.session_id, x_store_id, settings=settings
+        )
     if not rows:
         raise _session_revoked()
     request.state.principal = Principal(user=rows[0][0], session_id=claims.session_id)
@@ -149,23 +152,36 @@ async def _store_context(
 CurrentStore = Annotated[StoreContext, Depends(current_store)]
 
 
-def require(permission: Permission, *, settings: bool = False) -> Callable[..., Awaitable[StoreContext]]:
-    """Dependency: the request's store context, if the caller's role there grants `permission`. It reads the context
-    itself (`current_store`, called, not depended on): one dependency fewer for FastAPI to solve on every request.
-    `settings`: for routes that read the store's settings, loaded by the same statement (one round trip fewer)."""
+class StoreAccess(AccessToken):
+    """The bearer scheme (`AccessToken`) whose value is the request's store context, once the caller's role there
+    grants `permission`: one dependency where FastAPI solved two (the scheme, then a function reading the
+    context), for every store route (issue 15). The OpenAPI document is the same: the scheme, the X-Store-Id
+    header, the codes."""
 
-    @raises(AccessError.permission_denied, *_STORE_CODES)  # the order the docs list them in
-    async def dependency(request: Request, claims: ClaimsDep, x_store_id: StoreIdHeader = None) -> StoreContext:
-        ctx = await _store_context(request, claims, x_store_id, settings=settings)
-        if not ctx.can(permission):
+    def __init__(self, permission: Permission, *, settings: bool) -> None:
+        super().__init__(scheme_name="HTTPBearer", auto_error=False, description=_BEARER_DESCRIPTION)
+        self.permission = permission
+        self.settings = settings
+        self.__name__ = f"require_{permission}"
+
+    async def __call__(  # type: ignore[override]
+        self, request: Request, x_store_id: StoreIdHeader = None
+    ) -> StoreContext:
+        claims = await super().__call__(request)
+        ctx = await _store_context(request, claims, x_store_id, settings=self.settings)
+        if not ctx.can(self.permission):
             raise Forbidden(
-                f"Your role ({ctx.role}) in this store does not allow this ({permission})",
+                f"Your role ({ctx.role}) in this store does not allow this ({self.permission})",
                 code=AccessError.permission_denied,
             )
         return ctx
 
-    dependency.__name__ = f"require_{permission}"
-    return dependency
+
+def require(permission: Permission, *, settings: bool = False) -> Callable[..., Awaitable[StoreContext]]:
+    """Dependency: the request's store context, if the caller's role there grants `permission` (`StoreAccess`).
+    `settings`: for routes that read the store's settings, loaded by the same statement (one round trip fewer)."""
+    # the order the docs list them in
+    return raises(AccessError.permission_denied, *_STORE_CODES)(StoreAccess(permission, settings=settings))
 
 
 # The store contexts endpoints of several domains ask for (a domain with its own service declares its aliases
@@ -185,7 +201,7 @@ def account_service(service: Callable[[AsyncSession, Runtime], S]) -> Any:
     `Service = Annotated[XService, account_service(XService)]`, which type checkers read as `XService`."""
 
     async def build(request: Request) -> S:
-        return service(request.state.db, request.app.state.runtime)
+        return service(request_session(request), request.app.state.runtime)
 
     # Real objects, not the strings this module's postponed annotations would give (as in store_service).
     build.__annotations__ = {"request": Request}
@@ -199,7 +215,7 @@ def store_service(service: Callable[[AsyncSession, Runtime, StoreContext], S], p
     type checkers read as `XService`."""
 
     async def build(request: Request, ctx: StoreContext) -> S:
-        return service(request.state.db, request.app.state.runtime, ctx)
+        return service(request_session(request), request.app.state.runtime, ctx)
 
     # Real objects, not the strings this module's postponed annotations would give: FastAPI reads them to wire
     # the dependencies, and `permission` only exists in this closure.

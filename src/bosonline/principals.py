@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, join, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bosonline.db import retried_if_first
 from bosonline.errors import AccessError, BadRequest, Forbidden, NotFound
+from bosonline.hot_sql import PooledRead, entity_columns
 from bosonline.models import AuthSession, Store, StoreMember, StoreSettings, User
 from bosonline.tenancy import StoreContext
 
@@ -45,25 +46,37 @@ _MEMBERSHIP = join(StoreMember, Store, and_(Store.id == StoreMember.store_id, St
 _OF_THE_USER = and_(StoreMember.user_id == User.id, StoreMember.removed_at.is_(None))
 
 
-def _principal_with_store(*membership: Any, settings: bool = False) -> Select[Any]:
-    joined = _LIVE_LOGIN[0].outerjoin(_MEMBERSHIP, and_(_OF_THE_USER, *membership))
+def _principal_with_store(*membership: Any, settings: bool, columns: bool) -> Select[Any]:
     entities: tuple[Any, ...] = (User, StoreMember, Store)
+    joined = _LIVE_LOGIN[0].outerjoin(_MEMBERSHIP, and_(_OF_THE_USER, *membership))
     if settings:  # the store's settings row too (its primary key is the store's id)
         joined = joined.outerjoin(StoreSettings, StoreSettings.store_id == Store.id)
         entities += (StoreSettings,)
-    return select(*entities).select_from(joined).where(*_LIVE_LOGIN[1]).order_by(Store.id).limit(2)
+    selected = entity_columns(*entities) if columns else entities
+    return select(*selected).select_from(joined).where(*_LIVE_LOGIN[1]).order_by(Store.id).limit(2)
+
+
+def _principal_in_store(named: bool, settings: bool, *, columns: bool) -> Select[Any]:
+    return _principal_with_store(
+        *([StoreMember.store_id == bindparam("store_id")] if named else []), settings=settings, columns=columns
+    )
 
 
 # Principal and store context in one statement. No row: the login has ended. One row without a member: not a member
 # of that store (or of any, without X-Store-Id). Two rows: several stores and none named. By (store named, with the
-# store's settings).
-_PRINCIPAL_IN_STORE = {
-    (named, settings): _principal_with_store(
-        *([StoreMember.store_id == bindparam("store_id")] if named else []), settings=settings
+# store's settings): for a session (the ORM's entities), and for a read outside any (`PooledRead`, the same
+# statement selecting the entities' columns).
+_SHAPES = [(named, settings) for named in (True, False) for settings in (True, False)]
+_PRINCIPAL_IN_STORE = {shape: _principal_in_store(*shape, columns=False) for shape in _SHAPES}
+_POOLED_PRINCIPAL_IN_STORE = {
+    (named, settings): PooledRead(
+        _principal_in_store(named, settings, columns=True),
+        (User, StoreMember, Store, *((StoreSettings,) if settings else ())),
     )
-    for named in (True, False)
-    for settings in (True, False)
+    for named, settings in _SHAPES
 }
+
+ContextRow = tuple[User, StoreMember | None, Store | None, StoreSettings | None]
 
 
 @dataclass(frozen=True)
@@ -85,16 +98,13 @@ class PrincipalRepository:
 
     async def principal_in_store(
         self, user_id: int, session_id: str, store_id: int | None, *, settings: bool = False
-    ) -> list[tuple[User, StoreMember | None, Store | None, StoreSettings | None]]:
+    ) -> list[ContextRow]:
         """The user of a live login with their membership in `store_id` (or, without one, in up to two of their
         stores), and with `settings` each store's settings row (else None): no row when the login has ended."""
-        params: dict[str, Any] = {"user_id": user_id, "session_id": session_id}
-        if store_id is not None:
-            params["store_id"] = store_id
         stmt = _PRINCIPAL_IN_STORE[store_id is not None, settings]
 
-        async def run() -> list[tuple[User, StoreMember | None, Store | None, StoreSettings | None]]:
-            rows = await self.session.execute(stmt, params)
+        async def run() -> list[ContextRow]:
+            rows = await self.session.execute(stmt, _context_params(user_id, session_id, store_id))
             return [(row[0], row[1], row[2], row[3] if settings else None) for row in rows.all()]
 
         return await retried_if_first(self.session, run)
@@ -123,6 +133,23 @@ class PrincipalRepository:
             .limit(limit)
         )
         return [(member, store) for member, store in rows.all()]
+
+
+async def principal_in_store_pooled(
+    engine: AsyncEngine, user_id: int, session_id: str, store_id: int | None, *, settings: bool = False
+) -> list[ContextRow]:
+    """`PrincipalRepository.principal_in_store` for a read outside any transaction (PostgreSQL), without a session:
+    the same statement on a pooled connection of its own (`hot_sql.PooledRead`), the rows detached instances."""
+    read = _POOLED_PRINCIPAL_IN_STORE[store_id is not None, settings]
+    rows = await read.rows(engine, _context_params(user_id, session_id, store_id))
+    return [(row[0], row[1], row[2], row[3] if settings else None) for row in rows]
+
+
+def _context_params(user_id: int, session_id: str, store_id: int | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"user_id": user_id, "session_id": session_id}
+    if store_id is not None:
+        params["store_id"] = store_id
+    return params
 
 
 async def resolve_store_context(session: AsyncSession, user_id: int, store_id: int | None) -> StoreContext:

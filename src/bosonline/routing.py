@@ -1,8 +1,8 @@
 """One transaction per request, committed by the framework after the handler returns.
 
-Every router is built with `TransactionalRoute`: the route opens a session (SQLite write lock taken up front
-for non-GET requests; on PostgreSQL a GET's runs without a transaction, `db.Database.request_session`), puts it on
-`request.state.db`, runs the endpoint, and commits when the response is a success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
+Every router is built with `TransactionalRoute`: the route gives the request a session, opened on first use
+(`request_session`; SQLite write lock taken up front for non-GET requests; on PostgreSQL a GET's runs without a
+transaction, `db.Database.request_session`), runs the endpoint, and commits when the response is a success. Errors roll back, except an AppError marked `persist=True` (a failed login must still be recorded).
 Callbacks registered with `db.after_commit` run once the commit has succeeded.
 
 Each route documents the error codes it can answer: those it declares (`responses=error_responses(...)`) and
@@ -12,6 +12,7 @@ and the endpoint function's name (`operation_id` below): `order_list`, `product_
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Coroutine
 from functools import cache
@@ -22,11 +23,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.utils import create_model_field
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
-from bosonline.db import AfterCommit, pop_after_commit
+from bosonline.db import AfterCommit, Database, pop_after_commit
 from bosonline.errors import AppError, with_dependency_errors
 from bosonline.kit.dependants import sub_dependencies_analysed_once
 
@@ -69,8 +71,11 @@ class TransactionalRoute(APIRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         # The app's table is flat (app.include_flat): a request is tried against every route before its own. The
         # path's literal start (up to its first parameter) tells most of them apart without their regex (issue 15).
-        if scope["type"] == "http" and not get_route_path(scope).startswith(self._literal_start):
-            return Match.NONE, {}
+        if scope["type"] == "http":
+            # get_route_path(scope) is the path itself without a root_path; called for every route a request passes
+            path = get_route_path(scope) if scope.get("root_path") else scope["path"]
+            if not path.startswith(self._literal_start):
+                return Match.NONE, {}
         return super().matches(scope)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -78,32 +83,83 @@ class TransactionalRoute(APIRoute):
 
         async def transactional(request: Request) -> Response:
             db = request.app.state.runtime.db
-            async with db.request_session(write=request.method not in _READ_METHODS) as session:
-                request.state.db = session
-                try:
-                    response = await handler(request)
-                except AppError as exc:
-                    if exc.persist:
-                        await session.commit()
-                    else:
-                        await session.rollback()
-                    raise
-                except BaseException:
-                    # A handler that committed itself (Request Create Order) and failed afterwards, before any
-                    # new statement: its work stands, so what it registered for after the commit still runs.
-                    committed = pop_after_commit(session) if not session.in_transaction() else []
-                    await session.rollback()
-                    await _run_after_commit(committed)
-                    raise
-                callbacks = pop_after_commit(session)
-                if response.status_code >= 400:
-                    await session.rollback()  # nothing was committed: nothing to announce or clean up
-                    return response
-                await session.commit()
-                await _run_after_commit(callbacks)
-                return response
+            write = request.method not in _READ_METHODS
+            # Opened on first use (`request_session`): a read request may need none. On PostgreSQL a read request
+            # runs without a transaction, and its caller and store context are read outside any session
+            # (`reads_outside_session`, principals.principal_in_store_pooled).
+            sessions = _RequestSessions(db, write=write)
+            request.state.sessions = sessions
+            try:
+                return await _run(handler, request, sessions)
+            finally:
+                if sessions.opened is not None:
+                    await asyncio.shield(sessions.opened.close())
 
         return transactional
+
+
+class _RequestSessions:
+    """The session of one request, opened when first asked for."""
+
+    def __init__(self, db: Database, *, write: bool) -> None:
+        self.db = db
+        self.write = write
+        self.opened: AsyncSession | None = None
+        self.outside_session = not write and db.reads_without_transaction
+
+    def session(self) -> AsyncSession:
+        if self.opened is None:
+            self.opened = self.db.request_session(write=self.write)
+        return self.opened
+
+
+def request_session(request: Request) -> AsyncSession:
+    """The request's session (one per request, `TransactionalRoute` commits or rolls it back), opened now if it
+    was not yet."""
+    sessions: _RequestSessions = request.state.sessions
+    return sessions.session()
+
+
+def reads_outside_session(request: Request) -> bool:
+    """Whether the request may read outside its session: a read request on PostgreSQL, whose session runs each
+    statement on its own (autocommit), so that reading on another connection sees what the session would."""
+    sessions: _RequestSessions = request.state.sessions
+    return sessions.outside_session
+
+
+async def _run(
+    handler: Callable[[Request], Coroutine[Any, Any, Response]], request: Request, sessions: _RequestSessions
+) -> Response:
+    """The handler, then the request's session (if it was opened) committed on success, rolled back otherwise."""
+    try:
+        response = await handler(request)
+    except AppError as exc:
+        session = sessions.opened
+        if session is not None:
+            if exc.persist:
+                await session.commit()
+            else:
+                await session.rollback()
+        raise
+    except BaseException:
+        session = sessions.opened
+        if session is not None:
+            # A handler that committed itself (Request Create Order) and failed afterwards, before any new
+            # statement: its work stands, so what it registered for after the commit still runs.
+            committed = pop_after_commit(session) if not session.in_transaction() else []
+            await session.rollback()
+            await _run_after_commit(committed)
+        raise
+    session = sessions.opened
+    if session is None:
+        return response
+    callbacks = pop_after_commit(session)
+    if response.status_code >= 400:
+        await session.rollback()  # nothing was committed: nothing to announce or clean up
+        return response
+    await session.commit()
+    await _run_after_commit(callbacks)
+    return response
 
 
 async def _run_after_commit(callbacks: list[AfterCommit]) -> None:

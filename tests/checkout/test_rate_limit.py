@@ -17,7 +17,7 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bosonline.app import create_app
 from bosonline.kit.ratelimit import RateLimits
@@ -27,7 +27,7 @@ from bosonline.wiring import build_runtime
 from tests.checkout.helpers import CheckoutShop, make_checkout_shop, place
 from tests.conftest import test_settings as settings_for_tests
 from tests.envelope import assert_error
-from tests.querycount import count_queries
+from tests.querycount import count_queries, on_the_wire
 
 REDIS_URL = os.environ.get("BOSONLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
@@ -169,29 +169,9 @@ async def test_postgres_counts_on_the_requests_connection_before_its_transaction
     directly (its query log: the counter's upsert, BEGIN, COMMIT, ROLLBACK). One connection, the counter's statement
     first, on its own (one round trip), then the request's: a read request (this GET) on PostgreSQL runs without a
     transaction (db.Database.request_session), so no BEGIN, COMMIT or ROLLBACK at all."""
-    sent: list[tuple[int, str]] = []
-
-    def log_transaction_control(dbapi_connection: Any, *_: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        driver.add_query_logger(lambda record: sent.append((id(driver), record.query)))
-
-    def stop_logging(dbapi_connection: Any, *_: Any) -> None:
-        dbapi_connection.driver_connection._query_loggers.clear()
-
-    def log_statement(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append((id(connection.connection.driver_connection), statement))
-
     await client.get(URL)  # a process's first hit also deletes old windows (then every 5 minutes): not measured
-    engine = rt.db.engine.sync_engine
-    hooks = [(engine.pool, "checkout", log_transaction_control), (engine.pool, "checkin", stop_logging)]
-    hooks.append((engine, "after_cursor_execute", log_statement))
-    for target, name, hook in hooks:
-        event.listen(target, name, hook)
-    try:
+    async with on_the_wire(rt, statements=True) as sent:
         assert (await client.get(URL)).status_code == 404
-    finally:
-        for target, name, hook in hooks:
-            event.remove(target, name, hook)
     assert len({connection for connection, _ in sent}) == 1, sent
     words = [query.strip().split()[0].upper().rstrip(";") for _, query in sent]
     assert words[0] == "INSERT" and "rate_limit_windows" in sent[0][1], sent  # the counter, in autocommit

@@ -22,7 +22,7 @@ from bosonline.store.schemas import (
     SubdomainCheckOut,
     SubdomainIn,
 )
-from bosonline.store.service import StoreService
+from bosonline.store.service import StoreService, loaded_store_out
 from bosonline.tenancy import StoreContext
 
 router = api_router(prefix="/store", tags=["Store"])
@@ -47,9 +47,9 @@ async def create_store(body: StoreCreateIn, principal: CurrentUser, service: Ser
 
 
 @router.get("", summary="Current store with its settings")
-async def get_store(ctx: StoreRead, service: Service) -> Envelope[StoreOut]:
+async def get_store(ctx: StoreRead) -> Envelope[StoreOut]:
     """The store the request acts in: the caller's only store, or the one named by `X-Store-Id`."""
-    return Envelope(data=await service.current(ctx))
+    return Envelope(data=loaded_store_out(ctx))  # read with the context: no service, no session (issue 15)
 
 
 @router.put("", summary="Edit the store and its settings")

@@ -34,6 +34,20 @@ from bosonline.warehouse.service import WarehouseService
 MAX_OWNED_STORES = 20
 
 
+def store_out(ctx: StoreContext, settings: StoreSettings) -> StoreOut:
+    """The store a request acts in, as the caller sees it, with its `settings`."""
+    return from_row(
+        StoreOut, ctx.store, role=ctx.member.role, member_id=ctx.member_id, settings=StoreSettingsOut.of(settings)
+    )
+
+
+def loaded_store_out(ctx: StoreContext) -> StoreOut:
+    """`store_out` of a context read with its settings (`deps.require(..., settings=True)`): no statement."""
+    if ctx.settings is None:
+        raise ValueError("the store context was read without the store's settings")
+    return store_out(ctx, ctx.settings)
+
+
 class StoreService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.repo = StoreRepository(session)
@@ -64,10 +78,7 @@ class StoreService:
         return await self.current(StoreContext(member=owner_member, store=store))
 
     async def current(self, ctx: StoreContext) -> StoreOut:
-        settings = ctx.settings or await self.repo.settings_of(ctx.store_id)
-        return from_row(
-            StoreOut, ctx.store, role=ctx.member.role, member_id=ctx.member_id, settings=StoreSettingsOut.of(settings)
-        )
+        return store_out(ctx, ctx.settings or await self.repo.settings_of(ctx.store_id))
 
     async def update(self, ctx: StoreContext, data: StoreUpdateIn) -> StoreOut:
         store = ctx.store
