@@ -108,8 +108,8 @@ class Ref:
 
 @dataclass(frozen=True)
 class RefText:
-    """Text with Refs' values in it: `texts[0] refs[0] texts[1] … refs[-1] texts[-1]` (a JSON body that names a row
-    the chain creates, or a value it draws)."""
+    """Text with Refs' values in it, each as JSON (a number, a quoted string, null): `texts[0] refs[0] texts[1] …
+    refs[-1] texts[-1]` (a JSON body that names a row the chain creates, or a value it draws)."""
 
     texts: tuple[str, ...]
     refs: tuple[Ref, ...]
@@ -122,7 +122,8 @@ class RefText:
 @dataclass(frozen=True)
 class Write:
     """One INSERT (its `rows`: one, or any number with `many`) or UPDATE (`rows[0]` is its SET) of a chain. Values
-    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back.
+    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back; an UPDATE
+    built with its own `.returning(<expression>.label(name))` returns those too (a value computed from the new row).
 
     Or a SELECT of at most one row whose columns (`returning` names them) later writes read through Refs: a value
     drawn in the chain's own statement (`rows` is `[{}]`, its values in `params`). It sees the database as it is
@@ -201,7 +202,7 @@ def _python_value(value: Any, result: ChainResult) -> Any:
     if isinstance(value, RefText):
         parts = [value.texts[0]]
         for ref, text in zip(value.refs, value.texts[1:], strict=True):
-            parts += [str(result.first(ref.write, ref.column)), text]
+            parts += [json.dumps(result.first(ref.write, ref.column)), text]
         return "".join(parts)
     return value
 
@@ -343,10 +344,10 @@ def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
 
 
 def _joined(texts: Sequence[Any], refs: Sequence[Any]) -> Any:
-    """`texts[0] || refs[0] || texts[1] || …` in SQL, each Ref's value as text."""
+    """`texts[0] || refs[0] || texts[1] || …` in SQL, each Ref's value as JSON text (`null` for NULL)."""
     joined = texts[0]
     for ref, text in zip(refs, texts[1:], strict=True):
-        joined = joined + cast(ref, String) + text
+        joined = joined + func.coalesce(cast(func.to_json(ref), String), "null") + text
     return joined
 
 

@@ -1,9 +1,10 @@
 """The SQL of placing an order (POST /public/checkout), a measured hot path: every statement here saves round trips.
 
 On PostgreSQL a checkout is: BEGIN, the entry read (store, settings, form and the Idempotency-Key's row in one
-SELECT), the stock read, [the voucher], the reservation (one conditional UPDATE for every line), the store's
-counters (the store's row lock, taken last), the writes (one statement of data-modifying CTEs, hot_sql.run_chain;
-a bank transfer's unique code is drawn in it) and COMMIT.
+SELECT), the stock read, [the voucher], the reservation (one conditional UPDATE for every line), [a bank transfer's
+lock on its amount's unique codes], the writes (one statement of data-modifying CTEs, hot_sql.run_chain: the store's
+counters, whose row lock orders the store's checkouts, are one of them; a bank transfer's unique code is drawn in it)
+and COMMIT.
 """
 
 from __future__ import annotations
@@ -13,7 +14,21 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Update, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    Update,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import dialect_of, insert_in
@@ -39,6 +54,7 @@ from bosonline.order.customer_repository import unique_code_draw
 ORDER = "order"
 LINES = "lines"
 KEY = "key"
+COUNTERS = "counters"
 UNIQUE_CODE = "unique_code"
 BUYER_USES = "buyer_uses"
 
@@ -57,14 +73,36 @@ _ENTRY = (
 )
 
 _SETTINGS = StoreSettings.__table__
-# The store's order number and CS rotator in one UPDATE: its row lock orders the store's checkouts, so it is
-# taken as late as possible (only the writes, with the unique code they draw, follow it before COMMIT).
-_COUNTERS = Hot(
-    update(_SETTINGS)
-    .where(_SETTINGS.c.store_id == bindparam("store"))
-    .values(order_seq=_SETTINGS.c.order_seq + 1, cs_cursor=_SETTINGS.c.cs_cursor + 1, updated_at=bindparam("now"))
-    .returning(_SETTINGS.c.order_seq, _SETTINGS.c.cs_cursor)
-)
+
+
+@cache
+def _counters_statement(dialect: str, cs_count: int) -> Update:
+    """The store's order number and CS rotator in one UPDATE, a write of the chain: its row lock orders the store's
+    checkouts, so it is the chain's (taken in the statement before COMMIT). It returns the order's `number`
+    (`INV/<counters_day>/<the sequence, 5 digits at least>`), its `handler_id` (the CS whose turn it is among
+    `counters_cs0…`, else `counters_owner`) and `stats_handler` (the recap counters' handler: 0 for none). Built once
+    per dialect and number of CS."""
+    seq, cursor = _SETTINGS.c.order_seq, _SETTINGS.c.cs_cursor
+    day = bindparam("counters_day", type_=String)
+    if dialect == "postgresql":
+        digits = cast(seq, String)
+        number = "INV/" + day + "/" + func.lpad(digits, func.greatest(5, func.length(digits)), "0")
+    else:
+        number = func.printf("INV/%s/%05d", day, seq)
+    handler: Any = cast(bindparam("counters_owner", type_=BigInteger), BigInteger)
+    if cs_count:
+        turn = (cursor - 1) % cs_count
+        cs = [(turn == n, cast(bindparam(f"counters_cs{n}", type_=BigInteger), BigInteger)) for n in range(cs_count)]
+        handler = case(*cs, else_=handler)
+    return (
+        update(_SETTINGS)
+        .where(_SETTINGS.c.store_id == bindparam("counters_store"))
+        .values(order_seq=seq + 1, cs_cursor=cursor + 1)
+        .returning(
+            number.label("number"), handler.label("handler_id"), func.coalesce(handler, 0).label("stats_handler")
+        )
+    )
+
 
 _STOCKS = Stock.__table__
 
@@ -135,20 +173,26 @@ class PlaceRepository:
         )
         return {int(variant): int(left) for variant, left in rows}
 
-    async def counters(self, store_id: int, now: datetime) -> tuple[int, int]:
-        (row,) = await _COUNTERS.rows(self.session, {"store": store_id, "now": now})
-        return int(row[0]), int(row[1])
-
     # --- the writes, as one chain (hot_sql.run_chain): every statement built once, values bound per checkout ---------
 
     def unique_code(self, store_id: int, amount: int, codes: tuple[int, int], since: datetime) -> Write:
         """A bank transfer's unique code drawn in the chain (its `code` and the order's `total` with it): among
         `codes`, one no recent unpaid transfer of `amount` uses (customer_repository.unique_code_draw). The chain's
-        statement follows the store's counters, so its snapshot sees every transfer committed before that lock."""
+        statement must follow the amount's lock (customer_repository.lock_unique_codes), so that its snapshot sees
+        every transfer committed before it."""
         params = {"code_store": store_id, "code_since": since, "code_amount": amount}
         params |= {"code_low": codes[0], "code_high": codes[1]}
         statement = unique_code_draw(dialect_of(self.session))
         return Write(UNIQUE_CODE, statement, [{}], returning=("code", "total"), params=params)
+
+    def counters(self, store_id: int, day: str, cs: list[int], owner: int | None, now: datetime) -> Write:
+        """The store's next order number and the CS whose turn it is (_counters_statement), as a write of the chain.
+        `day`: today in the store's time zone (YYYYMMDD); `cs`: the active CS by id; `owner`: who handles the order
+        when there is no CS."""
+        params: dict[str, Any] = {"counters_store": store_id, "counters_day": day, "counters_owner": owner}
+        params |= {f"counters_cs{n}": member for n, member in enumerate(cs)}
+        statement = _counters_statement(dialect_of(self.session), len(cs))
+        return Write(COUNTERS, statement, [{"updated_at": now}], returning=("order_seq",), params=params)
 
     def customer(self, store_id: int, phone: str, name: str, email: str | None, now: datetime) -> Write:
         row = {"store_id": store_id, "phone": phone, "name": name, "email": email, "created_at": now, "updated_at": now}

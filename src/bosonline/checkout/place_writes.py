@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.place_repository import ORDER, PlaceRepository
+from bosonline.checkout.place_repository import COUNTERS, ORDER, PlaceRepository
 from bosonline.followup.rules import ABANDONED
 from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
 from bosonline.hot_sql import Check, Ref, RefText, Write
@@ -43,6 +43,7 @@ class NewOrder:
     timezone: str  # the store's: the recap counters' day
     templates: list[FollowupChat]  # the store's follow-up templates
     webhooks: list[tuple[int, frozenset[str]]]  # the store's active subscriptions: (id, events)
+    counters: Write  # the store's order number and CS (the order's number and handler_id are left None)
     unique_code: Write | None = None  # a bank transfer's code, drawn in the chain (the order's money holds 0 for it)
 
 
@@ -87,8 +88,9 @@ async def order_writes(
     checks: list[Check] = []
     drawn = drawn_money(new.unique_code)
     writes = [new.unique_code] if new.unique_code is not None else []
+    writes.append(new.counters)
     writes.append(repo.customer(store_id, order.customer_phone, order.customer_name, order.customer_email, now))
-    order_row = row_values(order) | {"customer_id": Ref("customer", "id")} | drawn
+    order_row = row_values(order) | {"customer_id": Ref("customer", "id")} | _COUNTED | drawn
     writes.append(repo.order(order_row))
     order_id = Ref(ORDER, "id")
     writes.append(repo.lines([row_values(line) | {"order_id": order_id} for line in new.lines]))
@@ -119,7 +121,9 @@ async def order_writes(
         writes.append(repo.outbox(deliveries))
     wake = bool(deliveries) or due_now(followups, now)
     snap = snapshot(order, new.timezone)
-    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total)
+    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total) | {
+        "handler_id": Ref(COUNTERS, "stats_handler")
+    }
     if drawn:
         stats["total"] = drawn["total"]
     writes.append(repo.stats(counter_upsert(session), stats))
@@ -161,6 +165,10 @@ def _variant_of(line: OrderLine) -> int:
     return line.variant_id or 0
 
 
+# The order's columns that the store's counters (a write of the chain) give.
+_COUNTED = {"number": Ref(COUNTERS, "number"), "handler_id": Ref(COUNTERS, "handler_id")}
+
+
 def drawn_money(unique_code: Write | None) -> dict[str, Ref]:
     """The order's columns that the chain's unique code draw sets (none without a draw)."""
     if unique_code is None:
@@ -172,11 +180,12 @@ def _deliveries(
     order: Order, lines: list[OrderLine], endpoints: list[int], now: datetime, drawn: dict[str, Ref]
 ) -> list[dict[str, Any]]:
     """The order.created deliveries, one per subscribed endpoint. The body names the order's id, which the chain
-    creates, and the unique code and total it draws (`drawn`): it is written as the text around them (each
+    creates, its number and handler (the store's counters) and the unique code and total it draws (`drawn`): it is
+    written as the text around them (each
     `"<key>":null` once in it: a quote in what a buyer types is escaped)."""
     if not endpoints:
         return []
-    holes = {"id": Ref(ORDER, "id"), **drawn}
+    holes = {"id": Ref(ORDER, "id"), **_COUNTED, **drawn}
     kept = {key: getattr(order, key) for key in ("customer_id", *holes)}
     order.customer_id = 0  # not known yet (the chain upserts it), and not in the webhook's customer block
     for key in holes:
