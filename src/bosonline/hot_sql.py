@@ -222,9 +222,19 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Match:
+    """In a row of a `many` INSERT: the `column` of the row that the earlier write `write` returned whose `on` equals
+    this row's own `on` (a plain value). A row is written only when there is such a row (an inner join)."""
+
+    write: str
+    column: str
+    on: str
+
+
+@dataclass(frozen=True)
 class RefText:
-    """Text with Refs' values in it: `texts[0] refs[0] texts[1] … refs[-1] texts[-1]` (a JSON body that names a row
-    the chain creates, or a value it draws)."""
+    """Text with Refs' values in it, each as JSON (a number, a quoted string, null): `texts[0] refs[0] texts[1] …
+    refs[-1] texts[-1]` (a JSON body that names a row the chain creates, or a value it draws)."""
 
     texts: tuple[str, ...]
     refs: tuple[Ref, ...]
@@ -237,7 +247,8 @@ class RefText:
 @dataclass(frozen=True)
 class Write:
     """One INSERT (its `rows`: one, or any number with `many`) or UPDATE (`rows[0]` is its SET) of a chain. Values
-    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back.
+    may be Refs to earlier writes. `returning` names the columns the caller (or a later Ref) reads back; an UPDATE
+    built with its own `.returning(<expression>.label(name))` returns those too (a value computed from the new row).
 
     Or a SELECT of at most one row whose columns (`returning` names them) later writes read through Refs: a value
     drawn in the chain's own statement (`rows` is `[{}]`, its values in `params`). It sees the database as it is
@@ -292,7 +303,10 @@ async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequ
             drawn = (await session.execute(write.statement, dict(write.params))).mappings().first()
             result.rows[write.name] = [dict(drawn)] if drawn is not None else []
             continue
-        rows = [{key: _python_value(value, result) for key, value in row.items()} for row in write.rows]
+        rows = [values for row in write.rows if (values := _python_row(row, result)) is not None]
+        if not rows:  # every row's Match found none
+            result.rows[write.name] = []
+            continue
         table = write.statement.table
         returning = [table.c[name] for name in write.returning]
         if isinstance(write.statement, Update):
@@ -310,13 +324,27 @@ async def run_chain(session: AsyncSession, checks: Sequence[Check], writes: Sequ
     return result
 
 
+def _python_row(row: Mapping[str, Any], result: ChainResult) -> dict[str, Any] | None:
+    """The row's values, its Refs' and Matches' looked up; None: a Match found no row (the row is not written)."""
+    values = {}
+    for key, value in row.items():
+        if isinstance(value, Match):
+            found = [r for r in result.rows.get(value.write) or [] if r[value.on] == row[value.on]]
+            if not found:
+                return None
+            values[key] = found[0][value.column]
+        else:
+            values[key] = _python_value(value, result)
+    return values
+
+
 def _python_value(value: Any, result: ChainResult) -> Any:
     if isinstance(value, Ref):
         return result.first(value.write, value.column)
     if isinstance(value, RefText):
         parts = [value.texts[0]]
         for ref, text in zip(value.refs, value.texts[1:], strict=True):
-            parts += [str(result.first(ref.write, ref.column)), text]
+            parts += [json.dumps(result.first(ref.write, ref.column)), text]
         return "".join(parts)
     return value
 
@@ -338,6 +366,8 @@ def _kind(value: Any) -> tuple[Any, ...] | None:
         return ("ref", value.write, value.column)
     if isinstance(value, RefText):
         return ("text", *((ref.write, ref.column) for ref in value.refs))
+    if isinstance(value, Match):
+        return ("match", value.write, value.column, value.on)
     return None
 
 
@@ -373,7 +403,7 @@ def _chain_params(checks: Sequence[Check], writes: Sequence[Write]) -> dict[str,
                 if isinstance(first, RefText):
                     for n in range(len(first.texts)):
                         params[_param(write.name, f"{key}__t{n}")] = [value.texts[n] for value in values]
-                elif not isinstance(first, Ref):
+                elif not isinstance(first, Ref | Match):
                     params[_param(write.name, key)] = list(values)
             continue
         if len(write.rows) > 1:
@@ -382,6 +412,8 @@ def _chain_params(checks: Sequence[Check], writes: Sequence[Write]) -> dict[str,
             if isinstance(value, RefText):
                 for n, text in enumerate(value.texts):
                     params[_param(write.name, f"{key}__t{n}")] = text
+            elif isinstance(value, Match):
+                raise TypeError(f"write {write.name!r}: a Match is for the rows of a many-row write")
             elif not isinstance(value, Ref):
                 params[_param(write.name, key)] = value
     return params
@@ -440,7 +472,7 @@ def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
         table = write.statement.table
         stmt: Any
         if isinstance(write.statement, Insert) and write.many:
-            stmt = _insert_from_arrays(write, ref_sql)
+            stmt = _insert_from_arrays(write, ref_sql, ctes)
         else:
             row = write.rows[0]
             stmt = write.statement.values(
@@ -458,17 +490,17 @@ def _chain_statement(checks: Sequence[Check], writes: Sequence[Write]) -> Any:
 
 
 def _joined(texts: Sequence[Any], refs: Sequence[Any]) -> Any:
-    """`texts[0] || refs[0] || texts[1] || …` in SQL, each Ref's value as text."""
+    """`texts[0] || refs[0] || texts[1] || …` in SQL, each Ref's value as JSON text (`null` for NULL)."""
     joined = texts[0]
     for ref, text in zip(refs, texts[1:], strict=True):
-        joined = joined + cast(ref, String) + text
+        joined = joined + func.coalesce(cast(func.to_json(ref), String), "null") + text
     return joined
 
 
-def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
+def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any], ctes: Mapping[str, Any]) -> Any:
     """`INSERT INTO t (a, b, …) SELECT u.a, u.b, … FROM unnest(:a, :b, …) AS u(a, b, …)`: one typed array per
     column. A column that is a Ref (the same one in every row) is its scalar subquery; a RefText's text around the
-    Ref comes from two arrays."""
+    Ref comes from two arrays; a Match is the column of its write's CTE, joined on `on`."""
     statement = write.statement
     assert isinstance(statement, Insert)
     table = statement.table
@@ -479,7 +511,7 @@ def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
         value = first[key]
         if isinstance(value, RefText):
             arrays += [(f"{key}__t{n}", String()) for n in range(len(value.texts))]
-        elif not isinstance(value, Ref):
+        elif not isinstance(value, Ref | Match):
             arrays.append((key, table.c[key].type))
     unnest = (
         func.unnest(
@@ -496,9 +528,15 @@ def _insert_from_arrays(write: Write, ref_sql: Callable[[Ref], Any]) -> Any:
         if isinstance(value, RefText):
             texts = [unnest.c[f"{key}__t{n}"] for n in range(len(value.texts))]
             return _joined(texts, [ref_sql(ref) for ref in value.refs])
+        if isinstance(value, Match):
+            return ctes[value.write].c[value.column]
         return unnest.c[key]
 
-    return statement.from_select(keys, select(*(selected(key) for key in keys)).select_from(unnest))
+    source: Any = unnest
+    for match in {(v.write, v.on): v for v in first.values() if isinstance(v, Match)}.values():
+        cte = ctes[match.write]
+        source = source.join(cte, cte.c[match.on] == unnest.c[match.on])
+    return statement.from_select(keys, select(*(selected(key) for key in keys)).select_from(source))
 
 
 def _json_rows(value: Any) -> list[dict[str, Any]]:

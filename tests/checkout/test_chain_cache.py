@@ -11,12 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bosonline import hot_sql
+from bosonline.checkout.place_repository import RESERVE, PlaceRepository
+from bosonline.hot_sql import Match
 from bosonline.models import FollowupMessage, InventoryMovement, Order, OrderLine, WebhookDelivery
 from bosonline.runtime import Runtime
-from tests.checkout.helpers import make_checkout_shop, place
+from tests.checkout.helpers import make_checkout_shop, place, stock_row
 from tests.followup.order_helpers import add_template, four_steps
 from tests.webhook.helpers import add_webhook
 
@@ -67,3 +69,51 @@ async def test_the_chain_statement_is_built_once(
     for model, counts in ((OrderLine, [1, 3]), (InventoryMovement, [1, 3]), (FollowupMessage, [1, 2])):
         assert [await rows_of(rt, model, one), await rows_of(rt, model, many)] == counts, model
     assert [await rows_of(rt, WebhookDelivery, one), await rows_of(rt, WebhookDelivery, many)] == [2, 2]
+
+
+async def test_a_reservation_in_the_chain_writes_movements_of_the_lines_it_reserved(
+    client: httpx.AsyncClient, rt: Runtime
+) -> None:
+    """The chain's reservation (PlaceRepository.reserve_write) returns the lines that fit; a movement row whose stock
+    it reads through a Match is written only for those (a line without stock writes none, and nothing fails)."""
+    shop = await make_checkout_shop(client, rt)
+    (red_on_hand, red_held), (black_on_hand, black_held) = [
+        await stock_row(rt, variant, shop.warehouse) for variant in (shop.red, shop.black)
+    ]
+    now = rt.clock.now()
+    quantities = {shop.red: 1, shop.black: black_on_hand - black_held + 1}  # black: one more than is left
+    async with rt.db.session() as session:
+        repo = PlaceRepository(session)
+        after = (Match(RESERVE, "on_hand", "variant_id"), Match(RESERVE, "reserved", "variant_id"))
+        movements = [
+            {
+                "store_id": shop.store_id,
+                "variant_id": variant,
+                "warehouse_id": shop.warehouse,
+                "reason": "order_reserved",
+                "delta_on_hand": 0,
+                "delta_reserved": qty,
+                "on_hand_after": after[0],
+                "reserved_after": after[1],
+                "created_at": now,
+            }
+            for variant, qty in sorted(quantities.items())
+        ]
+        written = await hot_sql.run_chain(
+            session,
+            [],
+            [
+                repo.reserve_write(shop.store_id, shop.warehouse, quantities, now),
+                hot_sql.Write("movements", insert(InventoryMovement.__table__), movements, many=True),
+            ],
+        )
+        assert [(row["variant_id"], row["on_hand"], row["reserved"]) for row in written.rows[RESERVE]] == [
+            (shop.red, red_on_hand, red_held + 1)
+        ]
+        reserved = select(InventoryMovement.variant_id, InventoryMovement.reserved_after).where(
+            InventoryMovement.reason == "order_reserved"
+        )
+        moved = (await session.execute(reserved)).all()
+        assert [tuple(row) for row in moved if row[0] in quantities] == [(shop.red, red_held + 1)]
+        await session.rollback()
+    assert await stock_row(rt, shop.red, shop.warehouse) == (red_on_hand, red_held)

@@ -10,7 +10,7 @@ from lokal import parse_qris
 from sqlalchemy import select
 
 from bosonline.models import BankAccount
-from bosonline.order.stats import lock_store_counters
+from bosonline.order.customer_repository import lock_unique_codes
 from bosonline.runtime import Runtime
 from tests.order.edit_helpers import assert_consistent, cs_headers, events, move, shop_and_order, stranger
 from tests.order.helpers import order_row, stats_match
@@ -108,12 +108,18 @@ async def test_payment_method_refusals(client: httpx.AsyncClient, rt: Runtime) -
 
 @pytest.mark.postgres_only
 async def test_a_code_redrawn_by_an_edit_waits_for_the_checkouts_lock(client: httpx.AsyncClient, rt: Runtime) -> None:
-    """Checkout draws a transfer's unique code under the store's counters lock (its settings row); an edit that
-    draws one must take the same lock, or a checkout of the same amount could draw the same code meanwhile."""
+    """Checkout draws a transfer's unique code under the lock of its amount's codes; an edit that draws one must take
+    the same lock, or a checkout of the same amount could draw the same code meanwhile."""
     shop, placed = await shop_and_order(client, rt)
+    drawn = await order_row(rt, placed.id)
+    amount = drawn.total + drawn.unique_code  # before its code: what a new transfer of this cart would draw for
     assert (await switch(client, placed.id, "cod", shop.headers)).status_code == 200
     async with rt.db.session() as holder:
-        await lock_store_counters(holder, shop.store_id)  # a checkout of this store, between its counters and COMMIT
+        await lock_unique_codes(holder, shop.store_id, amount + 1)  # another amount's lock does not hold it up
+        assert (await asyncio.wait_for(switch(client, placed.id, "bank_transfer", shop.headers), 10)).status_code == 200
+    assert (await switch(client, placed.id, "cod", shop.headers)).status_code == 200
+    async with rt.db.session() as holder:
+        await lock_unique_codes(holder, shop.store_id, amount)  # a checkout of this amount, between its lock and COMMIT
         edit = asyncio.create_task(switch(client, placed.id, "bank_transfer", shop.headers))
         await asyncio.sleep(0.5)
         assert not edit.done()

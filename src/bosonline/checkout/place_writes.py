@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.checkout.place_repository import ORDER, PlaceRepository
+from bosonline.checkout.place_repository import COUNTERS, ORDER, RESERVE, PlaceRepository
 from bosonline.followup.rules import ABANDONED
 from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
-from bosonline.hot_sql import Check, Ref, RefText, Write
+from bosonline.hot_sql import Check, Match, Ref, RefText, Write
 from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
 from bosonline.models.base import Base
 from bosonline.order.stats import counter_row, counter_upsert, snapshot
@@ -35,7 +35,7 @@ class NewOrder:
     order: Order
     lines: list[OrderLine]
     event: OrderEvent
-    reserved: dict[int, tuple[int, int]]  # variant → (on_hand, reserved) after the reservation
+    reserved: dict[int, tuple[int, int]] | None  # variant → (on_hand, reserved) after it; None: `reserve` does it
     phone: str
     lead_token: str | None
     voucher: VoucherQuote | None
@@ -43,6 +43,8 @@ class NewOrder:
     timezone: str  # the store's: the recap counters' day
     templates: list[FollowupChat]  # the store's follow-up templates
     webhooks: list[tuple[int, frozenset[str]]]  # the store's active subscriptions: (id, events)
+    counters: Write  # the store's order number and CS (the order's number and handler_id are left None)
+    reserve: Write | None = None  # the reservation, as the chain's first write (reserved is None then)
     unique_code: Write | None = None  # a bank transfer's code, drawn in the chain (the order's money holds 0 for it)
 
 
@@ -86,9 +88,12 @@ async def order_writes(
     store_id = order.store_id
     checks: list[Check] = []
     drawn = drawn_money(new.unique_code)
-    writes = [new.unique_code] if new.unique_code is not None else []
+    writes = [new.reserve] if new.reserve is not None else []
+    if new.unique_code is not None:
+        writes.append(new.unique_code)
+    writes.append(new.counters)
     writes.append(repo.customer(store_id, order.customer_phone, order.customer_name, order.customer_email, now))
-    order_row = row_values(order) | {"customer_id": Ref("customer", "id")} | drawn
+    order_row = row_values(order) | {"customer_id": Ref("customer", "id")} | _COUNTED | drawn
     writes.append(repo.order(order_row))
     order_id = Ref(ORDER, "id")
     writes.append(repo.lines([row_values(line) | {"order_id": order_id} for line in new.lines]))
@@ -119,7 +124,9 @@ async def order_writes(
         writes.append(repo.outbox(deliveries))
     wake = bool(deliveries) or due_now(followups, now)
     snap = snapshot(order, new.timezone)
-    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total)
+    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total) | {
+        "handler_id": Ref(COUNTERS, "stats_handler")
+    }
     if drawn:
         stats["total"] = drawn["total"]
     writes.append(repo.stats(counter_upsert(session), stats))
@@ -131,13 +138,14 @@ def _movements(
     store_id: int,
     order: Order,
     lines: list[OrderLine],
-    reserved: dict[int, tuple[int, int]],
+    reserved: dict[int, tuple[int, int]] | None,
     order_id: Ref,
     now: datetime,
 ) -> list[dict[str, Any]]:
+    """The reservation's movements: stock after it from `reserved`, or from the chain's reservation (Matches)."""
     rows = []
     for line in sorted(lines, key=_variant_of):
-        on_hand, held = reserved[_variant_of(line)]
+        on_hand, held = reserved[_variant_of(line)] if reserved is not None else _RESERVED_AFTER
         rows.append(
             {
                 "store_id": store_id,
@@ -161,6 +169,12 @@ def _variant_of(line: OrderLine) -> int:
     return line.variant_id or 0
 
 
+# The stock row's on_hand and reserved after the chain's reservation, by variant.
+_RESERVED_AFTER = (Match(RESERVE, "on_hand", "variant_id"), Match(RESERVE, "reserved", "variant_id"))
+# The order's columns that the store's counters (a write of the chain) give.
+_COUNTED = {"number": Ref(COUNTERS, "number"), "handler_id": Ref(COUNTERS, "handler_id")}
+
+
 def drawn_money(unique_code: Write | None) -> dict[str, Ref]:
     """The order's columns that the chain's unique code draw sets (none without a draw)."""
     if unique_code is None:
@@ -172,11 +186,12 @@ def _deliveries(
     order: Order, lines: list[OrderLine], endpoints: list[int], now: datetime, drawn: dict[str, Ref]
 ) -> list[dict[str, Any]]:
     """The order.created deliveries, one per subscribed endpoint. The body names the order's id, which the chain
-    creates, and the unique code and total it draws (`drawn`): it is written as the text around them (each
+    creates, its number and handler (the store's counters) and the unique code and total it draws (`drawn`): it is
+    written as the text around them (each
     `"<key>":null` once in it: a quote in what a buyer types is escaped)."""
     if not endpoints:
         return []
-    holes = {"id": Ref(ORDER, "id"), **drawn}
+    holes = {"id": Ref(ORDER, "id"), **_COUNTED, **drawn}
     kept = {key: getattr(order, key) for key in ("customer_id", *holes)}
     order.customer_id = 0  # not known yet (the chain upserts it), and not in the webhook's customer block
     for key in holes:

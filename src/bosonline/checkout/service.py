@@ -1,20 +1,21 @@
 """The buyer side's rules: which store and form a public request means, what a cart costs, and placing the order.
 
 Placing an order is one transaction: read the store, form and Idempotency-Key (a replay stops there), check and
-price everything, reserve stock (one conditional UPDATE) and the voucher's use (conditional UPDATE), then take the
-store's next order number and CS (one UPDATE whose row lock serializes the store's checkouts: taken last), then
-draw the unique code and write the customer, order, lines, event, movements, redemption, leads, follow-ups, outbox,
-counters and the key in one chain (checkout/place_writes.py; one statement on PostgreSQL). Any refusal rolls all
-of it back: no reservation, customer, key or order is left behind.
+price everything, reserve stock (one conditional UPDATE) and the voucher's use (conditional UPDATE), [a bank
+transfer: lock its amount's unique codes], then one chain of writes (checkout/place_writes.py; one statement on
+PostgreSQL): draw the unique code, take the store's next order number and CS (the UPDATE whose row lock serializes
+the store's checkouts: held for that statement and COMMIT only), write the customer, order, lines, event,
+movements, redemption, leads, follow-ups, outbox, recap counters and the key. Any refusal rolls all of it back: no
+reservation, customer, key or order is left behind.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +30,16 @@ from bosonline.checkout.cart import (
     store_from_host,
 )
 from bosonline.checkout.errors import CheckoutError
-from bosonline.checkout.place_repository import BUYER_USES, KEY, LINES, ORDER, UNIQUE_CODE, PlaceRepository
+from bosonline.checkout.place_repository import (
+    BUYER_USES,
+    COUNTERS,
+    KEY,
+    LINES,
+    ORDER,
+    RESERVE,
+    UNIQUE_CODE,
+    PlaceRepository,
+)
 from bosonline.checkout.place_writes import NewOrder, order_writes
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
@@ -57,6 +67,7 @@ from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
 from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
+from bosonline.order.customer_repository import lock_unique_codes
 from bosonline.order.fields import buyer_columns
 from bosonline.order.pricing import (
     UNIQUE_CODE_LOOKBACK,
@@ -291,9 +302,9 @@ class PublicCheckout:
         everything its buyer's page needs: `receipt` builds the page without a statement, after COMMIT.
 
         Reads first (the entry read brings the key's row: a replay does nothing else), then claims what is
-        scarce (stock, the voucher's use), then takes the store's counters (its row lock) as late as possible:
-        only the writes (one statement on PostgreSQL, which draws the unique code too) follow it before COMMIT,
-        which the caller sends before it builds the page (web/checkout_endpoints.py)."""
+        scarce (stock, the voucher's use), then writes everything in one chain (one statement on PostgreSQL) that
+        takes the store's counters (its row lock) and draws the unique code too: only COMMIT follows it under the
+        lock, which the caller sends before it builds the page (web/checkout_endpoints.py)."""
         if body.website:
             raise ValidationFailed(
                 "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
@@ -328,14 +339,18 @@ class PublicCheckout:
         voucher = await self._voucher(store.id, form, body.voucher_code, cart, shipping, body.phone)
         money = self._money(settings, cart, shipping, voucher, body.payment_method)
         cs, owner = await data.handlers()
+        counters = self.place_repo.counters(store, [m.id for m in cs], owner.id if owner else None, now)
 
         quantities = {item.offered.variant.id: item.quantity for item in cart.items}
-        reserved = await self.place_repo.reserve(store.id, warehouse.warehouse_id, quantities, now)
-        if len(reserved) < len(quantities):
-            raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
-        quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now) if voucher else None
-        # Everything the writes need but the store's counters, built before they are taken (their lock is held
-        # until COMMIT): the order, its lines and event, the store's templates and subscriptions, the code draw.
+        reserved: dict[int, tuple[int, int]] | None = None
+        quota_per_buyer = None
+        if voucher is not None:  # its row is locked after the stock's (as an order's cancel does): reserve first
+            reserved = await self.place_repo.reserve(store.id, warehouse.warehouse_id, quantities, now)
+            if len(reserved) < len(quantities):
+                raise await self._out_of_stock(warehouse.warehouse_id, cart, reserved)
+            quota_per_buyer = await claim_voucher(self.session, store.id, voucher, now)
+        # Everything the writes need, built before the chain: the order (its number and handler come from the
+        # chain's counters), its lines and event, the store's templates and subscriptions, the code draw.
         order = self._order(store, form, body, region, cart, shipping, voucher, money, now)
         order.warehouse_id = warehouse.warehouse_id
         if body.payment_method == "qris":
@@ -348,6 +363,9 @@ class PublicCheckout:
             lines=lines,
             event=_created_event(store.id, form, body.payment_method, now),
             reserved=reserved,
+            reserve=None
+            if reserved
+            else self.place_repo.reserve_write(store.id, warehouse.warehouse_id, quantities, now),
             phone=body.phone,
             lead_token=body.lead_token,
             voucher=voucher,
@@ -355,15 +373,14 @@ class PublicCheckout:
             timezone=store.timezone,
             templates=await data.templates(),
             webhooks=await data.webhooks(),
+            counters=counters,
             unique_code=self._unique_code(store.id, settings, body.payment_method, money, now),
         )
-        # Read before the store's counters row is locked: a cache miss must not hold every other checkout up.
         accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
-        sequence, cursor = await self.place_repo.counters(store.id, now)
-        order.number = _order_number(store.timezone, sequence, now)
-        handler = cs[(cursor - 1) % len(cs)] if cs else owner
-        order.handler_id = handler.id if handler else None
         checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
+        if new.unique_code is not None:  # the draw's statement must see every code of the amount drawn before
+            await lock_unique_codes(self.session, store.id, money.before_unique_code)
+        # The store's counters are the chain's: their row lock is held for this statement and COMMIT only.
         written = await run_chain(self.session, checks, writes)
         if written.first(KEY, "id") is None:  # a concurrent checkout with this key committed first
             await self.session.rollback()
@@ -372,9 +389,16 @@ class PublicCheckout:
                 raise Conflict("This Idempotency-Key is in use; retry", code=CheckoutError.idempotency_key_in_use)
             known = (again.store, again.form, StoreData(self.session, again.store.id, again.store.data_version))
             return await self._replay(again.key_hash, again.key_order_id, fingerprint, known)
+        if reserved is None and len(written.rows[RESERVE]) < len(quantities):  # the chain reserved too few lines
+            await self.session.rollback()  # the store's rows are free before "n left" is read
+            got = {int(row["variant_id"]) for row in written.rows[RESERVE]}
+            raise await self._out_of_stock(warehouse.warehouse_id, cart, got)
         if quota_per_buyer is not None and int(written.checks[BUYER_USES]) >= quota_per_buyer:
             raise VoucherRefused("buyer_limit_reached")
         order.id = int(written.first(ORDER, "id"))
+        order.number = str(written.first(COUNTERS, "number"))
+        order.handler_id = written.first(COUNTERS, "handler_id")
+        handler = next((m for m in (*cs, owner) if m is not None and m.id == order.handler_id), None)
         if new.unique_code is not None:
             order.unique_code = int(written.first(UNIQUE_CODE, "code"))
             order.total = int(written.first(UNIQUE_CODE, "total"))
@@ -395,8 +419,8 @@ class PublicCheckout:
         self, store_id: int, settings: StoreSettings, method: str, money: Money, now: datetime
     ) -> Write | None:
         """A bank transfer's unique code, which no other open transfer of the same amount uses (DESIGN.md §4), as
-        the chain's first part: drawn in the chain's statement, which follows the store's counters (that lock
-        orders the store's checkouts, and the statement's snapshot follows it, so it sees every transfer committed
+        the chain's first part: drawn in the chain's statement, which follows the lock on the amount's codes
+        (lock_unique_codes: the statement's snapshot follows it, so it sees every transfer of the amount committed
         before). None: no code (another method, codes off, or no code fits the amount: the money keeps 0)."""
         if method != "bank_transfer" or not settings.unique_code_enabled:
             return None
@@ -406,7 +430,7 @@ class PublicCheckout:
             return None
         return self.place_repo.unique_code(store_id, amount, codes, now - UNIQUE_CODE_LOOKBACK)
 
-    async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: dict[int, tuple[int, int]]) -> OutOfStock:
+    async def _out_of_stock(self, warehouse_id: int, cart: Cart, reserved: Collection[int]) -> OutOfStock:
         """Another checkout took the stock since it was read: 409 naming what is left (the caller's transaction
         rolls back, and with it the lines that were reserved)."""
         short = [item for item in cart.items if item.offered.variant.id not in reserved]
@@ -540,11 +564,6 @@ class PublicCheckout:
         if order is None or not order.qris_payload:
             raise NotFound()
         return order.qris_payload
-
-
-def _order_number(timezone: str, sequence: int, now: datetime) -> str:
-    """`INV/<day in the store's time zone>/<the store's sequence, 5 digits at least>`."""
-    return f"INV/{now.astimezone(ZoneInfo(timezone)).strftime('%Y%m%d')}/{sequence:05d}"
 
 
 def _created_event(store_id: int, form: Form, method: str, now: datetime) -> OrderEvent:

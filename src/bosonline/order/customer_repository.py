@@ -4,6 +4,7 @@ members, so every statement names the store."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.db import dialect_insert
+from bosonline.db import dialect_insert, dialect_of
 from bosonline.hot_sql import Hot
 from bosonline.models import Customer, Order
 
@@ -38,7 +39,7 @@ def unique_code_draw(dialect: str) -> Select[tuple[int, int]]:
     """`SELECT code, total`: one code of [code_low, code_high] that none of the codes `_taken_codes` finds uses (any
     code of the range when all are, at random among them), and `code_amount − code` — pricing.draw_unique_code's rule
     in SQL, so that checkout draws it in its chain of writes (hot_sql.Write of a SELECT), in the statement whose
-    snapshot follows the store's counters lock. Parameters `code_store`, `code_since`, `code_amount`, `code_low`,
+    snapshot follows the amount's lock (lock_unique_codes). Parameters `code_store`, `code_since`, `code_amount`, `code_low`,
     `code_high`; the range must not be empty. Built once per dialect: PostgreSQL counts with generate_series, SQLite
     (which may lack it) with a recursive CTE."""
     low, high = bindparam("code_low", type_=Integer), bindparam("code_high", type_=Integer)
@@ -56,6 +57,21 @@ def unique_code_draw(dialect: str) -> Select[tuple[int, int]]:
         .order_by(code.in_(_taken_codes("code_")), func.random())
         .limit(1)
     )
+
+
+# A transaction-scoped lock on one amount's unique codes in one store (PostgreSQL; SQLite's write lock is the whole
+# database's). A bigint key: the store and the amount, hashed (two amounts sharing a key only wait for each other).
+_LOCK_CODES = Hot(select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))))
+
+
+async def lock_unique_codes(session: AsyncSession, store_id: int, amount: int) -> None:
+    """Wait for, then hold until COMMIT, the lock under which every unique code of a transfer of `amount` (before
+    its code) in the store is drawn: checkout's chain and an edit that redraws one take it first, so the statement
+    that draws sees every code drawn before, and no other draw of the amount runs meanwhile."""
+    if dialect_of(session) != "postgresql":
+        return
+    digest = hashlib.blake2b(f"unique_code:{store_id}:{amount}".encode(), digest_size=8).digest()
+    await _LOCK_CODES.rows(session, {"key": int.from_bytes(digest, "big", signed=True)})
 
 
 class CustomerRepository:

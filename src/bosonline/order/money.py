@@ -23,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.errors import Conflict, ValidationFailed
 from bosonline.models import Order, StoreSettings
-from bosonline.order.customer_repository import CustomerRepository
+from bosonline.order.customer_repository import CustomerRepository, lock_unique_codes
 from bosonline.order.errors import OrderError
 from bosonline.order.pricing import UNIQUE_CODE_LOOKBACK, Money, cod_fee, draw_unique_code
-from bosonline.order.stats import lock_store_counters
 from bosonline.payment.qris import MAX_QRIS_AMOUNT, dynamic_qris
 
 
@@ -78,7 +77,7 @@ async def _unique_code(
     if not settings.unique_code_enabled:  # codes switched off since: keep one the buyer may know, draw none
         return code if not redraw and 0 < code < amount else 0
     # Under the lock checkout draws its codes under: a checkout of the same amount cannot take this code meanwhile.
-    await lock_store_counters(session, order.store_id)
+    await lock_unique_codes(session, order.store_id, amount)
     taken = await CustomerRepository(session).taken_unique_codes(
         order.store_id, amount, now - UNIQUE_CODE_LOOKBACK, except_order_id=order.id
     )

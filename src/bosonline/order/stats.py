@@ -97,8 +97,8 @@ async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None
 
 
 async def lock_store_counters(session: AsyncSession, store_id: int) -> None:
-    """Take the store's settings row, the lock every checkout takes for its counters (order number, CS, unique
-    code): until COMMIT no order is placed in the store, and statements after it see every one placed before."""
+    """Take the store's settings row, the lock every checkout takes for its counters (order number, CS): until
+    COMMIT no order is placed in the store, and statements after it see every one placed before."""
     await session.execute(select(StoreSettings.store_id).where(StoreSettings.store_id == store_id).with_for_update())
 
 
