@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from bosonline import __version__
 from bosonline.admin.routers import ADMIN_ROUTERS
+from bosonline.announcement.endpoints import router as announcement_router
 from bosonline.auth.endpoints import router as auth_router
 from bosonline.bank.endpoints import bank_router
 from bosonline.bank.endpoints import router as rekening_router
@@ -161,6 +162,7 @@ ROUTERS = (
     profile_router,
     profile_warehouse_router,
     store_router,
+    announcement_router,
     store_warehouse_router,
     staff_router,
     category_router,

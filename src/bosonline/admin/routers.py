@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from bosonline.admin.announcement_endpoints import router as announcement_router
 from bosonline.admin.audit_endpoints import router as audit_router
 from bosonline.admin.gate import CATCH_ALL
 from bosonline.admin.store_endpoints import router as store_router
@@ -11,4 +12,4 @@ from bosonline.admin.store_endpoints import router as store_router
 _rest = APIRouter()
 _rest.routes.extend(CATCH_ALL)
 
-ADMIN_ROUTERS: tuple[APIRouter, ...] = (store_router, audit_router, _rest)
+ADMIN_ROUTERS: tuple[APIRouter, ...] = (store_router, announcement_router, audit_router, _rest)
