@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from bosonline.admin.audit_repository import AuditFilter, AuditRepository
+from bosonline.admin.audit_repository import AuditFilter
+from bosonline.admin.audit_service import AuditLog
 from bosonline.admin.gate import AdminDep, admin_router
 from bosonline.admin.schemas import AuditAction, AuditOut, AuditTarget
 from bosonline.deps import query_parameters
@@ -36,5 +37,5 @@ async def list_audit(request: Request, admin: AdminDep, filters: Filters, page: 
     (`action`), on which record (`target_type`, `target_id`), why (`reason`, for a suspension) and the record's
     fields before and after. Written in the action's own transaction: an action that failed left no entry."""
     found = AuditFilter(filters.action, filters.target_type, filters.target_id)
-    rows, total = await AuditRepository(request.state.db).page(found, page)
-    return ListEnvelope.page([AuditOut.model_validate(row) for row in rows.items], rows.next_cursor, total)
+    entries, total = await AuditLog(request.state.db).page(found, page)
+    return ListEnvelope.page(entries.items, entries.next_cursor, total)
