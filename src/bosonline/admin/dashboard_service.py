@@ -5,7 +5,9 @@ seller sees the order under); store creation and logins are counted in the platf
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,9 +44,17 @@ def _money(sums: Sums | None) -> dict[str, int | float]:
     }
 
 
-def _total(rows: list[Sums]) -> Sums:
+def _added(rows: list[Sums], part: Callable[[Any], Any]) -> dict[Any, Sums]:
+    """`rows` added up by `part` of their key."""
+    grouped: dict[Any, list[Sums]] = {}
+    for row in rows:
+        grouped.setdefault(part(row.key), []).append(row)
+    return {key: _total(members, key) for key, members in grouped.items()}
+
+
+def _total(rows: list[Sums], key: Any = None) -> Sums:
     return Sums(
-        None,
+        key,
         sum(r.orders for r in rows),
         sum(r.total for r in rows),
         sum(r.gmv for r in rows),
@@ -64,11 +74,12 @@ class DashboardService:
         since = datetime.combine(start, time.min, tzinfo=zone).astimezone(UTC)
         until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
 
-        days = {row.key: row for row in await self.repo.by_day(start, end)}
+        rows = await self.repo.by_day_status_method(start, end)
+        days = _added(rows, lambda key: key[0])
         by_day = [DayOut(day=day, **_money(days.get(day))) for day in _days(start, end)]
-        statuses = await self.repo.by_status(start, end)
-        methods = await self.repo.by_payment_method(start, end)
-        top = await self.repo.top_stores(start, end, TOP_STORES)
+        statuses = sorted(_added(rows, lambda key: key[1]).values(), key=lambda r: str(r.key))
+        methods = sorted(_added(rows, lambda key: key[2]).values(), key=lambda r: str(r.key))
+        top, with_orders = await self.repo.top_stores(start, end, TOP_STORES)
         names = await self.repo.names([row.key for row in top])
         total, created, suspended = await self.repo.store_counts(since, until)
         return DashboardOut(
@@ -77,7 +88,7 @@ class DashboardService:
                 total=total,
                 created=created,
                 active=await self.repo.stores_used(since, until),
-                with_orders=await self.repo.stores_with_orders(start, end),
+                with_orders=with_orders,
                 suspended=suspended,
             ),
             revenue=RevenueOut(by_day=by_day, **_money(_total(list(days.values())))),

@@ -3,7 +3,8 @@
 Create Date: 2026-12-08 00:10:00.000000
 
 stores gains `suspended_at` and `suspended_reason` (status `suspended` besides active and closed); the audit log
-of platform admin actions; announcements and tips with their audience (listed stores) and per-user reads.
+of platform admin actions; announcements and tips with their audience (listed stores) and per-user reads; an
+index of the order counters by day (the platform dashboard's period across stores).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ def upgrade() -> None:
     # that name it.
     op.add_column("stores", sa.Column("suspended_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("stores", sa.Column("suspended_reason", sa.String(length=500), nullable=True))
+
+    # The platform dashboard sums every store's counters over a range of days.
+    op.create_index("ix_order_daily_stats_day", "order_daily_stats", ["day"], unique=False)
 
     op.create_table(
         "admin_audit_log",
@@ -110,5 +114,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_admin_audit_log_admin_id"), table_name="admin_audit_log")
     op.drop_index("ix_admin_audit_log_action_id", table_name="admin_audit_log")
     op.drop_table("admin_audit_log")
+    op.drop_index("ix_order_daily_stats_day", table_name="order_daily_stats")
     op.drop_column("stores", "suspended_reason")  # SQLite 3.35+ drops a column in place
     op.drop_column("stores", "suspended_at")
