@@ -15,6 +15,8 @@ from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
 
 from bosonline import __version__
+from bosonline.admin.routers import ADMIN_ROUTERS
+from bosonline.announcement.endpoints import router as announcement_router
 from bosonline.auth.endpoints import router as auth_router
 from bosonline.bank.endpoints import bank_router
 from bosonline.bank.endpoints import router as rekening_router
@@ -137,6 +139,11 @@ TAGS = [
         "order, doing a follow-up (wa.me link or a gateway send), an order's chats and message history, and "
         "per-step results.",
     },
+    {
+        "name": "Admin",
+        "description": "The platform's back office, for platform admins only (anyone else gets the 404 of an unknown "
+        "path): stores (search, suspend, reactivate), announcements and tips, the dashboard, and the audit log.",
+    },
     {"name": "health", "description": "Liveness (the process answers) and readiness (database and migrations)."},
 ]
 
@@ -155,6 +162,7 @@ ROUTERS = (
     profile_router,
     profile_warehouse_router,
     store_router,
+    announcement_router,
     store_warehouse_router,
     staff_router,
     category_router,
@@ -183,6 +191,7 @@ ROUTERS = (
     wa_webhook_router,
     followup_v3_router,
     followup_store_template_router,
+    *ADMIN_ROUTERS,  # before the buyer pages; the last one answers any other path under /admin
     web_router,
 )
 

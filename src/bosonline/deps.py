@@ -45,6 +45,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbDep = Annotated[AsyncSession, Depends(get_db)]
 ClientDep = Annotated[Client, Depends(get_client)]
 
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # what a suspended store still answers
 _LOGIN_CODES = (CommonError.unauthorized, AccessError.invalid_token, AccessError.token_expired)
 
 
@@ -104,6 +105,7 @@ _STORE_CODES = (
     AccessError.not_a_member,
     AccessError.member_inactive,
     AccessError.no_store,
+    AccessError.store_suspended,
 )
 StoreIdHeader = Annotated[
     int | None,
@@ -143,6 +145,11 @@ async def _store_context(
         raise _session_revoked()
     request.state.principal = Principal(user=rows[0][0], session_id=claims.session_id)
     context = store_context(x_store_id, [(member, store) for _, member, store, _ in rows])
+    if context.store.status == "suspended" and request.method not in _READ_METHODS:
+        raise Forbidden(
+            "This store is suspended by the platform: its data can be read, not changed",
+            code=AccessError.store_suspended,
+        )
     if settings:
         context = dataclasses.replace(context, settings=next(row[3] for row in rows if row[2] is context.store))
     request.state.store_context = context

@@ -127,6 +127,11 @@ class AccessError(ErrorCode):
     not_a_member = "not_a_member", 403, "The caller is not a member of the store named by `X-Store-Id`"
     member_inactive = "member_inactive", 403, "The caller's access to this store has been deactivated"
     no_store = "no_store", 404, "The caller has no store yet: create one with `POST /store`"
+    store_suspended = (
+        "store_suspended",
+        403,
+        "The store is suspended by the platform: reads still work, changes and new orders are refused",
+    )
 
 
 def catalogues() -> list[type[ErrorCode]]:

@@ -15,6 +15,7 @@ from bosonline.db import retried_if_first
 from bosonline.errors import AccessError, BadRequest, Forbidden, NotFound
 from bosonline.hot_sql import PooledRead, entity_columns
 from bosonline.models import AuthSession, Store, StoreMember, StoreSettings, User
+from bosonline.models.store import STORE_IS_OPEN
 from bosonline.tenancy import StoreContext
 
 
@@ -40,9 +41,9 @@ _LIVE_LOGIN = (
 # or the user deleted.
 PRINCIPAL = select(User).select_from(_LIVE_LOGIN[0]).where(*_LIVE_LOGIN[1])
 
-# The memberships an active store's member has (removed ones left out), joined inside the outer join, so that a
-# member of a closed store reads as no membership.
-_MEMBERSHIP = join(StoreMember, Store, and_(Store.id == StoreMember.store_id, Store.status == "active"))
+# The memberships an open store's member has (removed ones left out), joined inside the outer join, so that a
+# member of a closed store reads as no membership; a suspended store stays its members' (deps.py refuses its writes).
+_MEMBERSHIP = join(StoreMember, Store, and_(Store.id == StoreMember.store_id, STORE_IS_OPEN))
 _OF_THE_USER = and_(StoreMember.user_id == User.id, StoreMember.removed_at.is_(None))
 
 
@@ -118,7 +119,7 @@ class PrincipalRepository:
                     StoreMember.user_id == user_id,
                     StoreMember.store_id == store_id,
                     StoreMember.removed_at.is_(None),
-                    Store.status == "active",
+                    STORE_IS_OPEN,
                 )
             )
         ).first()
@@ -128,7 +129,7 @@ class PrincipalRepository:
         rows = await self.session.execute(
             select(StoreMember, Store)
             .join(Store, Store.id == StoreMember.store_id)
-            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
+            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), STORE_IS_OPEN)
             .order_by(Store.id)
             .limit(limit)
         )

@@ -17,3 +17,8 @@ class CheckoutError(ErrorCode):
     )
     lead_converted = "lead_converted", 409, "This abandoned checkout has already become an order"
     lead_token_taken = "lead_token_taken", 409, "The abandoned checkout's token is taken (a concurrent save); retry"
+    store_not_accepting_orders = (
+        "store_not_accepting_orders",
+        403,
+        "The store is suspended by the platform: its forms take no order (the message says so in Indonesian)",
+    )

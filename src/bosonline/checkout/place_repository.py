@@ -52,6 +52,7 @@ from bosonline.models import (
     VoucherRedemption,
     WebhookDelivery,
 )
+from bosonline.models.store import STORE_IS_OPEN
 from bosonline.order.customer_repository import unique_code_draw
 
 ORDER = "order"
@@ -69,7 +70,7 @@ _ENTRY = (
     .outerjoin(CheckoutKey, and_(CheckoutKey.store_id == Store.id, CheckoutKey.key == bindparam("key")))
     .where(
         Store.subdomain == bindparam("subdomain"),
-        Store.status == "active",
+        STORE_IS_OPEN,
         Form.slug == bindparam("slug"),
         Form.deleted_at.is_(None),
         Form.status == "active",

@@ -28,6 +28,7 @@ from bosonline.models import (
     StoreWarehouse,
     Warehouse,
 )
+from bosonline.models.store import STORE_IS_OPEN
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class CheckoutRepository:
                 .join(Form, Form.store_id == Store.id)
                 .where(
                     Store.subdomain == subdomain,
-                    Store.status == "active",
+                    STORE_IS_OPEN,
                     Form.slug == slug,
                     Form.deleted_at.is_(None),
                     Form.status == "active",

@@ -59,6 +59,7 @@ from bosonline.checkout.schemas import (
     RateOut,
 )
 from bosonline.checkout.store_data import StoreData
+from bosonline.checkout.suspension import refuse_if_suspended
 from bosonline.db import retried_if_first
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.form.rules import fields_of
@@ -120,6 +121,7 @@ class PublicCheckout:
         found = await self.repo.store_and_form(subdomain, slug.strip().lower()) if subdomain else None
         if found is None:
             raise NotFound()
+        refuse_if_suspended(found[0])
         return found
 
     # --- the page ---------------------------------------------------------------------------------------------
@@ -323,8 +325,9 @@ class PublicCheckout:
         store, settings, form = entry.store, entry.settings, entry.form
         fingerprint = request_hash(body)
         data = StoreData(self.session, store.id, store.data_version)
-        if entry.key_hash is not None:
+        if entry.key_hash is not None:  # a replay answers the order already placed, suspended store or not
             return await self._replay(entry.key_hash, entry.key_order_id, fingerprint, (store, form, data))
+        refuse_if_suspended(store)
         now = self.rt.clock.now()
         self._check_fields(form, settings, body)
         region = await delivery_region(body.region_code, body.postal_code)

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 
+from bosonline.models.admin import Announcement, AnnouncementRead, AnnouncementStore, AuditEntry
 from bosonline.models.bank import BankAccount
 from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
@@ -32,6 +33,10 @@ from bosonline.models.warehouse import StoreWarehouse, Warehouse
 from bosonline.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
+    "Announcement",
+    "AnnouncementRead",
+    "AnnouncementStore",
+    "AuditEntry",
     "AuthSession",
     "BankAccount",
     "Base",

@@ -241,6 +241,8 @@ class OrderDailyStat(Base):
         PrimaryKeyConstraint("store_id", "day", "status", "payment_status", "payment_method", "handler_id"),
         # A status tab's total reads its status's rows only (the key starts with the day).
         Index("ix_order_daily_stats_store_id_status_day", "store_id", "status", "day"),
+        # The platform dashboard's period across every store (admin/dashboard_repository.py).
+        Index("ix_order_daily_stats_day", "day"),
     )
 
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))

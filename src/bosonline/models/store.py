@@ -26,12 +26,21 @@ class Store(IdMixin, TimestampMixin, Base):
     subdomain: Mapped[str | None] = mapped_column(String(30))
     phone: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active | closed
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended | closed
+    # Set by a platform admin's suspension (POST /admin/stores/{id}/suspend), cleared by reactivation.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_reason: Mapped[str | None] = mapped_column(String(500))
     owner_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"), index=True)
     # Moved by database triggers on every change of the data checkout caches (migration 0012): the cache's key.
     data_version: Mapped[int] = mapped_column(BigInteger, server_default="0", default=0)
 
     settings: Mapped[StoreSettings] = relationship(lazy="raise", uselist=False)
+
+
+# A store that is not closed (active or suspended): its members still reach it. A suspended one answers reads,
+# refuses writes (deps.py: 403 `store_suspended`) and takes no order (checkout). A comparison, not an IN list:
+# statements compiled once for asyncpg (hot_sql.py) take no expanding parameters.
+STORE_IS_OPEN = Store.status != "closed"
 
 
 class StoreSettings(TimestampMixin, Base):

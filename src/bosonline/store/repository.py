@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.kit.pagination import Page, PageParams, keyset_page
 from bosonline.models import Order, Store, StoreMember, StoreSettings
 from bosonline.models.order import OPEN_ORDER_STATUSES
+from bosonline.models.store import STORE_IS_OPEN
 
 # Built once, at import (as principals.py's statements): `session.get` builds and keys its statement on every call,
 # a tenth of GET /store's CPU (issue 15).
@@ -24,7 +25,7 @@ class StoreRepository:
         stmt = (
             select(Store)
             .join(StoreMember, StoreMember.store_id == Store.id)
-            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
+            .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), STORE_IS_OPEN)
         )
         return await keyset_page(self.session, stmt, [Store.id], params)
 
@@ -34,7 +35,7 @@ class StoreRepository:
                 select(func.count())
                 .select_from(StoreMember)
                 .join(Store, Store.id == StoreMember.store_id)
-                .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), Store.status == "active")
+                .where(StoreMember.user_id == user_id, StoreMember.removed_at.is_(None), STORE_IS_OPEN)
             )
             or 0
         )
@@ -53,14 +54,13 @@ class StoreRepository:
 
     async def owned_active_count(self, owner_id: int) -> int:
         return int(
-            await self.session.scalar(select(func.count()).where(Store.owner_id == owner_id, Store.status == "active"))
-            or 0
+            await self.session.scalar(select(func.count()).where(Store.owner_id == owner_id, STORE_IS_OPEN)) or 0
         )
 
     async def owned_active(self, owner_id: int) -> list[Store]:
         return list(
             await self.session.scalars(
-                select(Store).where(Store.owner_id == owner_id, Store.status == "active").order_by(Store.id)
+                select(Store).where(Store.owner_id == owner_id, STORE_IS_OPEN).order_by(Store.id)
             )
         )
 
@@ -77,9 +77,7 @@ class StoreRepository:
         )
         return list(
             await self.session.scalars(
-                select(Store.name)
-                .where(Store.owner_id == owner_id, Store.status == "active", others)
-                .order_by(Store.id)
+                select(Store.name).where(Store.owner_id == owner_id, STORE_IS_OPEN, others).order_by(Store.id)
             )
         )
 
@@ -88,7 +86,7 @@ class StoreRepository:
         rows = await self.session.execute(
             select(Store.name, func.count(Order.id))
             .join(Order, Order.store_id == Store.id)
-            .where(Store.owner_id == owner_id, Store.status == "active", Order.status.in_(OPEN_ORDER_STATUSES))
+            .where(Store.owner_id == owner_id, STORE_IS_OPEN, Order.status.in_(OPEN_ORDER_STATUSES))
             .group_by(Store.id, Store.name)
             .order_by(Store.id)
         )

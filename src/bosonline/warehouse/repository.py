@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bosonline.db import values_by_key
 from bosonline.kit.pagination import Page, PageParams, count_rows, encode_cursor, keyset_page
 from bosonline.models import InventoryMovement, Stock, Store, StoreWarehouse, User, Warehouse
+from bosonline.models.store import STORE_IS_OPEN
 
 
 def _holds_stock() -> ColumnElement[bool]:
@@ -106,11 +107,11 @@ class WarehouseRepository:
     # Stores and warehouses ---------------------------------------------------------------------------------
 
     async def store_ids_of(self, warehouse_ids: Collection[int]) -> dict[int, list[int]]:
-        """The active stores that ship from each warehouse, in one query."""
+        """The open (active or suspended) stores that ship from each warehouse, in one query."""
         stmt = (
             select(StoreWarehouse.warehouse_id, StoreWarehouse.store_id)
             .join(Store, Store.id == StoreWarehouse.store_id)
-            .where(Store.status == "active")
+            .where(STORE_IS_OPEN)
             .order_by(StoreWarehouse.store_id)
         )
         return await values_by_key(self.session, stmt, StoreWarehouse.warehouse_id, warehouse_ids)

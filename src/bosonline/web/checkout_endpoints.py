@@ -56,6 +56,9 @@ IdempotencyKey = Annotated[
 _READ_LIMIT = [Depends(rate_limited("public"))]
 _WRITE_LIMIT = [Depends(rate_limited("checkout", checkout=True))]
 _TOO_MANY = error_responses(CommonError.too_many_requests)
+# A form of a store the platform suspended: 403, the message is the notice the page shows (checkout/suspension.py).
+_CLOSED = CheckoutError.store_not_accepting_orders
+_FORM_READ = error_responses(CommonError.too_many_requests, _CLOSED)
 _VOUCHER_REFUSED = tuple(code for code in VoucherError if code.status == 422)
 # What pricing with a voucher can answer (Quote and Check Voucher): the form, the rate limit, the voucher's refusals.
 _VOUCHER_ERRORS = error_responses(
@@ -64,6 +67,7 @@ _VOUCHER_ERRORS = error_responses(
     CommonError.validation_error,
     CheckoutError.vouchers_not_accepted,
     *_VOUCHER_REFUSED,
+    _CLOSED,
 )
 
 
@@ -94,16 +98,17 @@ def parse_items(raw: str) -> list[LineIn]:
     return lines
 
 
-@router.get("/form/{slug}", summary="Load checkout Form", dependencies=_READ_LIMIT, responses=_TOO_MANY)
+@router.get("/form/{slug}", summary="Load checkout Form", dependencies=_READ_LIMIT, responses=_FORM_READ)
 async def load_form(slug: FormSlug, checkout: Checkout, host: Host, store: StoreRef = None) -> Envelope[PublicFormPage]:
     """Everything a checkout page shows: the store, the form's products with their active variants, prices
     and the units available to one order (when the form hides its stock, `show_stock: false`, only whether any is
     left: its `max_quantity` or 0), which fields are asked, payment methods, couriers, the store's WhatsApp link. An
-    unknown, inactive or deleted form, or an unknown store, answers 404."""
+    unknown, inactive or deleted form, or an unknown store, answers 404; a store the platform suspended, 403
+    `store_not_accepting_orders` with the notice to show ("Toko ini sedang tidak menerima pesanan")."""
     return Envelope(data=await checkout.form_page(host, store, slug))
 
 
-@router.get("/form/{slug}/rates", summary="Estimation Rates", dependencies=_READ_LIMIT, responses=_TOO_MANY)
+@router.get("/form/{slug}/rates", summary="Estimation Rates", dependencies=_READ_LIMIT, responses=_FORM_READ)
 async def estimate_rates(
     slug: FormSlug,
     checkout: Checkout,
@@ -139,7 +144,7 @@ async def quote(
     return Envelope(data=await checkout.quote(host, store_named(body.store, store), slug, body))
 
 
-@router.get("/form/{slug}/vouchers", summary="List Voucher Checkout", dependencies=_READ_LIMIT, responses=_TOO_MANY)
+@router.get("/form/{slug}/vouchers", summary="List Voucher Checkout", dependencies=_READ_LIMIT, responses=_FORM_READ)
 async def list_vouchers(
     slug: FormSlug, checkout: Checkout, host: Host, store: StoreRef = None
 ) -> ListEnvelope[CheckoutVoucherOut]:
@@ -178,6 +183,7 @@ async def check_voucher(
             CheckoutError.rejected,
             CheckoutError.idempotency_key_reused,
             CommonError.too_many_requests,
+            _CLOSED,
         ),
     },
 )
@@ -206,7 +212,7 @@ async def create_order(
     status_code=status.HTTP_201_CREATED,
     summary="Request Create Order Abandoned",
     dependencies=_WRITE_LIMIT,
-    responses=_TOO_MANY,
+    responses=_FORM_READ,
 )
 async def save_lead(body: LeadCreateIn, db: DbDep, runtime: RuntimeDep, host: Host) -> Envelope[LeadSavedOut]:
     """Saves what the buyer has typed so far (name and phone at least) before they submit; keep the `token`

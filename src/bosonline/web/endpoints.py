@@ -9,15 +9,22 @@ from typing import Annotated
 from fastapi import Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.guards import rate_limited
 from bosonline.checkout.service import public_form_page
 from bosonline.deps import ClientDep, DbDep, RuntimeDep
-from bosonline.errors import NotFound, TooManyRequests
+from bosonline.errors import Forbidden, NotFound, TooManyRequests
 from bosonline.kit.fields import has_control_chars
 from bosonline.kit.links import RESET_PASSWORD_PATH
 from bosonline.routing import api_router
 from bosonline.web.assets import ASSET_PREFIX, ASSETS
-from bosonline.web.pages import render_form_page, render_not_found, render_reset_password_page, render_too_many
+from bosonline.web.pages import (
+    render_form_page,
+    render_not_found,
+    render_reset_password_page,
+    render_store_closed,
+    render_too_many,
+)
 
 router = api_router(include_in_schema=False)
 
@@ -37,7 +44,8 @@ async def form_page(
 ) -> HTMLResponse:
     """The buyer's checkout page of a form; the store comes from the host or `?store=<subdomain>`. Anything
     that names no active form answers the friendly 404 page (HTML, like the page itself); the page counts in
-    the same per-IP budget as the public API and answers an HTML 429 when over it."""
+    the same per-IP budget as the public API and answers an HTML 429 when over it. A store the platform suspended
+    answers its closed notice (HTML, 403): "Toko ini sedang tidak menerima pesanan"."""
     try:
         await _page_limit(runtime, client, db)
     except TooManyRequests as exc:
@@ -48,6 +56,10 @@ async def form_page(
         page = await public_form_page(db, runtime, request.headers.get("host"), store, slug)
     except NotFound:
         return render_not_found()
+    except Forbidden as exc:  # a store the platform suspended (checkout/suspension.py)
+        if exc.code != CheckoutError.store_not_accepting_orders:
+            raise
+        return render_store_closed()
     return render_form_page(page, store_ref=store, slug=slug)
 
 

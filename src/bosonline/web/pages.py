@@ -149,6 +149,12 @@ def render_not_found() -> HTMLResponse:
     return _html(_render("not_found.html", nonce=nonce), status_code=404, csp=_csp(nonce))
 
 
+def render_store_closed() -> HTMLResponse:
+    """The closed notice of a store the platform suspended (status 403, as the public API's answer)."""
+    nonce = secrets.token_urlsafe(16)
+    return _html(_render("store_closed.html", nonce=nonce), status_code=403, csp=_csp(nonce))
+
+
 def render_too_many(retry_after: int) -> HTMLResponse:
     """The 429 page a browser gets when its address is over the public per-IP budget."""
     nonce = secrets.token_urlsafe(16)
