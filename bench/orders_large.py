@@ -36,8 +36,9 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -52,6 +53,7 @@ from bosonline.config import Settings
 from bosonline.migrate import upgrade
 from bosonline.models import Order, OrderDailyStat, OrderLine
 from bosonline.order.list_service import OrderListService
+from bosonline.order.stats import AMOUNTS, Amounts, StatsKey, amounts_of, counter_row
 from bosonline.runtime import Runtime
 from bosonline.wiring import build_runtime
 
@@ -109,8 +111,12 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> dict[str
     return result.json()["data"]  # type: ignore[no-any-return]
 
 
-async def setup(client: httpx.AsyncClient, email: str) -> tuple[int, list[int], list[tuple[int, int, str, int, str]]]:
-    """The store id, its 5 CS member ids, and the products' variants (product_id, variant_id, names, price, sku)."""
+Variant = tuple[int, int, str, int, str, int]  # product_id, variant_id, names, price, sku, cogs (0: unknown)
+
+
+async def setup(client: httpx.AsyncClient, email: str) -> tuple[int, list[int], list[Variant]]:
+    """The store id, its 5 CS member ids, and the products' variants (product_id, variant_id, names, price, sku,
+    cogs: the hijab has none, so some orders' cost is unknown)."""
     user = await ok(
         client.post(
             "/auth/register", json={"name": "Bench", "email": email, "phone": "081234567890", "password": PASSWORD}
@@ -134,14 +140,15 @@ async def setup(client: httpx.AsyncClient, email: str) -> tuple[int, list[int], 
         body: dict[str, Any] = {"name": name, "weight_g": 250}
         if colors:
             body["attributes"] = [{"name": "Warna", "items": colors}]
-            body["variants"] = [{"options": [c], "price": price, "sku": f"{name[:4].upper()}-{c.upper()}"}
+            body["variants"] = [{"options": [c], "price": price, "sku": f"{name[:4].upper()}-{c.upper()}",
+                                 "cogs": price * 6 // 10 if name != "Hijab Segi Empat" else 0}
                                 for c in colors]  # fmt: skip
         else:
-            body["variants"] = [{"options": [], "price": price, "sku": name[:4].upper()}]
+            body["variants"] = [{"options": [], "price": price, "sku": name[:4].upper(), "cogs": price // 2}]
         product = await ok(client.post("/store/product", json=body, headers=headers), 201)
         for variant in product["variants"]:
             variants.append((product["id"], variant["id"], f"{name}\x00{variant['name']}", variant["price"],
-                             variant["sku"]))  # fmt: skip
+                             variant["sku"], variant["cogs"]))  # fmt: skip
     return store["id"], handlers, variants
 
 
@@ -154,7 +161,7 @@ async def bulk_load(
     store_id: int,
     n_orders: int,
     handlers: list[int],
-    variants: list[tuple[int, int, str, int, str]],
+    variants: list[Variant],
     timezone: str,
 ) -> dict[str, float]:
     rng = random.Random(42)
@@ -186,7 +193,7 @@ async def bulk_load(
         first_line = int(await conn.fetchval("SELECT coalesce(max(id), 0) FROM order_lines")) + 1
         old, new, methods = pick(OLD_STATUSES), pick(NEW_STATUSES), pick(METHODS)
         handler_pool = handlers * 19 + [None] * 5  # 5 % of orders were never assigned
-        stats: dict[tuple[date, str, str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+        stats: dict[StatsKey, list[int]] = defaultdict(lambda: [0] * (1 + len(AMOUNTS)))
         line_id = first_line
         span = DAYS * 86_400
         for chunk_start in range(0, n_orders, CHUNK):
@@ -204,17 +211,20 @@ async def bulk_load(
                 customer = customers[customer_n]
                 goods = 0
                 weight = 0
+                cost: int | None = 0
                 for position in range(rng.choice((1, 1, 1, 2, 2, 3))):
-                    product_id, variant_id, names, price, sku = rng.choice(variants)
+                    product_id, variant_id, names, price, sku, cogs = rng.choice(variants)
                     product_name, variant_name = names.split("\x00")
                     quantity = rng.choice((1, 1, 1, 2, 3))
                     goods += price * quantity
                     weight += 250 * quantity
+                    cost = cost + cogs * quantity if cost is not None and cogs else None
                     line = {
                         "id": line_id, "order_id": order_id, "store_id": store_id, "product_id": product_id,
                         "variant_id": variant_id, "warehouse_id": None, "product_name": product_name,
                         "variant_name": variant_name, "sku": sku, "unit_price": price, "weight_g": 250,
                         "quantity": quantity, "subtotal": price * quantity, "position": position,
+                        "unit_cost": cogs or None, "cost_estimated": False,
                     }  # fmt: skip
                     lines.append(tuple(line[name] for name in line_columns))
                     line_id += 1
@@ -241,21 +251,21 @@ async def bulk_load(
                     "bank_account_holder": None, "payer_name": None, "paid_amount": None,
                     "awb": f"JP{order_id:010d}" if status in ("shipped", "completed", "rts", "closed") else None,
                     "shipment_status": None, "shipped_at": None, "status_changed_at": created,
-                    "created_at": created, "updated_at": created,
+                    "created_at": created, "updated_at": created, "cost": cost, "cost_estimated": False,
                 }  # fmt: skip
                 orders.append(tuple(values[name] for name in order_columns))
-                counter = stats[(local_day, status, payment_status, method, handler or 0)]
+                counter = stats[StatsKey(local_day, status, payment_status, method, handler or 0)]
                 counter[0] += 1
-                counter[1] += total
+                for n, amount in enumerate(amounts_of(SimpleNamespace(**values)), 1):  # as order/stats.py counts
+                    counter[n] += amount
             await conn.copy_records_to_table("orders", records=orders, columns=order_columns)
             await conn.copy_records_to_table("order_lines", records=lines, columns=line_columns)
             print(f"  {min(chunk_start + CHUNK, n_orders):>9,} orders loaded ({time.perf_counter() - started:5.0f} s)")
         timings["orders + lines (generate + COPY)"] = time.perf_counter() - started
         stat_columns = [column.name for column in OrderDailyStat.__table__.columns]
         stat_rows = []
-        for (day, status, payment_status, method, handler), (count, total) in stats.items():
-            values = {"store_id": store_id, "day": day, "status": status, "payment_status": payment_status,
-                      "payment_method": method, "handler_id": handler, "orders": count, "total": total}  # fmt: skip
+        for key, (count, *amounts) in stats.items():
+            values = counter_row(store_id, key, count, Amounts(*amounts))
             stat_rows.append(tuple(values[name] for name in stat_columns))
         await conn.copy_records_to_table("order_daily_stats", records=stat_rows, columns=stat_columns)
         for table in ("customers", "orders", "order_lines"):

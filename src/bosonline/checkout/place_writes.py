@@ -119,7 +119,7 @@ async def order_writes(
         writes.append(repo.outbox(deliveries))
     wake = bool(deliveries) or due_now(followups, now)
     snap = snapshot(order, new.timezone)
-    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total)
+    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.amounts)
     if drawn:
         stats["total"] = drawn["total"]
     writes.append(repo.stats(counter_upsert(session), stats))
