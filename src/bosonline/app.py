@@ -48,6 +48,8 @@ from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.regions.index import index_build as region_index_build
 from bosonline.regions.service import start_loading as start_loading_regions
+from bosonline.report.revenue_endpoints import router as revenue_router
+from bosonline.report.store_recap_endpoints import router as store_recap_router
 from bosonline.runtime import Runtime
 from bosonline.shipping.endpoints import courier_router
 from bosonline.shipping.endpoints import router as shipping_router
@@ -137,6 +139,11 @@ TAGS = [
         "order, doing a follow-up (wa.me link or a gateway send), an order's chats and message history, and "
         "per-step results.",
     },
+    {
+        "name": "Report",
+        "description": "The store's numbers: revenue and profit over time, recaps per store, and the onboarding "
+        "checklist computed from the store's real state.",
+    },
     {"name": "health", "description": "Liveness (the process answers) and readiness (database and migrations)."},
 ]
 
@@ -171,6 +178,8 @@ ROUTERS = (
     order_status_router,
     order_router,
     order_edit_router,
+    revenue_router,
+    store_recap_router,
     checkout_router,
     bank_router,
     rekening_router,

@@ -150,7 +150,7 @@ async def rebuild(session: AsyncSession, store_id: int, timezone: str) -> None:
     day = local_day(session, Order.created_at, timezone)
     handler = func.coalesce(Order.handler_id, 0)
     keys = (Order.store_id, day, Order.status, Order.payment_status, Order.payment_method, handler)
-    sums = [func.sum(amount) for amount in _AMOUNT_SQL]
+    sums = [func.sum(amount) for amount in ORDER_AMOUNTS]
     rows = select(*keys, func.count(), *sums).where(Order.store_id == store_id).group_by(*keys)
     columns = ["store_id", "day", "status", "payment_status", "payment_method", "handler_id", "orders", *AMOUNTS]
     await session.execute(insert(OrderDailyStat.__table__).from_select(columns, rows))
@@ -160,8 +160,8 @@ def _costed(value: Any) -> Any:
     return case((Order.cost.is_not(None), value), else_=0)
 
 
-# An order's Amounts in SQL (as amounts_of), for the rebuild.
-_AMOUNT_SQL = (
+# An order's Amounts in SQL (as amounts_of), in AMOUNTS order: the rebuild sums them.
+ORDER_AMOUNTS = (
     Order.total,
     Order.product_price,
     Order.shipping_cost,

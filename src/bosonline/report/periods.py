@@ -2,8 +2,9 @@
 defaults (the last 30 days, by day) and bounds (the number of days each granularity may cover), shared by every
 report route so that they refuse the same things with the same codes.
 
-    period: Annotated[PeriodQuery, Depends()]          # ?from&to&granularity, declared in OpenAPI
+    period: Annotated[PeriodQuery, Depends()]          # ?from&to&granularity (DaysQuery: ?from&to), in OpenAPI
     span = period.resolve(runtime.clock.now(), ctx.store.timezone)   # Period, or 422 (ReportError)
+    error_responses(*PERIOD_CODES)                     # the route's declared 422s
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def period(
 
 
 @dataclass(frozen=True)
-class PeriodQuery:
-    """`?from&to&granularity` of a report route (the dependency itself: `Annotated[PeriodQuery, Depends()]`)."""
+class DaysQuery:
+    """`?from&to` of a report route without buckets (the dependency itself: `Annotated[DaysQuery, Depends()]`)."""
 
     date_from: Annotated[
         date | None,
@@ -91,6 +92,15 @@ class PeriodQuery:
     date_to: Annotated[
         date | None, day_query("Last day, inclusive (2000-01-01…2100-12-31); default today.", alias="to")
     ] = None
+
+    def resolve(self, now: datetime, timezone: str, *, max_days: int | None = None) -> Period:
+        return period(self.date_from, self.date_to, "day", today_in(now, timezone), max_days=max_days)
+
+
+@dataclass(frozen=True)
+class PeriodQuery(DaysQuery):
+    """`?from&to&granularity` of a report route (the dependency itself: `Annotated[PeriodQuery, Depends()]`)."""
+
     granularity: Annotated[
         Granularity,
         Query(

@@ -4,24 +4,19 @@ NULL group key); rows are never loaded into Python."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bosonline.errors import ValidationFailed
 from bosonline.followup.orders.schemas import AbandonedStatsOut, FollowupStatsOut, StepStatsOut
 from bosonline.models import CheckoutLead, FollowupMessage, Order, OrderEvent
 from bosonline.order.list_repository import day_bounds
+from bosonline.report.periods import period, today_in
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
-DEFAULT_DAYS = 30
 MAX_DAYS = 366
-# Days a range may name (far outside them, date arithmetic and time zone conversions overflow).
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2100, 12, 31)
 SENT = ("sent", "delivered", "read")
 DELIVERED = ("delivered", "read")
 
@@ -37,21 +32,10 @@ class FollowupStats:
         self.ctx = ctx
 
     def range(self, date_from: date | None, date_to: date | None) -> tuple[date, date]:
-        bad = {
-            name: f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
-            for name, day in (("from", date_from), ("to", date_to))
-            if day is not None and not FIRST_DAY <= day <= LAST_DAY
-        }
-        if bad:
-            raise ValidationFailed(fields=bad)
-        today = self.rt.clock.now().astimezone(ZoneInfo(self.ctx.store.timezone)).date()
-        end = date_to or (today if date_from is None else min(today, date_from + timedelta(days=DEFAULT_DAYS - 1)))
-        start = date_from or end - timedelta(days=DEFAULT_DAYS - 1)
-        if start > end:
-            raise ValidationFailed(fields={"from": "must not be after `to`"})
-        if (end - start).days + 1 > MAX_DAYS:
-            raise ValidationFailed(fields={"to": f"the range is at most {MAX_DAYS} days"})
-        return start, end
+        """The days asked for (report.periods: defaults, bounds and their 422 codes), at most MAX_DAYS."""
+        today = today_in(self.rt.clock.now(), self.ctx.store.timezone)
+        found = period(date_from, date_to, "day", today, max_days=MAX_DAYS)
+        return found.start, found.end
 
     async def per_step(self, date_from: date | None, date_to: date | None) -> FollowupStatsOut:
         start_day, end_day = self.range(date_from, date_to)
