@@ -34,7 +34,8 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -460,7 +461,25 @@ async def existing_store(dsn: str) -> tuple[int, int, str, list[int]]:
     return int(store_id), int(n_orders), str(email), handlers
 
 
-async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
+@dataclass
+class LargeStore:
+    """A store of n orders in a PostgreSQL database, the app over it in-process, and how long the build took."""
+
+    runtime: Runtime
+    client: httpx.AsyncClient
+    url: str
+    dsn: str
+    store_id: int
+    n_orders: int
+    email: str
+    handlers: list[int]
+    build: dict[str, float]
+
+
+@asynccontextmanager
+async def large_store(n_orders: int, database_url: str | None, keep: bool, reuse: bool) -> AsyncIterator[LargeStore]:
+    """The store of --reuse (the largest of --database-url), or one built with `n_orders` orders in --database-url
+    or in a scratch database (dropped at the end unless `keep`); the app migrated to this code's head over it."""
     scratch: str | None = None
     server = os.environ.get("BOSONLINE_BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     url = database_url or os.environ.get("BOSONLINE_BENCH_DATABASE_URL")
@@ -477,7 +496,6 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
     )
     runtime = build_runtime(settings)
     dsn = plain_dsn(url)
-    instrument_list_service()
     try:
         await upgrade(runtime.db)
         app = create_app(runtime=runtime)
@@ -492,76 +510,92 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
                 store_id, handlers, variants = await setup(client, email)
                 print(f"database: PostgreSQL {make_url(url).database}; building {n_orders:,} orders …")
                 build = await bulk_load(dsn, store_id, n_orders, handlers, variants, "Asia/Jakarta")
-            tokens = await ok(client.post("/auth/login", json={"email": email, "password": PASSWORD}))
-            headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-            conn = await asyncpg.connect(dsn)
-            try:
-                recent = int(await conn.fetchval("SELECT max(id) FROM orders WHERE store_id = $1", store_id))
-                phone = str(await conn.fetchval("SELECT customer_phone FROM orders WHERE id = $1", recent - 1000))
-                # A rare name (a few orders): found through the trigram index on names (migration 0004).
-                rare = str(await conn.fetchval("SELECT customer_name FROM orders WHERE id = $1", recent - 2000))
-                today = (datetime.now(UTC) + timedelta(hours=7)).date()
-            finally:
-                await conn.close()
-            month = {"date_from": (today - timedelta(days=29)).isoformat(), "date_to": today.isoformat()}
-            local = "0" + phone[2:]
-            plus = f"+62 {phone[2:5]}-{phone[5:9]}-{phone[9:]}"
-            phone_cases = [
-                (f"complete, 08… ({local})", local),
-                (f"complete, +62 ({plus})", plus),
-                (f"partial, 8 digits ({local[:8]})", local[:8]),
-                (f"partial, 6 digits ({local[:6]})", local[:6]),
-            ]
-            cases: list[tuple[str, str, dict[str, Any]]] = [
-                ("GET /health (baseline)", "/health", {}),
-                ("Order List ?status=pending", "/store/order", {"status": "pending"}),
-                ("Order List (unfiltered)", "/store/order", {}),
-                ("Recap Order List", "/store/order/recap", {}),
-                ("Recap Order List, 30 days", "/store/order/recap", month),
-                *((f"Order List ?q= phone {label}", "/store/order", {"q": q}) for label, q in phone_cases),
-                (f"Order List ?q={rare.split()[-2]} {rare.split()[-1]}", "/store/order",
-                 {"q": " ".join(rare.split()[-2:])}),
-                ("Order List ?q=siti (common name)", "/store/order", {"q": "siti"}),
-                ("Detail Order", f"/store/order/{recent - 10}", {}),
-                ("Order List, 30 days", "/store/order", month),
-                ("Order List, 30 days 10 months ago", "/store/order", {
-                    "date_from": (today - timedelta(days=300)).isoformat(),
-                    "date_to": (today - timedelta(days=271)).isoformat()}),
-                ("Order List ?payment_status=conflict", "/store/order", {"payment_status": "conflict"}),
-                ("Order List ?courier=sicepat (counted)", "/store/order", {"courier": "sicepat"}),
-                ("Order List ?handler_id&status=shipped", "/store/order", {"handler_id": handlers[0],
-                                                                          "status": "shipped"}),
-            ]  # fmt: skip
-            results = []
-            for label, path, params in cases:
-                samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), runs)
-                results.append((label, statistics.median(samples), p95(samples), statistics.median(cpu)))
-            first_page = await compare(
-                runtime, dsn, client, "Order List, first page, ?status=pending", "/store/order?status=pending",
-                headers, runs,
-            )  # fmt: skip
-            phone_search = []
-            for label, q in phone_cases:
-                path = "/store/order?" + urlencode({"q": q})
-                phone_search.append(
-                    await compare(runtime, dsn, client, f"Order List, phone {label}", path, headers, runs)
-                )
-            download_s = size = rows = 0.0
-            if not reuse or n_orders <= 1_000_000:
-                # Download Order List of ~100,000 orders (37 days), streamed: once, wall time and size.
-                since = {"date_from": (today - timedelta(days=36)).isoformat(), "format": "csv"}
-                started = time.perf_counter()
-                async with client.stream("POST", "/store/order/download", json=since, headers=headers) as response:
-                    assert response.status_code == 200
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        rows += chunk.count(b"\n")
-                download_s = time.perf_counter() - started
-            if show_plans:
-                for path in ("/store/order?status=pending", "/store/order", f"/store/order?q={local}",
-                             f"/store/order?q={local[:8]}", f"/store/order?q={local[:6]}",
-                             "/store/order/recap"):  # fmt: skip
-                    await explain(runtime, dsn, client, path, headers)
+            yield LargeStore(runtime, client, url, dsn, store_id, n_orders, email, handlers, build)
+    finally:
+        await runtime.db.dispose()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+        if scratch is not None and keep:
+            print(f"kept {url}")
+        elif scratch is not None:
+            admin = await asyncpg.connect(plain_dsn(server))
+            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            await admin.close()
+            print(f"dropped {scratch}")
+
+
+async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
+    instrument_list_service()
+    async with large_store(n_orders, database_url, keep, reuse) as large:
+        runtime, client, dsn, store_id = large.runtime, large.client, large.dsn, large.store_id
+        n_orders, email, handlers, build = large.n_orders, large.email, large.handlers, large.build
+        tokens = await ok(client.post("/auth/login", json={"email": email, "password": PASSWORD}))
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        conn = await asyncpg.connect(dsn)
+        try:
+            recent = int(await conn.fetchval("SELECT max(id) FROM orders WHERE store_id = $1", store_id))
+            phone = str(await conn.fetchval("SELECT customer_phone FROM orders WHERE id = $1", recent - 1000))
+            # A rare name (a few orders): found through the trigram index on names (migration 0004).
+            rare = str(await conn.fetchval("SELECT customer_name FROM orders WHERE id = $1", recent - 2000))
+            today = (datetime.now(UTC) + timedelta(hours=7)).date()
+        finally:
+            await conn.close()
+        month = {"date_from": (today - timedelta(days=29)).isoformat(), "date_to": today.isoformat()}
+        local = "0" + phone[2:]
+        plus = f"+62 {phone[2:5]}-{phone[5:9]}-{phone[9:]}"
+        phone_cases = [
+            (f"complete, 08… ({local})", local),
+            (f"complete, +62 ({plus})", plus),
+            (f"partial, 8 digits ({local[:8]})", local[:8]),
+            (f"partial, 6 digits ({local[:6]})", local[:6]),
+        ]
+        cases: list[tuple[str, str, dict[str, Any]]] = [
+            ("GET /health (baseline)", "/health", {}),
+            ("Order List ?status=pending", "/store/order", {"status": "pending"}),
+            ("Order List (unfiltered)", "/store/order", {}),
+            ("Recap Order List", "/store/order/recap", {}),
+            ("Recap Order List, 30 days", "/store/order/recap", month),
+            *((f"Order List ?q= phone {label}", "/store/order", {"q": q}) for label, q in phone_cases),
+            (f"Order List ?q={rare.split()[-2]} {rare.split()[-1]}", "/store/order",
+             {"q": " ".join(rare.split()[-2:])}),
+            ("Order List ?q=siti (common name)", "/store/order", {"q": "siti"}),
+            ("Detail Order", f"/store/order/{recent - 10}", {}),
+            ("Order List, 30 days", "/store/order", month),
+            ("Order List, 30 days 10 months ago", "/store/order", {
+                "date_from": (today - timedelta(days=300)).isoformat(),
+                "date_to": (today - timedelta(days=271)).isoformat()}),
+            ("Order List ?payment_status=conflict", "/store/order", {"payment_status": "conflict"}),
+            ("Order List ?courier=sicepat (counted)", "/store/order", {"courier": "sicepat"}),
+            ("Order List ?handler_id&status=shipped", "/store/order", {"handler_id": handlers[0],
+                                                                      "status": "shipped"}),
+        ]  # fmt: skip
+        results = []
+        for label, path, params in cases:
+            samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), runs)
+            results.append((label, statistics.median(samples), p95(samples), statistics.median(cpu)))
+        first_page = await compare(
+            runtime, dsn, client, "Order List, first page, ?status=pending", "/store/order?status=pending",
+            headers, runs,
+        )  # fmt: skip
+        phone_search = []
+        for label, q in phone_cases:
+            path = "/store/order?" + urlencode({"q": q})
+            phone_search.append(await compare(runtime, dsn, client, f"Order List, phone {label}", path, headers, runs))
+        download_s = size = rows = 0.0
+        if not reuse or n_orders <= 1_000_000:
+            # Download Order List of ~100,000 orders (37 days), streamed: once, wall time and size.
+            since = {"date_from": (today - timedelta(days=36)).isoformat(), "format": "csv"}
+            started = time.perf_counter()
+            async with client.stream("POST", "/store/order/download", json=since, headers=headers) as response:
+                assert response.status_code == 200
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    rows += chunk.count(b"\n")
+            download_s = time.perf_counter() - started
+        if show_plans:
+            for path in ("/store/order?status=pending", "/store/order", f"/store/order?q={local}",
+                         f"/store/order?q={local[:8]}", f"/store/order?q={local[:6]}",
+                         "/store/order/recap"):  # fmt: skip
+                await explain(runtime, dsn, client, path, headers)
         if build:
             print(f"\nbuild ({n_orders:,} orders):")
             for label, seconds in build.items():
@@ -582,16 +616,6 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
         for result in phone_search:
             high = p95(result.endpoint)
             print(f"  {result.label:<56} p95 {high:6.1f} ms  {'MET' if high < 20 else 'MISSED'}")
-    finally:
-        await runtime.db.dispose()
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
-        if scratch is not None and keep:
-            print(f"kept {url}")
-        elif scratch is not None:
-            admin = await asyncpg.connect(plain_dsn(server))
-            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            await admin.close()
-            print(f"dropped {scratch}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.regions.index import index_build as region_index_build
 from bosonline.regions.service import start_loading as start_loading_regions
+from bosonline.report.onboarding_endpoints import router as onboarding_router
 from bosonline.report.revenue_endpoints import router as revenue_router
 from bosonline.report.store_recap_endpoints import router as store_recap_router
 from bosonline.runtime import Runtime
@@ -180,6 +181,7 @@ ROUTERS = (
     order_edit_router,
     revenue_router,
     store_recap_router,
+    onboarding_router,
     checkout_router,
     bank_router,
     rekening_router,
