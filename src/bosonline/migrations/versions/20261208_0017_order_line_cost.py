@@ -90,12 +90,13 @@ def _recount() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("order_daily_stats", schema=None) as batch_op:
-        for name in STAT_AMOUNTS:
-            batch_op.drop_column(name)
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_column("cost_estimated")
-        batch_op.drop_column("cost")
-    with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.drop_column("cost_estimated")
-        batch_op.drop_column("unit_cost")
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would recreate `orders`, and SQLite's DROP TABLE of the old
+    # copy deletes every order line through their ON DELETE CASCADE.
+    columns = {
+        "order_daily_stats": STAT_AMOUNTS,
+        "orders": ("cost_estimated", "cost"),
+        "order_lines": ("cost_estimated", "unit_cost"),
+    }
+    for table, names in columns.items():
+        for name in names:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
