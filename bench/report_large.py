@@ -1,7 +1,7 @@
 """Revenue (by day, week and month), Recap Store and On Boarding over one store with 1,000,000 orders, against
 /health and against the same sums computed from the orders themselves, in the same run (PostgreSQL only).
 
-    .venv/bin/python bench/report_large.py [--orders 1000000] [--runs 50] [--keep] [--reuse]
+    .venv/bin/python bench/report_large.py [--orders 1000000] [--runs 50] [--keep] [--reuse] [--explain]
         [--database-url postgresql://...]   # as bench/orders_large.py, which builds the store (large_store)
 
 The store is orders_large.py's (365 days of orders, statuses, payment methods, handlers, 1–3 lines each with cost
@@ -19,9 +19,10 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
-from orders_large import PASSWORD, large_store, ok, p95, timed
+from orders_large import PASSWORD, explain, large_store, ok, p95, timed
 
 GOAL_MS = 100.0
 # Revenue's `total` and `orders` of the sales of a range of days, from the orders themselves (what the counters
@@ -33,7 +34,7 @@ FROM_ORDERS = """
 """
 
 
-async def main(n_orders: int, runs: int, database_url: str | None, keep: bool, reuse: bool) -> None:
+async def main(n_orders: int, runs: int, database_url: str | None, keep: bool, reuse: bool, show_plans: bool) -> None:
     async with large_store(n_orders, database_url, keep, reuse) as large:
         client = large.client
         tokens = await ok(client.post("/auth/login", json={"email": large.email, "password": PASSWORD}))
@@ -59,6 +60,9 @@ async def main(n_orders: int, runs: int, database_url: str | None, keep: bool, r
             samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), runs)
             results.append((label, statistics.median(samples), p95(samples), statistics.median(cpu)))
 
+        if show_plans:
+            for _, path, params in cases[1:]:
+                await explain(large.runtime, large.dsn, client, f"{path}?{urlencode(params)}", headers)
         year = await ok(client.get("/store/revenue", params=days(366, "day"), headers=headers))
         start = datetime.combine(today - timedelta(days=365), datetime.min.time(), UTC) - timedelta(hours=7)
         end = datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC) - timedelta(hours=7)
@@ -101,6 +105,7 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (to study plans, --reuse)")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each endpoint's statements")
     parser.add_argument("--reuse", action="store_true", help="measure the store already in --database-url")
     args = parser.parse_args()
-    asyncio.run(main(args.orders, args.runs, args.database_url, args.keep, args.reuse))
+    asyncio.run(main(args.orders, args.runs, args.database_url, args.keep, args.reuse, args.explain))
