@@ -79,7 +79,11 @@ Another store's records answer 404; naming a store you are not a member of answe
 TAGS = [
     {"name": "auth", "description": "Register, log in, refresh, log out, reset a forgotten password."},
     {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
-    {"name": "Store", "description": "The store itself: settings, subdomain, the caller's stores."},
+    {
+        "name": "Store",
+        "description": "The store itself: settings, subdomain, the caller's stores; its revenue, recaps and "
+        "onboarding checklist.",
+    },
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
     {
         "name": "Product",
@@ -139,11 +143,6 @@ TAGS = [
         "description": "Following each order up over WhatsApp (the seed's Order → Follow up): what is next per "
         "order, doing a follow-up (wa.me link or a gateway send), an order's chats and message history, and "
         "per-step results.",
-    },
-    {
-        "name": "Report",
-        "description": "The store's numbers: revenue and profit over time, recaps per store, and the onboarding "
-        "checklist computed from the store's real state.",
     },
     {"name": "health", "description": "Liveness (the process answers) and readiness (database and migrations)."},
 ]

@@ -11,7 +11,7 @@ from bosonline.report.onboarding_schemas import OnboardingOut
 from bosonline.report.onboarding_service import OnboardingService
 from bosonline.routing import api_router
 
-router = api_router(tags=["Report"])
+router = api_router(tags=["Store"])
 
 Reader = Annotated[OnboardingService, store_service(OnboardingService, Permission.store_read)]
 

@@ -2,7 +2,7 @@
 defaults (the last 30 days, by day) and bounds (the number of days each granularity may cover), shared by every
 report route so that they refuse the same things with the same codes.
 
-    period: Annotated[PeriodQuery, Depends()]          # ?from&to&granularity (DaysQuery: ?from&to), in OpenAPI
+    period: PeriodParams                               # ?from&to&granularity (DaysParams: ?from&to), in OpenAPI
     span = period.resolve(runtime.clock.now(), ctx.store.timezone)   # Period, or 422 (ReportError)
     error_responses(*PERIOD_CODES)                     # the route's declared 422s
 """
@@ -14,8 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from fastapi import Query
+from fastapi import Depends, Query
 
+from bosonline.deps import query_parameters
 from bosonline.errors import ValidationFailed
 from bosonline.kit.fields import day_query
 from bosonline.report.errors import ReportError
@@ -81,7 +82,7 @@ def period(
 
 @dataclass(frozen=True)
 class DaysQuery:
-    """`?from&to` of a report route without buckets (the dependency itself: `Annotated[DaysQuery, Depends()]`)."""
+    """`?from&to` of a report route without buckets (a route takes `DaysParams`)."""
 
     date_from: Annotated[
         date | None,
@@ -99,7 +100,7 @@ class DaysQuery:
 
 @dataclass(frozen=True)
 class PeriodQuery(DaysQuery):
-    """`?from&to&granularity` of a report route (the dependency itself: `Annotated[PeriodQuery, Depends()]`)."""
+    """`?from&to&granularity` of a report route (a route takes `PeriodParams`)."""
 
     granularity: Annotated[
         Granularity,
@@ -111,3 +112,8 @@ class PeriodQuery(DaysQuery):
 
     def resolve(self, now: datetime, timezone: str, *, max_days: int | None = None) -> Period:
         return period(self.date_from, self.date_to, self.granularity, today_in(now, timezone), max_days=max_days)
+
+
+# The route parameters: `period: PeriodParams` (or `DaysParams`), built in the event loop (deps.query_parameters).
+PeriodParams = Annotated[PeriodQuery, Depends(query_parameters(PeriodQuery))]
+DaysParams = Annotated[DaysQuery, Depends(query_parameters(DaysQuery))]

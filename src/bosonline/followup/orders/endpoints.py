@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Query
 
 from bosonline.deps import store_service
 from bosonline.errors import error_responses
@@ -27,7 +27,7 @@ from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.order.errors import OrderError
 from bosonline.order.fields import OrderId
 from bosonline.permissions import Permission
-from bosonline.report.periods import PERIOD_CODES, DaysQuery
+from bosonline.report.periods import PERIOD_CODES, DaysParams
 from bosonline.routing import api_router
 
 router = api_router(tags=["Follow-up"])
@@ -157,7 +157,7 @@ async def message_history(order_id: OrderId, service: Reader) -> Envelope[list[M
 
 
 @router.get("/store/followup/stats", summary="Follow-up Stats", responses=error_responses(*PERIOD_CODES))
-async def followup_stats(service: Stats, period: Annotated[DaysQuery, Depends()]) -> Envelope[FollowupStatsOut]:
+async def followup_stats(service: Stats, period: DaysParams) -> Envelope[FollowupStatsOut]:
     """Per step (Follow Up 1, 2, …) of the orders' follow-ups created in the range (≤ 366 days): how many were
     scheduled, sent (delivered and read included), delivered (read included), read, failed, of unknown outcome,
     skipped and canceled, and `converted`: how many of the orders a step was sent to were paid or confirmed after
