@@ -34,10 +34,12 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -52,6 +54,7 @@ from bosonline.config import Settings
 from bosonline.migrate import upgrade
 from bosonline.models import Order, OrderDailyStat, OrderLine
 from bosonline.order.list_service import OrderListService
+from bosonline.order.stats import AMOUNTS, Amounts, StatsKey, amounts_of, counter_row
 from bosonline.runtime import Runtime
 from bosonline.wiring import build_runtime
 
@@ -109,8 +112,12 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> dict[str
     return result.json()["data"]  # type: ignore[no-any-return]
 
 
-async def setup(client: httpx.AsyncClient, email: str) -> tuple[int, list[int], list[tuple[int, int, str, int, str]]]:
-    """The store id, its 5 CS member ids, and the products' variants (product_id, variant_id, names, price, sku)."""
+Variant = tuple[int, int, str, int, str, int]  # product_id, variant_id, names, price, sku, cogs (0: unknown)
+
+
+async def setup(client: httpx.AsyncClient, email: str) -> tuple[int, list[int], list[Variant]]:
+    """The store id, its 5 CS member ids, and the products' variants (product_id, variant_id, names, price, sku,
+    cogs: the hijab has none, so some orders' cost is unknown)."""
     user = await ok(
         client.post(
             "/auth/register", json={"name": "Bench", "email": email, "phone": "081234567890", "password": PASSWORD}
@@ -134,14 +141,15 @@ async def setup(client: httpx.AsyncClient, email: str) -> tuple[int, list[int], 
         body: dict[str, Any] = {"name": name, "weight_g": 250}
         if colors:
             body["attributes"] = [{"name": "Warna", "items": colors}]
-            body["variants"] = [{"options": [c], "price": price, "sku": f"{name[:4].upper()}-{c.upper()}"}
+            body["variants"] = [{"options": [c], "price": price, "sku": f"{name[:4].upper()}-{c.upper()}",
+                                 "cogs": price * 6 // 10 if name != "Hijab Segi Empat" else 0}
                                 for c in colors]  # fmt: skip
         else:
-            body["variants"] = [{"options": [], "price": price, "sku": name[:4].upper()}]
+            body["variants"] = [{"options": [], "price": price, "sku": name[:4].upper(), "cogs": price // 2}]
         product = await ok(client.post("/store/product", json=body, headers=headers), 201)
         for variant in product["variants"]:
             variants.append((product["id"], variant["id"], f"{name}\x00{variant['name']}", variant["price"],
-                             variant["sku"]))  # fmt: skip
+                             variant["sku"], variant["cogs"]))  # fmt: skip
     return store["id"], handlers, variants
 
 
@@ -154,7 +162,7 @@ async def bulk_load(
     store_id: int,
     n_orders: int,
     handlers: list[int],
-    variants: list[tuple[int, int, str, int, str]],
+    variants: list[Variant],
     timezone: str,
 ) -> dict[str, float]:
     rng = random.Random(42)
@@ -186,7 +194,7 @@ async def bulk_load(
         first_line = int(await conn.fetchval("SELECT coalesce(max(id), 0) FROM order_lines")) + 1
         old, new, methods = pick(OLD_STATUSES), pick(NEW_STATUSES), pick(METHODS)
         handler_pool = handlers * 19 + [None] * 5  # 5 % of orders were never assigned
-        stats: dict[tuple[date, str, str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+        stats: dict[StatsKey, list[int]] = defaultdict(lambda: [0] * (1 + len(AMOUNTS)))
         line_id = first_line
         span = DAYS * 86_400
         for chunk_start in range(0, n_orders, CHUNK):
@@ -204,17 +212,20 @@ async def bulk_load(
                 customer = customers[customer_n]
                 goods = 0
                 weight = 0
+                cost: int | None = 0
                 for position in range(rng.choice((1, 1, 1, 2, 2, 3))):
-                    product_id, variant_id, names, price, sku = rng.choice(variants)
+                    product_id, variant_id, names, price, sku, cogs = rng.choice(variants)
                     product_name, variant_name = names.split("\x00")
                     quantity = rng.choice((1, 1, 1, 2, 3))
                     goods += price * quantity
                     weight += 250 * quantity
+                    cost = cost + cogs * quantity if cost is not None and cogs else None
                     line = {
                         "id": line_id, "order_id": order_id, "store_id": store_id, "product_id": product_id,
                         "variant_id": variant_id, "warehouse_id": None, "product_name": product_name,
                         "variant_name": variant_name, "sku": sku, "unit_price": price, "weight_g": 250,
                         "quantity": quantity, "subtotal": price * quantity, "position": position,
+                        "unit_cost": cogs or None, "cost_estimated": False,
                     }  # fmt: skip
                     lines.append(tuple(line[name] for name in line_columns))
                     line_id += 1
@@ -241,21 +252,21 @@ async def bulk_load(
                     "bank_account_holder": None, "payer_name": None, "paid_amount": None,
                     "awb": f"JP{order_id:010d}" if status in ("shipped", "completed", "rts", "closed") else None,
                     "shipment_status": None, "shipped_at": None, "status_changed_at": created,
-                    "created_at": created, "updated_at": created,
+                    "created_at": created, "updated_at": created, "cost": cost, "cost_estimated": False,
                 }  # fmt: skip
                 orders.append(tuple(values[name] for name in order_columns))
-                counter = stats[(local_day, status, payment_status, method, handler or 0)]
+                counter = stats[StatsKey(local_day, status, payment_status, method, handler or 0)]
                 counter[0] += 1
-                counter[1] += total
+                for n, amount in enumerate(amounts_of(SimpleNamespace(**values)), 1):  # as order/stats.py counts
+                    counter[n] += amount
             await conn.copy_records_to_table("orders", records=orders, columns=order_columns)
             await conn.copy_records_to_table("order_lines", records=lines, columns=line_columns)
             print(f"  {min(chunk_start + CHUNK, n_orders):>9,} orders loaded ({time.perf_counter() - started:5.0f} s)")
         timings["orders + lines (generate + COPY)"] = time.perf_counter() - started
         stat_columns = [column.name for column in OrderDailyStat.__table__.columns]
         stat_rows = []
-        for (day, status, payment_status, method, handler), (count, total) in stats.items():
-            values = {"store_id": store_id, "day": day, "status": status, "payment_status": payment_status,
-                      "payment_method": method, "handler_id": handler, "orders": count, "total": total}  # fmt: skip
+        for key, (count, *amounts) in stats.items():
+            values = counter_row(store_id, key, count, Amounts(*amounts))
             stat_rows.append(tuple(values[name] for name in stat_columns))
         await conn.copy_records_to_table("order_daily_stats", records=stat_rows, columns=stat_columns)
         for table in ("customers", "orders", "order_lines"):
@@ -450,7 +461,25 @@ async def existing_store(dsn: str) -> tuple[int, int, str, list[int]]:
     return int(store_id), int(n_orders), str(email), handlers
 
 
-async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
+@dataclass
+class LargeStore:
+    """A store of n orders in a PostgreSQL database, the app over it in-process, and how long the build took."""
+
+    runtime: Runtime
+    client: httpx.AsyncClient
+    url: str
+    dsn: str
+    store_id: int
+    n_orders: int
+    email: str
+    handlers: list[int]
+    build: dict[str, float]
+
+
+@asynccontextmanager
+async def large_store(n_orders: int, database_url: str | None, keep: bool, reuse: bool) -> AsyncIterator[LargeStore]:
+    """The store of --reuse (the largest of --database-url), or one built with `n_orders` orders in --database-url
+    or in a scratch database (dropped at the end unless `keep`); the app migrated to this code's head over it."""
     scratch: str | None = None
     server = os.environ.get("BOSONLINE_BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     url = database_url or os.environ.get("BOSONLINE_BENCH_DATABASE_URL")
@@ -467,7 +496,6 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
     )
     runtime = build_runtime(settings)
     dsn = plain_dsn(url)
-    instrument_list_service()
     try:
         await upgrade(runtime.db)
         app = create_app(runtime=runtime)
@@ -482,76 +510,92 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
                 store_id, handlers, variants = await setup(client, email)
                 print(f"database: PostgreSQL {make_url(url).database}; building {n_orders:,} orders …")
                 build = await bulk_load(dsn, store_id, n_orders, handlers, variants, "Asia/Jakarta")
-            tokens = await ok(client.post("/auth/login", json={"email": email, "password": PASSWORD}))
-            headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-            conn = await asyncpg.connect(dsn)
-            try:
-                recent = int(await conn.fetchval("SELECT max(id) FROM orders WHERE store_id = $1", store_id))
-                phone = str(await conn.fetchval("SELECT customer_phone FROM orders WHERE id = $1", recent - 1000))
-                # A rare name (a few orders): found through the trigram index on names (migration 0004).
-                rare = str(await conn.fetchval("SELECT customer_name FROM orders WHERE id = $1", recent - 2000))
-                today = (datetime.now(UTC) + timedelta(hours=7)).date()
-            finally:
-                await conn.close()
-            month = {"date_from": (today - timedelta(days=29)).isoformat(), "date_to": today.isoformat()}
-            local = "0" + phone[2:]
-            plus = f"+62 {phone[2:5]}-{phone[5:9]}-{phone[9:]}"
-            phone_cases = [
-                (f"complete, 08… ({local})", local),
-                (f"complete, +62 ({plus})", plus),
-                (f"partial, 8 digits ({local[:8]})", local[:8]),
-                (f"partial, 6 digits ({local[:6]})", local[:6]),
-            ]
-            cases: list[tuple[str, str, dict[str, Any]]] = [
-                ("GET /health (baseline)", "/health", {}),
-                ("Order List ?status=pending", "/store/order", {"status": "pending"}),
-                ("Order List (unfiltered)", "/store/order", {}),
-                ("Recap Order List", "/store/order/recap", {}),
-                ("Recap Order List, 30 days", "/store/order/recap", month),
-                *((f"Order List ?q= phone {label}", "/store/order", {"q": q}) for label, q in phone_cases),
-                (f"Order List ?q={rare.split()[-2]} {rare.split()[-1]}", "/store/order",
-                 {"q": " ".join(rare.split()[-2:])}),
-                ("Order List ?q=siti (common name)", "/store/order", {"q": "siti"}),
-                ("Detail Order", f"/store/order/{recent - 10}", {}),
-                ("Order List, 30 days", "/store/order", month),
-                ("Order List, 30 days 10 months ago", "/store/order", {
-                    "date_from": (today - timedelta(days=300)).isoformat(),
-                    "date_to": (today - timedelta(days=271)).isoformat()}),
-                ("Order List ?payment_status=conflict", "/store/order", {"payment_status": "conflict"}),
-                ("Order List ?courier=sicepat (counted)", "/store/order", {"courier": "sicepat"}),
-                ("Order List ?handler_id&status=shipped", "/store/order", {"handler_id": handlers[0],
-                                                                          "status": "shipped"}),
-            ]  # fmt: skip
-            results = []
-            for label, path, params in cases:
-                samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), runs)
-                results.append((label, statistics.median(samples), p95(samples), statistics.median(cpu)))
-            first_page = await compare(
-                runtime, dsn, client, "Order List, first page, ?status=pending", "/store/order?status=pending",
-                headers, runs,
-            )  # fmt: skip
-            phone_search = []
-            for label, q in phone_cases:
-                path = "/store/order?" + urlencode({"q": q})
-                phone_search.append(
-                    await compare(runtime, dsn, client, f"Order List, phone {label}", path, headers, runs)
-                )
-            download_s = size = rows = 0.0
-            if not reuse or n_orders <= 1_000_000:
-                # Download Order List of ~100,000 orders (37 days), streamed: once, wall time and size.
-                since = {"date_from": (today - timedelta(days=36)).isoformat(), "format": "csv"}
-                started = time.perf_counter()
-                async with client.stream("POST", "/store/order/download", json=since, headers=headers) as response:
-                    assert response.status_code == 200
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        rows += chunk.count(b"\n")
-                download_s = time.perf_counter() - started
-            if show_plans:
-                for path in ("/store/order?status=pending", "/store/order", f"/store/order?q={local}",
-                             f"/store/order?q={local[:8]}", f"/store/order?q={local[:6]}",
-                             "/store/order/recap"):  # fmt: skip
-                    await explain(runtime, dsn, client, path, headers)
+            yield LargeStore(runtime, client, url, dsn, store_id, n_orders, email, handlers, build)
+    finally:
+        await runtime.db.dispose()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+        if scratch is not None and keep:
+            print(f"kept {url}")
+        elif scratch is not None:
+            admin = await asyncpg.connect(plain_dsn(server))
+            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            await admin.close()
+            print(f"dropped {scratch}")
+
+
+async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
+    instrument_list_service()
+    async with large_store(n_orders, database_url, keep, reuse) as large:
+        runtime, client, dsn, store_id = large.runtime, large.client, large.dsn, large.store_id
+        n_orders, email, handlers, build = large.n_orders, large.email, large.handlers, large.build
+        tokens = await ok(client.post("/auth/login", json={"email": email, "password": PASSWORD}))
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        conn = await asyncpg.connect(dsn)
+        try:
+            recent = int(await conn.fetchval("SELECT max(id) FROM orders WHERE store_id = $1", store_id))
+            phone = str(await conn.fetchval("SELECT customer_phone FROM orders WHERE id = $1", recent - 1000))
+            # A rare name (a few orders): found through the trigram index on names (migration 0004).
+            rare = str(await conn.fetchval("SELECT customer_name FROM orders WHERE id = $1", recent - 2000))
+            today = (datetime.now(UTC) + timedelta(hours=7)).date()
+        finally:
+            await conn.close()
+        month = {"date_from": (today - timedelta(days=29)).isoformat(), "date_to": today.isoformat()}
+        local = "0" + phone[2:]
+        plus = f"+62 {phone[2:5]}-{phone[5:9]}-{phone[9:]}"
+        phone_cases = [
+            (f"complete, 08… ({local})", local),
+            (f"complete, +62 ({plus})", plus),
+            (f"partial, 8 digits ({local[:8]})", local[:8]),
+            (f"partial, 6 digits ({local[:6]})", local[:6]),
+        ]
+        cases: list[tuple[str, str, dict[str, Any]]] = [
+            ("GET /health (baseline)", "/health", {}),
+            ("Order List ?status=pending", "/store/order", {"status": "pending"}),
+            ("Order List (unfiltered)", "/store/order", {}),
+            ("Recap Order List", "/store/order/recap", {}),
+            ("Recap Order List, 30 days", "/store/order/recap", month),
+            *((f"Order List ?q= phone {label}", "/store/order", {"q": q}) for label, q in phone_cases),
+            (f"Order List ?q={rare.split()[-2]} {rare.split()[-1]}", "/store/order",
+             {"q": " ".join(rare.split()[-2:])}),
+            ("Order List ?q=siti (common name)", "/store/order", {"q": "siti"}),
+            ("Detail Order", f"/store/order/{recent - 10}", {}),
+            ("Order List, 30 days", "/store/order", month),
+            ("Order List, 30 days 10 months ago", "/store/order", {
+                "date_from": (today - timedelta(days=300)).isoformat(),
+                "date_to": (today - timedelta(days=271)).isoformat()}),
+            ("Order List ?payment_status=conflict", "/store/order", {"payment_status": "conflict"}),
+            ("Order List ?courier=sicepat (counted)", "/store/order", {"courier": "sicepat"}),
+            ("Order List ?handler_id&status=shipped", "/store/order", {"handler_id": handlers[0],
+                                                                      "status": "shipped"}),
+        ]  # fmt: skip
+        results = []
+        for label, path, params in cases:
+            samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), runs)
+            results.append((label, statistics.median(samples), p95(samples), statistics.median(cpu)))
+        first_page = await compare(
+            runtime, dsn, client, "Order List, first page, ?status=pending", "/store/order?status=pending",
+            headers, runs,
+        )  # fmt: skip
+        phone_search = []
+        for label, q in phone_cases:
+            path = "/store/order?" + urlencode({"q": q})
+            phone_search.append(await compare(runtime, dsn, client, f"Order List, phone {label}", path, headers, runs))
+        download_s = size = rows = 0.0
+        if not reuse or n_orders <= 1_000_000:
+            # Download Order List of ~100,000 orders (37 days), streamed: once, wall time and size.
+            since = {"date_from": (today - timedelta(days=36)).isoformat(), "format": "csv"}
+            started = time.perf_counter()
+            async with client.stream("POST", "/store/order/download", json=since, headers=headers) as response:
+                assert response.status_code == 200
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    rows += chunk.count(b"\n")
+            download_s = time.perf_counter() - started
+        if show_plans:
+            for path in ("/store/order?status=pending", "/store/order", f"/store/order?q={local}",
+                         f"/store/order?q={local[:8]}", f"/store/order?q={local[:6]}",
+                         "/store/order/recap"):  # fmt: skip
+                await explain(runtime, dsn, client, path, headers)
         if build:
             print(f"\nbuild ({n_orders:,} orders):")
             for label, seconds in build.items():
@@ -572,16 +616,6 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
         for result in phone_search:
             high = p95(result.endpoint)
             print(f"  {result.label:<56} p95 {high:6.1f} ms  {'MET' if high < 20 else 'MISSED'}")
-    finally:
-        await runtime.db.dispose()
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
-        if scratch is not None and keep:
-            print(f"kept {url}")
-        elif scratch is not None:
-            admin = await asyncpg.connect(plain_dsn(server))
-            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            await admin.close()
-            print(f"dropped {scratch}")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,9 @@ from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.regions.index import index_build as region_index_build
 from bosonline.regions.service import start_loading as start_loading_regions
+from bosonline.report.onboarding_endpoints import router as onboarding_router
+from bosonline.report.revenue_endpoints import router as revenue_router
+from bosonline.report.store_recap_endpoints import router as store_recap_router
 from bosonline.runtime import Runtime
 from bosonline.shipping.endpoints import courier_router
 from bosonline.shipping.endpoints import router as shipping_router
@@ -78,7 +81,11 @@ Another store's records answer 404; naming a store you are not a member of answe
 TAGS = [
     {"name": "auth", "description": "Register, log in, refresh, log out, reset a forgotten password."},
     {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
-    {"name": "Store", "description": "The store itself: settings, subdomain, the caller's stores."},
+    {
+        "name": "Store",
+        "description": "The store itself: settings, subdomain, the caller's stores; its revenue, recaps and "
+        "onboarding checklist.",
+    },
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
     {
         "name": "Product",
@@ -179,6 +186,9 @@ ROUTERS = (
     order_status_router,
     order_router,
     order_edit_router,
+    revenue_router,
+    store_recap_router,
+    onboarding_router,
     checkout_router,
     bank_router,
     rekening_router,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, cast, event, func, text
+from sqlalchemy import Date, Integer, Select, cast, event, func, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -282,3 +282,16 @@ def local_day(session: AsyncSession, column: Any, timezone: str) -> Any:
     offset = ZoneInfo(timezone).utcoffset(datetime(2026, 1, 1))
     hours = int(offset.total_seconds() // 3600) if offset else 0
     return func.date(column, f"{hours:+d} hours")
+
+
+def period_start(session: AsyncSession, day: Any, granularity: str) -> Any:
+    """SQL for the first day of the `granularity` ("day", "week": Monday, "month") holding the date `day`."""
+    if granularity == "day":
+        return day
+    if dialect_of(session) == "postgresql":
+        return cast(func.date_trunc(granularity, day), Date)
+    if granularity == "month":
+        return func.date(day, "start of month", type_=Date)
+    # SQLite's %w: 0 is Sunday; the week starts on Monday (ISO, and what PostgreSQL's date_trunc gives).
+    back = (cast(func.strftime("%w", day), Integer) + 6) % 7
+    return func.date(day, func.printf("-%d days", back), type_=Date)

@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bosonline.models import Order, OrderDailyStat
+from bosonline.order.stats import AMOUNTS, ORDER_AMOUNTS
 from bosonline.runtime import Runtime
 from tests.checkout.helpers import CheckoutShop, make_checkout_shop, place
 from tests.factories import PASSWORD, bearer, login
@@ -60,42 +61,18 @@ async def order_row(rt: Runtime, order_id: int) -> Order:
 
 
 async def stats_match(rt: Runtime, store_id: int) -> None:
-    """The recap counters equal a fresh aggregate over the orders (per status, payment status, method, handler)."""
+    """The recap counters equal a fresh aggregate over the orders (per status, payment status, method, handler):
+    their orders and every amount (order/stats.py's AMOUNTS, summed from the orders as the rebuild sums them)."""
+    c = OrderDailyStat
+    keys = (c.status, c.payment_status, c.payment_method, c.handler_id)
+    order_keys = (Order.status, Order.payment_status, Order.payment_method, func.coalesce(Order.handler_id, 0))
     async with rt.db.session(write=False) as session:
-        counters = {
-            (r.status, r.payment_status, r.payment_method, r.handler_id): (r.orders, r.total)
-            for r in await session.execute(
-                select(
-                    OrderDailyStat.status,
-                    OrderDailyStat.payment_status,
-                    OrderDailyStat.payment_method,
-                    OrderDailyStat.handler_id,
-                    func.sum(OrderDailyStat.orders).label("orders"),
-                    func.sum(OrderDailyStat.total).label("total"),
-                )
-                .where(OrderDailyStat.store_id == store_id)
-                .group_by(
-                    OrderDailyStat.status,
-                    OrderDailyStat.payment_status,
-                    OrderDailyStat.payment_method,
-                    OrderDailyStat.handler_id,
-                )
-            )
-            if r.orders
-        }
-        actual = {
-            (r.status, r.payment_status, r.payment_method, r.handler_id or 0): (r.orders, r.total)
-            for r in await session.execute(
-                select(
-                    Order.status,
-                    Order.payment_status,
-                    Order.payment_method,
-                    Order.handler_id,
-                    func.count().label("orders"),
-                    func.sum(Order.total).label("total"),
-                )
-                .where(Order.store_id == store_id)
-                .group_by(Order.status, Order.payment_status, Order.payment_method, Order.handler_id)
-            )
-        }
+        sums = [func.sum(getattr(c, name)) for name in ("orders", *AMOUNTS)]
+        rows = await session.execute(select(*keys, *sums).where(c.store_id == store_id).group_by(*keys))
+        counters = {tuple(row[:4]): tuple(row[4:]) for row in rows if row[4]}
+        fresh = [func.count(), *(func.sum(amount) for amount in ORDER_AMOUNTS)]
+        rows = await session.execute(
+            select(*order_keys, *fresh).where(Order.store_id == store_id).group_by(*order_keys)
+        )
+        actual = {tuple(row[:4]): tuple(row[4:]) for row in rows}
     assert counters == actual

@@ -124,7 +124,7 @@ async def order_writes(
         writes.append(repo.outbox(deliveries))
     wake = bool(deliveries) or due_now(followups, now)
     snap = snapshot(order, new.timezone)
-    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.total) | {
+    stats: dict[str, Any] = counter_row(store_id, snap.key, 1, snap.amounts) | {
         "handler_id": Ref(COUNTERS, "stats_handler")
     }
     if drawn:

@@ -73,6 +73,7 @@ from bosonline.order.fields import buyer_columns
 from bosonline.order.pricing import (
     UNIQUE_CODE_LOOKBACK,
     Money,
+    frozen_cost,
     money_columns,
     price_order,
     unique_code_range,
@@ -361,6 +362,7 @@ class PublicCheckout:
         lines = [
             self._line(store.id, warehouse.warehouse_id, position, item) for position, item in enumerate(cart.items)
         ]
+        order.cost = frozen_cost(lines)
         new = NewOrder(
             order=order,
             lines=lines,
@@ -531,6 +533,7 @@ class PublicCheckout:
             quantity=item.quantity,
             subtotal=item.subtotal,
             position=position,
+            unit_cost=item.offered.variant.cogs or None,
         )
 
     async def _replay(

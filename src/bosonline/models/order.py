@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bosonline.models.base import Base, BigId, IdMixin, TimestampMixin, UTCDateTime, unique, utcnow
@@ -81,6 +93,10 @@ class Order(IdMixin, TimestampMixin, Base):
     other_fee_name: Mapped[str | None] = mapped_column(String(100))
     unique_code: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(BigInteger)
+    # The cost of the goods (HPP) of its lines, frozen with them: NULL when a line's cost is unknown (no COGS set);
+    # `cost_estimated`: some line's cost was filled in later from the variant's COGS of that day (migration 0017).
+    cost: Mapped[int | None] = mapped_column(BigInteger)
+    cost_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     voucher_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("vouchers.id", ondelete="SET NULL"))
     voucher_code: Mapped[str | None] = mapped_column(String(32))
     courier: Mapped[str | None] = mapped_column(String(24))
@@ -131,6 +147,11 @@ class OrderLine(IdMixin, Base):
     quantity: Mapped[int] = mapped_column(Integer)
     subtotal: Mapped[int] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Cost price (HPP/COGS) of one unit, frozen at checkout from the variant's COGS like the name and price: NULL
+    # when the variant had none. `cost_estimated`: filled in afterwards from the variant's COGS of that day
+    # (lines older than the column, migration 0017), not known at the time of sale.
+    unit_cost: Mapped[int | None] = mapped_column(BigInteger)
+    cost_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OrderEvent(IdMixin, Base):
@@ -253,3 +274,11 @@ class OrderDailyStat(Base):
     handler_id: Mapped[int] = mapped_column(BigId)  # 0: no handler (a NULL would never match ON CONFLICT)
     orders: Mapped[int] = mapped_column(BigInteger, default=0)
     total: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The parts of the money Revenue reports (report/revenue_*.py; order/stats.py says what each one sums).
+    goods: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    shipping: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    fees: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    costed_orders: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    costed_sales: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    cost: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    estimated_cost: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -6,10 +6,10 @@ total = product_price − product_discount + shipping_cost − shipping_discount
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 # Unpaid bank transfers placed within this long keep their unique code out of new draws (checkout, order edits).
 UNIQUE_CODE_LOOKBACK = timedelta(days=7)
@@ -120,3 +120,16 @@ def draw_unique_code(amount: int, low: int, high: int, taken: Collection[int]) -
     low, high = codes
     free = [code for code in range(low, high + 1) if code not in taken]
     return secrets.choice(free) if free else secrets.randbelow(high - low + 1) + low
+
+
+class CostedLine(Protocol):
+    unit_cost: int | None
+    quantity: int
+
+
+def frozen_cost(lines: Sequence[CostedLine]) -> int | None:
+    """An order's cost of goods: its lines' frozen unit costs times their quantities, or None when a line's cost is
+    unknown (its variant had no COGS at checkout): a partial sum would overstate the profit."""
+    if any(line.unit_cost is None for line in lines):
+        return None
+    return sum((line.unit_cost or 0) * line.quantity for line in lines)

@@ -1,5 +1,11 @@
-"""Recap counters (`order_daily_stats`): orders and totals per day, status, payment status, payment method and
-handler, kept in step with every order change in the changing transaction.
+"""Recap counters (`order_daily_stats`): orders and their money per day, status, payment status, payment method
+and handler, kept in step with every order change in the changing transaction.
+
+The money of a key's orders, summed (`Amounts`): `total` (what the buyers pay), `goods` (product price before
+discounts), `shipping` (shipping cost before its discount), `fees` (COD fee + other fee), and for the orders whose
+cost of goods is known (`costed_orders`): `costed_sales` (goods − product discount − shipping discount), `cost`
+(the lines' frozen cost prices) and `estimated_cost` (the part of `cost` of orders whose cost was estimated
+afterwards, migration 0017). Revenue (report/) derives gross, discounts, net and profit from them.
 
 A change is described as "this order's key and total before" and "after"; `StatsDelta` nets them out and
 `apply` writes one upsert per key that moved, in key order (two transactions touching the same rows lock them
@@ -15,7 +21,7 @@ from functools import cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import dialect_of, insert_in, local_day
@@ -31,40 +37,73 @@ class StatsKey(NamedTuple):
     handler_id: int
 
 
+class Amounts(NamedTuple):
+    total: int
+    goods: int
+    shipping: int
+    fees: int
+    costed_orders: int
+    costed_sales: int
+    cost: int
+    estimated_cost: int
+
+
+AMOUNTS: tuple[str, ...] = Amounts._fields
+
+
 class Snapshot(NamedTuple):
     key: StatsKey
-    total: int
+    amounts: Amounts
 
 
 def snapshot(order: Order, timezone: str) -> Snapshot:
     day = as_utc(order.created_at).astimezone(ZoneInfo(timezone)).date()
     key = StatsKey(day, order.status, order.payment_status, order.payment_method, order.handler_id or 0)
-    return Snapshot(key, order.total)
+    return Snapshot(key, amounts_of(order))
+
+
+def amounts_of(order: Order) -> Amounts:
+    costed = order.cost is not None
+    cost = order.cost or 0
+    sales = order.product_price - (order.product_discount or 0) - (order.shipping_discount or 0)
+    return Amounts(
+        total=order.total,
+        goods=order.product_price,
+        shipping=order.shipping_cost or 0,
+        fees=(order.cod_fee or 0) + (order.other_fee or 0),
+        costed_orders=int(costed),
+        costed_sales=sales if costed else 0,
+        cost=cost,
+        estimated_cost=cost if order.cost_estimated else 0,
+    )
 
 
 class StatsDelta:
     def __init__(self) -> None:
-        self._changes: dict[StatsKey, list[int]] = defaultdict(lambda: [0, 0])
+        self._changes: dict[StatsKey, list[int]] = defaultdict(lambda: [0] * (1 + len(AMOUNTS)))
 
     def add(self, snap: Snapshot, sign: int = 1) -> None:
         change = self._changes[snap.key]
         change[0] += sign
-        change[1] += sign * snap.total
+        for n, amount in enumerate(snap.amounts, 1):
+            change[n] += sign * amount
 
     def move(self, before: Snapshot, after: Snapshot) -> None:
         if before != after:
             self.add(before, -1)
             self.add(after, 1)
 
-    def pending(self) -> list[tuple[StatsKey, int, int]]:
-        return [(key, n, total) for key, (n, total) in sorted(self._changes.items()) if n or total]
+    def pending(self) -> list[tuple[StatsKey, int, Amounts]]:
+        return [
+            (key, n, Amounts(*amounts)) for key, (n, *amounts) in sorted(self._changes.items()) if any(amounts) or n
+        ]
 
     def clear(self) -> None:
         self._changes.clear()
 
 
 def counter_upsert(session: AsyncSession) -> Any:
-    """`INSERT … ON CONFLICT DO UPDATE` adding a row's `orders` and `total` to its key's counters (values: counter_row)."""
+    """`INSERT … ON CONFLICT DO UPDATE` adding a row's `orders` and amounts to its key's counters (values: counter_row)."""
     return _counter_upsert(dialect_of(session))
 
 
@@ -81,18 +120,18 @@ def _counter_upsert(dialect: str) -> Any:
             table.c.payment_method,
             table.c.handler_id,
         ],
-        set_={"orders": table.c.orders + stmt.excluded.orders, "total": table.c.total + stmt.excluded.total},
+        set_={name: table.c[name] + stmt.excluded[name] for name in ("orders", *AMOUNTS)},
     )
 
 
-def counter_row(store_id: int, key: StatsKey, orders: int, total: int) -> dict[str, Any]:
-    return {"store_id": store_id, "orders": orders, "total": total, **key._asdict()}
+def counter_row(store_id: int, key: StatsKey, orders: int, amounts: Amounts) -> dict[str, Any]:
+    return {"store_id": store_id, "orders": orders, **amounts._asdict(), **key._asdict()}
 
 
 async def apply(session: AsyncSession, store_id: int, delta: StatsDelta) -> None:
     """One `INSERT … ON CONFLICT DO UPDATE` per key that changed; nothing when the change nets out."""
-    for key, orders, total in delta.pending():
-        await session.execute(counter_upsert(session).values(counter_row(store_id, key, orders, total)))
+    for key, orders, amounts in delta.pending():
+        await session.execute(counter_upsert(session).values(counter_row(store_id, key, orders, amounts)))
     delta.clear()
 
 
@@ -111,7 +150,24 @@ async def rebuild(session: AsyncSession, store_id: int, timezone: str) -> None:
     day = local_day(session, Order.created_at, timezone)
     handler = func.coalesce(Order.handler_id, 0)
     keys = (Order.store_id, day, Order.status, Order.payment_status, Order.payment_method, handler)
-    rows = select(*keys, func.count(), func.sum(Order.total)).where(Order.store_id == store_id).group_by(*keys)
-    table = OrderDailyStat.__table__
-    columns = ["store_id", "day", "status", "payment_status", "payment_method", "handler_id", "orders", "total"]
-    await session.execute(insert(table).from_select(columns, rows))
+    sums = [func.sum(amount) for amount in ORDER_AMOUNTS]
+    rows = select(*keys, func.count(), *sums).where(Order.store_id == store_id).group_by(*keys)
+    columns = ["store_id", "day", "status", "payment_status", "payment_method", "handler_id", "orders", *AMOUNTS]
+    await session.execute(insert(OrderDailyStat.__table__).from_select(columns, rows))
+
+
+def _costed(value: Any) -> Any:
+    return case((Order.cost.is_not(None), value), else_=0)
+
+
+# An order's Amounts in SQL (as amounts_of), in AMOUNTS order: the rebuild sums them.
+ORDER_AMOUNTS = (
+    Order.total,
+    Order.product_price,
+    Order.shipping_cost,
+    Order.cod_fee + Order.other_fee,
+    _costed(1),
+    _costed(Order.product_price - Order.product_discount - Order.shipping_discount),
+    func.coalesce(Order.cost, 0),
+    case((Order.cost_estimated, func.coalesce(Order.cost, 0)), else_=0),
+)

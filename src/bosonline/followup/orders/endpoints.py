@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
@@ -22,12 +21,13 @@ from bosonline.followup.orders.schemas import (
 from bosonline.followup.orders.service import FollowupOrderService
 from bosonline.followup.orders.stats import FollowupStats
 from bosonline.inventory.errors import InventoryError
-from bosonline.kit.fields import OneLineText, day_query
+from bosonline.kit.fields import OneLineText
 from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope, ListEnvelope
 from bosonline.order.errors import OrderError
 from bosonline.order.fields import OrderId
 from bosonline.permissions import Permission
+from bosonline.report.periods import PERIOD_CODES, DaysParams
 from bosonline.routing import api_router
 
 router = api_router(tags=["Follow-up"])
@@ -156,20 +156,11 @@ async def message_history(order_id: OrderId, service: Reader) -> Envelope[list[M
     return Envelope(data=await service.history(order_id))
 
 
-@router.get("/store/followup/stats", summary="Follow-up Stats")
-async def followup_stats(
-    service: Stats,
-    date_from: Annotated[
-        date | None,
-        day_query("First day (YYYY-MM-DD, store time zone, 2000-01-01…2100-12-31); default 30 days ago.", alias="from"),
-    ] = None,
-    date_to: Annotated[
-        date | None, day_query("Last day, inclusive (2000-01-01…2100-12-31); default today.", alias="to")
-    ] = None,
-) -> Envelope[FollowupStatsOut]:
+@router.get("/store/followup/stats", summary="Follow-up Stats", responses=error_responses(*PERIOD_CODES))
+async def followup_stats(service: Stats, period: DaysParams) -> Envelope[FollowupStatsOut]:
     """Per step (Follow Up 1, 2, …) of the orders' follow-ups created in the range (≤ 366 days): how many were
     scheduled, sent (delivered and read included), delivered (read included), read, failed, of unknown outcome,
     skipped and canceled, and `converted`: how many of the orders a step was sent to were paid or confirmed after
     it was sent. The follow-ups of abandoned checkouts are counted apart, all steps together, in `abandoned` (the
     same counters; `converted`: checkouts that became orders after a follow-up was sent to them)."""
-    return Envelope(data=await service.per_step(date_from, date_to))
+    return Envelope(data=await service.per_step(period.date_from, period.date_to))

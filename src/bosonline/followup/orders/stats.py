@@ -5,18 +5,18 @@ NULL group key); rows are never loaded into Python."""
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.followup.orders.schemas import AbandonedStatsOut, FollowupStatsOut, StepStatsOut
-from bosonline.kit.period import day_range
 from bosonline.models import CheckoutLead, FollowupMessage, Order, OrderEvent
 from bosonline.order.list_repository import day_bounds
+from bosonline.report.periods import period, today_in
 from bosonline.runtime import Runtime
 from bosonline.tenancy import StoreContext
 
+MAX_DAYS = 366
 SENT = ("sent", "delivered", "read")
 DELIVERED = ("delivered", "read")
 
@@ -32,8 +32,10 @@ class FollowupStats:
         self.ctx = ctx
 
     def range(self, date_from: date | None, date_to: date | None) -> tuple[date, date]:
-        today = self.rt.clock.now().astimezone(ZoneInfo(self.ctx.store.timezone)).date()
-        return day_range(date_from, date_to, today)
+        """The days asked for (report.periods: defaults, bounds and their 422 codes), at most MAX_DAYS."""
+        today = today_in(self.rt.clock.now(), self.ctx.store.timezone)
+        found = period(date_from, date_to, "day", today, max_days=MAX_DAYS)
+        return found.start, found.end
 
     async def per_step(self, date_from: date | None, date_to: date | None) -> FollowupStatsOut:
         start_day, end_day = self.range(date_from, date_to)
