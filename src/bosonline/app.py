@@ -52,6 +52,8 @@ from bosonline.runtime import Runtime
 from bosonline.shipping.endpoints import courier_router
 from bosonline.shipping.endpoints import router as shipping_router
 from bosonline.staff.endpoints import router as staff_router
+from bosonline.store.domain_endpoints import router as store_domain_router
+from bosonline.store.domain_endpoints import tls_router
 from bosonline.store.endpoints import router as store_router
 from bosonline.voucher.endpoints import router as voucher_router
 from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
@@ -155,6 +157,8 @@ ROUTERS = (
     profile_router,
     profile_warehouse_router,
     store_router,
+    store_domain_router,
+    tls_router,
     store_warehouse_router,
     staff_router,
     category_router,
