@@ -113,3 +113,17 @@ async def test_tls_ask(client: httpx.AsyncClient, rt: Runtime, dns: DnsServer) -
     assert_error(await client.get("/internal/tls/ask"), 422, "validation_error")
     assert_error(await ask(client, "a" * 254), 422, "validation_error")
     assert_error(await ask(client, "toko\x01.example.com"), 422, "validation_error")
+
+
+async def test_a_closed_store_frees_its_domains(client: httpx.AsyncClient, rt: Runtime, dns: DnsServer) -> None:
+    shop = await make_checkout_shop(client, rt, cs=0)  # the owner alone: Data Deletion closes the store
+    await active_domain(client, dns, shop.headers, HOST)
+    deleted = await client.request(
+        "DELETE", "/profile", json={"password": shop.owner["password"]}, headers=shop.headers
+    )
+    assert deleted.status_code == 200, deleted.text
+    assert_error(await form_on(client, HOST, shop.slug), 404, "not_found")
+    other = await make_checkout_shop(client, rt)
+    again = await active_domain(client, dns, other.headers, HOST)  # the TXT of the first store stays: both are found
+    assert again["status"] == "active"
+    assert assert_data(await form_on(client, HOST, other.slug))["store"]["subdomain"] == other.subdomain

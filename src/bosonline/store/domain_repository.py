@@ -32,6 +32,12 @@ async def serves_tls_host(session: AsyncSession, host: str, subdomain: str | Non
     return bool(await session.scalar(_TLS_HOST, {"host": host, "subdomain": subdomain or ""}))
 
 
+async def release_domains(session: AsyncSession, store_ids: list[int]) -> None:
+    """Deletes the custom domains of closed stores, so that their hosts are free for others."""
+    if store_ids:
+        await session.execute(delete(StoreDomain).where(StoreDomain.store_id.in_(store_ids)))
+
+
 class DomainRepository(RowRepository[StoreDomain]):
     model = StoreDomain
 
