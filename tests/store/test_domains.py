@@ -248,3 +248,15 @@ async def test_cs_may_read_but_not_change(client: httpx.AsyncClient, dns: DnsSer
         await client.delete(f"/store/domain/{domain['id']}", headers=cs),
     ]:
         assert_error(response, 403, "permission_denied")
+
+
+def test_nameservers_must_be_addresses(rt: Runtime) -> None:
+    settings = rt.settings.model_copy()
+    assert type(settings)(
+        **{**settings.model_dump(), "dns_nameservers": " 127.0.0.1, ::1 "}
+    ).effective_dns_nameservers == [
+        "127.0.0.1",
+        "::1",
+    ]
+    with pytest.raises(ValueError, match="does not appear to be an IPv4 or IPv6 address"):
+        type(settings)(**{**settings.model_dump(), "dns_nameservers": "ns1.example.com"})

@@ -18,7 +18,7 @@ from bosonline.store.domain_service import DomainService, tls_allowed
 from bosonline.store.errors import StoreError
 
 router = api_router(prefix="/store/domain", tags=["Store"])
-tls_router = api_router(prefix="/internal/tls", tags=["Internal"])
+tls_router = api_router(prefix="/internal/tls", tags=["Store"])
 
 DomainId = Annotated[int, path_id("Custom domain id in this store.")]
 Reader = Annotated[DomainService, store_service(DomainService, Permission.store_read)]
