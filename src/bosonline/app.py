@@ -78,7 +78,11 @@ Another store's records answer 404; naming a store you are not a member of answe
 TAGS = [
     {"name": "auth", "description": "Register, log in, refresh, log out, reset a forgotten password."},
     {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
-    {"name": "Store", "description": "The store itself: settings, subdomain, the caller's stores."},
+    {
+        "name": "Store",
+        "description": "The store itself: settings, subdomain, custom domains (and the TLS `ask` hook), the caller's "
+        "stores.",
+    },
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
     {
         "name": "Product",
