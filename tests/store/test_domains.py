@@ -162,7 +162,7 @@ async def test_a_dns_timeout_is_not_verified_yet(client: httpx.AsyncClient, dns:
     dns.silent.add(f"_bosonline-verify.{HOST}")
     started = time.monotonic()
     answer = await verify(client, owner["headers"], domain["id"])
-    assert time.monotonic() - started < 2  # the 0.3 s lookup timeout bounds it
+    assert time.monotonic() - started < 5  # the 1 s lookup timeout bounds it
     assert (answer["verified"], answer["status"]) == (False, "pending")
     assert answer["reason"].startswith(f"DNS did not answer for _bosonline-verify.{HOST} in time")
 
