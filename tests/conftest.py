@@ -28,6 +28,7 @@ from bosonline.migrate import upgrade
 from bosonline.models import Base
 from bosonline.notify import PasswordReset
 from bosonline.runtime import Runtime
+from bosonline.store import domain_hosts
 from bosonline.wiring import build_runtime
 
 PG_URL = os.environ.get("BOSONLINE_TEST_DATABASE_URL")
@@ -195,6 +196,7 @@ async def rt(runtime: Runtime) -> AsyncIterator[Runtime]:
     await wipe(runtime)
     # SQLite hands the emptied tables' ids out again: a new store 1 would find the old store 1's cached data.
     store_data.CACHE.clear()
+    domain_hosts.clear_all()
 
 
 @pytest.fixture

@@ -57,6 +57,8 @@ from bosonline.runtime import Runtime
 from bosonline.shipping.endpoints import courier_router
 from bosonline.shipping.endpoints import router as shipping_router
 from bosonline.staff.endpoints import router as staff_router
+from bosonline.store.domain_endpoints import router as store_domain_router
+from bosonline.store.domain_endpoints import tls_router
 from bosonline.store.endpoints import router as store_router
 from bosonline.voucher.endpoints import router as voucher_router
 from bosonline.warehouse.endpoints import profile_router as profile_warehouse_router
@@ -83,8 +85,8 @@ TAGS = [
     {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
     {
         "name": "Store",
-        "description": "The store itself: settings, subdomain, the caller's stores; its revenue, recaps and "
-        "onboarding checklist.",
+        "description": "The store itself: settings, subdomain, custom domains (and the TLS `ask` hook), the caller's "
+        "stores; its revenue, recaps and onboarding checklist.",
     },
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
     {
@@ -170,6 +172,8 @@ ROUTERS = (
     profile_warehouse_router,
     store_router,
     announcement_router,
+    store_domain_router,
+    tls_router,
     store_warehouse_router,
     staff_router,
     category_router,

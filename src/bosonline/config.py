@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -96,6 +97,22 @@ class Settings(BaseSettings):
         max_length=100,
         description="Domain whose subdomains are stores (e.g. bosonline.id: tokosaya.bosonline.id/f/promo finds "
         "the store by its subdomain). Without it, public form links carry ?store=<subdomain>.",
+    )
+    custom_domain_target: str | None = Field(
+        None,
+        max_length=253,
+        description="Host a store's custom domain points its CNAME at (e.g. domains.bosonline.id, whose A/AAAA are "
+        "the platform's reverse proxy). Without it, stores cannot add custom domains.",
+    )
+    dns_nameservers: str | None = Field(
+        None,
+        max_length=500,
+        description="Comma-separated IP addresses of the DNS servers custom domains are verified with; default: the "
+        "system's resolver (/etc/resolv.conf).",
+    )
+    dns_port: int = Field(53, ge=1, le=65_535, description="Port of dns_nameservers.")
+    dns_timeout_seconds: float = Field(
+        3.0, ge=0.05, le=10, description="How long one DNS lookup of a domain verification may take."
     )
     public_rate_limit_per_minute: int = Field(
         120, ge=1, le=100_000, description="Public API requests per client address (IPv6: one /64) per minute (reads)."
@@ -232,6 +249,18 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.startswith("["):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("dns_nameservers")
+    @classmethod
+    def _nameservers_are_addresses(cls, value: str | None) -> str | None:
+        for item in (value or "").split(","):
+            if item.strip():
+                ipaddress.ip_address(item.strip())  # a ValueError names the bad one
+        return value
+
+    @property
+    def effective_dns_nameservers(self) -> list[str]:
+        return [item.strip() for item in (self.dns_nameservers or "").split(",") if item.strip()]
 
     @model_validator(mode="after")
     def _smtp_complete(self) -> Settings:

@@ -53,6 +53,7 @@ PUBLIC = {
     ("put", "/public/checkout/abandoned/{token}"),
     ("get", "/public/order/{secret_slug}"),
     ("get", "/public/order/{secret_slug}/qris.png"),
+    ("get", "/internal/tls/ask"),
     ("get", "/webhooks/whatsapp/{integration_id}"),
     ("post", "/webhooks/whatsapp/{integration_id}"),
 }

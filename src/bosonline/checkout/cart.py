@@ -1,5 +1,5 @@
-"""The buyer's cart and the small rules around it that do not touch the database: what a line costs, which store a
-host names, the fingerprint of a checkout body, and the refusal that names what is out of stock."""
+"""The buyer's cart and the small rules around it that do not touch the database: what a line costs, the fingerprint
+of a checkout body, and the refusal that names what is out of stock."""
 
 from __future__ import annotations
 
@@ -84,17 +84,6 @@ def shown_stock(form: Form, available: int) -> int:
 
 def variant_label(offered: Offered) -> str:
     return line_label(offered.product.name, offered.variant.name)
-
-
-def store_from_host(host: str | None, shop_domain: str | None) -> str | None:
-    """`tokosaya` for the host `tokosaya.<shop_domain>[:port]`."""
-    if not host or not shop_domain:
-        return None
-    name = host.split(":", 1)[0].lower().rstrip(".")
-    suffix = "." + shop_domain.lower()
-    if name.endswith(suffix) and name.count(".") == suffix.count("."):
-        return name[: -len(suffix)] or None
-    return None
 
 
 def request_hash(body: CheckoutIn) -> str:

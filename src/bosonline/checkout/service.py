@@ -27,7 +27,6 @@ from bosonline.checkout.cart import (
     Shipping,
     request_hash,
     shown_stock,
-    store_from_host,
 )
 from bosonline.checkout.errors import CheckoutError
 from bosonline.checkout.place_repository import (
@@ -86,6 +85,7 @@ from bosonline.runtime import Runtime
 from bosonline.shipping.couriers import courier_name
 from bosonline.shipping.rates import RateQuery, card_rates, rate_provider
 from bosonline.shipping.repository import rate_card_rows
+from bosonline.store.domain_hosts import subdomain_of_host
 from bosonline.voucher.checkout import VoucherRefused, checkout_vouchers, claim_voucher, quote_voucher
 from bosonline.voucher.rules import VoucherQuote
 from bosonline.voucher.schemas import CheckoutVoucherOut
@@ -118,7 +118,7 @@ class PublicCheckout:
         self, host: str | None, store_ref: str | None, slug: str
     ) -> tuple[Store, StoreSettings, Form]:
         """The store the request names (host, else `store_ref`) and its active form `slug`; 404 otherwise."""
-        subdomain = store_from_host(host, self.rt.settings.shop_domain) or (store_ref or "").strip().lower()
+        subdomain = await subdomain_of_host(self.session, self.rt.settings, host) or (store_ref or "").strip().lower()
         found = await self.repo.store_and_form(subdomain, slug.strip().lower()) if subdomain else None
         if found is None:
             raise NotFound()
@@ -312,7 +312,7 @@ class PublicCheckout:
             raise ValidationFailed(
                 "This request looks automated", code=CheckoutError.rejected, fields={"website": "must be empty"}
             )
-        subdomain = store_from_host(host, self.rt.settings.shop_domain) or (body.store or "").strip().lower()
+        subdomain = await subdomain_of_host(self.session, self.rt.settings, host) or (body.store or "").strip().lower()
         slug = body.form.strip().lower()
         # The request's first statement when the rate limit is counted elsewhere (Redis): run again on a new
         # connection when the server had dropped this one (db.retried_if_first).

@@ -153,7 +153,7 @@ async def load_lead_values(
             slug = slugs[lead.form_id]
             # A deleted form's slug is NULL, and its link cannot be made (as before: this stops the rendering).
             assert slug is not None, f"form {lead.form_id} was deleted"
-            form_url = public_form_url(settings, store.subdomain, slug)
+            form_url = public_form_url(settings, store.subdomain, slug, host=store.public_host)
         values[lead.id] = lead_values(store, lead.name, lead.phone, items, form_url)
     return values
 

@@ -68,7 +68,7 @@ async def load_extras(repo: FormRepository, form_ids: Sequence[int]) -> FormExtr
 
 
 def public_url(runtime: Runtime, ctx: StoreContext, form: Form) -> str:
-    return public_form_url(runtime.settings, ctx.store.subdomain, form.slug or "")
+    return public_form_url(runtime.settings, ctx.store.subdomain, form.slug or "", host=ctx.store.public_host)
 
 
 class FormViews:

@@ -7,9 +7,12 @@ from urllib.parse import quote
 from bosonline.config import Settings
 
 
-def public_form_url(settings: Settings, subdomain: str | None, slug: str) -> str:
-    """`https://<subdomain>.<shop_domain>/f/<slug>` when stores have their own hosts, else
+def public_form_url(settings: Settings, subdomain: str | None, slug: str, *, host: str | None = None) -> str:
+    """`https://<host>/f/<slug>` for a store whose public links use its custom domain (`stores.public_host`),
+    `https://<subdomain>.<shop_domain>/f/<slug>` when stores have their own hosts, else
     `<public_base_url>/f/<slug>?store=<subdomain>`."""
+    if host:
+        return f"https://{host}/f/{quote(slug)}"
     if settings.shop_domain and subdomain:
         return f"https://{subdomain}.{settings.shop_domain}/f/{quote(slug)}"
     suffix = f"?store={quote(subdomain)}" if subdomain else ""

@@ -4,6 +4,7 @@ from bosonline.models.admin import Announcement, AnnouncementRead, AnnouncementS
 from bosonline.models.bank import BankAccount
 from bosonline.models.base import Base
 from bosonline.models.catalog import Category, Image, Product, ProductImage, ProductVariant, Sku
+from bosonline.models.domain import StoreDomain
 from bosonline.models.followup import (
     FollowupChat,
     FollowupMessage,
@@ -68,6 +69,7 @@ __all__ = [
     "Sku",
     "Stock",
     "Store",
+    "StoreDomain",
     "StoreMember",
     "StoreSettings",
     "StoreWarehouse",

@@ -24,6 +24,8 @@ class Store(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     # NULL once the store is closed by its owner's Data Deletion, which frees the name for others.
     subdomain: Mapped[str | None] = mapped_column(String(30))
+    # The active custom domain (store_domains.host) public links use; None: the platform subdomain.
+    public_host: Mapped[str | None] = mapped_column(String(253))
     phone: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended | closed

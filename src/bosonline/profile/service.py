@@ -15,6 +15,8 @@ from bosonline.principals import Client, PrincipalRepository
 from bosonline.profile.errors import ProfileError
 from bosonline.profile.schemas import MembershipOut, MeOut, ProfileUpdateIn, ProfileUpdateOut
 from bosonline.runtime import Runtime
+from bosonline.store.domain_hosts import forget_after_commit
+from bosonline.store.domain_repository import release_domains
 from bosonline.store.repository import StoreRepository
 from bosonline.warehouse.service import WarehouseService
 
@@ -72,7 +74,8 @@ class ProfileService:
         """Data Deletion: erase what identifies the person and end every session.
 
         Refused (409) while the user owns a store that other people still work in (those people would lose
-        their store), or one with open orders (buyers would lose their seller). Stores the user owns alone are closed and their subdomain freed.
+        their store), or one with open orders (buyers would lose their seller). Stores the user owns alone are closed
+        and their subdomain and custom domains freed.
         """
         await self._check_password(user, password)
         blocked = await self.stores.names_of_owned_stores_with_others(user.id)
@@ -92,10 +95,13 @@ class ProfileService:
                 code=ProfileError.owner_has_open_orders,
             )
         now = self.rt.clock.now()
-        for store in await self.stores.owned_active(user.id):
+        closed = await self.stores.owned_active(user.id)
+        for store in closed:
             store.status = "closed"
-            store.subdomain = None
+            store.subdomain = store.public_host = None
             store.updated_at = now
+        await release_domains(self.session, [store.id for store in closed])
+        forget_after_commit(self.session)
         for member in await self.stores.user_memberships_all(user.id):
             member.removed_at = now
             member.status = "inactive"

@@ -1,1 +1,1 @@
-"""The store itself: creation, settings, subdomain, and which store a request acts in."""
+"""The store itself: creation, settings, subdomain, custom domains, and which store a request acts in."""

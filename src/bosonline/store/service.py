@@ -17,6 +17,7 @@ from bosonline.order.stats import rebuild as rebuild_order_stats
 from bosonline.permissions import Role
 from bosonline.staff.service import new_member
 from bosonline.store import subdomain as subdomains
+from bosonline.store.domain_hosts import forget_after_commit
 from bosonline.store.errors import StoreError
 from bosonline.store.repository import StoreRepository
 from bosonline.store.schemas import (
@@ -137,4 +138,5 @@ class StoreService:
         store.subdomain = check.subdomain
         store.updated_at = self.clock.now()
         await self.session.flush()
+        forget_after_commit(self.session)  # its custom domains now lead to the new subdomain
         return await self.current(ctx)

@@ -1,8 +1,8 @@
 """HTTP routes of the buyer side (the seed's Order → Checkout): public, no login, rate limited per IP.
 
-A public request names its store by host (`<subdomain>.<BOSONLINE_SHOP_DOMAIN>`), else: a POST by `store` in its
-body (checkout, abandoned checkout, quote, check voucher), a GET by `?store=<subdomain>`. `?store=` on the two
-pricing POSTs is deprecated and still honoured."""
+A public request names its store by host (`<subdomain>.<BOSONLINE_SHOP_DOMAIN>`, or an active custom domain of the
+store: store/domain_hosts.py), else: a POST by `store` in its body (checkout, abandoned checkout, quote, check
+voucher), a GET by `?store=<subdomain>`. `?store=` on the two pricing POSTs is deprecated and still honoured."""
 
 from __future__ import annotations
 
