@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 
 STAT_AMOUNTS = ("goods", "shipping", "fees", "costed_orders", "costed_sales", "cost", "estimated_cost")
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0017"
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _ACTIVE = sa.text("status = 'active'")
