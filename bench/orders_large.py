@@ -618,13 +618,18 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
             print(f"  {result.label:<56} p95 {high:6.1f} ms  {'MET' if high < 20 else 'MISSED'}")
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def large_store_options(doc: str | None) -> argparse.Namespace:
+    """The command line of the benches over large_store: --orders, --runs, --database-url, --explain, --keep, --reuse."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the statements of the requests")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (to study plans, --reuse)")
     parser.add_argument("--reuse", action="store_true", help="measure the store already in --database-url")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    args = large_store_options(__doc__)
     asyncio.run(main(args.orders, args.runs, args.database_url, args.explain, args.keep, args.reuse))

@@ -13,7 +13,6 @@ aggregate, asyncpg) to show what reading the counters saves, and the two are che
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import time
@@ -22,7 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
-from orders_large import PASSWORD, explain, large_store, ok, p95, timed
+from orders_large import PASSWORD, explain, large_store, large_store_options, ok, p95, timed
 
 GOAL_MS = 100.0
 # Revenue's `total` and `orders` of the sales of a range of days, from the orders themselves (what the counters
@@ -100,12 +99,5 @@ async def main(n_orders: int, runs: int, database_url: str | None, keep: bool, r
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database (to study plans, --reuse)")
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each endpoint's statements")
-    parser.add_argument("--reuse", action="store_true", help="measure the store already in --database-url")
-    args = parser.parse_args()
+    args = large_store_options(__doc__)
     asyncio.run(main(args.orders, args.runs, args.database_url, args.keep, args.reuse, args.explain))
