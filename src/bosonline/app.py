@@ -48,6 +48,8 @@ from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.regions.index import index_build as region_index_build
 from bosonline.regions.service import start_loading as start_loading_regions
+from bosonline.report.cs_recap_endpoints import router as cs_recap_router
+from bosonline.report.product_recap_endpoints import router as product_recap_router
 from bosonline.runtime import Runtime
 from bosonline.shipping.endpoints import courier_router
 from bosonline.shipping.endpoints import router as shipping_router
@@ -76,7 +78,10 @@ Another store's records answer 404; naming a store you are not a member of answe
 TAGS = [
     {"name": "auth", "description": "Register, log in, refresh, log out, reset a forgotten password."},
     {"name": "Profile", "description": "The caller's own account, and Data Deletion."},
-    {"name": "Store", "description": "The store itself: settings, subdomain, the caller's stores."},
+    {
+        "name": "Store",
+        "description": "The store itself: settings, subdomain, the caller's stores; its recaps per product and per CS.",
+    },
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
     {
         "name": "Product",
@@ -171,6 +176,8 @@ ROUTERS = (
     order_status_router,
     order_router,
     order_edit_router,
+    product_recap_router,
+    cs_recap_router,
     checkout_router,
     bank_router,
     rekening_router,
