@@ -74,7 +74,7 @@ async def recap_shop(client: httpx.AsyncClient, rt: Runtime) -> Any:
     gone = Line(None, None, "Sabun Lama", "Sabun Lama", unit_price=20_000)  # a product deleted since
     statuses = [("pending", "unpaid"), ("confirmed", "paid"), ("shipped", "paid"), ("completed", "settled"),
                 ("canceled", "unpaid"), ("rts", "unpaid"), ("closed", "settled"), ("closed", "unpaid")]  # fmt: skip
-    shapes = [[red], [black], [kopi, red], [red, red], [gone], [black, kopi], [kopi]]
+    shapes = [[red], [black], [kopi, red], [black, red], [gone], [black, kopi], [kopi]]  # a variant once per order
     rows = [
         Row(FIRST + timedelta(hours=17 * n), status=statuses[n % 8][0], payment_status=statuses[n % 8][1],
             lines=shapes[n % 7])

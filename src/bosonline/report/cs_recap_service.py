@@ -40,13 +40,19 @@ class CsRecapService:
             row.handler_id: {key: int(getattr(row, key)) for key in _COUNTS}
             for row in await self.repo.per_handler(period, cs)
         }
-        steps: dict[int | None, list[CsFollowupStepOut]] = defaultdict(list)
-        for row in await self.repo.followups(period, cs):
-            steps[row.handler_id].append(
-                CsFollowupStepOut(
-                    step=row.step, sent=int(row.sent), converted=int(row.converted), recovered=int(row.recovered)
-                )
-            )
+        per_step: dict[int | None, dict[int, list[int]]] = defaultdict(dict)  # handler: step: [sent, n, Rp]
+        for row in await self.repo.sent(period, cs):
+            per_step[row.handler_id][row.step] = [int(row.sent), 0, 0]
+        for row in await self.repo.converted(period, cs):
+            if row.step is None:  # paid with no follow-up sent before
+                continue
+            figures = per_step[row.handler_id].setdefault(row.step, [0, 0, 0])
+            figures[1:] = [int(row.converted), int(row.recovered)]
+        steps = {
+            handler: [CsFollowupStepOut(step=step, sent=n, converted=c, recovered=r)
+                      for step, (n, c, r) in sorted(found.items())]
+            for handler, found in per_step.items()
+        }  # fmt: skip
         members = {row.id: row for row in await self.repo.members()}
         if cs:
             shown: list[int | None] = [self.ctx.member_id]

@@ -1,8 +1,7 @@
 """SQL of Recap Product: one statement per page, the ranking of the period's products and variants.
 
-`_ranking` aggregates in two steps, both in SQL: the period's orders (the `(store_id, created_at)` index) joined
-to their lines, grouped per order and variant (an order with two lines of one variant is one order of it), then
-per variant. Each variant's figures come with its current names (a product or variant deleted since keeps the
+`_ranking` aggregates in SQL: the period's orders (read from the covering `(store_id, created_at)` index of
+migration 0019) joined to their lines (the covering `(order_id)` index), grouped per variant. Each variant's figures come with its current names (a product or variant deleted since keeps the
 names it was sold under) and the number of variants ranked (a window count, before the page's cursor). The
 statement of each (sort, direction, first page or not) is built once; values are bound per request. Ratios are
 ranked by their basis points (integers), so that a page's cursor is whole numbers.
@@ -47,45 +46,33 @@ _SORT_VALUES: dict[str, Callable[[Any], ColumnElement[Any]]] = {
 
 def _per_variant() -> Select[Any]:
     """Per (product, variant) of the period's orders: orders, units, revenue (live orders' line subtotals) and
-    the orders paid, canceled, shipped and returned. Deleted products and variants group under 0."""
+    the orders paid, canceled, shipped and returned. One aggregate over the lines: checkout refuses a variant
+    twice in an order, so a line is one order of its variant. Deleted products and variants group under 0 (an
+    order that had two variants deleted since counts once per line there)."""
     o = orders
     product_key = func.coalesce(_lines.product_id, 0).label("product_key")
     variant_key = func.coalesce(_lines.variant_id, 0).label("variant_key")
-    per_order = (
-        select(
-            product_key,
-            variant_key,
-            func.max(_lines.product_name).label("product_name"),
-            func.max(_lines.variant_name).label("variant_name"),
-            func.max(_lines.sku).label("sku"),
-            func.sum(_lines.quantity).label("units"),
-            func.sum(_lines.subtotal).label("subtotal"),
-            func.max(flag(LIVE)).label("live"),
-            func.max(flag(PAID)).label("paid"),
-            func.max(flag(CANCELED)).label("canceled"),
-            func.max(flag(SHIPPED)).label("shipped"),
-            func.max(flag(RTS)).label("rts"),
-        )
+    live = flag(LIVE)
+    columns: list[Any] = [
+        product_key,
+        variant_key,
+        func.max(_lines.product_name).label("product_name"),
+        func.max(_lines.variant_name).label("variant_name"),
+        func.max(_lines.sku).label("sku"),
+        func.count().label("orders"),
+        total(live * _lines.quantity).label("units"),
+        total(live * _lines.subtotal).label("revenue"),
+        total(flag(PAID)).label("paid_orders"),
+        total(flag(CANCELED)).label("canceled_orders"),
+        total(flag(SHIPPED)).label("shipped_orders"),
+        total(flag(RTS)).label("rts_orders"),
+    ]
+    return (
+        select(*columns)
         .select_from(ORDERS.join(OrderLine.__table__, _lines.order_id == o.id))
         .where(*in_period(), _lines.store_id == bindparam("store_id"))
-        .group_by(o.id, product_key, variant_key)
-        .subquery("per_order")
+        .group_by(product_key, variant_key)
     )
-    c = per_order.c
-    return select(
-        c.product_key,
-        c.variant_key,
-        func.max(c.product_name).label("product_name"),
-        func.max(c.variant_name).label("variant_name"),
-        func.max(c.sku).label("sku"),
-        func.count().label("orders"),
-        total(c.live * c.units).label("units"),
-        total(c.live * c.subtotal).label("revenue"),
-        total(c.paid).label("paid_orders"),
-        total(c.canceled).label("canceled_orders"),
-        total(c.shipped).label("shipped_orders"),
-        total(c.rts).label("rts_orders"),
-    ).group_by(c.product_key, c.variant_key)
 
 
 def _ranking(sort: str, descending: bool, after: bool) -> Select[Any]:
