@@ -34,7 +34,8 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -450,13 +451,19 @@ async def existing_store(dsn: str) -> tuple[int, int, str, list[int]]:
     return int(store_id), int(n_orders), str(email), handlers
 
 
-async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
+@asynccontextmanager
+async def bench_runtime(
+    database_url: str | None, reuse: bool, keep: bool, kind: str
+) -> AsyncIterator[tuple[Runtime, str, str]]:
+    """A migrated runtime on `database_url` (else $BOSONLINE_BENCH_DATABASE_URL, else a scratch database
+    `bosonline_bench_<kind>_<pid>` created on $BOSONLINE_BENCH_SERVER_URL and dropped at the end unless `keep`), its
+    URL and plain DSN; the pool is closed on the way out."""
     scratch: str | None = None
     server = os.environ.get("BOSONLINE_BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     url = database_url or os.environ.get("BOSONLINE_BENCH_DATABASE_URL")
     assert url is not None or not reuse, "--reuse measures the database of --database-url"
     if url is None:
-        scratch = f"bosonline_bench_orders_{os.getpid()}"
+        scratch = f"bosonline_bench_{kind}_{os.getpid()}"
         admin = await asyncpg.connect(plain_dsn(server))
         await admin.execute(f'CREATE DATABASE "{scratch}"')
         await admin.close()
@@ -466,22 +473,57 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
         data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=async_url(url), log_level="ERROR"
     )
     runtime = build_runtime(settings)
-    dsn = plain_dsn(url)
-    instrument_list_service()
     try:
         await upgrade(runtime.db)
+        yield runtime, url, plain_dsn(url)
+    finally:
+        await runtime.db.dispose()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+        if scratch is not None and keep:
+            print(f"kept {url}")
+        elif scratch is not None:
+            admin = await asyncpg.connect(plain_dsn(server))
+            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            await admin.close()
+            print(f"dropped {scratch}")
+
+
+async def the_store(
+    client: httpx.AsyncClient, url: str, dsn: str, n_orders: int, reuse: bool
+) -> tuple[int, int, str, list[int], dict[str, float]]:
+    """The store measured: with `reuse` the largest of the database, else one built with `n_orders` orders. Its id,
+    orders, owner's e-mail, CS member ids and the build's timings (none when reused)."""
+    if reuse:
+        store_id, n_orders, email, handlers = await existing_store(dsn)
+        print(f"database: PostgreSQL {make_url(url).database}; reusing store {store_id} ({n_orders:,} orders)")
+        return store_id, n_orders, email, handlers, {}
+    email = f"bench-{time.time_ns()}@example.com"
+    store_id, handlers, variants = await setup(client, email)
+    print(f"database: PostgreSQL {make_url(url).database}; building {n_orders:,} orders …")
+    build = await bulk_load(dsn, store_id, n_orders, handlers, variants, "Asia/Jakarta")
+    return store_id, n_orders, email, handlers, build
+
+
+def run(main: Callable[..., Awaitable[None]], doc: str | None) -> None:
+    """The command line of a large-store bench, then `main(orders, runs, database_url, explain, keep, reuse)`."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database (to study plans, --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="measure the store already in --database-url")
+    args = parser.parse_args()
+    asyncio.run(main(args.orders, args.runs, args.database_url, args.explain, args.keep, args.reuse))
+
+
+async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
+    instrument_list_service()
+    async with bench_runtime(database_url, reuse, keep, "orders") as (runtime, url, dsn):
         app = create_app(runtime=runtime)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
-            build: dict[str, float] = {}
-            if reuse:
-                store_id, n_orders, email, handlers = await existing_store(dsn)
-                print(f"database: PostgreSQL {make_url(url).database}; reusing store {store_id} ({n_orders:,} orders)")
-            else:
-                email = f"bench-{time.time_ns()}@example.com"
-                store_id, handlers, variants = await setup(client, email)
-                print(f"database: PostgreSQL {make_url(url).database}; building {n_orders:,} orders …")
-                build = await bulk_load(dsn, store_id, n_orders, handlers, variants, "Asia/Jakarta")
+            store_id, n_orders, email, handlers, build = await the_store(client, url, dsn, n_orders, reuse)
             tokens = await ok(client.post("/auth/login", json={"email": email, "password": PASSWORD}))
             headers = {"Authorization": f"Bearer {tokens['access_token']}"}
             conn = await asyncpg.connect(dsn)
@@ -572,25 +614,7 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
         for result in phone_search:
             high = p95(result.endpoint)
             print(f"  {result.label:<56} p95 {high:6.1f} ms  {'MET' if high < 20 else 'MISSED'}")
-    finally:
-        await runtime.db.dispose()
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
-        if scratch is not None and keep:
-            print(f"kept {url}")
-        elif scratch is not None:
-            admin = await asyncpg.connect(plain_dsn(server))
-            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            await admin.close()
-            print(f"dropped {scratch}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--explain", action="store_true")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database (to study plans, --reuse)")
-    parser.add_argument("--reuse", action="store_true", help="measure the store already in --database-url")
-    args = parser.parse_args()
-    asyncio.run(main(args.orders, args.runs, args.database_url, args.explain, args.keep, args.reuse))
+    run(main, __doc__)

@@ -14,37 +14,16 @@ for the default period. Not run by CI.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import os
-import shutil
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-from orders_large import (
-    PASSWORD,
-    async_url,
-    bulk_load,
-    existing_store,
-    explain,
-    ok,
-    p95,
-    plain_dsn,
-    setup,
-    timed,
-)
-from sqlalchemy.engine import make_url
+from orders_large import PASSWORD, bench_runtime, explain, ok, p95, run, the_store, timed
 
 from bosonline.app import create_app
-from bosonline.config import Settings
-from bosonline.migrate import upgrade
-from bosonline.wiring import build_runtime
 
 FOLLOWUPS = """
 INSERT INTO followup_messages (store_id, order_id, step, template_name, trigger, channel, status, due_at, attempts,
@@ -74,34 +53,11 @@ async def add_followups(dsn: str, store_id: int) -> float:
 
 
 async def main(n_orders: int, runs: int, database_url: str | None, show_plans: bool, keep: bool, reuse: bool) -> None:
-    scratch: str | None = None
-    server = os.environ.get("BOSONLINE_BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    url = database_url or os.environ.get("BOSONLINE_BENCH_DATABASE_URL")
-    assert url is not None or not reuse, "--reuse measures the database of --database-url"
-    if url is None:
-        scratch = f"bosonline_bench_recaps_{os.getpid()}"
-        admin = await asyncpg.connect(plain_dsn(server))
-        await admin.execute(f'CREATE DATABASE "{scratch}"')
-        await admin.close()
-        url = make_url(server).set(database=scratch).render_as_string(hide_password=False)
-    assert make_url(url).get_backend_name() == "postgresql", "this bench needs PostgreSQL"
-    settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="bosonline-bench-")), database_url=async_url(url), log_level="ERROR"
-    )
-    runtime = build_runtime(settings)
-    dsn = plain_dsn(url)
-    try:
-        await upgrade(runtime.db)
+    async with bench_runtime(database_url, reuse, keep, "recaps") as (runtime, url, dsn):
         transport = httpx.ASGITransport(app=create_app(runtime=runtime))
         async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
-            if reuse:
-                store_id, n_orders, email, _ = await existing_store(dsn)
-                print(f"database: PostgreSQL {make_url(url).database}; reusing store {store_id} ({n_orders:,} orders)")
-            else:
-                email = f"bench-{time.time_ns()}@example.com"
-                store_id, handlers, variants = await setup(client, email)
-                print(f"database: PostgreSQL {make_url(url).database}; building {n_orders:,} orders …")
-                build = await bulk_load(dsn, store_id, n_orders, handlers, variants, "Asia/Jakarta")
+            store_id, _, email, _, build = await the_store(client, url, dsn, n_orders, reuse)
+            if build:
                 print(f"  built in {build['build total']:.0f} s")
             seconds = await add_followups(dsn, store_id)
             if seconds:
@@ -140,25 +96,7 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
         for label, _, high, _ in results:
             if "default" in label:
                 print(f"  {label:<46} p95 {high:6.1f} ms  {'MET' if high < 100 else 'MISSED'}")
-    finally:
-        await runtime.db.dispose()
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
-        if scratch is not None and keep:
-            print(f"kept {url}")
-        elif scratch is not None:
-            admin = await asyncpg.connect(plain_dsn(server))
-            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            await admin.close()
-            print(f"dropped {scratch}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--explain", action="store_true")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database (to study plans, --reuse)")
-    parser.add_argument("--reuse", action="store_true", help="measure the store already in --database-url")
-    args = parser.parse_args()
-    asyncio.run(main(args.orders, args.runs, args.database_url, args.explain, args.keep, args.reuse))
+    run(main, __doc__)
