@@ -83,13 +83,18 @@ async def main(n_orders: int, runs: int, database_url: str | None, show_plans: b
             ]
             results = []
             for label, path, params in cases:
-                samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), runs)
+                # The long periods read up to every order of the store: fewer runs of them (p95 is then their max).
+                n = runs if "days" not in label or "30" in label or "7 days" in label else max(5, runs // 5)
+                samples, cpu = await timed(lambda p=path, q=params: client.get(p, params=q, headers=headers), n)
                 results.append((label, statistics.median(samples), p95(samples), statistics.median(cpu)))
             if show_plans:
                 for path in ("/store/recap/product", "/store/recap/cs"):
                     await explain(runtime, dsn, client, path, headers)
         baseline = results[0][1]
-        print(f"\n{'endpoint':<48} {'p50 ms':>8} {'p95 ms':>8} {'x /health':>10} {'cpu ms':>7}   ({runs} runs each)")
+        print(
+            f"\n{'endpoint':<48} {'p50 ms':>8} {'p95 ms':>8} {'x /health':>10} {'cpu ms':>7}   ({runs} runs each; 90 and"
+        )
+        print(f"{'':<48} 366 days: {max(5, runs // 5)} runs, p95 = max below 20)")
         for label, p50, high, cpu in results:
             print(f"{label:<48} {p50:8.1f} {high:8.1f} {p50 / baseline:10.1f} {cpu:7.2f}")
         print("\nGoal: p95 < 100 ms for the default period:")
