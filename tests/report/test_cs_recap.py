@@ -16,6 +16,7 @@ from tests.factories import PASSWORD, add_staff, bearer, login
 from tests.order.helpers import make_checkout_shop
 from tests.order.list_helpers import Row, insert_orders
 from tests.orders_support import add_rows, set_store_settings
+from tests.querycount import count_queries
 from tests.report.helpers import followup, get_ok, returned_then_closed
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
@@ -151,3 +152,14 @@ async def test_defaults_follow_the_store_day(client: httpx.AsyncClient, rt: Runt
     assert (only_from["date_from"], only_from["date_to"]) == ("2026-11-01", "2026-11-22")
     only_to = (await get_ok(client, PATH, shop.headers, to="2026-02-28"))["data"]
     assert (only_to["date_from"], only_to["date_to"]) == ("2026-01-30", "2026-02-28")
+
+
+async def test_a_fixed_number_of_statements(client: httpx.AsyncClient, rt: Runtime, team: Any) -> None:
+    """However many orders, members and follow-ups: the caller, three aggregates and the members (no N+1)."""
+    shop, _ = team
+    with count_queries(rt) as queries:
+        await get_ok(client, PATH, shop.headers)
+    assert queries.count == 5, queries.statements
+    with count_queries(rt) as queries:
+        await get_ok(client, "/store/recap/product", shop.headers)
+    assert queries.count == 2, queries.statements
