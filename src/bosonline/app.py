@@ -50,7 +50,9 @@ from bosonline.profile.endpoints import router as profile_router
 from bosonline.regions.endpoints import router as regions_router
 from bosonline.regions.index import index_build as region_index_build
 from bosonline.regions.service import start_loading as start_loading_regions
+from bosonline.report.cs_recap_endpoints import router as cs_recap_router
 from bosonline.report.onboarding_endpoints import router as onboarding_router
+from bosonline.report.product_recap_endpoints import router as product_recap_router
 from bosonline.report.revenue_endpoints import router as revenue_router
 from bosonline.report.store_recap_endpoints import router as store_recap_router
 from bosonline.runtime import Runtime
@@ -86,7 +88,7 @@ TAGS = [
     {
         "name": "Store",
         "description": "The store itself: settings, subdomain, custom domains (and the TLS `ask` hook), the caller's "
-        "stores; its revenue, recaps and onboarding checklist.",
+        "stores; its revenue, recaps (per store, product and CS) and onboarding checklist.",
     },
     {"name": "Staff", "description": "Owner, admins and customer-service (CS) members of a store."},
     {
@@ -193,6 +195,8 @@ ROUTERS = (
     revenue_router,
     store_recap_router,
     onboarding_router,
+    product_recap_router,
+    cs_recap_router,
     checkout_router,
     bank_router,
     rekening_router,

@@ -64,8 +64,16 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         # finds them all in use waits for one (pool_timeout). LIFO: the connection returned last is taken first, so
         # the connections a past burst needed stay at the bottom, idle, where a server-side idle timeout
         # (idle_session_timeout, a pooler's) may close them; `_drop_closed` then replaces one when a burst reaches it.
+        # JIT off: PostgreSQL compiles a statement whose cost estimate passes jit_above_cost, which aggregates over
+        # a period's orders (the recaps) do; compiling cost 0.3–2.6 s per execution against tens of ms of work
+        # (bench/recaps_large.py). Nothing here runs long enough to win it back.
         engine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=MAX_OVERFLOW, pool_use_lifo=True, pool_recycle=POOL_RECYCLE_SECONDS
+            url,
+            pool_size=pool_size,
+            max_overflow=MAX_OVERFLOW,
+            pool_use_lifo=True,
+            pool_recycle=POOL_RECYCLE_SECONDS,
+            connect_args={"server_settings": {"jit": "off"}},
         )
         event.listen(engine.sync_engine, "checkout", _drop_closed)
         return engine

@@ -97,7 +97,13 @@ class FollowupMessage(IdMixin, Base):
         # first; and the sweeper's `sending` rows.
         Index("ix_followup_messages_status_channel_due_at", "status", "channel", "due_at"),
         Index("ix_followup_messages_store_id_status_order_id", "store_id", "status", "order_id"),
-        Index("ix_followup_messages_store_id_created_at", "store_id", "created_at"),
+        # INCLUDE (PostgreSQL): Recap CS reads a period's follow-ups from the index alone (migration 0019).
+        Index(
+            "ix_followup_messages_store_id_created_at",
+            "store_id",
+            "created_at",
+            postgresql_include=["order_id", "status", "sent_at", "step"],
+        ),
         Index("ix_followup_messages_integration_id_provider_message_id", "integration_id", "provider_message_id"),
     )
 

@@ -66,7 +66,13 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_store_id_id", "store_id", "id"),
         Index("ix_orders_store_id_status_id", "store_id", "status", "id"),
         Index("ix_orders_store_id_handler_id_id", "store_id", "handler_id", "id"),
-        Index("ix_orders_store_id_created_at", "store_id", "created_at"),
+        # INCLUDE (PostgreSQL): the recaps of a period read their orders from the index alone (migration 0019).
+        Index(
+            "ix_orders_store_id_created_at",
+            "store_id",
+            "created_at",
+            postgresql_include=["id", "status", "payment_status", "handler_id", "total", "paid_at"],
+        ),
         Index("ix_orders_store_id_customer_id", "store_id", "customer_id"),
         # A search text that looks like a phone number: its buyers' orders (order/list_repository.py).
         Index("ix_orders_store_id_customer_phone", "store_id", "customer_phone", "id"),
@@ -133,8 +139,16 @@ class OrderLine(IdMixin, Base):
     """What was bought, as it was at purchase time (later catalog edits do not change it)."""
 
     __tablename__ = "order_lines"
+    __table_args__ = (
+        # INCLUDE (PostgreSQL): Recap Product reads a period's lines from the index alone (migration 0019).
+        Index(
+            "ix_order_lines_order_id",
+            "order_id",
+            postgresql_include=["store_id", "product_id", "variant_id", "quantity", "subtotal"],
+        ),
+    )
 
-    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
     store_id: Mapped[int] = mapped_column(BigId, ForeignKey("stores.id", ondelete="CASCADE"))
     product_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("products.id", ondelete="SET NULL"), index=True)
     variant_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("product_variants.id", ondelete="SET NULL"))
