@@ -65,7 +65,7 @@ async def suspend_store(store_id: StoreId, body: SuspendIn, service: Service) ->
     """Suspends a store: nothing is deleted; its members keep reading its data, every change through the API is
     refused with 403 `store_suspended`, and its buyer pages show *Toko ini sedang tidak menerima pesanan* and take
     no new order. Follow-ups and webhooks of its existing orders keep going out. 409 when it is already suspended
-    (`store_already_suspended`) or was closed by its owner (`store_closed`); 404 for an unknown id. Audited."""
+    (`store_already_suspended`) or was closed by its owner (`store_closed_by_owner`); 404 for an unknown id. Audited."""
     return Envelope(data=await service.suspend(store_id, body.reason))
 
 
