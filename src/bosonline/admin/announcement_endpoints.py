@@ -12,6 +12,7 @@ from bosonline.announcement.schemas import AnnouncementAdminOut, AnnouncementIn,
 from bosonline.kit.fields import path_id
 from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope, ListEnvelope
+from bosonline.routing import request_session
 
 router = admin_router("/announcements", "Admin")
 
@@ -19,7 +20,7 @@ AnnouncementId = Annotated[int, path_id("Announcement or tip id.")]
 
 
 async def _service(request: Request, admin: AdminDep) -> AdminAnnouncements:
-    return AdminAnnouncements(request.state.db, request.app.state.runtime, admin)
+    return AdminAnnouncements(request_session(request), request.app.state.runtime, admin)
 
 
 Service = Annotated[AdminAnnouncements, Depends(_service)]

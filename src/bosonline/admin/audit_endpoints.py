@@ -15,6 +15,7 @@ from bosonline.deps import query_parameters
 from bosonline.kit.fields import query_id
 from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import ListEnvelope
+from bosonline.routing import request_session
 
 router = admin_router("/audit", "Admin")
 
@@ -37,5 +38,5 @@ async def list_audit(request: Request, admin: AdminDep, filters: Filters, page: 
     (`action`), on which record (`target_type`, `target_id`), why (`reason`, for a suspension) and the record's
     fields before and after. Written in the action's own transaction: an action that failed left no entry."""
     found = AuditFilter(filters.action, filters.target_type, filters.target_id)
-    entries, total = await AuditLog(request.state.db).page(found, page)
+    entries, total = await AuditLog(request_session(request)).page(found, page)
     return ListEnvelope.page(entries.items, entries.next_cursor, total)

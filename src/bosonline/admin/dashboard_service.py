@@ -6,9 +6,8 @@ seller sees the order under); store creation and logins are counted in the platf
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +23,8 @@ from bosonline.admin.dashboard_schemas import (
     StoreRecapOut,
     TopStoreOut,
 )
-from bosonline.kit.period import day_range
+from bosonline.report.periods import DaysQuery
+from bosonline.report.recap_period import resolve
 from bosonline.runtime import Runtime
 
 PLATFORM_TIMEZONE = "Asia/Jakarta"
@@ -68,11 +68,9 @@ class DashboardService:
         self.rt = runtime
         self.repo = DashboardRepository(session)
 
-    async def dashboard(self, date_from: date | None, date_to: date | None) -> DashboardOut:
-        zone = ZoneInfo(PLATFORM_TIMEZONE)
-        start, end = day_range(date_from, date_to, self.rt.clock.now().astimezone(zone).date())
-        since = datetime.combine(start, time.min, tzinfo=zone).astimezone(UTC)
-        until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    async def dashboard(self, given: DaysQuery) -> DashboardOut:
+        span = resolve(given, self.rt.clock.now(), PLATFORM_TIMEZONE)
+        start, end, since, until = span.first, span.last, span.start, span.end
 
         rows = await self.repo.by_day_status_method(start, end)
         days = _added(rows, lambda key: key[0])

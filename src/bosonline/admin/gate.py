@@ -25,7 +25,7 @@ from starlette.types import Receive, Scope, Send
 from bosonline.deps import AccessToken
 from bosonline.kit.security import AccessClaims, InvalidToken
 from bosonline.principals import Principal, PrincipalRepository
-from bosonline.routing import TransactionalRoute, operation_id
+from bosonline.routing import TransactionalRoute, operation_id, request_session
 from bosonline.runtime import Runtime
 
 PREFIX = "/admin"
@@ -47,7 +47,7 @@ async def _admin_principal(request: Request) -> Principal | None:
         claims = runtime.access_tokens.verify(token, runtime.clock.now())
     except InvalidToken:
         return None
-    user = await PrincipalRepository(request.state.db).principal(claims.user_id, claims.session_id)
+    user = await PrincipalRepository(request_session(request)).principal(claims.user_id, claims.session_id)
     if user is None or not user.is_platform_admin:
         return None
     return Principal(user=user, session_id=claims.session_id)

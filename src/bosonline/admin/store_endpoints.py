@@ -16,6 +16,7 @@ from bosonline.errors import error_responses
 from bosonline.kit.fields import OneLineText, path_id
 from bosonline.kit.pagination import PageQuery
 from bosonline.kit.schemas import Envelope, ListEnvelope
+from bosonline.routing import request_session
 
 router = admin_router("/stores", "Admin")
 
@@ -23,7 +24,7 @@ StoreId = Annotated[int, path_id("Store id.")]
 
 
 async def _service(request: Request, admin: AdminDep) -> AdminStoreService:
-    return AdminStoreService(request.state.db, request.app.state.runtime, admin)
+    return AdminStoreService(request_session(request), request.app.state.runtime, admin)
 
 
 Service = Annotated[AdminStoreService, Depends(_service)]
