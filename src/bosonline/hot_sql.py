@@ -141,6 +141,9 @@ class PooledRead:
                     else:
                         connection.close()
                     raise
+                except BaseException:  # not the driver's error (a socket's OSError): the connection's state is unknown
+                    connection.invalidate()
+                    raise
             except BaseException:  # cancelled mid-statement: the connection's state is unknown
                 connection.invalidate()
                 raise
