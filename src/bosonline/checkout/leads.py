@@ -23,11 +23,12 @@ from bosonline.checkout.schemas import (
     LeadUpdateIn,
 )
 from bosonline.checkout.service import PublicCheckout
+from bosonline.checkout.suspension import refuse_if_suspended
 from bosonline.errors import Conflict, NotFound, ValidationFailed
 from bosonline.followup.schedule import restart_lead_clock, schedule_lead
 from bosonline.kit.pagination import Page, PageParams, count_rows, keyset_page
 from bosonline.kit.phone import display_phone, phone_needle
-from bosonline.models import CheckoutLead, Form, Order
+from bosonline.models import CheckoutLead, Form, Order, Store
 from bosonline.regions.service import REGION_CODE_HINT, parse_region_code
 from bosonline.runtime import Runtime
 from bosonline.tenancy import ScopedRepository, StoreContext
@@ -93,6 +94,9 @@ class PublicLeads:
             raise NotFound()
         if lead.status == "converted":
             raise Conflict("This checkout has already become an order", code=CheckoutError.lead_converted)
+        store = await self.session.get(Store, lead.store_id)
+        if store is not None:
+            refuse_if_suspended(store)  # no new follow-ups for a store the platform suspended
         _apply(lead, body)
         now = self.rt.clock.now()
         lead.updated_at = now

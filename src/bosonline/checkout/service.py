@@ -345,6 +345,12 @@ class PublicCheckout:
         cs, owner = await data.handlers()
         counters = self.place_repo.counters(store, [m.id for m in cs], owner.id if owner else None, now)
 
+        unique_code = self._unique_code(store.id, settings, body.payment_method, money, now)
+        if unique_code is not None:
+            # Before any row lock (the voucher path reserves its stock first): every checkout takes its locks in
+            # one order, the amount's codes, then stock, then the store's rows. The draw's statement then sees
+            # every code of the amount drawn before.
+            await lock_unique_codes(self.session, store.id, money.before_unique_code)
         quantities = {item.offered.variant.id: item.quantity for item in cart.items}
         reserved: dict[int, tuple[int, int]] | None = None
         quota_per_buyer = None
@@ -379,12 +385,10 @@ class PublicCheckout:
             templates=await data.templates(),
             webhooks=await data.webhooks(),
             counters=counters,
-            unique_code=self._unique_code(store.id, settings, body.payment_method, money, now),
+            unique_code=unique_code,
         )
         accounts = await data.bank_accounts() if order.payment_method == "bank_transfer" else []
         checks, writes, wake = await order_writes(self.session, self.place_repo, new, key, fingerprint, now)
-        if new.unique_code is not None:  # the draw's statement must see every code of the amount drawn before
-            await lock_unique_codes(self.session, store.id, money.before_unique_code)
         # The store's counters are the chain's: their row lock is held for this statement and COMMIT only.
         written = await run_chain(self.session, checks, writes)
         if written.first(KEY, "id") is None:  # a concurrent checkout with this key committed first

@@ -8,17 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bosonline.models import Store, StoreDomain
+from bosonline.models.store import STORE_IS_OPEN
 from bosonline.tenancy import RowRepository
 
 # Built once (as principals.py's statements): the public pages' lookup, on a cache miss only (domain_hosts.py).
 _ACTIVE_SUBDOMAIN = (
     select(Store.subdomain)
     .join(StoreDomain, StoreDomain.store_id == Store.id)
-    .where(StoreDomain.host == bindparam("host"), StoreDomain.status == "active", Store.status == "active")
+    .where(StoreDomain.host == bindparam("host"), StoreDomain.status == "active", STORE_IS_OPEN)
 )
 _TLS_HOST = select(
     exists().where(StoreDomain.host == bindparam("host"), StoreDomain.status == "active")
-    | exists().where(Store.subdomain == bindparam("subdomain"), Store.status == "active")
+    | exists().where(Store.subdomain == bindparam("subdomain"), STORE_IS_OPEN)
 )
 
 

@@ -225,7 +225,7 @@ async def save_lead(body: LeadCreateIn, db: DbDep, runtime: RuntimeDep, host: Ho
     "/checkout/abandoned/{token}",
     summary="Updated Order Abandoned",
     dependencies=_WRITE_LIMIT,
-    responses=error_responses(CommonError.too_many_requests, CheckoutError.lead_converted),
+    responses=error_responses(CommonError.too_many_requests, CheckoutError.lead_converted, _CLOSED),
 )
 async def update_lead(
     token: Annotated[LeadToken, Path()], body: LeadUpdateIn, db: DbDep, runtime: RuntimeDep
