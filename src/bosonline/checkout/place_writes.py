@@ -18,7 +18,7 @@ from bosonline.checkout.place_repository import COUNTERS, ORDER, RESERVE, PlaceR
 from bosonline.followup.rules import ABANDONED
 from bosonline.followup.schedule import creation_rows, due_now, is_creation_candidate
 from bosonline.hot_sql import Check, Match, Ref, RefText, Write
-from bosonline.models import FollowupChat, Order, OrderEvent, OrderLine
+from bosonline.models import FollowupChat, Form, Order, OrderEvent, OrderLine
 from bosonline.models.base import Base
 from bosonline.order.stats import counter_row, counter_upsert, snapshot
 from bosonline.order.timeline import order_payload
@@ -225,3 +225,16 @@ def _with_holes(body: str, holes: dict[str, Ref]) -> RefText:
         start = at + len(mark)
     texts.append(body[start:])
     return RefText(tuple(texts), tuple(holes[key] for _, key in marks))
+
+
+def created_event(store_id: int, form: Form, method: str, now: datetime) -> OrderEvent:
+    """The order's first timeline entry: placed by the buyer through this form."""
+    return OrderEvent(
+        store_id=store_id,
+        kind="created",
+        actor_label="buyer",
+        to_status="pending",
+        note=f"Pesanan dibuat lewat formulir {form.slug}",
+        data={"form_id": form.id, "payment_method": method},
+        created_at=now,
+    )

@@ -39,7 +39,7 @@ from bosonline.checkout.place_repository import (
     UNIQUE_CODE,
     PlaceRepository,
 )
-from bosonline.checkout.place_writes import NewOrder, order_writes
+from bosonline.checkout.place_writes import NewOrder, created_event, order_writes
 from bosonline.checkout.repository import CheckoutRepository, Offered, WarehouseStock
 from bosonline.checkout.schemas import (
     AppliedVoucherOut,
@@ -66,7 +66,7 @@ from bosonline.hot_sql import Write, run_chain
 from bosonline.kit.phone import normalize_mobile
 from bosonline.kit.schemas import from_row
 from bosonline.media.service import image_urls
-from bosonline.models import Form, Order, OrderEvent, OrderLine, ShippingRate, Store, StoreSettings
+from bosonline.models import Form, Order, OrderLine, ShippingRate, Store, StoreSettings
 from bosonline.order.customer_repository import lock_unique_codes
 from bosonline.order.fields import buyer_columns
 from bosonline.order.pricing import (
@@ -372,7 +372,7 @@ class PublicCheckout:
         new = NewOrder(
             order=order,
             lines=lines,
-            event=_created_event(store.id, form, body.payment_method, now),
+            event=created_event(store.id, form, body.payment_method, now),
             reserved=reserved,
             reserve=None
             if reserved
@@ -574,18 +574,6 @@ class PublicCheckout:
         if order is None or not order.qris_payload:
             raise NotFound()
         return order.qris_payload
-
-
-def _created_event(store_id: int, form: Form, method: str, now: datetime) -> OrderEvent:
-    return OrderEvent(
-        store_id=store_id,
-        kind="created",
-        actor_label="buyer",
-        to_status="pending",
-        note=f"Pesanan dibuat lewat formulir {form.slug}",
-        data={"form_id": form.id, "payment_method": method},
-        created_at=now,
-    )
 
 
 def _phone_or_none(raw: str | None) -> str | None:

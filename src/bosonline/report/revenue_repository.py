@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bosonline.db import period_start
 from bosonline.models import OrderDailyStat, Store, StoreMember
+from bosonline.models.store import STORE_IS_OPEN
 from bosonline.report.periods import Period
 from bosonline.tenancy import ScopedRepository
 
@@ -89,7 +90,7 @@ class StoreRecapRepository:
                 m.removed_at.is_(None),
                 m.status == "active",
                 m.role.in_(roles),
-                Store.status == "active",
+                STORE_IS_OPEN,  # a suspended store stays readable by its members, as everywhere else
             )
             .group_by(Store.id, Store.name, Store.subdomain, Store.timezone)
             .order_by(Store.id)
